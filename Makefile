@@ -1,0 +1,37 @@
+# Every target creates .venv from pyproject.toml if needed; nothing relies on a hand install.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format golden bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/demo.py
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check citcert tests examples benchmarks
+	$(BIN)/ruff format --check citcert
+	$(BIN)/mypy --strict citcert
+
+format: $(STAMP)
+	$(BIN)/ruff format citcert tests examples benchmarks
+	$(BIN)/ruff check --fix citcert tests examples benchmarks
+
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q --update-golden
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,57 @@
+"""
+File helpers: the only module that writes to disk.
+
+`write_atomic` writes a temporary file beside the target, fsyncs it and renames it over the
+target, so a reader never sees half a report and a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from citcert.errors import Location, OutputError
+
+_CHUNK = 1 << 16
+
+
+def write_atomic(path: Path | str, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all; ``-`` writes to standard output."""
+    if str(path) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError.single(f"cannot write here: {exc.strerror}", Location(str(target))) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def sha256_of(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes, streamed so large files cost no memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_of_bytes(data: bytes) -> str:
+    """The SHA-256 of some bytes, as lowercase hex."""
+    return hashlib.sha256(data).hexdigest()

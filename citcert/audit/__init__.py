@@ -1,0 +1,1 @@
+"""The audit: evidence workbook reader, scoring, decision, gaps, remediation plan and batch."""

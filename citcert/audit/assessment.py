@@ -1,0 +1,279 @@
+"""
+The Assessment: everything a report shows, computed once by the scorer.
+
+This is the writers' contract. Writers only lay it out: every number, count, ordered list and
+plain-language sentence a report needs is a field here (STYLE §13). It round-trips through JSON
+(`Assessment.model_validate_json`), and `citcert schema assessment` publishes its JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from citcert.audit.evidence import Mode, ProgramProfile
+from citcert.standards.model import Effort, Model, TailoringChange
+
+SCHEMA_VERSION = "1.0"
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class RatingSource(StrEnum):
+    """Where a requirement's resolved rating came from."""
+
+    REVIEWER = "reviewer"
+    SELF = "self"
+    METRIC = "metric"
+    NONE = "none"
+
+
+class Status(StrEnum):
+    """The outcome of one requirement."""
+
+    MET = "met"
+    PARTIAL = "partial"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    UNANSWERED = "unanswered"
+
+
+class FindingKind(StrEnum):
+    """The kinds of finding the scorer raises."""
+
+    UNSUPPORTED_CLAIM = "unsupported_claim"
+    METRIC_BELOW_THRESHOLD = "metric_below_threshold"
+    METRIC_CONTRADICTS_RATING = "metric_contradicts_rating"
+    METRIC_MISSING = "metric_missing"
+    STALE = "stale"
+    NOT_APPLICABLE_WITHOUT_REASON = "not_applicable_without_reason"
+    NOT_APPLICABLE_NOT_ALLOWED = "not_applicable_not_allowed"
+    UNANSWERED = "unanswered"
+    UNVERIFIED = "unverified"
+    DEPENDENCY_NOT_MET = "dependency_not_met"
+    REVIEWER_DISAGREES = "reviewer_disagrees"
+
+
+class Finding(Model):
+    """One observation about a requirement, in a plain sentence."""
+
+    kind: FindingKind
+    requirement_id: str
+    message: str
+
+
+class MetricResult(Model):
+    """A metric's value, shown with its arithmetic so the score is never a mystery."""
+
+    label: str
+    unit: str
+    value: float | None
+    display: str
+    """The value with its working, e.g. ``18 of 120 patrol officers = 15.0%``."""
+    threshold: str
+    """The thresholds in words, e.g. ``at least 20% (met), at least 10% (partially met)``."""
+    level: str | None
+    """The level the value earns, or ``None`` when it cannot be computed."""
+
+
+class RequirementResult(Model):
+    """The outcome of one requirement, with what it rests on."""
+
+    requirement_id: str
+    domain_id: str
+    title: str
+    statement: str
+    core: bool
+    weight: float
+    status: Status
+    level: str | None
+    """The resolved level id, or ``None`` when not applicable or unanswered."""
+    level_label: str
+    """What to print for the rating, e.g. ``Partially met`` or ``Not answered``."""
+    source: RatingSource
+    credit: Annotated[float, Field(ge=0, le=1)]
+    """The credit earned, after any finding that lowers it; 0 when unanswered."""
+    applicable: bool
+    self_level: str | None = None
+    reviewer_level: str | None = None
+    metric: MetricResult | None = None
+    evidence_expected: tuple[str, ...] = ()
+    evidence_summary: str = ""
+    documents: tuple[str, ...] = ()
+    reviewer_comment: str = ""
+    not_applicable_reason: str = ""
+    depends_on: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    cell: str | None = None
+    """Where the requirement's row is in the workbook, e.g. ``Evidence!F14``."""
+
+
+class DomainScore(Model):
+    """A domain's score and counts."""
+
+    domain_id: str
+    title: str
+    score: Percent | None
+    """``None`` when every requirement in the domain is not applicable."""
+    threshold: Percent | None
+    """The minimum per domain that the next-higher decision level asks, if any."""
+    requirements: int
+    applicable: int
+    met: int
+    gaps: int
+    core_gaps: int
+
+
+class ConditionResult(Model):
+    """One condition of one decision level and whether it held, in words."""
+
+    condition: str
+    """e.g. ``overall score at least 80%``."""
+    passed: bool
+    detail: str
+    """e.g. ``overall 71% is below 80%``."""
+
+
+class LevelResult(Model):
+    """How the assessment fared against one decision level."""
+
+    level_id: str
+    label: str
+    reached: bool
+    conditions: tuple[ConditionResult, ...]
+
+
+class Decision(Model):
+    """The decision, why, and what stood between it and the level above."""
+
+    level_id: str
+    label: str
+    colour: str
+    description: str
+    sentence: str
+    """One line, e.g. ``Not certified: core requirement DSP-01 is Not met; overall 71% is below 80%``."""
+    reasons: tuple[str, ...]
+    """Each failed condition of the next level up (empty at the top level)."""
+    next_level_id: str | None
+    next_level_label: str | None
+    levels: tuple[LevelResult, ...]
+    """Every level, best first, with each condition's result."""
+
+
+class Severity(StrEnum):
+    """How serious a gap is."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Gap(Model):
+    """An applicable requirement not fully met (unanswered counts too)."""
+
+    requirement_id: str
+    domain_id: str
+    title: str
+    core: bool
+    severity: Severity
+    shortfall: Annotated[float, Field(ge=0, le=1)]
+    """1 − credit."""
+    status: Status
+    level_label: str
+    asks: str
+    """What the standard asks (the requirement's statement)."""
+    found: str
+    """What was found, in a sentence built from the rating, metric and findings."""
+    evidence_missing: tuple[str, ...]
+    reviewer_comment: str = ""
+    findings: tuple[Finding, ...] = ()
+
+
+class PlanStep(Model):
+    """One remediation step: what to do for one gap, by whom, by when, and why it is here."""
+
+    order: Annotated[int, Field(ge=1)]
+    requirement_id: str
+    title: str
+    core: bool
+    severity: Severity
+    actions: tuple[str, ...]
+    owner: str
+    effort: Effort
+    horizon_days: int
+    target_date: dt.date
+    prerequisites: tuple[str, ...]
+    """Requirement ids of gaps that must be closed first."""
+    score_gain: float
+    """Overall points gained if this gap alone were fully met."""
+    lifts_decision_to: str | None = None
+    """The label of the level this step alone would reach, if it lifts the decision."""
+    reason: str
+    """Why the step is at this position, in plain words."""
+
+
+class RemediationPlan(Model):
+    """The ordered plan, and the single steps that would lift the decision."""
+
+    steps: tuple[PlanStep, ...]
+    decision_lifters: tuple[str, ...]
+    """Requirement ids whose step alone would lift the decision to the next level."""
+    summary: str
+
+
+class Provenance(Model):
+    """What produced this assessment, so a decision can be defended and reproduced."""
+
+    tool: Literal["citcert"] = "citcert"
+    tool_version: str
+    standard_ref: str
+    standard_title: str
+    standard_sha256: str
+    workbook_name: str
+    workbook_sha256: str
+    mode: Mode
+    as_of: dt.date
+
+
+class Counts(Model):
+    """The counts reports print."""
+
+    requirements: int
+    applicable: int
+    met: int
+    partial: int
+    not_met: int
+    not_applicable: int
+    unanswered: int
+    gaps: int
+    core_gaps: int
+    other_gaps: int
+    findings: int
+
+
+class Assessment(Model):
+    """The whole result of auditing one workbook against one standard."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    provenance: Provenance
+    profile: ProgramProfile
+    overall_score: Percent
+    domains: tuple[DomainScore, ...]
+    results: tuple[RequirementResult, ...]
+    decision: Decision
+    gaps: tuple[Gap, ...]
+    """Most severe first."""
+    plan: RemediationPlan
+    counts: Counts
+    headline: str
+    """The one-paragraph plain-language summary reports open with."""
+    scoring_explanation: tuple[str, ...]
+    """How scoring and the decision work for this standard, generated from its policy."""
+    tailoring: tuple[TailoringChange, ...] = ()
+    """The overlay's changes to its base, weakenings included, when the standard is an overlay."""
+    warnings: tuple[str, ...] = ()
+    """The workbook reader's warnings, carried through to the reports."""

@@ -1,0 +1,127 @@
+"""
+What a workbook says, as validated, frozen models.
+
+The workbook reader returns an `Evidence`; after that point nothing sees an openpyxl cell.
+"Not applicable" and "unanswered" are explicit answer variants, not ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from citcert.standards.model import Model, RequirementId
+
+
+class Mode(StrEnum):
+    """Whose ratings count: the program's own (self-assessment) or a reviewer's (review)."""
+
+    SELF = "self"
+    REVIEW = "review"
+
+
+class Rated(Model):
+    """An answer at one level of the standard's scale."""
+
+    kind: Literal["rated"] = "rated"
+    level: str
+    """The level id, e.g. ``met``."""
+
+
+class NotApplicableAnswer(Model):
+    """An answer of not applicable, with the reason given (empty when none was)."""
+
+    kind: Literal["not_applicable"] = "not_applicable"
+    reason: str = ""
+
+
+class Unanswered(Model):
+    """No answer in the cell."""
+
+    kind: Literal["unanswered"] = "unanswered"
+
+
+Answer = Annotated[Rated | NotApplicableAnswer | Unanswered, Field(discriminator="kind")]
+
+
+class CellRef(Model):
+    """Where a value came from in the workbook, so reports can send people back to it."""
+
+    sheet: str
+    cell: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+class RequirementEvidence(Model):
+    """Everything a workbook says about one requirement."""
+
+    requirement_id: RequirementId
+    self_rating: Answer = Unanswered()
+    evidence_summary: str = ""
+    documents: tuple[str, ...] = ()
+    metric_value: float | None = None
+    reviewer_rating: Answer = Unanswered()
+    reviewer_comment: str = ""
+    notes: str = ""
+    """Free notes, including answers carried over by `citcert migrate` that had no home."""
+    row: CellRef | None = None
+    """The self-rating cell of the requirement's row."""
+
+
+class ProgramProfile(Model):
+    """Who the program is and what kind of assessment the workbook records."""
+
+    program_name: str
+    jurisdiction: str
+    state: str
+    agencies: str
+    coordinator: str
+    contact: str
+    population_served: Annotated[int, Field(ge=0)] | None = None
+    assessment_type: Mode
+    assessment_date: dt.date
+    reviewer: str = ""
+
+
+class Document(Model):
+    """One entry of the optional document index."""
+
+    name: str
+    date: dt.date | None = None
+    description: str = ""
+    link: str = ""
+
+
+NumberValue = int | float | dt.date
+
+
+class Evidence(Model):
+    """A whole workbook, read and validated."""
+
+    standard_ref: str
+    """The ``id@version`` the workbook was generated for."""
+    standard_sha256: str
+    layout_version: int
+    file_name: str
+    """The workbook's file name (no folders: reports must not leak paths)."""
+    workbook_sha256: str
+    profile: ProgramProfile
+    numbers: dict[str, NumberValue | None]
+    """The program numbers by id; ``None`` where the cell was left empty."""
+    requirements: tuple[RequirementEvidence, ...]
+    """In the standard's order, one per requirement the workbook lists."""
+    documents: tuple[Document, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Things the reader noticed that do not stop an audit (e.g. unanswered requirements)."""
+
+    def for_requirement(self, requirement_id: str) -> RequirementEvidence:
+        """The evidence row of a requirement, or an empty one when the workbook has none."""
+        for item in self.requirements:
+            if item.requirement_id == requirement_id:
+                return item
+        return RequirementEvidence(requirement_id=requirement_id)

@@ -1,0 +1,125 @@
+"""
+The one error tree of citcert.
+
+Every error a user can cause is a `CitcertError`. It carries structured `Problem`s, each with a
+`Location` (a YAML line and column, or a workbook sheet and cell), and builds its sentence in
+`__str__`. The CLI maps any `CitcertError` to a message on stderr and exit status 2; anything
+else is a bug and keeps its traceback. No click in here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Self
+
+
+class ExitCode(IntEnum):
+    """The exit statuses citcert uses, documented in the README."""
+
+    OK = 0
+    BELOW_LEVEL = 1
+    INPUT_ERROR = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """
+    Where a problem is: a file, and inside it a YAML line:column or a workbook Sheet!Cell.
+
+    Lines and columns are 1-based, as editors show them.
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        text = ":".join(parts)
+        if self.sheet:
+            place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+            text = f"{text}: {place}" if text else place
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in an input: where it is, what is wrong, and (optionally) what it concerns."""
+
+    location: Location
+    message: str
+    subject: str | None = None
+    """What the place holds, e.g. ``TRN-01, self rating`` or ``requirements[3].weight``."""
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        about = f" ({self.subject})" if self.subject and self.location.sheet else ""
+        prefix = f"{self.subject}: " if self.subject and not self.location.sheet else ""
+        if where:
+            return f"{where}{about}: {prefix}{self.message}"
+        return f"{prefix}{self.message}"
+
+
+@dataclass(eq=False)
+class CitcertError(Exception):
+    """
+    Base of every error a user can cause. Holds one or more problems, printed one per line.
+    """
+
+    problems: Sequence[Problem] = field(default_factory=tuple)
+    headline: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    @classmethod
+    def single(
+        cls, message: str, location: Location | None = None, subject: str | None = None
+    ) -> Self:
+        """Build the error for one problem."""
+        return cls([Problem(location or Location(), message, subject)])
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems]
+        if self.headline:
+            lines.insert(0, self.headline)
+        return "\n".join(lines)
+
+
+class StandardFileError(CitcertError):
+    """A standard or overlay YAML file is unreadable, malformed, or inconsistent."""
+
+
+class StandardNotFoundError(CitcertError):
+    """No standard matches an ``id[@version]`` reference."""
+
+
+class OverlayError(CitcertError):
+    """An overlay cannot be applied to its base (missing target, unjustified weakening)."""
+
+
+class WorkbookError(CitcertError):
+    """An evidence workbook cannot be read or holds values that cannot be audited."""
+
+
+class StandardMismatchError(WorkbookError):
+    """A workbook was made for another standard or version than the one asked for."""
+
+
+class OutputError(CitcertError):
+    """An output cannot be written where the user asked."""
+
+
+def problems_from(errors: Iterable[CitcertError]) -> list[Problem]:
+    """Flatten the problems of several errors, keeping their order."""
+    return [p for e in errors for p in e.problems]

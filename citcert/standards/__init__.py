@@ -1,0 +1,1 @@
+"""Standards as data: models, loader, registry, overlays, diff and schema."""

@@ -1,0 +1,387 @@
+"""
+The vocabulary of a standard: pydantic models for everything a standard YAML holds.
+
+The YAML is data and so is the scoring policy: rating credits and decision conditions are
+structured fields that `citcert.audit` interprets, never expressions to evaluate. Models are
+frozen and forbid unknown keys; cross-checks a schema cannot express (unique ids, dependency
+cycles, ordered thresholds, ordered decision levels …) live in `citcert.standards.checks`,
+which reports every problem at once, each with its path so the loader can point at a line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2}[a-z]?$")]
+"""A stable requirement id such as ``TRN-01``: upper-case prefix, dash, two digits."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+"""A lower-case identifier for levels, program numbers and decision levels."""
+
+StandardId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=40)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class Model(BaseModel, frozen=True, extra="forbid"):
+    """Base of every citcert model: immutable, and unknown keys are errors."""
+
+
+class Status(StrEnum):
+    """Where a standard is in its life."""
+
+    DRAFT = "draft"
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+
+
+class Verification(StrEnum):
+    """How well a fact behind a requirement is verified (from the research's provenance tags)."""
+
+    SOURCE = "source"
+    """Read at the cited source itself."""
+    ALLIED = "allied"
+    """Read at an allied source (a companion to the guide, not the guide's own text)."""
+    UNVERIFIED = "unverified"
+    """Not read here; to be checked against the published guide."""
+
+
+class Effort(StrEnum):
+    """Rough effort of a remediation, used to order the plan."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Source(Model):
+    """One source behind a requirement or a standard."""
+
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    verification: Verification
+    note: str | None = None
+    """What the source supports, e.g. the research item ``G-B1`` or a page."""
+
+
+class Citation(Model):
+    """The publication(s) a standard is built on."""
+
+    title: Text
+    publisher: Text
+    year: Annotated[int, Field(ge=1980, le=2100)]
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    note: str | None = None
+
+
+class RatingLevel(Model):
+    """One level of the rating scale, with its credit and whether it counts as met."""
+
+    id: Slug
+    label: Text
+    credit: Annotated[float, Field(ge=0, le=1)]
+    meets: bool
+    description: Text
+    aliases: tuple[str, ...] = ()
+    """Other spellings a person may type (matched case- and space-insensitively)."""
+
+
+class RatingScale(Model):
+    """The rating levels, best first; credits must not rise down the list."""
+
+    levels: Annotated[tuple[RatingLevel, ...], Field(min_length=2)]
+    not_applicable_label: Text = "Not applicable"
+    not_applicable_aliases: tuple[str, ...] = ("N/A", "NA", "n.a.")
+
+    def level(self, level_id: str) -> RatingLevel:
+        """The level with this id (the id must exist)."""
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise KeyError(level_id)
+
+    @property
+    def best(self) -> RatingLevel:
+        """The top level (full credit)."""
+        return self.levels[0]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label a workbook may hold, in scale order, ending with not-applicable."""
+        return (*(lv.label for lv in self.levels), self.not_applicable_label)
+
+
+class MetricCompute(StrEnum):
+    """How a metric's value is formed from the program's numbers."""
+
+    VALUE = "value"
+    """The value itself: one program number, or (with no inputs) the metric cell of the row."""
+    RATIO = "ratio"
+    """100 × first input ÷ second input, a percentage."""
+    DAYS_SINCE = "days_since"
+    """Days from the date in the one input to the as-of date."""
+
+
+class Direction(StrEnum):
+    """Whether a metric should be high (at least the threshold) or low (at most)."""
+
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+
+
+class Metric(Model):
+    """A measurable part of a requirement, rated from the program's numbers by thresholds."""
+
+    label: Text
+    unit: Text
+    compute: MetricCompute = MetricCompute.VALUE
+    inputs: tuple[Slug, ...] = ()
+    """Program-number ids: none or one for value, two for ratio, one (a date) for days_since."""
+    direction: Direction = Direction.AT_LEAST
+    met: float
+    """Threshold to be rated at the top level."""
+    partial: float | None = None
+    """Threshold to be rated at the middle level; below it the requirement is not met."""
+    proposal: bool = False
+    """True when the threshold is citcert's proposal rather than a published rule."""
+
+    @model_validator(mode="after")
+    def _inputs_fit_compute(self) -> Metric:
+        wanted = {MetricCompute.VALUE: (0, 1), MetricCompute.RATIO: (2,), MetricCompute.DAYS_SINCE: (1,)}
+        if len(self.inputs) not in wanted[self.compute]:
+            counts = " or ".join(str(n) for n in wanted[self.compute])
+            raise PydanticCustomError(
+                "metric_inputs",
+                "a {compute} metric takes {counts} input(s), not {got}",
+                {"compute": self.compute.value, "counts": counts, "got": len(self.inputs)},
+            )
+        return self
+
+
+class NotApplicable(Model):
+    """Whether a requirement may be rated not applicable, and when."""
+
+    allowed: bool = False
+    when: str | None = None
+    """The circumstances in which not applicable is acceptable, in plain words."""
+
+
+class Remediation(Model):
+    """What a program should do when it falls short of a requirement."""
+
+    actions: Annotated[tuple[Text, ...], Field(min_length=1)]
+    owner: Text
+    """The role that owns the work, e.g. ``Law enforcement CIT coordinator``."""
+    effort: Effort
+    horizon_days: Annotated[int, Field(gt=0, le=3650)]
+
+
+class Requirement(Model):
+    """One auditable requirement."""
+
+    id: RequirementId
+    title: Text
+    statement: Text
+    core: bool = False
+    """A core (gate) requirement must be met for the top decision levels."""
+    weight: Annotated[float, Field(gt=0, le=100)] = 1.0
+    anchors: dict[Slug, Text]
+    """What each rating level means for this requirement, keyed by level id."""
+    evidence: Annotated[tuple[Text, ...], Field(min_length=1)]
+    metric: Metric | None = None
+    not_applicable: NotApplicable = NotApplicable()
+    depends_on: tuple[RequirementId, ...] = ()
+    remediation: Remediation
+    sources: Annotated[tuple[Source, ...], Field(min_length=1)]
+    reference: str | None = None
+    """Where in the source material the requirement comes from (chapter, page, research item)."""
+    replaces: tuple[RequirementId, ...] = ()
+    """Ids in the superseded standard that this requirement carries forward."""
+
+
+class Domain(Model):
+    """A group of requirements, scored together."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
+    title: Text
+    description: Text
+    requirements: Annotated[tuple[Requirement, ...], Field(min_length=1)]
+
+
+class NumberKind(StrEnum):
+    """The type of a program number."""
+
+    INTEGER = "integer"
+    NUMBER = "number"
+    DATE = "date"
+
+
+class ProgramNumber(Model):
+    """A number (or date) the standard asks every program to report."""
+
+    id: Slug
+    label: Text
+    unit: Text
+    kind: NumberKind = NumberKind.INTEGER
+    required: bool = True
+    help: str | None = None
+    not_more_than: Slug | None = None
+    """Another number this one may not exceed (e.g. trained officers ≤ patrol officers)."""
+
+
+class UnsupportedClaim(Model):
+    """What happens to a rating at a meeting level that cites no evidence at all."""
+
+    treat_as: Slug
+    """The level the claim is scored as (e.g. ``partially_met``)."""
+
+
+class Conditions(Model):
+    """
+    The structured conditions of a decision level; every condition that is set must hold.
+
+    No condition set means the level always applies (the lowest level must be like that).
+    """
+
+    all_core_met: bool = False
+    min_overall: Percent | None = None
+    min_domain: Percent | None = None
+    max_core_gaps: Annotated[int, Field(ge=0)] | None = None
+    max_gaps: Annotated[int, Field(ge=0)] | None = None
+    max_unanswered: Annotated[int, Field(ge=0)] | None = None
+
+    def is_unconditional(self) -> bool:
+        """True when no condition is set."""
+        return self == Conditions()
+
+
+class DecisionLevel(Model):
+    """One possible decision, e.g. certified, with its conditions."""
+
+    id: Slug
+    label: Text
+    description: Text
+    colour: Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+    conditions: Conditions = Conditions()
+
+
+class OverallMethod(StrEnum):
+    """How the overall score is formed."""
+
+    REQUIREMENTS = "requirements"
+    """Weighted mean over every applicable requirement."""
+    DOMAINS = "domains"
+    """Plain mean of the domain scores."""
+
+
+class ScoringPolicy(Model):
+    """How ratings become credits, scores and a decision."""
+
+    scale: RatingScale
+    overall: OverallMethod = OverallMethod.REQUIREMENTS
+    include_core_in_scores: bool = True
+    unsupported_claim: UnsupportedClaim | None = None
+    evidence_max_age_days: Annotated[int, Field(gt=0)] | None = None
+    """Documents dated longer ago than this (before the as-of date) are stale."""
+    decision_levels: Annotated[tuple[DecisionLevel, ...], Field(min_length=1)]
+    """Best first; the last must be unconditional."""
+    proposal_note: str | None = None
+    """Which thresholds are citcert's proposal rather than a published rule."""
+
+
+class ChangeKind(StrEnum):
+    """What an overlay did to one part of its base."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    TIGHTENED = "tightened"
+    WEAKENED = "weakened"
+    CHANGED = "changed"
+
+
+class TailoringChange(Model):
+    """One change an overlay made, kept in the resolved standard so reports can name it."""
+
+    kind: ChangeKind
+    target: str
+    """A requirement id, or ``scoring`` for the policy."""
+    description: Text
+    reason: str | None = None
+
+
+class Tailoring(Model):
+    """Where a resolved standard came from when it is an overlay on a base."""
+
+    base: str
+    """The base's ``id@version``."""
+    base_sha256: str
+    changes: tuple[TailoringChange, ...] = ()
+
+    @property
+    def weakenings(self) -> tuple[TailoringChange, ...]:
+        """The changes that loosen the base, each with its stated reason."""
+        return tuple(c for c in self.changes if c.kind is ChangeKind.WEAKENED)
+
+
+class Standard(Model):
+    """A complete, resolved standard: what every command after loading works on."""
+
+    id: StandardId
+    version: Version
+    title: Text
+    publisher: Text
+    effective: dt.date
+    status: Status
+    summary: Text
+    citation: Annotated[tuple[Citation, ...], Field(min_length=1)]
+    supersedes: str | None = None
+    """The ``id@version`` whose requirement ids the ``replaces`` lists refer to."""
+    program_numbers: tuple[ProgramNumber, ...] = ()
+    scoring: ScoringPolicy
+    domains: Annotated[tuple[Domain, ...], Field(min_length=1)]
+    tailoring: Tailoring | None = None
+
+    @property
+    def ref(self) -> str:
+        """The ``id@version`` that names this standard."""
+        return f"{self.id}@{self.version}"
+
+    def requirements(self) -> Iterator[tuple[Domain, Requirement]]:
+        """Every requirement with its domain, in document order."""
+        for domain in self.domains:
+            for requirement in domain.requirements:
+                yield domain, requirement
+
+    def requirement(self, requirement_id: str) -> Requirement:
+        """The requirement with this id (it must exist)."""
+        for _, requirement in self.requirements():
+            if requirement.id == requirement_id:
+                return requirement
+        raise KeyError(requirement_id)
+
+    def number(self, number_id: str) -> ProgramNumber:
+        """The program number with this id (it must exist)."""
+        for number in self.program_numbers:
+            if number.id == number_id:
+                return number
+        raise KeyError(number_id)
+
+
+def standard_sha256(standard: Standard) -> str:
+    """
+    The SHA-256 of a resolved standard's canonical JSON.
+
+    It identifies the content, not the file: the same standard loaded from reformatted YAML, or
+    an overlay resolved twice, gives the same digest.
+    """
+    payload = json.dumps(standard.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
