@@ -1,0 +1,33 @@
+"""Shared fixtures, built in code or from small files under tests/data/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from citcert.standards.model import Standard
+
+DATA = Path(__file__).parent / "data"
+
+
+def data(*parts: str) -> Path:
+    """A file under tests/data/, which must exist (a typo fails loudly, not silently)."""
+    path = DATA.joinpath(*parts)
+    assert path.exists(), path
+    return path
+
+
+@pytest.fixture(scope="session")
+def mini_standard() -> Standard:
+    """The tiny standard in tests/data/standards/mini.yaml, which exercises every feature."""
+    raw = YAML(typ="safe").load(data("standards", "mini.yaml").read_text(encoding="utf-8"))
+    return Standard.model_validate(raw)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click runner (stdout and stderr are kept apart since click 8.2)."""
+    return CliRunner()
