@@ -1,1 +1,92 @@
-"""Writers: one module per output format, each a function `Assessment -> bytes`."""
+"""
+Writers: one module per output format, each a function `Assessment -> bytes`.
+
+`WRITERS` maps every `Format` to its writer; the CLI's ``--format`` choices come from `Format`,
+so a new format is one enum member, one module and one entry here. Writers only lay out an
+`Assessment`; they never compute (STYLE §13). The PDF and XLSX writers import reportlab and
+openpyxl, so they are registered through small wrappers that import them only when called:
+importing this package stays cheap (``citcert --help`` must not load them).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from citcert.export import json, markdown, terminal
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import Assessment
+
+Writer = Callable[["Assessment"], bytes]
+"""A writer: the whole report for one assessment, as the bytes of one file."""
+
+
+class Format(StrEnum):
+    """The output formats of an audit report."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+    MARKDOWN = "md"
+    PDF = "pdf"
+    XLSX = "xlsx"
+
+
+def _lazy(module: str) -> Writer:
+    """A writer that imports ``citcert.export.<module>`` (and its heavy library) when called."""
+
+    def write(assessment: Assessment) -> bytes:
+        writer: Writer = importlib.import_module(f"citcert.export.{module}").render
+        return writer(assessment)
+
+    write.__doc__ = f"The {module.upper()} report; its module is imported only now."
+    return write
+
+
+WRITERS: Mapping[Format, Writer] = MappingProxyType(
+    {
+        Format.TERMINAL: terminal.render,
+        Format.JSON: json.render,
+        Format.MARKDOWN: markdown.render,
+        Format.PDF: _lazy("pdf"),
+        Format.XLSX: _lazy("xlsx"),
+    }
+)
+"""The writer of every format."""
+
+SUFFIX: Mapping[Format, str] = MappingProxyType(
+    {
+        Format.TERMINAL: "txt",
+        Format.JSON: "json",
+        Format.MARKDOWN: "md",
+        Format.PDF: "pdf",
+        Format.XLSX: "xlsx",
+    }
+)
+"""The file-name suffix (without the dot) of each format's report."""
+
+
+def render(assessment: Assessment, fmt: Format) -> bytes:
+    """The report for `assessment` in format `fmt`, as bytes (nothing touches the disk)."""
+    return WRITERS[fmt](assessment)
+
+
+def report_stem(assessment: Assessment) -> str:
+    """
+    A file-name-safe slug of the program's name, e.g. ``metro-county-cit``.
+
+    Only lowercase ASCII letters, digits and single dashes, at most 60 characters, so the same
+    name works on every file system; ``cit-program`` when nothing usable is left.
+    """
+    name = unicodedata.normalize("NFKD", assessment.profile.program_name)
+    ascii_name = name.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60].rstrip("-")
+    return slug or "cit-program"
+
+
+__all__ = ["SUFFIX", "WRITERS", "Format", "Writer", "render", "report_stem"]

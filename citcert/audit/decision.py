@@ -1,0 +1,209 @@
+"""
+The certification decision: the standard's ordered decision levels, evaluated on scored facts.
+
+Pure: the conditions are structured data in the standard (`Conditions`), interpreted here and
+never evaluated as expressions. The decision is the highest level whose conditions all hold;
+its sentence names each condition that failed for the level just above, so a program reads
+what stood between it and the next step ("Not certified: core requirement DSP-01 is Not met;
+overall 71% is below 80%"). The wording helpers (`percent`, `plural`) are shared with the
+scorer and the planner so every report words numbers the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from citcert.audit.assessment import (
+    ConditionResult,
+    Decision,
+    DomainScore,
+    LevelResult,
+    RequirementResult,
+    Status,
+)
+from citcert.standards.model import Conditions, DecisionLevel, ScoringPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The scored facts the decision rules look at, taken from one assessment."""
+
+    overall: float
+    domains: tuple[tuple[str, float | None], ...]
+    """Each domain's title and score (``None`` when nothing in it applies)."""
+    core_shortfalls: tuple[tuple[str, str], ...]
+    """Each applicable core requirement not met: its id and the label of its rating."""
+    gaps: int
+    core_gaps: int
+    unanswered: int
+
+
+def facts_of(
+    results: Sequence[RequirementResult], domains: Sequence[DomainScore], overall: float
+) -> Facts:
+    """Collect the facts the decision needs from scored requirements and domains."""
+    shortfalls = tuple((r.requirement_id, r.level_label) for r in results if r.core and is_gap(r))
+    return Facts(
+        overall=overall,
+        domains=tuple((d.title, d.score) for d in domains),
+        core_shortfalls=shortfalls,
+        gaps=sum(1 for r in results if is_gap(r)),
+        core_gaps=len(shortfalls),
+        unanswered=sum(1 for r in results if r.status is Status.UNANSWERED),
+    )
+
+
+def is_gap(result: RequirementResult) -> bool:
+    """True for an applicable requirement that is not fully met (unanswered included)."""
+    return result.applicable and result.status is not Status.MET
+
+
+def decide(policy: ScoringPolicy, facts: Facts) -> Decision:
+    """The highest decision level whose conditions all hold, with every level's results."""
+    levels = tuple(_evaluate(level, facts) for level in policy.decision_levels)
+    index = next((i for i, lv in enumerate(levels) if lv.reached), len(levels) - 1)
+    chosen = policy.decision_levels[index]
+    above = levels[index - 1] if index > 0 else None
+    reasons = tuple(c.detail for c in above.conditions if not c.passed) if above else ()
+    if reasons:
+        sentence = f"{chosen.label}: {'; '.join(reasons)}"
+    else:
+        sentence = f"{chosen.label}: every condition of this level holds."
+    return Decision(
+        level_id=chosen.id,
+        label=chosen.label,
+        colour=chosen.colour,
+        description=chosen.description,
+        sentence=sentence,
+        reasons=reasons,
+        next_level_id=above.level_id if above else None,
+        next_level_label=above.label if above else None,
+        levels=levels,
+    )
+
+
+def rank(policy: ScoringPolicy, level_id: str) -> int:
+    """The position of a decision level, 0 for the best; `ValueError` for an unknown id."""
+    for index, level in enumerate(policy.decision_levels):
+        if level.id == level_id:
+            return index
+    known = ", ".join(lv.id for lv in policy.decision_levels)
+    raise ValueError(f"“{level_id}” is not a decision level of this standard (one of: {known})")
+
+
+def is_below(policy: ScoringPolicy, decided: str, required: str) -> bool:
+    """True when the decided level is worse than the required one (for ``--fail-below``)."""
+    return rank(policy, decided) > rank(policy, required)
+
+
+def describe(conditions: Conditions) -> str:
+    """A decision level's conditions in words, e.g. for the scoring explanation."""
+    parts = [name for name, _ in _checks(conditions)]
+    if not parts:
+        return "always applies when no higher level does"
+    return join_words(parts)
+
+
+def percent(value: float) -> str:
+    """A score or threshold as people write it: ``71%``, ``79.5%``."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 gap``, ``3 gaps``, ``no gaps``."""
+    many = nouns or f"{noun}s"
+    if count == 0:
+        return f"no {many}"
+    return f"{count} {noun if count == 1 else many}"
+
+
+def join_words(parts: Sequence[str]) -> str:
+    """A list in words: ``a``, ``a and b``, ``a, b and c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+# ── conditions ─────────────────────────────────────────────────────────────────────────────
+
+Check = Callable[[Facts], tuple[bool, str]]
+"""One condition: given the facts, whether it holds and the detail in words."""
+
+
+def _evaluate(level: DecisionLevel, facts: Facts) -> LevelResult:
+    results = []
+    for name, check in _checks(level.conditions):
+        passed, detail = check(facts)
+        results.append(ConditionResult(condition=name, passed=passed, detail=detail))
+    return LevelResult(
+        level_id=level.id,
+        label=level.label,
+        reached=all(r.passed for r in results),
+        conditions=tuple(results),
+    )
+
+
+def _checks(conditions: Conditions) -> list[tuple[str, Check]]:
+    """The set conditions of a level, each named in words, in a fixed order."""
+    checks: list[tuple[str, Check]] = []
+    if conditions.all_core_met:
+        checks.append(("every core requirement met", _all_core_met))
+    if conditions.min_overall is not None:
+        checks.append(_min_overall(conditions.min_overall))
+    if conditions.min_domain is not None:
+        checks.append(_min_domain(conditions.min_domain))
+    if conditions.max_core_gaps is not None:
+        checks.append(_at_most(conditions.max_core_gaps, "core gap", lambda f: f.core_gaps))
+    if conditions.max_gaps is not None:
+        checks.append(_at_most(conditions.max_gaps, "gap", lambda f: f.gaps))
+    if conditions.max_unanswered is not None:
+        noun = "unanswered requirement"
+        checks.append(_at_most(conditions.max_unanswered, noun, lambda f: f.unanswered))
+    return checks
+
+
+def _all_core_met(facts: Facts) -> tuple[bool, str]:
+    short = facts.core_shortfalls
+    if not short:
+        return True, "every core requirement is met"
+    if len(short) == 1:
+        rid, label = short[0]
+        return False, f"core requirement {rid} is {label}"
+    named = join_words([f"{rid} ({label})" for rid, label in short])
+    return False, f"core requirements {named} are not met"
+
+
+def _min_overall(minimum: float) -> tuple[str, Check]:
+    def check(facts: Facts) -> tuple[bool, str]:
+        if facts.overall >= minimum:
+            return True, f"overall {percent(facts.overall)} is at least {percent(minimum)}"
+        return False, f"overall {percent(facts.overall)} is below {percent(minimum)}"
+
+    return f"overall score at least {percent(minimum)}", check
+
+
+def _min_domain(minimum: float) -> tuple[str, Check]:
+    def check(facts: Facts) -> tuple[bool, str]:
+        low = [(t, s) for t, s in facts.domains if s is not None and s < minimum]
+        if not low:
+            return True, f"every domain is at least {percent(minimum)}"
+        named = join_words([f"{title} {percent(score)}" for title, score in low])
+        verb = "is" if len(low) == 1 else "are"
+        noun = "domain" if len(low) == 1 else "domains"
+        return False, f"{noun} {named} {verb} below {percent(minimum)}"
+
+    return f"every domain at least {percent(minimum)}", check
+
+
+def _at_most(limit: int, noun: str, count: Callable[[Facts], int]) -> tuple[str, Check]:
+    def check(facts: Facts) -> tuple[bool, str]:
+        found = count(facts)
+        if found <= limit:
+            return True, plural(found, noun)
+        allowed = "none allowed" if limit == 0 else f"more than the {limit} allowed"
+        return False, f"{plural(found, noun)}, {allowed}"
+
+    name = f"no {noun}s" if limit == 0 else f"at most {plural(limit, noun)}"
+    return name, check

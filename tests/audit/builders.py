@@ -1,0 +1,108 @@
+"""
+Evidence built in code for the audit and writer tests, against the mini standard.
+
+`make_evidence` gives every requirement of a standard a row: a self rating (a level id, ``"n/a"``
+for not applicable with a reason, ``"n/a!"`` without one, ``None`` for unanswered), an evidence
+summary so that no claim is unsupported unless a test says so, and the program's numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from citcert.audit.evidence import (
+    Answer,
+    CellRef,
+    Document,
+    Evidence,
+    Mode,
+    NotApplicableAnswer,
+    NumberValue,
+    ProgramProfile,
+    Rated,
+    RequirementEvidence,
+    Unanswered,
+)
+from citcert.standards.model import Standard
+
+AS_OF = dt.date(2024, 6, 1)
+
+GOOD_NUMBERS: dict[str, NumberValue | None] = {
+    "patrol_officers": 100,
+    "cit_officers": 25,
+    "last_committee_meeting": dt.date(2024, 5, 1),
+}
+"""Numbers that meet every metric of the mini standard (25%, 31 days)."""
+
+ALL_MET = {"PART-01": "met", "PART-02": "met", "TRN-01": "met", "TRN-02": "met", "TRN-03": "met"}
+
+
+def answer(value: str | None) -> Answer:
+    """A workbook answer from a short spelling (see the module docstring)."""
+    if value is None:
+        return Unanswered()
+    if value == "n/a":
+        return NotApplicableAnswer(reason="Our agencies do not serve schools.")
+    if value == "n/a!":
+        return NotApplicableAnswer(reason="")
+    return Rated(level=value)
+
+
+def make_evidence(
+    standard: Standard,
+    ratings: Mapping[str, str | None] = ALL_MET,
+    *,
+    reviewer: Mapping[str, str | None] | None = None,
+    numbers: Mapping[str, NumberValue | None] = GOOD_NUMBERS,
+    summaries: Mapping[str, str] | None = None,
+    documents: Mapping[str, Sequence[str]] | None = None,
+    comments: Mapping[str, str] | None = None,
+    metric_values: Mapping[str, float | None] | None = None,
+    index: Sequence[Document] = (),
+    mode: Mode = Mode.SELF,
+    program_name: str = "Riverside County CIT",
+    as_of: dt.date = AS_OF,
+) -> Evidence:
+    """An `Evidence` for `standard` with the given answers (unlisted requirements: unanswered)."""
+    summaries = summaries or {}
+    documents = documents or {}
+    comments = comments or {}
+    metric_values = {"TRN-02": 40.0, **(metric_values or {})}
+    rows = []
+    for number, (_, req) in enumerate(standard.requirements(), start=5):
+        rows.append(
+            RequirementEvidence(
+                requirement_id=req.id,
+                self_rating=answer(ratings.get(req.id)),
+                reviewer_rating=answer((reviewer or {}).get(req.id)),
+                evidence_summary=summaries.get(req.id, "Described in the attached records."),
+                documents=tuple(documents.get(req.id, ())),
+                metric_value=metric_values.get(req.id),
+                reviewer_comment=comments.get(req.id, ""),
+                row=CellRef(sheet="Requirements", cell=f"F{number}"),
+            )
+        )
+    profile = ProgramProfile(
+        program_name=program_name,
+        jurisdiction="Riverside County",
+        state="OH",
+        agencies="Riverside Police Department; Riverside County Sheriff",
+        coordinator="Dana Example",
+        contact="dana@example.org",
+        population_served=250000,
+        assessment_type=mode,
+        assessment_date=as_of,
+        reviewer="Sam Reviewer" if mode is Mode.REVIEW else "",
+    )
+    return Evidence(
+        standard_ref=standard.ref,
+        standard_sha256="0" * 64,
+        layout_version=1,
+        file_name="riverside.xlsx",
+        workbook_sha256="f" * 64,
+        profile=profile,
+        numbers=dict(numbers),
+        requirements=tuple(rows),
+        documents=tuple(index),
+    )
