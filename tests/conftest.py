@@ -31,3 +31,13 @@ def mini_standard() -> Standard:
 def runner() -> CliRunner:
     """A click runner (stdout and stderr are kept apart since click 8.2)."""
     return CliRunner()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites tests/golden/ from the current output (``make golden``)."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden files under tests/golden/ instead of comparing with them.",
+    )
