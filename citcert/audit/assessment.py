@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field
 
 from citcert.audit.evidence import Mode, ProgramProfile
 from citcert.standards.model import Effort, Model, TailoringChange
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Final = "1.0"
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 
@@ -154,7 +154,10 @@ class Decision(Model):
     colour: str
     description: str
     sentence: str
-    """One line, e.g. ``Not certified: core requirement DSP-01 is Not met; overall 71% is below 80%``."""
+    """
+    One line, e.g. ``Not certified: core requirement DSP-01 is Not met; overall 71% is below
+    80%``.
+    """
     reasons: tuple[str, ...]
     """Each failed condition of the next level up (empty at the top level)."""
     next_level_id: str | None
