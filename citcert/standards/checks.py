@@ -25,8 +25,7 @@ from citcert.standards.model import (
 Loc = tuple[str | int, ...]
 CheckProblem = tuple[Loc, str]
 
-# For each decision condition: +1 when a larger value is stricter, -1 when a smaller one is.
-_STRICTER_WHEN = {
+STRICTER_WHEN = {
     "all_core_met": +1,
     "min_overall": +1,
     "min_domain": +1,
@@ -34,6 +33,7 @@ _STRICTER_WHEN = {
     "max_gaps": -1,
     "max_unanswered": -1,
 }
+"""For each decision condition: +1 when a larger value is stricter, -1 when a smaller one is."""
 
 
 def cross_check(standard: Standard) -> list[CheckProblem]:
@@ -178,7 +178,7 @@ def _decision_levels(standard: Standard) -> Iterator[CheckProblem]:
 def _not_stricter(
     lower: Conditions, upper: Conditions, upper_id: str, loc: Loc
 ) -> Iterator[CheckProblem]:
-    for name, sign in _STRICTER_WHEN.items():
+    for name, sign in STRICTER_WHEN.items():
         low, high = getattr(lower, name), getattr(upper, name)
         if low is None or high is None or low is False:
             continue

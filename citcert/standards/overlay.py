@@ -32,7 +32,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from citcert.errors import Location, OverlayError, Problem, StandardNotFoundError
-from citcert.standards.checks import Loc, cross_check, format_loc
+from citcert.standards.checks import STRICTER_WHEN, Loc, cross_check, format_loc
 from citcert.standards.loader import Document, raise_if_any, validate
 from citcert.standards.model import (
     ChangeKind,
@@ -164,16 +164,6 @@ class Overlay(Model):
 
 
 _RESOLVING: ContextVar[tuple[str, ...]] = ContextVar("citcert_resolving_overlays", default=())
-
-# +1 when a larger value of the condition is stricter, -1 when a smaller one is.
-_CONDITION_SIGN = {
-    "all_core_met": +1,
-    "min_overall": +1,
-    "min_domain": +1,
-    "max_core_gaps": -1,
-    "max_gaps": -1,
-    "max_unanswered": -1,
-}
 
 
 def resolve_overlay(document: Document, *, dirs: Sequence[Path] = ()) -> Standard:
@@ -638,7 +628,7 @@ def _override_conditions(
     """The level's conditions with `given` applied, and each condition's change."""
     update: dict[str, object] = {}
     changes: list[_Change] = []
-    for name in sorted(given.model_fields_set, key=list(_CONDITION_SIGN).index):
+    for name in sorted(given.model_fields_set, key=list(STRICTER_WHEN).index):
         old = getattr(level.conditions, name)
         new = getattr(given, name)
         if name == "all_core_met":
@@ -660,7 +650,7 @@ def _condition_change(
     if new is None or new is False:
         return [_Change(loc, ChangeKind.WEAKENED, "scoring", f"drops {what} ({_shown(old)})")]
     text = f"{what} from {_shown(old)} to {_shown(new)}"
-    sign = _CONDITION_SIGN[name]
+    sign = STRICTER_WHEN[name]
     return _compare(loc, "scoring", (new - old) * sign, f"tightens {text}", f"loosens {text}")
 
 
