@@ -24,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from citcert.errors import CitcertError, Location, Problem, StandardFileError
+from citcert.errors import CitcertError, Location, Problem, StandardFileError, problems_from
 from citcert.standards import messages
 from citcert.standards.checks import Loc, cross_check, format_loc
 from citcert.standards.model import Standard
@@ -316,3 +316,25 @@ def _position(tree: Any, loc: Loc, *, key: bool) -> tuple[int, int]:
         else:
             break
     return line, column
+
+
+def validate_files(
+    paths: Sequence[Path], *, dirs: Sequence[Path] = ()
+) -> tuple[list[tuple[Path, Standard]], CitcertError | None]:
+    """
+    Load each file; return the valid ones, and one error holding every other file's problems.
+
+    Used by ``citcert standards validate``, which reports all files in one run.
+    """
+    valid: list[tuple[Path, Standard]] = []
+    errors: list[CitcertError] = []
+    for path in paths:
+        try:
+            valid.append((path, load_file(path, dirs=dirs)))
+        except CitcertError as exc:
+            errors.append(exc)
+    if len(errors) <= 1:
+        return valid, errors[0] if errors else None
+    problems = problems_from(errors)
+    headline = f"{len(errors)} of {len(paths)} files have problems ({len(problems)} in all):"
+    return valid, StandardFileError(problems, headline)
