@@ -636,12 +636,15 @@ def _gaps(results: Sequence[RequirementResult]) -> tuple[Gap, ...]:
 
 
 def _severity(result: RequirementResult, impact: float) -> Severity:
-    """Core gaps are critical (high when at most half short); others by weighted shortfall."""
+    """
+    Core gaps are critical (high when less than half short); others by their shortfall times
+    their weight relative to the mean weight: high from 0.75, medium from 0.4, else low.
+    """
     if result.core:
         return Severity.CRITICAL if 1 - result.credit >= 0.5 else Severity.HIGH
-    if impact >= 1:
+    if impact >= 0.75:
         return Severity.HIGH
-    return Severity.MEDIUM if impact >= 0.5 else Severity.LOW
+    return Severity.MEDIUM if impact >= 0.4 else Severity.LOW
 
 
 def _gap(result: RequirementResult, severity: Severity) -> Gap:
@@ -911,6 +914,12 @@ def _key(name: str) -> str:
     return name.strip().casefold()
 
 
+_STOP_WORDS = frozenset(
+    "and any are all but each for from its not per that the their this with".split()
+)
+
+
 def _stems(text: str) -> set[str]:
-    """Crude stems of the meaningful words of a text (first five letters of words of four+)."""
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) >= 4}
+    """Crude stems (first five letters) of a text's meaningful words, to match evidence names."""
+    words = re.findall(r"[a-z0-9]+", text.casefold())
+    return {w[:5] for w in words if len(w) >= 3 and w not in _STOP_WORDS}

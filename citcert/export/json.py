@@ -10,10 +10,12 @@ the input), so the file can be diffed, hashed and kept as a golden file. It carr
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def render(assessment: Assessment) -> bytes:
@@ -25,3 +27,10 @@ def dumps(data: object) -> bytes:
     """Canonical JSON bytes of plain data: sorted keys, indent 2, UTF-8, final newline."""
     text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     return f"{text}\n".encode()
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of the report (what ``citcert schema assessment`` prints)."""
+    from citcert.audit.assessment import Assessment
+
+    return {"$schema": SCHEMA_DIALECT, **Assessment.model_json_schema()}

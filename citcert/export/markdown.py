@@ -137,11 +137,12 @@ def _gaps(a: Assessment) -> str:
         ]
         for i, g in enumerate(a.gaps, start=1)
     ]
-    details = "\n\n".join(_gap_detail(g) for g in a.gaps)
+    results = {r.requirement_id: r for r in a.results}
+    details = "\n\n".join(_gap_detail(g, results[g.requirement_id]) for g in a.gaps)
     return f"## Gaps ({len(a.gaps)})\n\n{_table(head, rows)}\n\n{details}"
 
 
-def _gap_detail(g: Gap) -> str:
+def _gap_detail(g: Gap, result: RequirementResult) -> str:
     core = ", core" if g.core else ""
     out = [
         f"### {escape(g.requirement_id)} — {escape(g.title)}",
@@ -150,6 +151,10 @@ def _gap_detail(g: Gap) -> str:
         f"- **The standard asks:** {escape(g.asks)}",
         f"- **Found:** {escape(g.found)}",
     ]
+    if result.evidence_summary.strip():
+        out.append(f"- **Evidence given:** {escape(result.evidence_summary)}")
+    if result.documents:
+        out.append(f"- **Documents:** {'; '.join(escape(d) for d in result.documents)}")
     if g.evidence_missing:
         out.append(
             f"- **Evidence still to show:** {'; '.join(escape(e) for e in g.evidence_missing)}"

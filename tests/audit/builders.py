@@ -9,7 +9,8 @@ summary so that no claim is unsupported unless a test says so, and the program's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from citcert.audit.evidence import (
     Answer,
@@ -105,4 +106,48 @@ def make_evidence(
         numbers=dict(numbers),
         requirements=tuple(rows),
         documents=tuple(index),
+    )
+
+
+def variant(standard: Standard, change: Callable[[dict[str, Any]], None]) -> Standard:
+    """A copy of `standard` with `change` applied to its plain-data form, validated again."""
+    raw = standard.model_dump(mode="json")
+    change(raw)
+    return Standard.model_validate(raw)
+
+
+def requirement_data(raw: dict[str, Any], requirement_id: str) -> dict[str, Any]:
+    """The plain-data form of one requirement inside a standard's plain data."""
+    for domain in raw["domains"]:
+        for req in domain["requirements"]:
+            if req["id"] == requirement_id:
+                found: dict[str, Any] = req
+                return found
+    raise KeyError(requirement_id)
+
+
+def sample_evidence(standard: Standard) -> Evidence:
+    """
+    A review of a mixed program on the mini standard: every kind of outcome in one workbook.
+
+    PART-01: reviewer lowers a met to partial and cites a stale charter; PART-02: no reviewer
+    rating and a committee that last met 120 days ago; TRN-01: 18 of 120 officers trained;
+    TRN-02: no rating but 36 course hours on the row; TRN-03: not applicable with no reason.
+    """
+    return make_evidence(
+        standard,
+        {"PART-01": "met", "PART-02": "met", "TRN-01": "met", "TRN-02": None, "TRN-03": "n/a!"},
+        reviewer={"PART-01": "partially_met", "TRN-01": "met"},
+        numbers={
+            "patrol_officers": 120,
+            "cit_officers": 18,
+            "last_committee_meeting": dt.date(2024, 2, 2),
+        },
+        summaries={"PART-01": "Charter signed by police & the county's mental health board."},
+        documents={"PART-01": ["Charter 2019.pdf"]},
+        comments={"PART-01": "Advocates' seat has been vacant since March; see *minutes*."},
+        metric_values={"TRN-02": 36},
+        index=[Document(name="Charter 2019.pdf", date=dt.date(2019, 5, 1))],
+        mode=Mode.REVIEW,
+        program_name="Riverside & Lake County CIT",
     )
