@@ -3,9 +3,10 @@ Writers: one module per output format, each a function `Assessment -> bytes`.
 
 `WRITERS` maps every `Format` to its writer; the CLI's ``--format`` choices come from `Format`,
 so a new format is one enum member, one module and one entry here. Writers only lay out an
-`Assessment`; they never compute (STYLE §13). The PDF and XLSX writers import reportlab and
-openpyxl, so they are registered through small wrappers that import them only when called:
-importing this package stays cheap (``citcert --help`` must not load them).
+`Assessment`; they never compute (STYLE §13). Each writer is registered through a small wrapper
+that imports its module only when called: the PDF and XLSX writers import reportlab and
+openpyxl, and importing this package (as ``citcert --help`` does, for the format names) must
+stay cheap.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
-
-from citcert.export import json, markdown, terminal
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
@@ -38,21 +37,21 @@ class Format(StrEnum):
 
 
 def _lazy(module: str) -> Writer:
-    """A writer that imports ``citcert.export.<module>`` (and its heavy library) when called."""
+    """A writer that imports ``citcert.export.<module>`` (and its libraries) when called."""
 
     def write(assessment: Assessment) -> bytes:
         writer: Writer = importlib.import_module(f"citcert.export.{module}").render
         return writer(assessment)
 
-    write.__doc__ = f"The {module.upper()} report; its module is imported only now."
+    write.__doc__ = f"The report written by citcert.export.{module}, imported on first use."
     return write
 
 
 WRITERS: Mapping[Format, Writer] = MappingProxyType(
     {
-        Format.TERMINAL: terminal.render,
-        Format.JSON: json.render,
-        Format.MARKDOWN: markdown.render,
+        Format.TERMINAL: _lazy("terminal"),
+        Format.JSON: _lazy("json"),
+        Format.MARKDOWN: _lazy("markdown"),
         Format.PDF: _lazy("pdf"),
         Format.XLSX: _lazy("xlsx"),
     }
