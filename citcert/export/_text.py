@@ -23,9 +23,10 @@ First characters that make a spreadsheet read a cell as a formula (OWASP's CSV-i
 some input methods turn into them).
 """
 
-# C0 and C1 controls except tab, line feed and carriage return, DEL, and lone surrogates: no
-# XML document (PDF markup, XLSX) may hold them, and none of them shows anything.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]")
+# C0 and C1 controls except tab, line feed and carriage return, DEL, the non-characters U+FFFE
+# and U+FFFF, and lone surrogates: no XML document (PDF markup, XLSX) may hold them, and none
+# of them shows anything.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]|[\ud800-\udfff]")
 _INVISIBLE = frozenset("\u200d\ufe0e\ufe0f")
 """Joiners and emoji variation selectors: dropped rather than replaced where unsupported."""
 _NEWLINES = re.compile(r"\r\n?")
@@ -98,4 +99,5 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     rest = len(text) - limit
-    return f"{text[:limit].rstrip()}… [{plural(rest, 'more character')}]"
+    word = "character" if rest == 1 else "characters"
+    return f"{text[:limit].rstrip()}… [{rest:,} more {word}]"
