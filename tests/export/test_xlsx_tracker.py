@@ -1,0 +1,211 @@
+"""The XLSX remediation tracker, opened again with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from citcert.audit.assessment import Assessment
+from citcert.export import xlsx
+from citcert.export._text import FORMULA_TRIGGERS, neutralise_formula
+from tests.export.assessment_fixture import FORMULAS, PROGRAM_NAME
+
+
+@pytest.fixture(scope="module")
+def book(hostile_xlsx: bytes) -> Any:
+    """The hostile tracker, loaded with openpyxl."""
+    return load_workbook(io.BytesIO(hostile_xlsx))
+
+
+def _column(sheet: Any, header: str) -> list[Any]:
+    """The values under `header` in row 1, down to the last row."""
+    titles = [c.value for c in sheet[1]]
+    index = titles.index(header) + 1
+    return [sheet.cell(row=r, column=index).value for r in range(2, sheet.max_row + 1)]
+
+
+def _summary(book: Any) -> dict[str, Any]:
+    """The Summary sheet as label -> value."""
+    return {
+        row[0].value: row[1].value for row in book["Summary"].iter_rows(min_row=3) if row[0].value
+    }
+
+
+def _all_cells(book: Any) -> list[Any]:
+    return [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+
+
+class TestSheets:
+    """The sheets and what they hold."""
+
+    def test_sheets_in_order(self, book: Any) -> None:
+        """Summary, Requirements, Gaps, Remediation plan, Domain scores, in that order."""
+        assert book.sheetnames == [
+            "Summary",
+            "Requirements",
+            "Gaps",
+            "Remediation plan",
+            "Domain scores",
+        ]
+
+    def test_summary_has_decision_scores_and_provenance(self, book: Any) -> None:
+        """The Summary names program and decision; the score is a number and the date a date."""
+        summary = _summary(book)
+
+        assert summary["Program"] == PROGRAM_NAME
+        assert summary["Decision"] == "Not certified"
+        assert summary["Overall score (%)"] == 62.5
+        assert summary["Core gaps"] == 2
+        assert summary["Population served"] == 250_000
+        assert summary["Standard SHA-256"] == "a" * 64
+        assert summary["As of"] == dt.datetime(2025, 3, 14)
+
+    def test_every_requirement_has_a_row(self, book: Any, hostile_assessment: Assessment) -> None:
+        """The Requirements sheet lists every requirement in order, with a real credit number."""
+        sheet = book["Requirements"]
+
+        assert _column(sheet, "ID") == [r.requirement_id for r in hostile_assessment.results]
+        assert _column(sheet, "Credit") == [r.credit for r in hostile_assessment.results]
+        assert sheet.auto_filter.ref == f"A1:R{len(hostile_assessment.results) + 1}"
+
+    def test_requirements_are_coloured_by_rating(self, book: Any) -> None:
+        """Conditional formatting colours the status and rating cells by their words."""
+        rules = book["Requirements"].conditional_formatting
+        ranges = [str(r.sqref) for r in rules]
+        formulas = {f for r in rules for rule in r.rules for f in rule.formula}
+
+        assert ranges == ["F2:G11"]
+        assert {'"Met"', '"Partially met"', '"Not met"'} <= formulas
+
+    def test_gaps_most_severe_first(self, book: Any, hostile_assessment: Assessment) -> None:
+        """The Gaps sheet keeps the assessment's order, with the shortfall a number."""
+        sheet = book["Gaps"]
+
+        assert _column(sheet, "Requirement") == [g.requirement_id for g in hostile_assessment.gaps]
+        assert _column(sheet, "Severity")[0] == "Critical"
+        assert _column(sheet, "Shortfall")[0] == 1.0
+
+    def test_domain_scores_are_numbers(self, book: Any) -> None:
+        """Scores and thresholds are numbers; a domain with no applicable requirement is blank."""
+        sheet = book["Domain scores"]
+
+        assert _column(sheet, "Score (%)") == [83.3, 37.5, 50.0, None]
+        assert _column(sheet, "Needed (%)") == [60.0, 60.0, 60.0, None]
+
+
+class TestTracker:
+    """The remediation plan works as a tracker."""
+
+    def test_steps_with_real_target_dates(self, book: Any, hostile_assessment: Assessment) -> None:
+        """Each step is a row whose target date is a date cell equal to the plan's date."""
+        sheet = book["Remediation plan"]
+        steps = hostile_assessment.plan.steps
+
+        assert _column(sheet, "Step") == [s.order for s in steps]
+        assert _column(sheet, "Requirement") == [s.requirement_id for s in steps]
+        assert [d.date() for d in _column(sheet, "Target date")] == [s.target_date for s in steps]
+        assert sheet["I2"].is_date
+
+    def test_status_drop_down(self, book: Any) -> None:
+        """Every step starts Not started, and the status column offers the three choices."""
+        sheet = book["Remediation plan"]
+        (validation,) = sheet.data_validations.dataValidation
+
+        assert set(_column(sheet, "Status")) == {"Not started"}
+        assert validation.type == "list"
+        assert validation.formula1 == '"Not started,In progress,Done"'
+        assert "N2" in validation.sqref
+        assert "N7" in validation.sqref
+
+
+class TestFormulaSafety:
+    """No spreadsheet will read workbook text as a formula."""
+
+    def test_no_cell_is_a_formula(self, book: Any) -> None:
+        """No cell holds a formula, and no text starts with a character that makes one."""
+        cells = _all_cells(book)
+
+        assert all(c.data_type != "f" for c in cells)
+        assert not [
+            c.coordinate
+            for c in cells
+            if isinstance(c.value, str) and c.value[0] in FORMULA_TRIGGERS
+        ]
+
+    def test_formula_like_text_is_kept_behind_a_quote(self, book: Any) -> None:
+        """Each hostile formula is still there, as text, behind a single quote."""
+        values = {c.value for c in _all_cells(book) if isinstance(c.value, str)}
+
+        for formula in (FORMULAS[3], FORMULAS[6], FORMULAS[7]):
+            assert "'" + formula in values
+
+    def test_control_characters_are_removed(self, book: Any) -> None:
+        """Control characters typed in a cell are gone; the words around them stay."""
+        values = [c.value for c in _all_cells(book) if isinstance(c.value, str)]
+
+        assert "bell null escape delete vertical-tab end" in values
+        assert not any("\x07" in v or "\x00" in v for v in values)
+
+    def test_overlong_text_is_cut_to_what_excel_holds(self, hostile_assessment: Assessment) -> None:
+        """A 40,000-character comment is cut below Excel's 32,767 limit and says so."""
+        gap = hostile_assessment.gaps[0].model_copy(update={"reviewer_comment": "x" * 40_000})
+        book = load_workbook(
+            io.BytesIO(xlsx.render(hostile_assessment.model_copy(update={"gaps": (gap,)})))
+        )
+        comment = _column(book["Gaps"], "Reviewer comment")[0]
+
+        assert len(comment) <= 32_767
+        assert comment.endswith("x… [8,000 more characters]")
+
+
+class TestDeterminism:
+    """The same assessment gives the same workbook."""
+
+    def test_fixed_document_properties(self, book: Any) -> None:
+        """Created and modified are the assessment date; the creator is citcert."""
+        props = book.properties
+
+        assert props.created == dt.datetime(2025, 3, 14)
+        assert props.modified == dt.datetime(2025, 3, 14)
+        assert props.creator == "citcert"
+
+    def test_identical_bytes(self, hostile_xlsx: bytes, hostile_assessment: Assessment) -> None:
+        """Rendering twice gives byte-identical files, with every zip entry dated 1980-01-01."""
+        again = xlsx.render(hostile_assessment)
+
+        assert again == hostile_xlsx
+        with zipfile.ZipFile(io.BytesIO(again)) as archive:
+            assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+    def test_identical_cell_values(
+        self, hostile_xlsx: bytes, hostile_assessment: Assessment
+    ) -> None:
+        """Re-reading two renders gives the same value in every cell of every sheet."""
+        first = load_workbook(io.BytesIO(hostile_xlsx))
+        second = load_workbook(io.BytesIO(xlsx.render(hostile_assessment)))
+
+        assert [c.value for c in _all_cells(first)] == [c.value for c in _all_cells(second)]
+
+
+class TestAnyText:
+    """Whatever a workbook cell held, the tracker saves it and reads it back as plain text."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.text(st.characters(exclude_categories=()), min_size=1, max_size=40))
+    def test_any_text_round_trips_as_a_string(self, text: str) -> None:
+        """Any text is saved as a string cell (never a formula) and reads back neutralised."""
+        book = Workbook()
+        xlsx.put(book.active, 1, 1, text)
+        saved = io.BytesIO()
+        book.save(saved)
+        cell = load_workbook(io.BytesIO(saved.getvalue())).active["A1"]
+
+        assert cell.data_type == "s" or cell.value is None
+        assert (cell.value or "") == neutralise_formula(text).replace("\r", "\n")
