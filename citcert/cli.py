@@ -17,8 +17,10 @@ import click
 
 from citcert import __version__
 from citcert.errors import CitcertError, ExitCode
+from citcert.export import Format
 
 if TYPE_CHECKING:
+    from citcert.audit.assessment import Assessment
     from citcert.standards.model import Standard
 
 
@@ -175,6 +177,173 @@ def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bo
     result = migrate_workbook(workbook, old, _standard(ctx, to, None))
     write_atomic(output, result.workbook)
     click.echo(f"Wrote {output}. {result.report()}")
+
+
+# ── audit and schema ───────────────────────────────────────────────────────────────────────
+
+
+def _parse_formats(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[Format, ...] | None:
+    """``--format`` as a comma-separated list, repeatable: ``terminal,json,md``."""
+    names = [n.strip().lower() for v in values for n in v.split(",") if n.strip()]
+    if not names:
+        return None
+    known = [f.value for f in Format]
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise click.BadParameter(f"unknown format {', '.join(bad)}; use {', '.join(known)}")
+    return tuple(dict.fromkeys(Format(n) for n in names))
+
+
+def _audit_formats(
+    formats: tuple[Format, ...] | None, outdir: Path | None
+) -> tuple[tuple[Format, ...], Path]:
+    """The formats to write (terminal only, or every format with -o) and where files go."""
+    if formats is None:
+        formats = (Format.TERMINAL,) if outdir is None else tuple(Format)
+    return formats, outdir or Path(".")
+
+
+def _check_level(ctx: click.Context, standard: Standard, level: str | None) -> None:
+    """A usage error, before anything is written, when --fail-below names no level."""
+    known = [lv.id for lv in standard.scoring.decision_levels]
+    if level is not None and level not in known:
+        message = f"{level!r} is not a decision level of {standard.ref}"
+        message += f"; use one of {', '.join(known)}"
+        raise click.BadParameter(message, ctx=ctx, param_hint="'--fail-below'")
+
+
+def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: Path) -> str:
+    """Render every format first, then write the files atomically; the terminal text back."""
+    from citcert._files import write_atomic
+    from citcert.export import SUFFIX, render, report_stem
+
+    rendered = {fmt: render(assessment, fmt) for fmt in formats}
+    names = []
+    for fmt, data in rendered.items():
+        if fmt is not Format.TERMINAL:
+            names.append(f"{report_stem(assessment)}.{SUFFIX[fmt]}")
+            write_atomic(outdir / names[-1], data)
+    terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
+    if names:
+        terminal += f"\nReports written to {outdir}: {', '.join(names)}\n"
+    return terminal
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--standard",
+    "ref",
+    metavar="ID[@VERSION]",
+    help="Audit against this standard. Default: the one recorded in the workbook.",
+)
+@click.option(
+    "--overlay",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Apply this overlay file (e.g. a state's tailoring) on top of the standard.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["self", "review"]),
+    help="Whose ratings count: the program's own or the reviewer's. Default: from the workbook.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Judge dates as of this day. Default: the workbook's assessment date.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the report files into this folder (created if needed), named after the program.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="LIST",
+    callback=_parse_formats,
+    help="Comma-separated, from terminal,json,md,pdf,xlsx. Default: terminal; all with -o.",
+)
+@click.option(
+    "--fail-below",
+    metavar="LEVEL",
+    help="Exit with status 1 when the decision is below LEVEL, a decision level id (certified).",
+)
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    workbook: Path,
+    ref: str | None,
+    overlay: Path | None,
+    mode: str | None,
+    as_of: dt.datetime | None,
+    outdir: Path | None,
+    formats: tuple[Format, ...] | None,
+    fail_below: str | None,
+) -> None:
+    """
+    Score a WORKBOOK and write its reports.
+
+    Says where the program stands against the standard, why, and what to do next. Prints the
+    decision, a score bar per domain, the core gaps and the first remediation steps;
+    with -o, also writes the reports (PDF, XLSX, JSON, Markdown) into the folder. Exit status is
+    0 whatever the decision, 1 with --fail-below when the decision is below that level, 2 for
+    bad input.
+
+    \b
+    Example:
+      citcert audit program.xlsx
+      citcert audit program.xlsx -o reports --format pdf,md --fail-below conditional
+    """
+    from citcert.audit.decision import is_below
+    from citcert.audit.evidence import Mode
+    from citcert.audit.scoring import assess
+    from citcert.audit.workbook import read_standard_ref, read_workbook
+
+    chosen, folder = _audit_formats(formats, outdir)
+    standard = _standard(ctx, ref or (None if overlay else read_standard_ref(workbook)), overlay)
+    _check_level(ctx, standard, fail_below)
+    evidence = read_workbook(workbook, standard, today=dt.date.today())
+    assessment = assess(
+        standard,
+        evidence,
+        as_of=as_of.date() if as_of else None,
+        mode=Mode(mode) if mode else None,
+    )
+    click.echo(_write_reports(assessment, chosen, folder), nl=False)
+    if fail_below and is_below(standard.scoring, assessment.decision.level_id, fail_below):
+        click.echo(f"{assessment.decision.label} is below {fail_below} (--fail-below).", err=True)
+        ctx.exit(ExitCode.BELOW_LEVEL)
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["assessment", "standard"]))
+def schema(what: str) -> None:
+    """
+    Print a JSON Schema (assessment or standard).
+
+    `assessment` describes the JSON report of `citcert audit`; `standard` describes standard
+    and overlay YAML files. Use them to validate files in CI or for completion in an editor.
+
+    \b
+    Example:
+      citcert schema assessment > assessment.schema.json
+    """
+    from citcert.export.json import dumps, json_schema
+    from citcert.standards import schema as standard_schema
+
+    match what:
+        case "assessment":
+            data = json_schema()
+        case _:
+            data = standard_schema.json_schema()
+    click.echo(dumps(data).decode("utf-8"), nl=False)
 
 
 # ── standards ──────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,176 @@
+"""`citcert audit` and `citcert schema` end to end: real workbooks, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from citcert.cli import cli
+from citcert.export.json import json_schema
+from tests.audit import workbook_filler as wb
+from tests.conftest import data
+
+STANDARDS = str(data("standards"))
+STEM = "riverton-cit-program"
+ALL_FILES = {f"{STEM}.{suffix}" for suffix in ("json", "md", "pdf", "xlsx")}
+
+
+def run(runner: CliRunner, *args: str | Path) -> Result:
+    """Run ``citcert audit`` with the test standards folder."""
+    return runner.invoke(cli, ["--standards-dir", STANDARDS, "audit", *map(str, args)])
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete self-assessment on the mini standard (everything met)."""
+    return wb.filled_path(tmp_path_factory.mktemp("book"))
+
+
+@pytest.fixture(scope="module")
+def weak_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same program with its steering committee not met: one core gap, conditional."""
+    book = wb.fill(wb.blank())
+    wb.set_answer(book, "PART-01", "Self rating", "Not met")
+    return wb.save(book, tmp_path_factory.mktemp("weak") / "weak.xlsx")
+
+
+def test_audit_prints_the_summary_and_writes_nothing_by_default(
+    runner: CliRunner, workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without -o: the terminal summary on stdout, exit 0, no file anywhere."""
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, workbook)
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in workbook.parent.iterdir()) == ["program.xlsx"]
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Riverton CIT Program — Riverton County, OH\n")
+    assert " CERTIFIED " in result.stdout
+    assert "Reports written" not in result.stdout
+
+
+def test_audit_with_an_output_folder_writes_every_report(
+    runner: CliRunner, workbook: Path, tmp_path: Path
+) -> None:
+    """-o alone writes PDF, XLSX, JSON and Markdown named after the program, and says where."""
+    out = tmp_path / "reports"
+    result = run(runner, workbook, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == ALL_FILES
+    assert result.stdout.rstrip().endswith(
+        f"Reports written to {out}: {STEM}.json, {STEM}.md, {STEM}.pdf, {STEM}.xlsx"
+    )
+    report = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert report["decision"]["level_id"] == "certified"
+    assert report["provenance"]["workbook_name"] == "program.xlsx"
+    assert (out / f"{STEM}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_format_picks_the_files(runner: CliRunner, workbook: Path, tmp_path: Path) -> None:
+    """--format json,md writes only those two and prints no summary, only where they went."""
+    result = run(runner, workbook, "-o", tmp_path, "--format", "json, MD")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{STEM}.json", f"{STEM}.md"]
+    assert result.stdout == f"\nReports written to {tmp_path}: {STEM}.json, {STEM}.md\n"
+
+
+def test_the_same_workbook_gives_the_same_bytes(
+    runner: CliRunner, workbook: Path, tmp_path: Path
+) -> None:
+    """Auditing twice gives byte-identical JSON and Markdown; a rerun replaces files whole."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second, second):
+        assert run(runner, workbook, "-o", out, "--format", "json,md").exit_code == 0
+    for name in (f"{STEM}.json", f"{STEM}.md"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    assert sorted(p.name for p in second.iterdir()) == [f"{STEM}.json", f"{STEM}.md"]
+
+
+def test_mode_and_as_of_override_the_workbook(
+    runner: CliRunner, workbook: Path, tmp_path: Path
+) -> None:
+    """--mode review and --as-of reach the assessment (and its provenance)."""
+    result = run(
+        runner, workbook, "-o", tmp_path, "--format", "json", "--mode", "review",
+        "--as-of", "2025-06-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert report["provenance"]["mode"] == "review"
+    assert report["provenance"]["as_of"] == "2025-06-01"
+    assert report["decision"]["level_id"] != "certified"  # the committee met over a year ago
+
+
+@pytest.mark.parametrize(
+    ("level", "status"), [("certified", 1), ("conditional", 0), ("not_certified", 0)]
+)
+def test_fail_below_sets_the_exit_status(
+    runner: CliRunner, weak_workbook: Path, tmp_path: Path, level: str, status: int
+) -> None:
+    """A conditional program: status 1 below 'certified', 0 otherwise; reports written anyway."""
+    result = run(runner, weak_workbook, "-o", tmp_path, "--format", "json", "--fail-below", level)
+    assert result.exit_code == status, result.output
+    assert (tmp_path / f"{STEM}.json").exists()
+    if status:
+        assert result.stderr == "Conditionally certified is below certified (--fail-below).\n"
+
+
+def test_an_unknown_fail_below_level_is_a_usage_error(
+    runner: CliRunner, workbook: Path, tmp_path: Path
+) -> None:
+    """--fail-below gold: exit 2, the levels listed, and no report written."""
+    result = run(runner, workbook, "-o", tmp_path / "out", "--fail-below", "gold")
+    assert result.exit_code == 2
+    assert "'gold' is not a decision level of mini-standard@1.0" in result.stderr
+    assert "certified, conditional, not_certified" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_format_is_a_usage_error(runner: CliRunner, workbook: Path) -> None:
+    """--format docx: exit 2 naming the formats there are."""
+    result = run(runner, workbook, "--format", "json,docx")
+    assert result.exit_code == 2
+    assert "unknown format docx; use terminal, json, md, pdf, xlsx" in result.stderr
+
+
+def test_a_broken_workbook_is_exit_2_with_no_report(runner: CliRunner, tmp_path: Path) -> None:
+    """A text file named .xlsx: one plain message naming the file, exit 2, nothing written."""
+    fake = tmp_path / "notes.xlsx"
+    fake.write_text("these are my notes", encoding="utf-8")
+    result = run(runner, fake, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert "notes.xlsx" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_workbook_for_another_standard_is_refused(
+    runner: CliRunner, workbook: Path, tmp_path: Path
+) -> None:
+    """--standard naming a different standard than the workbook's: exit 2, no report."""
+    other = wb.dump_yaml(wb.percent_variant(), tmp_path / "percent.yaml")
+    result = runner.invoke(
+        cli,
+        ["--standards-dir", str(other.parent), "--standards-dir", STANDARDS, "audit",
+         str(workbook), "--standard", "mini-percent", "-o", str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "mini-standard@1.0" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_schema_assessment_prints_the_published_schema(runner: CliRunner) -> None:
+    """`citcert schema assessment` prints the JSON Schema the reports validate against."""
+    result = runner.invoke(cli, ["schema", "assessment"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json_schema()
+
+
+def test_schema_standard_prints_a_json_schema(runner: CliRunner) -> None:
+    """`citcert schema standard` prints a JSON Schema for standard and overlay files."""
+    result = runner.invoke(cli, ["schema", "standard"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["$schema"].startswith("https://json-schema.org/")
