@@ -212,13 +212,12 @@ def _domain_table(a: Assessment, ink: Ink) -> list[Any]:
         cells = [score, needed, f"{d.met} of {d.applicable}", str(d.gaps), str(d.core_gaps)]
         name = ink.para(f"{d.domain_id} · {d.title}", "small")
         rows.append([name, *(ink.own(c, "small") for c in cells)])
-    note = ink.own(
-        "The dark mark on each bar is the score the next decision level needs; "
-        "bars short of it are red.",
-        "muted",
-    )
     widths = [1.0 * INCH, 0.8 * INCH, 0.8 * INCH, 0.7 * INCH, 0.8 * INCH]
-    return [note, kit.table(rows, [WIDTH - sum(widths), *widths])]
+    table = kit.table(rows, [WIDTH - sum(widths), *widths])
+    if all(d.threshold is None for d in a.domains):
+        return [table]
+    note = "The dark mark on each bar is the score the next decision level needs; red bars miss it."
+    return [ink.own(note, "muted"), table]
 
 
 def _requirements(a: Assessment, ink: Ink) -> list[Any]:
@@ -290,7 +289,7 @@ def _findings_cell(findings: Sequence[Finding], metric: str | None, ink: Ink) ->
 
 def _gap_report(a: Assessment, ink: Ink) -> list[Any]:
     """One entry per gap, most severe first: asks, found, evidence missing, reviewer comment."""
-    from reportlab.platypus import PageBreak, Spacer
+    from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
     c = a.counts
     intro = (
@@ -300,7 +299,8 @@ def _gap_report(a: Assessment, ink: Ink) -> list[Any]:
     if not a.gaps:
         flow.append(ink.own("No gaps: every applicable requirement is met."))
     for gap in a.gaps:
-        flow += [_gap_entry(gap, ink), Spacer(1, 10)]
+        # KeepTogether moves a short entry to the next page whole; a long one still flows on.
+        flow += [KeepTogether([_gap_entry(gap, ink)]), Spacer(1, 10)]
     return [*flow, PageBreak()]
 
 
