@@ -4,7 +4,8 @@ Output safety for text that came from a workbook, shared by the writers.
 Whatever a coordinator typed is data. Before it reaches an output it is cleaned of characters
 no output can hold (control characters, lone surrogates), escaped before it goes into PDF
 paragraph markup, and neutralised before it goes into a spreadsheet cell where it could be read
-as a formula. The plural helper keeps counts reading plainly ("1 gap", "3 gaps").
+as a formula. The wording helpers keep counts and enum values reading plainly ("1 gap",
+"Self-assessment by the program") and the same in every report.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from xml.sax.saxutils import escape
+
+from citcert.audit.assessment import RatingSource, Status
+from citcert.audit.evidence import Mode
 
 REPLACEMENT = "\ufffd"
 """What a character that cannot be shown becomes (the Unicode replacement character)."""
@@ -101,3 +105,45 @@ def shorten(text: str, limit: int) -> str:
     rest = len(text) - limit
     word = "character" if rest == 1 else "characters"
     return f"{text[:limit].rstrip()}… [{rest:,} more {word}]"
+
+
+def mode_words(mode: Mode) -> str:
+    """What the assessment mode means, in words."""
+    match mode:
+        case Mode.SELF:
+            return "Self-assessment by the program"
+        case Mode.REVIEW:
+            return "Review by a reviewer"
+
+
+def source_words(source: RatingSource) -> str:
+    """Where a requirement's rating came from, in words."""
+    match source:
+        case RatingSource.REVIEWER:
+            return "Reviewer"
+        case RatingSource.SELF:
+            return "Self-rating"
+        case RatingSource.METRIC:
+            return "Metric"
+        case RatingSource.NONE:
+            return "—"
+
+
+def status_words(status: Status) -> str:
+    """A requirement's outcome in words."""
+    match status:
+        case Status.MET:
+            return "Met"
+        case Status.PARTIAL:
+            return "Partially met"
+        case Status.NOT_MET:
+            return "Not met"
+        case Status.NOT_APPLICABLE:
+            return "Not applicable"
+        case Status.UNANSWERED:
+            return "Not answered"
+
+
+def level_words(level_id: str | None) -> str:
+    """A rating level id as words (``partially_met`` -> ``Partially met``); empty for none."""
+    return level_id.replace("_", " ").capitalize() if level_id else ""

@@ -22,14 +22,12 @@ from citcert.audit.assessment import (
     Finding,
     Gap,
     PlanStep,
-    RatingSource,
     Severity,
     Status,
 )
-from citcert.audit.evidence import Mode
 from citcert.export import _pdfkit as kit
 from citcert.export._pdfkit import BAD, INCH, WIDTH, Ink
-from citcert.export._text import REPLACEMENT, clean, plural
+from citcert.export._text import REPLACEMENT, clean, mode_words, plural, source_words
 
 _STATUS_COLOURS = {
     Status.MET: (kit.GOOD, "#E3F1E7"),
@@ -92,7 +90,7 @@ def _cover(a: Assessment, ink: Ink) -> list[Any]:
         ("Jurisdiction", f"{profile.jurisdiction}, {profile.state}"),
         ("Agencies", profile.agencies),
         ("Standard", f"{prov.standard_ref} — {prov.standard_title}"),
-        ("Assessment", _mode_words(prov.mode)),
+        ("Assessment", mode_words(prov.mode)),
         ("As of", prov.as_of.isoformat()),
         ("Reviewer", profile.reviewer or "none named"),
         ("Coordinator", profile.coordinator),
@@ -108,15 +106,6 @@ def _cover(a: Assessment, ink: Ink) -> list[Any]:
         _decision_box(a, ink),
         PageBreak(),
     ]
-
-
-def _mode_words(mode: Mode) -> str:
-    """What the assessment mode means, in words."""
-    match mode:
-        case Mode.SELF:
-            return "Self-assessment by the program"
-        case Mode.REVIEW:
-            return "Review by a reviewer"
 
 
 def _decision_box(a: Assessment, ink: Ink) -> Any:
@@ -246,7 +235,7 @@ def _requirements(a: Assessment, ink: Ink) -> list[Any]:
                 ink.own(_id_markup(result.requirement_id, result.core, ink), "small"),
                 ink.para(result.title, "small"),
                 ink.own(rating, "small"),
-                ink.own(_source_words(result.source), "small"),
+                ink.own(source_words(result.source), "small"),
                 _findings_cell(result.findings, metric, ink),
             ]
         )
@@ -265,19 +254,6 @@ def _id_markup(requirement_id: str, core: bool, ink: Ink) -> str:
     """A requirement id in bold, with a red ``CORE`` tag under it when it is mandatory."""
     tag = f'<br/><font color="{BAD}" size="6.5"><b>CORE</b></font>' if core else ""
     return f"<b>{ink.markup(requirement_id)}</b>{tag}"
-
-
-def _source_words(source: RatingSource) -> str:
-    """Where a rating came from, in words."""
-    match source:
-        case RatingSource.REVIEWER:
-            return "Reviewer"
-        case RatingSource.SELF:
-            return "Self-rating"
-        case RatingSource.METRIC:
-            return "Metric"
-        case RatingSource.NONE:
-            return "—"
 
 
 def _findings_cell(findings: Sequence[Finding], metric: str | None, ink: Ink) -> list[Any]:
@@ -421,7 +397,7 @@ def _provenance(a: Assessment, ink: Ink) -> list[Any]:
         ("Standard SHA-256", p.standard_sha256),
         ("Workbook", p.workbook_name),
         ("Workbook SHA-256", p.workbook_sha256),
-        ("Assessment", _mode_words(p.mode)),
+        ("Assessment", mode_words(p.mode)),
         ("As of", p.as_of.isoformat()),
     ]
     rows = [[ink.own(k, "small_bold"), ink.para(v, "small")] for k, v in facts]

@@ -19,9 +19,15 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult, Status
-from citcert.audit.evidence import Mode
-from citcert.export._text import neutralise_formula, shorten
+from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
+from citcert.export._text import (
+    level_words,
+    mode_words,
+    neutralise_formula,
+    shorten,
+    source_words,
+    status_words,
+)
 
 SHEETS = ("Summary", "Requirements", "Gaps", "Remediation plan", "Domain scores")
 """The sheets, in order."""
@@ -101,7 +107,19 @@ def _table(
             put(sheet, last, column, value).alignment = wrap
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
+    _print_setup(sheet)
     return last
+
+
+def _print_setup(sheet: Any) -> None:
+    """Print landscape, one page wide, with the header row on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
 
 
 def _fill_when(sheet: Any, cells: str, fills: dict[str, str]) -> None:
@@ -114,30 +132,6 @@ def _fill_when(sheet: Any, cells: str, fills: dict[str, str]) -> None:
             operator="equal", formula=[f'"{text}"'], fill=PatternFill("solid", bgColor=colour)
         )
         sheet.conditional_formatting.add(cells, rule)
-
-
-def _status_words(status: Status) -> str:
-    """A requirement's outcome in words (the conditional formatting keys on these)."""
-    match status:
-        case Status.MET:
-            return "Met"
-        case Status.PARTIAL:
-            return "Partially met"
-        case Status.NOT_MET:
-            return "Not met"
-        case Status.NOT_APPLICABLE:
-            return "Not applicable"
-        case Status.UNANSWERED:
-            return "Not answered"
-
-
-def _mode_words(mode: Mode) -> str:
-    """What the assessment mode means, in words."""
-    match mode:
-        case Mode.SELF:
-            return "Self-assessment by the program"
-        case Mode.REVIEW:
-            return "Review by a reviewer"
 
 
 def _yes(flag: bool) -> str:
@@ -214,7 +208,7 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         ("Standard SHA-256", p.standard_sha256),
         ("Workbook", p.workbook_name),
         ("Workbook SHA-256", p.workbook_sha256),
-        ("Assessment", _mode_words(p.mode)),
+        ("Assessment", mode_words(p.mode)),
         ("As of", p.as_of),
         gap,
         ("How scoring works", _lines(a.scoring_explanation)),
@@ -241,8 +235,9 @@ _REQUIREMENT_HEADER = (
 def _requirement_row(r: RequirementResult) -> list[Cell]:
     metric = f"{r.metric.display} (needs {r.metric.threshold})" if r.metric else ""
     return [
-        r.requirement_id, r.domain_id, r.title, _yes(r.core), r.weight, _status_words(r.status),
-        r.level_label, r.source.value, r.credit, r.self_level or "", r.reviewer_level or "", metric,
+        r.requirement_id, r.domain_id, r.title, _yes(r.core), r.weight, status_words(r.status),
+        r.level_label, source_words(r.source), r.credit, level_words(r.self_level),
+        level_words(r.reviewer_level), metric,
         _lines(f.message for f in r.findings), r.evidence_summary, _lines(r.documents),
         r.reviewer_comment, r.not_applicable_reason, r.cell or "",
     ]  # fmt: skip

@@ -6,15 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citcert.audit.assessment import RatingSource, Status
+from citcert.audit.evidence import Mode
 from citcert.export._text import (
     FORMULA_TRIGGERS,
     REPLACEMENT,
     clean,
+    level_words,
+    mode_words,
     neutralise_formula,
     pdf_escape,
     plural,
     replace_unsupported,
     shorten,
+    source_words,
+    status_words,
 )
 
 # Any text, lone surrogates and control characters included, as JSON or a workbook could hold.
@@ -132,3 +138,20 @@ class TestWording:
         """Text over the limit is cut and ends by saying how many characters were left out."""
         assert shorten("abcdefgh", 3) == "abc… [5 more characters]"
         assert shorten("abc", 3) == "abc"
+
+    def test_every_enum_value_has_words(self) -> None:
+        """Every mode, rating source and status has its own plain wording."""
+        for words, members in (
+            (mode_words, Mode),
+            (source_words, RatingSource),
+            (status_words, Status),
+        ):
+            texts = [words(m) for m in members]
+
+            assert all(texts)
+            assert len(set(texts)) == len(texts)
+
+    def test_level_ids_read_as_words(self) -> None:
+        """A level id reads as words; no level reads as nothing."""
+        assert level_words("partially_met") == "Partially met"
+        assert level_words(None) == ""
