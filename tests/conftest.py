@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ruamel.yaml import YAML
 
+from citcert.standards.loader import load_file
 from citcert.standards.model import Standard
 
 DATA = Path(__file__).parent / "data"
@@ -23,8 +23,7 @@ def data(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def mini_standard() -> Standard:
     """The tiny standard in tests/data/standards/mini.yaml, which exercises every feature."""
-    raw = YAML(typ="safe").load(data("standards", "mini.yaml").read_text(encoding="utf-8"))
-    return Standard.model_validate(raw)
+    return load_file(data("standards", "mini.yaml"))
 
 
 @pytest.fixture

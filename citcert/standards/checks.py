@@ -23,6 +23,11 @@ from citcert.standards.model import (
 )
 
 Loc = tuple[str | int, ...]
+_KIND_WORDS = {
+    NumberKind.INTEGER: "a whole number",
+    NumberKind.NUMBER: "a number",
+    NumberKind.DATE: "a date",
+}
 CheckProblem = tuple[Loc, str]
 
 STRICTER_WHEN = {
@@ -124,7 +129,11 @@ def _program_numbers(standard: Standard) -> Iterator[CheckProblem]:
         elif target not in kinds:
             yield loc, f"names `{target}`, which is not one of this standard's program_numbers"
         elif (kinds[target] is NumberKind.DATE) != (number.kind is NumberKind.DATE):
-            yield loc, f"cannot compare a {number.kind.value} with `{target}`, a {kinds[target]}"
+            yield (
+                loc,
+                f"cannot compare {_KIND_WORDS[number.kind]} with `{target}`, which is "
+                f"{_KIND_WORDS[kinds[target]]}",
+            )
 
 
 def _scale(standard: Standard) -> Iterator[CheckProblem]:
@@ -246,7 +255,8 @@ def _metric(standard: Standard, metric: Metric, loc: Loc) -> Iterator[CheckProbl
             wanted = "a date" if metric.compute is MetricCompute.DAYS_SINCE else "a number"
             yield (
                 (*loc, "inputs", k),
-                f"a {metric.compute.value} metric needs {wanted}, but `{name}` is a {kind.value}",
+                f"a {metric.compute.value} metric needs {wanted}, but `{name}` is "
+                f"{_KIND_WORDS[kind]}",
             )
 
 

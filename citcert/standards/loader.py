@@ -97,10 +97,12 @@ def standard_from(document: Document) -> Standard:
 def validate(model: type[M], document: Document) -> M:
     """Validate `document` as `model`, translating every pydantic error into a located problem."""
     if not isinstance(document.data, dict):
+        lc = getattr(document.tree, "lc", None)
+        line, column = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
         raise StandardFileError.single(
             f"the file must hold one mapping of `key: value` lines (starting with `id:`), "
             f"not {messages.kind_of(document.data)}",
-            Location(document.file, 1, 1),
+            Location(document.file, line, column),
         )
     try:
         return model.model_validate(document.data)
@@ -152,8 +154,8 @@ def _read_text(path: Path, file: str) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise StandardFileError.single(
-                f"the file is {size / 1048576:.1f} MiB; a standard may be at most "
-                f"{MAX_FILE_BYTES // 1048576} MiB",
+                f"the file is {size} bytes; a standard may be at most "
+                f"{MAX_FILE_BYTES} bytes ({MAX_FILE_BYTES // 1048576} MiB)",
                 Location(file),
             )
         raw = path.read_bytes()
@@ -166,7 +168,7 @@ def _read_text(path: Path, file: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise StandardFileError.single(
-            "is not UTF-8 text; save it as UTF-8", Location(file, line)
+            "this line is not UTF-8 text; save the file as UTF-8", Location(file, line)
         ) from None
 
 
@@ -176,6 +178,8 @@ def _syntax_error(exc: MarkedYAMLError, file: str) -> StandardFileError:
     problem = str(exc.problem or "the YAML cannot be read here")
     if "'\\t'" in problem:
         text = "a tab is used for indentation; YAML needs spaces"
+    elif "single document" in str(exc.context):
+        text = "the file holds a second YAML document (after `---`); a standard is one document"
     else:
         text = f"YAML syntax error: {problem}"
         context, start = exc.context, exc.context_mark

@@ -93,6 +93,8 @@ def translate(errors: Sequence[ErrorDetails], model: type[BaseModel]) -> list[Tr
     result: list[Translated] = []
     for error in errors:
         loc = tuple(error["loc"])
+        if _is_echo(error):
+            continue
         if error["type"] == "extra_forbidden":
             message, suggestion = _unknown_key(loc, model)
             if suggestion is not None:
@@ -101,6 +103,20 @@ def translate(errors: Sequence[ErrorDetails], model: type[BaseModel]) -> list[Tr
         else:
             result.append((loc, _message(error), False))
     return [item for item in result if not _is_typo_twin(item, typo_targets)]
+
+
+def _is_echo(error: ErrorDetails) -> bool:
+    """
+    A length error that only echoes a nested error.
+
+    pydantic reports a list with an invalid item as too short (it counts only the valid
+    items); the list itself is long enough, and the item's own error says what is wrong.
+    """
+    if error["type"] != "too_short":
+        return False
+    value = error.get("input")
+    minimum = int((error.get("ctx") or {}).get("min_length", 0))
+    return isinstance(value, list | tuple) and len(value) >= minimum
 
 
 def _is_typo_twin(item: Translated, typo_targets: set[Loc]) -> bool:
