@@ -915,7 +915,8 @@ def _key(name: str) -> str:
 
 
 _STOP_WORDS = frozenset(
-    "and any are all but each for from its not per that the their this with".split()
+    {"and", "any", "are", "all", "but", "each", "for", "from", "its", "not", "per", "that"}
+    | {"the", "their", "this", "with"}
 )
 
 

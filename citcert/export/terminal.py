@@ -89,7 +89,8 @@ def _core_gaps(a: Assessment) -> str:
     width = max(len(g.requirement_id) for g in core)
     for g in core:
         mark = click.style("✗", fg="red")
-        lines.append(f"  {mark} {g.requirement_id:<{width}}  {clean(g.title)}: {clean(g.level_label)}")
+        name = f"{g.requirement_id:<{width}}  {clean(g.title)}"
+        lines.append(f"  {mark} {name}: {clean(g.level_label)}")
     return "\n".join(lines)
 
 
