@@ -396,7 +396,8 @@ class _Resolver:
             loc: Loc = ("scoring", "decision_levels", level_id)
             if level_id not in levels:
                 known = ", ".join(levels)
-                self.problem(loc, f"{self.base.ref} has no decision level {level_id} ({known})")
+                message = f"{self.base.ref} has no decision level {level_id} ({known})"
+                self.problem(loc, message, key=True)
                 continue
             level = levels[level_id]
             conditions, changes = _override_conditions(level, override.conditions, loc)
