@@ -26,7 +26,9 @@ RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}-[
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 """A lower-case identifier for levels, program numbers and decision levels."""
 
-StandardId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)]
+StandardId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)
+]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -155,7 +157,11 @@ class Metric(Model):
 
     @model_validator(mode="after")
     def _inputs_fit_compute(self) -> Metric:
-        wanted = {MetricCompute.VALUE: (0, 1), MetricCompute.RATIO: (2,), MetricCompute.DAYS_SINCE: (1,)}
+        wanted = {
+            MetricCompute.VALUE: (0, 1),
+            MetricCompute.RATIO: (2,),
+            MetricCompute.DAYS_SINCE: (1,),
+        }
         if len(self.inputs) not in wanted[self.compute]:
             counts = " or ".join(str(n) for n in wanted[self.compute])
             raise PydanticCustomError(
@@ -384,4 +390,3 @@ def standard_sha256(standard: Standard) -> str:
     """
     payload = json.dumps(standard.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-

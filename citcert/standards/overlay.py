@@ -7,9 +7,9 @@ version, title, publisher, effective, status, summary, optional citation), then:
 - ``add:`` new ``program_numbers``, new ``domains``, and ``requirements`` (each with a
   ``domain:``) placed into an existing or new domain;
 - ``remove:`` ``[{id, reason}]`` (a reason is always required);
-- ``override:`` per requirement id: ``weight``, ``core``, ``metric`` (``met``/``partial``),
-  ``anchors`` (merged by level), ``evidence``, ``not_applicable``, ``remediation`` (merged by
-  key), each entry with an optional ``reason``;
+- ``override:`` per requirement id: ``title``, ``statement``, ``weight``, ``core``, ``metric``
+  (``met``/``partial``), ``anchors`` (merged by level), ``evidence``, ``not_applicable``,
+  ``remediation`` (merged by key), each entry with an optional ``reason``;
 - ``scoring: decision_levels:`` per decision level id: ``conditions`` (only the conditions
   named change; ``null`` drops one) and an optional ``reason``.
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +110,8 @@ class RemediationOverride(Model):
 class RequirementOverride(Model):
     """Changes to one base requirement; `reason` justifies any weakening among them."""
 
+    title: Text | None = None
+    statement: Text | None = None
     weight: Annotated[float, Field(gt=0, le=100)] | None = None
     core: bool | None = None
     metric: ThresholdsOverride | None = None
@@ -324,8 +326,8 @@ class _Resolver:
         changes: list[_Change] = []
         for name in sorted(override.model_fields_set - {"reason"}, key=_FIELD_ORDER.index):
             value, found = _OVERRIDES[name](req, override, (*loc, name))
-            if isinstance(value, str):
-                self.problem((*loc, name), value)
+            if isinstance(value, _Refused):
+                self.problem((*loc, name), value.message)
                 continue
             update[name] = value
             changes.extend(found)
@@ -490,9 +492,11 @@ class _Resolver:
                 yield ("scoring", "decision_levels", j), ("scoring", "decision_levels", level.id)
 
 
-# -- per-field overrides: each returns the new value and its changes, or a problem message --
+# -- per-field overrides: each returns the new value and its changes --
 
 _FIELD_ORDER = (
+    "title",
+    "statement",
     "weight",
     "core",
     "metric",
@@ -502,7 +506,16 @@ _FIELD_ORDER = (
     "remediation",
 )
 
+
+@dataclass(frozen=True)
+class _Refused:
+    """An override that cannot be applied, and why."""
+
+    message: str
+
+
 _Outcome = tuple[object, list[_Change]]
+"""The new value of a field (or `_Refused`), and the changes that make it."""
 _REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
 
 
@@ -513,6 +526,18 @@ def _compare(loc: Loc, target: str, delta: float, tighter: str, looser: str) -> 
     if delta < 0:
         return [_Change(loc, ChangeKind.WEAKENED, target, looser)]
     return []
+
+
+def _wording(name: str) -> Callable[[Requirement, RequirementOverride, Loc], _Outcome]:
+    """An override of a text field (title, statement): a plain change of wording."""
+
+    def apply(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+        old, new = getattr(req, name), getattr(override, name)
+        if new is None or new == old:
+            return old, []
+        return new, [_Change(loc, ChangeKind.CHANGED, req.id, f"rewords the {name} of {req.id}")]
+
+    return apply
 
 
 def _weight(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
@@ -542,7 +567,7 @@ def _metric(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outco
     thresholds = override.metric or ThresholdsOverride()
     metric = req.metric
     if metric is None:
-        return f"{req.id} has no metric, so it has no thresholds to change", []
+        return _Refused(f"{req.id} has no metric, so it has no thresholds to change"), []
     sign = 1 if metric.direction is Direction.AT_LEAST else -1
     changes: list[_Change] = []
     update: dict[str, float] = {}
@@ -613,6 +638,8 @@ def _remediation(req: Requirement, override: RequirementOverride, loc: Loc) -> _
 
 
 _OVERRIDES = {
+    "title": _wording("title"),
+    "statement": _wording("statement"),
     "weight": _weight,
     "core": _core,
     "metric": _metric,
