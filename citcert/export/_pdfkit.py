@@ -10,6 +10,7 @@ imported inside each function so that importing this module stays cheap.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -275,10 +276,13 @@ def numbered_canvas(header: str, footer: str, day: dt.date) -> type:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
-            # NOTE: reportlab has no public setter for the info dates; its invariant mode would
-            # write 2000-01-01 (or $SOURCE_DATE_EPOCH). The assessment date says more.
+            # NOTE: reportlab has no public setter for the info dates or the file ID; in invariant
+            # mode it takes both from 2000-01-01 or $SOURCE_DATE_EPOCH. Seeding them from the
+            # assessment date says more and keeps the bytes the same on every machine.
             stamp = self._doc._timeStamp
             stamp.YMDhms, stamp.dhh, stamp.dmm = (day.year, day.month, day.day, 0, 0, 0), 0, 0
+            seed = f"citcert report {day.isoformat()}".encode()
+            self._doc.signature = hashlib.md5(seed, usedforsecurity=False)
 
         def showPage(self) -> None:  # reportlab's name
             self._held.append(dict(self.__dict__))
