@@ -144,7 +144,7 @@ class TestDocument:
     def test_bytes_do_not_depend_on_the_build_environment(
         self, hostile_pdf: bytes, hostile_assessment: Assessment, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """reportlab's SOURCE_DATE_EPOCH does not change the report: its dates are the as-of date."""
+        """SOURCE_DATE_EPOCH does not change the report: its dates are the as-of date."""
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
         assert pdf.render(hostile_assessment) == hostile_pdf
