@@ -78,7 +78,8 @@ def discover(args: Sequence[str], *, exclude: Path | None = None) -> tuple[Workb
 
     An argument is a folder (searched recursively for .xlsx and .xlsm, leaving out Office lock
     files ``~$…``, hidden files and folders, and the folder `exclude`, where the reports go), a
-    file (taken as is) or a glob pattern. Raises `WorkbookError` naming every argument that
+    file (taken as is) or a glob pattern (its files filtered like a folder's, its folders
+    searched). Raises `WorkbookError` naming every argument that
     matches nothing, or when no workbook is found at all.
     """
     found: dict[Path, None] = {}
@@ -90,6 +91,8 @@ def discover(args: Sequence[str], *, exclude: Path | None = None) -> tuple[Workb
             problems.append(Problem(Location(file=arg), _nothing_at(arg)))
         for match in matches:
             files = _search(match, skip) if match.is_dir() else [match]
+            if glob.has_magic(arg):  # a pattern is a search: lock files and such are left out
+                files = [f for f in files if _is_workbook_name(f.name)]
             found.update(dict.fromkeys(f.resolve() for f in files))
     if problems:
         raise WorkbookError(problems)

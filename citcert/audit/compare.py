@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json as jsonlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -473,8 +474,9 @@ def _lines(c: Comparison, style: _Style) -> list[str]:
     out += [h("Scores"), *_score_lines(c, style)]
     out += _section(style, "Gaps closed", [_req(r) for r in c.gaps_closed])
     out += _section(style, "Gaps opened", [_req(r) for r in c.gaps_opened])
+    remain = "remains" if c.gaps_remaining == 1 else "remain"
     out.append(
-        f"{'' if style.md else style.bullet}{plural(c.gaps_remaining, 'gap')} remain in NEW."
+        f"{'' if style.md else style.bullet}{plural(c.gaps_remaining, 'gap')} {remain} in NEW."
     )
     out += _section(style, "Ratings changed", [_req(r) for r in c.ratings_changed])
     out += _section(style, "Plan steps completed", [_done(s) for s in c.steps_completed])
@@ -504,7 +506,8 @@ def _score_lines(c: Comparison, style: _Style) -> list[str]:
 
 def _section(style: _Style, title: str, items: list[str]) -> list[str]:
     lines = [f"{style.bullet}{style.escape(i)}" for i in items] or [f"{style.bullet}none"]
-    return [style.heading(f"{title} ({len(items)})"), *lines]
+    end = [""] if style.md else []
+    return [style.heading(f"{title} ({len(items)})"), *lines, *end]
 
 
 def _req(r: RequirementChange) -> str:
@@ -524,7 +527,8 @@ def render_terminal(comparison: Comparison) -> bytes:
 
 def render_markdown(comparison: Comparison) -> bytes:
     """The comparison as a Markdown document."""
-    return ("\n".join(_lines(comparison, _md_style())) + "\n").encode("utf-8")
+    text = "\n".join(_lines(comparison, _md_style())).strip()
+    return (re.sub(r"\n{3,}", "\n\n", text) + "\n").encode("utf-8")
 
 
 def render_json(comparison: Comparison) -> bytes:

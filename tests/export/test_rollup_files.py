@@ -1,0 +1,132 @@
+"""The roll-up writers on a `Rollup` built in code, hostile workbook text included."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from citcert.export.rollup import (
+    FILES,
+    DecisionCount,
+    DomainColumn,
+    RequirementTally,
+    Rollup,
+    RollupRow,
+    render_csv,
+    render_json,
+    render_pdf,
+    render_xlsx,
+)
+
+HOSTILE = "=cmd|' /C calc'!A0 <b>bold</b> & Co"
+
+
+@pytest.fixture(scope="module")
+def rollup() -> Rollup:
+    """Two audited programs (one with a hostile name), one failed workbook, two requirements."""
+    rows = (
+        RollupRow(
+            file="east/a.xlsx",
+            program=HOSTILE,
+            jurisdiction="+East County",
+            standard="mini-standard@1.0",
+            assessment_date=dt.date(2024, 5, 2),
+            decision_id="certified",
+            decision="Certified",
+            overall_score=91.5,
+            domain_scores={"PART": 100.0, "TRN": None},
+            core_gaps=0,
+            other_gaps=1,
+            reports="a",
+        ),
+        RollupRow(
+            file="west/broken.xlsx", errors=("broken.xlsx: Evidence!H5: -1 is not a rating",)
+        ),
+    )
+    tallies = (
+        RequirementTally(
+            requirement_id="TRN-01", title="Share trained", domain_id="TRN", core=True,
+            programs=1, applicable=1, met=0, partial=1, not_met=0, unanswered=0,
+            not_applicable=0, gaps=1, share_met=0.0,
+        ),
+        RequirementTally(
+            requirement_id="PART-01", title="Committee", domain_id="PART", core=True,
+            programs=1, applicable=1, met=1, partial=0, not_met=0, unanswered=0,
+            not_applicable=0, gaps=0, share_met=100.0,
+        ),
+    )  # fmt: skip
+    return Rollup(
+        standards=("mini-standard@1.0",),
+        workbooks=2,
+        audited=1,
+        failed=1,
+        latest_assessment=dt.date(2024, 5, 2),
+        decisions=(
+            DecisionCount(decision_id="certified", label="Certified", programs=1),
+            DecisionCount(decision_id="not_certified", label="Not certified", programs=0),
+        ),
+        domains=(
+            DomainColumn(domain_id="PART", title="Partners"),
+            DomainColumn(domain_id="TRN", title="Training"),
+        ),
+        rows=rows,
+        requirements=tallies,
+        summary="2 workbooks: 1 audited (1 Certified, 0 Not certified); 1 could not be audited.",
+    )
+
+
+class TestRollupWriters:
+    """Each roll-up file lays out the same model, safely and deterministically."""
+
+    @pytest.mark.parametrize("name", sorted(FILES))
+    def test_same_rollup_gives_same_bytes(self, rollup: Rollup, name: str) -> None:
+        """No clock inside: rendering twice gives identical bytes for every roll-up file."""
+        assert FILES[name](rollup) == FILES[name](rollup)
+
+    def test_csv_neutralises_formulas_and_keeps_blanks_empty(self, rollup: Rollup) -> None:
+        """Text a spreadsheet would run as a formula gets a leading quote; failures give reasons."""
+        data = render_csv(rollup)
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+        assert data.startswith(b"\xef\xbb\xbf")
+        assert "Partners (PART)" in rows[0]
+        assert rows[1][1] == "'" + HOSTILE
+        assert rows[1][2] == "'+East County"
+        assert rows[1][6:9] == ["91.5", "100.0", ""]
+        assert "-1 is not a rating" in rows[2][-1]
+        assert rows[2][5] == ""
+
+    def test_json_round_trips_with_sorted_keys(self, rollup: Rollup) -> None:
+        """summary.json reads back into the same model and carries its schema version."""
+        data = render_json(rollup)
+
+        assert rollup == Rollup.model_validate_json(data)
+        assert b'"schema_version": "1.0"' in data
+        assert data.index(b'"audited"') < data.index(b'"decisions"') < data.index(b'"failed"')
+
+    def test_xlsx_has_programs_and_requirements_as_text_not_formulas(self, rollup: Rollup) -> None:
+        """Two sheets; the hostile name is a neutralised string; gaps-first order is kept."""
+        book = load_workbook(io.BytesIO(render_xlsx(rollup)))
+        programs, requirements = book["Programs"], book["Requirements"]
+
+        assert programs["B2"].value == "'" + HOSTILE
+        assert programs["B2"].data_type == "s"
+        assert programs["G2"].value == 91.5
+        assert [requirements["A2"].value, requirements["A3"].value] == ["TRN-01", "PART-01"]
+        assert dt.datetime(2024, 5, 2) == book.properties.created
+
+    def test_pdf_shows_markup_as_typed_and_lists_failures(self, rollup: Rollup) -> None:
+        """Workbook text appears literally (not as markup); the failure table names the file."""
+        text = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(rollup))).pages
+        )
+
+        assert "<b>bold</b> & Co" in text
+        assert "Workbooks that could not be audited" in text
+        assert "west/broken.xlsx" in text
+        assert "most common gaps first" in text
