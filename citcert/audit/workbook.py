@@ -137,7 +137,7 @@ def _check_zip(data: bytes, name: str) -> None:
             entries = archive.infolist()
             mimetype = archive.read("mimetype")[:80] if "mimetype" in archive.namelist() else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise _fail(name, _damaged(exc)) from exc
+        raise _fail(name, _damaged()) from exc
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         raise _fail(
             name,
@@ -158,10 +158,10 @@ def _check_zip(data: bytes, name: str) -> None:
         raise _fail(name, f"this is a zip file, not an Excel workbook. {_SAVE_AS}")
 
 
-def _damaged(exc: BaseException) -> str:
+def _damaged() -> str:
     return (
         "the file is damaged or incomplete (perhaps cut off while copying or downloading) and "
-        f"cannot be read ({exc}). Open it in Excel to repair it, or use a good copy"
+        "cannot be read. Open it in Excel to repair it, or use a good copy"
     )
 
 
@@ -185,14 +185,24 @@ def _snapshot(
                 book.close()
     except WorkbookError:
         raise
-    except DefusedXmlException as exc:
-        raise _fail(
-            name,
-            "the file contains XML that citcert refuses to read (entity declarations or a "
-            "document type, which can be used to attack a computer). Save it again from Excel",
-        ) from exc
     except Exception as exc:  # NOTE: anything openpyxl raises on a broken package means "damaged"
-        raise _fail(name, _damaged(exc)) from exc
+        if _caused_by(exc, DefusedXmlException):
+            raise _fail(
+                name,
+                "the file contains XML that citcert refuses to read (entity declarations or a "
+                "document type, which can be used to attack a computer). Save it again from Excel",
+            ) from exc
+        raise _fail(name, _damaged()) from exc
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    """True when `exc` or anything in its chain of causes is a `kind` (openpyxl re-wraps errors)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _sheets(book: Any, name: str, wanted: tuple[str, ...]) -> dict[str, list[tuple[Value, ...]]]:
