@@ -255,6 +255,7 @@ def fit(text: str, width: float, size: float = 8) -> str:
 
     if stringWidth(text, FONT, size) <= width:
         return text
+    text = text[: int(width)]  # no glyph is narrower than a point, so this much is plenty
     while text and stringWidth(text + "…", FONT, size) > width:
         text = text[:-1]
     return text + "…"
