@@ -259,6 +259,12 @@ def _evidence(name: str, old: tuple[str, ...], new: tuple[str, ...]) -> Iterator
     yield FieldChange(field=name, old=list(old), new=list(new), kind=kind)
 
 
+def _parts(name: str, old: Model, new: Model) -> Iterator[FieldChange]:
+    """A model compared key by key, so a long value shows only what changed."""
+    for part in type(old).model_fields:
+        yield from _plain(f"{name}.{part}", getattr(old, part), getattr(new, part))
+
+
 def _not_applicable(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
     yield from _ordered(-1)(f"{name}.allowed", old.allowed, new.allowed)
     yield from _plain(f"{name}.when", old.when, new.when)
@@ -274,7 +280,7 @@ _REQUIREMENT_FIELDS: Mapping[str, Callable[[str, Any, Any], Iterator[FieldChange
     "evidence": _evidence,
     "not_applicable": _not_applicable,
     "depends_on": _plain,
-    "remediation": _plain,
+    "remediation": lambda name, old, new: _parts(name, old, new),
 }
 
 
