@@ -1,0 +1,282 @@
+"""
+`citcert migrate`: answers follow `replaces:` (or equal ids) to the new standard, and nothing
+that cannot follow is dropped.
+
+Version 2.0 of the mini standard, built in code, supersedes 1.0: PART-01 is kept, PART-02 is
+renamed PART-03, TRN-01 and TRN-02 are merged into TRN-10, TRN-03 is withdrawn, TRN-11 is new,
+and the committee-meeting date is no longer asked for.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from citcert.audit import layout as L
+from citcert.audit.evidence import Rated, Unanswered
+from citcert.audit.migrate import migrate_workbook
+from citcert.audit.workbook import read_workbook
+from citcert.cli import cli
+from citcert.standards.model import Standard
+from tests.audit.workbook_filler import (
+    MINI,
+    TODAY,
+    blank,
+    dump_yaml,
+    fill,
+    filled_path,
+    load_yaml,
+    save,
+    set_answer,
+    standard,
+)
+
+
+def _version_two() -> dict[str, Any]:
+    raw = copy.deepcopy(load_yaml(MINI))
+    raw.update(version="2.0", supersedes="mini-standard@1.0", effective="2025-01-01")
+    raw["program_numbers"] = raw["program_numbers"][:2]
+    part, training = raw["domains"]
+    part01, part02 = part["requirements"]
+    part02 = {**part02, "id": "PART-03", "replaces": ["PART-02"], "depends_on": ["PART-01"]}
+    del part02["metric"]
+    part["requirements"] = [part01, part02]
+    trn01, trn02, _ = training["requirements"]
+    merged = {**trn01, "id": "TRN-10", "title": "Training coverage and length", "core": True}
+    merged["replaces"] = ["TRN-01", "TRN-02"]
+    del merged["metric"]
+    fresh = {**trn02, "id": "TRN-11", "title": "Scenario practice", "statement": "Role play."}
+    del fresh["metric"]
+    training["requirements"] = [merged, fresh]
+    return raw
+
+
+def _same_ids() -> dict[str, Any]:
+    raw = copy.deepcopy(load_yaml(MINI))
+    raw["version"] = "1.1"
+    return raw
+
+
+@pytest.fixture(scope="module")
+def standards_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Mini 1.0, its successor 2.0 and a same-ids 1.1."""
+    folder = tmp_path_factory.mktemp("standards")
+    (folder / "mini.yaml").write_bytes(MINI.read_bytes())
+    dump_yaml(_version_two(), folder / "mini-2.yaml")
+    dump_yaml(_same_ids(), folder / "mini-1.1.yaml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def two() -> Standard:
+    """Version 2.0 as a model."""
+    return Standard.model_validate(_version_two())
+
+
+def _sheet_text(data: bytes, sheet: str) -> str:
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return "\n".join(str(v) for row in book[sheet].iter_rows(values_only=True) for v in row if v)
+
+
+def _cell(data: bytes, rid: str, key: str) -> object:
+    book = load_workbook(io.BytesIO(data))
+    ws = book[L.EVIDENCE_SHEET]
+    row = next(c.row for c in ws["A"] if c.value == rid)
+    column = 1 + next(i for i, c in enumerate(L.EVIDENCE_COLUMNS) if c.key == key)
+    return ws.cell(row, column).value
+
+
+class TestCarrying:
+    """What moves where."""
+
+    def test_answers_follow_replaces_and_equal_ids(self, tmp_path: Path, two: Standard) -> None:
+        """Kept, renamed and merged requirements receive their predecessors' answers."""
+        result = migrate_workbook(filled_path(tmp_path), standard(), two)
+        path = tmp_path / "new.xlsx"
+        path.write_bytes(result.workbook)
+
+        evidence = read_workbook(path, two, today=TODAY)
+
+        assert result.carried == (
+            "PART-01 ← PART-01",
+            "PART-03 ← PART-02",
+            "TRN-10 ← TRN-01, TRN-02",
+        )
+        assert result.unanswered == ("TRN-11",)
+        assert evidence.for_requirement("PART-01").self_rating == Rated(level="met")
+        assert evidence.for_requirement("PART-01").documents == (
+            "PART-01 Charter 2023-02",
+            "PART-01 Roster 2024-01",
+        )
+        assert evidence.for_requirement("PART-03").self_rating == Rated(level="partially_met")
+        assert evidence.for_requirement("TRN-10").self_rating == Rated(level="met")
+        assert evidence.for_requirement("TRN-10").evidence_summary == (
+            "From TRN-01: 30 of 120 patrol officers trained.\n\n"
+            "From TRN-02: Five-day, 40-hour course."
+        )
+        assert evidence.profile.program_name == "Riverton CIT Program"
+        assert evidence.numbers == {"patrol_officers": 120, "cit_officers": 30}
+
+    def test_nothing_is_dropped(self, tmp_path: Path, two: Standard) -> None:
+        """Withdrawn requirements and numbers are listed and kept; metric values go to Notes."""
+        result = migrate_workbook(filled_path(tmp_path), standard(), two)
+
+        instructions = _sheet_text(result.workbook, L.INSTRUCTIONS_SHEET)
+        assert result.not_carried == (
+            'TRN-03 (Youth module) has no successor in mini-standard@2.0: self rating "Not '
+            'applicable"; evidence summary "No agency in the program serves schools."',
+            'Program: last_committee_meeting = "2024-04-02" (not asked by mini-standard@2.0)',
+        )
+        assert all(line in instructions for line in result.not_carried)
+        assert _cell(result.workbook, "TRN-10", "notes") == (
+            "From TRN-02: Agenda revised in 2023.\n"
+            'metric value not carried (the metric changed): TRN-02 "40"'
+        )
+
+    def test_ratings_that_differ_are_left_unanswered_and_explained(
+        self, tmp_path: Path, two: Standard
+    ) -> None:
+        """A merged requirement whose predecessors disagree gets no rating, and a note on why."""
+        book = fill(blank())
+        set_answer(book, "TRN-02", "Self rating", "Not met")
+        result = migrate_workbook(save(book, tmp_path / "p.xlsx"), standard(), two)
+        path = tmp_path / "new.xlsx"
+        path.write_bytes(result.workbook)
+
+        evidence = read_workbook(path, two, today=TODAY)
+
+        assert evidence.for_requirement("TRN-10").self_rating == Unanswered()
+        assert (
+            "TRN-10: self rating not carried (the old ratings differ): "
+            'TRN-01 "Met", TRN-02 "Not met"'
+        ) in result.notes
+
+    def test_same_ids_carry_everything(self, tmp_path: Path) -> None:
+        """A new version with the same ids carries every answer across unchanged."""
+        newer = Standard.model_validate(_same_ids())
+        source = filled_path(tmp_path)
+        result = migrate_workbook(source, standard(), newer)
+        path = tmp_path / "new.xlsx"
+        path.write_bytes(result.workbook)
+
+        before = read_workbook(source, standard(), today=TODAY)
+        after = read_workbook(path, newer, today=TODAY)
+
+        assert after.requirements == before.requirements
+        assert after.documents == before.documents
+        assert after.profile == before.profile
+        assert result.not_carried == ()
+
+    def test_the_new_workbook_records_where_it_came_from(
+        self, tmp_path: Path, two: Standard
+    ) -> None:
+        """Instructions say what was migrated from where; the metadata keeps the old ref."""
+        result = migrate_workbook(filled_path(tmp_path), standard(), two)
+
+        assert (
+            "This workbook was migrated by citcert migrate from program.xlsx, made for "
+            "mini-standard@1.0, to mini-standard@2.0."
+        ) in _sheet_text(result.workbook, L.INSTRUCTIONS_SHEET)
+        assert "migrated_from\nmini-standard@1.0" in _sheet_text(result.workbook, L.METADATA_SHEET)
+
+    def test_migrating_is_deterministic(self, tmp_path: Path, two: Standard) -> None:
+        """The same workbook migrated twice gives the same bytes."""
+        source = filled_path(tmp_path)
+
+        assert migrate_workbook(source, standard(), two).workbook == (
+            migrate_workbook(source, standard(), two).workbook
+        )
+
+
+class TestCommand:
+    """`citcert migrate` on the command line."""
+
+    def test_migrate_writes_and_reports(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """The command writes the new workbook, lists what did not move, and leaves the old one."""
+        source = filled_path(tmp_path)
+        before = source.read_bytes()
+        out = tmp_path / "new.xlsx"
+
+        result = runner.invoke(
+            cli,
+            [
+                "--standards-dir",
+                str(standards_dir),
+                "migrate",
+                str(source),
+                "--to",
+                "mini-standard@2.0",
+                "-o",
+                str(out),
+            ],
+        )
+
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines()[:2] == [
+            f"Wrote {out}. Moved from mini-standard@1.0 to mini-standard@2.0: answers carried "
+            "for 3 requirements.",
+            "To answer afresh (1): TRN-11",
+        ]
+        assert "Not carried, kept on the Instructions sheet (2):" in result.stdout
+        assert source.read_bytes() == before
+        check = runner.invoke(cli, ["--standards-dir", str(standards_dir), "validate", str(out)])
+        assert check.exit_code == 0, check.stderr
+
+    def test_migrate_refuses_to_write_over_its_input(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """The output may not be the input workbook."""
+        source = filled_path(tmp_path)
+        before = source.read_bytes()
+
+        result = runner.invoke(
+            cli,
+            [
+                "--standards-dir",
+                str(standards_dir),
+                "migrate",
+                str(source),
+                "--to",
+                "mini-standard@2.0",
+                "-o",
+                str(source),
+                "--force",
+            ],
+        )
+
+        assert result.exit_code == 2
+        assert "the output must not be the input workbook" in result.stderr
+        assert source.read_bytes() == before
+
+    def test_migrate_to_an_unknown_standard_writes_nothing(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """An unknown target is an input error and leaves no output file."""
+        source = filled_path(tmp_path)
+        out = tmp_path / "new.xlsx"
+
+        result = runner.invoke(
+            cli,
+            [
+                "--standards-dir",
+                str(standards_dir),
+                "migrate",
+                str(source),
+                "--to",
+                "mini-standard@9.9",
+                "-o",
+                str(out),
+            ],
+        )
+
+        assert result.exit_code == 2
+        assert "mini-standard has no version 9.9" in result.stderr
+        assert not out.exists()
