@@ -101,9 +101,14 @@ def _load_cached(path: str, mtime: int, size: int, dirs: tuple[str, ...], env: s
 
 
 def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
-    """A sort key comparing versions part by part, numbers as numbers (2019.10 > 2019.9)."""
+    """
+    A sort key comparing versions part by part, numbers as numbers (2019.10 > 2019.9).
+
+    A text part marks a pre-release, so 1.0-rc1 comes before 1.0, and 1.0 before 1.0.1.
+    """
     parts = re.split(r"[.\-]", version)
-    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in parts)
+    keys = [(2, int(p), "") if p.isdigit() else (0, 0, p) for p in parts]
+    return (*keys, (1, 0, ""))
 
 
 def builtin_dir() -> Path:
