@@ -1,1 +1,1 @@
-"""Data shipped with citcert: the built-in standards (mapped from the top-level standards/ folder)."""
+"""Data shipped with citcert: the built-in standards, mapped from the top-level standards/."""
