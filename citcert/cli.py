@@ -76,109 +76,6 @@ def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Stan
     return find_standard(ref, overlay=overlay, dirs=_dirs(ctx))
 
 
-# ── evidence workbook: template, validate, migrate ───────────────────────────────────────────
-
-
-def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
-    """A usage error, before anything is written, rather than overwrite a workbook's answers."""
-    if str(output) == "-":
-        return
-    if any(output.resolve() == i.resolve() for i in inputs):
-        raise click.BadParameter("the output must not be the input workbook", param_hint="'-o'")
-    if output.exists() and not force:
-        raise click.BadParameter(
-            f"{output} already exists; choose another name or add --force to replace it",
-            param_hint="'-o'",
-        )
-
-
-_WORKBOOK = click.Path(exists=True, dir_okay=False, path_type=Path)
-_OUTPUT = click.Path(dir_okay=False, path_type=Path)
-
-
-@cli.command()
-@click.option("--standard", "ref", metavar="ID[@VERSION]", help="Default: cit-best-practice.")
-@click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
-@click.option("-o", "--output", required=True, type=_OUTPUT, help="The workbook to write (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.pass_context
-def template(
-    ctx: click.Context, ref: str | None, overlay: Path | None, output: Path, force: bool
-) -> None:
-    """
-    Write a blank evidence workbook for a standard, for a program to fill in.
-
-    \b
-    Example:
-      citcert template -o program.xlsx
-      citcert template --standard cit-best-practice@2019.1 -o program.xlsx
-    """
-    from citcert._files import write_atomic
-    from citcert.export.template import render_template
-
-    _refuse_overwrite(output, force)
-    standard = _standard(ctx, ref, overlay)
-    write_atomic(output, render_template(standard))
-    if str(output) != "-":
-        click.echo(f"Wrote {output} for {standard.ref} ({standard.title}).")
-
-
-@cli.command()
-@click.argument("workbook", type=_WORKBOOK)
-@click.option(
-    "--standard", "ref", metavar="ID[@VERSION]", help="Default: the one the workbook was made for."
-)
-@click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
-@click.pass_context
-def validate(ctx: click.Context, workbook: Path, ref: str | None, overlay: Path | None) -> None:
-    """
-    Check a filled-in evidence WORKBOOK and list every cell that needs fixing.
-
-    Exit status 0 when it can be audited (warnings are listed), 2 otherwise.
-
-    \b
-    Example:
-      citcert validate program.xlsx
-    """
-    from citcert.audit.workbook import read_standard_ref, read_workbook
-
-    standard = _standard(ctx, ref or (None if overlay else read_standard_ref(workbook)), overlay)
-    evidence = read_workbook(workbook, standard, today=dt.date.today())
-    click.echo(f"{workbook.name} is ready to audit against {standard.ref}.")
-    if evidence.warnings:
-        click.echo(f"Warnings ({len(evidence.warnings)}):")
-        click.echo("\n".join(f"  {warning}" for warning in evidence.warnings))
-
-
-@cli.command()
-@click.argument("workbook", type=_WORKBOOK)
-@click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
-@click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.pass_context
-def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bool) -> None:
-    """
-    Carry a WORKBOOK's answers over to a newer standard (or version) in a new workbook.
-
-    Answers follow the new standard's `replaces:` mappings, or equal ids. Whatever cannot be
-    carried is listed here and kept in the new workbook's Notes column or Instructions sheet.
-    The old workbook is not changed.
-
-    \b
-    Example:
-      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o program-2025.xlsx
-    """
-    from citcert._files import write_atomic
-    from citcert.audit.migrate import migrate_workbook
-    from citcert.audit.workbook import read_standard_ref
-
-    _refuse_overwrite(output, force, workbook)
-    old = _standard(ctx, read_standard_ref(workbook), None)
-    result = migrate_workbook(workbook, old, _standard(ctx, to, None))
-    write_atomic(output, result.workbook)
-    click.echo(f"Wrote {output}. {result.report()}")
-
-
 # ── audit and schema ───────────────────────────────────────────────────────────────────────
 
 
@@ -508,6 +405,307 @@ def standards_schema(output: Path) -> None:
     from citcert.standards.schema import render_schema
 
     write_atomic(output, render_schema())
+
+
+# ── evidence workbook: template, validate, migrate ───────────────────────────────────────────
+
+
+def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
+    """A usage error, before anything is written, rather than overwrite a workbook's answers."""
+    if str(output) == "-":
+        return
+    if any(output.resolve() == i.resolve() for i in inputs):
+        raise click.BadParameter("the output must not be the input workbook", param_hint="'-o'")
+    if output.exists() and not force:
+        raise click.BadParameter(
+            f"{output} already exists; choose another name or add --force to replace it",
+            param_hint="'-o'",
+        )
+
+
+_WORKBOOK = click.Path(exists=True, dir_okay=False, path_type=Path)
+_OUTPUT = click.Path(dir_okay=False, path_type=Path)
+
+
+@cli.command()
+@click.option("--standard", "ref", metavar="ID[@VERSION]", help="Default: cit-best-practice.")
+@click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
+@click.option("-o", "--output", required=True, type=_OUTPUT, help="The workbook to write (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+def template(
+    ctx: click.Context, ref: str | None, overlay: Path | None, output: Path, force: bool
+) -> None:
+    """
+    Write a blank evidence workbook for a standard, for a program to fill in.
+
+    \b
+    Example:
+      citcert template -o program.xlsx
+      citcert template --standard cit-best-practice@2019.1 -o program.xlsx
+    """
+    from citcert._files import write_atomic
+    from citcert.export.template import render_template
+
+    _refuse_overwrite(output, force)
+    standard = _standard(ctx, ref, overlay)
+    write_atomic(output, render_template(standard))
+    if str(output) != "-":
+        click.echo(f"Wrote {output} for {standard.ref} ({standard.title}).")
+
+
+@cli.command()
+@click.argument("workbook", type=_WORKBOOK)
+@click.option(
+    "--standard", "ref", metavar="ID[@VERSION]", help="Default: the one the workbook was made for."
+)
+@click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
+@click.pass_context
+def validate(ctx: click.Context, workbook: Path, ref: str | None, overlay: Path | None) -> None:
+    """
+    Check a filled-in evidence WORKBOOK and list every cell that needs fixing.
+
+    Exit status 0 when it can be audited (warnings are listed), 2 otherwise.
+
+    \b
+    Example:
+      citcert validate program.xlsx
+    """
+    from citcert.audit.workbook import read_standard_ref, read_workbook
+
+    standard = _standard(ctx, ref or (None if overlay else read_standard_ref(workbook)), overlay)
+    evidence = read_workbook(workbook, standard, today=dt.date.today())
+    click.echo(f"{workbook.name} is ready to audit against {standard.ref}.")
+    if evidence.warnings:
+        click.echo(f"Warnings ({len(evidence.warnings)}):")
+        click.echo("\n".join(f"  {warning}" for warning in evidence.warnings))
+
+
+@cli.command()
+@click.argument("workbook", type=_WORKBOOK)
+@click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
+@click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bool) -> None:
+    """
+    Carry a WORKBOOK's answers over to a newer standard (or version) in a new workbook.
+
+    Answers follow the new standard's `replaces:` mappings, or equal ids. Whatever cannot be
+    carried is listed here and kept in the new workbook's Notes column or Instructions sheet.
+    The old workbook is not changed.
+
+    \b
+    Example:
+      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o program-2025.xlsx
+    """
+    from citcert._files import write_atomic
+    from citcert.audit.migrate import migrate_workbook
+    from citcert.audit.workbook import read_standard_ref
+
+    _refuse_overwrite(output, force, workbook)
+    old = _standard(ctx, read_standard_ref(workbook), None)
+    result = migrate_workbook(workbook, old, _standard(ctx, to, None))
+    write_atomic(output, result.workbook)
+    click.echo(f"Wrote {output}. {result.report()}")
+
+
+# ── batch and compare ──────────────────────────────────────────────────────────────────────
+
+
+class _BatchProgress:
+    """Draws a batch run's progress on one line of `stream`, only when it is a terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        import time
+
+        self.stream, self.clock = stream, time.monotonic
+        self.start = self.clock()
+        isatty = getattr(stream, "isatty", None)
+        self.active = bool(isatty and isatty())
+
+    def __call__(self, event: object) -> None:
+        from citcert.audit.batch import BatchStarted, RollupWriting, WorkbookFinished
+
+        if not self.active:
+            return
+        if isinstance(event, BatchStarted):
+            self._draw(f"0/{event.total} starting")
+        elif isinstance(event, WorkbookFinished):
+            spent = self.clock() - self.start
+            left = spent / event.done * (event.total - event.done)
+            line = f"{event.done}/{event.total} {event.file}  elapsed {_clock(spent)}"
+            self._draw(f"{line}  remaining ~{_clock(left)}")
+        elif isinstance(event, RollupWriting):
+            self._draw("")
+
+    def _draw(self, text: str) -> None:
+        import shutil
+
+        width = shutil.get_terminal_size().columns - 1
+        self.stream.write("\r" + text[:width].ljust(width) + ("\r" if not text else ""))
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
+    """The per-program formats: the default set, or the chosen ones (terminal is for screens)."""
+    from citcert.audit.batch import DEFAULT_FORMATS
+
+    if formats and Format.TERMINAL in formats:
+        raise click.BadParameter("terminal is for the screen; choose from json, md, pdf, xlsx")
+    return formats or DEFAULT_FORMATS
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "-o",
+    "--output-dir",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the reports: one sub-folder per program, and summary.* for the state.",
+)
+@click.option(
+    "--standard",
+    "ref",
+    metavar="ID[@VERSION]",
+    help="Audit every workbook against this standard. Default: the one each workbook records.",
+)
+@click.option(
+    "--overlay",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Apply this overlay file (e.g. the state's tailoring) on top of the standard.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["self", "review"]),
+    help="Whose ratings count. Default: what each workbook says.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Audit this many workbooks at once. Default: the number of CPUs. Results do not change.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="LIST",
+    callback=_parse_formats,
+    help="Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.",
+)
+@click.option(
+    "--fail-below",
+    metavar="LEVEL",
+    help="Exit with status 1 when any program's decision is below LEVEL (e.g. certified).",
+)
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    outdir: Path,
+    ref: str | None,
+    overlay: Path | None,
+    mode: str | None,
+    jobs: int | None,
+    formats: tuple[Format, ...] | None,
+    fail_below: str | None,
+) -> None:
+    """
+    Audit every workbook in PATH (folders, files or glob patterns) and write a state roll-up.
+
+    Each program's reports go to OUTDIR/<program>/; OUTDIR/summary.xlsx, .csv, .json and .pdf
+    list every workbook and how many programs meet each requirement. A workbook that cannot be
+    audited is listed with the reason and the run goes on. Exit status: 0 when every workbook
+    was audited; 2 when any could not be (after writing everything else); 1 with --fail-below
+    when any program is below LEVEL and none failed.
+
+    \b
+    Example:
+      citcert batch state-2025/ -o state-2025-reports
+      citcert batch 'counties/*.xlsx' -o reports --format pdf,json --jobs 4
+    """
+    import sys
+
+    from citcert.audit.batch import run_batch
+    from citcert.audit.evidence import Mode
+
+    result = run_batch(
+        paths,
+        outdir=outdir,
+        today=dt.date.today(),
+        standard_ref=ref,
+        overlay=overlay,
+        dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),
+        mode=Mode(mode) if mode else None,
+        formats=_batch_formats(formats),
+        fail_below=fail_below,
+        jobs=jobs,
+        progress=_BatchProgress(sys.stderr),
+    )
+    for row in result.rollup.rows:
+        if row.errors:
+            click.echo("\n  ".join([f"Could not audit {row.file}:", *row.errors]), err=True)
+    for name in result.below:
+        click.echo(f"{name}: the decision is below {fail_below} (--fail-below).", err=True)
+    click.echo(f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf).")
+    ctx.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "md", "json"]),
+    default="terminal",
+    show_default=True,
+    help="How to show the changes.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the screen.",
+)
+@click.pass_context
+def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | None) -> None:
+    """
+    Show what changed between two audits of a program: OLD first, NEW second.
+
+    OLD and NEW are audit JSON reports (citcert audit --format json) or filled-in workbooks,
+    audited now against the standards they record. Shows the change in decision and scores,
+    gaps closed and opened, ratings changed and remediation steps completed. Audits made
+    against different versions of a standard are matched through the newer one's `replaces`.
+
+    \b
+    Example:
+      citcert compare riverside-2024.json riverside-2025.json
+      citcert compare riverside-2024.xlsx riverside-2025.xlsx --format md -o progress.md
+    """
+    from citcert._files import write_atomic
+    from citcert.audit.compare import WRITERS, compare_files
+
+    def standard_for(standard_ref: str) -> Standard:
+        return _standard(ctx, standard_ref, None)
+
+    comparison = compare_files(old, new, standard_for=standard_for, today=dt.date.today())
+    data = WRITERS[Format(fmt)](comparison)
+    for warning in comparison.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomic(output, data)
+        click.echo(f"Comparison written to {output}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

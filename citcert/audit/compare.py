@@ -10,8 +10,9 @@ text, Markdown, JSON) only lay the `Comparison` out.
 Decisions taken here, and why:
 
 - **Requirements are matched through the newer standard.** When the audits used different
-  versions, a requirement of the newer one is matched with the ids its ``replaces:`` list names
-  (or with its own id when it has none); the comparison says so and lists every changed id.
+  versions, a requirement of the newer one is matched with the ids its ``replaces:`` list names,
+  or with its own id when it has none and no other requirement carries that id forward (then
+  it is a new requirement reusing an old id); the comparison says so and lists every change.
   Without the standards at hand ids are matched as they are, with a warning.
 - **A gap is closed** when the requirement was a gap in OLD and is not in NEW; **opened** the
   other way round. A requirement new in the newer standard that is a gap counts as opened and
@@ -147,7 +148,7 @@ def compare(
         closed += [change] if was and not now else []
         opened += [change] if now and not was else []
         changed += [change] if pair.old and change.old_label != change.new_label else []
-    closed_old = {i for c in closed for i in c.old_ids}
+    closed_old = _closed_in_old(pairs, old_gaps, new_gaps)
     decision = _direction(old, new)
     overall = ScoreChange(
         key="overall", title="Overall", old=old.overall_score, new=new.overall_score,
@@ -179,6 +180,23 @@ def compare(
             new.profile.program_name, old, new, overall, len(closed), len(opened), len(steps)
         ),
     )
+
+
+def _closed_in_old(pairs: Sequence[_Pair], old_gaps: set[str], new_gaps: set[str]) -> set[str]:
+    """
+    OLD's gaps that are closed in NEW: every requirement they became is there and no gap.
+
+    A requirement split in two is closed only when both halves are.
+    """
+    became: dict[str, list[str]] = {}
+    for pair in pairs:
+        for old_id in pair.old:
+            became.setdefault(old_id, []).extend(pair.new)
+    return {
+        old_id
+        for old_id, new_ids in became.items()
+        if old_id in old_gaps and new_ids and not any(i in new_gaps for i in new_ids)
+    }
 
 
 def _by_id(assessment: Assessment) -> dict[str, RequirementResult]:
@@ -328,10 +346,14 @@ def _through(
 ) -> list[_Pair]:
     """Pairs as (older, newer): each newer requirement with the older ones it replaces."""
     olders = set(older_ids)
+    claimed = {i for ids in replaces.values() for i in ids}
     pairs = []
     for newer_id in newer_ids:
         named = [i for i in replaces.get(newer_id, ()) if i in olders]
-        pairs.append(_Pair(tuple(named or ([newer_id] if newer_id in olders else [])), (newer_id,)))
+        # NOTE: an id kept without `replaces` is the same requirement only if no other
+        # requirement carries that old id forward (else it is a new one reusing the id).
+        same = [newer_id] if newer_id in olders and newer_id not in claimed else []
+        pairs.append(_Pair(tuple(named or same), (newer_id,)))
     covered = {i for p in pairs for i in p.old}
     return pairs + [_Pair((i,), ()) for i in older_ids if i not in covered]
 
