@@ -1,0 +1,215 @@
+"""
+Diffs between standards: same standard, 2007 Core Elements to the 2019 standard (the complete
+replaces: mapping), and the 2019 standard against the example overlay (exactly its changes).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citcert.cli import cli
+from citcert.standards import find_standard, load_file
+from citcert.standards.diff import StandardDiff, diff, render_text
+from citcert.standards.model import ChangeKind, Standard
+
+ROOT = Path(__file__).parents[2]
+NORTHFIELD = ROOT / "examples" / "overlays" / "northfield-state-2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def core_elements() -> Standard:
+    """The 2007 Core Elements."""
+    return find_standard("cit-core-elements@2007.1")
+
+
+@pytest.fixture(scope="module")
+def best_practice() -> Standard:
+    """The 2019 best-practice standard."""
+    return find_standard("cit-best-practice@2019.1")
+
+
+@pytest.fixture(scope="module")
+def northfield() -> Standard:
+    """The example state overlay, resolved."""
+    return load_file(NORTHFIELD)
+
+
+@pytest.fixture(scope="module")
+def upgrade(core_elements: Standard, best_practice: Standard) -> StandardDiff:
+    """2007 to 2019."""
+    return diff(core_elements, best_practice)
+
+
+class TestSameStandard:
+    """A standard compared with itself."""
+
+    def test_no_differences(self, mini_standard: Standard) -> None:
+        """Nothing is added, removed, mapped or changed."""
+        result = diff(mini_standard, mini_standard)
+
+        assert result.is_empty
+        assert render_text(result).endswith("No differences in requirements or scoring.\n")
+
+
+class TestCoreElementsToBestPractice:
+    """The 2019 standard supersedes the 2007 one; its replaces: lists map every element."""
+
+    def test_ids_are_mapped_by_the_newer_standard(self, upgrade: StandardDiff) -> None:
+        """The mapping comes from cit-best-practice@2019.1's replaces: lists, without errors."""
+        assert upgrade.mapped_by == "cit-best-practice@2019.1"
+        assert upgrade.unknown_replaces == ()
+
+    def test_every_old_requirement_is_mapped_or_removed(
+        self, upgrade: StandardDiff, core_elements: Standard
+    ) -> None:
+        """Each 2007 id appears exactly once: mapped forward, or reported as removed."""
+        old_ids = [r.id for _, r in core_elements.requirements()]
+        accounted = [m.id for m in upgrade.old_to_new] + [r.id for r in upgrade.removed]
+
+        assert sorted(accounted) == sorted(old_ids)
+
+    def test_every_new_requirement_is_mapped_or_added(
+        self, upgrade: StandardDiff, best_practice: Standard
+    ) -> None:
+        """Each 2019 id appears exactly once: mapped back to 2007 ids, or reported as added."""
+        new_ids = [r.id for _, r in best_practice.requirements()]
+        accounted = [m.id for m in upgrade.new_to_old] + [r.id for r in upgrade.added]
+
+        assert sorted(accounted) == sorted(new_ids)
+
+    def test_the_two_directions_are_the_same_mapping(self, upgrade: StandardDiff) -> None:
+        """old → new and new ← old list the same pairs."""
+        forward = {(m.id, new) for m in upgrade.old_to_new for new in m.to}
+        backward = {(old, m.id) for m in upgrade.new_to_old for old in m.to}
+
+        assert forward == backward
+
+    def test_the_mapping_matches_the_replaces_lists(
+        self, upgrade: StandardDiff, best_practice: Standard
+    ) -> None:
+        """Every replaces: entry of the 2019 standard is a pair in the mapping."""
+        declared = {(old, r.id) for _, r in best_practice.requirements() for old in r.replaces}
+        forward = {(m.id, new) for m in upgrade.old_to_new for new in m.to}
+
+        assert forward == declared
+
+    def test_reversed_diff_uses_the_same_mapping(
+        self, upgrade: StandardDiff, core_elements: Standard, best_practice: Standard
+    ) -> None:
+        """Comparing 2019 with 2007 still maps through the newer standard, the other way."""
+        backwards = diff(best_practice, core_elements)
+
+        assert backwards.mapped_by == "cit-best-practice@2019.1"
+        assert {(m.id, m.to) for m in backwards.old_to_new} == {
+            (m.id, m.to) for m in upgrade.new_to_old
+        }
+
+    def test_text_shows_both_directions(self, upgrade: StandardDiff) -> None:
+        """The text output has the mapping both ways and the new requirements."""
+        text = render_text(upgrade)
+
+        assert text.startswith("cit-core-elements@2007.1 → cit-best-practice@2019.1\n")
+        for heading in ("Mapped, old → new (", "Mapped, new ← old (", "Added ("):
+            assert heading in text
+
+
+class TestBestPracticeToOverlay:
+    """The example overlay against its base shows exactly what the overlay does."""
+
+    def test_exactly_the_overlays_changes(
+        self, best_practice: Standard, northfield: Standard
+    ) -> None:
+        """Two requirements added, none removed, OFC-03 tightened and DATA-03 made core."""
+        result = diff(best_practice, northfield)
+
+        assert [r.id for r in result.added] == ["DATA-05", "NFS-01"]
+        assert result.removed == ()
+        assert result.old_to_new == ()
+        assert result.domains_added == ("NFS Northfield state requirements",)
+        assert [n.split()[0] for n in result.program_numbers_added] == [
+            "state_data_submissions_12m"
+        ]
+        assert result.scoring == ()
+        assert result.weakenings == ()
+        changes = {
+            c.id: {f.field: (f.old, f.new, f.kind) for f in c.changes} for c in result.changed
+        }
+        assert set(changes) == {"OFC-03", "DATA-03"}
+        assert changes["DATA-03"] == {"core": (False, True, ChangeKind.TIGHTENED)}
+        assert changes["OFC-03"]["metric.met"] == (20, 25, ChangeKind.TIGHTENED)
+        assert set(changes["OFC-03"]) == {
+            "title",
+            "statement",
+            "metric.met",
+            "anchors.met",
+            "anchors.partially_met",
+        }
+
+    def test_the_overlay_records_the_same_changes(self, northfield: Standard) -> None:
+        """The overlay's tailoring names the same changes the diff finds, with no weakening."""
+        assert northfield.tailoring is not None
+        targets = [(c.kind.value, c.target) for c in northfield.tailoring.changes]
+
+        assert targets == [
+            ("changed", "OFC-03"),
+            ("changed", "OFC-03"),
+            ("tightened", "OFC-03"),
+            ("changed", "OFC-03"),
+            ("tightened", "DATA-03"),
+            ("added", "program_numbers"),
+            ("added", "NFS-01"),
+            ("added", "DATA-05"),
+        ]
+        assert northfield.tailoring.weakenings == ()
+
+    def test_weakenings_are_named_with_their_reasons(
+        self, mini_standard: Standard, tmp_path: Path
+    ) -> None:
+        """A diff against an overlay that weakens its base lists each weakening and reason."""
+        overlay = tmp_path / "weak.yaml"
+        overlay.write_text(
+            "extends: mini-standard@1.0\nid: weak\nversion: '1'\ntitle: Weak\npublisher: P\n"
+            "effective: 2024-01-01\nstatus: draft\nsummary: S.\n"
+            "override:\n  TRN-01:\n    core: false\n    reason: Phased in over two years.\n",
+            encoding="utf-8",
+        )
+        weak = load_file(overlay, dirs=[Path(__file__).parents[1] / "data" / "standards"])
+
+        result = diff(mini_standard, weak)
+
+        assert [(w.target, w.reason) for w in result.weakenings] == [
+            ("TRN-01", "Phased in over two years.")
+        ]
+        assert "! TRN-01: makes core requirement TRN-01 no longer core" in render_text(result)
+
+
+class TestDiffCommand:
+    """`citcert standards diff` with refs and files, in text and JSON."""
+
+    def test_json_round_trips(self, runner: CliRunner) -> None:
+        """The JSON output is the StandardDiff model, readable back."""
+        result = runner.invoke(
+            cli, ["standards", "diff", "cit-best-practice", str(NORTHFIELD), "--format", "json"]
+        )
+
+        assert result.exit_code == 0
+        parsed = StandardDiff.model_validate(json.loads(result.stdout))
+        assert (parsed.old, parsed.new) == ("cit-best-practice@2019.1", "northfield-cit@2024.1")
+
+    def test_text_names_the_tightening(self, runner: CliRunner) -> None:
+        """The text output shows the tightened threshold of OFC-03."""
+        result = runner.invoke(cli, ["standards", "diff", "cit-best-practice", str(NORTHFIELD)])
+
+        assert result.exit_code == 0
+        assert "    metric.met: 20 → 25 (tightened)\n" in result.stdout
+
+    def test_unknown_ref_is_exit_2(self, runner: CliRunner) -> None:
+        """A standard that does not exist is a plain error with exit 2."""
+        result = runner.invoke(cli, ["standards", "diff", "cit-best-practice", "nope@1"])
+
+        assert result.exit_code == 2
+        assert result.stderr.startswith("Error: there is no standard nope.")
