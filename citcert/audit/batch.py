@@ -72,15 +72,18 @@ class Workbook:
     """The path relative to the folder all the batch's workbooks share (no machine paths)."""
 
 
-def discover(args: Sequence[str], *, exclude: Path | None = None) -> tuple[Workbook, ...]:
+def discover(
+    args: Sequence[str], *, exclude: Path | None = None, ignore: Iterable[Path] = ()
+) -> tuple[Workbook, ...]:
     """
     The workbooks named by `args`, sorted by name and each once (by resolved path).
 
     An argument is a folder (searched recursively for .xlsx and .xlsm, leaving out Office lock
     files ``~$…``, hidden files and folders, and the folder `exclude`, where the reports go), a
     file (taken as is) or a glob pattern (its files filtered like a folder's, its folders
-    searched). Raises `WorkbookError` naming every argument that
-    matches nothing, or when no workbook is found at all.
+    searched). Files in `ignore` (what the last run wrote) are never taken for workbooks.
+    Raises `WorkbookError` naming every argument that matches nothing, or when no workbook is
+    found at all.
     """
     found: dict[Path, None] = {}
     problems: list[Problem] = []
@@ -96,6 +99,8 @@ def discover(args: Sequence[str], *, exclude: Path | None = None) -> tuple[Workb
             found.update(dict.fromkeys(f.resolve() for f in files))
     if problems:
         raise WorkbookError(problems)
+    for path in ignore:
+        found.pop(path.resolve(), None)
     if not found:
         where = ", ".join(args)
         raise WorkbookError.single(f"no workbooks (.xlsx or .xlsm files) were found in {where}")
@@ -631,10 +636,10 @@ def run_batch(
     settings = BatchSettings(
         today, standard_ref, overlay, tuple(dirs), mode, tuple(dict.fromkeys(formats)), fail_below
     )
-    workbooks = discover(paths, exclude=outdir)
+    previous = read_manifest(outdir)
+    workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in previous])
     if settings.fixed_standard:
         _check_standard(settings)
-    previous = read_manifest(outdir)
     writer = _Writer(outdir)
     collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
     rollup = collector.rollup()

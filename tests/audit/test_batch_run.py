@@ -313,6 +313,18 @@ class TestSmallRuns:
         assert "county-00-cit/county-00-cit.json" in manifest["files"]
         assert "state-notes.txt" not in manifest["files"]
 
+    def test_reports_written_into_the_input_folder_are_not_audited_next_time(
+        self, folder: Path, standards_dir: Path
+    ) -> None:
+        """With OUTDIR the input folder itself, a re-run still finds only the two workbooks."""
+        args = ["batch", str(folder), "-o", str(folder), "--format", "xlsx,json"]
+        invoke(args, standards_dir)
+
+        result = invoke(args, standards_dir)
+
+        assert result.exit_code == ExitCode.OK, result.output
+        assert "2 workbooks: 2 audited" in result.stdout
+
     def test_a_tampered_manifest_cannot_delete_outside_the_folder(
         self, folder: Path, standards_dir: Path, tmp_path: Path
     ) -> None:
