@@ -299,11 +299,16 @@ def _page_number(canvas: Any, doc: Any) -> None:
     canvas.restoreState()
 
 
+_DOMAINS_PER_TABLE = 12
+"""Domain-score columns per table, so a standard with many domains stays legible."""
+
+
 def _pdf_story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     """Every flowable of the roll-up PDF, in order; workbook text goes through `ink`."""
     story = [ink.para(_TITLE, "h1"), ink.para(rollup.summary)]
     story.append(ink.para(", ".join(rollup.standards) or "none", label="Standards:"))
     story += [ink.para("Programs", "h2"), _pdf_table(ink, *_programs_table(rollup, width))]
+    story += _domain_tables(rollup, ink, width)
     failed = [row for row in rollup.rows if row.errors]
     if failed:
         rows = [
@@ -318,36 +323,33 @@ def _pdf_story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
 
 
 def _programs_table(rollup: Rollup, width: float) -> tuple[list[list[object]], list[float]]:
-    domains = [d.domain_id for d in rollup.domains]
-    rows: list[list[object]] = [
-        [
-            "File",
-            "Program",
-            "Jurisdiction",
-            "Decision",
-            "Overall",
-            *domains,
-            "Core gaps",
-            "Other gaps",
-        ]
-    ]
+    head = ["File", "Program", "Jurisdiction", "Decision", "Overall", "Core gaps", "Other gaps"]
+    rows: list[list[object]] = [list(head)]
     for r in rollup.rows:
-        scores = [r.domain_scores.get(d) for d in domains]
         decision = r.decision or "could not be audited"
-        rows.append(
-            [
-                r.file,
-                r.program,
-                r.jurisdiction,
-                decision,
-                r.overall_score,
-                *scores,
-                r.core_gaps,
-                r.other_gaps,
-            ]
-        )
-    text, numbers = 0.14 * width, 3 + len(domains)
-    return rows, [text] * 4 + [(width - 4 * text) / numbers] * numbers
+        row = [r.file, r.program, r.jurisdiction, decision, r.overall_score, r.core_gaps]
+        rows.append([*row, r.other_gaps])
+    return rows, [0.2 * width, 0.22 * width, 0.18 * width, 0.16 * width] + [0.08 * width] * 3
+
+
+def _domain_tables(rollup: Rollup, ink: Any, width: float) -> list[Any]:
+    """Each audited program's domain scores, at most `_DOMAINS_PER_TABLE` domains a table."""
+    from reportlab.platypus import Spacer
+
+    audited = [r for r in rollup.rows if r.audited]
+    if not rollup.domains or not audited:
+        return []
+    legend = "; ".join(f"{d.domain_id}: {d.title}" for d in rollup.domains)
+    story = [ink.para("Domain scores (%)", "h2"), ink.para(legend, "small")]
+    domains = [d.domain_id for d in rollup.domains]
+    for start in range(0, len(domains), _DOMAINS_PER_TABLE):
+        chunk = domains[start : start + _DOMAINS_PER_TABLE]
+        rows: list[list[object]] = [["Program", *chunk]]
+        rows += [[r.program, *(r.domain_scores.get(d) for d in chunk)] for r in audited]
+        each = 0.75 * width / _DOMAINS_PER_TABLE
+        story.append(_pdf_table(ink, rows, [0.25 * width] + [each] * len(chunk)))
+        story.append(Spacer(1, 8))
+    return story
 
 
 def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]], list[float]]:
@@ -359,7 +361,7 @@ def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]
         "Met",
         "Partly met",
         "Not met",
-        "Not answered",
+        "Unanswered",
         "Gaps",
         "Share met",
     ]

@@ -130,3 +130,20 @@ class TestRollupWriters:
         assert "Workbooks that could not be audited" in text
         assert "west/broken.xlsx" in text
         assert "most common gaps first" in text
+
+    def test_pdf_splits_many_domains_over_several_tables(self, rollup: Rollup) -> None:
+        """A standard with 15 domains still gets every domain score, in legible tables."""
+        ids = [f"D{n:02d}" for n in range(15)]
+        row = rollup.rows[0].model_copy(update={"domain_scores": dict.fromkeys(ids, 55.5)})
+        wide = rollup.model_copy(
+            update={
+                "domains": tuple(DomainColumn(domain_id=i, title=f"Domain {i}") for i in ids),
+                "rows": (row,),
+            }
+        )
+
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(wide))).pages)
+
+        assert all(i in text for i in ids)
+        assert text.count("55.5") == 15
+        assert "D14: Domain D14" in text
