@@ -1,0 +1,41 @@
+"""
+What `make demo` runs: citcert's real commands on the example workbooks, as a person types them.
+
+Each step calls `citcert.cli.main` with the arguments shown after ``$``; add a step by adding a
+`run(...)` line to `demo`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from citcert.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent
+METRO = EXAMPLES / "lakemont-metro.xlsx"
+
+
+def _shown(path: Path) -> str:
+    """A path as a person would type it from the current folder."""
+    return os.path.relpath(path)
+
+
+def run(*args: str) -> None:
+    """Print the command, then run it; stop the demo if it fails."""
+    print(f"\n$ citcert {' '.join(args)}", flush=True)
+    try:
+        main(list(args))
+    except SystemExit as done:
+        if done.code not in (0, None):
+            raise
+
+
+def demo() -> None:
+    """The steps of the demo, in order."""
+    run("standards", "show", "cit-best-practice@2019.1")
+    run("validate", _shown(METRO))
+
+
+if __name__ == "__main__":
+    demo()
