@@ -75,9 +75,9 @@ def _bar(
     filled = round(score * BAR_WIDTH / 100)
     below = minimum is not None and score < minimum
     bar = click.style("█" * filled, fg="yellow" if below else "green") + "░" * (BAR_WIDTH - filled)
-    note = f"  minimum {percent(minimum)}" if minimum is not None else ""
-    if below:
-        note = click.style(f"{note}, below", fg="yellow")
+    note = ""
+    if minimum is not None and below:
+        note = click.style(f"  below the {percent(minimum)} minimum", fg="yellow")
     return f"  {head}  {percent(score).rjust(6)}  {bar}{note}"
 
 

@@ -59,8 +59,8 @@ def test_a_domain_below_the_bar_says_so(mini_standard: Standard) -> None:
     lines = click.unstyle(terminal.render(a).decode()).splitlines()
     part = next(line for line in lines if line.strip().startswith("Partnerships"))
     training = next(line for line in lines if line.strip().startswith("Training"))
-    assert part.split()[1] == "33.3%" and part.endswith("minimum 60%, below")
-    assert training.endswith("minimum 60%")
+    assert part.split()[1] == "33.3%" and part.endswith("█░░░░░░░░░░░░░  below the 60% minimum")
+    assert training.endswith("████")
 
 
 def test_control_characters_from_the_workbook_are_removed(mini_standard: Standard) -> None:
