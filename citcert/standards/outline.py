@@ -120,8 +120,9 @@ def outline(standard: Standard) -> str:
 
 
 def _heading(standard: Standard) -> Iterator[str]:
-    yield f"{standard.ref}: {standard.title} ({standard.status.value})"
-    yield f"Publisher: {standard.publisher}. Effective {standard.effective.isoformat()}."
+    yield f"{standard.ref}: {standard.title}"
+    yield f"Status: {standard.status.value}, effective {standard.effective.isoformat()}."
+    yield f"Publisher: {standard.publisher}"
     if standard.supersedes:
         yield f"Supersedes: {standard.supersedes}"
     yield from _wrap(standard.summary, "")
