@@ -14,6 +14,8 @@ from citcert.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent
 METRO = EXAMPLES / "lakemont-metro.xlsx"
+OUTPUT = Path("demo-output")
+"""Where the demo's audit writes its reports, beside wherever `make demo` runs."""
 
 
 def _shown(path: Path) -> str:
@@ -35,6 +37,8 @@ def demo() -> None:
     """The steps of the demo, in order."""
     run("standards", "show", "cit-best-practice@2019.1")
     run("validate", _shown(METRO))
+    run("audit", _shown(METRO), "-o", str(OUTPUT), "--format", "terminal,json,md,pdf,xlsx")
+    print(f"\nThe reports (PDF, XLSX, JSON, Markdown) are in {OUTPUT.resolve()}")
 
 
 if __name__ == "__main__":
