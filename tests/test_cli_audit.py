@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -174,3 +175,56 @@ def test_schema_standard_prints_a_json_schema(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["schema", "standard"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["$schema"].startswith("https://json-schema.org/")
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def example_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The JSON report of each example workbook, audited through the command line once."""
+    reports = {}
+    for name in ("lakemont-metro", "brennan-county", "pine-hollow-rural"):
+        out = tmp_path_factory.mktemp(name)
+        result = CliRunner().invoke(
+            cli, ["audit", str(EXAMPLES / f"{name}.xlsx"), "-o", str(out), "--format", "json"]
+        )
+        assert result.exit_code == 0, result.output
+        (path,) = out.iterdir()
+        reports[name] = json.loads(path.read_text(encoding="utf-8"))
+    return reports
+
+
+def test_the_three_examples_get_three_different_decisions(
+    example_reports: dict[str, dict[str, Any]],
+) -> None:
+    """Metro is certified, Brennan conditionally certified, Pine Hollow not certified."""
+    decided = {name: r["decision"]["level_id"] for name, r in example_reports.items()}
+    assert decided == {
+        "lakemont-metro": "certified",
+        "brennan-county": "conditional",
+        "pine-hollow-rural": "not_certified",
+    }
+
+
+@pytest.mark.parametrize("name", ["brennan-county", "pine-hollow-rural"])
+def test_each_example_decision_is_explained(
+    example_reports: dict[str, dict[str, Any]], name: str
+) -> None:
+    """Below the top, the sentence names each failed condition of the level above."""
+    decision = example_reports[name]["decision"]
+    assert decision["reasons"], decision
+    above = next(lv for lv in decision["levels"] if lv["level_id"] == decision["next_level_id"])
+    failed = [c["detail"] for c in above["conditions"] if not c["passed"]]
+    assert decision["reasons"] == failed
+    assert decision["sentence"] == f"{decision['label']}: {'; '.join(failed)}"
+    assert example_reports[name]["plan"]["steps"], "a program below the top has a plan"
+
+
+def test_the_conditional_example_names_its_core_gaps(
+    example_reports: dict[str, dict[str, Any]],
+) -> None:
+    """Brennan County is held back by its core gaps, each named with its rating."""
+    report = example_reports["brennan-county"]
+    core = [g["requirement_id"] for g in report["gaps"] if g["core"]]
+    assert core and all(rid in report["decision"]["sentence"] for rid in core)

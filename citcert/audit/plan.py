@@ -178,8 +178,10 @@ def _summary(steps: Sequence[PlanStep], lifters: Sequence[str], decision: Decisi
     if not steps:
         return "Nothing to remediate: every applicable requirement is met."
     core = sum(1 for s in steps if s.core)
+    on_core = {0: "none", 1: "1"}.get(core, str(core))
+    on_core += " on a core requirement" if core == 1 else " on core requirements"
     first = steps[0].requirement_id
-    text = f"{plural(len(steps), 'step')}, {core} on core requirements, starting with {first}."
+    text = f"{plural(len(steps), 'step')}, {on_core}, starting with {first}."
     if decision.next_level_label is None:
         return f"{text} The decision is already the highest level; these close the remaining gaps."
     if lifters:

@@ -85,7 +85,7 @@ def test_the_single_step_that_lifts_the_decision_is_named(mini_standard: Standar
     assert a.plan.steps[0].lifts_decision_to == "Certified"
     assert "On its own it would lift the decision to Certified." in a.plan.steps[0].reason
     assert a.plan.summary == (
-        "1 step, 1 on core requirements, starting with PART-01. "
+        "1 step, 1 on a core requirement, starting with PART-01. "
         "Closing PART-01 alone would lift the decision to Certified."
     )
 
