@@ -699,8 +699,9 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
 
     comparison = compare_files(old, new, standard_for=standard_for, today=dt.date.today())
     data = WRITERS[Format(fmt)](comparison)
-    for warning in comparison.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    if output is not None or fmt != "terminal":  # the terminal view shows them itself
+        for warning in comparison.warnings:
+            click.echo(f"Warning: {warning}", err=True)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

@@ -197,6 +197,22 @@ class TestCompareCommand:
         assert "## Gaps closed (1)" in out.read_text(encoding="utf-8")
         assert str(out) in result.stdout
 
+    def test_a_warning_is_shown_once_on_screen_and_on_stderr_for_json(
+        self, runner: CliRunner, mini_standard: Standard, tmp_path: Path
+    ) -> None:
+        """Different program names: one warning in the terminal view; on stderr beside JSON."""
+        old, new = tmp_path / "old.json", tmp_path / "new.json"
+        old.write_bytes(render_report(audit(mini_standard)))
+        new.write_bytes(render_report(audit(mini_standard, program_name="Hillside CIT")))
+
+        screen = runner.invoke(cli, ["compare", str(old), str(new)])
+        as_json = runner.invoke(cli, ["compare", str(old), str(new), "--format", "json"])
+
+        assert screen.exit_code == as_json.exit_code == ExitCode.OK
+        assert screen.output.count("Warning:") == 1
+        assert "Warning:" in as_json.stderr
+        assert json.loads(as_json.stdout)["warnings"]
+
     @pytest.mark.parametrize(
         ("content", "message"),
         [
