@@ -361,7 +361,7 @@ def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]
         "Met",
         "Partly met",
         "Not met",
-        "Unanswered",
+        "No answer",
         "Gaps",
         "Share met",
     ]
@@ -383,7 +383,7 @@ def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]
                 share,
             ]
         )
-    narrow = 0.07 * width
+    narrow = 0.075 * width
     return rows, [0.1 * width, width - 0.1 * width - 8 * narrow, *([narrow] * 8)]
 
 
