@@ -131,8 +131,11 @@ def fill_workbook(
     _fill_keyed(book[L.PROGRAM_SHEET], L.PROGRAM_COLUMNS, "value", program)
     evidence = book[L.EVIDENCE_SHEET]
     for row in range(L.FIRST_DATA_ROW, evidence.max_row + 1):
-        for key, value in rows.get(str(evidence.cell(row, 1).value), {}).items():
+        answers = rows.get(str(evidence.cell(row, 1).value), {})
+        for key, value in answers.items():
             put(evidence.cell(row, _index(L.EVIDENCE_COLUMNS, key)), value)
+        if answers:
+            fit_row(evidence, row)
     _fill_documents(book[L.DOCUMENTS_SHEET], documents)
 
 
@@ -147,6 +150,7 @@ def _fill_keyed(
         item = ws.cell(row, 1).value
         if item in values:
             put(ws.cell(row, _index(columns, key)), values[item])
+            fit_row(ws, row)
 
 
 def _fill_documents(ws: Any, documents: Sequence[Mapping[str, object]]) -> None:
@@ -176,6 +180,37 @@ def _style(
         cell.font = Font(bold=True)
 
 
+def fit_row(ws: Any, row: int) -> None:
+    """
+    Give a row the height its wrapped text needs.
+
+    Spreadsheet programs do not all grow rows to fit wrapped text when they open a file, so the
+    height is estimated here by wrapping each cell's words to its column's width.
+    """
+    lines = 1
+    for cell in ws[row]:
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = ws.column_dimensions[cell.column_letter].width or 8.43
+            lines = max(lines, _wrapped_lines(cell.value, max(1, int(width * 1.2))))
+    ws.row_dimensions[row].height = min(409, 14.5 * lines + 4)
+
+
+def _wrapped_lines(text: str, capacity: int) -> int:
+    """How many lines `text` takes when its words are wrapped at `capacity` characters."""
+    count = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        count += 1
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > capacity:
+                count += 1
+                used = 0
+            used += len(word) + (1 if used else 0)
+            count += (used - 1) // capacity
+            used = used % capacity if used > capacity else used
+    return count
+
+
 def _table(ws: Any, title: str, guidance: str, columns: tuple[L.Column, ...]) -> None:
     """Title, guidance, header row, widths, frozen panes, print set-up and protection."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -190,6 +225,7 @@ def _table(ws: Any, title: str, guidance: str, columns: tuple[L.Column, ...]) ->
         cell.fill = PatternFill("solid", start_color=_HEADER_FILL, end_color=_HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[L.cell_name(index, 1)[:-1]].width = column.width
+    fit_row(ws, L.HEADER_ROW)
     ws.freeze_panes = L.cell_name(2, L.FIRST_DATA_ROW)
     ws.print_title_rows = f"{L.TITLE_ROW}:{L.HEADER_ROW}"
     _print_and_protect(ws)
@@ -264,15 +300,16 @@ def _instructions(ws: Any, standard: Standard, notes: Sequence[str]) -> None:
     from openpyxl.styles import Font
 
     ws.title = L.INSTRUCTIONS_SHEET
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 95
     for row, (text, heading) in enumerate(instruction_lines(standard, notes), start=1):
         cell = ws.cell(row, 1)
         put(cell, text)
         _style(cell, fill="FFFFFF")
+        fit_row(ws, row)
         if heading:
             cell.font = Font(bold=True, size=14 if row == 1 else 12, color=_DARK)
+            ws.row_dimensions[row].height = 24 if row == 1 else 20
     _print_and_protect(ws)
-    ws.page_setup.orientation = "portrait"
 
 
 def instruction_lines(standard: Standard, notes: Sequence[str] = ()) -> list[tuple[str, bool]]:
@@ -380,6 +417,7 @@ def _program_row(ws: Any, row: int, key: str, label: str, unit: str, guidance: s
     for column, value in enumerate((key, label, None, unit, guidance), start=1):
         put(ws.cell(row, column), value)
         _style(ws.cell(row, column), editable=column == 3)
+    fit_row(ws, row)
 
 
 def _profile_check(ws: Any, kind: L.FieldKind, ref: str) -> None:
@@ -441,6 +479,7 @@ def _domain_row(ws: Any, row: int, heading: str, description: str) -> None:
         value = {"domain": heading, "statement": description}.get(column.key)
         put(cell, value)
         _style(cell, fill=_DOMAIN_FILL, bold=True)
+    fit_row(ws, row)
 
 
 def _requirement_row(
@@ -458,6 +497,7 @@ def _requirement_row(
         _style(cell, editable=editable, fill=core_fill)
     if requirement.core:
         ws.cell(row, 2).font = Font(bold=True, color=_CORE_FONT)
+    fit_row(ws, row)
     if requirement.metric is not None and metric_input:
         letter = L.column_letter(L.EVIDENCE_COLUMNS, "metric_value")
         _decimal(ws, L.is_percent_unit(requirement.metric.unit)).add(f"{letter}{row}")

@@ -153,7 +153,15 @@ class TestAidsToAPerson:
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert ws["E5"].alignment.wrap_text is True
-        assert ws.column_dimensions["E"].width == 46
+        assert ws.column_dimensions["E"].width == L.EVIDENCE_COLUMNS[4].width
+
+    def test_rows_are_tall_enough_for_their_wrapped_text(self, book: Any) -> None:
+        """Rows get a height for their text, since not every program grows them on opening."""
+        ws = book["Evidence"]
+        heights = {rid: ws.row_dimensions[id_row(ws, rid)].height for rid in ("PART-01", "TRN-02")}
+
+        assert all(height and height >= 30 for height in heights.values())
+        assert book["Instructions"].row_dimensions[1].height == 24
 
 
 class TestBytes:
