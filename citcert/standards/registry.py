@@ -163,7 +163,10 @@ def _scan(dirs: Sequence[Path]) -> Iterator[Entry]:
             continue
         files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
         for path in files:
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError:  # a dangling link, or a file removed meanwhile: not a standard
+                continue
             header = _header(str(path), stat.st_mtime_ns, stat.st_size)
             if header is not None:
                 identity, version, status = header

@@ -187,6 +187,33 @@ class TestBestPracticeToOverlay:
         assert "! TRN-01: makes core requirement TRN-01 no longer core" in render_text(result)
 
 
+class TestScoringChanges:
+    """Changes to the scoring policy are listed with whether they tighten or loosen it."""
+
+    def test_decision_conditions_are_compared_one_by_one(
+        self, mini_standard: Standard, tmp_path: Path
+    ) -> None:
+        """A raised minimum and a dropped one show as tightened and weakened."""
+        overlay = tmp_path / "scoring.yaml"
+        overlay.write_text(
+            "extends: mini-standard@1.0\nid: scored\nversion: '1'\ntitle: Scored\n"
+            "publisher: P\neffective: 2024-01-01\nstatus: draft\nsummary: S.\n"
+            "scoring:\n  decision_levels:\n    certified:\n"
+            "      conditions: {min_overall: 85, min_domain: null}\n"
+            "      reason: Domains are weighed in the overall score instead.\n",
+            encoding="utf-8",
+        )
+        scored = load_file(overlay, dirs=[Path(__file__).parents[1] / "data" / "standards"])
+
+        result = diff(mini_standard, scored)
+
+        assert [(c.field, c.old, c.new, c.kind) for c in result.scoring] == [
+            ("decision_levels.certified.min_overall", 80, 85, ChangeKind.TIGHTENED),
+            ("decision_levels.certified.min_domain", 60, None, ChangeKind.WEAKENED),
+        ]
+        assert "decision_levels.certified.min_domain: 60 → none (weakened)" in render_text(result)
+
+
 class TestDiffCommand:
     """`citcert standards diff` with refs and files, in text and JSON."""
 
