@@ -269,6 +269,20 @@ class TestWarnings:
             "say why in Evidence summary",
         )
 
+    def test_a_changed_standard_with_the_same_ref_is_a_warning(self, tmp_path: Path) -> None:
+        """Same id@version but other content (an edited user standard) warns; ids still match."""
+        book = fill(blank())
+        meta = book[L.METADATA_SHEET]
+        row = next(c.row for c in meta["A"] if c.value == "standard_sha256")
+        meta.cell(row, 2).value = "0" * 64
+
+        evidence = _read(save(book, tmp_path / "changed.xlsx"))
+
+        assert evidence.warnings == (
+            "changed.xlsx: the standard mini-standard@1.0 has changed since this workbook was "
+            "made; the requirements still match, so it can be audited",
+        )
+
     def test_validate_prints_ready_and_the_warnings(
         self, tmp_path: Path, runner: CliRunner, standards_dir: Path
     ) -> None:
