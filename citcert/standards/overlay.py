@@ -23,31 +23,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from citcert.errors import Location, OverlayError, Problem, StandardNotFoundError
-from citcert.standards.checks import STRICTER_WHEN, Loc, cross_check, format_loc
+from citcert.standards.checks import Loc, cross_check, format_loc
 from citcert.standards.loader import Document, raise_if_any, validate
 from citcert.standards.model import (
     ChangeKind,
     Citation,
-    Conditions,
     DecisionLevel,
-    Direction,
     Domain,
-    Effort,
-    Metric,
     Model,
-    NotApplicable,
-    Percent,
     ProgramNumber,
-    Remediation,
     Requirement,
     RequirementId,
     Slug,
@@ -59,6 +51,13 @@ from citcert.standards.model import (
     Text,
     Version,
     standard_sha256,
+)
+from citcert.standards.overrides import (
+    Change,
+    DecisionOverride,
+    RequirementOverride,
+    override_conditions,
+    override_requirement,
 )
 
 StandardRef = Annotated[
@@ -91,55 +90,6 @@ class Removal(Model):
     reason: Text
 
 
-class ThresholdsOverride(Model):
-    """New metric thresholds; an omitted one keeps the base's."""
-
-    met: float | None = None
-    partial: float | None = None
-
-
-class RemediationOverride(Model):
-    """New remediation guidance; omitted keys keep the base's."""
-
-    actions: Annotated[tuple[Text, ...], Field(min_length=1)] | None = None
-    owner: Text | None = None
-    effort: Effort | None = None
-    horizon_days: Annotated[int, Field(gt=0, le=3650)] | None = None
-
-
-class RequirementOverride(Model):
-    """Changes to one base requirement; `reason` justifies any weakening among them."""
-
-    title: Text | None = None
-    statement: Text | None = None
-    weight: Annotated[float, Field(gt=0, le=100)] | None = None
-    core: bool | None = None
-    metric: ThresholdsOverride | None = None
-    anchors: dict[Slug, Text] | None = None
-    evidence: Annotated[tuple[Text, ...], Field(min_length=1)] | None = None
-    not_applicable: NotApplicable | None = None
-    remediation: RemediationOverride | None = None
-    reason: Text | None = None
-
-
-class ConditionsOverride(Model):
-    """Decision conditions to change; only the keys written change, ``null`` drops one."""
-
-    all_core_met: bool | None = None
-    min_overall: Percent | None = None
-    min_domain: Percent | None = None
-    max_core_gaps: Annotated[int, Field(ge=0)] | None = None
-    max_gaps: Annotated[int, Field(ge=0)] | None = None
-    max_unanswered: Annotated[int, Field(ge=0)] | None = None
-
-
-class DecisionOverride(Model):
-    """Changes to one decision level of the base; `reason` justifies a looser condition."""
-
-    conditions: ConditionsOverride
-    reason: Text | None = None
-
-
 class ScoringOverride(Model):
     """Changes to the base's scoring policy: decision levels by id."""
 
@@ -164,6 +114,8 @@ class Overlay(Model):
     override: dict[RequirementId, RequirementOverride] = Field(default_factory=dict)
     scoring: ScoringOverride = ScoringOverride()
 
+
+_REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
 
 _RESOLVING: ContextVar[tuple[str, ...]] = ContextVar("citcert_resolving_overlays", default=())
 
@@ -206,16 +158,6 @@ def apply_overlay(base: Standard, overlay: Overlay, document: Document) -> Stand
     return standard
 
 
-@dataclass(frozen=True)
-class _Change:
-    """A change found while resolving, with the overlay path that caused it."""
-
-    loc: Loc
-    kind: ChangeKind
-    target: str
-    description: str
-
-
 class _Resolver:
     """Resolves one overlay against its base, collecting changes and problems as it goes."""
 
@@ -236,7 +178,7 @@ class _Resolver:
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> None:
         self.problems.append(self.document.problem(loc, message, key=key))
 
-    def record(self, change: _Change, reason: str | None) -> None:
+    def record(self, change: Change, reason: str | None) -> None:
         """Keep a change; a weakening without a reason is a problem at its line."""
         if change.kind is ChangeKind.WEAKENED and reason is None:
             self.problem(
@@ -287,7 +229,7 @@ class _Resolver:
                     kind = ChangeKind.WEAKENED if requirement.core else ChangeKind.REMOVED
                     core = "core requirement" if requirement.core else "requirement"
                     text = f"removes {core} {requirement_id} “{requirement.title}” ({domain_id})"
-                    self.record(_Change(loc, kind, requirement_id, text), reason)
+                    self.record(Change(loc, kind, requirement_id, text), reason)
                     return
 
     def missing(self, requirement_id: str) -> str:
@@ -322,18 +264,12 @@ class _Resolver:
     def apply_override(
         self, req: Requirement, override: RequirementOverride, loc: Loc
     ) -> Requirement:
-        update: dict[str, object] = {}
-        changes: list[_Change] = []
-        for name in sorted(override.model_fields_set - {"reason"}, key=_FIELD_ORDER.index):
-            value, found = _OVERRIDES[name](req, override, (*loc, name))
-            if isinstance(value, _Refused):
-                self.problem((*loc, name), value.message)
-                continue
-            update[name] = value
-            changes.extend(found)
+        updated, changes, refusals = override_requirement(req, override, loc)
+        for where, message in refusals:
+            self.problem(where, message)
         for change in changes:
             self.record(change, override.reason)
-        return req.model_copy(update=update)
+        return updated
 
     # -- add ------------------------------------------------------------------------------
 
@@ -347,7 +283,7 @@ class _Resolver:
             known.add(number.id)
             self.numbers.append(number)
             text = f"adds the program number `{number.id}` ({number.label})"
-            self.record(_Change(loc, ChangeKind.ADDED, "program_numbers", text), None)
+            self.record(Change(loc, ChangeKind.ADDED, "program_numbers", text), None)
 
     def add_domains(self) -> None:
         for i, domain in enumerate(self.overlay.add.domains):
@@ -388,7 +324,7 @@ class _Resolver:
         self.added[requirement.id] = loc
         core = "core requirement" if requirement.core else "requirement"
         text = f"adds {core} {requirement.id} “{requirement.title}” to {domain_id}"
-        self.record(_Change(loc, ChangeKind.ADDED, requirement.id, text), None)
+        self.record(Change(loc, ChangeKind.ADDED, requirement.id, text), None)
 
     # -- scoring --------------------------------------------------------------------------
 
@@ -402,7 +338,7 @@ class _Resolver:
                 self.problem(loc, message, key=True)
                 continue
             level = levels[level_id]
-            conditions, changes = _override_conditions(level, override.conditions, loc)
+            conditions, changes = override_conditions(level, override.conditions, loc)
             for change in changes:
                 self.record(change, override.reason)
             levels[level_id] = level.model_copy(update={"conditions": conditions})
@@ -418,7 +354,7 @@ class _Resolver:
                 requirements[index] = req.model_copy(update={"depends_on": kept})
                 text = f"{req.id} no longer depends on {', '.join(dropped)} (removed)"
                 loc: Loc = ("remove", self.removed[dropped[0]])
-                self.record(_Change(loc, ChangeKind.CHANGED, req.id, text), None)
+                self.record(Change(loc, ChangeKind.CHANGED, req.id, text), None)
 
     # -- result ---------------------------------------------------------------------------
 
@@ -490,199 +426,3 @@ class _Resolver:
         for j, level in enumerate(standard.scoring.decision_levels):
             if level.id in self.overlay.scoring.decision_levels:
                 yield ("scoring", "decision_levels", j), ("scoring", "decision_levels", level.id)
-
-
-# -- per-field overrides: each returns the new value and its changes --
-
-_FIELD_ORDER = (
-    "title",
-    "statement",
-    "weight",
-    "core",
-    "metric",
-    "anchors",
-    "evidence",
-    "not_applicable",
-    "remediation",
-)
-
-
-@dataclass(frozen=True)
-class _Refused:
-    """An override that cannot be applied, and why."""
-
-    message: str
-
-
-_Outcome = tuple[object, list[_Change]]
-"""The new value of a field (or `_Refused`), and the changes that make it."""
-_REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
-
-
-def _compare(loc: Loc, target: str, delta: float, tighter: str, looser: str) -> list[_Change]:
-    """One change when `delta` is non-zero: positive means stricter."""
-    if delta > 0:
-        return [_Change(loc, ChangeKind.TIGHTENED, target, tighter)]
-    if delta < 0:
-        return [_Change(loc, ChangeKind.WEAKENED, target, looser)]
-    return []
-
-
-def _wording(name: str) -> Callable[[Requirement, RequirementOverride, Loc], _Outcome]:
-    """An override of a text field (title, statement): a plain change of wording."""
-
-    def apply(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-        old, new = getattr(req, name), getattr(override, name)
-        if new is None or new == old:
-            return old, []
-        return new, [_Change(loc, ChangeKind.CHANGED, req.id, f"rewords the {name} of {req.id}")]
-
-    return apply
-
-
-def _weight(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-    new = override.weight if override.weight is not None else req.weight
-    old_text, new_text = f"{req.weight:g}", f"{new:g}"
-    return new, _compare(
-        loc,
-        req.id,
-        new - req.weight,
-        f"raises the weight of {req.id} from {old_text} to {new_text}",
-        f"lowers the weight of {req.id} from {old_text} to {new_text}",
-    )
-
-
-def _core(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-    new = bool(override.core) if override.core is not None else req.core
-    return new, _compare(
-        loc,
-        req.id,
-        int(new) - int(req.core),
-        f"makes {req.id} a core requirement",
-        f"makes core requirement {req.id} no longer core",
-    )
-
-
-def _metric(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-    thresholds = override.metric or ThresholdsOverride()
-    metric = req.metric
-    if metric is None:
-        return _Refused(f"{req.id} has no metric, so it has no thresholds to change"), []
-    sign = 1 if metric.direction is Direction.AT_LEAST else -1
-    changes: list[_Change] = []
-    update: dict[str, float] = {}
-    if thresholds.met is not None:
-        update["met"] = thresholds.met
-        changes += _threshold(req.id, "met", metric.met, thresholds.met, sign, (*loc, "met"))
-    if thresholds.partial is not None:
-        update["partial"] = thresholds.partial
-        changes += _partial(req.id, metric, thresholds.partial, sign, (*loc, "partial"))
-    return metric.model_copy(update=update), changes
-
-
-def _threshold(
-    target: str, which: str, old: float, new: float, sign: int, loc: Loc
-) -> list[_Change]:
-    text = f"the {which} threshold of {target} from {old:g} to {new:g}"
-    return _compare(loc, target, (new - old) * sign, f"tightens {text}", f"loosens {text}")
-
-
-def _partial(target: str, metric: Metric, new: float, sign: int, loc: Loc) -> list[_Change]:
-    if metric.partial is None:
-        text = f"adds a partial-credit threshold of {new:g} to {target}"
-        return [_Change(loc, ChangeKind.WEAKENED, target, text)]
-    return _threshold(target, "partial", metric.partial, new, sign, loc)
-
-
-def _anchors(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-    new = {**req.anchors, **(override.anchors or {})}
-    if new == req.anchors:
-        return new, []
-    levels = ", ".join(k for k in new if req.anchors.get(k) != new[k])
-    text = f"rewords the rating anchors of {req.id} ({levels})"
-    return new, [_Change(loc, ChangeKind.CHANGED, req.id, text)]
-
-
-def _evidence(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-    new = override.evidence or req.evidence
-    if new == req.evidence:
-        return new, []
-    if set(new) > set(req.evidence):
-        extra = "; ".join(item for item in new if item not in req.evidence)
-        text = f"asks for more evidence for {req.id}: {extra}"
-        return new, [_Change(loc, ChangeKind.TIGHTENED, req.id, text)]
-    text = f"changes the evidence expected for {req.id}"
-    return new, [_Change(loc, ChangeKind.CHANGED, req.id, text)]
-
-
-def _not_applicable(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-    new = override.not_applicable or req.not_applicable
-    old = req.not_applicable
-    if new == old:
-        return new, []
-    if new.allowed != old.allowed:
-        tighter = f"no longer lets {req.id} be rated not applicable"
-        looser = f"lets {req.id} be rated not applicable"
-        return new, _compare(loc, req.id, int(old.allowed) - int(new.allowed), tighter, looser)
-    text = f"changes when {req.id} may be rated not applicable"
-    return new, [_Change(loc, ChangeKind.CHANGED, req.id, text)]
-
-
-def _remediation(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
-    given = override.remediation.model_dump(exclude_none=True) if override.remediation else {}
-    new = Remediation.model_validate({**req.remediation.model_dump(), **given})
-    if new == req.remediation:
-        return new, []
-    text = f"changes the remediation guidance for {req.id}"
-    return new, [_Change(loc, ChangeKind.CHANGED, req.id, text)]
-
-
-_OVERRIDES = {
-    "title": _wording("title"),
-    "statement": _wording("statement"),
-    "weight": _weight,
-    "core": _core,
-    "metric": _metric,
-    "anchors": _anchors,
-    "evidence": _evidence,
-    "not_applicable": _not_applicable,
-    "remediation": _remediation,
-}
-
-
-def _override_conditions(
-    level: DecisionLevel, given: ConditionsOverride, loc: Loc
-) -> tuple[Conditions, list[_Change]]:
-    """The level's conditions with `given` applied, and each condition's change."""
-    update: dict[str, object] = {}
-    changes: list[_Change] = []
-    for name in sorted(given.model_fields_set, key=list(STRICTER_WHEN).index):
-        old = getattr(level.conditions, name)
-        new = getattr(given, name)
-        if name == "all_core_met":
-            new = bool(new)
-        update[name] = new
-        here: Loc = (*loc, "conditions", name)
-        changes += _condition_change(level.id, name, old, new, here)
-    return level.conditions.model_copy(update=update), changes
-
-
-def _condition_change(
-    level_id: str, name: str, old: float | None, new: float | None, loc: Loc
-) -> list[_Change]:
-    what = f"the condition {name} of decision level {level_id}"
-    if old == new:
-        return []
-    if old is None or old is False:
-        return [_Change(loc, ChangeKind.TIGHTENED, "scoring", f"adds {what} ({_shown(new)})")]
-    if new is None or new is False:
-        return [_Change(loc, ChangeKind.WEAKENED, "scoring", f"drops {what} ({_shown(old)})")]
-    text = f"{what} from {_shown(old)} to {_shown(new)}"
-    sign = STRICTER_WHEN[name]
-    return _compare(loc, "scoring", (new - old) * sign, f"tightens {text}", f"loosens {text}")
-
-
-def _shown(value: float | None) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return "none" if value is None else f"{value:g}"

@@ -1,0 +1,302 @@
+"""
+The override entries of an overlay: their format, and what each does to its base.
+
+Each function here applies one kind of override (a requirement's weight, core flag, metric
+thresholds, anchors …, or a decision level's conditions) and says whether the result tightens,
+weakens or only changes the base, so the overlay resolver can refuse an unjustified weakening
+at the line that makes it. All of it is pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
+
+from citcert.standards.checks import STRICTER_WHEN, Loc
+from citcert.standards.model import (
+    ChangeKind,
+    Conditions,
+    DecisionLevel,
+    Direction,
+    Effort,
+    Metric,
+    Model,
+    NotApplicable,
+    Percent,
+    Remediation,
+    Requirement,
+    Slug,
+    Text,
+)
+
+
+class ThresholdsOverride(Model):
+    """New metric thresholds; an omitted one keeps the base's."""
+
+    met: float | None = None
+    partial: float | None = None
+
+
+class RemediationOverride(Model):
+    """New remediation guidance; omitted keys keep the base's."""
+
+    actions: Annotated[tuple[Text, ...], Field(min_length=1)] | None = None
+    owner: Text | None = None
+    effort: Effort | None = None
+    horizon_days: Annotated[int, Field(gt=0, le=3650)] | None = None
+
+
+class RequirementOverride(Model):
+    """Changes to one base requirement; `reason` justifies any weakening among them."""
+
+    title: Text | None = None
+    statement: Text | None = None
+    weight: Annotated[float, Field(gt=0, le=100)] | None = None
+    core: bool | None = None
+    metric: ThresholdsOverride | None = None
+    anchors: dict[Slug, Text] | None = None
+    evidence: Annotated[tuple[Text, ...], Field(min_length=1)] | None = None
+    not_applicable: NotApplicable | None = None
+    remediation: RemediationOverride | None = None
+    reason: Text | None = None
+
+
+class ConditionsOverride(Model):
+    """Decision conditions to change; only the keys written change, ``null`` drops one."""
+
+    all_core_met: bool | None = None
+    min_overall: Percent | None = None
+    min_domain: Percent | None = None
+    max_core_gaps: Annotated[int, Field(ge=0)] | None = None
+    max_gaps: Annotated[int, Field(ge=0)] | None = None
+    max_unanswered: Annotated[int, Field(ge=0)] | None = None
+
+
+class DecisionOverride(Model):
+    """Changes to one decision level of the base; `reason` justifies a looser condition."""
+
+    conditions: ConditionsOverride
+    reason: Text | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change an override makes, with the overlay path that makes it."""
+
+    loc: Loc
+    kind: ChangeKind
+    target: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An override that cannot be applied, and why."""
+
+    message: str
+
+
+def override_requirement(
+    req: Requirement, override: RequirementOverride, loc: Loc
+) -> tuple[Requirement, list[Change], list[tuple[Loc, str]]]:
+    """The requirement with `override` applied, the changes made, and any refused fields."""
+    update: dict[str, object] = {}
+    changes: list[Change] = []
+    refusals: list[tuple[Loc, str]] = []
+    for name in sorted(override.model_fields_set - {"reason"}, key=_FIELD_ORDER.index):
+        value, found = _OVERRIDES[name](req, override, (*loc, name))
+        if isinstance(value, Refused):
+            refusals.append(((*loc, name), value.message))
+            continue
+        update[name] = value
+        changes.extend(found)
+    return req.model_copy(update=update), changes, refusals
+
+
+_FIELD_ORDER = (
+    "title",
+    "statement",
+    "weight",
+    "core",
+    "metric",
+    "anchors",
+    "evidence",
+    "not_applicable",
+    "remediation",
+)
+
+
+_Outcome = tuple[object, list[Change]]
+"""The new value of a field (or `Refused`), and the changes that make it."""
+
+
+def _compare(loc: Loc, target: str, delta: float, tighter: str, looser: str) -> list[Change]:
+    """One change when `delta` is non-zero: positive means stricter."""
+    if delta > 0:
+        return [Change(loc, ChangeKind.TIGHTENED, target, tighter)]
+    if delta < 0:
+        return [Change(loc, ChangeKind.WEAKENED, target, looser)]
+    return []
+
+
+def _wording(name: str) -> Callable[[Requirement, RequirementOverride, Loc], _Outcome]:
+    """An override of a text field (title, statement): a plain change of wording."""
+
+    def apply(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+        old, new = getattr(req, name), getattr(override, name)
+        if new is None or new == old:
+            return old, []
+        return new, [Change(loc, ChangeKind.CHANGED, req.id, f"rewords the {name} of {req.id}")]
+
+    return apply
+
+
+def _weight(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    new = override.weight if override.weight is not None else req.weight
+    old_text, new_text = f"{req.weight:g}", f"{new:g}"
+    return new, _compare(
+        loc,
+        req.id,
+        new - req.weight,
+        f"raises the weight of {req.id} from {old_text} to {new_text}",
+        f"lowers the weight of {req.id} from {old_text} to {new_text}",
+    )
+
+
+def _core(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    new = bool(override.core) if override.core is not None else req.core
+    return new, _compare(
+        loc,
+        req.id,
+        int(new) - int(req.core),
+        f"makes {req.id} a core requirement",
+        f"makes core requirement {req.id} no longer core",
+    )
+
+
+def _metric(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    thresholds = override.metric or ThresholdsOverride()
+    metric = req.metric
+    if metric is None:
+        return Refused(f"{req.id} has no metric, so it has no thresholds to change"), []
+    sign = 1 if metric.direction is Direction.AT_LEAST else -1
+    changes: list[Change] = []
+    update: dict[str, float] = {}
+    if thresholds.met is not None:
+        update["met"] = thresholds.met
+        changes += _threshold(req.id, "met", metric.met, thresholds.met, sign, (*loc, "met"))
+    if thresholds.partial is not None:
+        update["partial"] = thresholds.partial
+        changes += _partial(req.id, metric, thresholds.partial, sign, (*loc, "partial"))
+    return metric.model_copy(update=update), changes
+
+
+def _threshold(
+    target: str, which: str, old: float, new: float, sign: int, loc: Loc
+) -> list[Change]:
+    text = f"the {which} threshold of {target} from {old:g} to {new:g}"
+    return _compare(loc, target, (new - old) * sign, f"tightens {text}", f"loosens {text}")
+
+
+def _partial(target: str, metric: Metric, new: float, sign: int, loc: Loc) -> list[Change]:
+    if metric.partial is None:
+        text = f"adds a partial-credit threshold of {new:g} to {target}"
+        return [Change(loc, ChangeKind.WEAKENED, target, text)]
+    return _threshold(target, "partial", metric.partial, new, sign, loc)
+
+
+def _anchors(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    new = {**req.anchors, **(override.anchors or {})}
+    if new == req.anchors:
+        return new, []
+    levels = ", ".join(k for k in new if req.anchors.get(k) != new[k])
+    text = f"rewords the rating anchors of {req.id} ({levels})"
+    return new, [Change(loc, ChangeKind.CHANGED, req.id, text)]
+
+
+def _evidence(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    new = override.evidence or req.evidence
+    if new == req.evidence:
+        return new, []
+    if set(new) > set(req.evidence):
+        extra = "; ".join(item for item in new if item not in req.evidence)
+        text = f"asks for more evidence for {req.id}: {extra}"
+        return new, [Change(loc, ChangeKind.TIGHTENED, req.id, text)]
+    text = f"changes the evidence expected for {req.id}"
+    return new, [Change(loc, ChangeKind.CHANGED, req.id, text)]
+
+
+def _not_applicable(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    new = override.not_applicable or req.not_applicable
+    old = req.not_applicable
+    if new == old:
+        return new, []
+    if new.allowed != old.allowed:
+        tighter = f"no longer lets {req.id} be rated not applicable"
+        looser = f"lets {req.id} be rated not applicable"
+        return new, _compare(loc, req.id, int(old.allowed) - int(new.allowed), tighter, looser)
+    text = f"changes when {req.id} may be rated not applicable"
+    return new, [Change(loc, ChangeKind.CHANGED, req.id, text)]
+
+
+def _remediation(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    given = override.remediation.model_dump(exclude_none=True) if override.remediation else {}
+    new = Remediation.model_validate({**req.remediation.model_dump(), **given})
+    if new == req.remediation:
+        return new, []
+    text = f"changes the remediation guidance for {req.id}"
+    return new, [Change(loc, ChangeKind.CHANGED, req.id, text)]
+
+
+_OVERRIDES = {
+    "title": _wording("title"),
+    "statement": _wording("statement"),
+    "weight": _weight,
+    "core": _core,
+    "metric": _metric,
+    "anchors": _anchors,
+    "evidence": _evidence,
+    "not_applicable": _not_applicable,
+    "remediation": _remediation,
+}
+
+
+def override_conditions(
+    level: DecisionLevel, given: ConditionsOverride, loc: Loc
+) -> tuple[Conditions, list[Change]]:
+    """The level's conditions with `given` applied, and each condition's change."""
+    update: dict[str, object] = {}
+    changes: list[Change] = []
+    for name in sorted(given.model_fields_set, key=list(STRICTER_WHEN).index):
+        old = getattr(level.conditions, name)
+        new = getattr(given, name)
+        if name == "all_core_met":
+            new = bool(new)
+        update[name] = new
+        here: Loc = (*loc, "conditions", name)
+        changes += _condition_change(level.id, name, old, new, here)
+    return level.conditions.model_copy(update=update), changes
+
+
+def _condition_change(
+    level_id: str, name: str, old: float | None, new: float | None, loc: Loc
+) -> list[Change]:
+    what = f"the condition {name} of decision level {level_id}"
+    if old == new:
+        return []
+    if old is None or old is False:
+        return [Change(loc, ChangeKind.TIGHTENED, "scoring", f"adds {what} ({_shown(new)})")]
+    if new is None or new is False:
+        return [Change(loc, ChangeKind.WEAKENED, "scoring", f"drops {what} ({_shown(old)})")]
+    text = f"{what} from {_shown(old)} to {_shown(new)}"
+    sign = STRICTER_WHEN[name]
+    return _compare(loc, "scoring", (new - old) * sign, f"tightens {text}", f"loosens {text}")
+
+
+def _shown(value: float | None) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "none" if value is None else f"{value:g}"
