@@ -141,17 +141,19 @@ def _summary(a: Assessment, ink: Ink) -> list[Any]:
         ink.para(a.headline),
         ink.own(
             f'<font color="{kit.hex_colour(decision.colour)}"><b>Decision: '
-            f"{ink.markup(decision.label)}.</b></font> {ink.markup(decision.sentence)}"
+            f"{ink.markup(decision.label)}.</b></font> {ink.markup(decision.description)}"
         ),
     ]
     if decision.reasons and decision.next_level_label:
         flow.append(ink.own(f"<b>To reach {ink.markup(decision.next_level_label)}:</b>"))
         flow += ink.bullets(decision.reasons)
-    flow += [Spacer(1, 8), _key_figures(a, ink), ink.own("Scores by domain", "h2")]
+    flow += [Spacer(1, 8), _key_figures(a, ink)]
     bars = [
         kit.Bar(ink.line(f"{d.domain_id} · {d.title}"), d.score, d.threshold) for d in a.domains
     ]
-    flow += [kit.bar_chart(bars), *_domain_table(a, ink)]
+    # The heading travels with its chart, so it is never left alone at the foot of a page.
+    flow += [KeepTogether([ink.own("Scores by domain", "h2"), kit.bar_chart(bars)])]
+    flow += _domain_table(a, ink)
     steps = [ink.own("Most important next steps", "h2"), ink.para(a.plan.summary)]
     for step in a.plan.steps[:_TOP_STEPS]:
         text = f"{step.title} — {step.owner}, by {step.target_date.isoformat()}"
