@@ -13,7 +13,8 @@ from pathlib import Path
 from citcert.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent
-METRO = EXAMPLES / "lakemont-metro.xlsx"
+COUNTY = EXAMPLES / "brennan-county.xlsx"
+"""A mid-sized county program with real gaps: the report has something to say."""
 OUTPUT = Path("demo-output")
 """Where the demo's audit writes its reports, beside wherever `make demo` runs."""
 
@@ -35,9 +36,9 @@ def run(*args: str) -> None:
 
 def demo() -> None:
     """The steps of the demo, in order."""
-    run("standards", "show", "cit-best-practice@2019.1")
-    run("validate", _shown(METRO))
-    run("audit", _shown(METRO), "-o", str(OUTPUT), "--format", "terminal,json,md,pdf,xlsx")
+    run("standards", "list")
+    run("validate", _shown(COUNTY))
+    run("audit", _shown(COUNTY), "-o", str(OUTPUT), "--format", "terminal,json,md,pdf,xlsx")
     print(f"\nThe reports (PDF, XLSX, JSON, Markdown) are in {OUTPUT.resolve()}")
 
 
