@@ -253,7 +253,8 @@ def _unknown_id(identity: str, entries: Sequence[Entry]) -> str:
     available = ", ".join(ids) if ids else "none"
     return (
         f"there is no standard {identity}.{hint} Available: {available} "
-        "(see `citcert standards list`)."
+        "(see `citcert standards list`). If it is an overlay file, pass it with "
+        "--overlay FILE, or put its folder in --standards-dir."
     )
 
 

@@ -91,7 +91,9 @@ class TestLookupRules:
 
         assert str(caught.value) == (
             "there is no standard cit-best-practise. Did you mean cit-best-practice? "
-            "Available: cit-best-practice, cit-core-elements (see `citcert standards list`)."
+            "Available: cit-best-practice, cit-core-elements (see `citcert standards list`). "
+            "If it is an overlay file, pass it with --overlay FILE, or put its folder in "
+            "--standards-dir."
         )
 
     def test_no_current_version_says_how_to_choose_one(self, tmp_path: Path) -> None:
