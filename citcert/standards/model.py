@@ -34,7 +34,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-class Model(BaseModel, frozen=True, extra="forbid"):
+class Model(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
     """Base of every citcert model: immutable, and unknown keys are errors."""
 
 
