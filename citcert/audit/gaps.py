@@ -1,0 +1,102 @@
+"""
+Gaps: every applicable requirement not fully met, ranked by severity, each saying what was found.
+
+Separate from scoring because a gap is a reading of the scored results, not a score: it ranks
+shortfalls by severity (core gaps critical or high, others by shortfall times relative
+weight), then impact and id, words what was found in one
+sentence, and lists the expected evidence that neither the summary nor a document name
+mentions, so a program sees what to bring next time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from citcert.audit.assessment import Gap, RatingSource, RequirementResult, Severity, Status
+from citcert.audit.decision import is_gap
+
+_SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
+def gaps_of(results: Sequence[RequirementResult]) -> tuple[Gap, ...]:
+    """Every applicable requirement not fully met, most severe first, ties by id."""
+    weights = [r.weight for r in results if r.applicable]
+    mean_weight = sum(weights) / len(weights) if weights else 1.0
+    ranked = []
+    for r in results:
+        if is_gap(r):
+            impact = r.weight * (1 - r.credit) / mean_weight
+            gap = _gap(r, _severity(r, impact))
+            ranked.append(((_SEVERITY_ORDER.index(gap.severity), -impact, r.requirement_id), gap))
+    return tuple(gap for _, gap in sorted(ranked, key=lambda pair: pair[0]))
+
+
+def _severity(result: RequirementResult, impact: float) -> Severity:
+    """
+    Core gaps are critical (high when less than half short); others by their shortfall times
+    their weight relative to the mean weight: high from 0.75, medium from 0.4, else low.
+    """
+    if result.core:
+        return Severity.CRITICAL if 1 - result.credit >= 0.5 else Severity.HIGH
+    if impact >= 0.75:
+        return Severity.HIGH
+    return Severity.MEDIUM if impact >= 0.4 else Severity.LOW
+
+
+def _gap(result: RequirementResult, severity: Severity) -> Gap:
+    return Gap(
+        requirement_id=result.requirement_id,
+        domain_id=result.domain_id,
+        title=result.title,
+        core=result.core,
+        severity=severity,
+        shortfall=round(1 - result.credit, 4),
+        status=result.status,
+        level_label=result.level_label,
+        asks=result.statement,
+        found=_found(result),
+        evidence_missing=_evidence_missing(result),
+        reviewer_comment=result.reviewer_comment,
+        findings=result.findings,
+    )
+
+
+_SOURCE_WORDS = {
+    RatingSource.REVIEWER: "rated by the reviewer",
+    RatingSource.SELF: "the program's own rating",
+    RatingSource.METRIC: "rated from the program's numbers",
+    RatingSource.NONE: "no rating given",
+}
+
+
+def _found(result: RequirementResult) -> str:
+    """What was found, in one sentence built from the rating, the metric and the claim."""
+    if result.status is Status.UNANSWERED:
+        return "No rating was given in the workbook."
+    parts = [f"{result.level_label} ({_SOURCE_WORDS[result.source]})"]
+    claimed = result.reviewer_level if result.source is RatingSource.REVIEWER else result.self_level
+    if result.source is not RatingSource.METRIC and claimed and claimed != result.level:
+        parts.append("lower than the rating given, see the findings")
+    if result.metric is not None:
+        sep = ":" if result.metric.value is not None else ""
+        parts.append(f"{result.metric.label}{sep} {result.metric.display}")
+    return "; ".join(parts) + "."
+
+
+def _evidence_missing(result: RequirementResult) -> tuple[str, ...]:
+    """The expected evidence that neither the summary nor a document name mentions."""
+    given = _stems(" ".join((result.evidence_summary, *result.documents)))
+    return tuple(item for item in result.evidence_expected if not _stems(item) <= given)
+
+
+_STOP_WORDS = frozenset(
+    {"and", "any", "are", "all", "but", "each", "for", "from", "its", "not", "per", "that"}
+    | {"the", "their", "this", "with"}
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Crude stems (first five letters) of a text's meaningful words, to match evidence names."""
+    words = re.findall(r"[a-z0-9]+", text.casefold())
+    return {w[:5] for w in words if len(w) >= 3 and w not in _STOP_WORDS}

@@ -1,0 +1,153 @@
+"""
+Metrics: a measurable requirement's value, worked out from the program's numbers, and its level.
+
+The numbers win over a person's rating wherever they can be worked out (see `scoring`), so
+how a value is computed (a plain value, a ratio of two numbers, days since a date), how it is
+shown with its working ("12 CIT-trained officers of 40 patrol officers = 30%"), and which level
+its thresholds give live together here. A value that cannot be worked out has no level, and its
+display says why. Ratios are rounded to one decimal before they meet a threshold, so the number
+printed is the one judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import assert_never
+
+from citcert.audit.assessment import MetricResult
+from citcert.audit.context import Context
+from citcert.audit.evidence import RequirementEvidence
+from citcert.standards.model import Direction, Metric, MetricCompute, RatingLevel, RatingScale
+
+
+def measure(ctx: Context, metric: Metric, row: RequirementEvidence) -> MetricResult:
+    """A metric's value with its working, and the level it earns (``None`` if it cannot)."""
+    value, display = _value(ctx, metric, row)
+    level = None if value is None else _metric_level(ctx.scale, metric, value).id
+    thresholds = [f"{threshold_text(metric, metric.met)} for {ctx.scale.best.label}"]
+    if metric.partial is not None:
+        middle = _partial_level(ctx.scale)
+        thresholds.append(f"{threshold_text(metric, metric.partial)} for {middle.label}")
+    return MetricResult(
+        label=metric.label,
+        unit=metric.unit,
+        value=value,
+        display=display,
+        threshold=", ".join(thresholds),
+        level=level,
+    )
+
+
+def threshold_text(metric: Metric, threshold: float) -> str:
+    """A threshold in words: ``at least 80%``, ``at most 365 days``."""
+    word = "at least" if metric.direction is Direction.AT_LEAST else "at most"
+    return f"{word} {_num(threshold)}{_unit(metric.unit)}"
+
+
+def _value(ctx: Context, metric: Metric, row: RequirementEvidence) -> tuple[float | None, str]:
+    match metric.compute:
+        case MetricCompute.VALUE:
+            return _plain_value(ctx, metric, row)
+        case MetricCompute.RATIO:
+            return _ratio(ctx, metric)
+        case MetricCompute.DAYS_SINCE:
+            return _days_since(ctx, metric)
+        case _:
+            assert_never(metric.compute)
+
+
+def _plain_value(
+    ctx: Context, metric: Metric, row: RequirementEvidence
+) -> tuple[float | None, str]:
+    if metric.inputs:
+        value, problem = _number(ctx, metric.inputs[0])
+    elif row.metric_value is None:
+        value, problem = None, "the value on the requirement's row is not given"
+    else:
+        value, problem = row.metric_value, ""
+    if value is None:
+        return None, f"cannot be worked out: {problem}"
+    return value, f"{_num(value)}{_unit(metric.unit)}"
+
+
+def _ratio(ctx: Context, metric: Metric) -> tuple[float | None, str]:
+    part, problem = _number(ctx, metric.inputs[0])
+    whole, problem_whole = _number(ctx, metric.inputs[1])
+    if part is None or whole is None:
+        return None, f"cannot be worked out: {problem or problem_whole}"
+    if whole == 0:
+        return None, f"cannot be worked out: {_label(ctx, metric.inputs[1])} is 0"
+    value = round(100 * part / whole, 1)
+    named = (
+        f"{_num(part)} {_lower_first(_label(ctx, metric.inputs[0]))} of "
+        f"{_num(whole)} {_lower_first(_label(ctx, metric.inputs[1]))}"
+    )
+    return value, f"{named} = {_num(value)}{_unit(metric.unit)}"
+
+
+def _days_since(ctx: Context, metric: Metric) -> tuple[float | None, str]:
+    when = ctx.evidence.numbers.get(metric.inputs[0])
+    if not isinstance(when, dt.date):
+        label = _label(ctx, metric.inputs[0])
+        problem = f"{label} is not given" if when is None else f"{label} is not a date"
+        return None, f"cannot be worked out: {problem}"
+    days = (ctx.as_of - when).days
+    return float(days), f"{days}{_unit(metric.unit)} since {when.isoformat()}"
+
+
+def _number(ctx: Context, number_id: str) -> tuple[float | None, str]:
+    """A program number as a float, or ``None`` and why not."""
+    value = ctx.evidence.numbers.get(number_id)
+    label = _label(ctx, number_id)
+    if value is None:
+        return None, f"{label} is not given"
+    if isinstance(value, dt.date):
+        return None, f"{label} is a date, not a number"
+    return float(value), ""
+
+
+def _metric_level(scale: RatingScale, metric: Metric, value: float) -> RatingLevel:
+    def reaches(threshold: float) -> bool:
+        match metric.direction:
+            case Direction.AT_LEAST:
+                return value >= threshold
+            case Direction.AT_MOST:
+                return value <= threshold
+            case _:
+                assert_never(metric.direction)
+
+    if reaches(metric.met):
+        return scale.best
+    if metric.partial is not None and reaches(metric.partial):
+        return _partial_level(scale)
+    return scale.levels[-1]
+
+
+def _partial_level(scale: RatingScale) -> RatingLevel:
+    """The level a metric between its two thresholds earns: the best one that does not meet."""
+    return next((lv for lv in scale.levels if not lv.meets), scale.levels[-1])
+
+
+def _label(ctx: Context, number_id: str) -> str:
+    try:
+        return ctx.standard.number(number_id).label
+    except KeyError:
+        return number_id
+
+
+def _num(value: float) -> str:
+    """A number as people write it: ``120``, ``36.5``, ``15``."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _unit(unit: str) -> str:
+    return unit if unit == "%" else f" {unit}"
+
+
+def _lower_first(label: str) -> str:
+    """``Patrol officers`` → ``patrol officers``, but ``CIT-trained`` stays as written."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
