@@ -217,7 +217,9 @@ def test_each_example_decision_is_explained(
     above = next(lv for lv in decision["levels"] if lv["level_id"] == decision["next_level_id"])
     failed = [c["detail"] for c in above["conditions"] if not c["passed"]]
     assert decision["reasons"] == failed
-    assert decision["sentence"] == f"{decision['label']}: {'; '.join(failed)}"
+    lowest = decision["levels"][-1]["level_id"] == decision["level_id"]
+    named = decision["label"] if lowest else f"{decision['label']}, not {above['label']}"
+    assert decision["sentence"] == f"{named}: {'; '.join(failed)}"
     assert example_reports[name]["plan"]["steps"], "a program below the top has a plan"
 
 

@@ -66,8 +66,12 @@ def decide(policy: ScoringPolicy, facts: Facts) -> Decision:
     chosen = policy.decision_levels[index]
     above = levels[index - 1] if index > 0 else None
     reasons = tuple(c.detail for c in above.conditions if not c.passed) if above else ()
-    if reasons:
+    if reasons and index == len(levels) - 1:
         sentence = f"{chosen.label}: {'; '.join(reasons)}"
+    elif reasons and above:
+        # A middle level was reached: the reasons explain the level above, so name it, or
+        # "Conditionally certified: core requirement X is not met" reads as its cause.
+        sentence = f"{chosen.label}, not {above.label}: {'; '.join(reasons)}"
     else:
         sentence = f"{chosen.label}: every condition of this level holds."
     return Decision(

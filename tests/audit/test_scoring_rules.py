@@ -307,7 +307,9 @@ def test_core_requirements_can_be_left_out_of_scores(mini_standard: Standard) ->
     a = assess(std, make_evidence(std, {**ALL_MET, "PART-01": "not_met"}))
     assert a.overall_score == 100
     assert a.decision.level_id == "conditional"
-    assert a.decision.sentence == "Conditionally certified: core requirement PART-01 is Not met"
+    assert a.decision.sentence == (
+        "Conditionally certified, not Certified: core requirement PART-01 is Not met"
+    )
 
 
 def test_gaps_are_sorted_most_severe_first(mini_standard: Standard) -> None:
