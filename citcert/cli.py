@@ -102,13 +102,14 @@ def _audit_formats(
     return formats, outdir or Path(".")
 
 
-def _check_level(ctx: click.Context, standard: Standard, level: str | None) -> None:
-    """A usage error, before anything is written, when --fail-below names no level."""
-    known = [lv.id for lv in standard.scoring.decision_levels]
-    if level is not None and level not in known:
-        message = f"{level!r} is not a decision level of {standard.ref}"
-        message += f"; use one of {', '.join(known)}"
-        raise click.BadParameter(message, ctx=ctx, param_hint="'--fail-below'")
+def _check_level(ctx: click.Context, standard: Standard, level: str | None) -> str | None:
+    """The id of the level --fail-below names (id or label); a usage error when it names none."""
+    from citcert.audit.decision import level_named
+
+    try:
+        return None if level is None else level_named(standard, level)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param_hint="'--fail-below'") from None
 
 
 def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: Path) -> str:
@@ -170,7 +171,7 @@ def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: 
 @click.option(
     "--fail-below",
     metavar="LEVEL",
-    help="Exit with status 1 when the decision is below LEVEL, a decision level id (certified).",
+    help="Exit with status 1 when the decision is below LEVEL, a level's id or label (certified).",
 )
 @click.pass_context
 def audit(
@@ -205,7 +206,7 @@ def audit(
 
     chosen, folder = _audit_formats(formats, outdir)
     standard = _standard(ctx, ref or (None if overlay else read_standard_ref(workbook)), overlay)
-    _check_level(ctx, standard, fail_below)
+    required = _check_level(ctx, standard, fail_below)
     evidence = read_workbook(workbook, standard, today=dt.date.today())
     assessment = assess(
         standard,
@@ -214,7 +215,7 @@ def audit(
         mode=Mode(mode) if mode else None,
     )
     click.echo(_write_reports(assessment, chosen, folder), nl=False)
-    if fail_below and is_below(standard.scoring, assessment.decision.level_id, fail_below):
+    if required and is_below(standard.scoring, assessment.decision.level_id, required):
         click.echo(f"{assessment.decision.label} is below {fail_below} (--fail-below).", err=True)
         ctx.exit(ExitCode.BELOW_LEVEL)
 
@@ -692,7 +693,8 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
       citcert compare riverside-2024.xlsx riverside-2025.xlsx --format md -o progress.md
     """
     from citcert._files import write_atomic
-    from citcert.audit.compare import WRITERS, compare_files
+    from citcert.audit.compare import compare_files
+    from citcert.export.comparison import WRITERS
 
     def standard_for(standard_ref: str) -> Standard:
         return _standard(ctx, standard_ref, None)

@@ -118,6 +118,27 @@ def test_fail_below_sets_the_exit_status(
         assert result.stderr == "Conditionally certified is below certified (--fail-below).\n"
 
 
+@pytest.mark.parametrize("level", ["Certified", "CERTIFIED", "certified "])
+def test_fail_below_accepts_a_level_label_in_any_case(
+    runner: CliRunner, weak_workbook: Path, tmp_path: Path, level: str
+) -> None:
+    """--fail-below Certified names the same level as certified: a conditional program is below."""
+    result = run(runner, weak_workbook, "-o", tmp_path, "--format", "json", "--fail-below", level)
+
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Conditionally certified is below {level} (--fail-below).\n"
+
+
+def test_fail_below_accepts_a_middle_level_label(
+    runner: CliRunner, weak_workbook: Path, tmp_path: Path
+) -> None:
+    """--fail-below 'Conditionally certified': a conditional program is not below it."""
+    args = ["--format", "json", "--fail-below", "Conditionally certified"]
+    result = run(runner, weak_workbook, "-o", tmp_path, *args)
+
+    assert result.exit_code == 0, result.output
+
+
 def test_an_unknown_fail_below_level_is_a_usage_error(
     runner: CliRunner, workbook: Path, tmp_path: Path
 ) -> None:

@@ -22,7 +22,7 @@ from citcert.audit.assessment import (
     RequirementResult,
     Status,
 )
-from citcert.standards.model import Conditions, DecisionLevel, ScoringPolicy
+from citcert.standards.model import Conditions, DecisionLevel, ScoringPolicy, Standard
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +92,27 @@ def rank(policy: ScoringPolicy, level_id: str) -> int:
     for index, level in enumerate(policy.decision_levels):
         if level.id == level_id:
             return index
+    raise _unknown_level(policy, level_id, "this standard")
+
+
+def level_named(standard: Standard, typed: str) -> str:
+    """
+    The id of the decision level `typed` names, by its id or its label, in any case.
+
+    This is what a user types for ``--fail-below``: ``certified``, ``Certified`` or
+    ``Conditionally certified`` all name a level. A `ValueError` names the unknown value and
+    the level ids of `standard` otherwise; the CLI turns it into a usage or input error.
+    """
+    key = typed.strip().casefold()
+    for level in standard.scoring.decision_levels:
+        if key in (level.id.casefold(), level.label.casefold()):
+            return level.id
+    raise _unknown_level(standard.scoring, typed, standard.ref)
+
+
+def _unknown_level(policy: ScoringPolicy, value: str, where: str) -> ValueError:
     known = ", ".join(lv.id for lv in policy.decision_levels)
-    raise ValueError(f"“{level_id}” is not a decision level of this standard (one of: {known})")
+    return ValueError(f"{value!r} is not a decision level of {where}; use one of {known}")
 
 
 def is_below(policy: ScoringPolicy, decided: str, required: str) -> bool:
@@ -116,7 +135,7 @@ def percent(value: float) -> str:
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 gap``, ``3 gaps``, ``no gaps``."""
+    """``1 gap``, ``3 gaps``, ``no gaps`` (`citcert.export._text.plural` keeps ``0 gaps``)."""
     many = nouns or f"{noun}s"
     if count == 0:
         return f"no {many}"

@@ -93,9 +93,26 @@ def pdf_escape(text: str) -> str:
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 gap``, ``0 gaps``, ``3 gaps``; pass `plural_form` for irregular words."""
+    """
+    ``1 gap``, ``0 gaps``, ``3 gaps``; pass `plural_form` for irregular words.
+
+    Zero stays a number, for counts read side by side ("1 gap closed, 0 opened", "0 gaps: 0
+    core and 0 other"); the decision's sentences say "no gaps" (`citcert.audit.decision.plural`).
+    """
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count} {word}"
+
+
+def score_words(value: float | None) -> str:
+    """A score with one decimal, ``71.0%``, for scores shown side by side; ``—`` for none."""
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def change_words(value: float | None) -> str:
+    """A change of score: ``+3.5 points``, ``-2.0 points``, ``no change``; ``n/a`` for none."""
+    if value is None:
+        return "n/a"
+    return f"{value:+.1f} points" if value else "no change"
 
 
 def shorten(text: str, limit: int) -> str:

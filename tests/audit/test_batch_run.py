@@ -21,15 +21,9 @@ from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
 from citcert.audit.assessment import Assessment, Status
-from citcert.audit.batch import (
-    MANIFEST,
-    BatchStarted,
-    RollupWriting,
-    WorkbookFinished,
-    discover,
-    run_batch,
-    unique_slug,
-)
+from citcert.audit.batch import BatchStarted, RollupWriting, WorkbookFinished, run_batch
+from citcert.audit.discovery import discover, unique_slug
+from citcert.audit.manifest import MANIFEST
 from citcert.cli import _BatchProgress, cli
 from citcert.errors import ExitCode, WorkbookError
 from citcert.export import Format
@@ -352,6 +346,23 @@ class TestSmallRuns:
         assert below.exit_code == ExitCode.BELOW_LEVEL, below.output
         assert "below certified" in below.stderr
         assert both.exit_code == ExitCode.INPUT_ERROR
+
+    def test_fail_below_takes_a_label_and_words_an_unknown_level_as_audit_does(
+        self, folder: Path, standards_dir: Path, tmp_path: Path
+    ) -> None:
+        """--fail-below Certified is the level certified; an unknown level lists the level ids."""
+        args = ["batch", str(folder), "-o", str(tmp_path / "o"), "--format", "json"]
+        by_label = invoke([*args, "--fail-below", "Certified"], standards_dir)
+        unknown = invoke(
+            [*args, "--standard", "mini-standard", "--fail-below", "gold"], standards_dir
+        )
+
+        assert by_label.exit_code == ExitCode.BELOW_LEVEL, by_label.output
+        assert "below Certified (--fail-below)" in by_label.stderr
+        assert (
+            "--fail-below: 'gold' is not a decision level of mini-standard@1.0; "
+            "use one of certified, conditional, not_certified"
+        ) in unknown.stderr
 
     @pytest.mark.parametrize(
         ("extra", "message"),

@@ -1,4 +1,4 @@
-"""Comparing two audits: the pure `compare`, its three views, and `citcert compare` on files."""
+"""Comparing two audits: the pure `compare`, and `citcert compare` on files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from citcert.audit.assessment import Assessment
-from citcert.audit.compare import Comparison, compare, render_json, render_markdown, render_terminal
+from citcert.audit.compare import compare
 from citcert.audit.scoring import assess
 from citcert.cli import cli
 from citcert.errors import ExitCode
@@ -121,36 +121,6 @@ class TestCompare:
 
         assert c.removed_requirements == ("TRN-02",)
         assert any("could not be loaded" in w for w in c.warnings)
-
-
-@pytest.fixture(scope="module")
-def comparison(mini_standard: Standard) -> Comparison:
-    """A closed core gap, for a program whose name is full of Markdown."""
-    old = audit(mini_standard, numbers=TRAINING_SHORT, program_name="*Metro* | [x](y)")
-    return compare(old, audit(mini_standard, program_name="*Metro* | [x](y)"))
-
-
-class TestViews:
-    """Terminal, Markdown and JSON only lay the comparison out."""
-
-    def test_terminal_shows_the_headline_and_each_section(self, comparison: Comparison) -> None:
-        """The text view has the headline, the decision change and the closed gap."""
-        text = render_terminal(comparison).decode()
-
-        assert comparison.headline in text
-        assert "Conditionally certified → Certified (better)" in text
-        assert "Gaps closed (1)" in text
-
-    def test_markdown_escapes_workbook_text(self, comparison: Comparison) -> None:
-        """A program name full of Markdown prints as written."""
-        text = render_markdown(comparison).decode()
-
-        assert r"\*Metro\* \| \[x\](y)" in text
-        assert "| Overall |" in text
-
-    def test_json_round_trips(self, comparison: Comparison) -> None:
-        """The JSON view reads back into the same comparison."""
-        assert comparison == Comparison.model_validate_json(render_json(comparison))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from citcert.audit.decision import (
     describe,
     is_below,
     join_words,
+    level_named,
     percent,
     plural,
     rank,
@@ -142,6 +143,34 @@ def test_rank_and_is_below(policy: ScoringPolicy) -> None:
     assert not is_below(policy, "certified", "conditional")
     with pytest.raises(ValueError, match="gold"):
         rank(policy, "gold")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("certified", "certified"),
+        ("Certified", "certified"),
+        (" CONDITIONAL ", "conditional"),
+        ("conditionally certified", "conditional"),
+        ("Not certified", "not_certified"),
+    ],
+)
+def test_a_level_is_named_by_its_id_or_label_in_any_case(
+    mini_standard: Standard, typed: str, expected: str
+) -> None:
+    """What a user types for --fail-below names a level by its id or its label."""
+    assert expected == level_named(mini_standard, typed)
+
+
+def test_an_unknown_level_name_lists_the_level_ids(mini_standard: Standard) -> None:
+    """The error names the value, the standard and every level id."""
+    with pytest.raises(ValueError) as caught:
+        level_named(mini_standard, "gold")
+
+    assert str(caught.value) == (
+        "'gold' is not a decision level of mini-standard@1.0; "
+        "use one of certified, conditional, not_certified"
+    )
 
 
 def test_describe_words_each_condition() -> None:

@@ -1,0 +1,127 @@
+"""
+Finding a batch's workbooks, and naming the folder each program's reports go to.
+
+`discover` turns what the user named (folders, files, glob patterns) into a sorted tuple of
+`Workbook`s; `unique_slug` gives each program its folder under the output folder.
+
+Decisions taken here, and why:
+
+- **Stable order.** Workbooks are sorted by their path relative to the folder they all share,
+  so a run's order, and so its files, never depends on the file system or the parallelism.
+- **Unique folder names.** When two programs share a name, the later one (in that stable order)
+  gets a suffix made from a hash of its file path, never from which worker finished first.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from citcert.errors import Location, Problem, WorkbookError
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+
+
+@dataclass(frozen=True, slots=True)
+class Workbook:
+    """One workbook of a batch: where it is, and the name the roll-up shows for it."""
+
+    path: Path
+    """The resolved path."""
+    name: str
+    """The path relative to the folder all the batch's workbooks share (no machine paths)."""
+
+
+def discover(
+    args: Sequence[str], *, exclude: Path | None = None, ignore: Iterable[Path] = ()
+) -> tuple[Workbook, ...]:
+    """
+    The workbooks named by `args`, sorted by name and each once (by resolved path).
+
+    An argument is a folder (searched recursively for .xlsx and .xlsm, leaving out Office lock
+    files ``~$…``, hidden files and folders, and the folder `exclude`, where the reports go), a
+    file (taken as is) or a glob pattern (its files filtered like a folder's, its folders
+    searched). Files in `ignore` (what the last run wrote) are never taken for workbooks.
+    Raises `WorkbookError` naming every argument that matches nothing, or when no workbook is
+    found at all.
+    """
+    found: dict[Path, None] = {}
+    problems: list[Problem] = []
+    skip = exclude.resolve() if exclude is not None else None
+    for arg in args:
+        matches = _expand(arg)
+        if not matches:
+            problems.append(Problem(Location(file=arg), _nothing_at(arg)))
+        for match in matches:
+            files = _search(match, skip) if match.is_dir() else [match]
+            if glob.has_magic(arg):  # a pattern is a search: lock files and such are left out
+                files = [f for f in files if _is_workbook_name(f.name)]
+            found.update(dict.fromkeys(f.resolve() for f in files))
+    if problems:
+        raise WorkbookError(problems)
+    for path in ignore:
+        found.pop(path.resolve(), None)
+    if not found:
+        where = ", ".join(args)
+        raise WorkbookError.single(f"no workbooks (.xlsx or .xlsm files) were found in {where}")
+    root = _common_folder(list(found))
+    return tuple(sorted((Workbook(p, _relative(p, root)) for p in found), key=lambda w: w.name))
+
+
+def _nothing_at(arg: str) -> str:
+    if glob.has_magic(arg):
+        return "no file or folder matches this pattern"
+    return "there is no file or folder here; check the spelling of the path"
+
+
+def _expand(arg: str) -> list[Path]:
+    """The existing paths an argument names: a glob's matches, or the path itself."""
+    if glob.has_magic(arg):
+        return [Path(p) for p in sorted(glob.glob(arg, recursive=True))]
+    path = Path(arg)
+    return [path] if path.exists() else []
+
+
+def _search(folder: Path, skip: Path | None) -> list[Path]:
+    """The workbooks under `folder`, leaving out hidden entries, lock files and `skip`."""
+    files: list[Path] = []
+    for current, dirs, names in os.walk(folder):
+        here = Path(current)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
+        files.extend(here / n for n in sorted(names) if _is_workbook_name(n))
+    return files
+
+
+def _is_workbook_name(name: str) -> bool:
+    hidden = name.startswith((".", "~$"))
+    return not hidden and Path(name).suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def _common_folder(paths: list[Path]) -> Path | None:
+    try:
+        return Path(os.path.commonpath([p.parent for p in paths]))
+    except ValueError:  # NOTE: different drives (Windows) share no folder; names are used then
+        return None
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    return path.relative_to(root).as_posix() if root is not None else path.name
+
+
+def unique_slug(stem: str, name: str, taken: set[str]) -> str:
+    """
+    `stem`, or when a program earlier in the run took it, `stem` plus a short hash of `name`.
+
+    The suffix depends only on the workbook's path, so the same folder gets the same name
+    whatever the number of jobs.
+    """
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    slug, size = stem, 6
+    while slug in taken or slug.startswith("summary"):
+        slug, size = f"{stem}-{digest[:size]}", size + 2
+    taken.add(slug)
+    return slug

@@ -1,0 +1,201 @@
+"""
+What each workbook of a batch contributes to the roll-up, and how it is folded in.
+
+A worker sends back an `Outcome`: one roll-up row, each requirement's status and the rendered
+reports, never the whole `Assessment`, so memory does not grow with the number of workbooks.
+`RollupCollector` folds outcomes, in input order, into the rows and per-requirement tallies of
+the `Rollup` the roll-up writers lay out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from citcert.audit.assessment import Assessment, Status
+from citcert.errors import CitcertError
+from citcert.export import Format, report_stem
+from citcert.export.rollup import DecisionCount, DomainColumn, RequirementTally, Rollup, RollupRow
+
+MAX_MESSAGES = 20
+"""A failed workbook's row shows at most this many problems; the rest are counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementStatus:
+    """One requirement's outcome in one program, as the roll-up tallies it."""
+
+    requirement_id: str
+    title: str
+    domain_id: str
+    core: bool
+    status: Status
+    gap: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a worker sends back for one workbook: small, picklable, no `Assessment`."""
+
+    row: RollupRow
+    stem: str = ""
+    reports: tuple[tuple[Format, bytes], ...] = ()
+    statuses: tuple[RequirementStatus, ...] = ()
+    domains: tuple[tuple[str, str], ...] = ()
+    """(id, title) of each domain of the program's standard."""
+    levels: tuple[tuple[str, str], ...] = ()
+    """(id, label) of each decision level of the program's standard, best first."""
+    below: bool = False
+
+
+def error_lines(error: CitcertError) -> tuple[str, ...]:
+    """An error's located messages, one per problem, at most `MAX_MESSAGES` of them."""
+    lines = str(error).splitlines() or [type(error).__name__]
+    if len(lines) > MAX_MESSAGES:
+        rest = len(lines) - MAX_MESSAGES + 1
+        lines = [*lines[: MAX_MESSAGES - 1], f"… and {rest} more problems"]
+    return tuple(lines)
+
+
+def summarise(
+    name: str, assessment: Assessment, reports: tuple[tuple[Format, bytes], ...], *, below: bool
+) -> Outcome:
+    """The small outcome of an audited workbook: its roll-up row and per-requirement statuses."""
+    a = assessment
+    gap_ids = {gap.requirement_id for gap in a.gaps}
+    row = RollupRow(
+        file=name,
+        program=a.profile.program_name,
+        jurisdiction=a.profile.jurisdiction,
+        standard=a.provenance.standard_ref,
+        assessment_date=a.provenance.as_of,
+        decision_id=a.decision.level_id,
+        decision=a.decision.label,
+        overall_score=a.overall_score,
+        domain_scores={d.domain_id: d.score for d in a.domains},
+        core_gaps=a.counts.core_gaps,
+        other_gaps=a.counts.other_gaps,
+    )
+    statuses = tuple(
+        RequirementStatus(
+            r.requirement_id, r.title, r.domain_id, r.core, r.status, r.requirement_id in gap_ids
+        )
+        for r in a.results
+    )
+    return Outcome(
+        row=row,
+        stem=report_stem(a),
+        reports=reports,
+        statuses=statuses,
+        domains=tuple((d.domain_id, d.title) for d in a.domains),
+        levels=tuple((lv.level_id, lv.label) for lv in a.decision.levels),
+        below=below,
+    )
+
+
+@dataclass
+class _Tally:
+    """A requirement's counts across programs (mutable while the run collects them)."""
+
+    title: str
+    domain_id: str
+    core: bool
+    counts: dict[Status, int] = field(default_factory=dict)
+    gaps: int = 0
+
+    def add(self, status: RequirementStatus) -> None:
+        self.counts[status.status] = self.counts.get(status.status, 0) + 1
+        self.gaps += status.gap
+
+
+@dataclass
+class RollupCollector:
+    """Folds outcomes, in input order, into the rows and tallies a `Rollup` is made of."""
+
+    rows: list[RollupRow] = field(default_factory=list)
+    tallies: dict[str, _Tally] = field(default_factory=dict)
+    domains: dict[str, str] = field(default_factory=dict)
+    levels: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(id, label) of each decision level seen, with its rank in its standard (0 = best)."""
+    below: list[str] = field(default_factory=list)
+    """Files whose program is below ``--fail-below``."""
+
+    def add(self, outcome: Outcome, reports: str) -> None:
+        """Add one workbook's outcome; `reports` is the folder its reports went to."""
+        self.rows.append(
+            outcome.row.model_copy(update={"reports": reports}) if reports else outcome.row
+        )
+        if outcome.below:
+            self.below.append(outcome.row.file)
+        for domain_id, title in outcome.domains:
+            self.domains.setdefault(domain_id, title)
+        for rank, level in enumerate(outcome.levels):
+            self.levels.setdefault(level, rank)
+        for status in outcome.statuses:
+            tally = self.tallies.setdefault(
+                status.requirement_id, _Tally(status.title, status.domain_id, status.core)
+            )
+            tally.add(status)
+
+    def rollup(self) -> Rollup:
+        """The finished roll-up."""
+        audited = [r for r in self.rows if r.audited]
+        counts = {
+            key: sum(r.decision_id == key[0] and r.decision == key[1] for r in audited)
+            for key in self.levels
+        }
+        ordered = sorted(self.levels, key=lambda key: (self.levels[key], key[1]))
+        decisions = tuple(
+            DecisionCount(decision_id=i, label=label, programs=counts[(i, label)])
+            for i, label in ordered
+        )
+        return Rollup(
+            standards=tuple(sorted({r.standard for r in audited})),
+            workbooks=len(self.rows),
+            audited=len(audited),
+            failed=len(self.rows) - len(audited),
+            latest_assessment=max(
+                (r.assessment_date for r in audited if r.assessment_date), default=None
+            ),
+            decisions=decisions,
+            domains=tuple(DomainColumn(domain_id=i, title=t) for i, t in self.domains.items()),
+            rows=tuple(self.rows),
+            requirements=self._requirements(),
+            summary=_summary(len(self.rows), len(audited), decisions),
+        )
+
+    def _requirements(self) -> tuple[RequirementTally, ...]:
+        tallies = []
+        for requirement_id, t in self.tallies.items():
+            get = t.counts.get
+            applicable = sum(t.counts.values()) - get(Status.NOT_APPLICABLE, 0)
+            met = get(Status.MET, 0)
+            tallies.append(
+                RequirementTally(
+                    requirement_id=requirement_id,
+                    title=t.title,
+                    domain_id=t.domain_id,
+                    core=t.core,
+                    programs=sum(t.counts.values()),
+                    applicable=applicable,
+                    met=met,
+                    partial=get(Status.PARTIAL, 0),
+                    not_met=get(Status.NOT_MET, 0),
+                    unanswered=get(Status.UNANSWERED, 0),
+                    not_applicable=get(Status.NOT_APPLICABLE, 0),
+                    gaps=t.gaps,
+                    share_met=round(100 * met / applicable, 1) if applicable else None,
+                )
+            )
+        return tuple(sorted(tallies, key=lambda t: (-t.gaps, not t.core, t.requirement_id)))
+
+
+def _summary(total: int, audited: int, decisions: Sequence[DecisionCount]) -> str:
+    """``31 workbooks: 28 audited (10 Certified, 12 …); 3 could not be audited.``"""
+    from citcert.export._text import plural
+
+    parts = ", ".join(f"{d.programs} {d.label}" for d in decisions)
+    text = f"{plural(total, 'workbook')}: {audited} audited"
+    text += f" ({parts})" if parts else ""
+    failed = total - audited
+    return f"{text}; {failed} could not be audited." if failed else f"{text}."
