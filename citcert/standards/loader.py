@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -37,6 +38,14 @@ MAX_ALIASES = 100
 """Most YAML alias uses (``*name``) accepted in one file."""
 MAX_NODES = 200_000
 """Most values in a file once aliases are expanded; stops "billion laughs" alias bombs."""
+MAX_PARSED_NODES = 50_000
+"""
+Most values written out in a file (aliases not expanded), counted while it is parsed: the
+pure-Python parser reads about 15,000 values a second, so this bounds the time a hostile file
+can take. The biggest built-in standard holds under 5,000.
+"""
+MAX_TEXT_CHARS = 4 * MAX_FILE_BYTES
+"""Most characters of text in a file once aliases are expanded (one long text, many aliases)."""
 
 _YAML_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
@@ -127,6 +136,10 @@ def read_document(path: Path) -> Document:
     file = str(path)
     text = _read_text(Path(path), file)
     yaml = YAML(typ="rt")
+    yaml.max_depth = (
+        MAX_DEPTH  # NOTE: stops deep [[[[ nesting early; the scanner is quadratic in it
+    )
+    yaml.Composer = _CountingComposer
     constructor, parser = yaml.get_constructor_parser(text)
     try:
         node = constructor.composer.get_single_node()
@@ -138,6 +151,11 @@ def read_document(path: Path) -> Document:
         raise StandardFileError.single(
             f"a date or time is not valid: {exc}", Location(file)
         ) from None
+    except MaxDepthExceededError as exc:
+        message = f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)"
+        raise _marked(exc, file, message) from None
+    except _TooManyNodesError as exc:
+        raise _marked(exc, file, f"the file holds more than {MAX_PARSED_NODES:,} values") from None
     except MarkedYAMLError as exc:
         raise _syntax_error(exc, file) from None
     except RecursionError:
@@ -172,6 +190,28 @@ def _read_text(path: Path, file: str) -> str:
         ) from None
 
 
+class _TooManyNodesError(MarkedYAMLError):
+    """Raised from inside the parser when a file holds more than `MAX_PARSED_NODES` values."""
+
+
+class _CountingComposer(Composer):
+    """ruamel's composer, stopping once a file has more values than any standard needs."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.count: int = getattr(self, "count", 0) + 1
+        if self.count > MAX_PARSED_NODES:
+            mark = self.parser.peek_event().start_mark
+            raise _TooManyNodesError(problem="too many values", problem_mark=mark)
+        return super().compose_node(parent, index)
+
+
+def _marked(exc: MarkedYAMLError, file: str, message: str) -> StandardFileError:
+    """`message` at the place ruamel marked in `exc`."""
+    mark = exc.problem_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    return StandardFileError.single(message, Location(file, line, column))
+
+
 def _syntax_error(exc: MarkedYAMLError, file: str) -> StandardFileError:
     """A YAML syntax error, located and phrased for a person editing the file."""
     mark = exc.problem_mark or exc.context_mark
@@ -195,12 +235,16 @@ class _NodeCheck:
     One pass over the composed YAML nodes before anything is built from them.
 
     It rejects non-standard tags and duplicate keys (collecting every one), and stops at once
-    on alias bombs, self-referencing aliases and excessive nesting.
+    on alias bombs (too many values, or too much text, once aliases are expanded),
+    self-referencing aliases and excessive nesting.
     """
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.sizes: dict[int, int] = {}
+        self.texts: dict[int, int] = {}
+        """Characters of text under each node, aliases expanded."""
+        self.chars = 0
         self.active: set[int] = set()
         self.aliases = 0
         self.problems: list[Problem] = []
@@ -221,6 +265,7 @@ class _NodeCheck:
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 raise self.fail(node, f"more than {MAX_ALIASES} aliases (*name) in one file")
+            self.count_text(node, self.texts[key])
             return self.sizes[key]
         if key in self.active:
             raise self.fail(node, "an alias refers to the value that contains it")
@@ -228,12 +273,24 @@ class _NodeCheck:
             raise self.fail(node, f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)")
         self.check_tag(node)
         self.active.add(key)
+        start = self.chars
+        self.count_text(node, len(node.value) if isinstance(node, ScalarNode) else 0)
         total = 1 + sum(self.size(child, depth + 1) for child in self.children(node))
+        self.texts[key] = self.chars - start
         self.active.discard(key)
         if total > MAX_NODES:
             raise self.fail(node, f"the file expands to more than {MAX_NODES} values")
         self.sizes[key] = total
         return total
+
+    def count_text(self, node: Node, chars: int) -> None:
+        self.chars += chars
+        if self.chars > MAX_TEXT_CHARS:
+            raise self.fail(
+                node,
+                f"the file expands to more than {MAX_TEXT_CHARS:,} characters of text "
+                "(through aliases, *name)",
+            )
 
     def check_tag(self, node: Node) -> None:
         tag = str(node.tag)
