@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
+import operator
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -24,7 +26,7 @@ from typing import Any
 
 from citcert.audit import layout as L
 from citcert.audit.evidence import Evidence
-from citcert.audit.sheets import Book, Value, read_evidence
+from citcert.audit.sheets import EMPTY, Book, Value, read_evidence
 from citcert.errors import Location, StandardMismatchError, WorkbookError
 from citcert.standards.model import Standard, standard_sha256
 
@@ -220,20 +222,56 @@ def _sheets(book: Any, name: str, wanted: tuple[str, ...]) -> dict[str, list[tup
 
 
 def _rows(ws: Any, name: str, sheet: str) -> list[tuple[Value, ...]]:
+    from openpyxl.cell.read_only import EMPTY_CELL
+
     ws.reset_dimensions()  # NOTE: a wrong <dimension> in the file would silently cut rows off
     rows: list[tuple[Value, ...]] = []
+    beyond = _Beyond(EMPTY_CELL)
     for number, cells in enumerate(ws.iter_rows(max_col=L.MAX_COLUMNS), start=1):
-        row = tuple(_value(cell) for cell in cells)
-        if number > L.MAX_ROWS:
-            if any(v.value is not None for v in row):
-                raise _fail(
-                    name,
-                    f"the {sheet} sheet has more than {L.MAX_ROWS:,} rows; citcert reads "
-                    "at most that many",
-                )
-            continue
-        rows.append(row)
+        if number <= L.MAX_ROWS:
+            rows.append(tuple(EMPTY if cell is EMPTY_CELL else _value(cell) for cell in cells))
+        elif not beyond.allows(number, cells):
+            raise _fail(
+                name,
+                f"the {sheet} sheet has more than {L.MAX_ROWS:,} rows; citcert reads "
+                "at most that many",
+            )
     return rows
+
+
+EXCEL_ROWS = 1_048_576
+"""The last row of an Excel sheet."""
+
+
+class _Beyond:
+    """
+    Decides, cheaply, whether a row past the row limit may be there: only if it is empty.
+
+    NOTE: openpyxl makes up an empty row (one shared tuple) for every row number the file skips,
+    so a single cell at row 1,048,576 means a million rows to look at: that tuple is recognised
+    at once. Rows the file really holds cost a parse each, so at most `L.MAX_ROWS` of them are
+    accepted past the limit, and nothing past Excel's last row; a hostile sheet of a million
+    (empty) rows is refused in a fraction of a second instead of minutes.
+    """
+
+    def __init__(self, empty_cell: Any) -> None:
+        self.empty_cell = empty_cell
+        self.skipped: tuple[Any, ...] | None = None
+        self.held = 0
+
+    def allows(self, number: int, cells: tuple[Any, ...]) -> bool:
+        """True when row `number` (past the limit) is empty and within the bounds."""
+        if number > EXCEL_ROWS:
+            return False
+        if cells is self.skipped:
+            return True
+        self.held += 1
+        if self.held > L.MAX_ROWS:
+            return False
+        if all(map(operator.is_, cells, itertools.repeat(self.empty_cell))):
+            self.skipped = cells
+            return True
+        return all(cell.value is None for cell in cells)
 
 
 def _value(cell: Any) -> Value:
