@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from citcert import __version__
 from citcert.errors import CitcertError, ExitCode
 from citcert.export import Format
 
@@ -40,8 +39,25 @@ class _CitcertGroup(click.Group):
             raise InputError(str(error)) from error
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: the version is looked up only when asked for, to keep start-up fast."""
+    if not value or ctx.resilient_parsing:
+        return
+    from citcert import __version__
+
+    click.echo(f"citcert, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=_CitcertGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="citcert")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "--standards-dir",
     "standards_dirs",

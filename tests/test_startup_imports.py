@@ -1,0 +1,101 @@
+"""
+Start-up stays light: the commands people run most often import no heavy library.
+
+Each command runs in a fresh `python -m citcert` process through a small wrapper that, once the
+command has finished, prints which top-level modules were imported. reportlab and openpyxl
+(and Pillow, which they pull in) must only be imported by the commands that write or read a
+PDF or a workbook (ARCHITECTURE, "Rules every part keeps"); ``--help`` also stays clear of
+pydantic, YAML and package metadata, which is what keeps it close to the cost of importing click
+(`make bench` measures it).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import data
+
+_WRAPPER = """
+import json, runpy, sys
+sys.argv = ["citcert", *sys.argv[1:]]
+try:
+    runpy.run_module("citcert", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}),
+      file=sys.stderr)
+"""
+
+HEAVY = {"reportlab", "openpyxl", "PIL", "pypdf", "hypothesis"}
+
+
+def imported(*args: str) -> tuple[int, set[str]]:
+    """The exit code of ``citcert ARGS`` in a fresh process, and the top-level modules it loaded."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+@pytest.fixture(scope="module")
+def help_modules() -> set[str]:
+    """The modules ``citcert --help`` imports."""
+    code, modules = imported("--help")
+    assert code == 0
+    return modules
+
+
+def test_help_imports_no_heavy_library(help_modules: set[str]) -> None:
+    """``citcert --help`` leaves reportlab, openpyxl and Pillow out of sys.modules."""
+    assert set() == help_modules & HEAVY
+
+
+def test_help_imports_no_models_yaml_or_metadata(help_modules: set[str]) -> None:
+    """``--help`` builds no pydantic model, loads no YAML and reads no package metadata."""
+    assert "click" in help_modules
+    assert set() == help_modules & {"pydantic", "ruamel", "email"}
+
+
+def test_standards_list_imports_no_heavy_library() -> None:
+    """``citcert standards list`` reads YAML, but imports neither reportlab nor openpyxl."""
+    code, modules = imported("standards", "list")
+
+    assert code == 0
+    assert set() == modules & HEAVY
+    assert "ruamel" in modules
+
+
+def test_validate_reads_a_workbook_without_reportlab(tmp_path: Path) -> None:
+    """``citcert validate`` opens the workbook with openpyxl but never imports reportlab."""
+    from tests.audit.workbook_filler import filled_path
+
+    workbook = filled_path(tmp_path)
+
+    code, modules = imported("--standards-dir", str(data("standards")), "validate", str(workbook))
+
+    assert code == 0
+    assert "openpyxl" in modules
+    assert "reportlab" not in modules
+
+
+def test_version_is_still_shown() -> None:
+    """``--version`` (its lookup is deferred to keep start-up fast) prints the package version."""
+    from importlib.metadata import version
+
+    done = subprocess.run(
+        [sys.executable, "-m", "citcert", "--version"], capture_output=True, text=True, check=True
+    )
+
+    assert f"citcert, version {version('citcert')}\n" == done.stdout
