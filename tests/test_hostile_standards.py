@@ -14,6 +14,7 @@ tmp_path.
 
 from __future__ import annotations
 
+import re
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -305,3 +306,44 @@ class TestDuplicateKeys:
 
         assert result.exit_code == 2
         assert result.stderr.count("the key `title` appears twice") == count - 1
+
+
+class TestHostileText:
+    """Text in a standard that no output can hold is refused; control characters are dropped."""
+
+    @pytest.mark.parametrize(
+        ("escape", "shown"),
+        [("\\ud800", "\\ud800"), ("\\udfff x", "\\udfff"), ("\\ud83d\\udc4d", "\\ud83d")],
+        ids=["lone-high", "lone-low", "pair-as-two-escapes"],
+    )
+    def test_a_surrogate_escape_is_refused_at_its_place(
+        self, runner: CliRunner, tmp_path: Path, escape: str, shown: str
+    ) -> None:
+        """Half of a UTF-16 pair (from a ``\\u`` escape) is named; no writer could encode it."""
+        path = _mini_with(tmp_path, f'title: "Mini {escape} standard"')
+
+        result = _validate(runner, path)
+
+        _refused(result, path, f"the text holds `{shown}`, half of a character pair")
+
+    def test_escape_sequences_in_a_standard_reach_no_report(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """A title holding ESC, NUL and CSI audits, but the terminal and Markdown lose them."""
+        from tests.audit.workbook_filler import filled_path
+
+        folder = tmp_path / "standards"
+        folder.mkdir()
+        _mini_with(
+            folder, 'title: "Mini \\e[2J\\e]0;pwned\\a \\x00 \\x9b31m standard"', "mini.yaml"
+        )
+        workbook = filled_path(tmp_path)
+        args = ["--standards-dir", str(folder), "audit", str(workbook), "-o", str(tmp_path / "out")]
+
+        result = runner.invoke(cli, [*args, "--format", "terminal,md"])
+
+        assert result.exit_code == 0, result.output
+        (report,) = (tmp_path / "out").glob("*.md")
+        for text in (result.stdout, report.read_text(encoding="utf-8")):
+            assert re.search(r"Mini\W+2J\W+0;pwned\W+31m standard", text)
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)

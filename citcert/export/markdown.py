@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from citcert.audit.decision import percent
 from citcert.audit.evidence import Mode
+from citcert.export._text import clean
 from citcert.standards.model import ChangeKind
 
 if TYPE_CHECKING:
@@ -51,8 +52,13 @@ def render(assessment: Assessment) -> bytes:
 
 
 def escape(text: str) -> str:
-    """Text from a workbook or standard, safe to put inline in Markdown (and in a table cell)."""
-    flat = " ".join(text.split())
+    """
+    Text from a workbook or standard, safe to put inline in Markdown (and in a table cell).
+
+    Control characters go first: an escape sequence from a standard would otherwise run in the
+    terminal of whoever reads the report with ``cat``.
+    """
+    flat = " ".join(clean(text).split())
     flat = _INLINE.sub(r"\\\1", flat)
     return _BLOCK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], flat)
 

@@ -52,6 +52,7 @@ _YAML_TAGS = frozenset(
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
 )
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_PART = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 M = TypeVar("M", bound=BaseModel)
@@ -274,7 +275,8 @@ class _NodeCheck:
         self.check_tag(node)
         self.active.add(key)
         start = self.chars
-        self.count_text(node, len(node.value) if isinstance(node, ScalarNode) else 0)
+        if isinstance(node, ScalarNode):
+            self.check_text(node)
         total = 1 + sum(self.size(child, depth + 1) for child in self.children(node))
         self.texts[key] = self.chars - start
         self.active.discard(key)
@@ -282,6 +284,20 @@ class _NodeCheck:
             raise self.fail(node, f"the file expands to more than {MAX_NODES} values")
         self.sizes[key] = total
         return total
+
+    def check_text(self, node: ScalarNode) -> None:
+        """Count the text; refuse a lone surrogate (a ``\\ud800`` escape), which no file holds."""
+        self.count_text(node, len(node.value))
+        bad = _SURROGATE.search(node.value)
+        if bad is not None:
+            code = f"\\u{ord(bad.group()):04x}"
+            self.problems.append(
+                Problem(
+                    self.at(node),
+                    f"the text holds `{code}`, half of a character pair, which no file can "
+                    "store; remove it or write the whole character",
+                )
+            )
 
     def count_text(self, node: Node, chars: int) -> None:
         self.chars += chars
