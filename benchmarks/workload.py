@@ -1,0 +1,153 @@
+"""
+Workloads for the benchmarks: filled-in evidence workbooks for the default standard.
+
+A workbook is filled the way a coordinator would fill it (every profile field, every program
+number, a rating, an evidence summary and document references on every requirement, a few
+documents), with ratings drawn from a seeded random generator so each program scores differently
+and every run of the benchmarks sees the same files. Filling a workbook with openpyxl takes a
+fraction of a second, so a folder of many workbooks is made from a few filled variants whose
+program name is then rewritten inside the zip, which is cheap and keeps every name distinct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from citcert.export.template import build_workbook, fill_workbook, fixed_time, workbook_bytes
+from citcert.standards.model import Standard
+
+ASSESSMENT_DATE = dt.date(2025, 3, 1)
+NAME_MARK = "Benchmark Program 0000"
+"""The program name of every variant; its digits are rewritten to number the copies."""
+VARIANTS = 6
+
+
+def _profile(rng: random.Random) -> dict[str, object]:
+    return {
+        "program_name": NAME_MARK,
+        "jurisdiction": rng.choice(["Riverton County", "Lake City", "Northfield Region"]),
+        "state": "OH",
+        "agencies": "Riverton Police Department; Riverton County Sheriff's Office",
+        "coordinator": "Sgt. Dana Reyes, law enforcement CIT coordinator",
+        "contact": "coordinator@riverton.example",
+        "population_served": rng.randrange(20_000, 900_000),
+        "assessment_type": rng.choice(["Self-assessment", "Review"]),
+        "assessment_date": dt.datetime.combine(ASSESSMENT_DATE, dt.time()),
+        "reviewer": "Jordan Avery, CIT International",
+    }
+
+
+def _numbers(rng: random.Random) -> dict[str, object]:
+    sworn = rng.randrange(80, 2000)
+    patrol = sworn * 2 // 3
+    shifts = rng.randrange(3, 12)
+    dispatchers = rng.randrange(10, 80)
+
+    def recent(days: int) -> dt.datetime:
+        return dt.datetime.combine(
+            ASSESSMENT_DATE - dt.timedelta(days=rng.randrange(days)), dt.time()
+        )
+
+    return {
+        "sworn_officers": sworn,
+        "patrol_officers": patrol,
+        "cit_patrol_officers": rng.randrange(patrol // 10, patrol // 2 + 1),
+        "shifts": shifts,
+        "shifts_with_cit": rng.randrange(1, shifts + 1),
+        "dispatchers": dispatchers,
+        "cit_dispatchers": rng.randrange(0, dispatchers + 1),
+        "basic_course_hours": rng.choice([24, 32, 40, 40, 40]),
+        "dispatcher_course_hours": rng.choice([4, 8, 16]),
+        "last_committee_meeting": recent(200),
+        "committee_meetings_12m": rng.randrange(0, 13),
+        "last_crisis_mapping": recent(900),
+        "last_basic_class": recent(500),
+        "last_inservice": recent(500),
+        "data_reports_12m": rng.randrange(0, 13),
+    }
+
+
+def _rows(standard: Standard, rng: random.Random) -> dict[str, dict[str, object]]:
+    labels = [level.label for level in standard.scoring.scale.levels]
+    rows: dict[str, dict[str, object]] = {}
+    for domain in standard.domains:
+        for requirement in domain.requirements:
+            rating = rng.choices(labels, weights=[6, 3, 1][: len(labels)] or None)[0]
+            rows[requirement.id] = {
+                "self_rating": rating,
+                "reviewer_rating": rating if rng.random() < 0.8 else rng.choice(labels),
+                "evidence_summary": f"{requirement.title}: described in the program's "
+                f"{rng.choice(['charter', 'policy', 'annual report', 'training plan'])}, "
+                f"reviewed {rng.randrange(1, 12)} months ago.",
+                "documents": f"{requirement.id} Policy 2024\n{requirement.id} Minutes 2025-01",
+                "reviewer_comment": "Seen on site." if rng.random() < 0.5 else None,
+            }
+    return rows
+
+
+def _documents(rng: random.Random) -> list[dict[str, object]]:
+    return [
+        {
+            "name": f"Document {number}",
+            "date": dt.datetime.combine(
+                ASSESSMENT_DATE - dt.timedelta(days=number * 30), dt.time()
+            ),
+            "description": "Signed by every partner agency.",
+            "link": f"https://riverton.example/cit/{number}.pdf",
+        }
+        for number in range(1, rng.randrange(3, 9))
+    ]
+
+
+def filled_workbook(standard: Standard, seed: int) -> bytes:
+    """One complete, valid workbook for `standard`; `seed` picks its ratings and numbers."""
+    rng = random.Random(seed)
+    book: Any = build_workbook(standard)
+    fill_workbook(
+        book,
+        program={**_profile(rng), **_numbers(rng)},
+        rows=_rows(standard, rng),
+        documents=_documents(rng),
+    )
+    return workbook_bytes(book, fixed_time(standard))
+
+
+def renamed(data: bytes, number: int) -> bytes:
+    """`data` with its program name numbered `number`, rewritten inside the zip."""
+    new_name = NAME_MARK.replace("0000", f"{number:04d}").encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if NAME_MARK.encode() in part:
+                part = part.replace(NAME_MARK.encode(), new_name)
+            target.writestr(info, part)
+    return buffer.getvalue()
+
+
+def variants(standard: Standard, count: int = VARIANTS) -> list[bytes]:
+    """`count` differently filled workbooks (the slow part: openpyxl fills each one)."""
+    return [filled_workbook(standard, seed) for seed in range(count)]
+
+
+def write_folder(folder: Path, bases: list[bytes], count: int) -> list[Path]:
+    """A state's folder of `count` workbooks, each with its own program name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, data in zip(range(count), _cycle(bases), strict=False):
+        path = folder / f"program-{number:04d}.xlsx"
+        path.write_bytes(renamed(data, number))
+        paths.append(path)
+    return paths
+
+
+def _cycle(items: list[bytes]) -> Iterator[bytes]:
+    while True:
+        yield from items
