@@ -24,7 +24,8 @@ from citcert.audit.assessment import Assessment, Status
 from citcert.audit.batch import BatchStarted, RollupWriting, WorkbookFinished, run_batch
 from citcert.audit.discovery import discover, unique_slug
 from citcert.audit.manifest import MANIFEST
-from citcert.cli import _BatchProgress, cli
+from citcert.cli import cli
+from citcert.cli.batch import _BatchProgress
 from citcert.errors import ExitCode, WorkbookError
 from citcert.export import Format
 from citcert.export.rollup import Rollup

@@ -12,7 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from citcert.cli import _standard, cli
+from citcert.cli import cli
+from citcert.cli.app import _standard
 from citcert.standards import find_standard, load_file
 from tests.conftest import DATA
 

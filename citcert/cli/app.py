@@ -1,0 +1,112 @@
+"""
+The `citcert` click group and what every command shares.
+
+The group carries the one error boundary (`_CitcertGroup.invoke`: a `CitcertError` becomes a
+message on stderr with exit status 2; anything else is a bug and keeps its traceback), the
+``--version`` and ``--standards-dir`` options, and the helpers several commands use: resolving
+the standard a command works on and parsing ``--format`` lists. The command modules import `cli`
+from here and register on it, so this module imports none of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from citcert.errors import CitcertError, ExitCode
+from citcert.export import Format
+
+if TYPE_CHECKING:
+    from citcert.standards.model import Standard
+
+
+class InputError(click.ClickException):
+    """A `CitcertError` on its way to the user: printed as ``Error: …``, exit status 2."""
+
+    exit_code = ExitCode.INPUT_ERROR
+
+
+class _CitcertGroup(click.Group):
+    """A group whose commands turn `CitcertError` into exit status 2 with a located message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CitcertError as error:
+            raise InputError(str(error)) from error
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: the version is looked up only when asked for, to keep start-up fast."""
+    if not value or ctx.resilient_parsing:
+        return
+    from citcert import __version__
+
+    click.echo(f"citcert, version {__version__}")
+    ctx.exit()
+
+
+@click.group(cls=_CitcertGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
+@click.option(
+    "--standards-dir",
+    "standards_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Also look for standards (*.yaml) in DIR. Repeatable; searched before the built-ins.",
+)
+@click.pass_context
+def cli(ctx: click.Context, standards_dirs: tuple[Path, ...]) -> None:
+    """
+    Audit a Crisis Intervention Team (CIT) program against a best-practice standard.
+
+    \b
+    Example:
+      citcert template -o program.xlsx      # make the evidence workbook
+      citcert validate program.xlsx         # check it once filled in
+      citcert audit program.xlsx -o report  # score it and write the reports
+    """
+    ctx.ensure_object(dict)["standards_dirs"] = standards_dirs
+
+
+def _dirs(ctx: click.Context) -> tuple[Path, ...]:
+    """The group's ``--standards-dir`` folders."""
+    obj = ctx.find_root().obj or {}
+    dirs: tuple[Path, ...] = obj.get("standards_dirs", ())
+    return dirs
+
+
+def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Standard:
+    """
+    Resolve the standard a command works on, honouring the group's ``--standards-dir`` options.
+
+    `ref` is ``id`` or ``id@version`` (None: the default standard); `overlay` is an overlay file
+    applied on top of it.
+    """
+    from citcert.standards import find_standard
+
+    return find_standard(ref, overlay=overlay, dirs=_dirs(ctx))
+
+
+def _parse_formats(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[Format, ...] | None:
+    """``--format`` as a comma-separated list, repeatable: ``terminal,json,md``."""
+    names = [n.strip().lower() for v in values for n in v.split(",") if n.strip()]
+    if not names:
+        return None
+    known = [f.value for f in Format]
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise click.BadParameter(f"unknown format {', '.join(bad)}; use {', '.join(known)}")
+    return tuple(dict.fromkeys(Format(n) for n in names))

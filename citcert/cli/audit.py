@@ -1,0 +1,225 @@
+"""
+`citcert audit`, `citcert compare` and `citcert schema`: one program's assessment.
+
+`audit` scores a workbook and writes its reports, `compare` shows what changed between two
+audits of the same program, and `schema` prints the JSON Schema of the audit report (or of a
+standard file) for the tools that consume them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from citcert.cli.app import _parse_formats, _standard, cli
+from citcert.errors import ExitCode
+from citcert.export import Format
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import Assessment
+    from citcert.standards.model import Standard
+
+
+def _audit_formats(
+    formats: tuple[Format, ...] | None, outdir: Path | None
+) -> tuple[tuple[Format, ...], Path]:
+    """The formats to write (terminal only, or every format with -o) and where files go."""
+    if formats is None:
+        formats = (Format.TERMINAL,) if outdir is None else tuple(Format)
+    return formats, outdir or Path(".")
+
+
+def _check_level(ctx: click.Context, standard: Standard, level: str | None) -> str | None:
+    """The id of the level --fail-below names (id or label); a usage error when it names none."""
+    from citcert.audit.decision import level_named
+
+    try:
+        return None if level is None else level_named(standard, level)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param_hint="'--fail-below'") from None
+
+
+def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: Path) -> str:
+    """Render every format first, then write the files atomically; the terminal text back."""
+    from citcert._files import write_atomic
+    from citcert.export import SUFFIX, render, report_stem
+
+    rendered = {fmt: render(assessment, fmt) for fmt in formats}
+    names = []
+    for fmt, data in rendered.items():
+        if fmt is not Format.TERMINAL:
+            names.append(f"{report_stem(assessment)}.{SUFFIX[fmt]}")
+            write_atomic(outdir / names[-1], data)
+    terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
+    if names:
+        terminal += f"\nReports written to {outdir}: {', '.join(names)}\n"
+    return terminal
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--standard",
+    "ref",
+    metavar="ID[@VERSION]",
+    help="Audit against this standard. Default: the one recorded in the workbook.",
+)
+@click.option(
+    "--overlay",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Apply this overlay file (e.g. a state's tailoring) on top of the standard.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["self", "review"]),
+    help="Whose ratings count: the program's own or the reviewer's. Default: from the workbook.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Judge dates as of this day. Default: the workbook's assessment date.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the report files into this folder (created if needed), named after the program.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="LIST",
+    callback=_parse_formats,
+    help="Comma-separated, from terminal,json,md,pdf,xlsx. Default: terminal; all with -o.",
+)
+@click.option(
+    "--fail-below",
+    metavar="LEVEL",
+    help="Exit with status 1 when the decision is below LEVEL, a level's id or label (certified).",
+)
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    workbook: Path,
+    ref: str | None,
+    overlay: Path | None,
+    mode: str | None,
+    as_of: dt.datetime | None,
+    outdir: Path | None,
+    formats: tuple[Format, ...] | None,
+    fail_below: str | None,
+) -> None:
+    """
+    Score a WORKBOOK and write its reports.
+
+    Says where the program stands against the standard, why, and what to do next. Prints the
+    decision, a score bar per domain, the core gaps and the first remediation steps;
+    with -o, also writes the reports (PDF, XLSX, JSON, Markdown) into the folder. Exit status is
+    0 whatever the decision, 1 with --fail-below when the decision is below that level, 2 for
+    bad input.
+
+    \b
+    Example:
+      citcert audit program.xlsx
+      citcert audit program.xlsx -o reports --format pdf,md --fail-below conditional
+    """
+    from citcert.audit.decision import is_below
+    from citcert.audit.evidence import Mode
+    from citcert.audit.scoring import assess
+    from citcert.audit.workbook import read_standard_ref, read_workbook
+
+    chosen, folder = _audit_formats(formats, outdir)
+    standard = _standard(ctx, ref or (None if overlay else read_standard_ref(workbook)), overlay)
+    required = _check_level(ctx, standard, fail_below)
+    evidence = read_workbook(workbook, standard, today=dt.date.today())
+    assessment = assess(
+        standard,
+        evidence,
+        as_of=as_of.date() if as_of else None,
+        mode=Mode(mode) if mode else None,
+    )
+    click.echo(_write_reports(assessment, chosen, folder), nl=False)
+    if required and is_below(standard.scoring, assessment.decision.level_id, required):
+        click.echo(f"{assessment.decision.label} is below {fail_below} (--fail-below).", err=True)
+        ctx.exit(ExitCode.BELOW_LEVEL)
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["assessment", "standard"]))
+def schema(what: str) -> None:
+    """
+    Print a JSON Schema (assessment or standard).
+
+    `assessment` describes the JSON report of `citcert audit`; `standard` describes standard
+    and overlay YAML files. Use them to validate files in CI or for completion in an editor.
+
+    \b
+    Example:
+      citcert schema assessment > assessment.schema.json
+    """
+    from citcert.export.json import dumps, json_schema
+    from citcert.standards import schema as standard_schema
+
+    match what:
+        case "assessment":
+            data = json_schema()
+        case _:
+            data = standard_schema.json_schema()
+    click.echo(dumps(data).decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "md", "json"]),
+    default="terminal",
+    show_default=True,
+    help="How to show the changes.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the screen.",
+)
+@click.pass_context
+def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | None) -> None:
+    """
+    Show what changed between two audits of a program: OLD first, NEW second.
+
+    OLD and NEW are audit JSON reports (citcert audit --format json) or filled-in workbooks,
+    audited now against the standards they record. Shows the change in decision and scores,
+    gaps closed and opened, ratings changed and remediation steps completed. Audits made
+    against different versions of a standard are matched through the newer one's `replaces`.
+
+    \b
+    Example:
+      citcert compare riverside-2024.json riverside-2025.json
+      citcert compare riverside-2024.xlsx riverside-2025.xlsx --format md -o progress.md
+    """
+    from citcert._files import write_atomic
+    from citcert.audit.compare import compare_files
+    from citcert.export.comparison import WRITERS
+
+    def standard_for(standard_ref: str) -> Standard:
+        return _standard(ctx, standard_ref, None)
+
+    comparison = compare_files(old, new, standard_for=standard_for, today=dt.date.today())
+    data = WRITERS[Format(fmt)](comparison)
+    if output is not None or fmt != "terminal":  # the terminal view shows them itself
+        for warning in comparison.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomic(output, data)
+        click.echo(f"Comparison written to {output}")

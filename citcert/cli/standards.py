@@ -1,0 +1,172 @@
+"""
+`citcert standards …`: list, show, validate, compare and describe standards and overlays.
+
+These commands work on the standards themselves, never on a program's workbook; each names a
+standard by ``id[@version]`` or by the path of its file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from citcert.cli.app import _dirs, cli
+
+if TYPE_CHECKING:
+    from citcert.standards.model import Standard
+
+
+def _standard_or_file(ctx: click.Context, ref: str) -> Standard:
+    """A standard named by ``id[@version]``, or by the path of a standard or overlay file."""
+    from citcert.standards import find_standard, load_file
+
+    if ref.endswith((".yaml", ".yml")) or Path(ref).is_file():
+        return load_file(Path(ref), dirs=_dirs(ctx))
+    return find_standard(ref, dirs=_dirs(ctx))
+
+
+@cli.group()
+def standards() -> None:
+    """
+    List, show, validate and compare standards and overlays.
+
+    \b
+    Example:
+      citcert standards list
+      citcert standards show cit-best-practice
+      citcert standards validate my-state-overlay.yaml
+    """
+
+
+@standards.command("list")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_context
+def standards_list(ctx: click.Context, fmt: str) -> None:
+    """
+    List the standards citcert can find.
+
+    The built-in standards, and those in --standards-dir folders and CITCERT_STANDARDS_PATH.
+
+    \b
+    Example:
+      citcert standards list
+      citcert --standards-dir my-standards standards list --format json
+    """
+    from citcert.standards.outline import listing, listing_json
+    from citcert.standards.registry import list_standards
+
+    items = list_standards(_dirs(ctx))
+    click.echo(listing_json(items) if fmt == "json" else listing(items), nl=False)
+
+
+@standards.command("show")
+@click.argument("ref", metavar="ID[@VERSION]|FILE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "yaml"]),
+    default="text",
+    show_default=True,
+)
+@click.pass_context
+def standards_show(ctx: click.Context, ref: str, fmt: str) -> None:
+    """
+    Show one standard as a readable outline.
+
+    Domains, requirements (core marked), metrics and thresholds, decision rules, and sources
+    with how well each is verified. An overlay file is shown resolved, with every change it
+    makes to its base and the reason given for each weakening.
+
+    \b
+    Example:
+      citcert standards show cit-best-practice@2019.1
+      citcert standards show examples/overlays/northfield-state-2024.yaml --format yaml
+    """
+    from citcert.standards.outline import as_json, as_yaml, outline
+
+    standard = _standard_or_file(ctx, ref)
+    render = {"json": as_json, "yaml": as_yaml}.get(fmt, outline)
+    click.echo(render(standard), nl=False)
+
+
+@standards.command("validate")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.pass_context
+def standards_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """
+    Check standard and overlay files for problems.
+
+    Every problem is reported with its line and column. Exit status 0 when every file is
+    valid, 2 otherwise.
+
+    \b
+    Example:
+      citcert standards validate standards/*.yaml examples/overlays/*.yaml
+    """
+    from citcert.standards.loader import validate_files
+
+    valid, error = validate_files(files, dirs=_dirs(ctx))
+    for path, standard in valid:
+        click.echo(f"{path}: valid ({standard.ref})")
+    if error is not None:
+        raise error
+
+
+@standards.command("diff")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_context
+def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
+    """
+    Show what changed between two standards.
+
+    OLD and NEW are each an ID[@VERSION] or a file. Requirements are matched by id and, where
+    one supersedes the other, through its `replaces:` lists; an overlay compared with its base
+    shows exactly the overlay's changes.
+
+    \b
+    Example:
+      citcert standards diff cit-core-elements@2007.1 cit-best-practice@2019.1
+      citcert standards diff cit-best-practice examples/overlays/northfield-state-2024.yaml
+    """
+    from citcert.standards.diff import diff, render_text
+
+    result = diff(_standard_or_file(ctx, old), _standard_or_file(ctx, new))
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2), nl=True)
+    else:
+        click.echo(render_text(result), nl=False)
+
+
+@standards.command("schema")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="-",
+    show_default=True,
+    help="Write the schema to this file ('-' is standard output).",
+)
+def standards_schema(output: Path) -> None:
+    """
+    Print the JSON Schema of the standard file format.
+
+    It covers standards and overlays; point an editor at it for completion and checks.
+
+    \b
+    Example:
+      citcert standards schema -o citcert-standard.schema.json
+    """
+    from citcert._files import write_atomic
+    from citcert.standards.schema import render_schema
+
+    write_atomic(output, render_schema())
