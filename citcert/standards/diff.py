@@ -1,7 +1,8 @@
 """
 What changed between two standards: pure `diff(old, new) -> StandardDiff`, and its text.
 
-Requirements with the same id are compared field by field. When one standard supersedes the
+Requirements with the same id are compared field by field (`requirement_changes`), and so are
+the scoring policies (`scoring_changes`). When one standard supersedes the
 other (``supersedes: id@version``), its ``replaces:`` lists map old ids to new ones; one old id
 may map to several new ids and several old ids to one new id, and the mapping is reported both
 ways. Old ids that nothing maps or keeps are removed; new ids with no old counterpart are added.
@@ -11,31 +12,13 @@ their reasons.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from enum import Enum
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from pydantic import JsonValue
 
-from citcert.standards.checks import STRICTER_WHEN
-from citcert.standards.model import (
-    ChangeKind,
-    Direction,
-    Model,
-    Requirement,
-    ScoringPolicy,
-    Standard,
-    TailoringChange,
-)
-
-
-class FieldChange(Model):
-    """One field that differs, with both values and whether the change is stricter or looser."""
-
-    field: str
-    old: JsonValue
-    new: JsonValue
-    kind: ChangeKind
+from citcert.standards.model import ChangeKind, Model, Requirement, Standard, TailoringChange
+from citcert.standards.requirement_changes import FieldChange, requirement_changes
+from citcert.standards.scoring_changes import scoring_changes
 
 
 class RequirementSummary(Model):
@@ -120,7 +103,7 @@ def diff(old: Standard, new: Standard) -> StandardDiff:
         domains_removed=_difference(old, new),
         program_numbers_added=_numbers(new, old),
         program_numbers_removed=_numbers(old, new),
-        scoring=tuple(_scoring(old.scoring, new.scoring)),
+        scoring=tuple(scoring_changes(old.scoring, new.scoring)),
         weakenings=weakenings,
     )
 
@@ -198,153 +181,6 @@ def _changed(
             )
         if changes:
             yield RequirementChange(id=requirement_id, title=after.title, changes=tuple(changes))
-
-
-def requirement_changes(old: Requirement, new: Requirement) -> Iterator[FieldChange]:
-    """The differences between two versions of one requirement, field by field."""
-    for name, compare in _REQUIREMENT_FIELDS.items():
-        yield from compare(name, getattr(old, name), getattr(new, name))
-
-
-def _plain(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
-    if old != new:
-        yield FieldChange(field=name, old=_json(old), new=_json(new), kind=ChangeKind.CHANGED)
-
-
-def _ordered(sign: int) -> Callable[[str, Any, Any], Iterator[FieldChange]]:
-    """A comparison where a larger value is stricter (sign +1) or looser (sign -1)."""
-
-    def compare(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
-        if old == new:
-            return
-        yield FieldChange(field=name, old=_json(old), new=_json(new), kind=_kind(old, new, sign))
-
-    return compare
-
-
-def _kind(old: Any, new: Any, sign: int) -> ChangeKind:
-    """Tightened or weakened; adding a limit where there was none (None) always tightens."""
-    if old is None:
-        return ChangeKind.TIGHTENED
-    if new is None:
-        return ChangeKind.WEAKENED
-    return ChangeKind.TIGHTENED if (float(new) - float(old)) * sign > 0 else ChangeKind.WEAKENED
-
-
-def _metric(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
-    if old is None or new is None or old.direction != new.direction:
-        yield from _plain(name, old, new)
-        return
-    sign = 1 if new.direction is Direction.AT_LEAST else -1
-    yield from _ordered(sign)(f"{name}.met", old.met, new.met)
-    if old.partial is not None and new.partial is not None:
-        yield from _ordered(sign)(f"{name}.partial", old.partial, new.partial)
-    elif old.partial != new.partial:
-        # A partial band where there was none gives credit that was not given before.
-        kind = ChangeKind.WEAKENED if old.partial is None else ChangeKind.TIGHTENED
-        yield FieldChange(field=f"{name}.partial", old=old.partial, new=new.partial, kind=kind)
-    for part in ("label", "unit", "compute", "inputs", "proposal"):
-        yield from _plain(f"{name}.{part}", getattr(old, part), getattr(new, part))
-
-
-def _anchors(name: str, old: dict[str, str], new: dict[str, str]) -> Iterator[FieldChange]:
-    for level in [*old, *(k for k in new if k not in old)]:
-        yield from _plain(f"{name}.{level}", old.get(level), new.get(level))
-
-
-def _evidence(name: str, old: tuple[str, ...], new: tuple[str, ...]) -> Iterator[FieldChange]:
-    if old == new:
-        return
-    kind = ChangeKind.TIGHTENED if set(new) > set(old) else ChangeKind.CHANGED
-    yield FieldChange(field=name, old=list(old), new=list(new), kind=kind)
-
-
-def _parts(name: str, old: Model, new: Model) -> Iterator[FieldChange]:
-    """A model compared key by key, so a long value shows only what changed."""
-    for part in type(old).model_fields:
-        yield from _plain(f"{name}.{part}", getattr(old, part), getattr(new, part))
-
-
-def _not_applicable(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
-    yield from _ordered(-1)(f"{name}.allowed", old.allowed, new.allowed)
-    yield from _plain(f"{name}.when", old.when, new.when)
-
-
-_REQUIREMENT_FIELDS: Mapping[str, Callable[[str, Any, Any], Iterator[FieldChange]]] = {
-    "title": _plain,
-    "statement": _plain,
-    "core": _ordered(+1),
-    "weight": _ordered(+1),
-    "metric": _metric,
-    "anchors": _anchors,
-    "evidence": _evidence,
-    "not_applicable": _not_applicable,
-    "depends_on": _plain,
-    "remediation": lambda name, old, new: _parts(name, old, new),
-}
-
-
-def _scoring(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldChange]:
-    """Differences in the scoring policy: scale, methods, claims, ages, decision levels."""
-    yield from _levels("scale", old.scale.levels, new.scale.levels, _scale_level)
-    yield from _plain("overall", old.overall, new.overall)
-    yield from _plain(
-        "include_core_in_scores", old.include_core_in_scores, new.include_core_in_scores
-    )
-    old_claim = old.unsupported_claim.treat_as if old.unsupported_claim else None
-    new_claim = new.unsupported_claim.treat_as if new.unsupported_claim else None
-    yield from _plain("unsupported_claim.treat_as", old_claim, new_claim)
-    yield from _ordered(-1)(
-        "evidence_max_age_days", old.evidence_max_age_days, new.evidence_max_age_days
-    )
-    yield from _levels("decision_levels", old.decision_levels, new.decision_levels, _decision_level)
-
-
-def _levels(
-    name: str,
-    old: tuple[Any, ...],
-    new: tuple[Any, ...],
-    compare: Callable[[str, Any, Any], Iterator[FieldChange]],
-) -> Iterator[FieldChange]:
-    before = {level.id: level for level in old}
-    after = {level.id: level for level in new}
-    if list(before) != list(after):
-        yield FieldChange(
-            field=f"{name}.order", old=list(before), new=list(after), kind=ChangeKind.CHANGED
-        )
-    for level_id in after:
-        if level_id in before:
-            yield from compare(f"{name}.{level_id}", before[level_id], after[level_id])
-
-
-def _scale_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
-    yield from _ordered(-1)(f"{name}.credit", old.credit, new.credit)
-    yield from _ordered(-1)(f"{name}.meets", old.meets, new.meets)
-    yield from _plain(f"{name}.label", old.label, new.label)
-
-
-def _decision_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
-    for condition, sign in STRICTER_WHEN.items():
-        before = getattr(old.conditions, condition)
-        after = getattr(new.conditions, condition)
-        yield from _ordered(sign)(f"{name}.{condition}", before, after)
-    yield from _plain(f"{name}.label", old.label, new.label)
-
-
-def _json(value: Any) -> JsonValue:
-    """A value as JSON-ready data (models dumped, enums as their values, tuples as lists)."""
-    if isinstance(value, Model):
-        dumped: JsonValue = value.model_dump(mode="json")
-        return dumped
-    if isinstance(value, Enum):
-        return _json(value.value)
-    if isinstance(value, tuple | list):
-        return [_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 # -- text -----------------------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""
+How two scoring policies differ: the rating scale, the scoring methods, how unsupported claims
+and old evidence are treated, and the decision levels with their conditions.
+
+Levels of the scale and decision levels are matched by id; a change in their order is reported
+once, then each level present on both sides is compared part by part. More credit for a level or
+older evidence accepted loosens; a decision condition tightens in the direction `STRICTER_WHEN`
+gives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from citcert.standards.checks import STRICTER_WHEN
+from citcert.standards.model import ChangeKind, ScoringPolicy
+from citcert.standards.requirement_changes import Comparison, FieldChange, ordered, plain
+
+
+def scoring_changes(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldChange]:
+    """Differences in the scoring policy: scale, methods, claims, ages, decision levels."""
+    yield from _levels("scale", old.scale.levels, new.scale.levels, _scale_level)
+    yield from plain("overall", old.overall, new.overall)
+    yield from plain(
+        "include_core_in_scores", old.include_core_in_scores, new.include_core_in_scores
+    )
+    old_claim = old.unsupported_claim.treat_as if old.unsupported_claim else None
+    new_claim = new.unsupported_claim.treat_as if new.unsupported_claim else None
+    yield from plain("unsupported_claim.treat_as", old_claim, new_claim)
+    yield from ordered(-1)(
+        "evidence_max_age_days", old.evidence_max_age_days, new.evidence_max_age_days
+    )
+    yield from _levels("decision_levels", old.decision_levels, new.decision_levels, _decision_level)
+
+
+def _levels(
+    name: str,
+    old: tuple[Any, ...],
+    new: tuple[Any, ...],
+    compare: Comparison,
+) -> Iterator[FieldChange]:
+    before = {level.id: level for level in old}
+    after = {level.id: level for level in new}
+    if list(before) != list(after):
+        yield FieldChange(
+            field=f"{name}.order", old=list(before), new=list(after), kind=ChangeKind.CHANGED
+        )
+    for level_id in after:
+        if level_id in before:
+            yield from compare(f"{name}.{level_id}", before[level_id], after[level_id])
+
+
+def _scale_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
+    yield from ordered(-1)(f"{name}.credit", old.credit, new.credit)
+    yield from ordered(-1)(f"{name}.meets", old.meets, new.meets)
+    yield from plain(f"{name}.label", old.label, new.label)
+
+
+def _decision_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
+    for condition, sign in STRICTER_WHEN.items():
+        before = getattr(old.conditions, condition)
+        after = getattr(new.conditions, condition)
+        yield from ordered(sign)(f"{name}.{condition}", before, after)
+    yield from plain(f"{name}.label", old.label, new.label)
