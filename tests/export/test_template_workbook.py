@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from citcert.audit import layout as L
 from citcert.cli import cli
-from citcert.export.template import put, render_template
+from citcert.export.template import render_template
+from citcert.export.template_styles import put
 from citcert.standards.model import standard_sha256
 from tests.audit.workbook_filler import MINI, id_row, standard, template_bytes
 
