@@ -1,0 +1,284 @@
+"""
+Tailoring: applying a validated overlay to its base standard, giving a full `Standard`.
+
+The overlay's entries are applied in a fixed order (removals, overrides, added program numbers,
+domains and requirements, decision levels), then dependencies on removed requirements are
+dropped. Every change is recorded as a `TailoringChange` of the result; a weakening without a
+``reason`` and an entry whose target is missing or already taken are problems at the overlay
+line that makes them, all reported at once. The resolved standard is then cross-checked like
+any other, its problems pointed back at the overlay (`overlay_origins`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from citcert.errors import OverlayError, Problem
+from citcert.standards.checks import Loc
+from citcert.standards.loader import Document, raise_if_any
+from citcert.standards.model import (
+    ChangeKind,
+    DecisionLevel,
+    Domain,
+    ProgramNumber,
+    Requirement,
+    Standard,
+    Tailoring,
+    TailoringChange,
+    standard_sha256,
+)
+from citcert.standards.overlay_origins import locate_checks
+from citcert.standards.overrides import (
+    Change,
+    RequirementOverride,
+    override_conditions,
+    override_requirement,
+)
+
+if TYPE_CHECKING:
+    from citcert.standards.overlay import Overlay
+
+_REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
+
+
+def apply_overlay(base: Standard, overlay: Overlay, document: Document) -> Standard:
+    """Apply a validated overlay to its base; pure apart from reading `document`'s positions."""
+    resolver = _Resolver(base, overlay, document)
+    standard = resolver.resolve()
+    problems = locate_checks(standard, base, overlay, document, added=resolver.added)
+    raise_if_any(OverlayError, document.file, problems)
+    return standard
+
+
+class _Resolver:
+    """Resolves one overlay against its base, collecting changes and problems as it goes."""
+
+    def __init__(self, base: Standard, overlay: Overlay, document: Document) -> None:
+        self.base = base
+        self.overlay = overlay
+        self.document = document
+        self.problems: list[Problem] = []
+        self.changes: list[TailoringChange] = []
+        self.domains: dict[str, Domain] = {d.id: d for d in base.domains}
+        self.requirements: dict[str, list[Requirement]] = {
+            d.id: list(d.requirements) for d in base.domains
+        }
+        self.numbers: list[ProgramNumber] = list(base.program_numbers)
+        self.added: dict[str, Loc] = {}
+        self.removed: dict[str, int] = {}
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> None:
+        self.problems.append(self.document.problem(loc, message, key=key))
+
+    def record(self, change: Change, reason: str | None) -> None:
+        """Keep a change; a weakening without a reason is a problem at its line."""
+        if change.kind is ChangeKind.WEAKENED and reason is None:
+            self.problem(
+                change.loc,
+                f"{change.description}, which weakens {self.base.ref}; "
+                "give a `reason:` for this change to allow it",
+            )
+            return
+        self.changes.append(
+            TailoringChange(
+                kind=change.kind,
+                target=change.target,
+                description=change.description,
+                reason=reason,
+            )
+        )
+
+    def resolve(self) -> Standard:
+        self.remove_requirements()
+        self.override_requirements()
+        self.add_program_numbers()
+        self.add_domains()
+        self.add_requirements()
+        scoring = self.override_scoring()
+        self.drop_dangling_dependencies()
+        raise_if_any(OverlayError, self.document.file, self.problems)
+        return self.build(scoring)
+
+    # -- remove ---------------------------------------------------------------------------
+
+    def remove_requirements(self) -> None:
+        base_ids = {req.id for _, req in self.base.requirements()}
+        for i, removal in enumerate(self.overlay.remove):
+            loc: Loc = ("remove", i, "id")
+            if removal.id in self.removed:
+                self.problem(loc, f"{removal.id} is already removed above")
+            elif removal.id not in base_ids:
+                self.problem(loc, self.missing(removal.id))
+            else:
+                self.removed[removal.id] = i
+                self.remove(removal.id, loc, removal.reason)
+
+    def remove(self, requirement_id: str, loc: Loc, reason: str) -> None:
+        for domain_id, requirements in self.requirements.items():
+            for requirement in requirements:
+                if requirement.id == requirement_id:
+                    requirements.remove(requirement)
+                    kind = ChangeKind.WEAKENED if requirement.core else ChangeKind.REMOVED
+                    core = "core requirement" if requirement.core else "requirement"
+                    text = f"removes {core} {requirement_id} “{requirement.title}” ({domain_id})"
+                    self.record(Change(loc, kind, requirement_id, text), reason)
+                    return
+
+    def missing(self, requirement_id: str) -> str:
+        ids = [req.id for _, req in self.base.requirements()]
+        close = difflib.get_close_matches(requirement_id, ids, n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return f"{self.base.ref} has no requirement {requirement_id}{hint}"
+
+    # -- override -------------------------------------------------------------------------
+
+    def override_requirements(self) -> None:
+        for requirement_id, override in self.overlay.override.items():
+            loc: Loc = ("override", requirement_id)
+            if requirement_id in self.removed:
+                self.problem(loc, f"{requirement_id} is removed by this overlay", key=True)
+                continue
+            found = self.find(requirement_id)
+            if found is None:
+                self.problem(loc, self.missing(requirement_id), key=True)
+                continue
+            domain_id, index, requirement = found
+            updated = self.apply_override(requirement, override, loc)
+            self.requirements[domain_id][index] = updated
+
+    def find(self, requirement_id: str) -> tuple[str, int, Requirement] | None:
+        for domain_id, requirements in self.requirements.items():
+            for index, requirement in enumerate(requirements):
+                if requirement.id == requirement_id:
+                    return domain_id, index, requirement
+        return None
+
+    def apply_override(
+        self, req: Requirement, override: RequirementOverride, loc: Loc
+    ) -> Requirement:
+        updated, changes, refusals = override_requirement(req, override, loc)
+        for where, message in refusals:
+            self.problem(where, message)
+        for change in changes:
+            self.record(change, override.reason)
+        return updated
+
+    # -- add ------------------------------------------------------------------------------
+
+    def add_program_numbers(self) -> None:
+        known = {number.id for number in self.numbers}
+        for i, number in enumerate(self.overlay.add.program_numbers):
+            loc: Loc = ("add", "program_numbers", i)
+            if number.id in known:
+                self.problem((*loc, "id"), f"{self.base.ref} already asks for `{number.id}`")
+                continue
+            known.add(number.id)
+            self.numbers.append(number)
+            text = f"adds the program number `{number.id}` ({number.label})"
+            self.record(Change(loc, ChangeKind.ADDED, "program_numbers", text), None)
+
+    def add_domains(self) -> None:
+        for i, domain in enumerate(self.overlay.add.domains):
+            loc: Loc = ("add", "domains", i)
+            if domain.id in self.domains:
+                self.problem(
+                    (*loc, "id"),
+                    f"{self.base.ref} already has a domain {domain.id}; add requirements "
+                    "to it under `add: requirements:` instead",
+                )
+                continue
+            self.domains[domain.id] = domain
+            self.requirements[domain.id] = []
+            for r, requirement in enumerate(domain.requirements):
+                self.add(requirement, domain.id, (*loc, "requirements", r))
+
+    def add_requirements(self) -> None:
+        for i, added in enumerate(self.overlay.add.requirements):
+            loc: Loc = ("add", "requirements", i)
+            if added.domain not in self.domains:
+                known = ", ".join(self.domains)
+                self.problem((*loc, "domain"), f"there is no domain {added.domain} ({known})")
+                continue
+            requirement = Requirement(
+                **{name: getattr(added, name) for name in _REQUIREMENT_FIELDS}
+            )
+            self.add(requirement, added.domain, loc)
+
+    def add(self, requirement: Requirement, domain_id: str, loc: Loc) -> None:
+        if self.find(requirement.id) is not None or requirement.id in self.removed:
+            self.problem(
+                (*loc, "id"),
+                f"{requirement.id} is already a requirement of {self.base.ref}; change it "
+                "under `override:` or choose a new id",
+            )
+            return
+        self.requirements[domain_id].append(requirement)
+        self.added[requirement.id] = loc
+        core = "core requirement" if requirement.core else "requirement"
+        text = f"adds {core} {requirement.id} “{requirement.title}” to {domain_id}"
+        self.record(Change(loc, ChangeKind.ADDED, requirement.id, text), None)
+
+    # -- scoring --------------------------------------------------------------------------
+
+    def override_scoring(self) -> tuple[DecisionLevel, ...]:
+        levels = {level.id: level for level in self.base.scoring.decision_levels}
+        for level_id, override in self.overlay.scoring.decision_levels.items():
+            loc: Loc = ("scoring", "decision_levels", level_id)
+            if level_id not in levels:
+                known = ", ".join(levels)
+                message = f"{self.base.ref} has no decision level {level_id} ({known})"
+                self.problem(loc, message, key=True)
+                continue
+            level = levels[level_id]
+            conditions, changes = override_conditions(level, override.conditions, loc)
+            for change in changes:
+                self.record(change, override.reason)
+            levels[level_id] = level.model_copy(update={"conditions": conditions})
+        return tuple(levels.values())
+
+    def drop_dangling_dependencies(self) -> None:
+        for requirements in self.requirements.values():
+            for index, req in enumerate(requirements):
+                dropped = [dep for dep in req.depends_on if dep in self.removed]
+                if not dropped:
+                    continue
+                kept = tuple(dep for dep in req.depends_on if dep not in self.removed)
+                requirements[index] = req.model_copy(update={"depends_on": kept})
+                text = f"{req.id} no longer depends on {', '.join(dropped)} (removed)"
+                loc: Loc = ("remove", self.removed[dropped[0]])
+                self.record(Change(loc, ChangeKind.CHANGED, req.id, text), None)
+
+    # -- result ---------------------------------------------------------------------------
+
+    def build(self, decision_levels: tuple[DecisionLevel, ...]) -> Standard:
+        domains = [
+            domain.model_copy(update={"requirements": tuple(self.requirements[domain_id])})
+            for domain_id, domain in self.domains.items()
+            if self.requirements[domain_id]
+        ]
+        earlier = self.base.tailoring.changes if self.base.tailoring else ()
+        inherited = [
+            change.model_copy(update={"description": f"{change.description} (in {self.base.ref})"})
+            for change in earlier
+        ]
+        overlay = self.overlay
+        return Standard(
+            id=overlay.id,
+            version=overlay.version,
+            title=overlay.title,
+            publisher=overlay.publisher,
+            effective=overlay.effective,
+            status=overlay.status,
+            summary=overlay.summary,
+            citation=(*self.base.citation, *overlay.citation),
+            supersedes=self.base.supersedes,
+            program_numbers=tuple(self.numbers),
+            scoring=self.base.scoring.model_copy(update={"decision_levels": decision_levels}),
+            domains=tuple(domains),
+            tailoring=Tailoring(
+                base=self.base.ref,
+                base_sha256=standard_sha256(self.base),
+                changes=(*inherited, *self.changes),
+            ),
+        )
