@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Rewrite the golden files under tests/golden/ instead of comparing with them.",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """
+    The run's own standards cache, shared by the citcert processes the tests start.
+
+    Tests never read or fill the cache of the person running them; each run starts cold.
+    """
+    os.environ["CITCERT_CACHE_DIR"] = tempfile.mkdtemp(prefix="citcert-test-cache-")
+    os.environ.pop("CITCERT_NO_CACHE", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's standards cache."""
+    shutil.rmtree(os.environ.pop("CITCERT_CACHE_DIR", ""), ignore_errors=True)

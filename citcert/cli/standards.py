@@ -56,11 +56,10 @@ def standards_list(ctx: click.Context, fmt: str) -> None:
       citcert standards list
       citcert --standards-dir my-standards standards list --format json
     """
-    from citcert.standards.outline import listing, listing_json
-    from citcert.standards.registry import list_standards
+    from citcert.standards.catalog import catalogue, listing, listing_json
 
-    items = list_standards(_dirs(ctx))
-    click.echo(listing_json(items) if fmt == "json" else listing(items), nl=False)
+    rows = catalogue(_dirs(ctx))
+    click.echo(listing_json(rows) if fmt == "json" else listing(rows), nl=False)
 
 
 @standards.command("show")

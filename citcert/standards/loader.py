@@ -29,9 +29,8 @@ from citcert.errors import CitcertError, Location, Problem, StandardFileError, p
 from citcert.standards import messages
 from citcert.standards.checks import Loc, cross_check, format_loc
 from citcert.standards.model import Standard
+from citcert.standards.registry import MAX_FILE_BYTES
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-"""Largest standard file accepted (2 MiB); the biggest built-in standard is far below it."""
 MAX_DEPTH = 40
 """Deepest nesting of mappings and lists accepted; a standard needs fewer than ten levels."""
 MAX_ALIASES = 100

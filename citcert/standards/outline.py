@@ -1,7 +1,6 @@
 """
 Standards as text for people, and as JSON or YAML for programs.
 
-`listing` and `listing_json` describe the registry's standards (``citcert standards list``);
 `outline` is the readable summary of one standard (``citcert standards show``): its domains and
 requirements with core ones marked, metrics and thresholds, decision rules, sources with how
 well each is verified, and an overlay's changes with the reasons for any weakening.
@@ -12,8 +11,7 @@ from __future__ import annotations
 import io
 import json
 import textwrap
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
 
 from citcert.standards.model import (
     Conditions,
@@ -23,7 +21,6 @@ from citcert.standards.model import (
     Standard,
     Verification,
 )
-from citcert.standards.registry import Entry
 
 VERIFICATION_WORDS = {
     Verification.SOURCE: "read at the source",
@@ -33,64 +30,6 @@ VERIFICATION_WORDS = {
 """How each verification level reads in an outline."""
 
 _WIDTH = 96
-
-
-def counts(standard: Standard) -> dict[str, int]:
-    """How many domains, requirements and core requirements a standard has."""
-    requirements = [req for _, req in standard.requirements()]
-    return {
-        "domains": len(standard.domains),
-        "requirements": len(requirements),
-        "core": sum(req.core for req in requirements),
-    }
-
-
-def _row(entry: Entry, standard: Standard) -> dict[str, Any]:
-    return {
-        "id": standard.id,
-        "version": standard.version,
-        "ref": standard.ref,
-        "status": standard.status.value,
-        "title": standard.title,
-        "effective": standard.effective.isoformat(),
-        **counts(standard),
-        "overlay_of": standard.tailoring.base if standard.tailoring else None,
-        "source": "built-in" if entry.builtin else str(entry.path),
-    }
-
-
-def listing_json(items: Sequence[tuple[Entry, Standard]]) -> str:
-    """The standards found, as a JSON list (sorted keys, one object per standard)."""
-    rows = [_row(entry, standard) for entry, standard in items]
-    return json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def listing(items: Sequence[tuple[Entry, Standard]]) -> str:
-    """The standards found, as an aligned text table."""
-    if not items:
-        return "No standards found.\n"
-    header = ("ID", "VERSION", "STATUS", "EFFECTIVE", "DOMAINS", "REQUIREMENTS", "CORE", "TITLE")
-    rows = [header]
-    for entry, standard in items:
-        row = _row(entry, standard)
-        title = row["title"] + ("" if entry.builtin else f"  [{row['source']}]")
-        rows.append(
-            (
-                row["id"],
-                row["version"],
-                row["status"],
-                row["effective"],
-                str(row["domains"]),
-                str(row["requirements"]),
-                str(row["core"]),
-                title,
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
-    lines = [
-        "  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in rows
-    ]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def as_json(standard: Standard) -> str:

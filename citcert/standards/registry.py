@@ -8,7 +8,8 @@ variable ``CITCERT_STANDARDS_PATH`` (folders separated by the system's path sepa
 searched before the built-ins. The same ``id@version`` in two files is an error naming both.
 
 Only the top of each file (id, version, status) is read to build the index, so finding one
-standard parses just that one in full; loaded standards are cached per file and change time.
+standard parses just that one in full. A standard that loaded cleanly is kept in the cache on
+disk (`citcert.standards.cache`), so the next command reads neither its YAML nor its header.
 """
 
 from __future__ import annotations
@@ -20,20 +21,19 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    MappingStartEvent,
-    ScalarEvent,
-)
+from typing import TYPE_CHECKING
 
 from citcert.errors import Location, OverlayError, StandardFileError, StandardNotFoundError
-from citcert.standards.loader import MAX_FILE_BYTES, load_file
-from citcert.standards.model import Standard
+from citcert.standards import cache
+
+if TYPE_CHECKING:
+    from citcert.standards.model import Standard
+
+# NOTE: ruamel.yaml, pydantic and the loader are imported only when a file must be parsed, so
+# that a command served from the cache (``citcert standards list``) starts fast.
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Largest standard file accepted (2 MiB); the biggest built-in standard is far below it."""
 
 DEFAULT_STANDARD = "cit-best-practice"
 """The standard used when none is named."""
@@ -80,12 +80,6 @@ def find_standard(
     return load_entry(entry, dirs)
 
 
-def list_standards(dirs: Sequence[Path] = ()) -> list[tuple[Entry, Standard]]:
-    """Every standard found, loaded, sorted by id then version."""
-    entries = sorted(index(dirs), key=lambda e: (e.id, version_key(e.version)))
-    return [(entry, load_entry(entry, dirs)) for entry in entries]
-
-
 def load_entry(entry: Entry, dirs: Sequence[Path] = ()) -> Standard:
     """Load the standard of an index entry (cached while the file is unchanged)."""
     stat = entry.path.stat()
@@ -97,7 +91,31 @@ def load_entry(entry: Entry, dirs: Sequence[Path] = ()) -> Standard:
 @functools.lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: int, size: int, dirs: tuple[str, ...], env: str) -> Standard:
     """Load a file once per content: the key holds its change time, size and search path."""
-    return load_file(Path(path), dirs=[Path(d) for d in dirs])
+    raw = _read_bytes(Path(path))
+    record = cache.lookup(raw) if raw is not None else None
+    standard = record.standard() if record is not None else None
+    if standard is not None:
+        return standard
+    from citcert.standards.catalog import summary
+    from citcert.standards.loader import load_file
+
+    standard = load_file(Path(path), dirs=[Path(d) for d in dirs])
+    if raw is not None and _read_bytes(Path(path)) == raw:  # unchanged while it was read
+        cache.store(raw, standard, summary(standard))
+    return standard
+
+
+def read_cached(path: Path) -> cache.Record | None:
+    """The cache's record of the standard file at `path`, if it holds one."""
+    raw = _read_bytes(path)
+    return cache.lookup(raw) if raw is not None else None
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
@@ -182,6 +200,12 @@ def _header(path: str, mtime: int, size: int) -> tuple[str, str, str | None] | N
     """
     if size > MAX_FILE_BYTES:
         return None
+    raw = _read_bytes(Path(path))
+    record = cache.lookup(raw) if raw is not None else None
+    if record is not None:
+        return record.header
+    from ruamel.yaml.error import YAMLError
+
     found: dict[str, str] = {}
     try:
         with open(path, encoding="utf-8-sig") as stream:
@@ -199,6 +223,15 @@ def _header(path: str, mtime: int, size: int) -> tuple[str, str, str | None] | N
 
 def _top_level_scalars(text: str) -> Iterator[tuple[str, str]]:
     """The ``key: value`` pairs of the top-level mapping whose value is a plain scalar."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        MappingStartEvent,
+        ScalarEvent,
+    )
+
     depth = 0
     key: str | None = None
     for event in YAML(typ="safe", pure=True).parse(text):
@@ -259,6 +292,8 @@ def _unknown_id(identity: str, entries: Sequence[Entry]) -> str:
 
 
 def _with_overlay(ref: str | None, overlay: Path, dirs: Sequence[Path]) -> Standard:
+    from citcert.standards.loader import load_file
+
     standard = load_file(overlay, dirs=dirs)
     tailoring = standard.tailoring
     if tailoring is None:

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from citcert.cli import cli
 from citcert.errors import StandardFileError, StandardNotFoundError
 from citcert.standards import find_standard
-from citcert.standards.registry import ENV_VAR, index, list_standards, version_key
+from citcert.standards.catalog import catalogue
+from citcert.standards.registry import ENV_VAR, index, version_key
 from tests.conftest import DATA
 
 MINI = (DATA / "standards" / "mini.yaml").read_text(encoding="utf-8")
@@ -41,7 +42,7 @@ class TestBuiltIns:
 
     def test_both_built_in_standards_are_listed(self) -> None:
         """The 2007 Core Elements and the 2019 best-practice standard are found as built-ins."""
-        refs = {entry.ref: entry.builtin for entry, _ in list_standards()}
+        refs = {entry.ref: entry.builtin for entry, _ in catalogue()}
 
         assert refs == {"cit-core-elements@2007.1": True, "cit-best-practice@2019.1": True}
 

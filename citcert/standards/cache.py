@@ -1,0 +1,158 @@
+"""
+A cache on disk of the standards citcert has already loaded and checked.
+
+Reading a standard is slow for a command line: ruamel.yaml's pure-Python parser needs about a
+third of a second for the built-in best-practice standard, on every `citcert audit` and twice on
+every `citcert standards list`. Once a file has loaded cleanly, its header (id, version, status),
+its line in the listing and the validated standard as JSON are kept in one cache file named by
+the SHA-256 of the YAML's bytes, so the next command reads that instead.
+
+The cache only ever saves time; it never changes an answer:
+- the key is the file's content plus a fingerprint of the code that reads standards, so an edited
+  file or an upgraded citcert never meets an old entry;
+- only a standard file that loaded without problems is kept (never an overlay, whose result also
+  depends on its base file, and never a failure, whose messages must come from the YAML);
+- an entry that cannot be read or no longer validates is ignored, and a cache folder that cannot
+  be written is silently not used.
+
+The entries live in the ``standards`` folder of ``$CITCERT_CACHE_DIR``, else of
+``$XDG_CACHE_HOME/citcert``, else of ``~/.cache/citcert``; ``CITCERT_NO_CACHE=1`` turns the cache
+off. At most `MAX_ENTRIES` entries are kept, the least recently written removed first; nothing
+else in the folder is ever touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from citcert.standards.model import Standard
+
+CACHE_ENV = "CITCERT_CACHE_DIR"
+"""Environment variable naming the cache folder."""
+NO_CACHE_ENV = "CITCERT_NO_CACHE"
+"""Environment variable that turns the cache off when set to anything but ``""`` or ``0``."""
+MAX_ENTRIES = 64
+"""Most standards kept in the cache folder."""
+_SUFFIX = ".standard.json"
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.standard\.json")
+_FORMAT = "1"
+"""The layout of a cache file; part of every key, so a new layout never reads an old file."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the cache knows about one standard file, without building the standard."""
+
+    header: tuple[str, str, str | None]
+    """The id, version and status the file declares."""
+    summary: dict[str, Any]
+    """Its row in ``citcert standards list`` (everything but where the file is)."""
+    path: Path
+    """The cache file, whose remaining lines hold the standard as JSON."""
+
+    def standard(self) -> Standard | None:
+        """The cached standard, or None when the entry is damaged or out of date."""
+        from pydantic import ValidationError
+
+        from citcert.standards.model import Standard
+
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                handle.readline()
+                return Standard.model_validate_json(handle.read())
+        except (OSError, UnicodeDecodeError, ValidationError):
+            return None
+
+
+def lookup(raw: bytes) -> Record | None:
+    """The cache's record for a standard file whose bytes are `raw`, if it has one."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"{key(raw)}{_SUFFIX}"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            first = json.loads(handle.readline())
+        identity, version, status = first["header"]
+        return Record((str(identity), str(version), status), dict(first["summary"]), path)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(raw: bytes, standard: Standard, summary: dict[str, Any]) -> None:
+    """Keep `standard`, loaded from a file whose bytes are `raw`, with its listing `summary`."""
+    folder = cache_dir()
+    if folder is None or standard.tailoring is not None:
+        return
+    header = [standard.id, standard.version, standard.status.value]
+    first = json.dumps({"header": header, "summary": summary}, sort_keys=True)
+    data = f"{first}\n{standard.model_dump_json()}\n".encode()
+    from citcert._files import write_atomic
+    from citcert.errors import CitcertError
+
+    try:
+        write_atomic(folder / f"{key(raw)}{_SUFFIX}", data)
+        _prune(folder)
+    except (CitcertError, OSError):  # NOTE: a cache that cannot be written is simply not used
+        return
+
+
+def key(raw: bytes) -> str:
+    """The cache key of a standard file's bytes: its content and the code that reads it."""
+    digest = hashlib.sha256(raw)
+    digest.update(_code_fingerprint().encode())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path | None:
+    """The folder of the cached standards, or None when the cache is turned off."""
+    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
+        return None
+    named = os.environ.get(CACHE_ENV, "")
+    if named:
+        return Path(named) / "standards"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no home folder to be found: no cache
+        return None
+    return root / "citcert" / "standards"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """
+    A digest of the modules that turn YAML into a `Standard`: name, size and change time.
+
+    NOTE: stat, not the package version, so that editing the model in a source checkout (or
+    installing another build of the same version) cannot meet entries made by older code.
+    """
+    here = Path(__file__).parent
+    parts = [_FORMAT]
+    for module in sorted(here.glob("*.py")):
+        with contextlib.suppress(OSError):
+            stat = module.stat()
+            parts.append(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _prune(folder: Path) -> None:
+    """Remove the oldest entries beyond `MAX_ENTRIES`."""
+    entries = []
+    for path in folder.glob(f"*{_SUFFIX}"):
+        if not _ENTRY_NAME.fullmatch(path.name):
+            continue
+        with contextlib.suppress(OSError):
+            entries.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(entries, reverse=True)[MAX_ENTRIES:]:
+        with contextlib.suppress(OSError):
+            path.unlink()

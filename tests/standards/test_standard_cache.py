@@ -1,0 +1,218 @@
+"""
+The standards cache on disk: it saves parsing time and never changes an answer.
+
+Each test gets an empty cache folder of its own and clears the registry's in-process caches, so
+what is read comes from the disk cache or from the YAML, as the test intends.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citcert.cli import cli
+from citcert.errors import StandardFileError
+from citcert.standards import cache, find_standard, load_file, loader, registry, standard_sha256
+from citcert.standards.catalog import catalogue, listing
+from tests.conftest import DATA
+
+MINI = (DATA / "standards" / "mini.yaml").read_text(encoding="utf-8")
+OVERLAY = Path(__file__).parents[2] / "examples" / "overlays" / "northfield-state-2024.yaml"
+_MINI_TITLE = "Mini CIT standard for tests"
+
+
+def _fresh() -> None:
+    """Forget what this process has loaded, as a new citcert process would."""
+    registry._load_cached.cache_clear()
+    registry._header.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache folder for this test, and no standards folders from the environment."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_ENV, str(root))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    monkeypatch.delenv(registry.ENV_VAR, raising=False)
+    _fresh()
+    yield root / "standards"
+    _fresh()
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.standard.json")) if folder.is_dir() else []
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any YAML parsing fail the test: what follows must come from the cache."""
+
+    def refuse(path: Path) -> None:
+        raise AssertionError(f"{path} was parsed, though the cache holds it")
+
+    monkeypatch.setattr(loader, "read_document", refuse)
+    monkeypatch.setattr(registry, "_top_level_scalars", refuse)
+
+
+def _user_standard(folder: Path, title: str = "Mini CIT") -> Path:
+    """A copy of the mini standard titled `title`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mini.yaml"
+    path.write_text(MINI.replace(f"title: {_MINI_TITLE}", f"title: {title}"), encoding="utf-8")
+    return path
+
+
+class TestSameAnswers:
+    """A standard read from the cache is the standard read from its YAML."""
+
+    @pytest.mark.parametrize("ref", ["cit-best-practice@2019.1", "cit-core-elements@2007.1"])
+    def test_a_built_in_standard_from_the_cache_equals_the_parsed_one(
+        self, ref: str, folder: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Equal models and the same SHA-256, so provenance does not depend on the cache."""
+        parsed = find_standard(ref)
+        assert len(_entries(folder)) == 1
+        catalogue()  # every built-in is kept, so not even a header is parsed below
+        _fresh()
+        _no_parsing(monkeypatch)
+
+        cached = find_standard(ref)
+
+        assert cached == parsed
+        assert standard_sha256(cached) == standard_sha256(parsed)
+
+    def test_the_listing_from_the_cache_equals_the_parsed_one(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`standards list` shows the same table with or without parsing."""
+        parsed = listing(catalogue())
+        _fresh()
+        _no_parsing(monkeypatch)
+
+        assert listing(catalogue()) == parsed
+
+    def test_an_edited_file_is_read_again(self, tmp_path: Path) -> None:
+        """The key is the file's content: a changed title is seen at once."""
+        path = _user_standard(tmp_path / "mine")
+        assert find_standard("mini-standard", dirs=[path.parent]).title == "Mini CIT"
+        _user_standard(tmp_path / "mine", title="Renamed mini CIT")
+        _fresh()
+
+        assert find_standard("mini-standard", dirs=[path.parent]).title == "Renamed mini CIT"
+
+
+class TestWhatIsKept:
+    """Only standards that loaded cleanly are kept; overlays and failures never are."""
+
+    def test_a_broken_standard_is_never_kept_and_fails_the_same_way_twice(
+        self, tmp_path: Path, folder: Path
+    ) -> None:
+        """Its messages come from the YAML every time, with their lines."""
+        path = _user_standard(tmp_path / "mine")
+        path.write_text(path.read_text().replace("weight: 2", "weight: 0"), encoding="utf-8")
+        messages = []
+        for _ in range(2):
+            _fresh()
+            with pytest.raises(StandardFileError) as caught:
+                find_standard("mini-standard", dirs=[path.parent])
+            messages.append(str(caught.value))
+
+        assert messages[0] == messages[1]
+        assert f"{path}:98:17:" in messages[0]
+        assert _entries(folder) == []
+
+    def test_an_overlay_is_resolved_each_time_and_its_base_is_kept(self, folder: Path) -> None:
+        """The overlay's result depends on its base file too, so only the base is kept."""
+        first = load_file(OVERLAY)
+        _fresh()
+
+        assert load_file(OVERLAY) == first
+        (entry,) = _entries(folder)
+        assert '"cit-best-practice", "2019.1"' in entry.read_text(encoding="utf-8")
+
+
+class TestDamageAndAbsence:
+    """A damaged entry, an unusable folder or a turned-off cache cost time, never correctness."""
+
+    @pytest.mark.parametrize(
+        "damage",
+        [b"", b"not json\n", b'{"header": ["x"]}\n{}', b"\xff\xfe", None],
+        ids=["empty", "not-json", "wrong-shape", "not-utf8", "standard-truncated"],
+    )
+    def test_a_damaged_entry_is_ignored_and_replaced(
+        self, damage: bytes | None, folder: Path
+    ) -> None:
+        """The standard is parsed again, and the entry written anew."""
+        parsed = find_standard("cit-core-elements@2007.1")
+        (entry,) = _entries(folder)
+        whole = entry.read_bytes()
+        entry.write_bytes(whole[: len(whole) // 2] if damage is None else damage)
+        _fresh()
+
+        assert find_standard("cit-core-elements@2007.1") == parsed
+        assert entry.read_bytes() == whole
+
+    def test_a_folder_that_cannot_be_made_is_not_used(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A cache path that is a file: the command works and says nothing about it."""
+        blocker = tmp_path / "a-file"
+        blocker.write_text("not a folder", encoding="utf-8")
+        monkeypatch.setenv(cache.CACHE_ENV, str(blocker))
+
+        assert find_standard().ref == "cit-best-practice@2019.1"
+        assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+    def test_citcert_no_cache_writes_nothing(
+        self, folder: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """CITCERT_NO_CACHE=1 turns the cache off; CITCERT_NO_CACHE=0 does not."""
+        monkeypatch.setenv(cache.NO_CACHE_ENV, "1")
+        find_standard()
+        assert _entries(folder) == []
+
+        monkeypatch.setenv(cache.NO_CACHE_ENV, "0")
+        _fresh()
+        find_standard()
+        assert len(_entries(folder)) == 1
+
+
+class TestPruning:
+    """The folder keeps at most MAX_ENTRIES standards and touches nothing else."""
+
+    def test_the_oldest_entries_go_and_foreign_files_stay(
+        self, tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Entries beyond the limit are removed oldest first; a user's file is left alone."""
+        monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
+        folder.mkdir(parents=True)
+        foreign = folder / "notes.standard.json"
+        foreign.write_text("mine", encoding="utf-8")
+        os.utime(foreign, ns=(0, 0))  # the oldest file of all, yet not the cache's to remove
+        for number in range(3):
+            path = _user_standard(tmp_path / f"v{number}", title=f"Mini CIT {number}")
+            find_standard("mini-standard", dirs=[path.parent])
+            _fresh()
+            os.utime(_newest(folder), ns=(number, number * 10**9 + 10**18))
+
+        titles = [entry.read_text(encoding="utf-8") for entry in _entries(folder)]
+        assert foreign.read_text(encoding="utf-8") == "mine"
+        assert len(titles) == 3  # two entries and the foreign file
+        assert not any("Mini CIT 0" in text for text in titles)
+
+
+def _newest(folder: Path) -> Path:
+    return max(_entries(folder), key=lambda p: p.stat().st_mtime_ns)
+
+
+def test_listing_twice_through_the_cli_gives_the_same_output(runner: CliRunner) -> None:
+    """The second `citcert standards list`, served from the cache, prints the same bytes."""
+    first = runner.invoke(cli, ["standards", "list", "--format", "json"])
+    _fresh()
+    second = runner.invoke(cli, ["standards", "list", "--format", "json"])
+
+    assert first.exit_code == second.exit_code == 0
+    assert second.stdout == first.stdout
