@@ -74,7 +74,29 @@ def test_format_picks_the_files(runner: CliRunner, workbook: Path, tmp_path: Pat
     result = run(runner, workbook, "-o", tmp_path, "--format", "json, MD")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{STEM}.json", f"{STEM}.md"]
-    assert result.stdout == f"\nReports written to {tmp_path}: {STEM}.json, {STEM}.md\n"
+    assert result.stdout == f"Reports written to {tmp_path}: {STEM}.json, {STEM}.md\n"
+
+
+def test_reports_without_the_summary_start_with_where_they_went(
+    runner: CliRunner, workbook: Path, tmp_path: Path
+) -> None:
+    """When --format leaves out terminal, the first line printed names the reports, not a blank."""
+    result = run(runner, workbook, "-o", tmp_path, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert f"Reports written to {tmp_path}: {STEM}.json" == result.stdout.splitlines()[0]
+
+
+def test_a_blank_line_still_parts_the_summary_from_the_reports(
+    runner: CliRunner, workbook: Path, tmp_path: Path
+) -> None:
+    """With terminal among the formats, one blank line separates the summary from the list."""
+    result = run(runner, workbook, "-o", tmp_path, "--format", "terminal,json")
+
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0, result.output
+    assert ["", f"Reports written to {tmp_path}: {STEM}.json"] == lines[-2:]
+    assert lines[-3] != ""
 
 
 def test_the_same_workbook_gives_the_same_bytes(

@@ -55,7 +55,9 @@ def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: 
             write_atomic(outdir / names[-1], data)
     terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
     if names:
-        terminal += f"\nReports written to {outdir}: {', '.join(names)}\n"
+        # NOTE: a blank line parts the list of files from the summary; alone, it has none.
+        gap = "\n" if terminal else ""
+        terminal += f"{gap}Reports written to {outdir}: {', '.join(names)}\n"
     return terminal
 
 
