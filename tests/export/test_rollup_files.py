@@ -17,11 +17,9 @@ from citcert.export.rollup import (
     RequirementTally,
     Rollup,
     RollupRow,
-    render_csv,
-    render_json,
-    render_pdf,
-    render_xlsx,
 )
+from citcert.export.rollup_pdf import render_pdf
+from citcert.export.rollup_tables import render_csv, render_json, render_xlsx
 
 HOSTILE = "=cmd|' /C calc'!A0 <b>bold</b> & Co"
 
