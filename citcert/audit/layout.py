@@ -1,10 +1,10 @@
 """
 The evidence workbook's shape: the one definition both the template writer and the reader use.
 
-`citcert.export.template` builds a workbook from these constants and `citcert.audit.workbook`
-finds its way back through them (rows by their ID column, columns by their header text), so the
-two cannot drift apart. Changing the shape in a way an older reader cannot follow means raising
-`LAYOUT_VERSION`.
+`citcert.export.template_sheets` builds a workbook from these constants and the sheet readers
+(`citcert.audit.program_sheet`, `evidence_sheet`, `documents_sheet`) find their way back through
+them (rows by their ID column, columns by their header text), so the two cannot drift apart.
+Changing the shape in a way an older reader cannot follow means raising `LAYOUT_VERSION`.
 
 Sheets, in order: Instructions, Program (profile and program numbers), Evidence (one row per
 requirement), Documents (an optional index) and a hidden, protected metadata sheet.
