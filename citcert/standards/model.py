@@ -20,6 +20,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from citcert.standards.docstrings import describe_fields
+
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2}[a-z]?$")]
 """A stable requirement id such as ``TRN-01``: upper-case prefix, dash, two digits."""
 
@@ -34,8 +36,14 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-class Model(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
-    """Base of every citcert model: immutable, and unknown keys are errors."""
+class Model(BaseModel, frozen=True, extra="forbid", json_schema_extra=describe_fields):
+    """
+    Base of every citcert model: immutable, and unknown keys are errors.
+
+    The docstring under each field becomes its description in the JSON Schemas (see
+    `citcert.standards.docstrings` for why pydantic's own ``use_attribute_docstrings`` is not
+    used).
+    """
 
 
 class Status(StrEnum):
