@@ -75,14 +75,38 @@ def render(assessment: Assessment, fmt: Format) -> bytes:
     return WRITERS[fmt](assessment)
 
 
+_TRANSLITERATION = str.maketrans(
+    {
+        "Æ": "AE",
+        "æ": "ae",
+        "Ø": "O",
+        "ø": "o",
+        "Œ": "OE",
+        "œ": "oe",
+        "ß": "ss",
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Þ": "Th",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+"""Latin letters with no decomposition to ASCII, spelled as they are usually written in ASCII."""
+
+
 def report_stem(assessment: Assessment) -> str:
     """
     A file-name-safe slug of the program's name, e.g. ``metro-county-cit``.
 
     Only lowercase ASCII letters, digits and single dashes, at most 60 characters, so the same
-    name works on every file system; ``cit-program`` when nothing usable is left.
+    name works on every file system; ``cit-program`` when nothing usable is left. Accents are
+    dropped (``é`` -> ``e``); Latin letters with no accent to drop are spelled out first
+    (``Ærøskøbing`` -> ``aeroskobing``, not ``rskbing``); other scripts' letters are left out.
     """
-    name = unicodedata.normalize("NFKD", assessment.profile.program_name)
+    spelled = assessment.profile.program_name.translate(_TRANSLITERATION)
+    name = unicodedata.normalize("NFKD", spelled)
     ascii_name = name.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60].rstrip("-")
     return slug or "cit-program"

@@ -57,6 +57,28 @@ def test_report_stem_is_a_safe_slug_of_the_program(
     assert report_stem(renamed) == stem
 
 
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("Ærøskøbing CIT", "aeroskobing-cit"),
+        ("ŒUVRE Œuvre Straße", "oeuvre-oeuvre-strasse"),
+        ("Łódź Wrocław Đakovo đ Kırıkkale", "lodz-wroclaw-dakovo-d-kirikkale"),
+        ("Þórshöfn þing", "thorshofn-thing"),
+        ("Øresund ø æ", "oresund-o-ae"),
+        ("ØÆ 危机", "oae"),
+    ],
+)
+def test_report_stem_spells_out_letters_without_an_accent_to_drop(
+    assessment: Assessment, name: str, stem: str
+) -> None:
+    """Æ, Ø, Œ, ß, Ł, Đ, Þ, ı and their lowercase forms become ASCII letters, not nothing."""
+    renamed = assessment.model_copy(
+        update={"profile": assessment.profile.model_copy(update={"program_name": name})}
+    )
+
+    assert stem == report_stem(renamed)
+
+
 def test_importing_the_registry_loads_no_heavy_library() -> None:
     """``import citcert.export`` (done by ``citcert --help``) loads no writer library."""
     code = (
