@@ -62,9 +62,7 @@ def migrate_workbook(path: Path, old: Standard, new: Standard) -> Migration:
     """Read the workbook at `path` (made for `old`) and render its answers into a `new` workbook."""
     from citcert.audit.workbook import open_book
 
-    book = open_book(
-        Path(path), (L.PROGRAM_SHEET, L.EVIDENCE_SHEET, L.DOCUMENTS_SHEET, L.METADATA_SHEET)
-    )
+    book = open_book(Path(path))
     _check_made_for(book, old)
     sources = predecessors(old, new)
     program, rows, documents = _read_old(book, old)
