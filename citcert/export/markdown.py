@@ -4,8 +4,9 @@ The Markdown report: the whole assessment for people who live in text (renders o
 Order: headline, decision and its reasons, scores, gaps, remediation plan, findings, every
 requirement, tailoring, warnings, how it was scored, provenance. Text that comes from a workbook
 or a standard is data: `escape` collapses its line breaks and backslash-escapes everything
-Markdown would read as markup (emphasis, links, HTML, table pipes, a leading heading or list
-marker), so a program name like ``*Metro* | [x](y)`` prints as written.
+Markdown would read as markup (emphasis, code spans, links, HTML, table pipes, a leading heading
+or list marker), so a program name like ``*Metro* | [x](y)`` prints as written; an escaped
+character renders as itself, with no backslash showing.
 """
 
 from __future__ import annotations

@@ -80,6 +80,29 @@ def test_weakenings_and_warnings_are_visible(report: str) -> None:
     assert "- TRN-02 has no rating" in report
 
 
+def test_backticks_in_tailoring_show_as_typed(mini_standard: Standard) -> None:
+    """
+    Backticks in an overlay's description and reason open no code span: each one is
+    backslash-escaped, which CommonMark shows as the backtick alone, so the reader sees what
+    was typed and no backslash.
+    """
+    change = TailoringChange(
+        kind=ChangeKind.TIGHTENED,
+        target="TRN-01",
+        description="Use `x` (or ``y``) as the measure",
+        reason="Set by `rule 4`",
+    )
+    tailoring = Tailoring(base="mini-standard@0.9", base_sha256="0" * 64, changes=(change,))
+    std = mini_standard.model_copy(update={"tailoring": tailoring})
+    text = markdown.render(assess(std, sample_evidence(std))).decode("utf-8")
+    line = (
+        "- **tightened** TRN-01: Use \\`x\\` (or \\`\\`y\\`\\`) as the measure "
+        "Reason: Set by \\`rule 4\\`"
+    )
+
+    assert line in text.splitlines()
+
+
 def test_tables_keep_their_shape(report: str) -> None:
     """Every table row has as many unescaped pipes as its header row."""
     for block in re.findall(r"((?:^\|.*\|\n)+)", report, flags=re.MULTILINE):
