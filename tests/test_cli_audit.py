@@ -273,3 +273,41 @@ def test_the_conditional_example_names_its_core_gaps(
     report = example_reports["brennan-county"]
     core = [g["requirement_id"] for g in report["gaps"] if g["core"]]
     assert core and all(rid in report["decision"]["sentence"] for rid in core)
+
+
+def test_a_workbook_is_parsed_once_per_audit(
+    runner: CliRunner,
+    workbook: Path,
+    weak_workbook: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    Finding the workbook's standard and then reading it open the file with openpyxl once.
+
+    What is kept is keyed by the file's bytes: the same path with new content is read afresh.
+    """
+    from citcert.audit import snapshot as snapshot_module
+    from citcert.audit import workbook as workbook_module
+
+    calls: list[str] = []
+    real = snapshot_module.snapshot
+
+    def counted(data: bytes, name: str, wanted: tuple[str, ...]) -> Any:
+        calls.append(name)
+        return real(data, name, wanted)
+
+    monkeypatch.setattr(workbook_module, "snapshot", counted)
+    monkeypatch.setattr(workbook_module, "_last", {})
+    copy = tmp_path / "program.xlsx"
+    copy.write_bytes(workbook.read_bytes())
+
+    assert run(runner, copy, "--format", "json", "-o", tmp_path / "out").exit_code == 0
+    assert calls == ["program.xlsx"]
+
+    copy.write_bytes(weak_workbook.read_bytes())
+    result = run(runner, copy, "--format", "json", "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    assert calls == ["program.xlsx", "program.xlsx"]
+    report = json.loads((tmp_path / "out" / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert report["decision"]["level_id"] == "conditional"
