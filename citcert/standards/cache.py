@@ -5,7 +5,8 @@ Reading a standard is slow for a command line: ruamel.yaml's pure-Python parser 
 third of a second for the built-in best-practice standard, on every `citcert audit` and twice on
 every `citcert standards list`. Once a file has loaded cleanly, its header (id, version, status),
 its line in the listing and the validated standard as JSON are kept in one cache file named by
-the SHA-256 of the YAML's bytes, so the next command reads that instead.
+the SHA-256 of the YAML's bytes, so the next command reads that instead. The files citcert only
+looked at (to find the one it was asked for) are kept with their header alone.
 
 The cache only ever saves time; it never changes an answer:
 - the key is the file's content plus a fingerprint of the code that reads standards, so an edited
@@ -54,8 +55,8 @@ class Record:
 
     header: tuple[str, str, str | None]
     """The id, version and status the file declares."""
-    summary: dict[str, Any]
-    """Its row in ``citcert standards list`` (everything but where the file is)."""
+    summary: dict[str, Any] | None
+    """Its row in ``citcert standards list`` (but where the file is); None if only seen."""
     path: Path
     """The cache file, whose remaining lines hold the standard as JSON."""
 
@@ -83,7 +84,12 @@ def lookup(raw: bytes) -> Record | None:
         with open(path, encoding="utf-8") as handle:
             first = json.loads(handle.readline())
         identity, version, status = first["header"]
-        return Record((str(identity), str(version), status), dict(first["summary"]), path)
+        summary = first.get("summary")
+        return Record(
+            (str(identity), str(version), status),
+            None if summary is None else dict(summary),
+            path,
+        )
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
 
@@ -95,13 +101,32 @@ def store(raw: bytes, standard: Standard, summary: dict[str, Any]) -> None:
         return
     header = [standard.id, standard.version, standard.status.value]
     first = json.dumps({"header": header, "summary": summary}, sort_keys=True)
-    data = f"{first}\n{standard.model_dump_json()}\n".encode()
+    _write(folder / f"{key(raw)}{_SUFFIX}", f"{first}\n{standard.model_dump_json()}\n".encode())
+
+
+def store_header(raw: bytes, header: tuple[str, str, str | None]) -> None:
+    """
+    Keep the header of a file whose bytes are `raw`, read without loading the file.
+
+    Finding a standard reads the header of every file in the search folders; this spares the
+    next command the YAML parser for the files it does not load. A full entry is never replaced.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return
+    path = folder / f"{key(raw)}{_SUFFIX}"
+    if path.exists():
+        return
+    _write(path, f"{json.dumps({'header': list(header)})}\n".encode())
+
+
+def _write(path: Path, data: bytes) -> None:
     from citcert._files import write_atomic
     from citcert.errors import CitcertError
 
     try:
-        write_atomic(folder / f"{key(raw)}{_SUFFIX}", data)
-        _prune(folder)
+        write_atomic(path, data)
+        _prune(path.parent)
     except (CitcertError, OSError):  # NOTE: a cache that cannot be written is simply not used
         return
 

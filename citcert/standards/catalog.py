@@ -48,7 +48,7 @@ def catalogue(dirs: Sequence[Path] = ()) -> list[tuple[Entry, dict[str, Any]]]:
 
 def _summary_of(entry: Entry, dirs: Sequence[Path]) -> dict[str, Any]:
     record = read_cached(entry.path)
-    if record is not None:
+    if record is not None and record.summary is not None:
         return record.summary
     return summary(load_entry(entry, dirs))
 

@@ -218,7 +218,10 @@ def _header(path: str, mtime: int, size: int) -> tuple[str, str, str | None] | N
         return None
     if "id" not in found or "version" not in found:
         return None
-    return found["id"], found["version"], found.get("status")
+    header = (found["id"], found["version"], found.get("status"))
+    if raw is not None:
+        cache.store_header(raw, header)
+    return header
 
 
 def _top_level_scalars(text: str) -> Iterator[tuple[str, str]]:

@@ -44,7 +44,13 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def _entries(folder: Path) -> list[Path]:
+    """Every cache entry (and any file named like one)."""
     return sorted(folder.glob("*.standard.json")) if folder.is_dir() else []
+
+
+def _whole(folder: Path) -> list[Path]:
+    """The entries that hold a standard, not just the header of a file that was looked at."""
+    return [p for p in _entries(folder) if p.read_bytes().count(b"\n") > 1]
 
 
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,7 +80,7 @@ class TestSameAnswers:
     ) -> None:
         """Equal models and the same SHA-256, so provenance does not depend on the cache."""
         parsed = find_standard(ref)
-        assert len(_entries(folder)) == 1
+        assert len(_whole(folder)) == 1
         catalogue()  # every built-in is kept, so not even a header is parsed below
         _fresh()
         _no_parsing(monkeypatch)
@@ -122,7 +128,7 @@ class TestWhatIsKept:
 
         assert messages[0] == messages[1]
         assert f"{path}:98:17:" in messages[0]
-        assert _entries(folder) == []
+        assert _whole(folder) == []
 
     def test_an_overlay_is_resolved_each_time_and_its_base_is_kept(self, folder: Path) -> None:
         """The overlay's result depends on its base file too, so only the base is kept."""
@@ -130,7 +136,7 @@ class TestWhatIsKept:
         _fresh()
 
         assert load_file(OVERLAY) == first
-        (entry,) = _entries(folder)
+        (entry,) = _whole(folder)
         assert '"cit-best-practice", "2019.1"' in entry.read_text(encoding="utf-8")
 
 
@@ -147,7 +153,7 @@ class TestDamageAndAbsence:
     ) -> None:
         """The standard is parsed again, and the entry written anew."""
         parsed = find_standard("cit-core-elements@2007.1")
-        (entry,) = _entries(folder)
+        (entry,) = _whole(folder)
         whole = entry.read_bytes()
         entry.write_bytes(whole[: len(whole) // 2] if damage is None else damage)
         _fresh()
@@ -177,7 +183,7 @@ class TestDamageAndAbsence:
         monkeypatch.setenv(cache.NO_CACHE_ENV, "0")
         _fresh()
         find_standard()
-        assert len(_entries(folder)) == 1
+        assert len(_whole(folder)) == 1
 
 
 class TestPruning:
@@ -196,16 +202,13 @@ class TestPruning:
             path = _user_standard(tmp_path / f"v{number}", title=f"Mini CIT {number}")
             find_standard("mini-standard", dirs=[path.parent])
             _fresh()
-            os.utime(_newest(folder), ns=(number, number * 10**9 + 10**18))
 
-        titles = [entry.read_text(encoding="utf-8") for entry in _entries(folder)]
+        kept = [p for p in _entries(folder) if p != foreign]
+        texts = " ".join(p.read_text(encoding="utf-8") for p in kept)
         assert foreign.read_text(encoding="utf-8") == "mine"
-        assert len(titles) == 3  # two entries and the foreign file
-        assert not any("Mini CIT 0" in text for text in titles)
-
-
-def _newest(folder: Path) -> Path:
-    return max(_entries(folder), key=lambda p: p.stat().st_mtime_ns)
+        assert len(kept) <= 2
+        assert "Mini CIT 2" in texts
+        assert "Mini CIT 0" not in texts
 
 
 def test_listing_twice_through_the_cli_gives_the_same_output(runner: CliRunner) -> None:
@@ -216,3 +219,23 @@ def test_listing_twice_through_the_cli_gives_the_same_output(runner: CliRunner) 
 
     assert first.exit_code == second.exit_code == 0
     assert second.stdout == first.stdout
+
+
+def test_finding_one_standard_keeps_the_headers_of_the_others(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    The next lookup parses no YAML at all: the file it loads is kept whole, the others by header.
+
+    A header-only entry never stands in for the standard: loading that file still parses it.
+    """
+    find_standard("cit-best-practice")
+    assert (len(_entries(folder)), len(_whole(folder))) == (2, 1)
+    _fresh()
+    with monkeypatch.context() as patched:
+        _no_parsing(patched)
+        assert find_standard("cit-best-practice").ref == "cit-best-practice@2019.1"
+
+    _fresh()
+    assert find_standard("cit-core-elements@2007.1").status.value == "superseded"
+    assert listing(catalogue()).count("\n") == 3
