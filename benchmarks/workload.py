@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from citcert.export.template import build_workbook, fixed_time, workbook_bytes
+from citcert.export.spreadsheet import workbook_bytes
+from citcert.export.template import build_workbook, fixed_time
 from citcert.export.template_filling import fill_workbook
 from citcert.standards.model import Standard
 

@@ -22,7 +22,8 @@ from ruamel.yaml import YAML
 
 from citcert._files import write_atomic
 from citcert.audit.layout import MODE_LABELS
-from citcert.export.template import build_workbook, fixed_time, workbook_bytes
+from citcert.export.spreadsheet import workbook_bytes
+from citcert.export.template import build_workbook, fixed_time
 from citcert.export.template_filling import fill_workbook
 from citcert.standards import find_standard
 from citcert.standards.model import Standard

@@ -182,7 +182,8 @@ def _render(
     notes: list[str],
     old_ref: str,
 ) -> bytes:
-    from citcert.export.template import build_workbook, fixed_time, workbook_bytes
+    from citcert.export.spreadsheet import workbook_bytes
+    from citcert.export.template import build_workbook, fixed_time
     from citcert.export.template_filling import fill_workbook
 
     rows = {}

@@ -127,7 +127,7 @@ def render_xlsx(rollup: Rollup) -> bytes:
     _fill_sheet(programs, _row_headers(rollup), [_row_cells(rollup, r) for r in rollup.rows])
     requirements = book.create_sheet("Requirements")
     _fill_sheet(requirements, list(_TALLY_HEADERS), [_tally_cells(t) for t in rollup.requirements])
-    from citcert.export.template import workbook_bytes
+    from citcert.export.spreadsheet import workbook_bytes
 
     day = rollup.latest_assessment
     book.properties.title = "CIT programs: state roll-up"

@@ -17,12 +17,11 @@ This module assembles and saves the workbook; the sheets are written by `templat
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
 from citcert.audit import layout as L
+from citcert.export.spreadsheet import workbook_bytes
 from citcert.export.template_sheets import (
     build_documents,
     build_evidence,
@@ -62,37 +61,3 @@ def build_workbook(
     build_metadata(book.create_sheet(L.METADATA_SHEET), standard, migrated_from)
     book.active = 0
     return book
-
-
-def workbook_bytes(book: Any, when: dt.datetime) -> bytes:
-    """Save an openpyxl workbook to bytes that depend only on its content and `when`."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    book.properties.creator = "citcert"
-    book.properties.lastModifiedBy = "citcert"
-    book.properties.created = when
-    book.properties.modified = when
-    buffer = io.BytesIO()
-    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, date_time=when)
-    ExcelWriter(book, archive).save()  # NOTE: save_workbook() would stamp the current time
-    return buffer.getvalue()
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A zip whose entries all carry one fixed time instead of the clock's."""
-
-    def __init__(self, *args: Any, date_time: dt.datetime, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._date_time = date_time.timetuple()[:6]
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._date_time)
-            zinfo_or_arcname.compress_type = self.compression
-            zinfo_or_arcname.external_attr = 0o600 << 16
-        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
-
-    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
-        # openpyxl writes each worksheet through a temporary file, whose mtime would leak in.
-        with open(filename, "rb") as handle:
-            self.writestr(str(arcname or filename), handle.read())
