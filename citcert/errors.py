@@ -123,3 +123,12 @@ class OutputError(CitcertError):
 def problems_from(errors: Iterable[CitcertError]) -> list[Problem]:
     """Flatten the problems of several errors, keeping their order."""
     return [p for e in errors for p in e.problems]
+
+
+def raise_if_any(error: type[CitcertError], file: str, problems: Iterable[Problem]) -> None:
+    """Raise `error` with all `problems` in `file`, sorted by position, if there are any."""
+    ordered = sorted(problems, key=lambda p: (p.location.line or 0, p.location.column or 0))
+    if not ordered:
+        return
+    headline = f"{file} has {len(ordered)} problems:" if len(ordered) > 1 else None
+    raise error(ordered, headline)

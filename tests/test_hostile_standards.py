@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from citcert.cli import cli
-from citcert.standards import loader
+from citcert.standards import document as yaml_document
 from citcert.standards.registry import builtin_dir
 from tests.conftest import data
 
@@ -243,7 +243,7 @@ class TestHugeFiles:
         self, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Parsing stops at the values limit, at the line where it is passed (limit lowered)."""
-        monkeypatch.setattr(loader, "MAX_PARSED_NODES", 1_000)
+        monkeypatch.setattr(yaml_document, "MAX_PARSED_NODES", 1_000)
         path = tmp_path / "values.yaml"
         path.write_text("id: x\nvalues:\n" + "- 1\n" * 300_000, encoding="utf-8")
 
@@ -256,9 +256,9 @@ class TestHugeFiles:
     def test_the_values_limit_leaves_room_for_real_standards(self) -> None:
         """The largest built-in standard holds a tenth of the values the parser accepts."""
         for path in builtin_dir().glob("*.yaml"):
-            document = loader.read_document(path)
+            parsed = yaml_document.read_document(path)
 
-            assert _count(document.data) * 10 < loader.MAX_PARSED_NODES
+            assert _count(parsed.data) * 10 < yaml_document.MAX_PARSED_NODES
 
     def test_one_long_line_is_read_as_text(self, runner: CliRunner, tmp_path: Path) -> None:
         """A title of 200,000 characters is plain data: the file is judged on its fields."""

@@ -33,7 +33,8 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from citcert.errors import OverlayError, StandardNotFoundError
-from citcert.standards.loader import Document, validate
+from citcert.standards.document import Document
+from citcert.standards.loader import validate
 from citcert.standards.model import (
     Citation,
     Domain,

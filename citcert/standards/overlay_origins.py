@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from citcert.errors import Location, Problem
 from citcert.standards.checks import Loc, cross_check, format_loc
-from citcert.standards.loader import Document
+from citcert.standards.document import Document
 from citcert.standards.model import Standard
 from citcert.standards.overrides import RequirementOverride
 

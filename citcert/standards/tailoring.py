@@ -14,9 +14,9 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from citcert.errors import OverlayError, Problem
+from citcert.errors import OverlayError, Problem, raise_if_any
 from citcert.standards.checks import Loc
-from citcert.standards.loader import Document, raise_if_any
+from citcert.standards.document import Document
 from citcert.standards.model import (
     ChangeKind,
     DecisionLevel,

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from citcert.cli import cli
 from citcert.errors import StandardFileError
-from citcert.standards.loader import MAX_FILE_BYTES, load_file
+from citcert.standards.loader import load_file
+from citcert.standards.registry import MAX_FILE_BYTES
 from tests.conftest import DATA
 
 BAD = DATA / "standards" / "bad"

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from citcert.cli import cli
-from citcert.standards.loader import read_document
+from citcert.standards.document import read_document
 from citcert.standards.messages import PATTERN_HINTS
 from citcert.standards.registry import builtin_dir
 from citcert.standards.schema import json_schema, render_schema
