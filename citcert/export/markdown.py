@@ -251,7 +251,7 @@ def _tailoring(a: Assessment) -> str:
         "",
     ]
     for change in a.tailoring:
-        reason = f" Reason: {escape(change.reason)}" if change.reason else ""
+        reason = f" (reason: {escape(change.reason)})" if change.reason else ""
         what = f"{escape(change.target)}: {escape(change.description)}"
         lines.append(f"- **{change.kind.value}** {what}{reason}")
     weakened = sum(1 for c in a.tailoring if c.kind is ChangeKind.WEAKENED)

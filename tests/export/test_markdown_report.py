@@ -75,7 +75,7 @@ def test_gaps_and_plan_carry_the_details(report: str) -> None:
 
 def test_weakenings_and_warnings_are_visible(report: str) -> None:
     """An overlay's weakening is listed with its reason, and the reader's warnings appear."""
-    assert "- **weakened** TRN-01: 10% is enough Reason: Rural" in report
+    assert "- **weakened** TRN-01: 10% is enough (reason: Rural)" in report
     assert "**1 of these changes loosen the base standard.**" in report
     assert "- TRN-02 has no rating" in report
 
@@ -97,7 +97,7 @@ def test_backticks_in_tailoring_show_as_typed(mini_standard: Standard) -> None:
     text = markdown.render(assess(std, sample_evidence(std))).decode("utf-8")
     line = (
         "- **tightened** TRN-01: Use \\`x\\` (or \\`\\`y\\`\\`) as the measure "
-        "Reason: Set by \\`rule 4\\`"
+        "(reason: Set by \\`rule 4\\`)"
     )
 
     assert line in text.splitlines()
