@@ -311,3 +311,76 @@ def test_a_workbook_is_parsed_once_per_audit(
     assert calls == ["program.xlsx", "program.xlsx"]
     report = json.loads((tmp_path / "out" / f"{STEM}.json").read_text(encoding="utf-8"))
     assert report["decision"]["level_id"] == "conditional"
+
+
+class TestReportOnStandardOutput:
+    """``-o -`` prints one report for a script's pipe, and writes no file."""
+
+    def test_json_by_default(
+        self, runner: CliRunner, workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The JSON report, byte for byte the file ``-o FOLDER`` writes; no folder named -."""
+        monkeypatch.chdir(tmp_path)
+        printed = run(runner, workbook, "-o", "-")
+        written = run(runner, workbook, "-o", tmp_path / "out", "--format", "json")
+
+        assert printed.exit_code == written.exit_code == 0
+        assert printed.stdout_bytes == (tmp_path / "out" / f"{STEM}.json").read_bytes()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+    def test_another_format_when_named(self, runner: CliRunner, workbook: Path) -> None:
+        """--format md prints the Markdown report instead."""
+        result = run(runner, workbook, "-o", "-", "--format", "md")
+
+        assert result.exit_code == 0
+        assert result.stdout.startswith("# ")
+        assert "Reports written" not in result.stdout
+
+    def test_two_formats_are_a_usage_error(
+        self, runner: CliRunner, workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Standard output holds one report: two formats exit 2 with the way out, nothing made."""
+        monkeypatch.chdir(tmp_path)
+        result = run(runner, workbook, "-o", "-", "--format", "json,md")
+
+        assert result.exit_code == 2
+        assert "-o - prints one report to standard output; choose one with --format" in (
+            result.stderr
+        )
+        assert result.stdout == ""
+        assert list(tmp_path.iterdir()) == []
+
+    def test_fail_below_still_prints_the_report(
+        self, runner: CliRunner, weak_workbook: Path
+    ) -> None:
+        """The report goes to stdout, the verdict to stderr, and the exit status is 1."""
+        result = run(runner, weak_workbook, "-o", "-", "--fail-below", "certified")
+
+        assert result.exit_code == 1
+        assert json.loads(result.stdout)["decision"]["level_id"] == "conditional"
+        assert "below certified (--fail-below)" in result.stderr
+
+    def test_a_binary_report_is_not_printed_on_a_terminal(self, workbook: Path) -> None:
+        """A PDF would fill a terminal with noise: exit 2 with the redirection to use."""
+        import os
+        import pty
+        import subprocess
+        import sys
+
+        command = [sys.executable, "-m", "citcert", "--standards-dir", STANDARDS, "audit"]
+        leader, follower = pty.openpty()
+        try:
+            done = subprocess.run(
+                [*command, str(workbook), "-o", "-", "--format", "pdf"],
+                stdout=follower,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+        finally:
+            os.close(follower)
+            os.close(leader)
+
+        assert done.returncode == 2
+        assert "a PDF report is not text: redirect standard output to a file" in done.stderr

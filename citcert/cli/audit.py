@@ -9,6 +9,7 @@ standard file) for the tools that consume them.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,13 +24,36 @@ if TYPE_CHECKING:
     from citcert.standards.model import Standard
 
 
+STDOUT = Path("-")
+"""``-o -``: print one report to standard output instead of writing files."""
+_BINARY = frozenset({Format.PDF, Format.XLSX})
+
+
 def _audit_formats(
     formats: tuple[Format, ...] | None, outdir: Path | None
 ) -> tuple[tuple[Format, ...], Path]:
     """The formats to write (terminal only, or every format with -o) and where files go."""
+    if outdir == STDOUT:
+        return _stdout_format(formats), STDOUT
     if formats is None:
         formats = (Format.TERMINAL,) if outdir is None else tuple(Format)
     return formats, outdir or Path(".")
+
+
+def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
+    """The one format ``-o -`` prints (JSON unless another is chosen); usage errors otherwise."""
+    chosen = formats or (Format.JSON,)
+    if len(chosen) != 1:
+        raise click.UsageError(
+            "-o - prints one report to standard output; choose one with --format "
+            "(for example --format json), or give -o a folder for several"
+        )
+    if chosen[0] in _BINARY and sys.stdout.isatty():
+        raise click.UsageError(
+            f"a {chosen[0].value.upper()} report is not text: redirect standard output to a "
+            f"file (> report.{chosen[0].value}) or give -o a folder"
+        )
+    return (chosen[0],)
 
 
 def _check_level(ctx: click.Context, standard: Standard, level: str | None) -> str | None:
@@ -90,7 +114,8 @@ def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: 
     "--output-dir",
     "outdir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write the report files into this folder (created if needed), named after the program.",
+    help="Write the report files into this folder (created if needed), named after the "
+    "program. `-o -` prints one report (JSON unless --format names another) to standard output.",
 )
 @click.option(
     "--format",
@@ -130,6 +155,7 @@ def audit(
     Example:
       citcert audit program.xlsx
       citcert audit program.xlsx -o reports --format pdf,md --fail-below conditional
+      citcert audit program.xlsx -o - | jq .decision
     """
     from citcert.audit.decision import is_below
     from citcert.audit.evidence import Mode
@@ -146,7 +172,13 @@ def audit(
         as_of=as_of.date() if as_of else None,
         mode=Mode(mode) if mode else None,
     )
-    click.echo(_write_reports(assessment, chosen, folder), nl=False)
+    if folder == STDOUT:
+        from citcert._files import write_atomic
+        from citcert.export import render
+
+        write_atomic("-", render(assessment, chosen[0]))
+    else:
+        click.echo(_write_reports(assessment, chosen, folder), nl=False)
     if required and is_below(standard.scoring, assessment.decision.level_id, required):
         click.echo(f"{assessment.decision.label} is below {fail_below} (--fail-below).", err=True)
         ctx.exit(ExitCode.BELOW_LEVEL)
