@@ -78,11 +78,26 @@ def _not_a_zip(data: bytes, suffix: str) -> str:
     if suffix == ".xls":
         return f"this is an old-style or disguised .xls file, not an .xlsx workbook. {_SAVE_AS}"
     if suffix in (".csv", ".tsv", ".txt") or _looks_like_text(data):
+        return _text_file(data[:512].lstrip().lower(), suffix)
+    return f"this is not an Excel workbook (.xlsx). {_SAVE_AS}"
+
+
+def _text_file(head: bytes, suffix: str) -> str:
+    """What a text file given as a workbook most likely is, and what to do instead."""
+    if head.startswith((b"<!doctype html", b"<html", b"<table")):
+        # NOTE: many systems "export to Excel" as a web page with a workbook's name.
+        return f"this is a web page (HTML) saved under a workbook's name. {_SAVE_AS}"
+    if head.startswith(b"<?xml"):
+        return f"this is an XML file (perhaps an Excel 2003 XML spreadsheet). {_SAVE_AS}"
+    if suffix in (".csv", ".tsv") or any(mark in head for mark in (b",", b";", b"\t")):
         return (
             "this is a plain-text (CSV) file, which holds one sheet without the workbook's "
             "layout. Fill in the workbook made by `citcert template` instead and save it as .xlsx"
         )
-    return f"this is not an Excel workbook (.xlsx). {_SAVE_AS}"
+    return (
+        "this is a text file, not an Excel workbook. Fill in the workbook made by "
+        "`citcert template` and save it as .xlsx"
+    )
 
 
 def _looks_like_text(data: bytes) -> bool:

@@ -96,6 +96,24 @@ FILES: list[tuple[str, str, bytes, str]] = [
         "this is a plain-text (CSV) file",
     ),
     (
+        "web page saved as xlsx",
+        "program.xlsx",
+        b"<!DOCTYPE html>\n<html><body><table><tr><td>PART-01</td></tr></table></body></html>",
+        "this is a web page (HTML) saved under a workbook's name. Open it in Excel or LibreOffice",
+    ),
+    (
+        "xml spreadsheet",
+        "program.xlsx",
+        b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+        "this is an XML file (perhaps an Excel 2003 XML spreadsheet). Open it in Excel",
+    ),
+    (
+        "text that is not csv",
+        "program.xlsx",
+        b"junk",
+        "this is a text file, not an Excel workbook. Fill in the workbook made by `citcert",
+    ),
+    (
         "not a zip",
         "program.xlsx",
         b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
