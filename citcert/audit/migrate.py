@@ -43,10 +43,13 @@ class Migration:
 
     def report(self) -> str:
         """What happened, for a person: counts, then every answer that did not move cleanly."""
-        lines = [
-            f"Moved from {self.source_ref} to {self.target_ref}: answers carried for "
-            f"{len(self.carried)} requirement{'s' if len(self.carried) != 1 else ''}."
-        ]
+        moved = (
+            f"Copied into a fresh workbook for the same standard, {self.target_ref}"
+            if self.source_ref == self.target_ref
+            else f"Moved from {self.source_ref} to {self.target_ref}"
+        )
+        count = len(self.carried)
+        lines = [f"{moved}: answers carried for {count} requirement{'s' if count != 1 else ''}."]
         if self.unanswered:
             lines.append(f"To answer afresh ({len(self.unanswered)}): {', '.join(self.unanswered)}")
         if self.notes:

@@ -230,6 +230,24 @@ class TestCommand:
         check = runner.invoke(cli, ["--standards-dir", str(standards_dir), "validate", str(out)])
         assert check.exit_code == 0, check.stderr
 
+    def test_migrating_to_the_same_standard_copies_into_a_fresh_workbook(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """Same id@version: every answer is copied into a new workbook, and it says so plainly."""
+        source = filled_path(tmp_path)
+        out = tmp_path / "fresh.xlsx"
+        args = ["--standards-dir", str(standards_dir), "migrate", str(source)]
+
+        result = runner.invoke(cli, [*args, "--to", "mini-standard@1.0", "-o", str(out)])
+
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines()[0] == (
+            f"Wrote {out}. Copied into a fresh workbook for the same standard, "
+            "mini-standard@1.0: answers carried for 5 requirements."
+        )
+        check = runner.invoke(cli, ["--standards-dir", str(standards_dir), "validate", str(out)])
+        assert check.exit_code == 0, check.stderr
+
     def test_migrate_refuses_to_write_over_its_input(
         self, tmp_path: Path, runner: CliRunner, standards_dir: Path
     ) -> None:
