@@ -2,7 +2,8 @@
 File helpers: the only module that writes to disk.
 
 `write_atomic` writes a temporary file beside the target, fsyncs it and renames it over the
-target, so a reader never sees half a report and a failure leaves nothing behind.
+target, so a reader never sees half a report and a failure leaves nothing behind;
+`write_all_atomic` does the same for a set of files, replacing none unless all were written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from citcert.errors import Location, OutputError
@@ -25,7 +27,32 @@ def write_atomic(path: Path | str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    target = Path(path)
+    write_all_atomic({Path(path): data})
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+    """
+    Write several files as one: each in full, and none replaced unless all could be written.
+
+    Every file is first written and synced beside its target; only then are they renamed into
+    place, so a full disk or a folder that cannot be written leaves the old reports as they were
+    (a program's report set never mixes two audits). Raises `OutputError` naming the file.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for target, data in files.items():
+            staged.append((_stage(target, data), target))
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """`data` in a synced temporary file beside `target`; its path."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -40,11 +67,15 @@ def write_atomic(path: Path | str, data: bytes) -> None:
             os.fsync(handle.fileno())
         # mkstemp creates the file readable by its owner only; a report follows the umask instead.
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError.single(
+                f"cannot write here: {exc.strerror or exc}", Location(str(target))
+            ) from exc
         raise
+    return tmp
 
 
 def _umask() -> int:

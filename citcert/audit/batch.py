@@ -30,7 +30,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citcert._files import write_atomic
+from citcert._files import write_all_atomic, write_atomic
 from citcert.audit.assessment import Assessment
 from citcert.audit.decision import is_below, level_named
 from citcert.audit.discovery import Workbook, discover, unique_slug
@@ -210,13 +210,13 @@ class _Writer:
     outdir: Path
     written: list[str] = field(default_factory=list)
 
-    def write(self, relative: str, data: bytes) -> None:
-        write_atomic(self.outdir / relative, data)
-        self.written.append(relative)
+    def write(self, files: dict[str, bytes]) -> None:
+        """Write `files` (relative path → bytes) as one set: all of them or none."""
+        write_all_atomic({self.outdir / relative: data for relative, data in files.items()})
+        self.written.extend(files)
 
     def program(self, outcome: Outcome, slug: str) -> None:
-        for fmt, data in outcome.reports:
-            self.write(f"{slug}/{slug}.{SUFFIX[fmt]}", data)
+        self.write({f"{slug}/{slug}.{SUFFIX[fmt]}": data for fmt, data in outcome.reports})
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +271,7 @@ def run_batch(
     writer = _Writer(outdir)
     collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
     rollup = collector.rollup()
-    for name, data in [(name, render_file(rollup)) for name, render_file in FILES.items()]:
-        writer.write(name, data)
+    writer.write({name: render_file(rollup) for name, render_file in FILES.items()})
     removed = remove_stale(outdir, previous, writer.written)
     write_atomic(outdir / MANIFEST, manifest_bytes(writer.written))
     return BatchResult(outdir, rollup, tuple(writer.written), removed, tuple(collector.below))

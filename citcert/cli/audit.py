@@ -67,16 +67,18 @@ def _check_level(ctx: click.Context, standard: Standard, level: str | None) -> s
 
 
 def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: Path) -> str:
-    """Render every format first, then write the files atomically; the terminal text back."""
-    from citcert._files import write_atomic
+    """Render every format, then write the files as one set; the terminal text back."""
+    from citcert._files import write_all_atomic
     from citcert.export import SUFFIX, render, report_stem
 
     rendered = {fmt: render(assessment, fmt) for fmt in formats}
-    names = []
-    for fmt, data in rendered.items():
-        if fmt is not Format.TERMINAL:
-            names.append(f"{report_stem(assessment)}.{SUFFIX[fmt]}")
-            write_atomic(outdir / names[-1], data)
+    files = {
+        outdir / f"{report_stem(assessment)}.{SUFFIX[fmt]}": data
+        for fmt, data in rendered.items()
+        if fmt is not Format.TERMINAL
+    }
+    write_all_atomic(files)
+    names = [path.name for path in files]
     terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
     if names:
         # NOTE: a blank line parts the list of files from the summary; alone, it has none.

@@ -1,0 +1,120 @@
+"""
+Writing reports: each file whole or not at all, a set of files all or none, failures located.
+
+The failures are real ones where the machine allows (a file standing where a folder must be)
+and a full disk simulated by making ``fsync`` fail as the kernel does (ENOSPC).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citcert import _files
+from citcert._files import write_all_atomic, write_atomic
+from citcert.cli import cli
+from citcert.errors import OutputError
+from tests.audit import workbook_filler as wb
+from tests.conftest import data
+
+
+def _full_disk_after(monkeypatch: pytest.MonkeyPatch, good: int) -> None:
+    """Let `good` files sync, then fail every later one as a full disk does."""
+    real = os.fsync
+    calls = {"n": 0}
+
+    def fsync(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] > good:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd)
+
+    monkeypatch.setattr(_files.os, "fsync", fsync)
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".*.tmp"))
+
+
+def test_a_single_file_is_replaced_whole(tmp_path: Path) -> None:
+    """The new content replaces the old, with the umask's permissions and no temporary left."""
+    target = tmp_path / "report.json"
+    target.write_bytes(b"old")
+
+    write_atomic(target, b"new")
+
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_is_a_located_error_and_the_old_file_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC while writing: OutputError naming the file and the reason, old content kept."""
+    target = tmp_path / "report.json"
+    target.write_bytes(b"old")
+    _full_disk_after(monkeypatch, good=0)
+
+    with pytest.raises(OutputError) as caught:
+        write_atomic(target, b"new")
+
+    assert str(caught.value) == f"{target}: cannot write here: No space left on device"
+    assert target.read_bytes() == b"old"
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_set_is_written_all_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The third file fails: the first two are not replaced either, and no temporary is left."""
+    files = {tmp_path / f"report.{suffix}": b"new" for suffix in ("json", "md", "pdf")}
+    for path in files:
+        path.write_bytes(b"old")
+    _full_disk_after(monkeypatch, good=2)
+
+    with pytest.raises(OutputError):
+        write_all_atomic(files)
+
+    assert {path.read_bytes() for path in files} == {b"old"}
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_set_with_an_unwritable_folder_writes_nothing(tmp_path: Path) -> None:
+    """A file where a folder must be: the error names it, and the other target is untouched."""
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    first = tmp_path / "ok" / "report.json"
+
+    with pytest.raises(OutputError) as caught:
+        write_all_atomic({first: b"new", blocker / "report.md": b"new"})
+
+    assert str(caught.value).startswith(f"{blocker / 'report.md'}: cannot write here:")
+    assert not first.exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_an_audit_that_cannot_write_every_report_keeps_the_old_ones(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`citcert audit -o` on a full disk: exit 2 with the file named; last run's reports intact."""
+    workbook = wb.filled_path(tmp_path)
+    out = tmp_path / "reports"
+    args = ["--standards-dir", str(data("standards")), "audit", str(workbook), "-o", str(out)]
+    assert runner.invoke(cli, args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _full_disk_after(monkeypatch, good=2)
+
+    result = runner.invoke(cli, [*args, "--as-of", "2025-12-31"])
+
+    assert result.exit_code == 2
+    assert "cannot write here: No space left on device" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
