@@ -95,7 +95,7 @@ def _resolve(words: list[str]) -> tuple[str, click.Command, list[str]]:
 @pytest.mark.parametrize("line", _readme_command_lines())
 def test_every_readme_command_names_real_options(line: str) -> None:
     """Each ``citcert …`` line in the README names a command and options that exist."""
-    name, command, rest = _resolve(shlex.split(line)[1:])
+    name, command, rest = _resolve(shlex.split(line, comments=True)[1:])
     known = {opt for param in command.params for opt in param.opts + param.secondary_opts}
     known |= {"--help", "-h"}
 
@@ -169,3 +169,61 @@ def test_each_kind_of_error_reaches_the_user_plainly(
     assert shown.stderr.startswith("Error: ")
     assert "Traceback" not in shown.stderr
     assert shown.stdout == ""
+
+
+def _shown_runs() -> list[tuple[str, str]]:
+    """
+    The README's console examples that run on the bundled files, with the output they show.
+
+    Only commands whose every path exists in the repository are taken: those the README can
+    promise to a reader who has just cloned it.
+    """
+    runs = []
+    for block in re.findall(r"```console\n(.*?)```", README, flags=re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, _, shown = chunk.partition("\n")
+            words = shlex.split(command)
+            if words[0] != "citcert" or not shown:
+                continue
+            _, resolved, rest = _resolve(words[1:])
+            if all((ROOT / arg).exists() for arg in _arguments(resolved, rest)):
+                runs.append((command, shown))
+    return runs
+
+
+def _arguments(command: click.Command, words: list[str]) -> list[str]:
+    """The positional arguments among `words` (not options, nor the values options take)."""
+    takes_value = {
+        opt
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag
+        for opt in param.opts
+    }
+    found, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in takes_value
+        else:
+            found.append(word)
+    return found
+
+
+@pytest.mark.parametrize(("command", "shown"), _shown_runs(), ids=lambda v: str(v)[:40])
+def test_readme_output_is_what_the_command_prints(
+    command: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An example's output in the README is exactly what citcert prints for it today."""
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(cli, shlex.split(command)[1:])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown
+
+
+def test_the_readme_shows_real_output_for_the_bundled_examples() -> None:
+    """At least the standards list and the county example's audit are checked above."""
+    commands = [command for command, _ in _shown_runs()]
+    assert "citcert standards list" in commands
+    assert "citcert audit examples/brennan-county.xlsx" in commands
