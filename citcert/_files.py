@@ -36,19 +36,32 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> None:
 
     Every file is first written and synced beside its target; only then are they renamed into
     place, so a full disk or a folder that cannot be written leaves the old reports as they were
-    (a program's report set never mixes two audits). Raises `OutputError` naming the file.
+    (a program's report set never mixes two audits). Only a rename can still fail part-way (a
+    folder standing where a report goes). Raises `OutputError` naming the file; no temporary
+    file is ever left behind.
     """
     staged: list[tuple[str, Path]] = []
     try:
         for target, data in files.items():
             staged.append((_stage(target, data), target))
-    except BaseException:
+        while staged:
+            tmp, target = staged[0]
+            _rename(tmp, target)
+            staged.pop(0)
+    finally:
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        raise
-    for tmp, target in staged:
+
+
+def _rename(tmp: str, target: Path) -> None:
+    """Move a staged file over `target`; a folder in the way is a located `OutputError`."""
+    try:
         os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError.single(
+            f"cannot write here: {exc.strerror or exc}", Location(str(target))
+        ) from exc
 
 
 def _stage(target: Path, data: bytes) -> str:

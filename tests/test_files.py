@@ -118,3 +118,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_folder_where_a_report_goes_is_a_located_error(tmp_path: Path) -> None:
+    """A folder named like the report: OutputError naming it, and no temporary file left."""
+    (tmp_path / "report.md").mkdir()
+
+    with pytest.raises(OutputError) as caught:
+        write_all_atomic({tmp_path / "report.json": b"new", tmp_path / "report.md": b"new"})
+
+    assert str(caught.value).startswith(f"{tmp_path / 'report.md'}: cannot write here:")
+    assert _leftovers(tmp_path) == []
