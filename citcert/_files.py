@@ -36,9 +36,9 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> None:
 
     Every file is first written and synced beside its target; only then are they renamed into
     place, so a full disk or a folder that cannot be written leaves the old reports as they were
-    (a program's report set never mixes two audits). Only a rename can still fail part-way (a
-    folder standing where a report goes). Raises `OutputError` naming the file; no temporary
-    file is ever left behind.
+    (a program's report set never mixes two audits); a folder standing where a report goes is
+    found before anything is written. Raises `OutputError` naming the file; no temporary file
+    is ever left behind.
     """
     staged: list[tuple[str, Path]] = []
     try:
@@ -66,6 +66,8 @@ def _rename(tmp: str, target: Path) -> None:
 
 def _stage(target: Path, data: bytes) -> str:
     """`data` in a synced temporary file beside `target`; its path."""
+    if target.is_dir():
+        raise OutputError.single("cannot write here: a folder has this name", Location(str(target)))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

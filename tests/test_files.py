@@ -121,11 +121,15 @@ def _umask() -> int:
 
 
 def test_a_folder_where_a_report_goes_is_a_located_error(tmp_path: Path) -> None:
-    """A folder named like the report: OutputError naming it, and no temporary file left."""
+    """A folder named like a report: OutputError naming it; the other report is not replaced."""
     (tmp_path / "report.md").mkdir()
+    (tmp_path / "report.json").write_bytes(b"old")
 
     with pytest.raises(OutputError) as caught:
         write_all_atomic({tmp_path / "report.json": b"new", tmp_path / "report.md": b"new"})
 
-    assert str(caught.value).startswith(f"{tmp_path / 'report.md'}: cannot write here:")
+    assert (
+        str(caught.value) == f"{tmp_path / 'report.md'}: cannot write here: a folder has this name"
+    )
+    assert (tmp_path / "report.json").read_bytes() == b"old"
     assert _leftovers(tmp_path) == []
