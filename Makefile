@@ -19,7 +19,7 @@ demo: $(STAMP)
 	else $(BIN)/citcert standards list && $(BIN)/citcert standards show cit-best-practice; fi
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check citcert tests examples benchmarks

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from citcert.export.spreadsheet import workbook_bytes
-from citcert.export.template import build_workbook, fixed_time
-from citcert.export.template_filling import fill_workbook
+from citcert._spreadsheet import workbook_bytes
 from citcert.standards.model import Standard
+from citcert.workbook.template import build_workbook, fixed_time
+from citcert.workbook.template.filling import fill_workbook
 
 ASSESSMENT_DATE = dt.date(2025, 3, 1)
 NAME_MARK = "Benchmark Program 0000"

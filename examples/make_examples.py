@@ -21,12 +21,12 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from citcert._files import write_atomic
-from citcert.audit.layout import MODE_LABELS
-from citcert.export.spreadsheet import workbook_bytes
-from citcert.export.template import build_workbook, fixed_time
-from citcert.export.template_filling import fill_workbook
+from citcert._spreadsheet import workbook_bytes
 from citcert.standards import find_standard
 from citcert.standards.model import Standard
+from citcert.workbook.layout import MODE_LABELS
+from citcert.workbook.template import build_workbook, fixed_time
+from citcert.workbook.template.filling import fill_workbook
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "programs.yaml"

@@ -285,10 +285,10 @@ def test_a_workbook_is_parsed_once_per_audit(
     """
     Finding the workbook's standard and then reading it open the file with openpyxl once.
 
-    What is kept is keyed by the file's bytes: the same path with new content is read afresh.
+    Nothing is kept between commands: the same path with new content is read afresh.
     """
-    from citcert.audit import snapshot as snapshot_module
-    from citcert.audit import workbook as workbook_module
+    from citcert.workbook import reader as workbook_module
+    from citcert.workbook import snapshot as snapshot_module
 
     calls: list[str] = []
     real = snapshot_module.snapshot
@@ -298,7 +298,6 @@ def test_a_workbook_is_parsed_once_per_audit(
         return real(data, name, wanted)
 
     monkeypatch.setattr(workbook_module, "snapshot", counted)
-    monkeypatch.setattr(workbook_module, "_last", {})
     copy = tmp_path / "program.xlsx"
     copy.write_bytes(workbook.read_bytes())
 

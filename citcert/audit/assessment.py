@@ -14,8 +14,8 @@ from typing import Annotated, Final, Literal
 
 from pydantic import Field
 
-from citcert.audit.evidence import Mode, ProgramProfile
 from citcert.standards.model import Effort, Model, TailoringChange
+from citcert.workbook.evidence import Mode, ProgramProfile
 
 SCHEMA_VERSION: Final = "1.0"
 

@@ -3,8 +3,8 @@ Progress between two audits of one program: what changed from OLD to NEW.
 
 `compare` is pure: two `Assessment`s (and, when they were made against different versions of a
 standard, those standards) in, a `Comparison` out, holding every number and sentence a view
-shows. `compare_files` is the edge the CLI calls: it reads two audit JSON reports or two
-workbooks (`citcert.audit.reports`). The three views (terminal text, Markdown, JSON) are in
+shows. `citcert.app.compare` is the edge the CLI calls: it reads two audit JSON reports or two
+workbooks. The three views (terminal text, Markdown, JSON) are in
 `citcert.export.comparison` and only lay the `Comparison` out.
 
 Decisions taken here, and why:
@@ -26,15 +26,12 @@ Decisions taken here, and why:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from citcert.audit.assessment import Assessment, PlanStep, RequirementResult
 from citcert.audit.matching import Pair, is_renamed, match_requirements
-from citcert.audit.reports import load_audit
-from citcert.errors import StandardNotFoundError
-from citcert.export._text import change_words, plural, score_words
+from citcert.audit.words import change_words, plural, score_words
 from citcert.standards.model import Model, Standard
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
@@ -284,30 +281,3 @@ def _headline(
 
 # ---------------------------------------------------------------------------------------------
 # The edge: two files in, a comparison out
-
-
-def compare_files(
-    old: Path, new: Path, *, standard_for: Callable[[str], Standard], today: dt.date
-) -> Comparison:
-    """
-    Compare two audits given as files: audit JSON reports or evidence workbooks.
-
-    A workbook is audited on the fly against the standard it records (`standard_for` resolves
-    an ``id@version``); a JSON report's standard is looked up only when the two differ, and
-    its absence is a warning, not an error.
-    """
-    (old_a, old_s), (new_a, new_s) = (
-        load_audit(old, standard_for, today),
-        load_audit(new, standard_for, today),
-    )
-    if old_a.provenance.standard_ref != new_a.provenance.standard_ref:
-        old_s = old_s or _maybe(standard_for, old_a.provenance.standard_ref)
-        new_s = new_s or _maybe(standard_for, new_a.provenance.standard_ref)
-    return compare(old_a, new_a, old_standard=old_s, new_standard=new_s)
-
-
-def _maybe(standard_for: Callable[[str], Standard], ref: str) -> Standard | None:
-    try:
-        return standard_for(ref)
-    except StandardNotFoundError:
-        return None

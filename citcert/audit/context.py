@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from citcert.audit.evidence import Document, Evidence, Mode
 from citcert.standards.model import RatingScale, Standard
+from citcert.workbook.evidence import Document, Evidence, Mode
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from citcert.audit.assessment import (
     RequirementResult,
     Status,
 )
+from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import Conditions, DecisionLevel, ScoringPolicy, Standard
 
 
@@ -128,27 +129,6 @@ def describe(conditions: Conditions) -> str:
     return join_words(parts)
 
 
-def percent(value: float) -> str:
-    """A score or threshold as people write it: ``71%``, ``79.5%``."""
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text}%"
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 gap``, ``3 gaps``, ``no gaps`` (`citcert.export._text.plural` keeps ``0 gaps``)."""
-    many = nouns or f"{noun}s"
-    if count == 0:
-        return f"no {many}"
-    return f"{count} {noun if count == 1 else many}"
-
-
-def join_words(parts: Sequence[str]) -> str:
-    """A list in words: ``a``, ``a and b``, ``a, b and c``."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
 # ── conditions ─────────────────────────────────────────────────────────────────────────────
 
 Check = Callable[[Facts], tuple[bool, str]]
@@ -224,9 +204,9 @@ def _at_most(limit: int, noun: str, count: Callable[[Facts], int]) -> tuple[str,
     def check(facts: Facts) -> tuple[bool, str]:
         found = count(facts)
         if found <= limit:
-            return True, plural(found, noun)
+            return True, plural(found, noun, none=True)
         allowed = "none allowed" if limit == 0 else f"more than the {limit} allowed"
-        return False, f"{plural(found, noun)}, {allowed}"
+        return False, f"{plural(found, noun, none=True)}, {allowed}"
 
-    name = f"no {noun}s" if limit == 0 else f"at most {plural(limit, noun)}"
+    name = f"no {noun}s" if limit == 0 else f"at most {plural(limit, noun, none=True)}"
     return name, check

@@ -14,9 +14,10 @@ from typing import assert_never
 from citcert.audit import plan as planner
 from citcert.audit.assessment import Counts, Decision, RemediationPlan
 from citcert.audit.context import Context
-from citcert.audit.decision import describe, join_words, percent, plural
-from citcert.audit.evidence import Mode
+from citcert.audit.decision import describe
+from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import OverallMethod, RatingScale, ScoringPolicy, Standard
+from citcert.workbook.evidence import Mode
 
 
 def headline(
@@ -26,7 +27,7 @@ def headline(
     profile = ctx.evidence.profile
     place = ", ".join(p.strip() for p in (profile.jurisdiction, profile.state) if p.strip())
     who = f"{profile.program_name} ({place})" if place else profile.program_name
-    gaps = plural(counts.gaps, "gap")
+    gaps = plural(counts.gaps, "gap", none=True)
     if counts.core_gaps:
         gaps += f", {counts.core_gaps} on core requirement{'s' if counts.core_gaps > 1 else ''}"
     sentences = [

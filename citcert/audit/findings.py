@@ -21,8 +21,8 @@ from citcert.audit.assessment import (
 )
 from citcert.audit.context import Context, document_key
 from citcert.audit.decision import is_gap
-from citcert.audit.evidence import RequirementEvidence
 from citcert.standards.model import Requirement
+from citcert.workbook.evidence import RequirementEvidence
 
 
 def finding(req: Requirement, kind: str, message: str) -> Finding:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from citcert.audit.assessment import Assessment
-from citcert.export._text import plural
+from citcert.audit.words import plural
 from citcert.standards.model import Standard
 
 

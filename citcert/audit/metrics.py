@@ -16,8 +16,8 @@ from typing import assert_never
 
 from citcert.audit.assessment import MetricResult
 from citcert.audit.context import Context
-from citcert.audit.evidence import RequirementEvidence
 from citcert.standards.model import Direction, Metric, MetricCompute, RatingLevel, RatingScale
+from citcert.workbook.evidence import RequirementEvidence
 
 
 def measure(ctx: Context, metric: Metric, row: RequirementEvidence) -> MetricResult:

@@ -21,14 +21,6 @@ from citcert.audit.assessment import (
     Status,
 )
 from citcert.audit.context import Context
-from citcert.audit.evidence import (
-    Answer,
-    Mode,
-    NotApplicableAnswer,
-    Rated,
-    RequirementEvidence,
-    Unanswered,
-)
 from citcert.audit.findings import finding, has_evidence, metric_missing, stale_documents
 from citcert.audit.metrics import measure, threshold_text
 from citcert.standards.model import (
@@ -38,6 +30,14 @@ from citcert.standards.model import (
     RatingLevel,
     RatingScale,
     Requirement,
+)
+from citcert.workbook.evidence import (
+    Answer,
+    Mode,
+    NotApplicableAnswer,
+    Rated,
+    RequirementEvidence,
+    Unanswered,
 )
 
 NOT_ANSWERED = "Not answered"

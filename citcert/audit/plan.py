@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from citcert.audit.assessment import Decision, Gap, PlanStep, RemediationPlan
-from citcert.audit.decision import join_words, plural, rank
+from citcert.audit.decision import rank
+from citcert.audit.words import join_words, plural
 from citcert.standards.model import Effort, Standard
 
 WhatIf = Callable[[str], tuple[float, Decision]]
@@ -181,7 +182,7 @@ def _summary(steps: Sequence[PlanStep], lifters: Sequence[str], decision: Decisi
     on_core = {0: "none", 1: "1"}.get(core, str(core))
     on_core += " on a core requirement" if core == 1 else " on core requirements"
     first = steps[0].requirement_id
-    text = f"{plural(len(steps), 'step')}, {on_core}, starting with {first}."
+    text = f"{plural(len(steps), 'step', none=True)}, {on_core}, starting with {first}."
     if decision.next_level_label is None:
         return f"{text} The decision is already the highest level; these close the remaining gaps."
     if lifters:

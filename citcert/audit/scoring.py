@@ -55,7 +55,6 @@ from citcert.audit.assessment import (
 )
 from citcert.audit.context import Context
 from citcert.audit.decision import decide, facts_of, is_gap
-from citcert.audit.evidence import Evidence, Mode
 from citcert.audit.explanation import explain, headline
 from citcert.audit.findings import with_dependencies
 from citcert.audit.gaps import gaps_of
@@ -67,6 +66,7 @@ from citcert.standards.model import (
     Standard,
     standard_sha256,
 )
+from citcert.workbook.evidence import Evidence, Mode
 
 
 def assess(

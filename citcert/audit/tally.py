@@ -1,10 +1,10 @@
 """
 What each workbook of a batch contributes to the roll-up, and how it is folded in.
 
-A worker sends back an `Outcome`: one roll-up row, each requirement's status and the rendered
-reports, never the whole `Assessment`, so memory does not grow with the number of workbooks.
-`RollupCollector` folds outcomes, in input order, into the rows and per-requirement tallies of
-the `Rollup` the roll-up writers lay out.
+A workbook's audit contributes a `Contribution`: one roll-up row and each requirement's status,
+never the whole `Assessment`, so memory does not grow with the number of workbooks.
+`RollupCollector` folds contributions, in input order, into the rows and per-requirement
+tallies of the `Rollup` the roll-up writers lay out. Pure: no file, no writer.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from citcert.audit.assessment import Assessment, Status
+from citcert.audit.rollup import DecisionCount, DomainColumn, RequirementTally, Rollup, RollupRow
+from citcert.audit.words import plural
 from citcert.errors import CitcertError
-from citcert.export import Format, report_stem
-from citcert.export.rollup import DecisionCount, DomainColumn, RequirementTally, Rollup, RollupRow
 
 MAX_MESSAGES = 20
 """A failed workbook's row shows at most this many problems; the rest are counted."""
@@ -34,12 +34,10 @@ class RequirementStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a worker sends back for one workbook: small, picklable, no `Assessment`."""
+class Contribution:
+    """What one workbook adds to the roll-up: small, picklable, no `Assessment`."""
 
     row: RollupRow
-    stem: str = ""
-    reports: tuple[tuple[Format, bytes], ...] = ()
     statuses: tuple[RequirementStatus, ...] = ()
     domains: tuple[tuple[str, str], ...] = ()
     """(id, title) of each domain of the program's standard."""
@@ -57,10 +55,13 @@ def error_lines(error: CitcertError) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def summarise(
-    name: str, assessment: Assessment, reports: tuple[tuple[Format, bytes], ...], *, below: bool
-) -> Outcome:
-    """The small outcome of an audited workbook: its roll-up row and per-requirement statuses."""
+def failed(name: str, error: CitcertError) -> Contribution:
+    """The contribution of a workbook that could not be audited: a row holding its errors."""
+    return Contribution(row=RollupRow(file=name, errors=error_lines(error)))
+
+
+def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribution:
+    """What an audited workbook adds: its roll-up row and per-requirement statuses."""
     a = assessment
     gap_ids = {gap.requirement_id for gap in a.gaps}
     row = RollupRow(
@@ -82,10 +83,8 @@ def summarise(
         )
         for r in a.results
     )
-    return Outcome(
+    return Contribution(
         row=row,
-        stem=report_stem(a),
-        reports=reports,
         statuses=statuses,
         domains=tuple((d.domain_id, d.title) for d in a.domains),
         levels=tuple((lv.level_id, lv.label) for lv in a.decision.levels),
@@ -110,7 +109,7 @@ class _Tally:
 
 @dataclass
 class RollupCollector:
-    """Folds outcomes, in input order, into the rows and tallies a `Rollup` is made of."""
+    """Folds contributions, in input order, into the rows and tallies a `Rollup` is made of."""
 
     rows: list[RollupRow] = field(default_factory=list)
     tallies: dict[str, _Tally] = field(default_factory=dict)
@@ -120,8 +119,8 @@ class RollupCollector:
     below: list[str] = field(default_factory=list)
     """Files whose program is below ``--fail-below``."""
 
-    def add(self, outcome: Outcome, reports: str) -> None:
-        """Add one workbook's outcome; `reports` is the folder its reports went to."""
+    def add(self, outcome: Contribution, reports: str) -> None:
+        """Add one workbook's contribution; `reports` is the folder its reports went to."""
         self.rows.append(
             outcome.row.model_copy(update={"reports": reports}) if reports else outcome.row
         )
@@ -192,8 +191,6 @@ class RollupCollector:
 
 def _summary(total: int, audited: int, decisions: Sequence[DecisionCount]) -> str:
     """``31 workbooks: 28 audited (10 Certified, 12 …); 3 could not be audited.``"""
-    from citcert.export._text import plural
-
     parts = ", ".join(f"{d.programs} {d.label}" for d in decisions)
     text = f"{plural(total, 'workbook')}: {audited} audited"
     text += f" ({parts})" if parts else ""

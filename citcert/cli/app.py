@@ -19,6 +19,7 @@ from citcert.errors import CitcertError, ExitCode
 from citcert.export import Format
 
 if TYPE_CHECKING:
+    from citcert.app.workbook import StandardChoice
     from citcert.standards.model import Standard
 
 
@@ -96,6 +97,13 @@ def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Stan
     from citcert.standards import find_standard
 
     return find_standard(ref, overlay=overlay, dirs=_dirs(ctx))
+
+
+def _choice(ctx: click.Context, ref: str | None, overlay: Path | None) -> StandardChoice:
+    """The standard a command was told to use: ``--standard``, ``--overlay``, the folders."""
+    from citcert.app.workbook import StandardChoice
+
+    return StandardChoice(ref, overlay, _dirs(ctx))
 
 
 def _parse_formats(

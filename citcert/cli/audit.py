@@ -11,21 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from citcert.cli.app import _parse_formats, _standard, cli
+from citcert.app.audit import STDOUT
+from citcert.cli.app import _choice, _parse_formats, cli
 from citcert.errors import ExitCode
 from citcert.export import Format
 
-if TYPE_CHECKING:
-    from citcert.audit.assessment import Assessment
-    from citcert.standards.model import Standard
-
-
-STDOUT = Path("-")
-"""``-o -``: print one report to standard output instead of writing files."""
 _BINARY = frozenset({Format.PDF, Format.XLSX})
 
 
@@ -54,37 +47,6 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
             f"file (> report.{chosen[0].value}) or give -o a folder"
         )
     return (chosen[0],)
-
-
-def _check_level(ctx: click.Context, standard: Standard, level: str | None) -> str | None:
-    """The id of the level --fail-below names (id or label); a usage error when it names none."""
-    from citcert.audit.decision import level_named
-
-    try:
-        return None if level is None else level_named(standard, level)
-    except ValueError as error:
-        raise click.BadParameter(str(error), ctx=ctx, param_hint="'--fail-below'") from None
-
-
-def _write_reports(assessment: Assessment, formats: tuple[Format, ...], outdir: Path) -> str:
-    """Render every format, then write the files as one set; the terminal text back."""
-    from citcert._files import write_all_atomic
-    from citcert.export import SUFFIX, render, report_stem
-
-    rendered = {fmt: render(assessment, fmt) for fmt in formats}
-    files = {
-        outdir / f"{report_stem(assessment)}.{SUFFIX[fmt]}": data
-        for fmt, data in rendered.items()
-        if fmt is not Format.TERMINAL
-    }
-    write_all_atomic(files)
-    names = [path.name for path in files]
-    terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
-    if names:
-        # NOTE: a blank line parts the list of files from the summary; alone, it has none.
-        gap = "\n" if terminal else ""
-        terminal += f"{gap}Reports written to {outdir}: {', '.join(names)}\n"
-    return terminal
 
 
 @cli.command()
@@ -159,30 +121,29 @@ def audit(
       citcert audit program.xlsx -o reports --format pdf,md --fail-below conditional
       citcert audit program.xlsx -o - | jq .decision
     """
-    from citcert.audit.decision import is_below
-    from citcert.audit.evidence import Mode
-    from citcert.audit.scoring import assess
-    from citcert.audit.workbook import read_standard_ref, read_workbook
+    from citcert.app.audit import run_audit
+    from citcert.workbook.evidence import Mode
 
     chosen, folder = _audit_formats(formats, outdir)
-    standard = _standard(ctx, ref or (None if overlay else read_standard_ref(workbook)), overlay)
-    required = _check_level(ctx, standard, fail_below)
-    evidence = read_workbook(workbook, standard, today=dt.date.today())
-    assessment = assess(
-        standard,
-        evidence,
-        as_of=as_of.date() if as_of else None,
+    run = run_audit(
+        workbook,
+        _choice(ctx, ref, overlay),
+        formats=chosen,
+        outdir=folder,
+        today=dt.date.today(),
         mode=Mode(mode) if mode else None,
+        as_of=as_of.date() if as_of else None,
+        fail_below=fail_below,
     )
-    if folder == STDOUT:
+    if run.printed is not None:
         from citcert._files import write_atomic
-        from citcert.export import render
 
-        write_atomic("-", render(assessment, chosen[0]))
+        write_atomic("-", run.printed)
     else:
-        click.echo(_write_reports(assessment, chosen, folder), nl=False)
-    if required and is_below(standard.scoring, assessment.decision.level_id, required):
-        click.echo(f"{assessment.decision.label} is below {fail_below} (--fail-below).", err=True)
+        click.echo(run.terminal, nl=False)
+    if run.audited.below:
+        label = run.audited.assessment.decision.label
+        click.echo(f"{label} is below {fail_below} (--fail-below).", err=True)
         ctx.exit(ExitCode.BELOW_LEVEL)
 
 
@@ -243,13 +204,10 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
       citcert compare riverside-2024.xlsx riverside-2025.xlsx --format md -o progress.md
     """
     from citcert._files import write_atomic
-    from citcert.audit.compare import compare_files
+    from citcert.app.compare import compare_files
     from citcert.export.comparison import WRITERS
 
-    def standard_for(standard_ref: str) -> Standard:
-        return _standard(ctx, standard_ref, None)
-
-    comparison = compare_files(old, new, standard_for=standard_for, today=dt.date.today())
+    comparison = compare_files(old, new, _choice(ctx, None, None), today=dt.date.today())
     data = WRITERS[Format(fmt)](comparison)
     if output is not None or fmt != "terminal":  # the terminal view shows them itself
         for warning in comparison.warnings:

@@ -29,7 +29,7 @@ class _BatchProgress:
         self.active = bool(isatty and isatty())
 
     def __call__(self, event: object) -> None:
-        from citcert.audit.batch import BatchStarted, RollupWriting, WorkbookFinished
+        from citcert.app.batch import BatchStarted, RollupWriting, WorkbookFinished
 
         if not self.active:
             return
@@ -58,7 +58,7 @@ def _clock(seconds: float) -> str:
 
 def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     """The per-program formats: the default set, or the chosen ones (terminal is for screens)."""
-    from citcert.audit.batch import DEFAULT_FORMATS
+    from citcert.app.batch import DEFAULT_FORMATS
 
     if formats and Format.TERMINAL in formats:
         raise click.BadParameter("terminal is for the screen; choose from json, md, pdf, xlsx")
@@ -138,8 +138,8 @@ def batch(
     """
     import sys
 
-    from citcert.audit.batch import run_batch
-    from citcert.audit.evidence import Mode
+    from citcert.app.batch import run_batch
+    from citcert.workbook.evidence import Mode
 
     result = run_batch(
         paths,

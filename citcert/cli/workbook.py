@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from citcert.cli.app import _standard, cli
+from citcert.cli.app import _choice, cli
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -51,11 +51,11 @@ def template(
       citcert template --standard cit-best-practice@2019.1 -o program.xlsx
     """
     from citcert._files import write_atomic
-    from citcert.export.template import render_template
+    from citcert.app.workbook import template_bytes
 
     _refuse_overwrite(output, force)
-    standard = _standard(ctx, ref, overlay)
-    write_atomic(output, render_template(standard))
+    standard = _choice(ctx, ref, overlay).resolve()
+    write_atomic(output, template_bytes(standard))
     if str(output) != "-":
         click.echo(f"Wrote {output} for {standard.ref} ({standard.title}).")
 
@@ -77,10 +77,11 @@ def validate(ctx: click.Context, workbook: Path, ref: str | None, overlay: Path 
     Example:
       citcert validate program.xlsx
     """
-    from citcert.audit.workbook import read_standard_ref, read_workbook
+    from citcert.app.workbook import open_submission, read_evidence
 
-    standard = _standard(ctx, ref or (None if overlay else read_standard_ref(workbook)), overlay)
-    evidence = read_workbook(workbook, standard, today=dt.date.today())
+    submission = open_submission(workbook)
+    standard = _choice(ctx, ref, overlay).resolve(submission.standard_ref)
+    evidence = read_evidence(submission, standard, today=dt.date.today())
     click.echo(f"{workbook.name} is ready to audit against {standard.ref}.")
     if evidence.warnings:
         click.echo(f"Warnings ({len(evidence.warnings)}):")
@@ -106,11 +107,10 @@ def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bo
       citcert migrate program.xlsx --to cit-best-practice@2025.1 -o program-2025.xlsx
     """
     from citcert._files import write_atomic
-    from citcert.audit.migrate import migrate_workbook
-    from citcert.audit.workbook import read_standard_ref
+    from citcert.app.workbook import migrate_submission, open_submission
 
     _refuse_overwrite(output, force, workbook)
-    old = _standard(ctx, read_standard_ref(workbook), None)
-    result = migrate_workbook(workbook, old, _standard(ctx, to, None))
+    submission = open_submission(workbook)
+    result = migrate_submission(submission, _choice(ctx, None, None), to)
     write_atomic(output, result.workbook)
     click.echo(f"Wrote {output}. {result.report()}")

@@ -16,9 +16,9 @@ from types import MappingProxyType
 
 from citcert.audit.compare import Comparison, CompletedStep, RequirementChange
 from citcert.export import Format
-from citcert.export._text import change_words, plural, score_words
 from citcert.export.json import dumps
 from citcert.export.markdown import escape
+from citcert.export.wording import change_words, plural, score_words
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from citcert.audit.decision import percent
-from citcert.audit.evidence import Mode
-from citcert.export._text import clean
+from citcert.export.wording import clean, percent
 from citcert.standards.model import ChangeKind
+from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import (

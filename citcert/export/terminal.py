@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.audit.decision import percent
-from citcert.audit.evidence import Mode
+from citcert.export.wording import percent
+from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment, DomainScore

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from citcert.audit.evidence import (
+from citcert.standards.model import Standard
+from citcert.workbook.evidence import (
     Answer,
     CellRef,
     Document,
@@ -25,7 +26,6 @@ from citcert.audit.evidence import (
     RequirementEvidence,
     Unanswered,
 )
-from citcert.standards.model import Standard
 
 AS_OF = dt.date(2024, 6, 1)
 

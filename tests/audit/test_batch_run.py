@@ -20,17 +20,17 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
+from citcert.app.batch import BatchStarted, RollupWriting, WorkbookFinished, run_batch
+from citcert.app.discovery import discover, unique_slug
+from citcert.app.manifest import MANIFEST
 from citcert.audit.assessment import Assessment, Status
-from citcert.audit.batch import BatchStarted, RollupWriting, WorkbookFinished, run_batch
-from citcert.audit.discovery import discover, unique_slug
-from citcert.audit.manifest import MANIFEST
+from citcert.audit.rollup import Rollup
 from citcert.cli import cli
 from citcert.cli.batch import _BatchProgress
 from citcert.errors import ExitCode, WorkbookError
 from citcert.export import Format
-from citcert.export.rollup import Rollup
-from citcert.export.template import render_template
 from citcert.standards.model import Standard
+from citcert.workbook.template import render_template
 from tests.audit.workbook_filler import MINI, blank, dump_yaml, fill, load_yaml, save
 
 STATE_SIZE = 30

@@ -11,12 +11,10 @@ from citcert.audit.decision import (
     decide,
     describe,
     is_below,
-    join_words,
     level_named,
-    percent,
-    plural,
     rank,
 )
+from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import Conditions, ScoringPolicy, Standard
 from tests.audit.builders import variant
 
@@ -183,8 +181,9 @@ def test_describe_words_each_condition() -> None:
 
 
 def test_wording_helpers() -> None:
-    """Percentages drop a trailing .0; counts say 'no' for zero; lists end with 'and'."""
+    """Percentages drop a trailing .0; zero is a number, or 'no' in a sentence; lists end 'and'."""
     assert [percent(v) for v in (71.0, 79.5, 100.0, 0.0)] == ["71%", "79.5%", "100%", "0%"]
-    assert [plural(n, "gap") for n in (0, 1, 2)] == ["no gaps", "1 gap", "2 gaps"]
+    assert [plural(n, "gap", none=True) for n in (0, 1, 2)] == ["no gaps", "1 gap", "2 gaps"]
+    assert [plural(n, "gap") for n in (0, 1)] == ["0 gaps", "1 gap"]
     assert join_words([]) == "" and join_words(["a"]) == "a"
     assert join_words(["a", "b", "c"]) == "a, b and c"

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from citcert.audit import layout as L
-from citcert.audit.evidence import Rated, Unanswered
-from citcert.audit.migrate import migrate_workbook
-from citcert.audit.workbook import read_workbook
 from citcert.cli import cli
 from citcert.standards.model import Standard
+from citcert.workbook import layout as L
+from citcert.workbook.evidence import Rated, Unanswered
+from citcert.workbook.migrate import migrate_workbook
+from citcert.workbook.reader import open_book, read_workbook
 from tests.audit.workbook_filler import (
     MINI,
     TODAY,
@@ -97,11 +97,11 @@ class TestCarrying:
 
     def test_answers_follow_replaces_and_equal_ids(self, tmp_path: Path, two: Standard) -> None:
         """Kept, renamed and merged requirements receive their predecessors' answers."""
-        result = migrate_workbook(filled_path(tmp_path), standard(), two)
+        result = migrate_workbook(open_book(filled_path(tmp_path)), standard(), two)
         path = tmp_path / "new.xlsx"
         path.write_bytes(result.workbook)
 
-        evidence = read_workbook(path, two, today=TODAY)
+        evidence = read_workbook(open_book(path), two, today=TODAY)
 
         assert result.carried == (
             "PART-01 ← PART-01",
@@ -125,7 +125,7 @@ class TestCarrying:
 
     def test_nothing_is_dropped(self, tmp_path: Path, two: Standard) -> None:
         """Withdrawn requirements and numbers are listed and kept; metric values go to Notes."""
-        result = migrate_workbook(filled_path(tmp_path), standard(), two)
+        result = migrate_workbook(open_book(filled_path(tmp_path)), standard(), two)
 
         instructions = _sheet_text(result.workbook, L.INSTRUCTIONS_SHEET)
         assert result.not_carried == (
@@ -145,11 +145,11 @@ class TestCarrying:
         """A merged requirement whose predecessors disagree gets no rating, and a note on why."""
         book = fill(blank())
         set_answer(book, "TRN-02", "Self rating", "Not met")
-        result = migrate_workbook(save(book, tmp_path / "p.xlsx"), standard(), two)
+        result = migrate_workbook(open_book(save(book, tmp_path / "p.xlsx")), standard(), two)
         path = tmp_path / "new.xlsx"
         path.write_bytes(result.workbook)
 
-        evidence = read_workbook(path, two, today=TODAY)
+        evidence = read_workbook(open_book(path), two, today=TODAY)
 
         assert evidence.for_requirement("TRN-10").self_rating == Unanswered()
         assert (
@@ -161,12 +161,12 @@ class TestCarrying:
         """A new version with the same ids carries every answer across unchanged."""
         newer = Standard.model_validate(_same_ids())
         source = filled_path(tmp_path)
-        result = migrate_workbook(source, standard(), newer)
+        result = migrate_workbook(open_book(source), standard(), newer)
         path = tmp_path / "new.xlsx"
         path.write_bytes(result.workbook)
 
-        before = read_workbook(source, standard(), today=TODAY)
-        after = read_workbook(path, newer, today=TODAY)
+        before = read_workbook(open_book(source), standard(), today=TODAY)
+        after = read_workbook(open_book(path), newer, today=TODAY)
 
         assert after.requirements == before.requirements
         assert after.documents == before.documents
@@ -177,7 +177,7 @@ class TestCarrying:
         self, tmp_path: Path, two: Standard
     ) -> None:
         """Instructions say what was migrated from where; the metadata keeps the old ref."""
-        result = migrate_workbook(filled_path(tmp_path), standard(), two)
+        result = migrate_workbook(open_book(filled_path(tmp_path)), standard(), two)
 
         assert (
             "This workbook was migrated by citcert migrate from program.xlsx, made for "
@@ -189,8 +189,8 @@ class TestCarrying:
         """The same workbook migrated twice gives the same bytes."""
         source = filled_path(tmp_path)
 
-        assert migrate_workbook(source, standard(), two).workbook == (
-            migrate_workbook(source, standard(), two).workbook
+        assert migrate_workbook(open_book(source), standard(), two).workbook == (
+            migrate_workbook(open_book(source), standard(), two).workbook
         )
 
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from citcert.audit.assessment import Assessment
 from citcert.audit.decision import rank
-from citcert.audit.evidence import Mode
 from citcert.audit.scoring import assess
 from citcert.export import Format, render
 from citcert.standards.model import Standard
+from citcert.workbook.evidence import Mode
 from tests.audit.builders import AS_OF, make_evidence
 
 IDS = ("PART-01", "PART-02", "TRN-01", "TRN-02", "TRN-03")

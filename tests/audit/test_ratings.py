@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citcert.audit.evidence import NotApplicableAnswer, Rated, Unanswered
-from citcert.audit.ratings import (
+from citcert.standards.model import Standard
+from citcert.workbook.evidence import NotApplicableAnswer, Rated, Unanswered
+from citcert.workbook.ratings import (
     Invalid,
     clean_text,
     parse_amount,
@@ -21,7 +22,6 @@ from citcert.audit.ratings import (
     parse_whole,
     split_documents,
 )
-from citcert.standards.model import Standard
 
 
 class TestAnswers:

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from citcert.audit import layout as L
-from citcert.audit.evidence import Evidence
 from citcert.audit.scoring import assess
-from citcert.audit.workbook import read_workbook
 from citcert.errors import WorkbookError
 from citcert.export import Format, render
+from citcert.workbook import layout as L
+from citcert.workbook.evidence import Evidence
+from citcert.workbook.reader import open_book, read_workbook
 from tests.audit import workbook_filler as filler
 
 PROPERTY = settings(
@@ -175,7 +175,7 @@ def test_any_typed_values_give_evidence_or_located_problems(
     path = filler.save(book, scratch / "program.xlsx")
 
     try:
-        evidence = read_workbook(path, filler.standard(), today=filler.TODAY)
+        evidence = read_workbook(open_book(path), filler.standard(), today=filler.TODAY)
     except WorkbookError as error:
         _check_error(error, path.name)
     else:

@@ -16,7 +16,6 @@ from citcert.audit.assessment import (
     Severity,
     Status,
 )
-from citcert.audit.evidence import Document, Mode
 from citcert.audit.scoring import assess
 from citcert.standards.model import (
     ChangeKind,
@@ -25,6 +24,7 @@ from citcert.standards.model import (
     TailoringChange,
     standard_sha256,
 )
+from citcert.workbook.evidence import Document, Mode
 from tests.audit.builders import ALL_MET, AS_OF, GOOD_NUMBERS, make_evidence, variant
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from citcert.audit import layout as L
 from citcert.cli import cli
+from citcert.workbook import layout as L
 from tests.audit.workbook_filler import (
     MINI,
     blank,

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from citcert.audit.scoring import assess
-from citcert.audit.workbook import read_workbook
 from citcert.cli import cli
 from citcert.standards import find_standard
+from citcert.workbook.reader import open_book, read_workbook
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -76,7 +76,7 @@ def test_examples_validate_and_end_as_designed(runner: CliRunner, name: str, dec
     standard = find_standard("cit-best-practice@2019.1")
 
     result = runner.invoke(cli, ["validate", str(path)])
-    assessment = assess(standard, read_workbook(path, standard, today=dt.date.today()))
+    assessment = assess(standard, read_workbook(open_book(path), standard, today=dt.date.today()))
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"{name} is ready to audit against cit-best-practice@2019.1.")

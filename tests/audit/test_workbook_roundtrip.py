@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from citcert.audit import layout as L
-from citcert.audit.evidence import (
+from citcert.cli import cli
+from citcert.workbook import layout as L
+from citcert.workbook.evidence import (
     CellRef,
     Document,
     Evidence,
@@ -22,8 +23,7 @@ from citcert.audit.evidence import (
     Rated,
     RequirementEvidence,
 )
-from citcert.audit.workbook import read_standard_ref, read_workbook
-from citcert.cli import cli
+from citcert.workbook.reader import open_book, read_standard_ref, read_workbook
 from tests.audit.workbook_filler import (
     MINI,
     TODAY,
@@ -52,7 +52,7 @@ def standards_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _read(path: Path, variant: str = "mini") -> Evidence:
-    return read_workbook(path, standard(variant), today=TODAY)
+    return read_workbook(open_book(path), standard(variant), today=TODAY)
 
 
 class TestRoundTrip:
@@ -146,7 +146,7 @@ class TestRoundTrip:
 
     def test_standard_ref_is_read_from_the_hidden_sheet(self, tmp_path: Path) -> None:
         """The workbook records the id@version it was made for."""
-        assert read_standard_ref(filled_path(tmp_path)) == "mini-standard@1.0"
+        assert read_standard_ref(open_book(filled_path(tmp_path))) == "mini-standard@1.0"
 
 
 class TestTolerance:

@@ -22,9 +22,9 @@ from typing import Any
 from openpyxl import load_workbook
 from ruamel.yaml import YAML
 
-from citcert.audit import layout as L
-from citcert.export.template import render_template
 from citcert.standards.model import Standard
+from citcert.workbook import layout as L
+from citcert.workbook.template import render_template
 
 MINI = Path(__file__).parent.parent / "data" / "standards" / "mini.yaml"
 TODAY = dt.date(2024, 6, 1)

@@ -29,8 +29,8 @@ from citcert.audit.assessment import (
     Severity,
     Status,
 )
-from citcert.audit.evidence import Mode, ProgramProfile
 from citcert.standards.model import ChangeKind, Effort, TailoringChange
+from citcert.workbook.evidence import Mode, ProgramProfile
 
 AS_OF = dt.date(2025, 3, 14)
 PROGRAM_NAME = "Ærøskøbing & <Valley> CIT Program"

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from citcert.audit.assessment import Assessment, RemediationPlan
-from citcert.audit.evidence import Mode
 from citcert.export import pdf
+from citcert.workbook.evidence import Mode
 from tests.export.assessment_fixture import MARKUP, PROGRAM_NAME
 
 

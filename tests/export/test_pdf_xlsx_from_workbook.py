@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from citcert.audit import layout
 from citcert.cli import cli
-from citcert.export._text import FORMULA_TRIGGERS
+from citcert.export.wording import FORMULA_TRIGGERS
+from citcert.workbook import layout
 from tests.audit import workbook_filler as filler
 from tests.conftest import data
 

@@ -10,16 +10,16 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from citcert.export.rollup import (
-    FILES,
+from citcert.audit.rollup import (
     DecisionCount,
     DomainColumn,
     RequirementTally,
     Rollup,
     RollupRow,
 )
-from citcert.export.rollup_pdf import render_pdf
-from citcert.export.rollup_tables import render_csv, render_json, render_xlsx
+from citcert.export.rollup import FILES
+from citcert.export.rollup.pdf import render_pdf
+from citcert.export.rollup.tables import render_csv, render_json, render_xlsx
 
 HOSTILE = "=cmd|' /C calc'!A0 <b>bold</b> & Co"
 

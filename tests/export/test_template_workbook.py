@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from citcert.audit import layout as L
 from citcert.cli import cli
-from citcert.export.template import render_template
-from citcert.export.template_styles import put
 from citcert.standards.model import standard_sha256
+from citcert.workbook import layout as L
+from citcert.workbook.template import render_template
+from citcert.workbook.template.styles import put
 from tests.audit.workbook_filler import MINI, id_row, standard, template_bytes
 
 
@@ -177,7 +177,7 @@ class TestBytes:
         code = (
             "import sys, hashlib; sys.path.insert(0, '.');"
             "from tests.audit.workbook_filler import standard;"
-            "from citcert.export.template import render_template;"
+            "from citcert.workbook.template import render_template;"
             "print(hashlib.sha256(render_template(standard())).hexdigest())"
         )
         env = {**os.environ, "PYTHONHASHSEED": "12345"}

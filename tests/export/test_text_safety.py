@@ -7,8 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citcert.audit.assessment import RatingSource, Status
-from citcert.audit.evidence import Mode
-from citcert.export._text import (
+from citcert.export.wording import (
     FORMULA_TRIGGERS,
     REPLACEMENT,
     clean,
@@ -22,6 +21,7 @@ from citcert.export._text import (
     source_words,
     status_words,
 )
+from citcert.workbook.evidence import Mode
 
 # Any text, lone surrogates and control characters included, as JSON or a workbook could hold.
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=60)

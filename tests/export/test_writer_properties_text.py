@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from citcert.audit.assessment import Assessment
 from citcert.export import Format, render
-from citcert.export._text import FORMULA_TRIGGERS
+from citcert.export.wording import FORMULA_TRIGGERS
 from tests.export.assessment_fixture import hostile_assessment
 
 FRAME = hostile_assessment()

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from citcert.audit.assessment import Assessment
-from citcert.export import xlsx, xlsx_cells
-from citcert.export._text import FORMULA_TRIGGERS, neutralise_formula
+from citcert.export import xlsx
+from citcert.export.wording import FORMULA_TRIGGERS, neutralise_formula
+from citcert.export.xlsx import cells as xlsx_cells
 from tests.export.assessment_fixture import FORMULAS, PROGRAM_NAME
 
 

@@ -1,0 +1,1 @@
+"""Use cases: the only layer that opens files, resolves standards, calls the core and writers."""

@@ -1,0 +1,74 @@
+"""
+`citcert audit`: one workbook scored, its reports rendered and written as one set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from citcert.app.workbook import (
+    Audited,
+    StandardChoice,
+    audit_submission,
+    open_submission,
+    render_reports,
+    report_files,
+)
+from citcert.export import Format
+
+if TYPE_CHECKING:
+    from citcert.workbook.evidence import Mode
+
+STDOUT = Path("-")
+"""``-o -``: one report on standard output instead of files."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRun:
+    """What `run_audit` did: the audit, the terminal text, and the files written or printed."""
+
+    audited: Audited
+    terminal: str
+    """The terminal report, with a line naming the files written, if any."""
+    printed: bytes | None = None
+    """The one report for standard output (``-o -``), else None."""
+
+
+def run_audit(
+    path: Path,
+    choice: StandardChoice,
+    *,
+    formats: Sequence[Format],
+    outdir: Path,
+    today: dt.date,
+    mode: Mode | None = None,
+    as_of: dt.date | None = None,
+    fail_below: str | None = None,
+) -> AuditRun:
+    """
+    Audit the workbook at `path` and write its reports into `outdir` as one set.
+
+    With `outdir` ``-`` nothing is written: the one format asked for is returned as `printed`.
+    """
+    from citcert._files import write_all_atomic
+    from citcert.export import report_stem
+
+    submission = open_submission(path)
+    audited = audit_submission(
+        submission, choice, today=today, mode=mode, as_of=as_of, fail_below=fail_below
+    )
+    rendered = render_reports(audited.assessment, formats)
+    if outdir == STDOUT:
+        return AuditRun(audited, "", rendered[formats[0]])
+    files = report_files(report_stem(audited.assessment), rendered)
+    write_all_atomic({outdir / name: data for name, data in files.items()})
+    terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
+    if files:
+        # NOTE: a blank line parts the list of files from the summary; alone, it has none.
+        gap = "\n" if terminal else ""
+        terminal += f"{gap}Reports written to {outdir}: {', '.join(files)}\n"
+    return AuditRun(audited, terminal)

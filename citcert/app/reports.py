@@ -1,0 +1,70 @@
+"""
+Reading an audit back, for `citcert compare`: an audit JSON report, or a workbook audited now.
+
+This is an edge: files in, validated `Assessment`s out. A JSON report is recognised by its
+suffix or by its first bytes, refused before it is read when it is too large, and explained in
+plain words when it is not a report citcert wrote (never pydantic's raw text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from citcert.audit.assessment import Assessment
+from citcert.errors import CitcertError, Location
+from citcert.standards.model import Standard
+
+MAX_JSON_BYTES = 50 * 1024 * 1024
+"""A larger file is not an audit report; refused before it is read."""
+
+
+def load_audit(
+    path: Path, standard_for: Callable[[str], Standard], today: dt.date
+) -> tuple[Assessment, Standard | None]:
+    """One side of a comparison: a JSON report as it is, or a workbook audited now."""
+    if _is_json(path):
+        return _read_report(path), None
+    from citcert.app.workbook import open_submission, read_evidence
+    from citcert.audit.scoring import assess
+
+    submission = open_submission(path)
+    standard = standard_for(submission.standard_ref)
+    return assess(standard, read_evidence(submission, standard, today=today)), standard
+
+
+def _is_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    with open(path, "rb") as handle:
+        return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def _read_report(path: Path) -> Assessment:
+    """An audit JSON report, validated; a plain message when it is not one."""
+    where = Location(file=path.name)
+    if path.stat().st_size > MAX_JSON_BYTES:
+        raise CitcertError.single("is too large to be an audit report made by citcert", where)
+    try:
+        return Assessment.model_validate_json(path.read_bytes())
+    except ValidationError as error:
+        raise CitcertError.single(_not_a_report(error), where) from None
+
+
+def _not_a_report(error: ValidationError) -> str:
+    first = error.errors()[0]
+    if first["type"] == "json_invalid":
+        return "is not valid JSON; give an audit report written by `citcert audit --format json`"
+    if first["loc"][:1] == ("schema_version",):
+        return (
+            "was written by another version of citcert (its schema_version differs); "
+            "audit the workbook again"
+        )
+    place = ".".join(str(p) for p in first["loc"]) or "the top level"
+    return (
+        f"is not an audit report written by `citcert audit --format json` (at {place}: "
+        f"{first['msg'].lower()})"
+    )

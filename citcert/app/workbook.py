@@ -1,0 +1,168 @@
+"""
+One workbook, one way through: open it once, resolve its standard once, read, assess, render.
+
+Every command that takes an evidence workbook comes through here (`audit`, `validate`,
+`compare` of a workbook, the batch's workers, `migrate`), so each one resolves the standard the
+same way, names its reports the same way and reads ``--fail-below`` the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from citcert.errors import CitcertError
+from citcert.export import Format, render
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import Assessment
+    from citcert.standards.model import Standard
+    from citcert.workbook.evidence import Evidence, Mode
+    from citcert.workbook.migrate import Migration
+    from citcert.workbook.sheets import Book
+
+
+@dataclass(frozen=True, slots=True)
+class StandardChoice:
+    """Which standard a command was told to use: a reference, an overlay, the search folders."""
+
+    ref: str | None = None
+    """``id`` or ``id@version``; None with no overlay means the workbook's recorded standard."""
+    overlay: Path | None = None
+    dirs: tuple[Path, ...] = ()
+
+    @property
+    def fixed(self) -> bool:
+        """True when one standard is named for every workbook (else each names its own)."""
+        return self.ref is not None or self.overlay is not None
+
+    def resolve(self, recorded: str | None = None) -> Standard:
+        """The standard: the named one, or `recorded` (a workbook's own) when none is named."""
+        from citcert.standards import find_standard
+
+        ref = self.ref or (None if self.overlay else recorded)
+        return find_standard(ref, overlay=self.overlay, dirs=self.dirs)
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """An evidence workbook opened once: where it is, its rows, SHA-256 and recorded standard."""
+
+    path: Path
+    book: Book
+    standard_ref: str
+
+    @property
+    def name(self) -> str:
+        """The file's name, as messages and reports give it."""
+        return self.book.name
+
+
+def open_submission(path: Path) -> Submission:
+    """Check and read the workbook at `path` once; refuses a file citcert did not make."""
+    from citcert.workbook.reader import open_book, read_standard_ref
+
+    book = open_book(Path(path))
+    return Submission(Path(path), book, read_standard_ref(book))
+
+
+def read_evidence(submission: Submission, standard: Standard, *, today: dt.date) -> Evidence:
+    """The submission's evidence for `standard`; raises with every located problem."""
+    from citcert.workbook.reader import read_workbook
+
+    return read_workbook(submission.book, standard, today=today)
+
+
+def fail_level(standard: Standard, typed: str | None) -> str | None:
+    """
+    The id of the decision level ``--fail-below`` names, by id or label; None for no option.
+
+    Raises a `CitcertError` naming the value and the standard's levels when it names none.
+    """
+    from citcert.audit.decision import level_named
+
+    if typed is None:
+        return None
+    try:
+        return level_named(standard, typed)
+    except ValueError as error:
+        raise CitcertError.single(str(error), subject="--fail-below") from None
+
+
+def is_below(standard: Standard, assessment: Assessment, required: str | None) -> bool:
+    """True when the decision is worse than the level id `required` (never when it is None)."""
+    from citcert.audit.decision import is_below as below
+
+    return required is not None and below(standard.scoring, assessment.decision.level_id, required)
+
+
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """One workbook audited: the standard used, the assessment, and the ``--fail-below`` bar."""
+
+    standard: Standard
+    assessment: Assessment
+    required: str | None = None
+
+    @property
+    def below(self) -> bool:
+        """True when the decision is below the ``--fail-below`` level."""
+        return is_below(self.standard, self.assessment, self.required)
+
+
+def audit_submission(
+    submission: Submission,
+    choice: StandardChoice,
+    *,
+    today: dt.date,
+    mode: Mode | None = None,
+    as_of: dt.date | None = None,
+    fail_below: str | None = None,
+    standard: Standard | None = None,
+) -> Audited:
+    """
+    Resolve the standard (unless given), check ``--fail-below`` against it, read and assess.
+
+    The option is checked before the evidence is read, so a typo is reported on its own.
+    """
+    from citcert.audit.scoring import assess
+
+    standard = standard or choice.resolve(submission.standard_ref)
+    required = fail_level(standard, fail_below)
+    evidence = read_evidence(submission, standard, today=today)
+    return Audited(standard, assess(standard, evidence, as_of=as_of, mode=mode), required)
+
+
+def render_reports(assessment: Assessment, formats: Sequence[Format]) -> dict[Format, bytes]:
+    """Every asked-for format rendered, in the order asked (nothing touches the disk)."""
+    return {fmt: render(assessment, fmt) for fmt in formats}
+
+
+def report_files(stem: str, rendered: Mapping[Format, bytes]) -> dict[str, bytes]:
+    """The report files of one program, by file name (``stem.pdf`` …); the terminal is printed."""
+    from citcert.export import SUFFIX
+
+    return {
+        f"{stem}.{SUFFIX[fmt]}": data
+        for fmt, data in rendered.items()
+        if fmt is not Format.TERMINAL
+    }
+
+
+def template_bytes(standard: Standard) -> bytes:
+    """The blank evidence workbook for `standard`, as the bytes of an .xlsx file."""
+    from citcert.workbook.template import render_template
+
+    return render_template(standard)
+
+
+def migrate_submission(submission: Submission, choice: StandardChoice, to: str) -> Migration:
+    """The submission's answers carried to the standard `to` names, in a new workbook."""
+    from citcert.workbook.migrate import migrate_workbook
+
+    old = StandardChoice(submission.standard_ref, None, choice.dirs).resolve()
+    new = StandardChoice(to, None, choice.dirs).resolve()
+    return migrate_workbook(submission.book, old, new)

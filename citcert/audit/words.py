@@ -1,0 +1,50 @@
+"""
+The words numbers are written in, the same in every sentence the core builds and every report.
+
+Pure string helpers, with no knowledge of the models: counts (``1 gap``, ``3 gaps``), lists
+(``a, b and c``), scores as people write them (``71%``, ``79.5%``) and as tables show them side
+by side (``71.0%``), and changes of score (``+3.5 points``). The writers take them through
+`citcert.export.wording`, so a report never words a number differently from the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def plural(count: int, noun: str, nouns: str | None = None, *, none: bool = False) -> str:
+    """
+    ``1 gap``, ``3 gaps``; ``0 gaps``, or ``no gaps`` with `none` (for a sentence).
+
+    Pass `nouns` for an irregular plural. Zero stays a number by default, for counts read side
+    by side ("1 gap closed, 0 opened"); a sentence that stands alone says "no gaps".
+    """
+    many = nouns or f"{noun}s"
+    if count == 0 and none:
+        return f"no {many}"
+    return f"{count} {noun if count == 1 else many}"
+
+
+def join_words(parts: Sequence[str]) -> str:
+    """A list in words: ``a``, ``a and b``, ``a, b and c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def percent(value: float) -> str:
+    """A score or threshold as people write it: ``71%``, ``79.5%``."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+def score_words(value: float | None) -> str:
+    """A score with one decimal, ``71.0%``, for scores shown side by side; ``—`` for none."""
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def change_words(value: float | None) -> str:
+    """A change of score: ``+3.5 points``, ``-2.0 points``, ``no change``; ``n/a`` for none."""
+    if value is None:
+        return "n/a"
+    return f"{value:+.1f} points" if value else "no change"

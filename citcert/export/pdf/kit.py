@@ -1,0 +1,260 @@
+"""
+The PDF report's building blocks: fonts, house style, safe paragraphs, tables and the chart.
+
+The gap report's sections (`summary`, `tables`, `appendix`) and the roll-up PDF are
+composed from these; the page frame is `page`. Everything typed in a workbook goes through
+`Ink`, which cleans it, replaces characters the bundled DejaVu Sans cannot draw (remembering
+them, so the report can say so), and escapes it before it becomes paragraph markup. reportlab is
+imported inside each function so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+from citcert.export.wording import clean, pdf_escape, replace_unsupported
+
+FONT = "CitcertSans"
+FONT_BOLD = "CitcertSans-Bold"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+
+NAVY, INK, MUTED, RULE, ZEBRA, BAND = (
+    "#1F3A5F",
+    "#222222",
+    "#5F6B7A",
+    "#C9D1DB",
+    "#F4F6F9",
+    "#E4E9F0",
+)
+GOOD, AMBER, BAD = "#1B7F3B", "#A86B00", "#B3261E"
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+INCH = 72.0
+PAGE_W, PAGE_H = 8.5 * INCH, 11 * INCH
+MARGIN = 0.75 * INCH
+WIDTH = PAGE_W - 2 * MARGIN
+"""The width of the text column; tables are laid out to exactly this width."""
+FRAME_PADDING = 6.0
+"""reportlab's default frame padding: the document margins are set this much smaller."""
+
+
+@lru_cache(maxsize=1)
+def font_coverage() -> frozenset[int]:
+    """Register the bundled fonts once, and return the code points both of them can draw."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = resources.files("citcert.data") / "fonts"
+    coverage: frozenset[int] | None = None
+    for name, file_name in _FONT_FILES.items():
+        with resources.as_file(folder / file_name) as path:
+            font = TTFont(name, str(path))
+        pdfmetrics.registerFont(font)
+        points = frozenset(font.face.charToGlyph)
+        coverage = points if coverage is None else coverage & points
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
+    return coverage or frozenset()
+
+
+def hex_colour(value: str) -> str:
+    """`value` when it is a ``#RRGGBB`` colour, else the muted grey (safe in markup too)."""
+    return value if _HEX.match(value) else MUTED
+
+
+def colour(value: str) -> Any:
+    """A reportlab colour from ``#RRGGBB`` (grey when the text is not a colour)."""
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(hex_colour(value))
+
+
+@dataclass
+class Ink:
+    """Turns assessment text into safe paragraphs, remembering what the font could not show."""
+
+    coverage: frozenset[int]
+    styles: dict[str, Any] = field(default_factory=lambda: _styles())
+    missing: set[str] = field(default_factory=set)
+    right_to_left: bool = False
+
+    def text(self, value: str) -> str:
+        """Cleaned text with undrawable characters replaced (and remembered)."""
+        shown, missing = replace_unsupported(clean(value), self.coverage.__contains__)
+        self.missing |= missing
+        if not self.right_to_left:
+            self.right_to_left = any(unicodedata.bidirectional(c) in ("R", "AL") for c in shown)
+        return shown
+
+    def line(self, value: str) -> str:
+        """Like `text`, on one line: for the running header and chart labels."""
+        return " ".join(self.text(value).split())
+
+    def markup(self, value: str) -> str:
+        """Text escaped for paragraph markup, so that it shows exactly as typed."""
+        return pdf_escape(self.text(value))
+
+    def para(self, value: str, style: str = "body", label: str | None = None) -> Any:
+        """A paragraph of typed text, optionally after a bold label (citcert's own wording)."""
+        lead = f"<b>{label}</b> " if label else ""
+        return self.own(lead + self.markup(value), style)
+
+    def own(self, markup: str, style: str = "body", bullet: str | None = None) -> Any:
+        """A paragraph of citcert's own markup (typed text inside it already escaped)."""
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(markup, self.styles[style], bulletText=bullet)
+
+    def bullets(self, items: Iterable[str], style: str = "bullet") -> list[Any]:
+        """One bulleted paragraph per item of typed text."""
+        return [self.own(self.markup(item), style, "•") for item in items]
+
+
+def _styles() -> dict[str, Any]:
+    """The report's paragraph styles, all in the bundled font."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=9.5,
+        leading=13,
+        textColor=INK,
+        spaceAfter=4,
+        bulletFontName=FONT,
+    )
+    spec: dict[str, dict[str, Any]] = {
+        "body": {},
+        "bullet": {"leftIndent": 14, "bulletIndent": 3, "spaceAfter": 2},
+        "step": {"leftIndent": 18, "bulletIndent": 0, "spaceAfter": 5},
+        "small": {"fontSize": 8, "leading": 10.5, "spaceAfter": 0},
+        "small_bullet": {"fontSize": 8, "leading": 10.5, "spaceAfter": 0, "leftIndent": 9},
+        "small_bold": {"fontName": FONT_BOLD, "fontSize": 8, "leading": 10.5, "spaceAfter": 0},
+        "th": {"fontName": FONT_BOLD, "fontSize": 8, "leading": 10.5, "textColor": "#FFFFFF"},
+        "muted": {"fontSize": 8.5, "leading": 11.5, "textColor": MUTED},
+        "h1": {"fontName": FONT_BOLD, "fontSize": 17, "leading": 21, "textColor": NAVY},
+        "h2": {"fontName": FONT_BOLD, "fontSize": 12, "leading": 15, "textColor": NAVY},
+        "kicker": {"fontName": FONT_BOLD, "fontSize": 10, "leading": 13, "textColor": MUTED},
+        "title": {"fontName": FONT_BOLD, "fontSize": 26, "leading": 31, "textColor": NAVY},
+        "subtitle": {"fontSize": 12, "leading": 16, "textColor": MUTED, "spaceAfter": 18},
+        "decision": {"fontName": FONT_BOLD, "fontSize": 30, "leading": 36, "alignment": 1},
+        "decision_note": {"fontSize": 10.5, "leading": 14, "alignment": 1},
+        "figure": {"fontName": FONT_BOLD, "fontSize": 18, "leading": 22, "alignment": 1},
+        "figure_label": {"fontSize": 8, "leading": 10, "textColor": MUTED, "alignment": 1},
+    }
+    spec["h1"] |= {"spaceBefore": 2, "spaceAfter": 10}
+    spec["h2"] |= {"spaceBefore": 12, "spaceAfter": 5}
+    spec["title"] |= {"spaceBefore": 6, "spaceAfter": 6}
+    for name in ("decision", "decision_note"):
+        spec[name]["textColor"] = "#FFFFFF"
+    spec["figure"] |= {"textColor": NAVY, "spaceAfter": 0}
+    return {name: ParagraphStyle(name, parent=base, **extra) for name, extra in spec.items()}
+
+
+def table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    header: bool = True,
+    repeat: int | None = None,
+    extra: Sequence[tuple[Any, ...]] = (),
+) -> Any:
+    """
+    A table in the house style: navy header row (repeated on every page), zebra rows.
+
+    Rows may split across pages, so that a 5,000-character cell never breaks the layout.
+    """
+    from reportlab.platypus import Table, TableStyle
+
+    style: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colour(RULE)),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("ROWBACKGROUNDS", (0, 1 if header else 0), (-1, -1), [colour("#FFFFFF"), colour(ZEBRA)]),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colour(NAVY)))
+    repeat_rows = (1 if header else 0) if repeat is None else repeat
+    # NOTE: splitting inside rows first (splitByRow=0) fills each page and moves the rest on;
+    # splitting between rows first would repeat the header twice on one page.
+    result = Table(
+        rows,
+        colWidths=list(widths),
+        repeatRows=repeat_rows,
+        splitByRow=0,
+        splitInRow=1,
+        hAlign="LEFT",
+    )
+    result.setStyle(TableStyle([*style, *extra]))
+    return result
+
+
+class Bar(NamedTuple):
+    """One bar of the chart: a label, a score (None: not applicable) and its threshold."""
+
+    label: str
+    score: float | None
+    threshold: float | None
+
+
+def bar_chart(bars: Sequence[Bar]) -> Any:
+    """
+    Horizontal bars on a 0–100 axis with each threshold marked as a dark tick.
+
+    A bar short of its threshold is drawn red, others navy. Labels must already be clean.
+    """
+    from reportlab.graphics.shapes import Drawing, Line, Rect
+
+    label_w, row_h, top = 1.9 * INCH, 22.0, 14.0
+    bar_w = WIDTH - label_w - 0.55 * INCH
+    height = top + row_h * len(bars) + 18
+    drawing = Drawing(WIDTH, height)
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + bar_w * tick / 100
+        drawing.add(Line(x, 14, x, height - top + 4, strokeColor=colour(RULE), strokeWidth=0.4))
+        drawing.add(_string(x, 3, f"{tick}%", 7, MUTED, textAnchor="middle"))
+    for index, bar in enumerate(bars):
+        y = height - top - row_h * (index + 1) + 6
+        drawing.add(_string(0, y + 3, fit(bar.label, label_w - 8), 8, INK))
+        drawing.add(Rect(label_w, y, bar_w, 12, fillColor=colour(ZEBRA), strokeColor=None))
+        if bar.score is None:
+            drawing.add(_string(label_w + 4, y + 3, "not applicable", 7.5, MUTED))
+            continue
+        short = bar.threshold is not None and bar.score < bar.threshold
+        fill = colour(BAD if short else NAVY)
+        drawing.add(Rect(label_w, y, bar_w * bar.score / 100, 12, fillColor=fill, strokeColor=None))
+        drawing.add(_string(label_w + bar_w + 4, y + 3, f"{bar.score:.1f}%", 8, INK, bold=True))
+        if bar.threshold is not None:
+            x = label_w + bar_w * bar.threshold / 100
+            drawing.add(Line(x, y - 3, x, y + 15, strokeColor=colour(INK), strokeWidth=1.6))
+    return drawing
+
+
+def _string(
+    x: float, y: float, text: str, size: float, fill: str, *, bold: bool = False, **kw: Any
+) -> Any:
+    """A chart string in the bundled font."""
+    from reportlab.graphics.shapes import String
+
+    font = FONT_BOLD if bold else FONT
+    return String(x, y, text, fontName=font, fontSize=size, fillColor=colour(fill), **kw)
+
+
+def fit(text: str, width: float, size: float = 8) -> str:
+    """`text` cut with an ellipsis so that it fits `width` points in the regular font."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, FONT, size) <= width:
+        return text
+    text = text[: int(width)]  # no glyph is narrower than a point, so this much is plenty
+    while text and stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"

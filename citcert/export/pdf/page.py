@@ -1,0 +1,67 @@
+"""
+The PDF report's page frame: running header, footer, "Page N of M", and fixed document dates.
+
+reportlab learns the page count only once every page is laid out, so the canvas holds its pages
+back and stamps them all on save. The header and footer must already be clean, single-line text
+(`_pdfkit.Ink.line`); reportlab is imported inside the function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from citcert.export.pdf.kit import FONT, MARGIN, MUTED, PAGE_H, PAGE_W, RULE, WIDTH, colour, fit
+
+
+def numbered_canvas(header: str, footer: str, day: dt.date) -> type:
+    """
+    A canvas class that holds its pages back to stamp "Page N of M" on each, with the running
+    `header` (from page 2 on) and the `footer`. Both must already be clean, single-line text.
+
+    The document's creation and modification dates are `day` (the assessment date), never the
+    clock, so that the same assessment gives the same bytes.
+    """
+    from reportlab.pdfgen.canvas import Canvas
+
+    head, foot = fit(header, WIDTH * 0.85), fit(footer, WIDTH * 0.6)
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+            # NOTE: reportlab has no public setter for the info dates or the file ID; in invariant
+            # mode it takes both from 2000-01-01 or $SOURCE_DATE_EPOCH. Seeding them from the
+            # assessment date says more and keeps the bytes the same on every machine.
+            stamp = self._doc._timeStamp
+            stamp.YMDhms, stamp.dhh, stamp.dmm = (day.year, day.month, day.day, 0, 0, 0), 0, 0
+            seed = f"citcert report {day.isoformat()}".encode()
+            self._doc.signature = hashlib.md5(seed, usedforsecurity=False)
+
+        def showPage(self) -> None:  # reportlab's name
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for state in self._held:
+                self.__dict__.update(state)
+                self._stamp(len(self._held))
+                super().showPage()
+            super().save()
+
+        def _stamp(self, total: int) -> None:
+            page = self.getPageNumber()
+            self.setFont(FONT, 8)
+            self.setFillColor(colour(MUTED))
+            self.setStrokeColor(colour(RULE))
+            self.setLineWidth(0.5)
+            top, bottom = PAGE_H - MARGIN + 14, MARGIN - 14
+            if page > 1:
+                self.drawString(MARGIN, top + 5, head)
+                self.line(MARGIN, top, PAGE_W - MARGIN, top)
+            self.line(MARGIN, bottom, PAGE_W - MARGIN, bottom)
+            self.drawString(MARGIN, bottom - 12, foot)
+            self.drawRightString(PAGE_W - MARGIN, bottom - 12, f"Page {page} of {total}")
+
+    return NumberedCanvas

@@ -1,0 +1,163 @@
+"""
+Output safety for text that came from a workbook, shared by the writers.
+
+Whatever a coordinator typed is data. Before it reaches an output it is cleaned of characters
+no output can hold (control characters, lone surrogates), escaped before it goes into PDF
+paragraph markup, and neutralised before it goes into a spreadsheet cell where it could be read
+as a formula. The wording helpers keep counts and enum values reading plainly ("1 gap",
+"Self-assessment by the program") and the same in every report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from xml.sax.saxutils import escape
+
+from citcert.audit.assessment import RatingSource, Status
+from citcert.audit.words import change_words, join_words, percent, plural, score_words
+from citcert.workbook.evidence import Mode
+
+REPLACEMENT = "\ufffd"
+"""What a character that cannot be shown becomes (the Unicode replacement character)."""
+
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+"""
+First characters that make a spreadsheet read a cell as a formula (OWASP's CSV-injection list:
+``=`` ``+`` ``-`` ``@`` tab and carriage return, plus line feed and the full-width forms that
+some input methods turn into them).
+"""
+
+# C0 and C1 controls except tab, line feed and carriage return, DEL, the non-characters U+FFFE
+# and U+FFFF, and lone surrogates: no XML document (PDF markup, XLSX) may hold them, and none
+# of them shows anything.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]|[\ud800-\udfff]")
+_INVISIBLE = frozenset("\u200d\ufe0e\ufe0f")
+"""Joiners and emoji variation selectors: dropped rather than replaced where unsupported."""
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def clean(text: str) -> str:
+    """
+    `text` with every character no output can hold removed, and line breaks made ``\\n``.
+
+    Lone surrogates (possible in JSON input) become the replacement character so that their
+    position stays visible; other control characters are dropped.
+    """
+
+    def _swap(match: re.Match[str]) -> str:
+        return REPLACEMENT if "\ud800" <= match.group() <= "\udfff" else ""
+
+    return _NEWLINES.sub("\n", _UNSHOWABLE.sub(_swap, text))
+
+
+def neutralise_formula(text: str) -> str:
+    """
+    Cleaned `text`, prefixed with a single quote when a spreadsheet could read it as a formula.
+
+    This is OWASP's recommendation against CSV and formula injection: the quote makes the cell
+    plain text in Excel and LibreOffice, also after an edit or a CSV export.
+    """
+    cleaned = clean(text)
+    if cleaned and cleaned[0] in FORMULA_TRIGGERS:
+        return "'" + cleaned
+    return cleaned
+
+
+def replace_unsupported(text: str, supported: Callable[[int], bool]) -> tuple[str, frozenset[str]]:
+    """
+    `text` with each character a font cannot draw replaced by the replacement character.
+
+    Returns the new text and the set of characters that were replaced, so that a report can say
+    visibly that some text could not be shown. Line breaks and tabs are kept for the caller.
+    """
+    missing: set[str] = set()
+    out: list[str] = []
+    for char in text:
+        if char in "\n\t" or supported(ord(char)):
+            out.append(char)
+        elif char in _INVISIBLE:
+            continue
+        else:
+            missing.add(char)
+            out.append(REPLACEMENT)
+    return "".join(out), frozenset(missing)
+
+
+def pdf_escape(text: str) -> str:
+    """
+    Cleaned `text` made safe for reportlab paragraph markup: ``&``, ``<`` and ``>`` escaped,
+    line breaks turned into ``<br/>`` and tabs into spaces, so it shows exactly as typed.
+    """
+    escaped = escape(clean(text)).replace("\t", "    ")
+    return escaped.replace("\n", "<br/>")
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    rest = len(text) - limit
+    word = "character" if rest == 1 else "characters"
+    return f"{text[:limit].rstrip()}… [{rest:,} more {word}]"
+
+
+def mode_words(mode: Mode) -> str:
+    """What the assessment mode means, in words."""
+    match mode:
+        case Mode.SELF:
+            return "Self-assessment by the program"
+        case Mode.REVIEW:
+            return "Review by a reviewer"
+
+
+def source_words(source: RatingSource) -> str:
+    """Where a requirement's rating came from, in words."""
+    match source:
+        case RatingSource.REVIEWER:
+            return "Reviewer"
+        case RatingSource.SELF:
+            return "Self-rating"
+        case RatingSource.METRIC:
+            return "Metric"
+        case RatingSource.NONE:
+            return "—"
+
+
+def status_words(status: Status) -> str:
+    """A requirement's outcome in words."""
+    match status:
+        case Status.MET:
+            return "Met"
+        case Status.PARTIAL:
+            return "Partially met"
+        case Status.NOT_MET:
+            return "Not met"
+        case Status.NOT_APPLICABLE:
+            return "Not applicable"
+        case Status.UNANSWERED:
+            return "Not answered"
+
+
+def level_words(level_id: str | None) -> str:
+    """A rating level id as words (``partially_met`` -> ``Partially met``); empty for none."""
+    return level_id.replace("_", " ").capitalize() if level_id else ""
+
+
+__all__ = [
+    "REPLACEMENT",
+    "change_words",
+    "clean",
+    "join_words",
+    "level_words",
+    "mode_words",
+    "neutralise_formula",
+    "pdf_escape",
+    "percent",
+    "plural",
+    "replace_unsupported",
+    "score_words",
+    "shorten",
+    "source_words",
+    "status_words",
+]

@@ -1,0 +1,47 @@
+"""
+The remediation tracker: `Assessment` -> XLSX bytes, with openpyxl.
+
+The workbook a coordinator takes to the steering committee and keeps up to date: a Summary
+(decision, scores, provenance), every requirement (filterable, coloured by rating), the gaps,
+the remediation plan as a tracker with a status drop-down and a notes column, and the domain
+scores (`sheets`). Numbers are real numbers and dates real dates. Every text cell is
+cleaned and, when a spreadsheet could read it as a formula, neutralised with a leading single
+quote (OWASP); it is always stored as a string (`cells.put`). Document properties come
+and the zip entries' times come from the assessment date (`citcert._spreadsheet`), so
+that the same assessment gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from citcert._spreadsheet import workbook_bytes
+from citcert.audit.assessment import Assessment
+from citcert.export.wording import neutralise_formula
+from citcert.export.xlsx import sheets
+
+SHEETS = ("Summary", "Requirements", "Gaps", "Remediation plan", "Domain scores")
+"""The sheets, in order."""
+
+
+def render(assessment: Assessment) -> bytes:
+    """The tracker workbook as XLSX bytes; identical assessments give identical bytes."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = SHEETS[0]
+    sheets.summary(book.active, assessment)
+    sheets.requirements(book.create_sheet(SHEETS[1]), assessment)
+    sheets.gaps(book.create_sheet(SHEETS[2]), assessment)
+    sheets.plan(book.create_sheet(SHEETS[3]), assessment)
+    sheets.domains(book.create_sheet(SHEETS[4]), assessment)
+    _properties(book, assessment)
+    return workbook_bytes(book, dt.datetime.combine(assessment.provenance.as_of, dt.time()))
+
+
+def _properties(book: Any, a: Assessment) -> None:
+    """The title and subject; `workbook_bytes` dates it by the assessment, made by citcert."""
+    props = book.properties
+    props.title = neutralise_formula(f"CIT remediation tracker: {a.profile.program_name}")
+    props.subject = f"{a.provenance.standard_ref}: {a.decision.label}"

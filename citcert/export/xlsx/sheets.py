@@ -1,0 +1,239 @@
+"""
+The tracker workbook's sheets: Summary, Requirements, Gaps, Remediation plan, Domain scores.
+
+Each function fills one sheet from the `Assessment`, through `cells` so that every text
+cell is safe. Statuses and ratings are coloured by conditional formatting (never formulas), and
+the plan carries a status drop-down and a notes column for the coordinator to keep up to date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
+from citcert.export.wording import level_words, mode_words, source_words, status_words
+from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
+
+TRACKER_STATUSES = ("Not started", "In progress", "Done")
+"""The choices of the plan tracker's status drop-down."""
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_MUTED = "5F6B7A"
+_RATING_FILLS = {
+    "Met": "E3F1E7",
+    "Partially met": "FFF3D6",
+    "Not met": "FBE3E1",
+    "Not answered": "EEF0F3",
+    "Not applicable": "EEF0F3",
+}
+_TRACKER_FILLS = {"Done": "E3F1E7", "In progress": "FFF3D6"}
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _lines(items: Iterable[str]) -> str:
+    return "\n".join(items)
+
+
+def summary(sheet: Any, a: Assessment) -> None:
+    """Label-value pairs: the program, the decision, the scores and counts, the provenance."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 100
+    put(sheet, 1, 1, "CIT certification report").font = Font(bold=True, size=16, color=NAVY)
+    row = 2
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for label, value in _summary_rows(a):
+        row += 1
+        if label is None:
+            continue
+        put(sheet, row, 1, label).font = Font(bold=True)
+        put(sheet, row, 2, value).alignment = wrap
+        if label == "Decision":
+            colour = a.decision.colour[1:] if _HEX.match(a.decision.colour) else _MUTED
+            cell = sheet.cell(row=row, column=2)
+            cell.font = Font(bold=True, size=14, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor=colour)
+        elif isinstance(value, float):
+            sheet.cell(row=row, column=2).number_format = NUMBER_FORMAT
+
+
+def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
+    """The Summary sheet's rows; ``(None, None)`` leaves a blank row between sections."""
+    p, c, d, profile = a.provenance, a.counts, a.decision, a.profile
+    gap = (None, None)
+    return [
+        ("Program", profile.program_name),
+        ("Jurisdiction", profile.jurisdiction),
+        ("State", profile.state),
+        ("Agencies", profile.agencies),
+        ("Coordinator", profile.coordinator),
+        ("Contact", profile.contact),
+        ("Population served", profile.population_served),
+        ("Reviewer", profile.reviewer),
+        gap,
+        ("Decision", d.label),
+        ("Why", d.sentence),
+        (
+            f"To reach {d.next_level_label}" if d.next_level_label else "To reach the next level",
+            _lines(d.reasons) or "Nothing: this is the highest level.",
+        ),
+        ("Summary", a.headline),
+        ("Plan", a.plan.summary),
+        gap,
+        ("Overall score (%)", a.overall_score),
+        ("Requirements", c.requirements),
+        ("Applicable", c.applicable),
+        ("Met", c.met),
+        ("Partially met", c.partial),
+        ("Not met", c.not_met),
+        ("Not applicable", c.not_applicable),
+        ("Not answered", c.unanswered),
+        ("Gaps", c.gaps),
+        ("Core gaps", c.core_gaps),
+        ("Other gaps", c.other_gaps),
+        ("Findings", c.findings),
+        gap,
+        ("Tool", f"{p.tool} {p.tool_version}"),
+        ("Standard", p.standard_ref),
+        ("Standard title", p.standard_title),
+        ("Standard SHA-256", p.standard_sha256),
+        ("Workbook", p.workbook_name),
+        ("Workbook SHA-256", p.workbook_sha256),
+        ("Assessment", mode_words(p.mode)),
+        ("As of", p.as_of),
+        gap,
+        ("How scoring works", _lines(a.scoring_explanation)),
+        (
+            "Tailoring",
+            _lines(
+                f"{t.kind.value.capitalize()} {t.target}: {t.description}"
+                + (f" (reason: {t.reason})" if t.reason else "")
+                for t in a.tailoring
+            )
+            or "None: the standard is used as published.",
+        ),
+        ("Warnings", _lines(a.warnings) or "None."),
+    ]
+
+
+_REQUIREMENT_HEADER = (
+    "ID", "Domain", "Title", "Core", "Weight", "Status", "Rating", "Rating from", "Credit",
+    "Self rating", "Reviewer rating", "Metric", "Findings", "Evidence summary", "Documents",
+    "Reviewer comment", "Not applicable because", "Workbook cell",
+)  # fmt: skip
+
+
+def _requirement_row(r: RequirementResult) -> list[Cell]:
+    metric = f"{r.metric.display} (needs {r.metric.threshold})" if r.metric else ""
+    return [
+        r.requirement_id, r.domain_id, r.title, _yes(r.core), r.weight, status_words(r.status),
+        r.level_label, source_words(r.source), r.credit, level_words(r.self_level),
+        level_words(r.reviewer_level), metric,
+        _lines(f.message for f in r.findings), r.evidence_summary, _lines(r.documents),
+        r.reviewer_comment, r.not_applicable_reason, r.cell or "",
+    ]  # fmt: skip
+
+
+def requirements(sheet: Any, a: Assessment) -> None:
+    """Every requirement, filterable, with its status coloured by rating."""
+    widths = [10, 9, 36, 7, 8, 14, 16, 12, 8, 14, 14, 36, 50, 50, 30, 40, 30, 14]
+    last = table(sheet, _REQUIREMENT_HEADER, (_requirement_row(r) for r in a.results), widths)
+    fill_when(sheet, f"F2:G{last}", _RATING_FILLS)
+
+
+def _gap_row(g: Gap) -> list[Cell]:
+    return [
+        g.severity.value.capitalize(), g.requirement_id, g.title, g.domain_id, _yes(g.core),
+        g.level_label, g.shortfall, g.asks, g.found, _lines(g.evidence_missing),
+        g.reviewer_comment, _lines(f.message for f in g.findings),
+    ]  # fmt: skip
+
+
+def gaps(sheet: Any, a: Assessment) -> None:
+    """One row per gap, most severe first."""
+    header = (
+        "Severity", "Requirement", "Title", "Domain", "Core", "Rating", "Shortfall",
+        "What the standard asks", "What was found", "Evidence missing", "Reviewer comment",
+        "Findings",
+    )  # fmt: skip
+    widths = [10, 12, 36, 9, 7, 16, 10, 50, 50, 40, 40, 50]
+    table(sheet, header, (_gap_row(g) for g in a.gaps), widths)
+
+
+def _step_row(s: PlanStep) -> list[Cell]:
+    return [
+        s.order, s.requirement_id, s.title, s.severity.value.capitalize(), _yes(s.core),
+        _lines(s.actions), s.owner, s.effort.value.capitalize(), s.target_date,
+        ", ".join(s.prerequisites), s.score_gain, s.lifts_decision_to or "", s.reason,
+        TRACKER_STATUSES[0], "",
+    ]  # fmt: skip
+
+
+_PLAN_HEADER = (
+    "Step", "Requirement", "Title", "Severity", "Core", "Actions", "Owner", "Effort",
+    "Target date", "Prerequisites", "Overall points gained", "Alone lifts decision to",
+    "Why here", "Status", "Notes",
+)  # fmt: skip
+
+
+def plan(sheet: Any, a: Assessment) -> None:
+    """The plan as a tracker: a status drop-down on every step, and room for notes."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    widths = [6, 12, 36, 10, 7, 50, 24, 9, 12, 16, 10, 20, 40, 14, 40]
+    last = table(sheet, _PLAN_HEADER, (_step_row(s) for s in a.plan.steps), widths)
+    for row in range(2, last + 1):
+        sheet.cell(row=row, column=11).number_format = NUMBER_FORMAT
+    status = f"N2:N{max(last, 2) + 20}"
+    choices = DataValidation(
+        type="list",
+        formula1='"' + ",".join(TRACKER_STATUSES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Status",
+        error="Choose Not started, In progress or Done.",
+    )
+    choices.add(status)
+    sheet.add_data_validation(choices)
+    fill_when(sheet, status, _TRACKER_FILLS)
+
+
+def domains(sheet: Any, a: Assessment) -> None:
+    """Each domain's score against the threshold the next decision level needs."""
+    header = (
+        "Domain",
+        "Title",
+        "Score (%)",
+        "Needed (%)",
+        "Requirements",
+        "Applicable",
+        "Met",
+        "Gaps",
+        "Core gaps",
+        "Note",
+    )
+    rows = [
+        [
+            d.domain_id,
+            d.title,
+            d.score,
+            d.threshold,
+            d.requirements,
+            d.applicable,
+            d.met,
+            d.gaps,
+            d.core_gaps,
+            "Every requirement is not applicable." if d.score is None else "",
+        ]
+        for d in a.domains
+    ]
+    last = table(sheet, header, rows, [10, 36, 10, 11, 13, 11, 7, 7, 10, 36])
+    for row in sheet.iter_rows(min_row=2, max_row=last, min_col=3, max_col=4):
+        for cell in row:
+            cell.number_format = NUMBER_FORMAT

@@ -1,0 +1,1 @@
+"""The evidence and review workbooks as formats: template writer, reader, models, migration."""

@@ -1,0 +1,198 @@
+"""
+Carry a workbook's answers to another standard or version (`citcert migrate`).
+
+Answers follow the new standard's ``replaces:`` lists, or else equal ids; `carryover` decides
+what each new requirement's row receives. Nothing is dropped: whatever cannot be carried is
+listed (for the command to print), written into the Notes column of the row it concerns, or, for
+requirements that no longer exist, on the Instructions sheet. This module reads the old
+workbook's raw values and writes the new workbook with those notes.
+
+Migrating copies what people typed; it does not judge it. The old workbook need not be complete
+(run `citcert validate` on the result). The old file is only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from citcert.errors import Location, StandardMismatchError, WorkbookError
+from citcert.standards.model import Standard
+from citcert.workbook import layout as L
+from citcert.workbook.carryover import CARRIED, OldRows, TargetRow, carry_answers, predecessors
+from citcert.workbook.ratings import clean_text, is_blank, quoted
+from citcert.workbook.sheets import Book, Findings, Table, find_table, keyed_rows
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """The migrated workbook and, in plain sentences, what happened to every answer."""
+
+    workbook: bytes
+    source_ref: str
+    target_ref: str
+    carried: tuple[str, ...]
+    """One line per new requirement that received answers, e.g. ``TRN-01 ← TRN-01, TRN-02``."""
+    unanswered: tuple[str, ...]
+    """New requirements with nothing to carry (new in the standard, or never answered)."""
+    not_carried: tuple[str, ...]
+    """Every answer that could not be carried, with where it was kept."""
+    notes: tuple[str, ...] = ()
+    """Ratings and metric values left in a row's Notes column, as ``ID: what``."""
+
+    def report(self) -> str:
+        """What happened, for a person: counts, then every answer that did not move cleanly."""
+        moved = (
+            f"Copied into a fresh workbook for the same standard, {self.target_ref}"
+            if self.source_ref == self.target_ref
+            else f"Moved from {self.source_ref} to {self.target_ref}"
+        )
+        count = len(self.carried)
+        lines = [f"{moved}: answers carried for {count} requirement{'s' if count != 1 else ''}."]
+        if self.unanswered:
+            lines.append(f"To answer afresh ({len(self.unanswered)}): {', '.join(self.unanswered)}")
+        if self.notes:
+            lines.append(f"Left in the Notes column ({len(self.notes)}):")
+            lines += [f"  {line}" for line in self.notes]
+        if self.not_carried:
+            lines.append(f"Not carried, kept on the Instructions sheet ({len(self.not_carried)}):")
+            lines += [f"  {line}" for line in self.not_carried]
+        return "\n".join(lines)
+
+
+def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
+    """Render the answers of the opened workbook `book` (made for `old`) into a `new` workbook."""
+    _check_made_for(book, old)
+    sources = predecessors(old, new)
+    program, rows, documents = _read_old(book, old)
+    targets, lost = carry_answers(rows, old, new, sources)
+    lost += [
+        f"Program: {key} = {quoted(value)} (not asked by {new.ref})"
+        for key, value in program.items()
+        if not _known(new, key)
+    ]
+    notes = _instruction_notes(book.name, old, new, targets, lost)
+    data = _render(new, program, targets, documents, notes, old.ref)
+    return Migration(
+        workbook=data,
+        source_ref=old.ref,
+        target_ref=new.ref,
+        carried=tuple(f"{rid} ← {', '.join(t.sources)}" for rid, t in targets.items() if t.values),
+        unanswered=tuple(rid for rid, target in targets.items() if not target.values),
+        not_carried=tuple(lost),
+        notes=tuple(f"{rid}: {note}" for rid, t in targets.items() for note in t.notes),
+    )
+
+
+def _check_made_for(book: Book, old: Standard) -> None:
+    """Refuse a workbook made for another standard than `old`: its answers would be misread."""
+    from citcert.workbook.reader import read_metadata
+
+    made_for = read_metadata(book)[L.Meta.STANDARD_REF]
+    if made_for != old.ref:
+        raise StandardMismatchError.single(
+            f"this workbook was made for {made_for}, not {old.ref}", Location(file=book.name)
+        )
+
+
+def _known(standard: Standard, key: str) -> bool:
+    return any(f.key == key for f in L.PROFILE_FIELDS) or any(
+        n.id == key for n in standard.program_numbers
+    )
+
+
+# --- reading the old workbook (raw values, no judgement) ------------------------------------
+
+
+def _read_old(
+    book: Book, old: Standard
+) -> tuple[dict[str, object], OldRows, list[dict[str, object]]]:
+    findings = Findings(book.name)
+    program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
+    evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)
+    keys = [f.key for f in L.PROFILE_FIELDS] + [n.id for n in old.program_numbers]
+    values = _program_values(program, keys, findings) if program else {}
+    rows = _evidence_rows(evidence, old, findings) if evidence else {}
+    documents = _document_rows(book, findings)
+    if findings.errors:
+        raise WorkbookError(findings.errors, headline=f"{book.name} cannot be migrated as it is")
+    return values, rows, documents
+
+
+def _program_values(table: Table, keys: list[str], findings: Findings) -> dict[str, object]:
+    rows = keyed_rows(table, keys, findings)
+    found = {key: table.get(row, "value").value for key, (_, row) in rows.items()}
+    return {key: value for key, value in found.items() if not is_blank(value)}
+
+
+def _evidence_rows(table: Table, old: Standard, findings: Findings) -> OldRows:
+    ids = {r.id for _, r in old.requirements()}
+    rows: OldRows = {}
+    for number, row in table.rows:
+        rid = clean_text(table.get(row, "id").value).upper().replace(" ", "")
+        if rid in ids and rid not in rows:
+            values = {key: table.get(row, key).value for key in CARRIED}
+            rows[rid] = {key: value for key, value in values.items() if not is_blank(value)}
+        elif rid:
+            findings.warn(
+                table.sheet,
+                table.cell(number, "id"),
+                f"{rid} was not carried (unknown or repeated)",
+            )
+    return rows
+
+
+def _document_rows(book: Book, findings: Findings) -> list[dict[str, object]]:
+    if L.DOCUMENTS_SHEET not in book.sheets:
+        return []
+    table = find_table(book, L.DOCUMENTS_SHEET, L.DOCUMENT_COLUMNS, findings)
+    if table is None:
+        return []
+    rows = ({key: table.get(row, key).value for key in table.columns} for _, row in table.rows)
+    return [row for row in rows if not all(is_blank(v) for v in row.values())]
+
+
+# --- writing the new workbook ----------------------------------------------------------------
+
+
+def _instruction_notes(
+    name: str, old: Standard, new: Standard, targets: dict[str, TargetRow], lost: Sequence[str]
+) -> list[str]:
+    carried = [f"{rid} ← {', '.join(t.sources)}" for rid, t in targets.items() if t.values]
+    fresh = [rid for rid, t in targets.items() if not t.values]
+    notes = [
+        f"This workbook was migrated by citcert migrate from {name}, made for {old.ref}, "
+        f"to {new.ref}.",
+        f"Answers carried ({len(carried)}): {'; '.join(carried) or 'none'}.",
+        f"Requirements to answer afresh ({len(fresh)}): {', '.join(fresh) or 'none'}.",
+        "Ratings that could not be carried are explained in the Notes column of their row.",
+    ]
+    if lost:
+        notes.append("Answers with no place in the new standard (kept here so nothing is lost):")
+        notes += [f"• {line}" for line in lost]
+    return notes
+
+
+def _render(
+    new: Standard,
+    program: dict[str, object],
+    targets: dict[str, TargetRow],
+    documents: list[dict[str, object]],
+    notes: list[str],
+    old_ref: str,
+) -> bytes:
+    from citcert._spreadsheet import workbook_bytes
+    from citcert.workbook.template import build_workbook, fixed_time
+    from citcert.workbook.template.filling import fill_workbook
+
+    rows = {}
+    for rid, target in targets.items():
+        values = dict(target.values)
+        if target.notes:
+            values["notes"] = "\n".join(
+                filter(None, [clean_text(values.get("notes")), *target.notes])
+            )
+        rows[rid] = values
+    book = build_workbook(new, notes=notes, migrated_from=old_ref)
+    fill_workbook(book, program=program, rows=rows, documents=documents)
+    return workbook_bytes(book, fixed_time(new))

@@ -1,0 +1,147 @@
+"""
+The Program sheet read back: the program profile and the standard's program numbers.
+
+Rows are found by their ID column (`keyed_rows`), each value is parsed by the kind of field or
+number it is (`citcert.workbook.ratings`), and every empty required value, wrong value, date in the
+future and number larger than its bound is recorded against its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from citcert.standards.model import NumberKind, Standard
+from citcert.workbook import layout as L
+from citcert.workbook.evidence import Mode, NumberValue, ProgramProfile
+from citcert.workbook.ratings import (
+    Invalid,
+    clean_text,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_percent,
+    parse_text,
+    parse_whole,
+    quoted,
+)
+from citcert.workbook.sheets import Findings, Row, Table, keyed_rows, not_future
+
+Parser = Callable[[object], object]
+
+
+def _parse_mode(raw: object) -> Mode | Invalid:
+    key = L.normalise_header(clean_text(raw))
+    labels = {L.normalise_header(label): mode for mode, label in L.MODE_LABELS.items()}
+    mode = labels.get(key) or L.MODE_ALIASES.get(key)
+    if mode is None:
+        return Invalid(f"{quoted(raw)} is not one of {', '.join(L.MODE_LABELS.values())}")
+    return mode
+
+
+_PROFILE_PARSERS: dict[L.FieldKind, Parser] = {
+    L.FieldKind.TEXT: parse_text,
+    L.FieldKind.WHOLE: parse_whole,
+    L.FieldKind.DATE: parse_date,
+    L.FieldKind.MODE: _parse_mode,
+}
+
+
+def _number_parser(kind: NumberKind, unit: str) -> Parser:
+    match kind:
+        case NumberKind.INTEGER:
+            return parse_whole
+        case NumberKind.NUMBER:
+            return parse_percent if L.is_percent_unit(unit) else parse_amount
+        case NumberKind.DATE:
+            return parse_date
+
+
+def read_program(
+    table: Table, standard: Standard, today: dt.date, findings: Findings
+) -> tuple[ProgramProfile | None, dict[str, NumberValue | None]]:
+    """
+    The profile (``None`` when any of it is wrong) and the program numbers by id.
+
+    A number that is empty or wrong is ``None``; the problems are in `findings`.
+    """
+    keys = [f.key for f in L.PROFILE_FIELDS] + [n.id for n in standard.program_numbers]
+    program = _ProgramRows(table, keyed_rows(table, keys, findings), findings, today)
+    before = len(findings.errors)
+    values = {
+        spec.key: program.value(spec.key, spec.label, spec.required, _PROFILE_PARSERS[spec.kind])
+        for spec in L.PROFILE_FIELDS
+    }
+    if values.get("assessment_type") is Mode.REVIEW and not values.get("reviewer"):
+        program.missing("reviewer", "Reviewer", "a Review needs the reviewer's name")
+    numbers = _read_numbers(program, standard)
+    if len(findings.errors) > before:
+        return None, numbers
+    profile = ProgramProfile.model_validate({k: v for k, v in values.items() if v is not None})
+    return profile, numbers
+
+
+@dataclass(frozen=True, slots=True)
+class _ProgramRows:
+    """The Program sheet's rows by ID, read one value at a time; problems go to `findings`."""
+
+    table: Table
+    rows: dict[str, tuple[int, Row]]
+    findings: Findings
+    today: dt.date
+
+    def cell(self, key: str) -> str:
+        """The A1 name of the Value cell of the row `key` (which must be there)."""
+        return self.table.cell(self.rows[key][0], "value")
+
+    def missing(self, key: str, label: str, why: str) -> None:
+        """Record that the value of `key` is needed, at its cell or, without a row, the sheet."""
+        if key in self.rows:
+            self.findings.error(self.table.sheet, self.cell(key), why, label)
+        else:
+            self.findings.error(self.table.sheet, None, f"the row {key} is missing; {why}", label)
+
+    def value(self, key: str, label: str, required: bool, parse: Parser) -> object:
+        """One Program value parsed, or ``None`` when empty or wrong (wrong is recorded)."""
+        if key not in self.rows or is_blank(self.table.get(self.rows[key][1], "value").value):
+            if required:
+                self.missing(key, label, "required but empty; fill it in")
+            return None
+        cell = self.table.get(self.rows[key][1], "value")
+        value = not_future(
+            parse_percent(cell.value, percent_format=cell.percent)
+            if parse is parse_percent
+            else parse(cell.value),
+            self.today,
+        )
+        if isinstance(value, Invalid):
+            self.findings.error(self.table.sheet, self.cell(key), value.message, label)
+            return None
+        return value
+
+
+def _read_numbers(program: _ProgramRows, standard: Standard) -> dict[str, NumberValue | None]:
+    numbers: dict[str, NumberValue | None] = {}
+    for spec in standard.program_numbers:
+        parse = _number_parser(spec.kind, spec.unit)
+        value = program.value(spec.id, spec.label, spec.required, parse)
+        numbers[spec.id] = value if isinstance(value, int | float | dt.date) else None
+        if value is None and not spec.required and spec.id in program.rows:
+            program.findings.warn(
+                program.table.sheet, program.cell(spec.id), "no value yet (optional)", spec.label
+            )
+    _check_bounds(program, standard, numbers)
+    return numbers
+
+
+def _check_bounds(
+    program: _ProgramRows, standard: Standard, numbers: dict[str, NumberValue | None]
+) -> None:
+    """Record every number larger than the number it may not exceed (``not_more_than``)."""
+    for spec in standard.program_numbers:
+        value, limit = numbers.get(spec.id), numbers.get(spec.not_more_than or "")
+        if isinstance(value, int | float) and isinstance(limit, int | float) and value > limit:
+            partner = standard.number(spec.not_more_than or "")
+            message = f"{value:g} is more than {partner.label} ({limit:g}); check both numbers"
+            program.findings.error(program.table.sheet, program.cell(spec.id), message, spec.label)

@@ -1,0 +1,208 @@
+"""
+Pure normalisation of raw cell values: ratings, numbers, percentages, dates and text.
+
+People type what they mean, not what a parser wants: "yes", " MET ", "N/A", "25%", "1,200",
+"03/31/2024". Each function here turns one raw value (as openpyxl reads it) into a clean value
+or an `Invalid` holding a plain sentence saying what is wrong; the workbook reader adds where.
+No I/O, no openpyxl, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+
+from citcert.standards.model import RatingScale
+from citcert.workbook.evidence import Answer, NotApplicableAnswer, Rated, Unanswered
+from citcert.workbook.layout import MAX_CELL_CHARS, normalise_header
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A value that cannot be used, and why, in words a coordinator understands."""
+
+    message: str
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_RANGE = (32_874, 73_051)
+"""Excel serial numbers read as dates: 1990-01-01 to 2100-01-01; anything else is a mistake."""
+
+DATE_HINT = "write dates like 2024-03-31 or 03/31/2024"
+
+
+def quoted(raw: object) -> str:
+    """A raw value as messages show it: text in quotes, shortened when long."""
+    text = clean_text(raw) if not isinstance(raw, Invalid) else raw.message
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f'"{text}"'
+
+
+def is_blank(raw: object) -> bool:
+    """True for an empty cell or one holding only spaces."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def clean_text(raw: object) -> str:
+    """
+    A cell as text: control characters removed (newline and tab kept), unicode kept, trimmed.
+
+    Numbers lose a trailing ``.0`` and dates print as ISO, so a number typed in a text column reads
+    the way it was typed.
+    """
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+        raw = raw.date()
+    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def parse_text(raw: object) -> str | Invalid:
+    """Text for a free-text cell, refused only when longer than Excel allows."""
+    text = clean_text(raw)
+    if len(text) > MAX_CELL_CHARS:
+        return Invalid(
+            f"the text is {len(text):,} characters long; a cell holds at most {MAX_CELL_CHARS:,}. "
+            "Shorten it and list the rest in a document"
+        )
+    return text
+
+
+def split_documents(text: str) -> tuple[str, ...]:
+    """Document references typed one per line (or separated by semicolons), without empties."""
+    parts = re.split(r"[\n;]", text)
+    return tuple(part.strip() for part in parts if part.strip())
+
+
+def _scale_keys(scale: RatingScale) -> dict[str, str | None]:
+    """Every accepted spelling → level id (``None`` meaning not applicable)."""
+    keys: dict[str, str | None] = {}
+    for level in scale.levels:
+        for spelling in (level.label, level.id, *level.aliases):
+            keys.setdefault(normalise_header(spelling), level.id)
+    for spelling in (scale.not_applicable_label, *scale.not_applicable_aliases, "n/a", "na"):
+        keys.setdefault(normalise_header(spelling), None)
+    return keys
+
+
+def parse_answer(raw: object, scale: RatingScale, *, reason: str = "") -> Answer | Invalid:
+    """
+    A rating cell as an answer: a level of the scale, not applicable (with `reason`) or unanswered.
+
+    Case, spaces, dashes and the scale's aliases are forgiven; anything else is `Invalid`, with a
+    suggestion when the text is close to an accepted spelling.
+    """
+    if is_blank(raw):
+        return Unanswered()
+    key = normalise_header(clean_text(raw))
+    keys = _scale_keys(scale)
+    if key in keys:
+        level_id = keys[key]
+        return NotApplicableAnswer(reason=reason) if level_id is None else Rated(level=level_id)
+    message = f"{quoted(raw)} is not one of {', '.join(scale.labels)}"
+    close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.75)
+    if close:
+        level_id = keys[close[0]]
+        label = scale.not_applicable_label if level_id is None else scale.level(level_id).label
+        message += f' (did you mean "{label}"?)'
+    return Invalid(message)
+
+
+def _number_text(text: str) -> float | None:
+    text = text.replace(" ", "").replace("\u00a0", "")
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if _NUMBER.match(text):
+        return float(text)
+    return None
+
+
+def parse_number(raw: object) -> float | Invalid:
+    """A number from a number cell or from text such as ``1,200`` or ``12.5``."""
+    if isinstance(raw, bool) or raw is None:
+        return Invalid(f"{quoted(raw)} is not a number")
+    if isinstance(raw, int | float):
+        return float(raw)
+    value = _number_text(clean_text(raw))
+    if value is None:
+        return Invalid(f"{quoted(raw)} is not a number")
+    return value
+
+
+def parse_amount(raw: object) -> float | Invalid:
+    """A number that cannot be negative (a count, hours, days)."""
+    value = parse_number(raw)
+    if isinstance(value, float) and value < 0:
+        return Invalid(f"{quoted(raw)} is negative; enter 0 or more")
+    return value
+
+
+def parse_whole(raw: object) -> int | Invalid:
+    """A whole number of 0 or more, e.g. a count of officers."""
+    value = parse_amount(raw)
+    if isinstance(value, Invalid):
+        return value
+    if not value.is_integer():
+        return Invalid(f"{quoted(raw)} is not a whole number")
+    return int(value)
+
+
+def parse_percent(raw: object, *, percent_format: bool = False) -> float | Invalid:
+    """
+    A percentage from 0 to 100, however it was typed.
+
+    ``25%`` and ``25`` give 25. A cell formatted as a percentage holds a fraction, so does a value
+    below 1 (``0.25`` gives 25); a person writing half a percent writes ``0.5%``.
+    """
+    text = clean_text(raw) if isinstance(raw, str) else ""
+    explicit = text.endswith("%")
+    value = parse_amount(text.removesuffix("%") if explicit else raw)
+    if isinstance(value, Invalid):
+        return (
+            Invalid(f"{quoted(raw)} is not a percentage")
+            if "negative" not in value.message
+            else value
+        )
+    if not explicit and (percent_format or 0 < value < 1):
+        value *= 100
+    if value > 100:
+        return Invalid(f"{quoted(raw)} is more than 100%")
+    return value
+
+
+def parse_date(raw: object) -> dt.date | Invalid:
+    """A date from a date cell, an Excel serial number, or ISO or US (MM/DD/YYYY) text."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if _SERIAL_RANGE[0] <= raw < _SERIAL_RANGE[1]:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+        return Invalid(f"{quoted(raw)} is not a date; {DATE_HINT}")
+    return _date_text(clean_text(raw), raw)
+
+
+def _date_text(text: str, raw: object) -> dt.date | Invalid:
+    iso = _ISO_DATE.match(text)
+    us = _US_DATE.match(text)
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if us:
+            return dt.date(int(us[3]), int(us[1]), int(us[2]))
+    except ValueError:
+        return Invalid(f"{quoted(raw)} is not a real date; {DATE_HINT}")
+    return Invalid(f"{quoted(raw)} is not a date; {DATE_HINT}")

@@ -1,0 +1,169 @@
+"""
+The evidence workbook's sheets as plain rows, and the tables found in them.
+
+`citcert.workbook.snapshot` copies the cells out of openpyxl into a `Book`; the sheet readers
+(`program_sheet`, `evidence_sheet`, `documents_sheet`) find each table's header row and columns
+here by their text (`citcert.workbook.layout`) and its rows by their ID column. Every problem is
+collected in `Findings` with its ``Sheet!Cell``, so they can all be reported together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from citcert.errors import Location, Problem
+from citcert.workbook import layout as L
+from citcert.workbook.ratings import Invalid, clean_text, is_blank, quoted
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One cell's value as read (cached value for formulas), and whether it is formatted as %."""
+
+    value: object
+    percent: bool = False
+
+
+EMPTY = Value(None)
+Row = tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """A workbook copied into plain rows: row 1 of a sheet is ``sheets[name][0]``."""
+
+    name: str
+    sha256: str
+    sheets: dict[str, list[Row]]
+
+
+@dataclass
+class Findings:
+    """The problems and warnings of one workbook, each with its place."""
+
+    file: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def error(self, sheet: str, cell: str | None, message: str, subject: str | None = None) -> None:
+        """Record a problem that stops the audit."""
+        self.errors.append(
+            Problem(Location(file=self.file, sheet=sheet, cell=cell), message, subject)
+        )
+
+    def warn(self, sheet: str, cell: str | None, message: str, subject: str | None = None) -> None:
+        """Record something worth knowing that does not stop the audit."""
+        self.warnings.append(
+            Problem(Location(file=self.file, sheet=sheet, cell=cell), message, subject)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table sheet: where its headers are, which column holds what, and its data rows."""
+
+    sheet: str
+    columns: dict[str, int]
+    """Column key → 0-based index, for the columns found."""
+    rows: list[tuple[int, Row]]
+    """(row number, cells) for every row below the header row."""
+
+    def get(self, row: Row, key: str) -> Value:
+        """The cell of `key` in `row` (empty when the column or cell is absent)."""
+        index = self.columns.get(key)
+        return row[index] if index is not None and index < len(row) else EMPTY
+
+    def cell(self, number: int, key: str) -> str:
+        """The A1 name of the cell of `key` in row `number`."""
+        return L.cell_name(self.columns[key] + 1, number)
+
+
+def find_table(
+    book: Book, sheet: str, columns: Sequence[L.Column], findings: Findings
+) -> Table | None:
+    """The table on `sheet`, or ``None`` (with the problems recorded) when it cannot be found."""
+    rows = book.sheets.get(sheet)
+    if rows is None:
+        findings.error(
+            sheet,
+            None,
+            f"the {sheet} sheet is missing; make a fresh workbook with `citcert template`",
+        )
+        return None
+    best, found = _header_row(rows, columns)
+    missing = [c.header for c in columns if c.required and c.key not in found]
+    for header in missing:
+        where = f"row {best}" if best else f"the first {L.HEADER_SEARCH_ROWS} rows"
+        findings.error(
+            sheet, None, f'the column "{header}" is missing (looked for its header in {where})'
+        )
+    if missing:
+        return None
+    return Table(sheet, found, [(n, r) for n, r in enumerate(rows[best:], start=best + 1)])
+
+
+def _header_row(rows: list[Row], columns: Sequence[L.Column]) -> tuple[int, dict[str, int]]:
+    """
+    The header row among the first rows (0 when none), and column key → index in it.
+
+    The row naming the most known columns wins, so a title or an inserted row above the
+    headers does no harm; the first column of a repeated header counts.
+    """
+    wanted = {L.normalise_header(c.header): c.key for c in columns}
+    best, found = 0, dict[str, int]()
+    for number, row in enumerate(rows[: L.HEADER_SEARCH_ROWS], start=1):
+        here: dict[str, int] = {}
+        for index, value in enumerate(row):
+            key = wanted.get(L.normalise_header(value.value))
+            if key is not None:
+                here.setdefault(key, index)
+        if len(here) > len(found):
+            best, found = number, here
+    return best, found
+
+
+def keyed_rows(table: Table, keys: Sequence[str], findings: Findings) -> dict[str, tuple[int, Row]]:
+    """The rows of a Program-style table by their ID, refusing unknown and repeated IDs."""
+    known = {L.normalise_header(k): k for k in keys}
+    found: dict[str, tuple[int, Row]] = {}
+    for number, row in table.rows:
+        raw = table.get(row, "id").value
+        if is_blank(raw):
+            if not is_blank(table.get(row, "value").value):
+                findings.error(
+                    table.sheet, table.cell(number, "id"), "a value without an ID; put the ID back"
+                )
+            continue
+        key = known.get(L.normalise_header(clean_text(raw)))
+        cell = table.cell(number, "id")
+        if key is None:
+            hint = suggest(clean_text(raw), list(keys))
+            findings.error(
+                table.sheet, cell, f"{quoted(raw)} is not an item of this workbook{hint}"
+            )
+        elif key in found:
+            first = table.cell(found[key][0], "id")
+            findings.error(table.sheet, cell, f"{key} appears twice (first at {first})")
+        else:
+            found[key] = (number, row)
+    return found
+
+
+def suggest(word: str, choices: Sequence[str]) -> str:
+    """A ``(did you mean "…"?)`` hint naming the choice closest to a mistyped `word`, or ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+_Parsed = TypeVar("_Parsed")
+
+
+def not_future(value: _Parsed, today: dt.date) -> _Parsed | Invalid:
+    """`value`, unless it is a date after `today`: no date in a workbook may lie in the future."""
+    if isinstance(value, dt.date) and value > today:
+        return Invalid(f"{value.isoformat()} is in the future (today is {today.isoformat()})")
+    return value

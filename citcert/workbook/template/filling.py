@@ -1,0 +1,64 @@
+"""
+Answers typed into a blank evidence template, for `citcert migrate` and the examples generator.
+
+The cells are found the way a person would find them (rows by their ID column, columns by the
+layout's keys) and set with `put`, so typed text never turns into a formula, and each filled
+row is grown to fit its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from citcert.workbook import layout as L
+from citcert.workbook.template.styles import fit_row, put
+
+
+def fill_workbook(
+    book: Any,
+    *,
+    program: Mapping[str, object] = {},
+    rows: Mapping[str, Mapping[str, object]] = {},
+    documents: Sequence[Mapping[str, object]] = (),
+) -> None:
+    """
+    Type answers into a workbook from `build_workbook`, the way a person would.
+
+    `program` maps Program IDs (profile keys, program-number ids) to values; `rows` maps
+    requirement ids to Evidence column keys and values; `documents` are Documents rows by column
+    key. Used by `citcert migrate` and by the examples generator.
+    """
+    _fill_keyed(book[L.PROGRAM_SHEET], L.PROGRAM_COLUMNS, "value", program)
+    evidence = book[L.EVIDENCE_SHEET]
+    for row in range(L.FIRST_DATA_ROW, evidence.max_row + 1):
+        answers = rows.get(str(evidence.cell(row, 1).value), {})
+        for key, value in answers.items():
+            put(evidence.cell(row, _index(L.EVIDENCE_COLUMNS, key)), value)
+        if answers:
+            fit_row(evidence, row)
+    _fill_documents(book[L.DOCUMENTS_SHEET], documents)
+
+
+def _index(columns: tuple[L.Column, ...], key: str) -> int:
+    return next(i for i, c in enumerate(columns, start=1) if c.key == key)
+
+
+def _fill_keyed(
+    ws: Any, columns: tuple[L.Column, ...], key: str, values: Mapping[str, object]
+) -> None:
+    for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):
+        item = ws.cell(row, 1).value
+        if item in values:
+            put(ws.cell(row, _index(columns, key)), values[item])
+            fit_row(ws, row)
+
+
+def _fill_documents(ws: Any, documents: Sequence[Mapping[str, object]]) -> None:
+    from openpyxl.styles import Protection
+
+    for offset, document in enumerate(documents):
+        for key, value in document.items():
+            cell = ws.cell(L.FIRST_DATA_ROW + offset, _index(L.DOCUMENT_COLUMNS, key))
+            put(cell, value)
+            cell.protection = Protection(locked=False)
