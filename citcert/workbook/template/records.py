@@ -17,8 +17,8 @@ from citcert.workbook.records_sheet import record_columns
 from citcert.workbook.template.checks import choice_check, date_check, decimal_check
 from citcert.workbook.template.styles import DATE_FORMAT, frame_table
 
-RECORD_ROWS = L.MAX_ROWS - L.FIRST_DATA_ROW
-"""Rows below the header that carry the checks (the reader reads at most `L.MAX_ROWS`)."""
+RECORD_ROWS = L.MAX_RECORD_ROWS - L.FIRST_DATA_ROW + 1
+"""Rows below the header that carry the checks (the reader reads at most that many)."""
 
 PRIVACY = (
     "Optional. Identifiers only (badge or staff numbers), never names: citcert computes counts "
