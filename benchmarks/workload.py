@@ -120,6 +120,32 @@ def filled_workbook(standard: Standard, seed: int) -> bytes:
     return workbook_bytes(book, fixed_time(standard))
 
 
+def with_roster(standard: Standard, seed: int, officers: int) -> bytes:
+    """The workbook of `seed` with an Officers sheet of `officers` rows (1 in 4 trained)."""
+    rng = random.Random(seed)
+    book: Any = build_workbook(standard)
+    roster = [
+        {
+            "officer_id": f"B-{10_000 + i}",
+            "assignment": "Patrol" if i % 3 else "Other",
+            "shift": "ABCDEFGH"[i % 8],
+            "course_date": ASSESSMENT_DATE - dt.timedelta(days=100 + i % 900)
+            if i % 4 == 0
+            else None,
+            "last_inservice": ASSESSMENT_DATE - dt.timedelta(days=i % 700) if i % 4 == 0 else None,
+        }
+        for i in range(officers)
+    ]
+    fill_workbook(
+        book,
+        program={**_profile(rng), **_numbers(rng)},
+        rows=_rows(standard, rng),
+        documents=_documents(rng),
+        records={"officers": roster} if roster else {},
+    )
+    return workbook_bytes(book, fixed_time(standard))
+
+
 def renamed(data: bytes, number: int) -> bytes:
     """`data` with its program name numbered `number`, rewritten inside the zip."""
     new_name = NAME_MARK.replace("0000", f"{number:04d}").encode()

@@ -55,6 +55,7 @@ class FindingKind(StrEnum):
     UNVERIFIED = "unverified"
     DEPENDENCY_NOT_MET = "dependency_not_met"
     REVIEWER_DISAGREES = "reviewer_disagrees"
+    NUMBER_CONTRADICTS_RECORDS = "number_contradicts_records"
 
 
 class Finding(Model):
@@ -77,6 +78,25 @@ class MetricResult(Model):
     """The thresholds in words, e.g. ``at least 20% (met), at least 10% (partially met)``."""
     level: str | None
     """The level the value earns, or ``None`` when it cannot be computed."""
+
+
+class DerivedNumber(Model):
+    """A program number computed from a record sheet, with its working and its inputs."""
+
+    number_id: str
+    label: str
+    sheet: str
+    """The record sheet's name, e.g. ``Officers``."""
+    value: int | float | dt.date | None
+    """``None`` when the rows give nothing to compute (the typed number is used then)."""
+    working: str
+    """In words, e.g. ``45 of 180 rows with Assignment Patrol have CIT course completed …``."""
+    inputs: dict[str, int | float | str | tuple[str, ...] | None]
+    """What the computation counted, e.g. ``{"rows": 180, "matching": 45}``; never a row."""
+    typed: int | float | dt.date | None = None
+    """The number typed on the Program sheet, if any."""
+    agrees: bool | None = None
+    """Whether the typed number equals the computed one; ``None`` when either is missing."""
 
 
 class RequirementResult(Model):
@@ -280,3 +300,5 @@ class Assessment(Model):
     """The overlay's changes to its base, weakenings included, when the standard is an overlay."""
     warnings: tuple[str, ...] = ()
     """The workbook reader's warnings, carried through to the reports."""
+    derived_numbers: tuple[DerivedNumber, ...] = ()
+    """The program numbers computed from record sheets, in the standard's order."""

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from citcert.audit.assessment import DerivedNumber
+from citcert.audit.records import derive_numbers, effective_numbers
 from citcert.standards.model import RatingScale, Standard
-from citcert.workbook.evidence import Document, Evidence, Mode
+from citcert.workbook.evidence import Document, Evidence, Mode, NumberValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,10 @@ class Context:
     mode: Mode
     documents: dict[str, Document] = field(default_factory=dict)
     """The workbook's document index by case-folded name."""
+    derived: dict[str, DerivedNumber] = field(default_factory=dict)
+    """The program numbers computed from record sheets, by number id."""
+    numbers: dict[str, NumberValue | None] = field(default_factory=dict)
+    """The numbers scoring uses: computed from records where they can be, else as typed."""
 
     @classmethod
     def of(
@@ -34,12 +40,16 @@ class Context:
         index: dict[str, Document] = {}
         for doc in evidence.documents:
             index.setdefault(document_key(doc.name), doc)
+        day = as_of or evidence.profile.assessment_date
+        derived = derive_numbers(standard, evidence, day)
         return cls(
             standard=standard,
             evidence=evidence,
-            as_of=as_of or evidence.profile.assessment_date,
+            as_of=day,
             mode=mode or evidence.profile.assessment_type,
             documents=index,
+            derived={item.number_id: item for item in derived},
+            numbers=effective_numbers(evidence.numbers, derived),
         )
 
     @property

@@ -11,6 +11,8 @@ it chose. `finding` is the one way every module builds a finding.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from citcert.audit.assessment import (
     Finding,
     FindingKind,
@@ -41,6 +43,32 @@ def metric_missing(req: Requirement, measured: MetricResult) -> Finding:
     """The finding for a metric that cannot be worked out, saying which number is missing."""
     text = f"{measured.label} {measured.display}. Enter the program's numbers in the workbook."
     return finding(req, "METRIC_MISSING", text)
+
+
+def records_contradict(ctx: Context, req: Requirement) -> tuple[Finding, ...]:
+    """A finding per number of the requirement's metric typed differently from its records."""
+    if req.metric is None:
+        return ()
+    found = []
+    for number_id in req.metric.inputs:
+        item = ctx.derived.get(number_id)
+        if item is None or item.agrees is not False:
+            continue
+        text = (
+            f"The Program sheet gives {_shown(item.typed)} for {item.label}, but the "
+            f"{item.sheet} sheet gives {_shown(item.value)} ({item.working}); the records' "
+            "figure is used. Correct the one that is wrong."
+        )
+        found.append(finding(req, "NUMBER_CONTRADICTS_RECORDS", text))
+    return tuple(found)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.1f}".removesuffix(".0")
+    return str(value)
 
 
 def stale_documents(

@@ -23,6 +23,13 @@ from citcert.workbook.evidence import RequirementEvidence
 def measure(ctx: Context, metric: Metric, row: RequirementEvidence) -> MetricResult:
     """A metric's value with its working, and the level it earns (``None`` if it cannot)."""
     value, display = _value(ctx, metric, row)
+    workings = [
+        f"{item.label}: {item.working}"
+        for number_id in metric.inputs
+        if (item := ctx.derived.get(number_id)) is not None and item.value is not None
+    ]
+    if workings:
+        display = f"{display} (from the records: {'; '.join(workings)})"
     level = None if value is None else _metric_level(ctx.scale, metric, value).id
     thresholds = [f"{threshold_text(metric, metric.met)} for {ctx.scale.best.label}"]
     if metric.partial is not None:
@@ -86,7 +93,7 @@ def _ratio(ctx: Context, metric: Metric) -> tuple[float | None, str]:
 
 
 def _days_since(ctx: Context, metric: Metric) -> tuple[float | None, str]:
-    when = ctx.evidence.numbers.get(metric.inputs[0])
+    when = ctx.numbers.get(metric.inputs[0])
     if not isinstance(when, dt.date):
         label = _label(ctx, metric.inputs[0])
         problem = f"{label} is not given" if when is None else f"{label} is not a date"
@@ -97,7 +104,7 @@ def _days_since(ctx: Context, metric: Metric) -> tuple[float | None, str]:
 
 def _number(ctx: Context, number_id: str) -> tuple[float | None, str]:
     """A program number as a float, or ``None`` and why not."""
-    value = ctx.evidence.numbers.get(number_id)
+    value = ctx.numbers.get(number_id)
     label = _label(ctx, number_id)
     if value is None:
         return None, f"{label} is not given"

@@ -21,7 +21,13 @@ from citcert.audit.assessment import (
     Status,
 )
 from citcert.audit.context import Context
-from citcert.audit.findings import finding, has_evidence, metric_missing, stale_documents
+from citcert.audit.findings import (
+    finding,
+    has_evidence,
+    metric_missing,
+    records_contradict,
+    stale_documents,
+)
 from citcert.audit.metrics import measure, threshold_text
 from citcert.standards.model import (
     Domain,
@@ -79,7 +85,7 @@ def requirement_result(ctx: Context, domain: Domain, req: Requirement) -> Requir
     outcome, metric = _rate(ctx, req, row, claim)
     findings = claim.findings + outcome.findings
     if outcome.applicable:
-        findings += stale_documents(ctx, req, row)
+        findings += stale_documents(ctx, req, row) + records_contradict(ctx, req)
     answer = claim.answer
     return RequirementResult(
         requirement_id=req.id,

@@ -107,6 +107,7 @@ def assess(
         scoring_explanation=explain(standard),
         tailoring=standard.tailoring.changes if standard.tailoring else (),
         warnings=evidence.warnings,
+        derived_numbers=tuple(ctx.derived.values()),
     )
 
 

@@ -21,6 +21,7 @@ from citcert.standards.model import (
     Requirement,
     Standard,
 )
+from citcert.standards.record_checks import record_problems
 
 Loc = tuple[str | int, ...]
 _KIND_WORDS = {
@@ -50,12 +51,13 @@ def cross_check(standard: Standard) -> list[CheckProblem]:
         *_decision_levels(standard),
         *_requirements(standard),
         *_dependency_cycles(standard),
+        *record_problems(standard),
     ]
     return sorted(problems, key=lambda problem: _sort_key(problem[0]))
 
 
 def _sort_key(loc: Loc) -> tuple[tuple[int, str | int], ...]:
-    order = {"id": 0, "program_numbers": 1, "scoring": 2, "domains": 3}
+    order = {"id": 0, "program_numbers": 1, "records": 2, "scoring": 3, "domains": 4}
     return tuple((0, step) if isinstance(step, int) else (1, order.get(step, 9)) for step in loc)
 
 

@@ -238,6 +238,52 @@ class NumberKind(StrEnum):
     DATE = "date"
 
 
+class RecordCompute(StrEnum):
+    """How a program number is computed from the rows of a record sheet."""
+
+    COUNT = "count"
+    """The rows that match `where`."""
+    SHARE = "share"
+    """100 × rows matching `where` and `match` ÷ rows matching `where`, a percentage."""
+    DISTINCT = "distinct"
+    """The different values of `column` among the rows matching `where`."""
+    COVERED = "covered"
+    """The values of `column` (a group, e.g. a shift) with at least `at_least` rows matching."""
+    LATEST = "latest"
+    """The latest date in `column` among the rows matching `where`."""
+    LONGEST_GAP_DAYS = "longest_gap_days"
+    """The most days between two consecutive dates in `column`, and from the last to the as-of."""
+    COUNT_WITHIN_DAYS = "count_within_days"
+    """The rows whose date in `column` is at most `days` days before the as-of date."""
+    SHARE_WITHIN_DAYS = "share_within_days"
+    """100 × rows whose `column` date is at most `days` days after their `after` date ÷ rows."""
+
+
+class FromRecords(Model):
+    """
+    A program number computed from a record sheet rather than typed (when the sheet has rows).
+
+    Conditions name a column and what it must hold: a choice (``Patrol``), ``Yes`` or ``No``,
+    or ``given`` / ``blank`` for any column.
+    """
+
+    sheet: Slug
+    """A record sheet the standard asks for (``records:``), e.g. ``officers``."""
+    compute: RecordCompute
+    column: Slug | None = None
+    """The column grouped or dated on (distinct, covered, latest, longest gap, within days)."""
+    where: dict[Slug, Text] = Field(default_factory=dict)
+    """Which rows count at all, e.g. ``{assignment: Patrol}``."""
+    match: dict[Slug, Text] = Field(default_factory=dict)
+    """Of those, which rows are matching (share, covered), e.g. ``{course_date: given}``."""
+    at_least: Annotated[int, Field(ge=1, le=1000)] = 1
+    """Covered: rows a group needs to count as covered."""
+    days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    """Within days: how many days."""
+    after: Slug | None = None
+    """Share within days: the column holding the date each row's date is counted from."""
+
+
 class ProgramNumber(Model):
     """A number (or date) the standard asks every program to report."""
 
@@ -249,6 +295,8 @@ class ProgramNumber(Model):
     help: str | None = None
     not_more_than: Slug | None = None
     """Another number this one may not exceed (e.g. trained officers ≤ patrol officers)."""
+    from_records: FromRecords | None = None
+    """Computed from a record sheet when the program fills it; typed otherwise."""
 
 
 class UnsupportedClaim(Model):
@@ -359,6 +407,8 @@ class Standard(Model):
     supersedes: str | None = None
     """The ``id@version`` whose requirement ids the ``replaces`` lists refer to."""
     program_numbers: tuple[ProgramNumber, ...] = ()
+    records: tuple[Slug, ...] = ()
+    """The record sheets (`citcert.standards.records`) its evidence workbook carries."""
     scoring: ScoringPolicy
     domains: Annotated[tuple[Domain, ...], Field(min_length=1)]
     tailoring: Tailoring | None = None

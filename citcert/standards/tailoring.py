@@ -274,6 +274,7 @@ class _Resolver:
             citation=(*self.base.citation, *overlay.citation),
             supersedes=self.base.supersedes,
             program_numbers=tuple(self.numbers),
+            records=self.base.records,
             scoring=self.base.scoring.model_copy(update={"decision_levels": decision_levels}),
             domains=tuple(domains),
             tailoring=Tailoring(

@@ -99,6 +99,11 @@ class Document(Model):
 
 NumberValue = int | float | dt.date
 
+RecordValue = str | bool | int | float | dt.date | None
+"""One cell of a record sheet as read: text, Yes/No, a number or a date; None when empty."""
+RecordRow = dict[str, RecordValue]
+"""One row of a record sheet, by column id (`citcert.standards.records`)."""
+
 
 class Evidence(Model):
     """A whole workbook, read and validated."""
@@ -116,6 +121,8 @@ class Evidence(Model):
     requirements: tuple[RequirementEvidence, ...]
     """In the standard's order, one per requirement the workbook lists."""
     documents: tuple[Document, ...] = ()
+    records: dict[str, tuple[RecordRow, ...]] = Field(default_factory=dict)
+    """The filled rows of each record sheet, by sheet id; never shown, only computed on."""
     warnings: tuple[str, ...] = ()
     """Things the reader noticed that do not stop an audit (e.g. unanswered requirements)."""
 

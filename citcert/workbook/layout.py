@@ -44,6 +44,8 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
 MAX_SHEETS = 50
 MAX_ROWS = 5000
+MAX_RECORD_ROWS = 20_000
+"""A record sheet (a roster of a large agency's officers) may hold this many rows."""
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767
 """Excel's own limit on the characters in one cell."""
@@ -228,3 +230,11 @@ def cell_name(column: int, row: int) -> str:
 def is_percent_unit(unit: str) -> bool:
     """True when a metric or number is a percentage (its unit is ``%`` or ``percent``)."""
     return unit.strip().casefold() in {"%", "percent", "per cent", "percentage"}
+
+
+def row_limit(sheet: str) -> int:
+    """How many rows the reader copies from `sheet`: more for a record sheet."""
+    from citcert.standards.records import RECORD_SHEETS
+
+    titles = {s.title.casefold() for s in RECORD_SHEETS.values()}
+    return MAX_RECORD_ROWS if sheet.casefold() in titles else MAX_ROWS

@@ -9,7 +9,7 @@ future and number larger than its bound is recorded against its cell.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from citcert.standards.model import NumberKind, Standard
@@ -59,12 +59,17 @@ def _number_parser(kind: NumberKind, unit: str) -> Parser:
 
 
 def read_program(
-    table: Table, standard: Standard, today: dt.date, findings: Findings
+    table: Table,
+    standard: Standard,
+    today: dt.date,
+    findings: Findings,
+    supplied: Collection[str] = frozenset(),
 ) -> tuple[ProgramProfile | None, dict[str, NumberValue | None]]:
     """
     The profile (``None`` when any of it is wrong) and the program numbers by id.
 
-    A number that is empty or wrong is ``None``; the problems are in `findings`.
+    A number that is empty or wrong is ``None``; the problems are in `findings`. A number in
+    `supplied` is computed from a filled record sheet, so it may be left empty.
     """
     keys = [f.key for f in L.PROFILE_FIELDS] + [n.id for n in standard.program_numbers]
     program = _ProgramRows(table, keyed_rows(table, keys, findings), findings, today)
@@ -75,7 +80,7 @@ def read_program(
     }
     if values.get("assessment_type") is Mode.REVIEW and not values.get("reviewer"):
         program.missing("reviewer", "Reviewer", "a Review needs the reviewer's name")
-    numbers = _read_numbers(program, standard)
+    numbers = _read_numbers(program, standard, supplied)
     if len(findings.errors) > before:
         return None, numbers
     profile = ProgramProfile.model_validate({k: v for k, v in values.items() if v is not None})
@@ -121,13 +126,16 @@ class _ProgramRows:
         return value
 
 
-def _read_numbers(program: _ProgramRows, standard: Standard) -> dict[str, NumberValue | None]:
+def _read_numbers(
+    program: _ProgramRows, standard: Standard, supplied: Collection[str]
+) -> dict[str, NumberValue | None]:
     numbers: dict[str, NumberValue | None] = {}
     for spec in standard.program_numbers:
         parse = _number_parser(spec.kind, spec.unit)
-        value = program.value(spec.id, spec.label, spec.required, parse)
+        required = spec.required and spec.id not in supplied
+        value = program.value(spec.id, spec.label, required, parse)
         numbers[spec.id] = value if isinstance(value, int | float | dt.date) else None
-        if value is None and not spec.required and spec.id in program.rows:
+        if value is None and not required and spec.id in program.rows and spec.id not in supplied:
             program.findings.warn(
                 program.table.sheet, program.cell(spec.id), "no value yet (optional)", spec.label
             )

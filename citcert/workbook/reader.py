@@ -25,10 +25,17 @@ from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.program_sheet import read_program
+from citcert.workbook.records_sheet import read_records, record_sheet_names
 from citcert.workbook.sheets import Book, Findings, find_table
 from citcert.workbook.snapshot import snapshot
 
-SHEETS = (L.PROGRAM_SHEET, L.EVIDENCE_SHEET, L.DOCUMENTS_SHEET, L.METADATA_SHEET)
+SHEETS = (
+    L.PROGRAM_SHEET,
+    L.EVIDENCE_SHEET,
+    L.DOCUMENTS_SHEET,
+    L.METADATA_SHEET,
+    *record_sheet_names(),
+)
 """The sheets citcert reads; any others in a workbook are left unread."""
 
 
@@ -114,8 +121,14 @@ def read_evidence(
 ) -> Evidence:
     """Every sheet of `book` read and checked against `standard`; raises with all problems."""
     findings = Findings(book.name)
+    records = read_records(book, standard, today, findings)
+    supplied = {
+        n.id for n in standard.program_numbers if n.from_records and n.from_records.sheet in records
+    }
     program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
-    profile, numbers = read_program(program, standard, today, findings) if program else (None, {})
+    profile, numbers = (
+        read_program(program, standard, today, findings, supplied) if program else (None, {})
+    )
     evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)
     mode = profile.assessment_type if profile else None
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
@@ -136,6 +149,7 @@ def read_evidence(
         numbers=numbers,
         requirements=requirements,
         documents=documents,
+        records=records,
         warnings=(*warnings, *(str(w) for w in findings.warnings)),
     )
 

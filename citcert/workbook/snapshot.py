@@ -80,13 +80,14 @@ def _rows(ws: Any, name: str, sheet: str) -> list[Row]:
     ws.reset_dimensions()  # NOTE: a wrong <dimension> in the file would silently cut rows off
     rows: list[Row] = []
     beyond = _Beyond(EMPTY_CELL)
+    limit = L.row_limit(sheet)
     for number, cells in enumerate(ws.iter_rows(max_col=L.MAX_COLUMNS), start=1):
-        if number <= L.MAX_ROWS:
+        if number <= limit:
             rows.append(tuple(EMPTY if cell is EMPTY_CELL else _value(cell) for cell in cells))
         elif not beyond.allows(number, cells):
             raise file_error(
                 name,
-                f"the {sheet} sheet has more than {L.MAX_ROWS:,} rows; citcert reads "
+                f"the {sheet} sheet has more than {limit:,} rows; citcert reads "
                 "at most that many",
             )
     return rows

@@ -213,7 +213,7 @@ CASES = [
     ),
     (
         "unknown-key.yaml",
-        "unknown-key.yaml:8:1: colour_scheme: is not a known key here (allowed: id, version, title, publisher, effective, status, summary, citation, supersedes, program_numbers, scoring, domains, tailoring)",
+        "unknown-key.yaml:8:1: colour_scheme: is not a known key here (allowed: id, version, title, publisher, effective, status, summary, citation, supersedes, program_numbers, records, scoring, domains, tailoring)",
     ),
     (
         "version-number.yaml",

@@ -22,7 +22,9 @@ from typing import Any
 
 from citcert._spreadsheet import workbook_bytes
 from citcert.standards.model import Standard
+from citcert.standards.records import RECORD_SHEETS
 from citcert.workbook import layout as L
+from citcert.workbook.template.records import build_record_sheet
 from citcert.workbook.template.sheets import (
     build_documents,
     build_evidence,
@@ -58,6 +60,8 @@ def build_workbook(
     build_program(book.create_sheet(L.PROGRAM_SHEET), standard)
     build_evidence(book.create_sheet(L.EVIDENCE_SHEET), standard)
     build_documents(book.create_sheet(L.DOCUMENTS_SHEET))
+    for sheet_id in standard.records:
+        build_record_sheet(book.create_sheet(), RECORD_SHEETS[sheet_id])
     build_metadata(book.create_sheet(L.METADATA_SHEET), standard, migrated_from)
     book.active = 0
     return book

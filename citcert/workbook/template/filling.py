@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from citcert.standards.records import RECORD_SHEETS
 from citcert.workbook import layout as L
 from citcert.workbook.template.styles import fit_row, put
 
@@ -21,13 +22,15 @@ def fill_workbook(
     program: Mapping[str, object] = {},
     rows: Mapping[str, Mapping[str, object]] = {},
     documents: Sequence[Mapping[str, object]] = (),
+    records: Mapping[str, Sequence[Mapping[str, object]]] = {},
 ) -> None:
     """
     Type answers into a workbook from `build_workbook`, the way a person would.
 
     `program` maps Program IDs (profile keys, program-number ids) to values; `rows` maps
     requirement ids to Evidence column keys and values; `documents` are Documents rows by column
-    key. Used by `citcert migrate` and by the examples generator.
+    key; `records` are record-sheet rows by sheet id and column id. Used by `citcert migrate`
+    and by the examples generator.
     """
     _fill_keyed(book[L.PROGRAM_SHEET], L.PROGRAM_COLUMNS, "value", program)
     evidence = book[L.EVIDENCE_SHEET]
@@ -38,6 +41,12 @@ def fill_workbook(
         if answers:
             fit_row(evidence, row)
     _fill_documents(book[L.DOCUMENTS_SHEET], documents)
+    for sheet_id, rows_of_sheet in records.items():
+        sheet = RECORD_SHEETS[sheet_id]
+        ws = book[sheet.title]
+        for offset, record in enumerate(rows_of_sheet):
+            for index, column in enumerate(sheet.columns, start=1):
+                put(ws.cell(L.FIRST_DATA_ROW + offset, index), record.get(column.id))
 
 
 def _index(columns: tuple[L.Column, ...], key: str) -> int:

@@ -1,0 +1,236 @@
+"""
+The record sheets a standard may ask for: rosters and logs a program keeps anyway.
+
+A standard names which of these sheets its evidence workbook carries (``records:``) and which
+program numbers are computed from them (``from_records:`` on a number). The sheets and their
+columns are fixed here, one definition that the standard's checks, the template writer and the
+workbook reader all use, so a column a computation names always exists and is always read the
+same way. Record rows never reach a report: only what is computed from them does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class ColumnKind(StrEnum):
+    """What a record column holds."""
+
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordColumn:
+    """One column of a record sheet."""
+
+    id: str
+    header: str
+    kind: ColumnKind
+    help: str
+    choices: tuple[str, ...] = ()
+    """For a choice column, the values a cell may hold (matched without regard to case)."""
+    required: bool = False
+    """A filled row must give this column."""
+    identifier: bool = False
+    """An identifier (a badge or staff number, never a name): read, never shown or computed on."""
+    width: float = 16
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSheet:
+    """One record sheet: its id in the standard, its sheet name, and its columns."""
+
+    id: str
+    title: str
+    purpose: str
+    columns: tuple[RecordColumn, ...]
+
+    def column(self, column_id: str) -> RecordColumn:
+        """The column `column_id` (raises `KeyError` when the sheet has none)."""
+        for column in self.columns:
+            if column.id == column_id:
+                return column
+        raise KeyError(column_id)
+
+
+YES, NO = "Yes", "No"
+PATROL, OTHER = "Patrol", "Other"
+
+_SECTORS = (
+    ("law_enforcement", "Law enforcement"),
+    ("mental_health", "Mental health"),
+    ("lived_experience", "People with lived experience"),
+    ("family", "Family members"),
+    ("advocacy", "Advocacy"),
+)
+
+
+def _sector(column_id: str, header: str, verb: str) -> RecordColumn:
+    return RecordColumn(column_id, header, ColumnKind.YES_NO, f"{verb} (Yes or No).", width=14)
+
+
+RECORD_SHEETS: Mapping[str, RecordSheet] = MappingProxyType(
+    {
+        sheet.id: sheet
+        for sheet in (
+            RecordSheet(
+                "officers",
+                "Officers",
+                "One row per sworn officer of the program's agencies: an identifier such as a "
+                "badge number (never a name), the assignment, the shift, and CIT training dates.",
+                (
+                    RecordColumn(
+                        "officer_id",
+                        "Officer ID",
+                        ColumnKind.TEXT,
+                        "A badge or staff number. Never a name.",
+                        required=True,
+                        identifier=True,
+                    ),
+                    RecordColumn(
+                        "assignment",
+                        "Assignment",
+                        ColumnKind.CHOICE,
+                        "Patrol (answers calls for service) or Other.",
+                        choices=(PATROL, OTHER),
+                        required=True,
+                    ),
+                    RecordColumn("shift", "Shift", ColumnKind.TEXT, "The shift or squad, e.g. A."),
+                    RecordColumn(
+                        "course_date",
+                        "CIT course completed",
+                        ColumnKind.DATE,
+                        "Last day of the 40-hour CIT course; empty if not trained.",
+                        width=18,
+                    ),
+                    RecordColumn(
+                        "last_inservice",
+                        "Last in-service",
+                        ColumnKind.DATE,
+                        "Date of the officer's latest CIT in-service training.",
+                        width=18,
+                    ),
+                ),
+            ),
+            RecordSheet(
+                "dispatchers",
+                "Dispatchers",
+                "One row per call-taker or dispatcher: an identifier (never a name), the shift "
+                "and the date of CIT dispatch training.",
+                (
+                    RecordColumn(
+                        "person_id",
+                        "Staff ID",
+                        ColumnKind.TEXT,
+                        "A staff number. Never a name.",
+                        required=True,
+                        identifier=True,
+                    ),
+                    RecordColumn("shift", "Shift", ColumnKind.TEXT, "The shift, e.g. Night."),
+                    RecordColumn(
+                        "course_date",
+                        "CIT dispatch course",
+                        ColumnKind.DATE,
+                        "Date of CIT dispatch training; empty if not trained.",
+                        width=18,
+                    ),
+                ),
+            ),
+            RecordSheet(
+                "classes",
+                "Classes",
+                "One row per CIT class held: dates, course, hours, how many were trained, and "
+                "which partners taught.",
+                (
+                    RecordColumn(
+                        "start_date", "First day", ColumnKind.DATE, "First day.", required=True
+                    ),
+                    RecordColumn("end_date", "Last day", ColumnKind.DATE, "Last day of the class."),
+                    RecordColumn(
+                        "course",
+                        "Course",
+                        ColumnKind.CHOICE,
+                        "Basic (40-hour), In-service, Dispatcher or Other.",
+                        choices=("Basic", "In-service", "Dispatcher", "Other"),
+                        required=True,
+                    ),
+                    RecordColumn("hours", "Hours", ColumnKind.NUMBER, "Hours of instruction."),
+                    RecordColumn("trained", "Trained", ColumnKind.NUMBER, "People who completed."),
+                    *(_sector(i, h, f"{h} taught") for i, h in _SECTORS[:4]),
+                ),
+            ),
+            RecordSheet(
+                "meetings",
+                "Meetings",
+                "One row per steering committee meeting: its date and which sectors were present.",
+                (
+                    RecordColumn(
+                        "date", "Date", ColumnKind.DATE, "Date of the meeting.", required=True
+                    ),
+                    *(_sector(i, h, f"{h} present") for i, h in _SECTORS),
+                    RecordColumn(
+                        "minutes",
+                        "Minutes",
+                        ColumnKind.YES_NO,
+                        "Minutes were kept (Yes or No).",
+                        width=12,
+                    ),
+                ),
+            ),
+            RecordSheet(
+                "quarterly",
+                "Quarterly data",
+                "One row per quarter: the CIT calls, their outcomes, injuries, use of force, and "
+                "when the quarter's report went to the steering committee.",
+                (
+                    RecordColumn(
+                        "quarter_end",
+                        "Quarter ending",
+                        ColumnKind.DATE,
+                        "Last day of the quarter, e.g. 2025-03-31.",
+                        required=True,
+                    ),
+                    RecordColumn("cit_calls", "CIT calls", ColumnKind.NUMBER, "Calls handled."),
+                    RecordColumn(
+                        "resolved", "Resolved on scene", ColumnKind.NUMBER, "Resolved on scene."
+                    ),
+                    RecordColumn(
+                        "treatment",
+                        "Referred or taken to treatment",
+                        ColumnKind.NUMBER,
+                        "Referred or transported to treatment.",
+                        width=20,
+                    ),
+                    RecordColumn("arrested", "Arrested", ColumnKind.NUMBER, "Arrests."),
+                    RecordColumn(
+                        "person_injuries",
+                        "Injuries to the person",
+                        ColumnKind.NUMBER,
+                        "Injuries to the person in crisis.",
+                    ),
+                    RecordColumn(
+                        "officer_injuries", "Injuries to officers", ColumnKind.NUMBER, "Injuries."
+                    ),
+                    RecordColumn(
+                        "use_of_force", "Use of force", ColumnKind.NUMBER, "Uses of force."
+                    ),
+                    RecordColumn(
+                        "report_sent",
+                        "Report to committee on",
+                        ColumnKind.DATE,
+                        "Date the quarter's data report went to the steering committee.",
+                        width=20,
+                    ),
+                ),
+            ),
+        )
+    }
+)
+"""Every record sheet a standard may ask for, by id."""

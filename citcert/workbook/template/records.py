@@ -1,0 +1,50 @@
+"""
+The record sheets of the evidence template: one per roster or log the standard asks for.
+
+Each sheet has the usual title, guidance and header rows, then rows left open for pasting a
+roster: no sheet protection, so rows can be pasted, sorted and added, and checks on the typed
+columns (dates, numbers, drop-downs for choices and Yes/No) over `RECORD_ROWS` rows. The
+guidance says what the sheet must not hold: names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citcert.standards.records import ColumnKind, RecordSheet
+from citcert.workbook import layout as L
+from citcert.workbook.records_sheet import record_columns
+from citcert.workbook.template.checks import choice_check, date_check, decimal_check
+from citcert.workbook.template.styles import DATE_FORMAT, frame_table
+
+RECORD_ROWS = L.MAX_RECORD_ROWS - L.FIRST_DATA_ROW + 1
+"""Rows below the header that carry the checks (the reader reads at most that many)."""
+
+PRIVACY = (
+    "Optional. Identifiers only (badge or staff numbers), never names: citcert computes counts "
+    "from these rows and no report shows a row."
+)
+
+
+def build_record_sheet(ws: Any, sheet: RecordSheet) -> None:
+    """One record sheet: framed like the others, open for pasting, with a check per column."""
+    ws.title = sheet.title
+    frame_table(ws, sheet.title, f"{sheet.purpose} {PRIVACY}", record_columns(sheet))
+    ws.protection.sheet = False
+    last = L.FIRST_DATA_ROW + RECORD_ROWS - 1
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = L.cell_name(index, 1)[:-1]
+        ref = f"{letter}{L.FIRST_DATA_ROW}:{letter}{last}"
+        match column.kind:
+            case ColumnKind.DATE:
+                date_check(ws).add(ref)
+                for row in range(L.FIRST_DATA_ROW, L.FIRST_DATA_ROW + 200):
+                    ws.cell(row, index).number_format = DATE_FORMAT
+            case ColumnKind.NUMBER:
+                decimal_check(ws, percent=False).add(ref)
+            case ColumnKind.CHOICE:
+                choice_check(ws, column.choices, "", f"{column.help}").add(ref)
+            case ColumnKind.YES_NO:
+                choice_check(ws, ("Yes", "No"), "", column.help).add(ref)
+            case ColumnKind.TEXT:
+                pass
