@@ -42,7 +42,13 @@ from citcert.export import SUFFIX, Format, render
 from citcert.export.rollup import FILES, Rollup, RollupRow
 from citcert.standards.model import Standard
 
-DEFAULT_FORMATS: tuple[Format, ...] = (Format.PDF, Format.XLSX, Format.JSON, Format.MARKDOWN)
+DEFAULT_FORMATS: tuple[Format, ...] = (
+    Format.PDF,
+    Format.XLSX,
+    Format.JSON,
+    Format.MARKDOWN,
+    Format.HTML,
+)
 """What a batch run writes for each program unless told otherwise (everything but terminal)."""
 
 
@@ -270,7 +276,8 @@ def run_batch(
         _check_standard(settings)
     writer = _Writer(outdir)
     collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
-    rollup = collector.rollup()
+    suffixes = tuple(sorted(SUFFIX[fmt] for fmt in settings.formats))
+    rollup = collector.rollup().model_copy(update={"report_suffixes": suffixes})
     writer.write({name: render_file(rollup) for name, render_file in FILES.items()})
     removed = remove_stale(outdir, previous, writer.written)
     write_atomic(outdir / MANIFEST, manifest_bytes(writer.written))

@@ -4,8 +4,9 @@ The state-wide roll-up of a batch run: its model, and the files a batch run writ
 `Rollup` is to the roll-up what `Assessment` is to one program's report: every number and
 sentence a roll-up file shows is a field of it. `citcert.audit.tally` folds it together from
 what each workbook's audit sent back; the writers only lay it out (`rollup_tables`: CSV, JSON
-and XLSX; `rollup_pdf`: the PDF). It holds one row per workbook (audited or not) and, per
-requirement, how many programs meet it, the state's most common gaps first. Every writer
+and XLSX; `rollup_pdf`: the PDF; `citcert.export.html`: the dashboard). It holds one row per
+workbook (audited or not) and, per requirement, how many programs meet it, the state's most
+common gaps first. Every writer
 returns the same bytes for the same roll-up.
 """
 
@@ -110,10 +111,19 @@ class Rollup(Model):
     """Most common gaps first; core before other requirements at equal counts; then by id."""
     summary: str
     """One plain sentence, e.g. ``31 workbooks: 28 audited (10 Certified, …); 3 could not be …``."""
+    report_suffixes: tuple[str, ...] = ()
+    """The suffixes of the reports in each program's folder, e.g. ``("html", "pdf")``, sorted."""
 
 
 RollupWriter = Callable[[Rollup], bytes]
 """A roll-up writer: the whole roll-up as the bytes of one file."""
+
+
+def render_html(rollup: Rollup) -> bytes:
+    """The state dashboard, ``summary.html`` (`citcert.export.html`)."""
+    from citcert.export.html import render_dashboard
+
+    return render_dashboard(rollup)
 
 
 FILES: Mapping[str, RollupWriter] = MappingProxyType(
@@ -122,6 +132,7 @@ FILES: Mapping[str, RollupWriter] = MappingProxyType(
         "summary.csv": render_csv,
         "summary.json": render_json,
         "summary.pdf": render_pdf,
+        "summary.html": render_html,
     }
 )
 """Every roll-up file a batch run writes, by file name, with its writer."""
