@@ -55,7 +55,7 @@ def test_audit_prints_the_summary_and_writes_nothing_by_default(
 def test_audit_with_an_output_folder_writes_every_report(
     runner: CliRunner, workbook: Path, tmp_path: Path
 ) -> None:
-    """-o alone writes PDF, XLSX, JSON, Markdown and HTML named after the program, and says where."""
+    """-o alone writes PDF, XLSX, JSON, Markdown and HTML named after the program, says where."""
     out = tmp_path / "reports"
     result = run(runner, workbook, "-o", out)
     assert result.exit_code == 0, result.output
