@@ -64,8 +64,9 @@ def isolate_bidi(text: str) -> str:
         elif char == _POP_ISOLATE:
             if _POP_ISOLATE not in stack:
                 continue
-            while stack.pop() != _POP_ISOLATE:
-                pass
+            while stack[-1] != _POP_ISOLATE:  # the embeddings it ends, closed explicitly
+                out.append(stack.pop())
+            stack.pop()
         out.append(char)
     return "\u2068" + "".join(out) + "".join(reversed(stack)) + _POP_ISOLATE
 
