@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,16 +39,33 @@ FLAGS = (
 _RESULT = re.compile(r'data-axe-(result|error)="([^"]*)"')
 _RUNNER = """
 <script>
-axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]}).then(
+function done(key, value) {
+  document.documentElement.setAttribute("data-axe-" + key, JSON.stringify(value));
+}
+function measure(violations) {
+  var frame = document.createElement("iframe");
+  frame.style.cssText = "position:absolute;left:0;top:0;border:0;width:%(width)dpx;height:900px";
+  frame.onload = function () {
+    var doc = frame.contentDocument;
+    done("result", {violations: violations, viewport: frame.contentWindow.innerWidth,
+                    width: doc.documentElement.scrollWidth});
+  };
+  frame.src = "frame.html";
+  document.body.appendChild(frame);
+}
+axe.run(document, {runOnly: {type: "tag", values: %(tags)s}, resultTypes: ["violations"]}).then(
   function (r) {
-    var out = r.violations.map(function (v) {
+    measure(r.violations.map(function (v) {
       return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(
         function (n) { return n.target.join(" ") + " :: " + n.failureSummary; })};
-    });
-    document.documentElement.setAttribute("data-axe-result", JSON.stringify(out));
+    }));
   },
-  function (e) { document.documentElement.setAttribute("data-axe-error", String(e)); });
+  function (e) { done("error", String(e)); });
 </script>
+"""
+"""
+Runs axe-core on the page, then loads a clean copy of it in a frame as wide as a phone and
+measures it there (a headless window is never narrower than 500 px; a frame can be).
 """
 
 
@@ -80,7 +98,7 @@ class Violation:
 
 
 def _run(args: list[str], work: Path) -> subprocess.CompletedProcess[str]:
-    profile = work / f"profile-{len(list(work.glob('profile-*')))}"
+    profile = tempfile.mkdtemp(prefix="profile-", dir=work)  # fresh, also for parallel runs
     command = [chromium() or "chromium", *FLAGS, f"--user-data-dir={profile}", *args]
     env = {**os.environ, "HOME": str(work)}
     return subprocess.run(
@@ -88,28 +106,46 @@ def _run(args: list[str], work: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def axe_violations(page: Path, work: Path) -> list[Violation]:
-    """The WCAG 2.1 A and AA violations axe-core finds in `page`, rendered in Chromium."""
+@dataclass(frozen=True)
+class Check:
+    """What one page showed in Chromium: axe-core's violations, and its width on a phone."""
+
+    violations: tuple[Violation, ...]
+    viewport: int
+    width: int
+
+
+def check(page: Path, work: Path, phone: int) -> Check:
+    """
+    Run axe-core (WCAG 2.1 A and AA) on `page` in headless Chromium, and measure the page in a
+    frame `phone` pixels wide; one browser launch.
+    """
     source = page.read_text(encoding="utf-8")
-    script = f"<script>{AXE.read_text(encoding='utf-8')}</script>" + _RUNNER % json.dumps(TAGS)
     at = source.rfind("</body>")
     assert at >= 0, f"{page.name} has no </body>"
-    probe = page.with_name(f"axe-{page.name}")
+    folder = Path(tempfile.mkdtemp(prefix="probe-", dir=work))
+    (folder / "frame.html").write_text(source, encoding="utf-8")
+    script = f"<script>{AXE.read_text(encoding='utf-8')}</script>"
+    script += _RUNNER % {"width": phone, "tags": json.dumps(TAGS)}
+    probe = folder / page.name
     probe.write_text(source[:at] + script + source[at:], encoding="utf-8")
-    done = _run(["--virtual-time-budget=60000", "--dump-dom", probe.as_uri()], work)
+    args = ["--allow-file-access-from-files", "--virtual-time-budget=60000", "--dump-dom"]
+    done = _run([*args, probe.as_uri()], work)
     found = _RESULT.search(done.stdout)
-    assert found, f"axe-core gave no result for {page.name}:\n{done.stderr[-2000:]}"
+    assert found, f"no result from the page {page.name}:\n{done.stderr[-2000:]}"
     data = html.unescape(found.group(2))
     assert found.group(1) == "result", f"axe-core failed on {page.name}: {data}"
-    return [
+    result = json.loads(data)
+    violations = tuple(
         Violation(v["id"], v["impact"] or "", v["help"], tuple(v["nodes"]))
-        for v in json.loads(data)
-    ]
+        for v in result["violations"]
+    )
+    return Check(violations, int(result["viewport"]), int(result["width"]))
 
 
-def screenshot(page: Path, png: Path, width: int, height: int = 2400) -> Path:
+def screenshot(page: Path, png: Path, width: int, work: Path, height: int = 2400) -> Path:
     """A screenshot of the top of `page` at `width` pixels, written to `png`."""
     args = [f"--window-size={width},{height}", f"--screenshot={png}", page.as_uri()]
-    done = _run(args, png.parent)
+    done = _run(args, work)
     assert png.is_file(), f"no screenshot of {page.name}:\n{done.stderr[-2000:]}"
     return png

@@ -26,7 +26,7 @@ _ROW = 46
 _LABEL_Y = 14
 _BAR_Y = 20
 _BAR_H = 16
-_LABEL_CHARS = 30
+_LABEL_CHARS = 27
 
 
 @dataclass(frozen=True, slots=True)
