@@ -16,7 +16,7 @@ from tests.conftest import data
 
 STANDARDS = str(data("standards"))
 STEM = "riverton-cit-program"
-ALL_FILES = {f"{STEM}.{suffix}" for suffix in ("json", "md", "pdf", "xlsx")}
+ALL_FILES = {f"{STEM}.{suffix}" for suffix in ("json", "md", "pdf", "xlsx", "html")}
 
 
 def run(runner: CliRunner, *args: str | Path) -> Result:
@@ -55,13 +55,13 @@ def test_audit_prints_the_summary_and_writes_nothing_by_default(
 def test_audit_with_an_output_folder_writes_every_report(
     runner: CliRunner, workbook: Path, tmp_path: Path
 ) -> None:
-    """-o alone writes PDF, XLSX, JSON and Markdown named after the program, and says where."""
+    """-o alone writes PDF, XLSX, JSON, Markdown and HTML named after the program, says where."""
     out = tmp_path / "reports"
     result = run(runner, workbook, "-o", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == ALL_FILES
     assert result.stdout.rstrip().endswith(
-        f"Reports written to {out}: {STEM}.json, {STEM}.md, {STEM}.pdf, {STEM}.xlsx"
+        f"Reports written to {out}: {STEM}.json, {STEM}.md, {STEM}.pdf, {STEM}.xlsx, {STEM}.html"
     )
     report = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
     assert report["decision"]["level_id"] == "certified"
@@ -176,7 +176,7 @@ def test_an_unknown_format_is_a_usage_error(runner: CliRunner, workbook: Path) -
     """--format docx: exit 2 naming the formats there are."""
     result = run(runner, workbook, "--format", "json,docx")
     assert result.exit_code == 2
-    assert "unknown format docx; use terminal, json, md, pdf, xlsx" in result.stderr
+    assert "unknown format docx; use terminal, json, md, pdf, xlsx, html" in result.stderr
 
 
 def test_a_broken_workbook_is_exit_2_with_no_report(runner: CliRunner, tmp_path: Path) -> None:

@@ -494,7 +494,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     xml = _formula(xml, linked, "[1]Sheet1!A1", LINKED)
     xml = _formula(xml, blank, DDE.removeprefix("=").replace("'", "&apos;"), None)
     write_zip(path, {**parts, **_external_link(parts), EVIDENCE: xml})
-    result = audit(path, folder / "out", "terminal,json,md,pdf,xlsx")
+    result = audit(path, folder / "out", "terminal,json,md,pdf,xlsx,html")
     assert result.exit_code == 0, result.output
     args = ["--standards-dir", str(data("standards")), "batch", str(path), "-o", str(folder / "b")]
     batch = CliRunner().invoke(cli, args)
@@ -584,6 +584,8 @@ class TestHostileText:
             "md": hostile.files[".md"].decode("utf-8"),
             "pdf": _pdf_text(hostile.files[".pdf"]),
             "xlsx": "\n".join(str(c.value) for c in _cells(hostile.files[".xlsx"])),
+            "html": hostile.files[".html"].decode("utf-8"),
+            "summary.html": hostile.files["summary.html"].decode("utf-8"),
         }
 
         for name, text in texts.items():

@@ -97,6 +97,15 @@ class TestWheel:
 
         assert "citcert = citcert.cli:main" in entry_points
 
+    def test_the_html_templates_are_package_data(self, built: tuple[Path, Path]) -> None:
+        """The HTML report's templates and style sheet ship in the wheel."""
+        wheel, _ = built
+        names = set(zipfile.ZipFile(wheel).namelist())
+        source = ROOT / "citcert" / "export" / "html" / "templates"
+
+        expected = {f"citcert/export/html/templates/{p.name}" for p in source.iterdir()}
+        assert expected and expected <= names
+
 
 class TestInstalled:
     """citcert run from the installed copy, in a folder unrelated to the source tree."""
@@ -132,3 +141,27 @@ class TestInstalled:
         assert {"cit-best-practice@2019.1", "cit-core-elements@2007.1"} <= {
             row["ref"] for row in rows
         }
+
+    def test_an_html_report_is_written_from_the_install(
+        self, built: tuple[Path, Path], tmp_path: Path
+    ) -> None:
+        """`citcert audit --format html` finds its templates in the installed copy."""
+        _, site = built
+        workbook = ROOT / "examples" / "brennan-county.xlsx"
+
+        result = _run(
+            site,
+            "-m",
+            "citcert",
+            "audit",
+            str(workbook),
+            "--format",
+            "html",
+            "-o",
+            "out",
+            cwd=tmp_path,
+        )
+
+        assert result.returncode == 0, result.stderr
+        (page,) = (tmp_path / "out").glob("*.html")
+        assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

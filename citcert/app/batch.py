@@ -44,12 +44,18 @@ from citcert.app.workbook import (
 from citcert.audit.rollup import Rollup
 from citcert.audit.tally import Contribution, RollupCollector, contribution, failed
 from citcert.errors import CitcertError, ExitCode
-from citcert.export import Format, report_stem
+from citcert.export import SUFFIX, Format, report_stem
 from citcert.export.rollup import FILES
 from citcert.standards.model import Standard
 from citcert.workbook.evidence import Mode
 
-DEFAULT_FORMATS: tuple[Format, ...] = (Format.PDF, Format.XLSX, Format.JSON, Format.MARKDOWN)
+DEFAULT_FORMATS: tuple[Format, ...] = (
+    Format.PDF,
+    Format.XLSX,
+    Format.JSON,
+    Format.MARKDOWN,
+    Format.HTML,
+)
 """What a batch run writes for each program unless told otherwise (everything but terminal)."""
 
 
@@ -267,7 +273,8 @@ def run_batch(
         fail_level(choice.resolve(), fail_below)
     writer = _Writer(outdir)
     collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
-    rollup = collector.rollup()
+    suffixes = tuple(sorted(SUFFIX[fmt] for fmt in settings.formats))
+    rollup = collector.rollup().model_copy(update={"report_suffixes": suffixes})
     writer.write({name: render_file(rollup) for name, render_file in FILES.items()})
     removed = remove_stale(outdir, previous, writer.written)
     write_atomic(outdir / MANIFEST, manifest_bytes(writer.written))

@@ -3,9 +3,9 @@ The state-wide roll-up of a batch run, as a model: what every roll-up file shows
 
 `Rollup` is to the roll-up what `Assessment` is to one program's report: every number and
 sentence a roll-up file shows is a field of it. `citcert.audit.tally` folds it together from
-what each workbook's audit contributed; the writers in `citcert.export.rollup` only lay it out.
-It holds one row per workbook (audited or not) and, per requirement, how many programs meet it,
-the state's most common gaps first.
+what each workbook's audit contributed; the writers in `citcert.export.rollup` and the
+dashboard (`citcert.export.html`) only lay it out. It holds one row per workbook (audited or
+not) and, per requirement, how many programs meet it, the state's most common gaps first.
 """
 
 from __future__ import annotations
@@ -105,3 +105,5 @@ class Rollup(Model):
     """Most common gaps first; core before other requirements at equal counts; then by id."""
     summary: str
     """One plain sentence, e.g. ``31 workbooks: 28 audited (10 Certified, …); 3 could not be …``."""
+    report_suffixes: tuple[str, ...] = ()
+    """The suffixes of the reports in each program's folder, e.g. ``("html", "pdf")``, sorted."""

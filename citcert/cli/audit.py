@@ -87,7 +87,7 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     multiple=True,
     metavar="LIST",
     callback=_parse_formats,
-    help="Comma-separated, from terminal,json,md,pdf,xlsx. Default: terminal; all with -o.",
+    help="Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; all with -o.",
 )
 @click.option(
     "--fail-below",
@@ -111,9 +111,9 @@ def audit(
 
     Says where the program stands against the standard, why, and what to do next. Prints the
     decision, a score bar per domain, the core gaps and the first remediation steps;
-    with -o, also writes the reports (PDF, XLSX, JSON, Markdown) into the folder. Exit status is
-    0 whatever the decision, 1 with --fail-below when the decision is below that level, 2 for
-    bad input.
+    with -o, also writes the reports (PDF, XLSX, JSON, Markdown, HTML) into the folder. Exit
+    status is 0 whatever the decision, 1 with --fail-below when the decision is below that
+    level, 2 for bad input.
 
     \b
     Example:
@@ -177,7 +177,7 @@ def schema(what: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "md", "json"]),
+    type=click.Choice(["terminal", "md", "json", "html"]),
     default="terminal",
     show_default=True,
     help="How to show the changes.",
@@ -202,6 +202,7 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     Example:
       citcert compare riverside-2024.json riverside-2025.json
       citcert compare riverside-2024.xlsx riverside-2025.xlsx --format md -o progress.md
+      citcert compare riverside-2024.json riverside-2025.json --format html -o progress.html
     """
     from citcert._files import write_atomic
     from citcert.app.compare import compare_files

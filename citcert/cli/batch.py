@@ -61,7 +61,9 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     from citcert.app.batch import DEFAULT_FORMATS
 
     if formats and Format.TERMINAL in formats:
-        raise click.BadParameter("terminal is for the screen; choose from json, md, pdf, xlsx")
+        raise click.BadParameter(
+            "terminal is for the screen; choose from json, md, pdf, xlsx, html"
+        )
     return formats or DEFAULT_FORMATS
 
 
@@ -126,7 +128,8 @@ def batch(
     Audit every workbook in PATH (folders, files or glob patterns) and write a state roll-up.
 
     Each program's reports go to OUTDIR/<program>/; OUTDIR/summary.xlsx, .csv, .json and .pdf
-    list every workbook and how many programs meet each requirement. A workbook that cannot be
+    list every workbook and how many programs meet each requirement, and OUTDIR/summary.html
+    shows the same with charts and links to each program's HTML report. A workbook that cannot be
     audited is listed with the reason and the run goes on. Exit status: 0 when every workbook
     was audited; 2 when any could not be (after writing everything else); 1 with --fail-below
     when any program is below LEVEL and none failed.
@@ -159,5 +162,7 @@ def batch(
             click.echo("\n  ".join([f"Could not audit {row.file}:", *row.errors]), err=True)
     for name in result.below:
         click.echo(f"{name}: the decision is below {fail_below} (--fail-below).", err=True)
-    click.echo(f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf).")
+    click.echo(
+        f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html)."
+    )
     ctx.exit(result.exit_code)

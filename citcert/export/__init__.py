@@ -34,6 +34,7 @@ class Format(StrEnum):
     MARKDOWN = "md"
     PDF = "pdf"
     XLSX = "xlsx"
+    HTML = "html"
 
 
 def _lazy(module: str) -> Writer:
@@ -54,6 +55,7 @@ WRITERS: Mapping[Format, Writer] = MappingProxyType(
         Format.MARKDOWN: _lazy("markdown"),
         Format.PDF: _lazy("pdf"),
         Format.XLSX: _lazy("xlsx"),
+        Format.HTML: _lazy("html"),
     }
 )
 """The writer of every format."""
@@ -65,6 +67,7 @@ SUFFIX: Mapping[Format, str] = MappingProxyType(
         Format.MARKDOWN: "md",
         Format.PDF: "pdf",
         Format.XLSX: "xlsx",
+        Format.HTML: "html",
     }
 )
 """The file-name suffix (without the dot) of each format's report."""

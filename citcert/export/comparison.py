@@ -1,5 +1,5 @@
 """
-The views of a `Comparison` of two audits: terminal text, Markdown and JSON.
+The views of a `Comparison` of two audits: terminal text, Markdown, JSON and HTML.
 
 Each writer is a function `Comparison -> bytes` registered in `WRITERS`, like the report
 writers of `citcert.export`; they only lay out what `citcert.audit.compare.compare` worked out
@@ -120,7 +120,19 @@ def render_json(comparison: Comparison) -> bytes:
     return dumps(comparison.model_dump(mode="json"))
 
 
+def render_html(comparison: Comparison) -> bytes:
+    """The comparison as one accessible HTML file (`citcert.export.html`)."""
+    from citcert.export.html import render_comparison
+
+    return render_comparison(comparison)
+
+
 WRITERS: Mapping[Format, Callable[[Comparison], bytes]] = MappingProxyType(
-    {Format.TERMINAL: render_terminal, Format.MARKDOWN: render_markdown, Format.JSON: render_json}
+    {
+        Format.TERMINAL: render_terminal,
+        Format.MARKDOWN: render_markdown,
+        Format.JSON: render_json,
+        Format.HTML: render_html,
+    }
 )
 """The formats a comparison can be shown in, with their writers."""

@@ -87,8 +87,7 @@ def _rows(ws: Any, name: str, sheet: str) -> list[Row]:
         elif not beyond.allows(number, cells):
             raise file_error(
                 name,
-                f"the {sheet} sheet has more than {limit:,} rows; citcert reads "
-                "at most that many",
+                f"the {sheet} sheet has more than {limit:,} rows; citcert reads at most that many",
             )
     return rows
 

@@ -41,8 +41,8 @@ class TestViews:
 
 
 def test_every_comparison_format_has_a_writer(comparison: Comparison) -> None:
-    """Terminal, Markdown and JSON each have a writer that returns bytes."""
+    """Terminal, Markdown, JSON and HTML each have a writer that returns bytes."""
     shown = {fmt.value: WRITERS[fmt](comparison) for fmt in WRITERS}
 
-    assert sorted(shown) == ["json", "md", "terminal"]
+    assert sorted(shown) == ["html", "json", "md", "terminal"]
     assert all(shown.values())

@@ -31,7 +31,7 @@ def test_every_format_has_a_writer_returning_bytes(assessment: Assessment, fmt: 
 def test_every_format_has_a_file_suffix() -> None:
     """SUFFIX covers every format, and the format names are the ones the CLI documents."""
     assert set(SUFFIX) == set(WRITERS) == set(Format)
-    assert [f.value for f in Format] == ["terminal", "json", "md", "pdf", "xlsx"]
+    assert [f.value for f in Format] == ["terminal", "json", "md", "pdf", "xlsx", "html"]
     assert SUFFIX[Format.MARKDOWN] == "md" and SUFFIX[Format.JSON] == "json"
 
 

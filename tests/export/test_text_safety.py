@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citcert.audit.assessment import RatingSource, Status
+from citcert.export.html._env import isolate_bidi
 from citcert.export.wording import (
     FORMULA_TRIGGERS,
     REPLACEMENT,
@@ -155,3 +156,35 @@ class TestWording:
         """A level id reads as words; no level reads as nothing."""
         assert level_words("partially_met") == "Partially met"
         assert level_words(None) == ""
+
+
+class TestIsolateBidi:
+    """A bidi control typed into a workbook acts only inside its own value in the HTML."""
+
+    def test_plain_text_is_unchanged(self) -> None:
+        """Text without bidi controls (Arabic and Hebrew included) is left as it is."""
+        assert isolate_bidi("Metro CIT — برنامج") == "Metro CIT — برنامج"
+
+    def test_an_override_is_closed_inside_an_isolate(self) -> None:
+        """RLO without its PDF gets one, and the whole value is wrapped in FSI … PDI."""
+        assert isolate_bidi("abc\u202edef") == "\u2068abc\u202edef\u202c\u2069"
+
+    def test_a_stray_closer_is_dropped(self) -> None:
+        """A PDI or PDF with nothing to close would close the wrapping isolate: it goes."""
+        assert isolate_bidi("a\u2069b\u202cc") == "\u2068abc\u2069"
+
+    def test_nested_openers_are_closed_in_order(self) -> None:
+        """An isolate inside an override is closed first, then the override."""
+        assert isolate_bidi("\u202ea\u2067b") == "\u2068\u202ea\u2067b\u2069\u202c\u2069"
+
+    @given(st.text(st.sampled_from("ab\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")))
+    def test_every_opener_is_closed_and_nothing_closes_early(self, text: str) -> None:
+        """Whatever the mix, the result never goes below depth zero and ends at depth zero."""
+        out = isolate_bidi(text)
+        depth = 0
+        for char in out:
+            depth += char in "\u202a\u202b\u202d\u202e\u2066\u2067\u2068"
+            depth -= char in "\u202c\u2069"
+            assert depth >= 0 and (depth > 0 or char == out[-1] or not out)
+        assert depth == 0
+        assert [c for c in out if c in "ab"] == [c for c in text if c in "ab"]

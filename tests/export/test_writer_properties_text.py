@@ -1,6 +1,7 @@
 """
 Arbitrary text, wherever a workbook supplies text, through every writer: none raises, none
-emits a formula or a control character, and the PDF's markup stays escaped.
+emits a formula or a control character, the PDF's markup stays escaped, and in the HTML every
+text is inert text (no element, attribute, script or link comes from it).
 
 The hostile assessment of the writers' tests is taken as the frame and every field a coordinator
 or reviewer can type (profile, evidence summaries, documents, reviewer comments, what a gap
@@ -13,6 +14,7 @@ standards loader refuses them, and so does pydantic in a JSON report, as the las
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
 import json
@@ -28,7 +30,7 @@ from pypdf import PdfReader
 
 from citcert.audit.assessment import Assessment
 from citcert.export import Format, render
-from citcert.export.wording import FORMULA_TRIGGERS
+from citcert.export.wording import FORMULA_TRIGGERS, clean
 from tests.export.assessment_fixture import hostile_assessment
 
 FRAME = hostile_assessment()
@@ -64,6 +66,22 @@ SNIPPETS = [
     "\x9b2J",
     "\x7f",
     "\u202e",
+    "\u202d",
+    "\u202c",
+    "\u2066",
+    "\u2069",
+    "<script>alert(1)</script>",
+    "</td></tr></table><script>",
+    '<a href="javascript:alert(1)">x</a>',
+    "javascript:alert(1)",
+    '" onmouseover="alert(1)',
+    "' onfocus='alert(1)",
+    "<svg onload=alert(1)>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "{{ 7*7 }}",
+    "{% raw %}",
     "\u2028",
     "\ufeff",
     "👮🏽‍♀️",
@@ -173,6 +191,88 @@ def test_pdf_renders_and_shows_markup_as_typed(texts: list[str]) -> None:
 
     pages = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "<b>bold</b> &amp; <font size='40'>big</font>" in " ".join(pages.split())
+
+
+@PROPERTY
+@given(st.lists(TEXT, min_size=1, max_size=5))
+def test_html_shows_every_text_as_inert_text(texts: list[str]) -> None:
+    """
+    In the HTML report every typed text is text: no element, attribute, script, link or
+    template expression comes from it, each text appears (cleaned) in the page's text, and a
+    bidi override is closed inside its own value.
+    """
+    from tests.export.html_page import Page
+    from tests.export.test_html_report import check_self_contained
+
+    hostile = "<script>alert(1)</script> <a href='javascript:alert(1)'>x</a> \u202eevil {{ 7*7 }}"
+    assessment = with_text([*texts, hostile])
+
+    source = render(assessment, Format.HTML)
+
+    check_self_contained(source)
+    page = Page(source)
+    clean_page = render(FRAME.model_copy(update={"headline": "x"}), Format.HTML)
+    assert {e.tag for e in page.elements} <= {e.tag for e in Page(clean_page).elements}
+    text = source.decode("utf-8")
+    assert not _CONTROLS.search(text)
+    shown = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    assert "<script>alert(1)</script>" in shown and "{{ 7*7 }}" in shown
+    for value in texts:
+        for line in clean(value).replace("\u202c", "").replace("\u2069", "").split("\n"):
+            for word in line.split():
+                assert _strip_bidi(word) in _strip_bidi(shown), word
+    for element in page.elements:
+        assert set(element.attrs) <= _ATTRIBUTES, element.attrs
+    for run in re.findall(r"\u2068[^<]*", text):
+        assert _balanced(run), run
+
+
+_ATTRIBUTES = {
+    "lang",
+    "charset",
+    "name",
+    "content",
+    "class",
+    "href",
+    "id",
+    "tabindex",
+    "role",
+    "style",
+    "aria-labelledby",
+    "aria-hidden",
+    "scope",
+    "viewBox",
+    "viewbox",
+    "width",
+    "height",
+    "focusable",
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "text-anchor",
+}
+"""Every attribute the templates write; a typed text can add none."""
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _strip_bidi(text: str) -> str:
+    return _BIDI.sub("", text)
+
+
+def _balanced(run: str) -> bool:
+    """True when every embedding, override and isolate opened in `run` is closed in it."""
+    depth = 0
+    for char in run:
+        if char in "\u202a\u202b\u202d\u202e\u2066\u2067\u2068":
+            depth += 1
+        elif char in "\u202c\u2069":
+            depth -= 1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def test_an_audit_report_holding_a_lone_surrogate_is_refused() -> None:

@@ -1,4 +1,4 @@
-"""The JSON and Markdown reports of a fixed assessment, byte for byte, against golden files."""
+"""The reports (JSON, Markdown, HTML) of a fixed assessment, byte for byte, against golden files."""
 
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ def assessment(mini_standard: Standard) -> Assessment:
 
 @pytest.mark.parametrize(
     ("fmt", "name"),
-    [(Format.JSON, "mini-review.json"), (Format.MARKDOWN, "mini-review.md")],
+    [
+        (Format.JSON, "mini-review.json"),
+        (Format.MARKDOWN, "mini-review.md"),
+        (Format.HTML, "mini-review.html"),
+    ],
 )
 def test_report_matches_its_golden_file(
     request: pytest.FixtureRequest, assessment: Assessment, fmt: Format, name: str

@@ -8,7 +8,8 @@ provenance (`appendix`). It only lays out the assessment: every number and sente
 field of it. Workbook text goes through `kit.Ink` (cleaned, escaped, drawn in the bundled
 DejaVu Sans; characters the font lacks appear as U+FFFD and the appendix says so). reportlab is
 imported inside the functions, and its invariant mode makes the same assessment give the same
-bytes.
+bytes. The document says its language and title and has a bookmark per section (`outline`);
+the accessible version of the report is the HTML one.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import io
 from citcert.audit.assessment import Assessment
 from citcert.export.pdf import appendix, kit, summary, tables
 from citcert.export.pdf.kit import Ink
+from citcert.export.pdf.outline import outlined_template
 from citcert.export.pdf.page import numbered_canvas
 from citcert.export.wording import clean
 
 
 def render(assessment: Assessment) -> bytes:
     """The whole gap report as PDF bytes; identical assessments give identical bytes."""
-    from reportlab.platypus import SimpleDocTemplate
-
     a = assessment
     ink = Ink(kit.font_coverage())
     header = ink.line(f"{a.profile.program_name} · {a.provenance.standard_ref}")
@@ -40,7 +40,7 @@ def render(assessment: Assessment) -> bytes:
     ]
     margin = kit.MARGIN - kit.FRAME_PADDING
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = outlined_template(
         out,
         pagesize=(kit.PAGE_W, kit.PAGE_H),
         leftMargin=margin,

@@ -3,7 +3,7 @@ The PDF report's page frame: running header, footer, "Page N of M", and fixed do
 
 reportlab learns the page count only once every page is laid out, so the canvas holds its pages
 back and stamps them all on save. The header and footer must already be clean, single-line text
-(`_pdfkit.Ink.line`); reportlab is imported inside the function.
+(`kit.Ink.line`); reportlab is imported inside the function.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def numbered_canvas(header: str, footer: str, day: dt.date) -> type:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self._marks: dict[int, list[tuple[str, dict[str, Any]]]] = {}
             # NOTE: reportlab has no public setter for the info dates or the file ID; in invariant
             # mode it takes both from 2000-01-01 or $SOURCE_DATE_EPOCH. Seeding them from the
             # assessment date says more and keeps the bytes the same on every machine.
@@ -39,13 +40,19 @@ def numbered_canvas(header: str, footer: str, day: dt.date) -> type:
             seed = f"citcert report {day.isoformat()}".encode()
             self._doc.signature = hashlib.md5(seed, usedforsecurity=False)
 
+        def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # reportlab's name
+            # NOTE: pages are held back until save, so a bookmark is made when its page is.
+            self._marks.setdefault(len(self._held), []).append((key, kwargs))
+
         def showPage(self) -> None:  # reportlab's name
             self._held.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
-            for state in self._held:
+            for index, state in enumerate(self._held):
                 self.__dict__.update(state)
+                for key, kwargs in self._marks.get(index, ()):
+                    super().bookmarkPage(key, **kwargs)
                 self._stamp(len(self._held))
                 super().showPage()
             super().save()

@@ -18,12 +18,20 @@ RollupWriter = Callable[[Rollup], bytes]
 """A roll-up writer: the whole roll-up as the bytes of one file."""
 
 
+def render_html(rollup: Rollup) -> bytes:
+    """The state dashboard, ``summary.html`` (`citcert.export.html`)."""
+    from citcert.export.html import render_dashboard
+
+    return render_dashboard(rollup)
+
+
 FILES: Mapping[str, RollupWriter] = MappingProxyType(
     {
         "summary.xlsx": render_xlsx,
         "summary.csv": render_csv,
         "summary.json": render_json,
         "summary.pdf": render_pdf,
+        "summary.html": render_html,
     }
 )
 """Every roll-up file a batch run writes, by file name, with its writer."""

@@ -26,14 +26,14 @@ _DOMAINS_PER_TABLE = 12
 def render_pdf(rollup: Rollup) -> bytes:
     """The roll-up as a landscape PDF: summary, programs, failures, requirements (gaps first)."""
     from reportlab.lib.pagesizes import landscape, letter
-    from reportlab.platypus import SimpleDocTemplate
 
     from citcert.export.pdf.kit import Ink, font_coverage
+    from citcert.export.pdf.outline import outlined_template
 
     ink = Ink(font_coverage())
     width, height = landscape(letter)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = outlined_template(
         out,
         pagesize=(width, height),
         leftMargin=_MARGIN,

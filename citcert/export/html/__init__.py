@@ -1,0 +1,60 @@
+"""
+The HTML reports: one self-contained, accessible file each, laid out with Jinja2 templates.
+
+Three documents share one house style and one set of template macros (``templates/``):
+
+- `render`: an audit's report, the same facts as the PDF in the same order (cover and decision,
+  summary with key figures and the domain chart, every requirement by domain, the gap report,
+  the remediation plan, and the appendix);
+- `render_comparison`: what changed between two audits (``citcert compare --format html``);
+- `render_dashboard`: the state's roll-up of a batch run (``summary.html``), with relative links
+  to each program's own HTML report, so the folder can be zipped and sent.
+
+Each file holds its styles and charts inline (SVG with a text alternative, and the same numbers
+in a table), needs no script and reaches for nothing on a network. Headings are in order, tables
+have header cells and captions, and every decision and rating is said in words, never by colour
+alone (WCAG 2.1 AA). Text from a workbook is data: the template environment (`_env`) escapes
+every value it prints (autoescape), drops characters no output can hold, and isolates
+right-to-left overrides so they cannot reorder what follows them. No template builds a link or
+an attribute from typed text. Jinja2 is imported only when a report is rendered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from citcert.export.html import _charts
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import Assessment
+    from citcert.audit.compare import Comparison
+    from citcert.audit.rollup import Rollup
+
+
+def render(assessment: Assessment) -> bytes:
+    """The audit report as one HTML file (UTF-8); identical assessments give identical bytes."""
+    from citcert.export.html._env import render_template
+
+    a = assessment
+    chart = _charts.domain_chart(a.domains)
+    return render_template("report.html.j2", a=a, chart=chart)
+
+
+def render_comparison(comparison: Comparison) -> bytes:
+    """What changed between two audits, as one HTML file (UTF-8)."""
+    from citcert.export.html._env import render_template
+
+    chart = _charts.comparison_chart(comparison)
+    return render_template("comparison.html.j2", c=comparison, chart=chart)
+
+
+def render_dashboard(rollup: Rollup) -> bytes:
+    """The state dashboard of a batch run, ``summary.html`` (UTF-8)."""
+    from citcert.export.html import _dashboard
+    from citcert.export.html._env import render_template
+
+    view = _dashboard.view(rollup)
+    return render_template("dashboard.html.j2", r=rollup, v=view)
+
+
+__all__ = ["render", "render_comparison", "render_dashboard"]

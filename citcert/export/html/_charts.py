@@ -1,0 +1,116 @@
+"""
+The charts of the HTML reports as plain data: bars with their labels, values and marks.
+
+A chart is drawn by the ``chart`` macro as inline SVG, one labelled bar per row, with a title
+and a description that say every number in words; the report shows the same numbers in a table
+right after it. The geometry is computed here so that the templates only place what they get.
+No text is cut: a long label is shortened with an ellipsis only inside the picture, and the
+table and the description carry it whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from citcert.export.wording import plural, score_words
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import DomainScore
+    from citcert.audit.compare import Comparison
+
+VIEW_WIDTH = 400
+"""The chart's drawing width; it scales to the page, and fits a 360-pixel phone screen."""
+_ROW = 46
+_LABEL_Y = 14
+_BAR_Y = 20
+_BAR_H = 16
+_LABEL_CHARS = 27
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: its label, its value (none: no bar), an optional mark, and both in words."""
+
+    label: str
+    value: float | None
+    words: str
+    mark: float | None = None
+    low: bool = False
+    """True when the value misses its mark (drawn with a hatch as well as a colour)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A horizontal bar chart: `bars` on a scale from 0 to `maximum`."""
+
+    slug: str
+    title: str
+    description: str
+    bars: tuple[Bar, ...]
+    maximum: float
+
+    @property
+    def height(self) -> int:
+        """The drawing's height."""
+        return max(1, len(self.bars)) * _ROW
+
+    def rows(self) -> list[dict[str, object]]:
+        """Each bar placed: label, words, bar width, mark position, and its row's offsets."""
+        placed: list[dict[str, object]] = []
+        for index, bar in enumerate(self.bars):
+            top = index * _ROW
+            label = bar.label
+            if len(label) > _LABEL_CHARS:
+                label = label[: _LABEL_CHARS - 1].rstrip() + "…"
+            placed.append(
+                {
+                    "bar": bar,
+                    "label": label,
+                    "label_y": top + _LABEL_Y,
+                    "bar_y": top + _BAR_Y,
+                    "bar_h": _BAR_H,
+                    "width": self._x(bar.value or 0.0),
+                    "mark": None if bar.mark is None else self._x(bar.mark),
+                }
+            )
+        return placed
+
+    def _x(self, value: float) -> str:
+        share = 0.0 if self.maximum <= 0 else max(0.0, min(1.0, value / self.maximum))
+        return f"{share * VIEW_WIDTH:.1f}"
+
+
+def domain_chart(domains: Sequence[DomainScore]) -> Chart:
+    """The score of each domain against what the next decision level needs."""
+    bars = []
+    for d in domains:
+        words = "not applicable" if d.score is None else score_words(d.score)
+        if d.threshold is not None:
+            words += f", needs {score_words(d.threshold)}"
+        low = d.score is not None and d.threshold is not None and d.score < d.threshold
+        bars.append(Bar(f"{d.domain_id} · {d.title}", d.score, words, d.threshold, low))
+    description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "."
+    marked = any(d.threshold is not None for d in domains)
+    title = "Score by domain" + (", with the score the next level needs" if marked else "")
+    return Chart("domain-chart", title, description, tuple(bars), 100.0)
+
+
+def comparison_chart(c: Comparison) -> Chart:
+    """The overall and domain scores of the newer audit, marked with the older audit's."""
+    bars = []
+    for s in (c.overall, *c.domains):
+        words = f"{score_words(s.old)} then {score_words(s.new)}"
+        low = s.old is not None and s.new is not None and s.new < s.old
+        bars.append(Bar(s.title, s.new, words, s.old, low))
+    description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "."
+    title = "Scores in the newer audit, marked with the older audit's score"
+    return Chart("score-chart", title, description, tuple(bars), 100.0)
+
+
+def count_chart(slug: str, title: str, items: Sequence[tuple[str, int]], noun: str) -> Chart:
+    """A chart of counts (programs per decision, programs with a gap), scaled to the largest."""
+    bars = tuple(Bar(label, float(n), plural(n, noun)) for label, n in items)
+    description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "." if bars else "None."
+    return Chart(slug, title, description, bars, float(max((n for _, n in items), default=0)))
