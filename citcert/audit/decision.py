@@ -70,8 +70,9 @@ def decide(policy: ScoringPolicy, facts: Facts) -> Decision:
         sentence = f"{chosen.label}: {'; '.join(reasons)}"
     elif reasons and above:
         # A middle level was reached: the reasons explain the level above, so name it, or
-        # "Conditionally certified: core requirement X is not met" reads as its cause.
-        sentence = f"{chosen.label}, not {above.label}: {'; '.join(reasons)}"
+        # "Conditionally certified: core requirement X is not met" reads as its cause. The
+        # label above is quoted: labels may be phrases ("Meets the standard").
+        sentence = f"{chosen.label}, short of “{above.label}”: {'; '.join(reasons)}"
     else:
         sentence = f"{chosen.label}: every condition of this level holds."
     return Decision(

@@ -19,6 +19,19 @@ from citcert.audit.evidence import Mode
 from citcert.standards.model import OverallMethod, RatingScale, ScoringPolicy, Standard
 
 
+def standing(standard_ref: str) -> str:
+    """
+    What a citcert decision is and is not, in one sentence every report carries.
+
+    CIT International runs its own program certification, and states run recognition programs;
+    a reader must never take a citcert decision for one of them.
+    """
+    return (
+        f"This decision is citcert's own reading of {standard_ref}; it is not a certification "
+        "by CIT International or by any other body."
+    )
+
+
 def headline(
     ctx: Context, overall: float, decision: Decision, counts: Counts, plan: RemediationPlan
 ) -> str:
@@ -31,13 +44,14 @@ def headline(
         gaps += f", {counts.core_gaps} on core requirement{'s' if counts.core_gaps > 1 else ''}"
     sentences = [
         f"{who}: {decision.label}.",
+        standing(ctx.standard.ref),
         f"Assessed as {_how(ctx)} against {ctx.standard.title} ({ctx.standard.ref}) "
         f"as of {ctx.as_of.isoformat()}.",
         f"Overall score {percent(overall)}; {counts.met} of {counts.applicable} applicable "
         f"requirements met; {gaps}.",
     ]
     if decision.reasons:
-        sentences.append(f"Not yet {decision.next_level_label}: {'; '.join(decision.reasons)}.")
+        sentences.append(f"Short of “{decision.next_level_label}”: {'; '.join(decision.reasons)}.")
     lifting = planner.lift_sentence(plan.steps)
     if lifting:
         sentences.append(lifting)

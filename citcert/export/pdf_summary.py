@@ -36,7 +36,7 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
     rows = [[ink.own(label, "small_bold"), ink.para(value, "small")] for label, value in facts]
     return [
         Spacer(1, 0.6 * INCH),
-        ink.own("CIT PROGRAM CERTIFICATION REPORT", "kicker"),
+        ink.own("CIT PROGRAM AUDIT REPORT", "kicker"),
         ink.para(profile.program_name, "title"),
         ink.own("Gap report and remediation plan", "subtitle"),
         kit.table(rows, [1.3 * INCH, WIDTH - 1.3 * INCH], header=False),

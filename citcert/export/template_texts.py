@@ -17,7 +17,7 @@ _STEPS = (
     "2. Evidence sheet: for each requirement, read What the standard asks and How to rate, "
     "then choose a Self rating from the drop-down list.",
     "3. Evidence summary: say in a few sentences what is in place and how you know. Rows "
-    "marked CORE must be met for certification.",
+    "marked CORE must be met for the standard's top decision level.",
     "4. Document references: list the documents that prove it, one per line (use the names "
     "you give them in the Documents sheet).",
     "5. Metric value: fill it in where the Metric column asks for a value; other metrics are "

@@ -17,6 +17,7 @@ import click
 
 from citcert.audit.decision import percent
 from citcert.audit.evidence import Mode
+from citcert.audit.explanation import standing
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment, DomainScore
@@ -51,7 +52,8 @@ def _decision(a: Assessment) -> str:
     d = a.decision
     colour = _rgb(d.colour)
     label = click.style(f" {d.label.upper()} ", fg="white", bg=colour, bold=True)
-    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}"
+    note = click.style(standing(a.provenance.standard_ref), dim=True)
+    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{note}"
 
 
 def _bars(a: Assessment) -> str:
