@@ -97,7 +97,8 @@ class Document(Model):
     link: str = ""
 
 
-NumberValue = int | float | dt.date
+NumberValue = int | float | dt.date | str
+"""A program number's value; a ``choice`` number holds the id of the choice."""
 
 
 class Evidence(Model):

@@ -33,7 +33,12 @@ def standing(standard_ref: str) -> str:
 
 
 def headline(
-    ctx: Context, overall: float, decision: Decision, counts: Counts, plan: RemediationPlan
+    ctx: Context,
+    overall: float,
+    decision: Decision,
+    counts: Counts,
+    plan: RemediationPlan,
+    points: tuple[float | None, float | None] = (None, None),
 ) -> str:
     """The one plain paragraph a report opens with."""
     profile = ctx.evidence.profile
@@ -50,6 +55,9 @@ def headline(
         f"Overall score {percent(overall)}; {counts.met} of {counts.applicable} applicable "
         f"requirements met; {gaps}.",
     ]
+    earned, most = points
+    if earned is not None and most is not None:
+        sentences.insert(3, f"Total points {earned:g} of {most:g}.")
     if decision.reasons:
         sentences.append(f"Short of “{decision.next_level_label}”: {'; '.join(decision.reasons)}.")
     lifting = planner.lift_sentence(plan.steps)
@@ -99,10 +107,18 @@ def explain(standard: Standard) -> tuple[str, ...]:
 
 def _scale_line(scale: RatingScale) -> str:
     parts = [
-        f"{lv.label} {percent(100 * lv.credit)}" + (" (counts as met)" if lv.meets else "")
+        f"{lv.label} {percent(100 * lv.credit)}"
+        + (f", {lv.points:g} points" if lv.points is not None else "")
+        + (" (counts as met)" if lv.meets else "")
         for lv in scale.levels
     ]
-    return f"Each rating earns a share of the requirement's weight: {join_words(parts)}."
+    text = f"Each rating earns a share of the requirement's weight: {join_words(parts)}."
+    if scale.has_points:
+        text += (
+            " The total of points adds each counted requirement's points times its weight; "
+            "an unanswered requirement earns none."
+        )
+    return text
 
 
 def _claim_line(policy: ScoringPolicy) -> str:
