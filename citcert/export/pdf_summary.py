@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from citcert.audit.assessment import Assessment
+from citcert.audit.explanation import standing
 from citcert.export import _pdfkit as kit
 from citcert.export._pdfkit import INCH, WIDTH, Ink
 from citcert.export._text import mode_words, plural
@@ -42,6 +43,8 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
         kit.table(rows, [1.3 * INCH, WIDTH - 1.3 * INCH], header=False),
         Spacer(1, 0.45 * INCH),
         _decision_box(a, ink),
+        Spacer(1, 0.12 * INCH),
+        ink.para(standing(prov.standard_ref), "small"),
         PageBreak(),
     ]
 

@@ -73,7 +73,7 @@ def _bar(
     shown = name if len(name) <= width else name[: width - 1] + "…"
     head = click.style(shown.ljust(width), bold=True) if bold else shown.ljust(width)
     if score is None:
-        return f"  {head}   n/a  (nothing applicable)"
+        return f"  {head}   n/a  (nothing scored here)"
     filled = round(score * BAR_WIDTH / 100)
     below = minimum is not None and score < minimum
     bar = click.style("█" * filled, fg="yellow" if below else "green") + "░" * (BAR_WIDTH - filled)
