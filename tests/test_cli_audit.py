@@ -261,7 +261,7 @@ def test_each_example_decision_is_explained(
     failed = [c["detail"] for c in above["conditions"] if not c["passed"]]
     assert decision["reasons"] == failed
     lowest = decision["levels"][-1]["level_id"] == decision["level_id"]
-    named = decision["label"] if lowest else f"{decision['label']}, not {above['label']}"
+    named = decision["label"] if lowest else f"{decision['label']}, short of “{above['label']}”"
     assert decision["sentence"] == f"{named}: {'; '.join(failed)}"
     assert example_reports[name]["plan"]["steps"], "a program below the top has a plan"
 

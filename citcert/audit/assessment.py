@@ -51,6 +51,10 @@ class FindingKind(StrEnum):
     STALE = "stale"
     NOT_APPLICABLE_WITHOUT_REASON = "not_applicable_without_reason"
     NOT_APPLICABLE_NOT_ALLOWED = "not_applicable_not_allowed"
+    NOT_FOR_THIS_PROGRAM = "not_for_this_program"
+    """The standard applies the requirement only to other kinds of program (``applies_to``)."""
+    APPLICABILITY_UNKNOWN = "applicability_unknown"
+    """The requirement applies only to some programs, and the program did not say which it is."""
     UNANSWERED = "unanswered"
     UNVERIFIED = "unverified"
     DEPENDENCY_NOT_MET = "dependency_not_met"
@@ -285,6 +289,10 @@ class Assessment(Model):
     provenance: Provenance
     profile: ProgramProfile
     overall_score: Percent
+    points: float | None = None
+    """The total of points, for a standard whose rating levels carry points (else none)."""
+    max_points: float | None = None
+    """The most points the counted requirements could earn, with the same rules."""
     domains: tuple[DomainScore, ...]
     results: tuple[RequirementResult, ...]
     decision: Decision

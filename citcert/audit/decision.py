@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import assert_never
 
 from citcert.audit.assessment import (
     ConditionResult,
@@ -23,7 +24,14 @@ from citcert.audit.assessment import (
     Status,
 )
 from citcert.audit.words import join_words, percent, plural
-from citcert.standards.model import Conditions, DecisionLevel, ScoringPolicy, Standard
+from citcert.standards.model import (
+    Conditions,
+    DecisionLevel,
+    Rule,
+    ScoringPolicy,
+    Standard,
+    Test,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +46,15 @@ class Facts:
     gaps: int
     core_gaps: int
     unanswered: int
+    points: float | None = None
+    """The total of points, when the standard's scale gives its levels points."""
 
 
 def facts_of(
-    results: Sequence[RequirementResult], domains: Sequence[DomainScore], overall: float
+    results: Sequence[RequirementResult],
+    domains: Sequence[DomainScore],
+    overall: float,
+    points: float | None = None,
 ) -> Facts:
     """Collect the facts the decision needs from scored requirements and domains."""
     shortfalls = tuple((r.requirement_id, r.level_label) for r in results if r.core and is_gap(r))
@@ -52,6 +65,7 @@ def facts_of(
         gaps=sum(1 for r in results if is_gap(r)),
         core_gaps=len(shortfalls),
         unanswered=sum(1 for r in results if r.status is Status.UNANSWERED),
+        points=points,
     )
 
 
@@ -71,8 +85,9 @@ def decide(policy: ScoringPolicy, facts: Facts) -> Decision:
         sentence = f"{chosen.label}: {'; '.join(reasons)}"
     elif reasons and above:
         # A middle level was reached: the reasons explain the level above, so name it, or
-        # "Conditionally certified: core requirement X is not met" reads as its cause.
-        sentence = f"{chosen.label}, not {above.label}: {'; '.join(reasons)}"
+        # "Conditionally certified: core requirement X is not met" reads as its cause. The
+        # label above is quoted: labels may be phrases ("Meets the standard").
+        sentence = f"{chosen.label}, short of “{above.label}”: {'; '.join(reasons)}"
     else:
         sentence = f"{chosen.label}: every condition of this level holds."
     return Decision(
@@ -123,7 +138,7 @@ def is_below(policy: ScoringPolicy, decided: str, required: str) -> bool:
 
 def describe(conditions: Conditions) -> str:
     """A decision level's conditions in words, e.g. for the scoring explanation."""
-    parts = [name for name, _ in _checks(conditions)]
+    parts = [rule.describe(value) for _, rule, value in conditions.set_rules()]
     if not parts:
         return "always applies when no higher level does"
     return join_words(parts)
@@ -149,22 +164,23 @@ def _evaluate(level: DecisionLevel, facts: Facts) -> LevelResult:
 
 
 def _checks(conditions: Conditions) -> list[tuple[str, Check]]:
-    """The set conditions of a level, each named in words, in a fixed order."""
-    checks: list[tuple[str, Check]] = []
-    if conditions.all_core_met:
-        checks.append(("every core requirement met", _all_core_met))
-    if conditions.min_overall is not None:
-        checks.append(_min_overall(conditions.min_overall))
-    if conditions.min_domain is not None:
-        checks.append(_min_domain(conditions.min_domain))
-    if conditions.max_core_gaps is not None:
-        checks.append(_at_most(conditions.max_core_gaps, "core gap", lambda f: f.core_gaps))
-    if conditions.max_gaps is not None:
-        checks.append(_at_most(conditions.max_gaps, "gap", lambda f: f.gaps))
-    if conditions.max_unanswered is not None:
-        noun = "unanswered requirement"
-        checks.append(_at_most(conditions.max_unanswered, noun, lambda f: f.unanswered))
-    return checks
+    """The set conditions of a level, each named in words, in their declared order."""
+    return [_check(rule, value) for _, rule, value in conditions.set_rules()]
+
+
+def _check(rule: Rule, value: float | bool) -> tuple[str, Check]:
+    name = rule.describe(value)
+    match rule.test:
+        case Test.FLAG:
+            return name, _all_core_met
+        case Test.AT_LEAST:
+            return name, _at_least(rule, float(value))
+        case Test.EACH_AT_LEAST:
+            return name, _min_domain(float(value))
+        case Test.AT_MOST:
+            return name, _at_most(int(value), rule.noun, rule.fact)
+        case _:
+            assert_never(rule.test)
 
 
 def _all_core_met(facts: Facts) -> tuple[bool, str]:
@@ -178,16 +194,25 @@ def _all_core_met(facts: Facts) -> tuple[bool, str]:
     return False, f"core requirements {named} are not met"
 
 
-def _min_overall(minimum: float) -> tuple[str, Check]:
+_FACT_WORDS = {"overall": "overall", "points": "total points"}
+"""How the detail sentence names a fact compared with ``at least``."""
+
+
+def _at_least(rule: Rule, minimum: float) -> Check:
     def check(facts: Facts) -> tuple[bool, str]:
-        if facts.overall >= minimum:
-            return True, f"overall {percent(facts.overall)} is at least {percent(minimum)}"
-        return False, f"overall {percent(facts.overall)} is below {percent(minimum)}"
+        found = getattr(facts, rule.fact)
+        words = _FACT_WORDS.get(rule.fact, rule.fact)
+        if found is None:
+            return False, f"{words} cannot be counted: this standard's scale has no points"
+        got, least = rule.shown(found), rule.shown(minimum)
+        if found >= minimum:
+            return True, f"{words} {got} is at least {least}"
+        return False, f"{words} {got} is below {least}"
 
-    return f"overall score at least {percent(minimum)}", check
+    return check
 
 
-def _min_domain(minimum: float) -> tuple[str, Check]:
+def _min_domain(minimum: float) -> Check:
     def check(facts: Facts) -> tuple[bool, str]:
         low = [(t, s) for t, s in facts.domains if s is not None and s < minimum]
         if not low:
@@ -197,16 +222,15 @@ def _min_domain(minimum: float) -> tuple[str, Check]:
         noun = "domain" if len(low) == 1 else "domains"
         return False, f"{noun} {named} {verb} below {percent(minimum)}"
 
-    return f"every domain at least {percent(minimum)}", check
+    return check
 
 
-def _at_most(limit: int, noun: str, count: Callable[[Facts], int]) -> tuple[str, Check]:
+def _at_most(limit: int, noun: str, fact: str) -> Check:
     def check(facts: Facts) -> tuple[bool, str]:
-        found = count(facts)
+        found = int(getattr(facts, fact))
         if found <= limit:
             return True, plural(found, noun, none=True)
         allowed = "none allowed" if limit == 0 else f"more than the {limit} allowed"
         return False, f"{plural(found, noun, none=True)}, {allowed}"
 
-    name = f"no {noun}s" if limit == 0 else f"at most {plural(limit, noun, none=True)}"
-    return name, check
+    return check

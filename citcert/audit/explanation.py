@@ -20,8 +20,26 @@ from citcert.standards.model import OverallMethod, RatingScale, ScoringPolicy, S
 from citcert.workbook.evidence import Mode
 
 
+def standing(standard_ref: str) -> str:
+    """
+    What a citcert decision is and is not, in one sentence every report carries.
+
+    CIT International runs its own program certification, and states run recognition programs;
+    a reader must never take a citcert decision for one of them.
+    """
+    return (
+        f"This decision is citcert's own reading of {standard_ref}; it is not a certification "
+        "by CIT International or by any other body."
+    )
+
+
 def headline(
-    ctx: Context, overall: float, decision: Decision, counts: Counts, plan: RemediationPlan
+    ctx: Context,
+    overall: float,
+    decision: Decision,
+    counts: Counts,
+    plan: RemediationPlan,
+    points: tuple[float | None, float | None] = (None, None),
 ) -> str:
     """The one plain paragraph a report opens with."""
     profile = ctx.evidence.profile
@@ -32,13 +50,17 @@ def headline(
         gaps += f", {counts.core_gaps} on core requirement{'s' if counts.core_gaps > 1 else ''}"
     sentences = [
         f"{who}: {decision.label}.",
+        standing(ctx.standard.ref),
         f"Assessed as {_how(ctx)} against {ctx.standard.title} ({ctx.standard.ref}) "
         f"as of {ctx.as_of.isoformat()}.",
         f"Overall score {percent(overall)}; {counts.met} of {counts.applicable} applicable "
         f"requirements met; {gaps}.",
     ]
+    earned, most = points
+    if earned is not None and most is not None:
+        sentences.insert(3, f"Total points {earned:g} of {most:g}.")
     if decision.reasons:
-        sentences.append(f"Not yet {decision.next_level_label}: {'; '.join(decision.reasons)}.")
+        sentences.append(f"Short of “{decision.next_level_label}”: {'; '.join(decision.reasons)}.")
     lifting = planner.lift_sentence(plan.steps)
     if lifting:
         sentences.append(lifting)
@@ -86,10 +108,18 @@ def explain(standard: Standard) -> tuple[str, ...]:
 
 def _scale_line(scale: RatingScale) -> str:
     parts = [
-        f"{lv.label} {percent(100 * lv.credit)}" + (" (counts as met)" if lv.meets else "")
+        f"{lv.label} {percent(100 * lv.credit)}"
+        + (f", {lv.points:g} points" if lv.points is not None else "")
+        + (" (counts as met)" if lv.meets else "")
         for lv in scale.levels
     ]
-    return f"Each rating earns a share of the requirement's weight: {join_words(parts)}."
+    text = f"Each rating earns a share of the requirement's weight: {join_words(parts)}."
+    if scale.has_points:
+        text += (
+            " The total of points adds each counted requirement's points times its weight; "
+            "an unanswered requirement earns none."
+        )
+    return text
 
 
 def _claim_line(policy: ScoringPolicy) -> str:

@@ -68,6 +68,8 @@ class _Outcome:
     label: str
     source: RatingSource
     findings: tuple[Finding, ...] = ()
+    excluded: str = ""
+    """Why the standard itself leaves the requirement out for this program (``applies_to``)."""
 
     @property
     def applicable(self) -> bool:
@@ -107,7 +109,8 @@ def requirement_result(ctx: Context, domain: Domain, req: Requirement) -> Requir
         evidence_summary=row.evidence_summary,
         documents=row.documents,
         reviewer_comment=row.reviewer_comment,
-        not_applicable_reason=answer.reason if isinstance(answer, NotApplicableAnswer) else "",
+        not_applicable_reason=outcome.excluded
+        or (answer.reason if isinstance(answer, NotApplicableAnswer) else ""),
         depends_on=req.depends_on,
         findings=findings,
         cell=str(row.row) if row.row else None,
@@ -149,12 +152,46 @@ def _rate(
     ctx: Context, req: Requirement, row: RequirementEvidence, claim: _Claim
 ) -> tuple[_Outcome, MetricResult | None]:
     """Rate a requirement: not applicable where allowed, else the numbers, else the person."""
+    excluded, unknown = _applicability(ctx, req)
+    if excluded is not None:
+        found = (finding(req, "NOT_FOR_THIS_PROGRAM", excluded),)
+        label = ctx.scale.not_applicable_label
+        outcome = _Outcome(Status.NOT_APPLICABLE, None, label, RatingSource.NONE, found, excluded)
+        return outcome, None
+    if unknown is not None:
+        claim = _Claim(claim.answer, claim.source, (*claim.findings, unknown))
     if isinstance(claim.answer, NotApplicableAnswer) and req.not_applicable.allowed:
         return _not_applicable(req, claim, ctx.scale), None
     measured = measure(ctx, req.metric, row) if req.metric else None
     if req.metric and measured and measured.level is not None:
         return _by_metric(ctx, req, req.metric, claim, measured), measured
     return _by_person(ctx, req, row, claim, measured), measured
+
+
+def _applicability(ctx: Context, req: Requirement) -> tuple[str | None, Finding | None]:
+    """
+    Why the standard leaves `req` out for this program (``applies_to``), if it does.
+
+    The second value is the finding for a program that left the deciding value empty: the
+    requirement is then scored, since leaving a field empty must not excuse a requirement.
+    """
+    for key, wanted in req.applies_to.items():
+        number = ctx.standard.number(key)
+        allowed = " or ".join(number.choice(c).label for c in wanted)
+        value = ctx.evidence.numbers.get(key)
+        if not isinstance(value, str) or value not in {c.id for c in number.choices}:
+            text = (
+                f"This applies only where {number.label} is {allowed}, and the Program sheet "
+                "does not say; it is scored. Fill in the value."
+            )
+            return None, finding(req, "APPLICABILITY_UNKNOWN", text)
+        if value not in wanted:
+            mine = number.choice(value).label
+            return (
+                f"Not applicable to this program: it applies only where {number.label} is "
+                f"{allowed}, and this program's is {mine}."
+            ), None
+    return None, None
 
 
 def _not_applicable(req: Requirement, claim: _Claim, scale: RatingScale) -> _Outcome:

@@ -171,7 +171,7 @@ def _reason(item: _Item, dependents: list[str]) -> str:
     else:
         sentences.append(f"Among non-core gaps, ordered by score gain for the effort: {gain}.")
     if item.lifts_to:
-        sentences.append(f"On its own it would lift the decision to {item.lifts_to}.")
+        sentences.append(f"On its own it would lift the decision to “{item.lifts_to}”.")
     return " ".join(sentences)
 
 
@@ -188,7 +188,7 @@ def _summary(steps: Sequence[PlanStep], lifters: Sequence[str], decision: Decisi
     if lifters:
         return f"{text} {lift_sentence(steps)}"
     return (
-        f"{text} No single step lifts the decision to {decision.next_level_label} on its own; "
+        f"{text} No single step lifts the decision to “{decision.next_level_label}” on its own; "
         "several gaps must close together."
     )
 
@@ -200,7 +200,7 @@ def lift_sentence(steps: Sequence[PlanStep]) -> str:
         if step.lifts_decision_to:
             by_level.setdefault(step.lifts_decision_to, []).append(step.requirement_id)
     parts = [
-        f"{' or '.join(ids)} alone would lift the decision to {label}"
+        f"{' or '.join(ids)} alone would lift the decision to “{label}”"
         for label, ids in by_level.items()
     ]
     if not parts:

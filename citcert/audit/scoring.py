@@ -87,6 +87,7 @@ def assess(
         tuple(requirement_result(ctx, d, r) for d, r in standard.requirements())
     )
     domains, overall, decision = _judge(ctx, results)
+    points, most = _points(standard.scoring, results)
     gaps = gaps_of(results)
     plan = planner.build_plan(
         standard, gaps, as_of=ctx.as_of, decision=decision, overall=overall,
@@ -97,13 +98,15 @@ def assess(
         provenance=_provenance(ctx),
         profile=evidence.profile,
         overall_score=overall,
+        points=points,
+        max_points=most,
         domains=_with_thresholds(standard.scoring, domains, decision),
         results=results,
         decision=decision,
         gaps=gaps,
         plan=plan,
         counts=counts,
-        headline=headline(ctx, overall, decision, counts, plan),
+        headline=headline(ctx, overall, decision, counts, plan, (points, most)),
         scoring_explanation=explain(standard),
         tailoring=standard.tailoring.changes if standard.tailoring else (),
         warnings=evidence.warnings,
@@ -118,7 +121,27 @@ def _judge(
     policy = ctx.standard.scoring
     domains = tuple(_domain_score(d, results, policy) for d in ctx.standard.domains)
     overall = _overall(policy, results, domains)
-    return domains, overall, decide(policy, facts_of(results, domains, overall))
+    points, _ = _points(policy, results)
+    return domains, overall, decide(policy, facts_of(results, domains, overall, points))
+
+
+def _points(
+    policy: ScoringPolicy, results: Sequence[RequirementResult]
+) -> tuple[float | None, float | None]:
+    """
+    The total of points and the most that could be earned, or ``(None, None)`` without points.
+
+    The requirements counted are those the scores count (applicable; core ones only with
+    ``include_core_in_scores``); each earns its level's points times its weight, an unanswered
+    one none.
+    """
+    scale = policy.scale
+    if not scale.has_points:
+        return None, None
+    counted = [r for r in results if r.applicable and (policy.include_core_in_scores or not r.core)]
+    top = scale.best.points or 0.0
+    earned = sum(r.weight * (scale.level(r.level).points or 0.0) for r in counted if r.level)
+    return round(earned, 1), round(sum(r.weight * top for r in counted), 1)
 
 
 def _weighted(results: Sequence[RequirementResult], include_core: bool) -> float | None:

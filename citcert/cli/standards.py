@@ -117,6 +117,41 @@ def standards_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
         raise error
 
 
+@standards.command("lint")
+@click.argument("refs", nargs=-1, metavar="[ID[@VERSION]|FILE]...")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
+@click.pass_context
+def standards_lint(ctx: click.Context, refs: tuple[str, ...], strict: bool) -> None:
+    """
+    Warn of what a standard leaves unsaid about where its rules come from.
+
+    A requirement without a source, a source still unverified, a metric whose thresholds
+    state no origin, a core requirement without a reason. With no argument, every standard
+    found (built-in and --standards-dir) is checked. Exit status 0 (1 with --strict when there
+    are warnings), 2 for a standard that cannot be loaded.
+
+    \b
+    Example:
+      citcert standards lint
+      citcert standards lint cit-best-practice@2019.2 --strict
+    """
+    from citcert.standards.catalog import catalogue
+    from citcert.standards.lint import lint
+
+    chosen = refs or tuple(entry.ref for entry, _ in catalogue(_dirs(ctx)))
+    total = 0
+    for ref in chosen:
+        standard = _standard_or_file(ctx, ref)
+        warnings = lint(standard)
+        total += len(warnings)
+        count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        click.echo(f"{standard.ref}: {count}")
+        for warning in warnings:
+            click.echo(f"  {warning}")
+    if strict and total:
+        ctx.exit(1)
+
+
 @standards.command("diff")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citcert.audit.explanation import standing
 from citcert.export.wording import percent
 from citcert.workbook.evidence import Mode
 
@@ -51,7 +52,8 @@ def _decision(a: Assessment) -> str:
     d = a.decision
     colour = _rgb(d.colour)
     label = click.style(f" {d.label.upper()} ", fg="white", bg=colour, bold=True)
-    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}"
+    note = click.style(standing(a.provenance.standard_ref), dim=True)
+    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{note}"
 
 
 def _bars(a: Assessment) -> str:
@@ -71,7 +73,7 @@ def _bar(
     shown = name if len(name) <= width else name[: width - 1] + "…"
     head = click.style(shown.ljust(width), bold=True) if bold else shown.ljust(width)
     if score is None:
-        return f"  {head}   n/a  (nothing applicable)"
+        return f"  {head}   n/a  (nothing scored here)"
     filled = round(score * BAR_WIDTH / 100)
     below = minimum is not None and score < minimum
     bar = click.style("█" * filled, fg="yellow" if below else "green") + "░" * (BAR_WIDTH - filled)

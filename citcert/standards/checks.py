@@ -18,8 +18,10 @@ from citcert.standards.model import (
     Metric,
     MetricCompute,
     NumberKind,
+    RatingScale,
     Requirement,
     Standard,
+    condition_rules,
 )
 from citcert.standards.record_checks import record_problems
 
@@ -28,18 +30,16 @@ _KIND_WORDS = {
     NumberKind.INTEGER: "a whole number",
     NumberKind.NUMBER: "a number",
     NumberKind.DATE: "a date",
+    NumberKind.CHOICE: "a choice",
 }
 CheckProblem = tuple[Loc, str]
 
-STRICTER_WHEN = {
-    "all_core_met": +1,
-    "min_overall": +1,
-    "min_domain": +1,
-    "max_core_gaps": -1,
-    "max_gaps": -1,
-    "max_unanswered": -1,
-}
-"""For each decision condition: +1 when a larger value is stricter, -1 when a smaller one is."""
+STRICTER_WHEN = {name: rule.sign for name, rule in condition_rules().items()}
+"""
+For each decision condition: +1 when a larger value is stricter, -1 when a smaller one is.
+
+Read from each condition's `Rule` on `Conditions`, where it is declared once.
+"""
 
 
 def cross_check(standard: Standard) -> list[CheckProblem]:
@@ -122,9 +122,13 @@ def _program_numbers(standard: Standard) -> Iterator[CheckProblem]:
     """A `not_more_than` names another declared number of a comparable kind."""
     kinds = {number.id: number.kind for number in standard.program_numbers}
     for i, number in enumerate(standard.program_numbers):
+        yield from _choices(number.kind, [c.id for c in number.choices], ("program_numbers", i))
         target = number.not_more_than
         loc: Loc = ("program_numbers", i, "not_more_than")
         if target is None:
+            continue
+        if NumberKind.CHOICE in (number.kind, kinds.get(target)):
+            yield loc, "a choice cannot be compared with another number"
             continue
         if target == number.id:
             yield loc, "a number cannot be limited by itself"
@@ -136,6 +140,35 @@ def _program_numbers(standard: Standard) -> Iterator[CheckProblem]:
                 f"cannot compare {_KIND_WORDS[number.kind]} with `{target}`, which is "
                 f"{_KIND_WORDS[kinds[target]]}",
             )
+
+
+def _choices(kind: NumberKind, ids: list[str], loc: Loc) -> Iterator[CheckProblem]:
+    """A choice number lists at least two distinct choices; no other kind lists any."""
+    if kind is NumberKind.CHOICE and len(ids) < 2:
+        yield (*loc, "choices"), "a choice number needs at least two `choices` to choose from"
+    elif kind is not NumberKind.CHOICE and ids:
+        yield (*loc, "choices"), f"only a `kind: choice` number has choices, not {kind.value}"
+    yield from _duplicates(
+        "choice id", [((*loc, "choices", k, "id"), choice) for k, choice in enumerate(ids)]
+    )
+
+
+def _applies_to(standard: Standard, req: Requirement, loc: Loc) -> Iterator[CheckProblem]:
+    """Each key of `applies_to` is a choice number, and each value one of its choices."""
+    numbers = {number.id: number for number in standard.program_numbers}
+    for key, wanted in req.applies_to.items():
+        number = numbers.get(key)
+        if number is None or number.kind is not NumberKind.CHOICE:
+            choices = [n.id for n in numbers.values() if n.kind is NumberKind.CHOICE]
+            known = f" ({_listing(choices)})" if choices else " (it declares none)"
+            yield (*loc, key), f"`{key}` is not a choice number of this standard{known}"
+            continue
+        ids = {choice.id for choice in number.choices}
+        if not wanted:
+            yield (*loc, key), "lists no choice, so the requirement would apply to no program"
+        for k, value in enumerate(wanted):
+            if value not in ids:
+                yield (*loc, key, k), f"`{value}` is not a choice of {key} ({_listing(ids)})"
 
 
 def _scale(standard: Standard) -> Iterator[CheckProblem]:
@@ -153,6 +186,7 @@ def _scale(standard: Standard) -> Iterator[CheckProblem]:
             )
         if lower.meets and not upper.meets:
             yield (*base, i, "meets"), f"counts as met but the level above it ({upper.id}) does not"
+    yield from _points(scale, base)
     if not any(level.meets for level in scale.levels):
         yield base, "no level counts as met; set `meets: true` on at least the first level"
     claim = standard.scoring.unsupported_claim
@@ -162,6 +196,22 @@ def _scale(standard: Standard) -> Iterator[CheckProblem]:
             ("scoring", "unsupported_claim", "treat_as"),
             f"`{claim.treat_as}` is not a level of the rating scale ({_listing(ids)})",
         )
+
+
+def _points(scale: RatingScale, base: Loc) -> Iterator[CheckProblem]:
+    """Points on every level or none, and never more points than the level above."""
+    if not scale.has_points:
+        return
+    for i, level in enumerate(scale.levels):
+        if level.points is None:
+            yield (*base, i, "points"), "give every level points, or none of them"
+    for i, (upper, lower) in enumerate(pairwise(scale.levels), start=1):
+        if upper.points is not None and lower.points is not None and lower.points > upper.points:
+            yield (
+                (*base, i, "points"),
+                f"earns more points than the level above it ({upper.id}); "
+                "list levels from best to worst",
+            )
 
 
 def _decision_levels(standard: Standard) -> Iterator[CheckProblem]:
@@ -181,6 +231,13 @@ def _decision_levels(standard: Standard) -> Iterator[CheckProblem]:
             (*base, last, "conditions"),
             "the last decision level must have no conditions, so that every program gets one",
         )
+    if not standard.scoring.scale.has_points:
+        for i, level in enumerate(levels):
+            if level.conditions.min_points is not None:
+                yield (
+                    (*base, i, "conditions", "min_points"),
+                    "counts points, but no level of the rating scale has `points`",
+                )
     for i, upper in enumerate(levels):
         for j in range(i + 1, len(levels)):
             yield from _not_stricter(levels[j].conditions, upper.conditions, upper.id, (*base, j))
@@ -220,6 +277,7 @@ def _requirements(standard: Standard) -> Iterator[CheckProblem]:
                 )
         if req.metric is not None:
             yield from _metric(standard, req.metric, _req_loc(d, r, "metric"))
+        yield from _applies_to(standard, req, _req_loc(d, r, "applies_to"))
         if req.replaces and standard.supersedes is None:
             yield (
                 _req_loc(d, r, "replaces"),
@@ -253,6 +311,8 @@ def _metric(standard: Standard, metric: Metric, loc: Loc) -> Iterator[CheckProbl
                 f"`{name}` is not one of this standard's program_numbers"
                 + (f" ({_listing(kinds)})" if kinds else ""),
             )
+        elif kind is NumberKind.CHOICE:
+            yield (*loc, "inputs", k), f"`{name}` is a choice, which a metric cannot measure"
         elif (kind is NumberKind.DATE) != (metric.compute is MetricCompute.DAYS_SINCE):
             wanted = "a date" if metric.compute is MetricCompute.DAYS_SINCE else "a number"
             yield (

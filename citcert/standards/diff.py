@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from pydantic import JsonValue
+from pydantic import Field, JsonValue
 
 from citcert.standards.model import ChangeKind, Model, Requirement, Standard, TailoringChange
 from citcert.standards.requirement_changes import FieldChange, requirement_changes
@@ -28,6 +28,8 @@ class RequirementSummary(Model):
     title: str
     domain: str
     core: bool
+    applies_to: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """Which programs it applies to (``applies_to``), when not to every program."""
 
 
 class RequirementChange(Model):
@@ -134,7 +136,11 @@ def _replacements(
 
 def _summary(domain: str, requirement: Requirement) -> RequirementSummary:
     return RequirementSummary(
-        id=requirement.id, title=requirement.title, domain=domain, core=requirement.core
+        id=requirement.id,
+        title=requirement.title,
+        domain=domain,
+        core=requirement.core,
+        applies_to=requirement.applies_to,
     )
 
 
@@ -220,7 +226,11 @@ def _sections(result: StandardDiff) -> Iterator[tuple[str, list[str]]]:
 
 def _line(sign: str, requirement: RequirementSummary) -> str:
     core = " [core]" if requirement.core else ""
-    return f"{sign} {requirement.id} {requirement.title} ({requirement.domain}){core}"
+    only = "".join(
+        f" [only where {key} is {' or '.join(values)}]"
+        for key, values in requirement.applies_to.items()
+    )
+    return f"{sign} {requirement.id} {requirement.title} ({requirement.domain}){core}{only}"
 
 
 def _change_lines(change: RequirementChange) -> list[str]:
@@ -229,7 +239,28 @@ def _change_lines(change: RequirementChange) -> list[str]:
 
 def _field_line(change: FieldChange) -> str:
     kind = "" if change.kind is ChangeKind.CHANGED else f" ({change.kind.value})"
-    return f"{change.field}: {_short(change.old)} → {_short(change.new)}{kind}"
+    old, new = change.old, change.new
+    if isinstance(old, str) and isinstance(new, str):
+        # Two long texts: show each from a little before where they part, or both would
+        # print the same opening and hide the change.
+        start = _parting(old, new)
+        old, new = _from(old, start), _from(new, start)
+    return f"{change.field}: {_short(old)} → {_short(new)}{kind}"
+
+
+def _parting(old: str, new: str) -> int:
+    """Where to start showing two texts: the word start a few words before they differ."""
+    same = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None)
+    if same is None:
+        same = min(len(old), len(new))
+    if same < 40:
+        return 0
+    cut = old.rfind(" ", 0, same - 25)
+    return cut + 1 if cut > 0 else 0
+
+
+def _from(text: str, start: int) -> str:
+    return text if start == 0 else "…" + text[start:]
 
 
 def _short(value: JsonValue) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
@@ -102,6 +103,11 @@ class RatingLevel(Model):
     description: Text
     aliases: tuple[str, ...] = ()
     """Other spellings a person may type (matched case- and space-insensitively)."""
+    points: Annotated[float, Field(ge=0)] | None = None
+    """
+    Points the level earns (times the requirement's weight), for rubrics that total points,
+    e.g. 0-5 per item; give every level points or none.
+    """
 
 
 class RatingScale(Model):
@@ -117,6 +123,11 @@ class RatingScale(Model):
             if level.id == level_id:
                 return level
         raise KeyError(level_id)
+
+    @property
+    def has_points(self) -> bool:
+        """True when the levels carry points, so assessments total them."""
+        return any(level.points is not None for level in self.levels)
 
     @property
     def best(self) -> RatingLevel:
@@ -162,6 +173,8 @@ class Metric(Model):
     """Threshold to be rated at the middle level; below it the requirement is not met."""
     proposal: bool = False
     """True when the threshold is citcert's proposal rather than a published rule."""
+    origin: str | None = None
+    """Where the thresholds come from (a source, a state's rule, or citcert's proposal)."""
 
     @model_validator(mode="after")
     def _inputs_fit_compute(self) -> Metric:
@@ -206,6 +219,8 @@ class Requirement(Model):
     statement: Text
     core: bool = False
     """A core (gate) requirement must be met for the top decision levels."""
+    core_reason: str | None = None
+    """Why the requirement is core, e.g. the Core Element it stands for."""
     weight: Annotated[float, Field(gt=0, le=100)] = 1.0
     anchors: dict[Slug, Text]
     """What each rating level means for this requirement, keyed by level id."""
@@ -219,6 +234,12 @@ class Requirement(Model):
     """Where in the source material the requirement comes from (chapter, page, research item)."""
     replaces: tuple[RequirementId, ...] = ()
     """Ids in the superseded standard that this requirement carries forward."""
+    applies_to: dict[Slug, tuple[Slug, ...]] = {}
+    """
+    Which programs the requirement applies to, by the value of a ``choice`` program number,
+    e.g. ``{program_structure: [regional, state]}``. A program whose value is another choice
+    has the requirement marked not applicable automatically; an empty value applies it.
+    """
 
 
 class Domain(Model):
@@ -236,6 +257,16 @@ class NumberKind(StrEnum):
     INTEGER = "integer"
     NUMBER = "number"
     DATE = "date"
+    CHOICE = "choice"
+    """One of the number's ``choices`` (e.g. the program's structure), chosen from a list."""
+
+
+class Choice(Model):
+    """One value a ``choice`` program number may take."""
+
+    id: Slug
+    label: Text
+    """What the workbook's drop-down shows and reports print."""
 
 
 class RecordCompute(StrEnum):
@@ -297,6 +328,15 @@ class ProgramNumber(Model):
     """Another number this one may not exceed (e.g. trained officers ≤ patrol officers)."""
     from_records: FromRecords | None = None
     """Computed from a record sheet when the program fills it; typed otherwise."""
+    choices: tuple[Choice, ...] = ()
+    """The values a ``choice`` number may take (at least two); only for that kind."""
+
+    def choice(self, choice_id: str) -> Choice:
+        """The choice with this id (it must exist)."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        raise KeyError(choice_id)
 
 
 class UnsupportedClaim(Model):
@@ -306,23 +346,114 @@ class UnsupportedClaim(Model):
     """The level the claim is scored as (e.g. ``partially_met``)."""
 
 
+class Test(StrEnum):
+    """How a decision condition compares its value with the assessment's facts."""
+
+    FLAG = "flag"
+    """A yes/no condition (the fact must be none, e.g. no core requirement short)."""
+    AT_LEAST = "at_least"
+    """The fact must be at least the value (overall score, total points)."""
+    EACH_AT_LEAST = "each_at_least"
+    """Every one of several facts must be at least the value (each domain's score)."""
+    AT_MOST = "at_most"
+    """A count must be at most the value (gaps, core gaps, unanswered requirements)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """
+    What a decision condition means, declared once, on its field of `Conditions`.
+
+    Everything that lists the conditions reads these: the decision (which fact, which test),
+    the cross-checks, diffs and overlays (whether a larger value is stricter) and every text
+    that names a condition (its words). A new condition is one new field with its rule.
+    """
+
+    test: Test
+    fact: str
+    """The attribute of the decision's facts it looks at (``overall``, ``core_gaps``…)."""
+    words: str
+    """The condition in words, ``{}`` standing for its value, e.g. ``overall score at least {}``."""
+    unit: str = ""
+    """Printed after the value: ``%`` for scores, ``""`` for counts and points."""
+    noun: str = ""
+    """For counts, what is counted (``core gap``), for the detail sentence."""
+
+    @property
+    def sign(self) -> int:
+        """+1 when a larger value is stricter, -1 when a smaller one is."""
+        return -1 if self.test is Test.AT_MOST else +1
+
+    def shown(self, value: float) -> str:
+        """A value of this condition as reports print it: ``80%``, ``79.5%``, ``80``."""
+        if self.unit == "%":
+            return f"{value:.1f}".removesuffix(".0") + "%"
+        return f"{value:g}{self.unit}"
+
+    def describe(self, value: float | bool) -> str:
+        """The condition in words: ``overall score at least 80%``, ``at most 2 core gaps``."""
+        if self.test is Test.FLAG:
+            return self.words
+        if self.test is Test.AT_MOST:
+            count = int(value)
+            if count == 0:
+                return f"no {self.noun}s"
+            return f"at most {count} {self.noun}{'' if count == 1 else 's'}"
+        return self.words.format(self.shown(float(value)))
+
+
+Count = Annotated[int, Field(ge=0)]
+
+
 class Conditions(Model):
     """
     The structured conditions of a decision level; every condition that is set must hold.
 
-    No condition set means the level always applies (the lowest level must be like that).
+    No condition set means the level always applies (the lowest level must be like that). Each
+    field carries its `Rule`; `condition_rules` lists them in this order.
     """
 
-    all_core_met: bool = False
-    min_overall: Percent | None = None
-    min_domain: Percent | None = None
-    max_core_gaps: Annotated[int, Field(ge=0)] | None = None
-    max_gaps: Annotated[int, Field(ge=0)] | None = None
-    max_unanswered: Annotated[int, Field(ge=0)] | None = None
+    all_core_met: Annotated[bool, Rule(Test.FLAG, "core_gaps", "every core requirement met")] = (
+        False
+    )
+    min_overall: Annotated[
+        Percent | None, Rule(Test.AT_LEAST, "overall", "overall score at least {}", "%")
+    ] = None
+    min_domain: Annotated[
+        Percent | None, Rule(Test.EACH_AT_LEAST, "domains", "every domain at least {}", "%")
+    ] = None
+    min_points: Annotated[
+        Annotated[float, Field(ge=0)] | None,
+        Rule(Test.AT_LEAST, "points", "total points at least {}"),
+    ] = None
+    """For a scale whose levels carry points: the least total of points (e.g. 80 for Gold)."""
+    max_core_gaps: Annotated[
+        Count | None, Rule(Test.AT_MOST, "core_gaps", "at most {}", noun="core gap")
+    ] = None
+    max_gaps: Annotated[Count | None, Rule(Test.AT_MOST, "gaps", "at most {}", noun="gap")] = None
+    max_unanswered: Annotated[
+        Count | None,
+        Rule(Test.AT_MOST, "unanswered", "at most {}", noun="unanswered requirement"),
+    ] = None
 
     def is_unconditional(self) -> bool:
         """True when no condition is set."""
         return self == Conditions()
+
+    def set_rules(self) -> Iterator[tuple[str, Rule, float | bool]]:
+        """The conditions that are set, in declaration order, each with its rule and value."""
+        for name, rule in condition_rules().items():
+            value = getattr(self, name)
+            if value is not None and value is not False:
+                yield name, rule, value
+
+
+def condition_rules() -> dict[str, Rule]:
+    """Every decision condition's `Rule`, by field name, in declaration order."""
+    return {
+        name: next(m for m in info.metadata if isinstance(m, Rule))
+        for name, info in Conditions.model_fields.items()
+    }
 
 
 class DecisionLevel(Model):

@@ -84,7 +84,8 @@ def _scoring(standard: Standard) -> Iterator[str]:
     yield "Rating scale (best first):"
     for rating in policy.scale.levels:
         meets = ", counts as met" if rating.meets else ""
-        yield f"  {rating.label} [{rating.id}]: credit {rating.credit:g}{meets}"
+        points = f", {rating.points:g} points" if rating.points is not None else ""
+        yield f"  {rating.label} [{rating.id}]: credit {rating.credit:g}{points}{meets}"
     yield f"  {policy.scale.not_applicable_label}: left out of the scores"
     if policy.unsupported_claim is not None:
         level_id = policy.unsupported_claim.treat_as
@@ -100,20 +101,7 @@ def _scoring(standard: Standard) -> Iterator[str]:
 
 
 def _conditions(conditions: Conditions) -> str:
-    parts: list[str] = []
-    if conditions.all_core_met:
-        parts.append("every core requirement met")
-    phrases = {
-        "min_overall": "overall score at least {}%",
-        "min_domain": "every domain score at least {}%",
-        "max_core_gaps": "at most {} core requirement(s) not met",
-        "max_gaps": "at most {} requirement(s) not met",
-        "max_unanswered": "at most {} requirement(s) unanswered",
-    }
-    for name, phrase in phrases.items():
-        value = getattr(conditions, name)
-        if value is not None:
-            parts.append(phrase.format(f"{value:g}"))
+    parts = [rule.describe(value) for _, rule, value in conditions.set_rules()]
     return "; ".join(parts) if parts else "always (when no level above applies)"
 
 

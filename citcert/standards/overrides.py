@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from citcert.standards.checks import STRICTER_WHEN, Loc
 from citcert.standards.model import (
@@ -25,7 +25,6 @@ from citcert.standards.model import (
     Metric,
     Model,
     NotApplicable,
-    Percent,
     Remediation,
     Requirement,
     Slug,
@@ -64,15 +63,29 @@ class RequirementOverride(Model):
     reason: Text | None = None
 
 
-class ConditionsOverride(Model):
-    """Decision conditions to change; only the keys written change, ``null`` drops one."""
+def _conditions_override() -> type[Model]:
+    """
+    The override of a level's conditions: every field of `Conditions`, optional.
 
-    all_core_met: bool | None = None
-    min_overall: Percent | None = None
-    min_domain: Percent | None = None
-    max_core_gaps: Annotated[int, Field(ge=0)] | None = None
-    max_gaps: Annotated[int, Field(ge=0)] | None = None
-    max_unanswered: Annotated[int, Field(ge=0)] | None = None
+    Made from `Conditions` itself, so a condition is declared once (with its `Rule`) and an
+    overlay can change it without a second list to keep in step.
+    """
+    fields: dict[str, Any] = {
+        name: (Optional[info.annotation], None)  # noqa: UP045 - a runtime annotation object
+        for name, info in Conditions.model_fields.items()
+    }
+    return create_model(
+        "ConditionsOverride",
+        __base__=Model,
+        __doc__="Decision conditions to change; only the keys written change, ``null`` drops one.",
+        **fields,
+    )
+
+
+if TYPE_CHECKING:
+    ConditionsOverride = Model
+else:
+    ConditionsOverride = _conditions_override()
 
 
 class DecisionOverride(Model):

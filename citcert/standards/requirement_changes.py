@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
-from citcert.standards.model import ChangeKind, Direction, Model, Requirement
+from citcert.standards.model import ChangeKind, Direction, Model, Requirement, Source
 
 
 class FieldChange(Model):
@@ -75,7 +75,7 @@ def _metric(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
         # A partial band where there was none gives credit that was not given before.
         kind = ChangeKind.WEAKENED if old.partial is None else ChangeKind.TIGHTENED
         yield FieldChange(field=f"{name}.partial", old=old.partial, new=new.partial, kind=kind)
-    for part in ("label", "unit", "compute", "inputs", "proposal"):
+    for part in ("label", "unit", "compute", "inputs", "proposal", "origin"):
         yield from plain(f"{name}.{part}", getattr(old, part), getattr(new, part))
 
 
@@ -97,6 +97,14 @@ def _parts(name: str, old: Model, new: Model) -> Iterator[FieldChange]:
         yield from plain(f"{name}.{part}", getattr(old, part), getattr(new, part))
 
 
+def _sources(name: str, old: tuple[Source, ...], new: tuple[Source, ...]) -> Iterator[FieldChange]:
+    """Sources by address: one added, one dropped, or one whose verification changed."""
+    before = {s.url: s.verification.value for s in old}
+    after = {s.url: s.verification.value for s in new}
+    for url in [*before, *(u for u in after if u not in before)]:
+        yield from plain(f"source {url}", before.get(url), after.get(url))
+
+
 def _not_applicable(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
     yield from ordered(-1)(f"{name}.allowed", old.allowed, new.allowed)
     yield from plain(f"{name}.when", old.when, new.when)
@@ -106,13 +114,16 @@ _REQUIREMENT_FIELDS: Mapping[str, Comparison] = {
     "title": plain,
     "statement": plain,
     "core": ordered(+1),
+    "core_reason": plain,
     "weight": ordered(+1),
     "metric": _metric,
     "anchors": _anchors,
     "evidence": _evidence,
     "not_applicable": _not_applicable,
     "depends_on": plain,
+    "applies_to": plain,
     "remediation": lambda name, old, new: _parts(name, old, new),
+    "sources": _sources,
 }
 
 

@@ -97,7 +97,8 @@ class Document(Model):
     link: str = ""
 
 
-NumberValue = int | float | dt.date
+NumberValue = int | float | dt.date | str
+"""A program number's value; a ``choice`` number holds the id of the choice."""
 
 RecordValue = str | bool | int | float | dt.date | None
 """One cell of a record sheet as read: text, Yes/No, a number or a date; None when empty."""

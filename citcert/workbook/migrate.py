@@ -39,6 +39,8 @@ class Migration:
     """Every answer that could not be carried, with where it was kept."""
     notes: tuple[str, ...] = ()
     """Ratings and metric values left in a row's Notes column, as ``ID: what``."""
+    new_numbers: tuple[str, ...] = ()
+    """Program numbers the new standard asks that the old one did not, to fill in afresh."""
 
     def report(self) -> str:
         """What happened, for a person: counts, then every answer that did not move cleanly."""
@@ -51,6 +53,9 @@ class Migration:
         lines = [f"{moved}: answers carried for {count} requirement{'s' if count != 1 else ''}."]
         if self.unanswered:
             lines.append(f"To answer afresh ({len(self.unanswered)}): {', '.join(self.unanswered)}")
+        if self.new_numbers:
+            asked = ", ".join(self.new_numbers)
+            lines.append(f"New on the Program sheet, to fill in ({len(self.new_numbers)}): {asked}")
         if self.notes:
             lines.append(f"Left in the Notes column ({len(self.notes)}):")
             lines += [f"  {line}" for line in self.notes]
@@ -71,7 +76,11 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
         for key, value in program.items()
         if not _known(new, key)
     ]
+    known = {n.id for n in old.program_numbers}
+    fresh = tuple(f"{n.label} ({n.id})" for n in new.program_numbers if n.id not in known)
     notes = _instruction_notes(book.name, old, new, targets, lost)
+    if fresh:
+        notes.insert(3, f"New on the Program sheet, to fill in: {', '.join(fresh)}.")
     data = _render(new, program, targets, documents, notes, old.ref)
     return Migration(
         workbook=data,
@@ -81,6 +90,7 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
         unanswered=tuple(rid for rid, target in targets.items() if not target.values),
         not_carried=tuple(lost),
         notes=tuple(f"{rid}: {note}" for rid, t in targets.items() for note in t.notes),
+        new_numbers=fresh,
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from citcert.standards.model import NumberKind, Standard
+from citcert.standards.model import NumberKind, ProgramNumber, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import Mode, NumberValue, ProgramProfile
 from citcert.workbook.ratings import (
@@ -48,14 +48,31 @@ _PROFILE_PARSERS: dict[L.FieldKind, Parser] = {
 }
 
 
-def _number_parser(kind: NumberKind, unit: str) -> Parser:
-    match kind:
+def _number_parser(spec: ProgramNumber) -> Parser:
+    match spec.kind:
         case NumberKind.INTEGER:
             return parse_whole
         case NumberKind.NUMBER:
-            return parse_percent if L.is_percent_unit(unit) else parse_amount
+            return parse_percent if L.is_percent_unit(spec.unit) else parse_amount
         case NumberKind.DATE:
             return parse_date
+        case NumberKind.CHOICE:
+            return _choice_parser(spec)
+
+
+def _choice_parser(spec: ProgramNumber) -> Parser:
+    """A choice read by its label or its id, in any case; anything else names the choices."""
+    known = {L.normalise_header(c.label): c.id for c in spec.choices}
+    known |= {L.normalise_header(c.id): c.id for c in spec.choices}
+
+    def parse(raw: object) -> str | Invalid:
+        found = known.get(L.normalise_header(clean_text(raw)))
+        if found is None:
+            labels = ", ".join(c.label for c in spec.choices)
+            return Invalid(f"{quoted(raw)} is not one of {labels}")
+        return found
+
+    return parse
 
 
 def read_program(
@@ -131,10 +148,9 @@ def _read_numbers(
 ) -> dict[str, NumberValue | None]:
     numbers: dict[str, NumberValue | None] = {}
     for spec in standard.program_numbers:
-        parse = _number_parser(spec.kind, spec.unit)
         required = spec.required and spec.id not in supplied
-        value = program.value(spec.id, spec.label, required, parse)
-        numbers[spec.id] = value if isinstance(value, int | float | dt.date) else None
+        value = program.value(spec.id, spec.label, required, _number_parser(spec))
+        numbers[spec.id] = value if isinstance(value, int | float | dt.date | str) else None
         if value is None and not required and spec.id in program.rows and spec.id not in supplied:
             program.findings.warn(
                 program.table.sheet, program.cell(spec.id), "no value yet (optional)", spec.label

@@ -83,10 +83,10 @@ def test_the_single_step_that_lifts_the_decision_is_named(mini_standard: Standar
     assert a.decision.level_id == "conditional"
     assert a.plan.decision_lifters == ("PART-01",)
     assert a.plan.steps[0].lifts_decision_to == "Certified"
-    assert "On its own it would lift the decision to Certified." in a.plan.steps[0].reason
+    assert "On its own it would lift the decision to “Certified”." in a.plan.steps[0].reason
     assert a.plan.summary == (
         "1 step, 1 on a core requirement, starting with PART-01. "
-        "Closing PART-01 alone would lift the decision to Certified."
+        "Closing PART-01 alone would lift the decision to “Certified”."
     )
 
 
@@ -98,7 +98,7 @@ def test_no_lifter_when_gaps_must_close_together(mini_standard: Standard) -> Non
     assert a.decision.level_id == "not_certified"
     assert a.plan.decision_lifters == ()
     assert a.plan.summary.endswith(
-        "No single step lifts the decision to Conditionally certified on its own; "
+        "No single step lifts the decision to “Conditionally certified” on its own; "
         "several gaps must close together."
     )
 
@@ -110,7 +110,7 @@ def test_lifters_to_different_levels_are_told_apart(mini_standard: Standard) -> 
     a = assess(mini_standard, make_evidence(mini_standard, ratings, numbers=numbers))
     assert a.decision.level_id == "not_certified"
     assert set(a.plan.decision_lifters) == {"PART-01", "TRN-01"}
-    assert "alone would lift the decision to Conditionally certified" in a.plan.summary
+    assert "alone would lift the decision to “Conditionally certified”" in a.plan.summary
 
 
 def test_at_the_top_level_the_plan_closes_remaining_gaps(mini_standard: Standard) -> None:

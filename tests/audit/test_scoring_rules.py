@@ -308,7 +308,7 @@ def test_core_requirements_can_be_left_out_of_scores(mini_standard: Standard) ->
     assert a.overall_score == 100
     assert a.decision.level_id == "conditional"
     assert a.decision.sentence == (
-        "Conditionally certified, not Certified: core requirement PART-01 is Not met"
+        "Conditionally certified, short of “Certified”: core requirement PART-01 is Not met"
     )
 
 
@@ -398,5 +398,5 @@ def test_headline_says_who_what_and_why(mini_standard: Standard) -> None:
     a = assess(mini_standard, ev)
     assert a.headline.startswith("Riverside County CIT (Riverside County, OH): Conditionally")
     assert "a review by Sam Reviewer" in a.headline
-    assert "Not yet Certified: core requirement PART-01 is Partially met." in a.headline
-    assert "Closing PART-01 alone would lift the decision to Certified." in a.headline
+    assert "Short of “Certified”: core requirement PART-01 is Partially met." in a.headline
+    assert "Closing PART-01 alone would lift the decision to “Certified”." in a.headline

@@ -130,7 +130,7 @@ class TestDocument:
         info = PdfReader(io.BytesIO(hostile_pdf)).metadata
 
         assert info is not None
-        assert info.title == f"CIT certification report: {PROGRAM_NAME}"
+        assert info.title == f"CIT program audit report: {PROGRAM_NAME}"
         assert info.subject == "mini-standard@1.0: Not certified"
         assert info.author == "citcert"
         assert info["/CreationDate"].startswith("D:20250314")

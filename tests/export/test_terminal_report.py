@@ -28,11 +28,15 @@ def test_the_summary_reads_in_order(styled: str) -> None:
     )
     assert lines[3] == " NOT CERTIFIED "
     assert lines[4].startswith("Not certified: overall 50% is below 60%")
+    assert lines[5] == (
+        "This decision is citcert's own reading of mini-standard@1.0; it is not a certification "
+        "by CIT International or by any other body."
+    )
     text = "\n".join(lines)
     assert "Core gaps (2)\n  ✗ PART-01  Steering committee: Partially met" in text
     assert "Next steps (first 3 of 4)\n  1. PART-01 Steering committee: Charter a committee" in text
     assert "     Program coordinator, by 2024-08-30 (medium effort)" in text
-    assert text.endswith("lift the decision to Conditionally certified.")
+    assert text.endswith("lift the decision to “Conditionally certified”.")
 
 
 def test_each_domain_has_a_score_bar(styled: str) -> None:

@@ -169,7 +169,7 @@ class TestDamageAndAbsence:
         blocker.write_text("not a folder", encoding="utf-8")
         monkeypatch.setenv(cache.CACHE_ENV, str(blocker))
 
-        assert find_standard().ref == "cit-best-practice@2019.1"
+        assert find_standard().ref == "cit-best-practice@2019.2"
         assert blocker.read_text(encoding="utf-8") == "not a folder"
 
     def test_citcert_no_cache_writes_nothing(
@@ -230,12 +230,12 @@ def test_finding_one_standard_keeps_the_headers_of_the_others(
     A header-only entry never stands in for the standard: loading that file still parses it.
     """
     find_standard("cit-best-practice")
-    assert (len(_entries(folder)), len(_whole(folder))) == (2, 1)
+    assert (len(_entries(folder)), len(_whole(folder))) == (3, 1)
     _fresh()
     with monkeypatch.context() as patched:
         _no_parsing(patched)
-        assert find_standard("cit-best-practice").ref == "cit-best-practice@2019.1"
+        assert find_standard("cit-best-practice").ref == "cit-best-practice@2019.2"
 
     _fresh()
     assert find_standard("cit-core-elements@2007.1").status.value == "superseded"
-    assert listing(catalogue()).count("\n") == 3
+    assert listing(catalogue()).count("\n") == 4

@@ -220,7 +220,8 @@ class TestDiffCommand:
     def test_json_round_trips(self, runner: CliRunner) -> None:
         """The JSON output is the StandardDiff model, readable back."""
         result = runner.invoke(
-            cli, ["standards", "diff", "cit-best-practice", str(NORTHFIELD), "--format", "json"]
+            cli,
+            ["standards", "diff", "cit-best-practice@2019.1", str(NORTHFIELD), "--format", "json"],
         )
 
         assert result.exit_code == 0

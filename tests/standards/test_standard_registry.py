@@ -44,11 +44,15 @@ class TestBuiltIns:
         """The 2007 Core Elements and the 2019 best-practice standard are found as built-ins."""
         refs = {entry.ref: entry.builtin for entry, _ in catalogue()}
 
-        assert refs == {"cit-core-elements@2007.1": True, "cit-best-practice@2019.1": True}
+        assert refs == {
+            "cit-core-elements@2007.1": True,
+            "cit-best-practice@2019.1": True,
+            "cit-best-practice@2019.2": True,
+        }
 
     def test_no_ref_means_the_default_best_practice_standard(self) -> None:
         """find_standard() with nothing named gives the current best-practice standard."""
-        assert find_standard().ref == "cit-best-practice@2019.1"
+        assert find_standard().ref == "cit-best-practice@2019.2"
 
     def test_a_superseded_standard_is_found_by_its_version(self) -> None:
         """A superseded standard is still there when asked for by id@version."""
@@ -174,7 +178,12 @@ class TestUserFolders:
 
         refs = sorted(entry.ref for entry in index([tmp_path]))
 
-        assert refs == ["cit-best-practice@2019.1", "cit-core-elements@2007.1", "mini-standard@1.0"]
+        assert refs == [
+            "cit-best-practice@2019.1",
+            "cit-best-practice@2019.2",
+            "cit-core-elements@2007.1",
+            "mini-standard@1.0",
+        ]
 
     def test_an_invalid_user_standard_fails_with_its_line(self, tmp_path: Path) -> None:
         """Naming a broken standard reports its problems, located in its file."""
@@ -221,7 +230,7 @@ class TestListCommand:
             "CORE",
             "TITLE",
         ]
-        assert lines[3].split()[:7] == [
+        assert lines[4].split()[:7] == [
             "mini-standard",
             "1.0",
             "current",
@@ -230,7 +239,7 @@ class TestListCommand:
             "5",
             "2",
         ]
-        assert lines[3].endswith(f"[{path}]")
+        assert lines[4].endswith(f"[{path}]")
 
     def test_json_has_one_object_per_standard(self, runner: CliRunner) -> None:
         """JSON output carries id, version, counts and where each standard comes from."""
@@ -239,6 +248,7 @@ class TestListCommand:
         rows = json.loads(result.stdout)
         assert [row["ref"] for row in rows] == [
             "cit-best-practice@2019.1",
+            "cit-best-practice@2019.2",
             "cit-core-elements@2007.1",
         ]
         assert {row["source"] for row in rows} == {"built-in"}

@@ -1,5 +1,5 @@
 """
-The certification gap report: `Assessment` -> PDF bytes, with reportlab.
+The audit gap report: `Assessment` -> PDF bytes, with reportlab.
 
 The document a reviewer sends to an applicant: a cover with the decision, a plain-language
 summary with a chart of the domain scores (`summary`), every requirement, the gaps most
@@ -29,7 +29,7 @@ def render(assessment: Assessment) -> bytes:
     a = assessment
     ink = Ink(kit.font_coverage())
     header = ink.line(f"{a.profile.program_name} · {a.provenance.standard_ref}")
-    footer = f"CIT certification report · as of {a.provenance.as_of.isoformat()}"
+    footer = f"CIT program audit report (citcert) · as of {a.provenance.as_of.isoformat()}"
     story = [
         *summary.cover(a, ink),
         *summary.summary(a, ink),
@@ -47,7 +47,7 @@ def render(assessment: Assessment) -> bytes:
         rightMargin=margin,
         topMargin=margin + 10,
         bottomMargin=margin + 4,
-        title=f"CIT certification report: {clean(a.profile.program_name)}",
+        title=f"CIT program audit report: {clean(a.profile.program_name)}",
         subject=f"{a.provenance.standard_ref}: {a.decision.label}",
         author="citcert",
         creator=f"citcert {a.provenance.tool_version}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from citcert.audit.assessment import Assessment
+from citcert.audit.explanation import standing
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import INCH, WIDTH, Ink
 from citcert.export.wording import mode_words, plural
@@ -36,12 +37,14 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
     rows = [[ink.own(label, "small_bold"), ink.para(value, "small")] for label, value in facts]
     return [
         Spacer(1, 0.6 * INCH),
-        ink.own("CIT PROGRAM CERTIFICATION REPORT", "kicker"),
+        ink.own("CIT PROGRAM AUDIT REPORT", "kicker"),
         ink.para(profile.program_name, "title"),
         ink.own("Gap report and remediation plan", "subtitle"),
         kit.table(rows, [1.3 * INCH, WIDTH - 1.3 * INCH], header=False),
         Spacer(1, 0.45 * INCH),
         _decision_box(a, ink),
+        Spacer(1, 0.12 * INCH),
+        ink.para(standing(prov.standard_ref), "small"),
         PageBreak(),
     ]
 

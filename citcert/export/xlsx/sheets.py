@@ -45,7 +45,7 @@ def summary(sheet: Any, a: Assessment) -> None:
 
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 100
-    put(sheet, 1, 1, "CIT certification report").font = Font(bold=True, size=16, color=NAVY)
+    put(sheet, 1, 1, "CIT program audit report").font = Font(bold=True, size=16, color=NAVY)
     row = 2
     wrap = Alignment(wrap_text=True, vertical="top")
     for label, value in _summary_rows(a):

@@ -89,9 +89,13 @@ def profile_check(ws: Any, kind: L.FieldKind, ref: str) -> None:
             choice_check(ws, labels, "", "Choose Self-assessment or Review.").add(ref)
 
 
-def number_check(ws: Any, kind: NumberKind, unit: str, ref: str) -> None:
-    """Add the check a program number of `kind` (in `unit`) needs to the cell `ref`."""
+def number_check(
+    ws: Any, kind: NumberKind, unit: str, ref: str, choices: Sequence[str] = ()
+) -> None:
+    """Add the check a program number of `kind` (in `unit`, or one of `choices`) needs to `ref`."""
     match kind:
+        case NumberKind.CHOICE:
+            choice_check(ws, choices, "", "Choose one from the list.").add(ref)
         case NumberKind.INTEGER:
             whole_check(ws).add(ref)
         case NumberKind.NUMBER:

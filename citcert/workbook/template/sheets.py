@@ -80,7 +80,8 @@ def build_program(ws: Any, standard: Standard) -> None:
         row += 1
         guidance = number_guidance(standard, number.id)
         _program_row(ws, row, number.id, number.label, number.unit, guidance)
-        number_check(ws, number.kind, number.unit, f"C{row}")
+        labels = [choice.label for choice in number.choices]
+        number_check(ws, number.kind, number.unit, f"C{row}", labels)
 
 
 def _program_row(ws: Any, row: int, key: str, label: str, unit: str, guidance: str) -> None:

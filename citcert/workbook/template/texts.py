@@ -17,7 +17,7 @@ _STEPS = (
     "2. Evidence sheet: for each requirement, read What the standard asks and How to rate, "
     "then choose a Self rating from the drop-down list.",
     "3. Evidence summary: say in a few sentences what is in place and how you know. Rows "
-    "marked CORE must be met for certification.",
+    "marked CORE must be met for the standard's top decision level.",
     "4. Document references: list the documents that prove it, one per line (use the names "
     "you give them in the Documents sheet).",
     "5. Metric value: fill it in where the Metric column asks for a value; other metrics are "
@@ -86,7 +86,21 @@ def number_guidance(standard: Standard, number_id: str) -> str:
     text = required_prefix(number.required) + (number.help or "")
     if number.not_more_than:
         text += f" Not more than {standard.number(number.not_more_than).label}."
+    if number.choices:
+        text += " Choose one: " + ", ".join(choice.label for choice in number.choices) + "."
     return text.strip()
+
+
+def applies_text(standard: Standard, requirement: Requirement) -> str:
+    """Which programs a requirement applies to (``""`` when it applies to every program)."""
+    parts = []
+    for key, wanted in requirement.applies_to.items():
+        number = standard.number(key)
+        labels = " or ".join(number.choice(choice).label for choice in wanted)
+        parts.append(f"{number.label}: {labels}")
+    if not parts:
+        return ""
+    return f"Applies only where {'; '.join(parts)}; otherwise it is not applicable."
 
 
 def requirement_texts(standard: Standard, domain: str, requirement: Requirement) -> dict[str, str]:
@@ -96,7 +110,9 @@ def requirement_texts(standard: Standard, domain: str, requirement: Requirement)
         "core": "CORE" if requirement.core else "",
         "domain": domain,
         "title": requirement.title,
-        "statement": requirement.statement,
+        "statement": " ".join(
+            t for t in (requirement.statement, applies_text(standard, requirement)) if t
+        ),
         "evidence_expected": "\n".join(f"• {item}" for item in requirement.evidence),
         "anchors": rating_guide(standard, requirement),
         "metric": metric_text(standard, requirement.metric),
