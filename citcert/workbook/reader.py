@@ -24,6 +24,7 @@ from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
+from citcert.workbook.grouping import grouped
 from citcert.workbook.program_sheet import read_program
 from citcert.workbook.sheets import Book, Findings, find_table
 from citcert.workbook.snapshot import snapshot
@@ -136,7 +137,7 @@ def read_evidence(
         numbers=numbers,
         requirements=requirements,
         documents=documents,
-        warnings=(*warnings, *(str(w) for w in findings.warnings)),
+        warnings=(*warnings, *(str(w) for w in grouped(findings.warnings))),
     )
 
 
