@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 BAR_WIDTH = 20
 TOP_STEPS = 3
 _MIN_NAME_WIDTH = 12
-_BELOW_NOTE = len("  below the 100% minimum")
-"""The widest note after a bar, kept free so that a bar line never wraps."""
+_NOTE_ROOM = 20
+"""Columns kept free after a bar for most of its note (28 for names at 80 columns)."""
 _GOOD, _BAD = "#1B7F3B", "#B3261E"
 
 
@@ -65,7 +65,7 @@ def _decision(a: Assessment) -> str:
 
 
 def _bars(a: Assessment, columns: int) -> str:
-    room = max(_MIN_NAME_WIDTH, columns - (2 + 2 + 6 + 2 + BAR_WIDTH) - _BELOW_NOTE)
+    room = max(_MIN_NAME_WIDTH, columns - (2 + 2 + 6 + 2 + BAR_WIDTH) - _NOTE_ROOM)
     width = min(room, max([len("Overall"), *(len(clean(d.title)) for d in a.domains)]))
     lines = [_bar("Overall", a.overall_score, None, width, bold=True, colour=a.decision.colour)]
     lines += [_domain_bar(d, width) for d in a.domains]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from citcert._spreadsheet import fit_row_height, print_readable
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
 from citcert.export.wording import level_words, mode_words, source_words, status_words
 from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
@@ -44,7 +45,7 @@ def summary(sheet: Any, a: Assessment) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 100
+    sheet.column_dimensions["B"].width = 90
     put(sheet, 1, 1, "CIT certification report").font = Font(bold=True, size=16, color=NAVY)
     row = 2
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -61,6 +62,8 @@ def summary(sheet: Any, a: Assessment) -> None:
             cell.fill = PatternFill("solid", fgColor=colour)
         elif isinstance(value, float):
             sheet.cell(row=row, column=2).number_format = NUMBER_FORMAT
+        fit_row_height(sheet, row, 20 if label == "Decision" else 14.5)
+    print_readable(sheet, title_columns=None)
 
 
 def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
