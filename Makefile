@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-browser browser-tools lint format golden bench clean
+.PHONY: demo test test-browser browser-tools test-office lint format golden bench clean
 
 # A setuptools that builds wheels by itself lets tests/test_install.py build one offline.
 $(STAMP): pyproject.toml
@@ -39,6 +39,12 @@ $(AXE): .browser/package.json .browser/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix .browser --no-audit --no-fund --loglevel=error && touch $(AXE); \
 	else echo "npm is missing: axe-core cannot be installed"; fi
+
+# The tests that print the tracker and the template through LibreOffice; installs Calc with apt
+# when soffice is missing (once: later runs find it).
+test-office: $(STAMP)
+	@command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-calc)
+	CI=true $(BIN)/python -m pytest -q tests/export/test_office_render.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check citcert tests examples benchmarks

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from typing import Any
 
@@ -48,3 +49,70 @@ class _FixedTimeZip(zipfile.ZipFile):
         # openpyxl writes each worksheet through a temporary file, whose mtime would leak in.
         with open(filename, "rb") as handle:
             self.writestr(str(arcname or filename), handle.read())
+
+
+PRINTABLE_WIDTH = 10.2 * 72
+"""Points across a landscape Letter page inside the margins `print_readable` sets."""
+MIN_PRINTED_SIZE = 8.0
+"""The smallest text size a printed sheet may shrink its text to."""
+_POINTS_PER_CHARACTER = 5.25
+"""A column width unit (one 11-pt Calibri digit, 7 pixels) in points."""
+
+
+def print_readable(ws: Any, font_size: float = 11.0, title_columns: str | None = "A:A") -> None:
+    """
+    Page set-up a reader can use on paper: landscape, narrow margins, shrunk to one page wide
+    only as far as the text stays at least `MIN_PRINTED_SIZE`; a wider sheet prints at that
+    size across pages, repeating `title_columns` (and whatever title rows the sheet sets).
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    widths = [
+        (ws.column_dimensions[get_column_letter(i)].width or 8.43)
+        for i in range(1, ws.max_column + 1)
+    ]
+    total = sum(w * _POINTS_PER_CHARACTER + 4 for w in widths)
+    smallest = math.ceil(100 * MIN_PRINTED_SIZE / font_size)
+    fits = int(100 * PRINTABLE_WIDTH / total) if total else 100
+    setup = ws.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    # An explicit scale, not "fit to page": LibreOffice reads a fit to 0 pages tall as one page
+    # and shrinks the text to nothing.
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    setup.scale = max(smallest, min(100, fits))
+    if fits < smallest and title_columns:
+        ws.print_title_cols = title_columns
+
+
+def fit_row_height(ws: Any, row: int, line_height: float = 14.5) -> None:
+    """
+    Give a row the height its wrapped text needs, estimated by wrapping each cell's words to
+    its column's width: spreadsheet programs (LibreOffice among them) do not all grow rows to
+    fit wrapped text when they open a file, and then lines overlap.
+    """
+    lines = 1
+    for cell in ws[row]:
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = ws.column_dimensions[cell.column_letter].width or 8.43
+            lines = max(lines, wrapped_lines(cell.value, max(1, int(width * 1.1))))
+    ws.row_dimensions[row].height = min(409, line_height * lines + 4)
+
+
+def wrapped_lines(text: str, capacity: int) -> int:
+    """How many lines `text` takes when its words are wrapped at `capacity` characters."""
+    count = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        count += 1
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > capacity:
+                count += 1
+                used = 0
+            used += len(word) + (1 if used else 0)
+            count += (used - 1) // capacity
+            used = used % capacity if used > capacity else used
+    return count

@@ -143,12 +143,17 @@ class DomainScore(Model):
     score: Percent | None
     """``None`` when every requirement in the domain is not applicable."""
     threshold: Percent | None
-    """The minimum per domain that the next-higher decision level asks, if any."""
+    """
+    The minimum per domain the standard sets at the next-higher decision level or, when that
+    level sets none, at the nearest level above it that does (the top level's own at the top).
+    """
     requirements: int
     applicable: int
     met: int
     gaps: int
     core_gaps: int
+    exact_score: Percent | None = None
+    """The score before it is rounded, so that a change between audits is rounded only once."""
 
 
 class ConditionResult(Model):
@@ -289,6 +294,9 @@ class Assessment(Model):
     provenance: Provenance
     profile: ProgramProfile
     overall_score: Percent
+    """Rounded to one decimal: the number the decision judged and the reports print."""
+    exact_overall_score: Percent | None = None
+    """The overall score before it is rounded (missing in audits made before it was kept)."""
     points: float | None = None
     """The total of points, for a standard whose rating levels carry points (else none)."""
     max_points: float | None = None

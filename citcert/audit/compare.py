@@ -135,7 +135,8 @@ def compare(
     decision = _direction(old, new)
     overall = ScoreChange(
         key="overall", title="Overall", old=old.overall_score, new=new.overall_score,
-        change=round(new.overall_score - old.overall_score, 1),
+        change=_change_of(_exact(old.exact_overall_score, old.overall_score),
+                          _exact(new.exact_overall_score, new.overall_score)),
     )  # fmt: skip
     steps = tuple(_step(s) for s in old.plan.steps if s.requirement_id in closed_old)
     return Comparison(
@@ -232,9 +233,21 @@ def _domains(old: Assessment, new: Assessment) -> tuple[ScoreChange, ...]:
         a = before.score if before else None
         b = after.score if after else None
         title = titles[domain_id]
-        change = round(b - a, 1) if a is not None and b is not None else None
+        exact_a = _exact(before.exact_score, a) if before else None
+        exact_b = _exact(after.exact_score, b) if after else None
+        change = _change_of(exact_a, exact_b)
         changes.append(ScoreChange(key=domain_id, title=title, old=a, new=b, change=change))
     return tuple(changes)
+
+
+def _exact(exact: float | None, rounded: float | None) -> float | None:
+    """A score unrounded when the audit kept it (older audit files have only the rounded one)."""
+    return exact if exact is not None and rounded is not None else rounded
+
+
+def _change_of(old: float | None, new: float | None) -> float | None:
+    """NEW − OLD on the unrounded scores, rounded once to one decimal; ``None`` unless both."""
+    return round(new - old, 1) if old is not None and new is not None else None
 
 
 def _program_warnings(old: Assessment, new: Assessment) -> list[str]:

@@ -11,23 +11,32 @@ mentions, so a program sees what to bring next time.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from citcert.audit.assessment import Gap, RatingSource, RequirementResult, Severity, Status
+from citcert.audit.context import document_key
 from citcert.audit.decision import is_gap
 
 _SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
 
-def gaps_of(results: Sequence[RequirementResult]) -> tuple[Gap, ...]:
-    """Every applicable requirement not fully met, most severe first, ties by id."""
+def gaps_of(
+    results: Sequence[RequirementResult], descriptions: Mapping[str, str] | None = None
+) -> tuple[Gap, ...]:
+    """
+    Every applicable requirement not fully met, most severe first, ties by id.
+
+    `descriptions` are the Documents sheet's descriptions by `document_key`, so that a cited
+    document is matched by what it is, not only by its name.
+    """
+    described = descriptions or {}
     weights = [r.weight for r in results if r.applicable]
     mean_weight = sum(weights) / len(weights) if weights else 1.0
     ranked = []
     for r in results:
         if is_gap(r):
             impact = r.weight * (1 - r.credit) / mean_weight
-            gap = _gap(r, _severity(r, impact))
+            gap = _gap(r, _severity(r, impact), described)
             ranked.append(((_SEVERITY_ORDER.index(gap.severity), -impact, r.requirement_id), gap))
     return tuple(gap for _, gap in sorted(ranked, key=lambda pair: pair[0]))
 
@@ -44,7 +53,7 @@ def _severity(result: RequirementResult, impact: float) -> Severity:
     return Severity.MEDIUM if impact >= 0.4 else Severity.LOW
 
 
-def _gap(result: RequirementResult, severity: Severity) -> Gap:
+def _gap(result: RequirementResult, severity: Severity, described: Mapping[str, str]) -> Gap:
     return Gap(
         requirement_id=result.requirement_id,
         domain_id=result.domain_id,
@@ -56,7 +65,7 @@ def _gap(result: RequirementResult, severity: Severity) -> Gap:
         level_label=result.level_label,
         asks=result.statement,
         found=_found(result),
-        evidence_missing=_evidence_missing(result),
+        evidence_missing=_evidence_missing(result, described),
         reviewer_comment=result.reviewer_comment,
         findings=result.findings,
     )
@@ -84,12 +93,30 @@ def _found(result: RequirementResult) -> str:
     return "; ".join(parts) + "."
 
 
-def _evidence_missing(result: RequirementResult) -> tuple[str, ...]:
-    """The expected evidence that neither the summary nor a document name mentions."""
-    given = _stems(" ".join((result.evidence_summary, *result.documents)))
-    return tuple(item for item in result.evidence_expected if not _stems(item) <= given)
+def _evidence_missing(result: RequirementResult, described: Mapping[str, str]) -> tuple[str, ...]:
+    """
+    The expected evidence the program has not shown: each item that neither the summary and
+    the documents together mention in full, nor a cited document stands for.
+
+    A cited document stands for the expected item it shares the most words with (its name and
+    its description in the Documents sheet; the first such item on a tie; none when it shares
+    no word with any), so an item the program cited a document for is never listed as missing.
+    Words in brackets (examples, alternatives) do not have to be matched.
+    """
+    documents = [f"{name} {described.get(document_key(name), '')}" for name in result.documents]
+    given = _stems(" ".join((result.evidence_summary, *documents)))
+    items = result.evidence_expected
+    wanted = [_stems(_BRACKETS.sub(" ", item)) or _stems(item) for item in items]
+    shown = {i for i, stems in enumerate(wanted) if stems <= given}
+    for document in documents:
+        stems = _stems(document)
+        overlaps = [len(stems & item_stems) for item_stems in wanted]
+        if overlaps and max(overlaps) > 0:
+            shown.add(overlaps.index(max(overlaps)))
+    return tuple(item for i, item in enumerate(items) if i not in shown)
 
 
+_BRACKETS = re.compile(r"\([^)]*\)")
 _STOP_WORDS = frozenset(
     {"and", "any", "are", "all", "but", "each", "for", "from", "its", "not", "per", "that"}
     | {"the", "their", "this", "with"}

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from citcert.audit.assessment import Decision, Gap, PlanStep, RemediationPlan
 from citcert.audit.decision import rank
-from citcert.audit.words import join_words, plural
+from citcert.audit.words import join_words, plural, points
 from citcert.standards.model import Effort, Standard
 
 WhatIf = Callable[[str], tuple[float, Decision]]
@@ -165,7 +165,7 @@ def _reason(item: _Item, dependents: list[str]) -> str:
         sentences.append(
             f"Comes after {join_words(list(item.prerequisites))}, which it depends on."
         )
-    gain = f"{item.gain:g} points overall for {item.effort.value} effort"
+    gain = f"{points(item.gain)} overall for {item.effort.value} effort"
     if item.gap.core:
         sentences.append(f"A core requirement, so it goes ahead of non-core gaps; it adds {gain}.")
     else:

@@ -88,7 +88,8 @@ def assess(
     )
     domains, overall, decision = _judge(ctx, results)
     points, most = _points(standard.scoring, results)
-    gaps = gaps_of(results)
+    exact_overall = _overall(ctx.standard.scoring, results, domains)
+    gaps = gaps_of(results, {key: doc.description for key, doc in ctx.documents.items()})
     plan = planner.build_plan(
         standard, gaps, as_of=ctx.as_of, decision=decision, overall=overall,
         what_if=_what_if(ctx, results),
@@ -100,6 +101,7 @@ def assess(
         overall_score=overall,
         points=points,
         max_points=most,
+        exact_overall_score=exact_overall,
         domains=_with_thresholds(standard.scoring, domains, decision),
         results=results,
         decision=decision,
@@ -120,7 +122,7 @@ def _judge(
     """Domain scores, the overall score and the decision for a set of results."""
     policy = ctx.standard.scoring
     domains = tuple(_domain_score(d, results, policy) for d in ctx.standard.domains)
-    overall = _overall(policy, results, domains)
+    overall = round(_overall(policy, results, domains), 1)
     points, _ = _points(policy, results)
     return domains, overall, decide(policy, facts_of(results, domains, overall, points))
 
@@ -145,22 +147,24 @@ def _points(
 
 
 def _weighted(results: Sequence[RequirementResult], include_core: bool) -> float | None:
-    """The weighted mean credit of the scored requirements, as a percentage."""
+    """The weighted mean credit of the scored requirements, as a percentage, not rounded."""
     scored = [r for r in results if r.applicable and (include_core or not r.core)]
     total = sum(r.weight for r in scored)
     if total == 0:
         return None
-    return round(100 * sum(r.weight * r.credit for r in scored) / total, 1)
+    return 100 * sum(r.weight * r.credit for r in scored) / total
 
 
 def _domain_score(
     domain: Domain, results: Sequence[RequirementResult], policy: ScoringPolicy
 ) -> DomainScore:
     mine = [r for r in results if r.domain_id == domain.id]
+    exact = _weighted(mine, policy.include_core_in_scores)
     return DomainScore(
         domain_id=domain.id,
         title=domain.title,
-        score=_weighted(mine, policy.include_core_in_scores),
+        score=None if exact is None else round(exact, 1),
+        exact_score=exact,
         threshold=None,
         requirements=len(mine),
         applicable=sum(1 for r in mine if r.applicable),
@@ -177,8 +181,8 @@ def _overall(
         case OverallMethod.REQUIREMENTS:
             score = _weighted(results, policy.include_core_in_scores)
         case OverallMethod.DOMAINS:
-            scores = [d.score for d in domains if d.score is not None]
-            score = round(sum(scores) / len(scores), 1) if scores else None
+            scores = [d.exact_score for d in domains if d.exact_score is not None]
+            score = sum(scores) / len(scores) if scores else None
         case _:
             assert_never(policy.overall)
     return score if score is not None else 0.0
@@ -187,10 +191,16 @@ def _overall(
 def _with_thresholds(
     policy: ScoringPolicy, domains: tuple[DomainScore, ...], decision: Decision
 ) -> tuple[DomainScore, ...]:
-    """Give each domain the minimum the next level up asks (the top level's own at the top)."""
+    """
+    Give each domain the per-domain minimum the standard sets for the next level up, or for the
+    nearest level above that when the next one sets none (the top level's own at the top), so
+    that a bar is judged by a real line of the standard and never shown as passing for want
+    of one.
+    """
     wanted = decision.next_level_id or decision.level_id
-    level = next(lv for lv in policy.decision_levels if lv.id == wanted)
-    minimum = level.conditions.min_domain
+    ids = [lv.id for lv in policy.decision_levels]
+    upward = reversed(policy.decision_levels[: ids.index(wanted) + 1])
+    minimum = next((lv.conditions.min_domain for lv in upward if lv.conditions.min_domain), None)
     return tuple(d.model_copy(update={"threshold": minimum}) for d in domains)
 
 

@@ -44,7 +44,21 @@ def score_words(value: float | None) -> str:
 
 
 def change_words(value: float | None) -> str:
-    """A change of score: ``+3.5 points``, ``-2.0 points``, ``no change``; ``n/a`` for none."""
+    """
+    A change of score rounded once, here: ``+3.5 points``, ``-2.0 points``, ``+1.0 point``,
+    ``no change``; ``n/a`` for none. Pass the exact change, not a difference of rounded scores.
+    """
     if value is None:
         return "n/a"
-    return f"{value:+.1f} points" if value else "no change"
+    shown = round(value, 1)
+    if not shown:
+        return "no change"
+    return f"{shown:+.1f} {'point' if abs(shown) == 1 else 'points'}"
+
+
+def points(value: float, *, signed: bool = False) -> str:
+    """Points as people write them: ``1 point``, ``2.5 points``; ``+1 point`` with `signed`."""
+    shown = round(value, 1)
+    text = f"{shown:+.1f}" if signed else f"{shown:.1f}"
+    noun = "point" if abs(shown) == 1 else "points"
+    return f"{text.removesuffix('.0')} {noun}"

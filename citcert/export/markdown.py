@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from citcert.export.wording import clean, percent
+from citcert.export.wording import clean, percent, points
 from citcert.standards.model import ChangeKind
 from citcert.workbook.evidence import Mode
 
@@ -193,7 +193,7 @@ def _step(s: PlanStep) -> str:
     ]
     if s.prerequisites:
         out.append(f"- **After:** {', '.join(escape(p) for p in s.prerequisites)}")
-    out.append(f"- **Score gain:** {s.score_gain:+g} points overall")
+    out.append(f"- **Score gain:** {points(s.score_gain, signed=True)} overall")
     if s.lifts_decision_to:
         out.append(f"- **On its own lifts the decision to:** {escape(s.lifts_decision_to)}")
     out.append(f"- **Why here:** {escape(s.reason)}")

@@ -10,6 +10,7 @@ saying where the report files went.
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,21 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 20
 TOP_STEPS = 3
-_NAME_WIDTH = 28
+_MIN_NAME_WIDTH = 12
+_NOTE_ROOM = 20
+"""Columns kept free after a bar for most of its note (28 for names at 80 columns)."""
+_GOOD, _BAD = "#1B7F3B", "#B3261E"
 
 
-def render(assessment: Assessment) -> bytes:
-    """The short console summary of an assessment (UTF-8, with ANSI colour codes)."""
-    sections = [_header(assessment), _decision(assessment), _bars(assessment)]
+def render(assessment: Assessment, columns: int | None = None) -> bytes:
+    """
+    The short console summary of an assessment (UTF-8, with ANSI colour codes).
+
+    Domain names use the width there is: `columns`, or the terminal's width (``COLUMNS``
+    when set, 80 when there is no terminal).
+    """
+    width = columns or shutil.get_terminal_size((80, 24)).columns
+    sections = [_header(assessment), _decision(assessment), _bars(assessment, width)]
     sections += [_core_gaps(assessment), _steps(assessment)]
     return ("\n\n".join(s for s in sections if s) + "\n").encode("utf-8")
 
@@ -56,9 +66,10 @@ def _decision(a: Assessment) -> str:
     return f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{note}"
 
 
-def _bars(a: Assessment) -> str:
-    width = min(_NAME_WIDTH, max([len("Overall"), *(len(d.title) for d in a.domains)]))
-    lines = [_bar("Overall", a.overall_score, None, width, bold=True)]
+def _bars(a: Assessment, columns: int) -> str:
+    room = max(_MIN_NAME_WIDTH, columns - (2 + 2 + 6 + 2 + BAR_WIDTH) - _NOTE_ROOM)
+    width = min(room, max([len("Overall"), *(len(clean(d.title)) for d in a.domains)]))
+    lines = [_bar("Overall", a.overall_score, None, width, bold=True, colour=a.decision.colour)]
     lines += [_domain_bar(d, width) for d in a.domains]
     return "\n".join(lines)
 
@@ -68,18 +79,31 @@ def _domain_bar(d: DomainScore, width: int) -> str:
 
 
 def _bar(
-    name: str, score: float | None, minimum: float | None, width: int, bold: bool = False
+    name: str,
+    score: float | None,
+    minimum: float | None,
+    width: int,
+    bold: bool = False,
+    colour: str | None = None,
 ) -> str:
+    """
+    One score bar. A domain's bar is green when it reaches the standard's per-domain minimum
+    and red below it (uncoloured when the standard sets none); the overall bar takes the
+    colour of the decision reached.
+    """
     shown = name if len(name) <= width else name[: width - 1] + "…"
     head = click.style(shown.ljust(width), bold=True) if bold else shown.ljust(width)
     if score is None:
         return f"  {head}   n/a  (nothing scored here)"
     filled = round(score * BAR_WIDTH / 100)
     below = minimum is not None and score < minimum
-    bar = click.style("█" * filled, fg="yellow" if below else "green") + "░" * (BAR_WIDTH - filled)
+    if colour is None and minimum is not None:
+        colour = _BAD if below else _GOOD
+    cells = "█" * filled
+    bar = (click.style(cells, fg=_rgb(colour)) if colour else cells) + "░" * (BAR_WIDTH - filled)
     note = ""
     if minimum is not None and below:
-        note = click.style(f"  below the {percent(minimum)} minimum", fg="yellow")
+        note = click.style(f"  below the {percent(minimum)} minimum", fg=_rgb(_BAD))
     return f"  {head}  {percent(score).rjust(6)}  {bar}{note}"
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from citcert.audit.assessment import RatingSource, Status
-from citcert.audit.words import change_words, join_words, percent, plural, score_words
+from citcert.audit.words import change_words, join_words, percent, plural, points, score_words
 from citcert.workbook.evidence import Mode
 
 REPLACEMENT = "\ufffd"
@@ -155,6 +155,7 @@ __all__ = [
     "pdf_escape",
     "percent",
     "plural",
+    "points",
     "replace_unsupported",
     "score_words",
     "shorten",

@@ -24,6 +24,7 @@ from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
+from citcert.workbook.grouping import grouped
 from citcert.workbook.program_sheet import read_program
 from citcert.workbook.records_sheet import read_records, record_sheet_names
 from citcert.workbook.sheets import Book, Findings, find_table
@@ -150,7 +151,7 @@ def read_evidence(
         requirements=requirements,
         documents=documents,
         records=records,
-        warnings=(*warnings, *(str(w) for w in findings.warnings)),
+        warnings=(*warnings, *(str(w) for w in grouped(findings.warnings))),
     )
 
 

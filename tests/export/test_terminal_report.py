@@ -82,3 +82,44 @@ def test_a_program_without_gaps(mini_standard: Standard) -> None:
     assert " CERTIFIED " in text
     assert "No gaps: every applicable requirement is met." in text
     assert "Next steps" not in text
+
+
+def _bar_line(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if click.unstyle(line).strip().startswith(name))
+
+
+def test_a_domain_short_of_the_standards_minimum_is_red_not_green(styled: str) -> None:
+    """Not certified, at 50%: the bar is judged by certified's 60% line, so it is red."""
+    green, red = "\x1b[38;2;27;127;59m", "\x1b[38;2;179;38;30m"
+    line = _bar_line(styled, "Training")
+    assert red in line and green not in line
+    assert "below the 60% minimum" in click.unstyle(line)
+
+
+def test_domain_names_use_the_terminal_width(mini_standard: Standard) -> None:
+    """A long domain title is cut at 80 columns but shown whole at 200 (COLUMNS=200)."""
+    a = assess(mini_standard, sample_evidence(mini_standard))
+    long = "Partnerships, governance and the community behind the program"
+    domains = tuple(d.model_copy(update={"title": long}) for d in a.domains)
+    a = a.model_copy(update={"domains": domains})
+    wide = _bars_of(terminal.render(a, columns=200).decode())
+    narrow = _bars_of(terminal.render(a, columns=80).decode())
+    assert long in wide
+    assert long not in narrow and "Partnerships, governance an…" in narrow
+
+
+def _bars_of(text: str) -> str:
+    return "\n".join(line for line in click.unstyle(text).splitlines() if "░" in line)
+
+
+def test_columns_come_from_the_environment(
+    mini_standard: Standard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no width given, ``COLUMNS`` sets it, as in a terminal."""
+    a = assess(mini_standard, sample_evidence(mini_standard))
+    long = "Partnerships, governance and the community behind the program"
+    a = a.model_copy(
+        update={"domains": tuple(d.model_copy(update={"title": long}) for d in a.domains)}
+    )
+    monkeypatch.setenv("COLUMNS", "200")
+    assert long in _bars_of(terminal.render(a).decode())

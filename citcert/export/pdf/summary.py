@@ -148,5 +148,8 @@ def _domain_table(a: Assessment, ink: Ink) -> list[Any]:
     table = kit.table(rows, [WIDTH - sum(widths), *widths])
     if all(d.threshold is None for d in a.domains):
         return [table]
-    note = "The dark mark on each bar is the score the next decision level needs; red bars miss it."
+    note = (
+        "The dark mark on each bar is the standard's minimum score for a domain; red bars fall "
+        "short of it."
+    )
     return [ink.own(note, "muted"), table]

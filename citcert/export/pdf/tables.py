@@ -10,10 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from citcert.audit.assessment import Assessment, Finding, Gap, PlanStep, Severity, Status
+from citcert.audit.assessment import (
+    Assessment,
+    Finding,
+    Gap,
+    MetricResult,
+    PlanStep,
+    RequirementResult,
+    Severity,
+    Status,
+)
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import BAD, INCH, WIDTH, Ink
 from citcert.export.wording import plural, source_words
+from citcert.workbook.evidence import Mode
 
 _STATUS_COLOURS = {
     Status.MET: (kit.GOOD, "#E3F1E7"),
@@ -34,7 +44,7 @@ def requirements(a: Assessment, ink: Ink) -> list[Any]:
     """Every requirement by domain: id (core marked), title, rating, its source, findings."""
     from reportlab.platypus import PageBreak
 
-    head = ["ID", "Requirement", "Rating", "Source", "Findings"]
+    head = ["ID", "Requirement", "Rating", "Source", "Evidence given, and findings"]
     rows: list[list[Any]] = [[ink.own(h, "th") for h in head]]
     extra: list[tuple[Any, ...]] = []
     titles = {d.domain_id: d.title for d in a.domains}
@@ -50,17 +60,16 @@ def requirements(a: Assessment, ink: Ink) -> list[Any]:
         fg, bg = _STATUS_COLOURS[result.status]
         extra.append(("BACKGROUND", (2, len(rows)), (2, len(rows)), kit.colour(bg)))
         rating = f'<font color="{fg}"><b>{ink.markup(result.level_label)}</b></font>'
-        metric = result.metric.display if result.metric else None
         rows.append(
             [
                 ink.own(_id_markup(result.requirement_id, result.core, ink), "small"),
                 ink.para(result.title, "small"),
                 ink.own(rating, "small"),
                 ink.own(source_words(result.source), "small"),
-                _findings_cell(result.findings, metric, ink),
+                _evidence_cell(result, ink),
             ]
         )
-    widths = [0.72 * INCH, 1.95 * INCH, 0.95 * INCH, 0.8 * INCH]
+    widths = [_id_width(a), 1.95 * INCH, 0.95 * INCH, 0.8 * INCH]
     rows = [row + [""] * (len(head) - len(row)) for row in rows]
     intro = f"{plural(a.counts.requirements, 'requirement')}; <b>CORE</b> marks a mandatory one."
     return [
@@ -77,11 +86,39 @@ def _id_markup(requirement_id: str, core: bool, ink: Ink) -> str:
     return f"<b>{ink.markup(requirement_id)}</b>{tag}"
 
 
-def _findings_cell(findings: Sequence[Finding], metric: str | None, ink: Ink) -> list[Any]:
+def _id_width(a: Assessment) -> float:
+    """The id column, wide enough that no id breaks at its hyphen ("COORD-" / "01")."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    widest = max((stringWidth(r.requirement_id, kit.FONT_BOLD, 8) for r in a.results), default=0)
+    return max(0.72 * INCH, widest + 2 * 6 + 2)
+
+
+def _evidence_cell(result: RequirementResult, ink: Ink) -> list[Any]:
+    """What the program gave (summary, documents), its metric's working, then the findings."""
+    cell = []
+    if result.evidence_summary.strip():
+        cell.append(ink.para(result.evidence_summary, "small", label="Evidence:"))
+    if result.documents:
+        cell.append(ink.para("; ".join(result.documents), "small", label="Documents:"))
+    findings = _findings_cell(result.findings, result.metric, ink)
+    return cell + findings if (result.findings or result.metric) else cell or findings
+
+
+def _findings_cell(findings: Sequence[Finding], metric: MetricResult | None, ink: Ink) -> list[Any]:
     """The findings of one requirement as small bullets, after its metric's working if any."""
-    cell = [ink.para(metric, "small", label="Metric:")] if metric else []
-    cell += ink.bullets((f.message for f in findings), "small_bullet")
+    cell = [ink.para(metric.display, "small", label="Metric:")] if metric else []
+    cell += ink.bullets((_finding_text(f, metric) for f in findings), "small_bullet")
     return cell or [ink.own("—", "small")]
+
+
+def _finding_text(finding: Finding, metric: MetricResult | None) -> str:
+    """A finding without the metric sentence it repeats, when the metric is shown beside it."""
+    if metric is None:
+        return finding.message
+    repeated = f"{metric.label}: {metric.display}; "
+    rest = finding.message.removeprefix(repeated)
+    return rest[:1].upper() + rest[1:] if rest != finding.message else finding.message
 
 
 def gap_report(a: Assessment, ink: Ink) -> list[Any]:
@@ -95,29 +132,41 @@ def gap_report(a: Assessment, ink: Ink) -> list[Any]:
     flow: list[Any] = [ink.own("Gap report", "h1"), ink.own(intro, "muted")]
     if not a.gaps:
         flow.append(ink.own("No gaps: every applicable requirement is met."))
+    results = {r.requirement_id: r for r in a.results}
     for gap in a.gaps:
         # KeepTogether moves a short entry to the next page whole; a long one still flows on.
-        flow += [KeepTogether([_gap_entry(gap, ink)]), Spacer(1, 10)]
+        entry = _gap_entry(gap, results.get(gap.requirement_id), a.provenance.mode, ink)
+        flow += [KeepTogether([entry]), Spacer(1, 10)]
     return [*flow, PageBreak()]
 
 
-def _gap_entry(gap: Gap, ink: Ink) -> Any:
-    """One gap as a two-column table under a bar in its severity's colour."""
+def _gap_entry(gap: Gap, result: RequirementResult | None, mode: Mode, ink: Ink) -> Any:
+    """
+    One gap as a two-column table under a bar in its severity's colour: what the standard
+    asks, what was found, the evidence the program gave, what is still to show, the comment.
+    """
     core = " · core requirement" if gap.core else ""
     head = (
         f'<font color="#FFFFFF"><b>{gap.severity.value.upper()} · '
         f"{ink.markup(gap.requirement_id)}</b> {ink.markup(gap.title)} · "
         f"{ink.markup(gap.level_label)}{core}</font>"
     )
+    summary = result.evidence_summary.strip() if result else ""
+    documents = result.documents if result else ()
     missing = ink.bullets(gap.evidence_missing, "small_bullet") or [ink.own("—", "small")]
     body = [
         ("What the standard asks", [ink.para(gap.asks, "small")]),
         ("What was found", [ink.para(gap.found, "small")]),
-        ("Evidence missing", missing),
-        ("Reviewer's comment", [ink.para(gap.reviewer_comment or "—", "small")]),
+        ("Evidence given", [ink.para(summary or "None described.", "small")]),
+        ("Documents cited", ink.bullets(documents, "small_bullet") or [ink.own("None.", "small")]),
+        ("Evidence still to show", missing),
     ]
+    if gap.reviewer_comment.strip() or mode is Mode.REVIEW:
+        body.append(("Reviewer's comment", [ink.para(gap.reviewer_comment or "—", "small")]))
     if gap.findings:
-        body.append(("Findings", ink.bullets((f.message for f in gap.findings), "small_bullet")))
+        metric = result.metric if result else None
+        texts = (_finding_text(f, metric) for f in gap.findings)
+        body.append(("Findings", ink.bullets(texts, "small_bullet")))
     rows = [[ink.own(head, "small"), ""]] + [[ink.own(k, "small_bold"), v] for k, v in body]
     extra = [
         ("SPAN", (0, 0), (-1, 0)),

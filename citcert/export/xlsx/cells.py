@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from citcert._spreadsheet import fit_row_height, print_readable
 from citcert.export.wording import neutralise_formula, shorten
 
 CELL_LIMIT = 32_000
@@ -60,25 +61,20 @@ def table(
         cell.font, cell.fill = bold, fill
         sheet.column_dimensions[get_column_letter(column)].width = widths[column - 1]
     wrap = Alignment(wrap_text=True, vertical="top")
+
+    for column in range(1, len(header) + 1):
+        sheet.cell(row=1, column=column).alignment = wrap
     last = 1
     for last, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
             put(sheet, last, column, value).alignment = wrap
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
-    _print_setup(sheet)
-    return last
-
-
-def _print_setup(sheet: Any) -> None:
-    """Print landscape, one page wide, with the header row on every page."""
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    for row in range(1, last + 1):
+        fit_row_height(sheet, row)
+    print_readable(sheet)
     sheet.print_title_rows = "1:1"
+    return last
 
 
 def fill_when(sheet: Any, cells: str, fills: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from citcert._spreadsheet import fit_row_height, print_readable
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
 from citcert.export.wording import level_words, mode_words, source_words, status_words
 from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
@@ -44,7 +45,7 @@ def summary(sheet: Any, a: Assessment) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 100
+    sheet.column_dimensions["B"].width = 90
     put(sheet, 1, 1, "CIT program audit report").font = Font(bold=True, size=16, color=NAVY)
     row = 2
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -61,6 +62,8 @@ def summary(sheet: Any, a: Assessment) -> None:
             cell.fill = PatternFill("solid", fgColor=colour)
         elif isinstance(value, float):
             sheet.cell(row=row, column=2).number_format = NUMBER_FORMAT
+        fit_row_height(sheet, row, 20 if label == "Decision" else 14.5)
+    print_readable(sheet, title_columns=None)
 
 
 def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
@@ -147,23 +150,26 @@ def requirements(sheet: Any, a: Assessment) -> None:
     fill_when(sheet, f"F2:G{last}", _RATING_FILLS)
 
 
-def _gap_row(g: Gap) -> list[Cell]:
+def _gap_row(g: Gap, r: RequirementResult | None) -> list[Cell]:
+    summary, documents = (r.evidence_summary, _lines(r.documents)) if r else ("", "")
     return [
         g.severity.value.capitalize(), g.requirement_id, g.title, g.domain_id, _yes(g.core),
-        g.level_label, g.shortfall, g.asks, g.found, _lines(g.evidence_missing),
-        g.reviewer_comment, _lines(f.message for f in g.findings),
+        g.level_label, g.shortfall, g.asks, g.found, summary, documents,
+        _lines(g.evidence_missing), g.reviewer_comment, _lines(f.message for f in g.findings),
     ]  # fmt: skip
 
 
 def gaps(sheet: Any, a: Assessment) -> None:
-    """One row per gap, most severe first."""
+    """One row per gap, most severe first, with the evidence the program gave for it."""
     header = (
         "Severity", "Requirement", "Title", "Domain", "Core", "Rating", "Shortfall",
-        "What the standard asks", "What was found", "Evidence missing", "Reviewer comment",
-        "Findings",
+        "What the standard asks", "What was found", "Evidence given", "Documents cited",
+        "Evidence still to show", "Reviewer comment", "Findings",
     )  # fmt: skip
-    widths = [10, 12, 36, 9, 7, 16, 10, 50, 50, 40, 40, 50]
-    table(sheet, header, (_gap_row(g) for g in a.gaps), widths)
+    widths = [10, 12, 36, 9, 7, 16, 10, 50, 50, 50, 30, 40, 40, 50]
+    results = {r.requirement_id: r for r in a.results}
+    rows = (_gap_row(g, results.get(g.requirement_id)) for g in a.gaps)
+    table(sheet, header, rows, widths)
 
 
 def _step_row(s: PlanStep) -> list[Cell]:
@@ -237,3 +243,15 @@ def domains(sheet: Any, a: Assessment) -> None:
     for row in sheet.iter_rows(min_row=2, max_row=last, min_col=3, max_col=4):
         for cell in row:
             cell.number_format = NUMBER_FORMAT
+    for row, d in enumerate(a.domains, start=2):
+        _score_fill(sheet.cell(row=row, column=3), d.score, d.threshold)
+
+
+def _score_fill(cell: Any, score: float | None, minimum: float | None) -> None:
+    """Green when a score reaches the standard's per-domain minimum, red below it."""
+    from openpyxl.styles import PatternFill
+
+    if score is None or minimum is None:
+        return
+    colour = _RATING_FILLS["Met"] if score >= minimum else _RATING_FILLS["Not met"]
+    cell.fill = PatternFill("solid", fgColor=colour)

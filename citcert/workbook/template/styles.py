@@ -54,34 +54,10 @@ def style(
 
 
 def fit_row(ws: Any, row: int) -> None:
-    """
-    Give a row the height its wrapped text needs.
+    """Give a row the height its wrapped text needs (see `citcert._spreadsheet`)."""
+    from citcert._spreadsheet import fit_row_height
 
-    Spreadsheet programs do not all grow rows to fit wrapped text when they open a file, so the
-    height is estimated here by wrapping each cell's words to its column's width.
-    """
-    lines = 1
-    for cell in ws[row]:
-        if isinstance(cell.value, str) and cell.alignment.wrap_text:
-            width = ws.column_dimensions[cell.column_letter].width or 8.43
-            lines = max(lines, _wrapped_lines(cell.value, max(1, int(width * 1.2))))
-    ws.row_dimensions[row].height = min(409, 14.5 * lines + 4)
-
-
-def _wrapped_lines(text: str, capacity: int) -> int:
-    """How many lines `text` takes when its words are wrapped at `capacity` characters."""
-    count = 0
-    for paragraph in text.split("\n"):
-        used = 0
-        count += 1
-        for word in paragraph.split():
-            if used and used + 1 + len(word) > capacity:
-                count += 1
-                used = 0
-            used += len(word) + (1 if used else 0)
-            count += (used - 1) // capacity
-            used = used % capacity if used > capacity else used
-    return count
+    fit_row_height(ws, row)
 
 
 def frame_table(ws: Any, title: str, guidance: str, columns: tuple[L.Column, ...]) -> None:
@@ -105,11 +81,13 @@ def frame_table(ws: Any, title: str, guidance: str, columns: tuple[L.Column, ...
 
 
 def print_and_protect(ws: Any) -> None:
-    """Print landscape, one page wide; protect the sheet so only unlocked cells take typing."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    """
+    Print landscape at a readable size (one page wide only when text stays at least 8 pt);
+    protect the sheet so only unlocked cells take typing.
+    """
+    from citcert._spreadsheet import print_readable
+
+    print_readable(ws)
     # No password: protection prevents accidents, it does not secure anything.
     ws.protection.sheet = True
     ws.protection.formatColumns = False
