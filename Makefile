@@ -19,7 +19,7 @@ demo: $(STAMP)
 	else $(BIN)/citcert standards list && $(BIN)/citcert standards show cit-best-practice; fi
 
 test: lint
-	$(BIN)/python -m pytest -q -n auto -m "not browser"
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not office"
 
 # The HTML reports checked in a real browser: Debian's chromium and axe-core (pinned in
 # .browser/package-lock.json) are installed when missing, then the tests marked `browser` run.
@@ -44,7 +44,7 @@ $(AXE): .browser/package.json .browser/package-lock.json
 # when soffice is missing (once: later runs find it).
 test-office: $(STAMP)
 	@command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-calc)
-	CI=true $(BIN)/python -m pytest -q tests/export/test_office_render.py
+	CI=true $(BIN)/python -m pytest -q -m office
 
 lint: $(STAMP)
 	$(BIN)/ruff check citcert tests examples benchmarks

@@ -276,9 +276,10 @@ def test_the_input_is_never_written_to(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["program.xlsx"]
 
 
+@pytest.mark.office
 @pytest.mark.skipif(
     shutil.which("soffice") is None,
-    reason="LibreOffice (soffice) is not installed; install libreoffice-calc to run this test",
+    reason="LibreOffice (soffice) is not installed; make test-office installs it",
 )
 def test_a_workbook_saved_by_libreoffice_still_reads(tmp_path: Path) -> None:
     """A filled workbook converted by LibreOffice Calc reads to the same evidence."""

@@ -25,6 +25,8 @@ from tests.audit.workbook_filler import template_bytes
 
 SOFFICE = shutil.which("soffice")
 
+pytestmark = pytest.mark.office
+
 
 @pytest.fixture(scope="module")
 def soffice() -> str:
