@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from citcert.audit.workbook import read_workbook
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from citcert.audit import layout as L
 from citcert.cli import cli
 from citcert.standards import find_standard, load_file
 from citcert.standards.model import Standard
+from citcert.workbook import layout as L
+from citcert.workbook.reader import read_workbook
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "brennan-county.xlsx"

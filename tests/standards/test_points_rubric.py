@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from citcert.audit import layout as L
 from citcert.cli import cli
 from citcert.standards import load_file
+from citcert.workbook import layout as L
 
 FOLDER = Path(__file__).parents[2] / "examples" / "standards"
 RUBRIC = FOLDER / "northfield-cit-recognition-2026.1.yaml"
