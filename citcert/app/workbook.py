@@ -69,11 +69,17 @@ def open_submission(path: Path) -> Submission:
     return Submission(Path(path), book, read_standard_ref(book))
 
 
-def read_evidence(submission: Submission, standard: Standard, *, today: dt.date) -> Evidence:
-    """The submission's evidence for `standard`; raises with every located problem."""
+def read_evidence(
+    submission: Submission, standard: Standard, *, as_of: dt.date | None = None
+) -> Evidence:
+    """
+    The submission's evidence for `standard`; raises with every located problem.
+
+    Dates are judged as of `as_of`, else the workbook's assessment date (never the clock).
+    """
     from citcert.workbook.reader import read_workbook
 
-    return read_workbook(submission.book, standard, today=today)
+    return read_workbook(submission.book, standard, as_of=as_of)
 
 
 def fail_level(standard: Standard, typed: str | None) -> str | None:
@@ -117,7 +123,6 @@ def audit_submission(
     submission: Submission,
     choice: StandardChoice,
     *,
-    today: dt.date,
     mode: Mode | None = None,
     as_of: dt.date | None = None,
     fail_below: str | None = None,
@@ -132,7 +137,7 @@ def audit_submission(
 
     standard = standard or choice.resolve(submission.standard_ref)
     required = fail_level(standard, fail_below)
-    evidence = read_evidence(submission, standard, today=today)
+    evidence = read_evidence(submission, standard, as_of=as_of)
     return Audited(standard, assess(standard, evidence, as_of=as_of, mode=mode), required)
 
 

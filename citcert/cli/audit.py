@@ -130,7 +130,6 @@ def audit(
         _choice(ctx, ref, overlay),
         formats=chosen,
         outdir=folder,
-        today=dt.date.today(),
         mode=Mode(mode) if mode else None,
         as_of=as_of.date() if as_of else None,
         fail_below=fail_below,
@@ -207,7 +206,7 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     from citcert.app.compare import compare_files
     from citcert.export.comparison import WRITERS
 
-    comparison = compare_files(old, new, _choice(ctx, None, None), today=dt.date.today())
+    comparison = compare_files(old, new, _choice(ctx, None, None))
     data = WRITERS[Format(fmt)](comparison)
     if output is not None or fmt != "terminal":  # the terminal view shows them itself
         for warning in comparison.warnings:

@@ -7,7 +7,6 @@ stderr when it is a terminal, so logs and pipes get only the final messages.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +143,6 @@ def batch(
     result = run_batch(
         paths,
         outdir=outdir,
-        today=dt.date.today(),
         standard_ref=ref,
         overlay=overlay,
         dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),

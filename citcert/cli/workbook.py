@@ -66,12 +66,25 @@ def template(
     "--standard", "ref", metavar="ID[@VERSION]", help="Default: the one the workbook was made for."
 )
 @click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Judge dates as of this day. Default: the workbook's assessment date.",
+)
 @click.pass_context
-def validate(ctx: click.Context, workbook: Path, ref: str | None, overlay: Path | None) -> None:
+def validate(
+    ctx: click.Context,
+    workbook: Path,
+    ref: str | None,
+    overlay: Path | None,
+    as_of: dt.datetime | None,
+) -> None:
     """
     Check a filled-in evidence WORKBOOK and list every cell that needs fixing.
 
-    Exit status 0 when it can be audited (warnings are listed), 2 otherwise.
+    Dates are judged as `audit` judges them: no date may lie after the assessment date (or
+    --as-of). Exit status 0 when it can be audited (warnings are listed), 2 otherwise.
 
     \b
     Example:
@@ -81,7 +94,7 @@ def validate(ctx: click.Context, workbook: Path, ref: str | None, overlay: Path 
 
     submission = open_submission(workbook)
     standard = _choice(ctx, ref, overlay).resolve(submission.standard_ref)
-    evidence = read_evidence(submission, standard, today=dt.date.today())
+    evidence = read_evidence(submission, standard, as_of=as_of.date() if as_of else None)
     click.echo(f"{workbook.name} is ready to audit against {standard.ref}.")
     if evidence.warnings:
         click.echo(f"Warnings ({len(evidence.warnings)}):")

@@ -24,8 +24,8 @@ from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
-from citcert.workbook.program_sheet import read_program
-from citcert.workbook.sheets import Book, Findings, find_table
+from citcert.workbook.program_sheet import assessment_date, read_program
+from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table
 from citcert.workbook.snapshot import snapshot
 
 SHEETS = (L.PROGRAM_SHEET, L.EVIDENCE_SHEET, L.DOCUMENTS_SHEET, L.METADATA_SHEET)
@@ -37,13 +37,14 @@ def read_standard_ref(book: Book) -> str:
     return read_metadata(book)[L.Meta.STANDARD_REF]
 
 
-def read_workbook(book: Book, standard: Standard, *, today: dt.date) -> Evidence:
+def read_workbook(book: Book, standard: Standard, *, as_of: dt.date | None = None) -> Evidence:
     """
     The opened workbook `book` (`open_book`) as `Evidence` for `standard`.
 
     Raises `StandardMismatchError` when it was made for another standard or version, and
-    `WorkbookError` holding every problem found otherwise. `today` bounds the dates a workbook may
-    hold (none may lie in the future); the command line passes the real date.
+    `WorkbookError` holding every problem found otherwise. No date may lie after the day the
+    ratings describe: `as_of` (``--as-of``) when given, else the workbook's assessment date.
+    The computer's clock is never read, so a workbook reads the same on any day.
     """
     meta = read_metadata(book)
     _check_standard(book.name, meta, standard)
@@ -53,7 +54,7 @@ def read_workbook(book: Book, standard: Standard, *, today: dt.date) -> Evidence
             f"{book.name}: the standard {standard.ref} has changed since this workbook was made; "
             "the requirements still match, so it can be audited"
         )
-    return read_evidence(book, standard, today=today, meta=meta, warnings=extra)
+    return read_evidence(book, standard, as_of=as_of, meta=meta, warnings=extra)
 
 
 def open_book(path: Path) -> Book:
@@ -108,18 +109,19 @@ def read_evidence(
     book: Book,
     standard: Standard,
     *,
-    today: dt.date,
+    as_of: dt.date | None = None,
     meta: dict[str, str],
     warnings: Sequence[str] = (),
 ) -> Evidence:
     """Every sheet of `book` read and checked against `standard`; raises with all problems."""
     findings = Findings(book.name)
     program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
-    profile, numbers = read_program(program, standard, today, findings) if program else (None, {})
+    limit = _date_limit(program, as_of)
+    profile, numbers = read_program(program, standard, limit, findings) if program else (None, {})
     evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)
     mode = profile.assessment_type if profile else None
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
-    documents = read_documents(book, today, findings)
+    documents = read_documents(book, limit, findings)
     if findings.errors or profile is None:
         count = len(findings.errors)
         raise WorkbookError(
@@ -138,6 +140,14 @@ def read_evidence(
         documents=documents,
         warnings=(*warnings, *(str(w) for w in findings.warnings)),
     )
+
+
+def _date_limit(program: Table | None, as_of: dt.date | None) -> DateLimit | None:
+    """The day dates are judged as of: ``--as-of``, else the assessment date (None: unknown)."""
+    if as_of is not None:
+        return DateLimit(as_of, "the as-of date")
+    typed = assessment_date(program) if program else None
+    return DateLimit(typed) if typed else None
 
 
 def _count(number: int, noun: str) -> str:

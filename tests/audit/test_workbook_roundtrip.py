@@ -26,7 +26,6 @@ from citcert.workbook.evidence import (
 from citcert.workbook.reader import open_book, read_standard_ref, read_workbook
 from tests.audit.workbook_filler import (
     MINI,
-    TODAY,
     blank,
     dump_yaml,
     fill,
@@ -52,7 +51,7 @@ def standards_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _read(path: Path, variant: str = "mini") -> Evidence:
-    return read_workbook(open_book(path), standard(variant), today=TODAY)
+    return read_workbook(open_book(path), standard(variant))
 
 
 class TestRoundTrip:
