@@ -16,6 +16,7 @@ import click
 
 from citcert.app.audit import STDOUT
 from citcert.cli.app import _choice, _parse_formats, cli
+from citcert.cli.conventions import colour, common, note
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -50,6 +51,7 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
 
 
 @cli.command()
+@common
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--standard",
@@ -118,7 +120,8 @@ def audit(
     \b
     Example:
       citcert audit program.xlsx
-      citcert audit program.xlsx -o reports --format pdf,md --fail-below conditional
+      citcert audit program.xlsx -o reports --format pdf,md
+      citcert audit program.xlsx -o reports --fail-below conditional
       citcert audit program.xlsx -o - | jq .decision
     """
     from citcert.app.audit import run_audit
@@ -139,7 +142,7 @@ def audit(
 
         write_atomic("-", run.printed)
     else:
-        click.echo(run.terminal, nl=False)
+        click.echo(run.terminal, nl=False, color=colour(ctx))
     if run.audited.below:
         label = run.audited.assessment.decision.label
         click.echo(f"{label} is below {fail_below} (--fail-below).", err=True)
@@ -147,6 +150,7 @@ def audit(
 
 
 @cli.command()
+@common
 @click.argument("what", type=click.Choice(["assessment", "standard"]))
 def schema(what: str) -> None:
     """
@@ -171,6 +175,7 @@ def schema(what: str) -> None:
 
 
 @cli.command()
+@common
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -200,7 +205,7 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     \b
     Example:
       citcert compare riverside-2024.json riverside-2025.json
-      citcert compare riverside-2024.xlsx riverside-2025.xlsx --format md -o progress.md
+      citcert compare old.xlsx new.xlsx --format md -o progress.md
     """
     from citcert._files import write_atomic
     from citcert.app.compare import compare_files
@@ -210,9 +215,9 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     data = WRITERS[Format(fmt)](comparison)
     if output is not None or fmt != "terminal":  # the terminal view shows them itself
         for warning in comparison.warnings:
-            click.echo(f"Warning: {warning}", err=True)
+            note(ctx, f"Warning: {warning}")
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        click.echo(data.decode("utf-8"), nl=False, color=colour(ctx))
     else:
         write_atomic(output, data)
-        click.echo(f"Comparison written to {output}")
+        note(ctx, f"Comparison written to {output}")

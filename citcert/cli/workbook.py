@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import _choice, cli
+from citcert.cli.conventions import common
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -34,6 +35,7 @@ _OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
 
 @cli.command()
+@common
 @click.option("--standard", "ref", metavar="ID[@VERSION]", help="Default: cit-best-practice.")
 @click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The workbook to write (.xlsx).")
@@ -61,6 +63,7 @@ def template(
 
 
 @cli.command()
+@common
 @click.argument("workbook", type=_WORKBOOK)
 @click.option(
     "--standard", "ref", metavar="ID[@VERSION]", help="Default: the one the workbook was made for."
@@ -102,6 +105,7 @@ def validate(
 
 
 @cli.command()
+@common
 @click.argument("workbook", type=_WORKBOOK)
 @click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
@@ -117,7 +121,7 @@ def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bo
 
     \b
     Example:
-      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o program-2025.xlsx
+      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o new.xlsx
     """
     from citcert._files import write_atomic
     from citcert.app.workbook import migrate_submission, open_submission
