@@ -137,6 +137,11 @@ def audit(
         as_of=as_of.date() if as_of else None,
         fail_below=fail_below,
     )
+    from citcert.app.check import review_without_ratings
+
+    warning = review_without_ratings(run.audited.assessment)
+    if warning:
+        note(ctx, warning)
     if run.printed is not None:
         from citcert._files import write_atomic
 
@@ -151,13 +156,14 @@ def audit(
 
 @cli.command()
 @common
-@click.argument("what", type=click.Choice(["assessment", "standard"]))
+@click.argument("what", type=click.Choice(["assessment", "standard", "validation"]))
 def schema(what: str) -> None:
     """
-    Print a JSON Schema (assessment or standard).
+    Print a JSON Schema (assessment, standard or validation).
 
     `assessment` describes the JSON report of `citcert audit`; `standard` describes standard
-    and overlay YAML files. Use them to validate files in CI or for completion in an editor.
+    and overlay YAML files; `validation` the output of `citcert validate --format json`. Use
+    them to validate files in CI or for completion in an editor.
 
     \b
     Example:
@@ -169,6 +175,10 @@ def schema(what: str) -> None:
     match what:
         case "assessment":
             data = json_schema()
+        case "validation":
+            from citcert.app.check import ValidationReport
+
+            data = ValidationReport.model_json_schema()
         case _:
             data = standard_schema.json_schema()
     click.echo(dumps(data).decode("utf-8"), nl=False)

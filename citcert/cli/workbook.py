@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from citcert.cli.app import _choice, cli
+from citcert.errors import ExitCode
+
+if TYPE_CHECKING:
+    from citcert.app.check import Checked
 from citcert.cli.conventions import common
 
 
@@ -64,44 +69,87 @@ def template(
 
 @cli.command()
 @common
-@click.argument("workbook", type=_WORKBOOK)
+@click.argument("workbooks", nargs=-1, required=True, type=_WORKBOOK, metavar="WORKBOOK...")
 @click.option(
     "--standard", "ref", metavar="ID[@VERSION]", help="Default: the one the workbook was made for."
 )
 @click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
+@click.option(
+    "--mode",
+    type=click.Choice(["self", "review"]),
+    help="Check as the audit with this --mode will read it. Default: from the workbook.",
+)
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
     help="Judge dates as of this day. Default: the workbook's assessment date.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: every problem with its file, sheet, cell, requirement and severity.",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
-    workbook: Path,
+    workbooks: tuple[Path, ...],
     ref: str | None,
     overlay: Path | None,
+    mode: str | None,
     as_of: dt.datetime | None,
+    fmt: str,
 ) -> None:
     """
-    Check a filled-in evidence WORKBOOK and list every cell that needs fixing.
+    Check filled-in evidence WORKBOOKs and list every cell that needs fixing.
 
-    Dates are judged as `audit` judges them: no date may lie after the assessment date (or
-    --as-of). Exit status 0 when it can be audited (warnings are listed), 2 otherwise.
+    Also warns of what the audit will mark down: a core requirement rated Met with nothing to
+    show, a document not listed in the Documents sheet, a review without reviewer ratings.
+    Dates are judged as `audit` judges them: none may lie after the assessment date (or
+    --as-of). Exit status 0 when every workbook can be audited, 2 otherwise.
 
     \b
     Example:
       citcert validate program.xlsx
+      citcert validate state-2025/*.xlsx --format json
     """
-    from citcert.app.workbook import open_submission, read_evidence
+    from citcert.app.check import check_workbook, validation_report
+    from citcert.workbook.evidence import Mode
 
-    submission = open_submission(workbook)
-    standard = _choice(ctx, ref, overlay).resolve(submission.standard_ref)
-    evidence = read_evidence(submission, standard, as_of=as_of.date() if as_of else None)
-    click.echo(f"{workbook.name} is ready to audit against {standard.ref}.")
-    if evidence.warnings:
-        click.echo(f"Warnings ({len(evidence.warnings)}):")
-        click.echo("\n".join(f"  {warning}" for warning in evidence.warnings))
+    choice = _choice(ctx, ref, overlay)
+    results = [
+        check_workbook(
+            path,
+            choice,
+            mode=Mode(mode) if mode else None,
+            as_of=as_of.date() if as_of else None,
+        )
+        for path in workbooks
+    ]
+    failed = [r for r in results if not r.ready]
+    if fmt == "json":
+        click.echo(validation_report(results).model_dump_json(indent=2))
+    elif len(results) == 1 and failed and failed[0].error:
+        raise failed[0].error  # one workbook: reported as any other command's error
+    else:
+        for result in results:
+            _print_check(result)
+    if failed:
+        ctx.exit(ExitCode.INPUT_ERROR)
+
+
+def _print_check(result: Checked) -> None:
+    """One workbook's check as text: ready and its warnings on stdout, errors on stderr."""
+    if not result.ready:
+        click.echo(f"Error: {result.error}", err=True)
+        return
+    click.echo(f"{result.file} is ready to audit against {result.standard_ref}.")
+    if result.warnings:
+        click.echo(f"Warnings ({len(result.warnings)}):")
+        click.echo("\n".join(f"  {warning}" for warning in result.warnings))
 
 
 @cli.command()

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 
-from citcert.errors import Location, StandardMismatchError, WorkbookError
+from citcert.errors import Location, Problem, StandardMismatchError, WorkbookError
 from citcert.standards.model import Standard, standard_sha256
 from citcert.workbook import layout as L
 from citcert.workbook.container import file_error, read_checked
@@ -46,15 +45,27 @@ def read_workbook(book: Book, standard: Standard, *, as_of: dt.date | None = Non
     ratings describe: `as_of` (``--as-of``) when given, else the workbook's assessment date.
     The computer's clock is never read, so a workbook reads the same on any day.
     """
+    return inspect_workbook(book, standard, as_of=as_of)[0]
+
+
+def inspect_workbook(
+    book: Book, standard: Standard, *, as_of: dt.date | None = None
+) -> tuple[Evidence, tuple[Problem, ...]]:
+    """`read_workbook`, and its warnings as located `Problem`s (for ``validate --format json``)."""
     meta = read_metadata(book)
     _check_standard(book.name, meta, standard)
     extra = []
     if meta.get(L.Meta.STANDARD_SHA256) not in (None, standard_sha256(standard)):
         extra.append(
-            f"{book.name}: the standard {standard.ref} has changed since this workbook was made; "
-            "the requirements still match, so it can be audited"
+            Problem(
+                Location(file=book.name),
+                f"the standard {standard.ref} has changed since this workbook was made; "
+                "the requirements still match, so it can be audited",
+            )
         )
-    return read_evidence(book, standard, as_of=as_of, meta=meta, warnings=extra)
+    findings = Findings(book.name, warnings=extra)
+    evidence = read_evidence(book, standard, as_of=as_of, meta=meta, findings=findings)
+    return evidence, tuple(findings.warnings)
 
 
 def open_book(path: Path) -> Book:
@@ -111,10 +122,10 @@ def read_evidence(
     *,
     as_of: dt.date | None = None,
     meta: dict[str, str],
-    warnings: Sequence[str] = (),
+    findings: Findings | None = None,
 ) -> Evidence:
     """Every sheet of `book` read and checked against `standard`; raises with all problems."""
-    findings = Findings(book.name)
+    findings = findings or Findings(book.name)
     program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
     limit = _date_limit(program, as_of)
     profile, numbers = read_program(program, standard, limit, findings) if program else (None, {})
@@ -138,7 +149,7 @@ def read_evidence(
         numbers=numbers,
         requirements=requirements,
         documents=documents,
-        warnings=(*warnings, *(str(w) for w in findings.warnings)),
+        warnings=tuple(str(w) for w in findings.warnings),
     )
 
 
