@@ -62,10 +62,16 @@ class Submission:
 
 
 def open_submission(path: Path) -> Submission:
-    """Check and read the workbook at `path` once; refuses a file citcert did not make."""
-    from citcert.workbook.reader import open_book, read_standard_ref
+    """
+    Check and read the workbook at `path` once; refuses a file citcert did not make.
 
-    book = open_book(Path(path))
+    ``-`` reads the workbook from standard input (bounded, as a file is).
+    """
+    import sys
+
+    from citcert.workbook.reader import open_book, open_stream, read_standard_ref
+
+    book = open_stream(sys.stdin.buffer) if str(path) == "-" else open_book(Path(path))
     return Submission(Path(path), book, read_standard_ref(book))
 
 

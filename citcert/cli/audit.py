@@ -16,7 +16,7 @@ import click
 
 from citcert.app.audit import STDOUT
 from citcert.cli.app import _choice, _parse_formats, cli
-from citcert.cli.conventions import colour, common, note
+from citcert.cli.conventions import colour, common, note, quiet
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -52,7 +52,9 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
 
 @cli.command()
 @common
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "workbook", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 @click.option(
     "--standard",
     "ref",
@@ -109,7 +111,7 @@ def audit(
     fail_below: str | None,
 ) -> None:
     """
-    Score a WORKBOOK and write its reports.
+    Score a WORKBOOK and write its reports (`-` reads it from standard input).
 
     Says where the program stands against the standard, why, and what to do next. Prints the
     decision, a score bar per domain, the core gaps and the first remediation steps;
@@ -230,4 +232,5 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
         click.echo(data.decode("utf-8"), nl=False, color=colour(ctx))
     else:
         write_atomic(output, data)
-        note(ctx, f"Comparison written to {output}")
+        if not quiet(ctx):
+            click.echo(f"Comparison written to {output}")

@@ -69,7 +69,13 @@ def template(
 
 @cli.command()
 @common
-@click.argument("workbooks", nargs=-1, required=True, type=_WORKBOOK, metavar="WORKBOOK...")
+@click.argument(
+    "workbooks",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="WORKBOOK...",
+)
 @click.option(
     "--standard", "ref", metavar="ID[@VERSION]", help="Default: the one the workbook was made for."
 )
@@ -104,7 +110,7 @@ def validate(
     fmt: str,
 ) -> None:
     """
-    Check filled-in evidence WORKBOOKs and list every cell that needs fixing.
+    Check filled-in evidence WORKBOOKs (`-`: standard input) and list every cell to fix.
 
     Also warns of what the audit will mark down: a core requirement rated Met with nothing to
     show, a document not listed in the Documents sheet, a review without reviewer ratings.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from citcert.errors import Location, WorkbookError
 from citcert.workbook import layout as L
@@ -45,6 +46,30 @@ def read_checked(path: Path) -> bytes:
     except OSError as exc:
         raise file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
     _check_format(data, name, path.suffix.lower())
+    return data
+
+
+STDIN_NAME = "standard input"
+"""How messages name a workbook read from a pipe (``citcert audit - < program.xlsx``)."""
+
+
+def read_stream_checked(stream: BinaryIO, name: str = STDIN_NAME) -> bytes:
+    """
+    The bytes of a workbook arriving through a pipe, read bounded, once known to be an .xlsx.
+
+    At most one byte more than the size limit is ever read, so an endless stream is refused.
+    """
+    try:
+        data = stream.read(L.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > L.MAX_FILE_BYTES:
+        raise file_error(
+            name,
+            f"more than {L.MAX_FILE_BYTES // _MB} MB arrived, more than citcert reads in a "
+            "workbook. Keep documents outside the workbook and list them in the Documents sheet",
+        )
+    _check_format(data, name, "")
     return data
 
 

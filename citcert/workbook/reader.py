@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import BinaryIO
 
 from citcert.errors import Location, Problem, StandardMismatchError, WorkbookError
 from citcert.standards.model import Standard, standard_sha256
 from citcert.workbook import layout as L
-from citcert.workbook.container import file_error, read_checked
+from citcert.workbook.container import STDIN_NAME, file_error, read_checked, read_stream_checked
 from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
@@ -75,9 +76,18 @@ def open_book(path: Path) -> Book:
     A command opens a workbook once and passes the `Book` on: to ask which standard it was made
     for (`read_standard_ref`) and then to read it (`read_workbook`).
     """
-    data = read_checked(path)
+    return book_of(read_checked(path), path.name)
+
+
+def open_stream(stream: BinaryIO) -> Book:
+    """`open_book` for a workbook arriving on standard input (``-``), read bounded."""
+    return book_of(read_stream_checked(stream), STDIN_NAME)
+
+
+def book_of(data: bytes, name: str) -> Book:
+    """The checked bytes of a workbook, copied into plain rows."""
     sha256 = hashlib.sha256(data).hexdigest()
-    return Book(name=path.name, sha256=sha256, sheets=snapshot(data, path.name, SHEETS))
+    return Book(name=name, sha256=sha256, sheets=snapshot(data, name, SHEETS))
 
 
 def read_metadata(book: Book) -> dict[str, str]:

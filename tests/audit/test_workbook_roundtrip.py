@@ -295,8 +295,11 @@ class TestWarnings:
         assert result.exit_code == 0, result.stderr
         assert result.stdout.splitlines() == [
             "ok.xlsx is ready to audit against mini-standard@1.0.",
-            "Warnings (1):",
+            "Warnings (2):",
             "  ok.xlsx: Evidence!H6 (PART-02, self rating): not answered yet",
+            "  ok.xlsx: Evidence!J5 (PART-01, document references): “PART-01 Roster 2024-01” is "
+            "not listed in the Documents sheet, so the audit cannot date it or link to it; add it "
+            "there (or correct the name)",
         ]
 
     def test_optional_program_number_left_empty_is_a_warning(
