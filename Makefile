@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # A setuptools that builds wheels by itself lets tests/test_install.py build one offline.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=70.1"
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77"
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 

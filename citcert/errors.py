@@ -21,6 +21,8 @@ class ExitCode(IntEnum):
     OK = 0
     BELOW_LEVEL = 1
     INPUT_ERROR = 2
+    INTERNAL_ERROR = 70
+    """A bug in citcert, not a verdict or the user's input (70 is EX_SOFTWARE of sysexits.h)."""
 
 
 @dataclass(frozen=True, slots=True)

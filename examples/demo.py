@@ -8,6 +8,7 @@ Each step calls `citcert.cli.main` with the arguments shown after ``$``; add a s
 from __future__ import annotations
 
 import os
+import sysconfig
 from pathlib import Path
 
 from citcert.cli import main
@@ -40,6 +41,18 @@ def demo() -> None:
     run("validate", _shown(COUNTY))
     run("audit", _shown(COUNTY), "-o", str(OUTPUT), "--format", "terminal,json,md,pdf,xlsx")
     print(f"\nThe reports (PDF, XLSX, JSON, Markdown) are in {OUTPUT.resolve()}")
+    print(how_to_run())
+
+
+def how_to_run() -> str:
+    """The demo's last lines: how to type `citcert` yourself, from the environment it ran in."""
+    scripts = _shown(Path(sysconfig.get_path("scripts")))
+    return (
+        "\nTo run citcert yourself, activate its environment (once per terminal window):\n"
+        f"  source {scripts}/activate\n"
+        "  citcert --help\n"
+        f"or type its full path: {scripts}/citcert --help"
+    )
 
 
 if __name__ == "__main__":

@@ -40,10 +40,14 @@ def _why_not_buildable() -> str | None:
     return None
 
 
-def _pip(*args: str, cwd: Path) -> None:
+def _pip(*args: str, cwd: Path) -> str:
+    """Run pip offline; its standard error (the build's warnings) is returned."""
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
     command = [sys.executable, "-m", "pip", *args, "--quiet", "--no-index", "--no-deps"]
-    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True, timeout=120)
+    done = subprocess.run(
+        command, cwd=cwd, env=env, check=True, capture_output=True, text=True, timeout=120
+    )
+    return done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +64,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     for name in ("pyproject.toml", "README.md"):
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, source / name)
-    _pip("wheel", "--no-build-isolation", "-w", str(work / "dist"), "./src", cwd=work)
+    log = _pip("wheel", "--no-build-isolation", "-w", str(work / "dist"), "./src", cwd=work)
+    (work / "build.log").write_text(log, encoding="utf-8")
     (wheel,) = (work / "dist").glob("citcert-*.whl")
     _pip("install", "--target", str(work / "site"), str(wheel), cwd=work)
     return wheel, work / "site"
@@ -165,3 +170,21 @@ class TestInstalled:
         assert result.returncode == 0, result.stderr
         (page,) = (tmp_path / "out").glob("*.html")
         assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+class TestBuild:
+    """Building citcert is quiet: the project's own configuration raises no warning."""
+
+    def test_the_build_prints_no_setuptools_warning(self, built: tuple[Path, Path]) -> None:
+        """No deprecated license table, no package left out of `packages`."""
+        wheel, _ = built
+        log = (wheel.parent.parent / "build.log").read_text(encoding="utf-8")
+
+        assert "Warning" not in log, log
+
+    def test_the_font_licence_ships_with_the_fonts(self, built: tuple[Path, Path]) -> None:
+        """The DejaVu fonts and their licence are in the wheel."""
+        wheel, _ = built
+        names = zipfile.ZipFile(wheel).namelist()
+
+        assert "citcert/data/fonts/DejaVuSans.ttf" in names
+        assert "citcert/data/fonts/LICENSE.txt" in names

@@ -44,7 +44,6 @@ def run_audit(
     *,
     formats: Sequence[Format],
     outdir: Path,
-    today: dt.date,
     mode: Mode | None = None,
     as_of: dt.date | None = None,
     fail_below: str | None = None,
@@ -58,9 +57,7 @@ def run_audit(
     from citcert.export import report_stem
 
     submission = open_submission(path)
-    audited = audit_submission(
-        submission, choice, today=today, mode=mode, as_of=as_of, fail_below=fail_below
-    )
+    audited = audit_submission(submission, choice, mode=mode, as_of=as_of, fail_below=fail_below)
     rendered = render_reports(audited.assessment, formats)
     if outdir == STDOUT:
         return AuditRun(audited, "", rendered[formats[0]])

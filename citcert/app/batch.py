@@ -22,7 +22,6 @@ Decisions taken here, and why:
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -67,7 +66,6 @@ DEFAULT_FORMATS: tuple[Format, ...] = (
 class BatchSettings:
     """What every workbook of a run is audited with; small and picklable for the workers."""
 
-    today: dt.date
     choice: StandardChoice = field(default_factory=StandardChoice)
     """The standard named for every workbook; none named means each workbook's recorded one."""
     mode: Mode | None = None
@@ -113,7 +111,6 @@ class Auditor:
             audited = audit_submission(
                 submission,
                 s.choice,
-                today=s.today,
                 mode=s.mode,
                 fail_below=s.fail_below,
                 standard=self.standard_for(submission.standard_ref),
@@ -248,7 +245,6 @@ def run_batch(
     paths: Sequence[str],
     *,
     outdir: Path,
-    today: dt.date,
     standard_ref: str | None = None,
     overlay: Path | None = None,
     dirs: Sequence[Path] = (),
@@ -266,7 +262,7 @@ def run_batch(
     `jobs` defaults to the number of CPUs; the files written do not depend on it.
     """
     choice = StandardChoice(standard_ref, overlay, tuple(dirs))
-    settings = BatchSettings(today, choice, mode, tuple(dict.fromkeys(formats)), fail_below)
+    settings = BatchSettings(choice, mode, tuple(dict.fromkeys(formats)), fail_below)
     previous = read_manifest(outdir)
     workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in previous])
     if choice.fixed:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from citcert.errors import StandardNotFoundError
 from citcert.standards.model import Standard
 
 
-def compare_files(old: Path, new: Path, choice: StandardChoice, *, today: dt.date) -> Comparison:
+def compare_files(old: Path, new: Path, choice: StandardChoice) -> Comparison:
     """
     Compare two audits given as files: audit JSON reports or evidence workbooks.
 
@@ -29,8 +28,8 @@ def compare_files(old: Path, new: Path, choice: StandardChoice, *, today: dt.dat
         return StandardChoice(ref, None, choice.dirs).resolve()
 
     (old_a, old_s), (new_a, new_s) = (
-        load_audit(old, standard_for, today),
-        load_audit(new, standard_for, today),
+        load_audit(old, standard_for),
+        load_audit(new, standard_for),
     )
     if old_a.provenance.standard_ref != new_a.provenance.standard_ref:
         old_s = old_s or _maybe(standard_for, old_a.provenance.standard_ref)

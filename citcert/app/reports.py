@@ -8,7 +8,6 @@ plain words when it is not a report citcert wrote (never pydantic's raw text).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +22,7 @@ MAX_JSON_BYTES = 50 * 1024 * 1024
 
 
 def load_audit(
-    path: Path, standard_for: Callable[[str], Standard], today: dt.date
+    path: Path, standard_for: Callable[[str], Standard]
 ) -> tuple[Assessment, Standard | None]:
     """One side of a comparison: a JSON report as it is, or a workbook audited now."""
     if _is_json(path):
@@ -33,7 +32,7 @@ def load_audit(
 
     submission = open_submission(path)
     standard = standard_for(submission.standard_ref)
-    return assess(standard, read_evidence(submission, standard, today=today)), standard
+    return assess(standard, read_evidence(submission, standard)), standard
 
 
 def _is_json(path: Path) -> bool:

@@ -62,18 +62,30 @@ class Submission:
 
 
 def open_submission(path: Path) -> Submission:
-    """Check and read the workbook at `path` once; refuses a file citcert did not make."""
-    from citcert.workbook.reader import open_book, read_standard_ref
+    """
+    Check and read the workbook at `path` once; refuses a file citcert did not make.
 
-    book = open_book(Path(path))
+    ``-`` reads the workbook from standard input (bounded, as a file is).
+    """
+    import sys
+
+    from citcert.workbook.reader import open_book, open_stream, read_standard_ref
+
+    book = open_stream(sys.stdin.buffer) if str(path) == "-" else open_book(Path(path))
     return Submission(Path(path), book, read_standard_ref(book))
 
 
-def read_evidence(submission: Submission, standard: Standard, *, today: dt.date) -> Evidence:
-    """The submission's evidence for `standard`; raises with every located problem."""
+def read_evidence(
+    submission: Submission, standard: Standard, *, as_of: dt.date | None = None
+) -> Evidence:
+    """
+    The submission's evidence for `standard`; raises with every located problem.
+
+    Dates are judged as of `as_of`, else the workbook's assessment date (never the clock).
+    """
     from citcert.workbook.reader import read_workbook
 
-    return read_workbook(submission.book, standard, today=today)
+    return read_workbook(submission.book, standard, as_of=as_of)
 
 
 def fail_level(standard: Standard, typed: str | None) -> str | None:
@@ -117,7 +129,6 @@ def audit_submission(
     submission: Submission,
     choice: StandardChoice,
     *,
-    today: dt.date,
     mode: Mode | None = None,
     as_of: dt.date | None = None,
     fail_below: str | None = None,
@@ -132,7 +143,7 @@ def audit_submission(
 
     standard = standard or choice.resolve(submission.standard_ref)
     required = fail_level(standard, fail_below)
-    evidence = read_evidence(submission, standard, today=today)
+    evidence = read_evidence(submission, standard, as_of=as_of)
     return Audited(standard, assess(standard, evidence, as_of=as_of, mode=mode), required)
 
 

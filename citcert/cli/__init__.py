@@ -3,7 +3,8 @@ The command line: click commands only.
 
 A command converts its options, makes one call into the core, hands the result to a writer and
 picks the exit code. `CitcertError` is caught in one place (`_CitcertGroup.invoke`, in `app`) and
-becomes a message on stderr with exit status 2; anything else is a bug and keeps its traceback.
+becomes a message on stderr with exit status 2; anything else is a bug: exit status 70 and a
+short request for a report (the traceback with --verbose or CITCERT_DEBUG=1).
 
 `app` holds the group and what the commands share; each other module registers one family of
 commands on it: `audit` (audit, compare, schema), `standards` (the ``standards`` group),

@@ -2,9 +2,11 @@
 The `citcert` click group and what every command shares.
 
 The group carries the one error boundary (`_CitcertGroup.invoke`: a `CitcertError` becomes a
-message on stderr with exit status 2; anything else is a bug and keeps its traceback), the
-``--version`` and ``--standards-dir`` options, and the helpers several commands use: resolving
-the standard a command works on and parsing ``--format`` lists. The command modules import `cli`
+message on stderr with exit status 2; anything else is a bug, exit status 70 with a request for
+a report, its traceback only with ``--verbose`` or ``CITCERT_DEBUG``), the ``--version``,
+``--standards-dir``, ``--color`` and ``-q``/``-v`` options (`citcert.cli.conventions`), and the
+helpers several commands use: resolving the standard a command works on and parsing
+``--format`` lists. The command modules import `cli`
 from here and register on it, so this module imports none of them.
 """
 
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from citcert.cli import conventions
 from citcert.errors import CitcertError, ExitCode
 from citcert.export import Format
 
@@ -37,6 +40,15 @@ class _CitcertGroup(click.Group):
             return super().invoke(ctx)
         except CitcertError as error:
             raise InputError(str(error)) from error
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # a bug: its own exit status, its traceback only when asked
+            if conventions.debug(ctx):
+                import traceback
+
+                click.echo("".join(traceback.format_exception(error)), err=True, nl=False)
+            click.echo(conventions.crash_message(error), err=True)
+            ctx.exit(ExitCode.INTERNAL_ERROR)
 
 
 def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -66,8 +78,15 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
     metavar="DIR",
     help="Also look for standards (*.yaml) in DIR. Repeatable; searched before the built-ins.",
 )
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour the terminal report. Default: only on a terminal, never with NO_COLOR set.",
+)
+@conventions.verbosity_options
 @click.pass_context
-def cli(ctx: click.Context, standards_dirs: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, standards_dirs: tuple[Path, ...], color: bool | None) -> None:
     """
     Audit a Crisis Intervention Team (CIT) program against a best-practice standard.
 
@@ -77,7 +96,10 @@ def cli(ctx: click.Context, standards_dirs: tuple[Path, ...]) -> None:
       citcert validate program.xlsx         # check it once filled in
       citcert audit program.xlsx -o report  # score it and write the reports
     """
-    ctx.ensure_object(dict)["standards_dirs"] = standards_dirs
+    settings = ctx.ensure_object(dict)
+    settings["standards_dirs"] = standards_dirs
+    if color is not None:
+        settings["color"] = color
 
 
 def _dirs(ctx: click.Context) -> tuple[Path, ...]:

@@ -16,6 +16,7 @@ import click
 
 from citcert.app.audit import STDOUT
 from citcert.cli.app import _choice, _parse_formats, cli
+from citcert.cli.conventions import colour, common, note, quiet
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -50,7 +51,10 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
 
 
 @cli.command()
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@common
+@click.argument(
+    "workbook", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 @click.option(
     "--standard",
     "ref",
@@ -107,7 +111,7 @@ def audit(
     fail_below: str | None,
 ) -> None:
     """
-    Score a WORKBOOK and write its reports.
+    Score a WORKBOOK and write its reports (`-` reads it from standard input).
 
     Says where the program stands against the standard, why, and what to do next. Prints the
     decision, a score bar per domain, the core gaps and the first remediation steps;
@@ -118,7 +122,8 @@ def audit(
     \b
     Example:
       citcert audit program.xlsx
-      citcert audit program.xlsx -o reports --format pdf,md --fail-below conditional
+      citcert audit program.xlsx -o reports --format pdf,md
+      citcert audit program.xlsx -o reports --fail-below conditional
       citcert audit program.xlsx -o - | jq .decision
     """
     from citcert.app.audit import run_audit
@@ -130,17 +135,21 @@ def audit(
         _choice(ctx, ref, overlay),
         formats=chosen,
         outdir=folder,
-        today=dt.date.today(),
         mode=Mode(mode) if mode else None,
         as_of=as_of.date() if as_of else None,
         fail_below=fail_below,
     )
+    from citcert.app.check import review_without_ratings
+
+    warning = review_without_ratings(run.audited.assessment)
+    if warning:
+        note(ctx, warning)
     if run.printed is not None:
         from citcert._files import write_atomic
 
         write_atomic("-", run.printed)
     else:
-        click.echo(run.terminal, nl=False)
+        click.echo(run.terminal, nl=False, color=colour(ctx))
     if run.audited.below:
         label = run.audited.assessment.decision.label
         click.echo(f"{label} is below {fail_below} (--fail-below).", err=True)
@@ -148,13 +157,15 @@ def audit(
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["assessment", "standard"]))
+@common
+@click.argument("what", type=click.Choice(["assessment", "standard", "validation"]))
 def schema(what: str) -> None:
     """
-    Print a JSON Schema (assessment or standard).
+    Print a JSON Schema (assessment, standard or validation).
 
     `assessment` describes the JSON report of `citcert audit`; `standard` describes standard
-    and overlay YAML files. Use them to validate files in CI or for completion in an editor.
+    and overlay YAML files; `validation` the output of `citcert validate --format json`. Use
+    them to validate files in CI or for completion in an editor.
 
     \b
     Example:
@@ -166,12 +177,17 @@ def schema(what: str) -> None:
     match what:
         case "assessment":
             data = json_schema()
+        case "validation":
+            from citcert.app.check import ValidationReport
+
+            data = ValidationReport.model_json_schema()
         case _:
             data = standard_schema.json_schema()
     click.echo(dumps(data).decode("utf-8"), nl=False)
 
 
 @cli.command()
+@common
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -201,20 +217,21 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     \b
     Example:
       citcert compare riverside-2024.json riverside-2025.json
-      citcert compare riverside-2024.xlsx riverside-2025.xlsx --format md -o progress.md
-      citcert compare riverside-2024.json riverside-2025.json --format html -o progress.html
+      citcert compare old.xlsx new.xlsx --format md -o progress.md
+      citcert compare old.json new.json --format html -o progress.html
     """
     from citcert._files import write_atomic
     from citcert.app.compare import compare_files
     from citcert.export.comparison import WRITERS
 
-    comparison = compare_files(old, new, _choice(ctx, None, None), today=dt.date.today())
+    comparison = compare_files(old, new, _choice(ctx, None, None))
     data = WRITERS[Format(fmt)](comparison)
     if output is not None or fmt != "terminal":  # the terminal view shows them itself
         for warning in comparison.warnings:
-            click.echo(f"Warning: {warning}", err=True)
+            note(ctx, f"Warning: {warning}")
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        click.echo(data.decode("utf-8"), nl=False, color=colour(ctx))
     else:
         write_atomic(output, data)
-        click.echo(f"Comparison written to {output}")
+        if not quiet(ctx):
+            click.echo(f"Comparison written to {output}")

@@ -7,26 +7,26 @@ stderr when it is a terminal, so logs and pipes get only the final messages.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import click
 
 from citcert.cli.app import _parse_formats, cli
+from citcert.cli.conventions import colour, common, note, quiet
 from citcert.export import Format
 
 
 class _BatchProgress:
     """Draws a batch run's progress on one line of `stream`, only when it is a terminal."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, *, enabled: bool = True) -> None:
         import time
 
         self.stream, self.clock = stream, time.monotonic
         self.start = self.clock()
         isatty = getattr(stream, "isatty", None)
-        self.active = bool(isatty and isatty())
+        self.active = enabled and bool(isatty and isatty())
 
     def __call__(self, event: object) -> None:
         from citcert.app.batch import BatchStarted, RollupWriting, WorkbookFinished
@@ -51,6 +51,11 @@ class _BatchProgress:
         self.stream.flush()
 
 
+def _draws_progress(ctx: click.Context) -> bool:
+    """Progress is drawn unless --quiet, --no-color, NO_COLOR or a dumb terminal says not to."""
+    return not quiet(ctx) and colour(ctx) is not False
+
+
 def _clock(seconds: float) -> str:
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes}:{rest:02d}"
@@ -68,6 +73,7 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
 
 
 @cli.command()
+@common
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "-o",
@@ -147,7 +153,6 @@ def batch(
     result = run_batch(
         paths,
         outdir=outdir,
-        today=dt.date.today(),
         standard_ref=ref,
         overlay=overlay,
         dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),
@@ -155,13 +160,13 @@ def batch(
         formats=_batch_formats(formats),
         fail_below=fail_below,
         jobs=jobs,
-        progress=_BatchProgress(sys.stderr),
+        progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
     )
     for row in result.rollup.rows:
         if row.errors:
             click.echo("\n  ".join([f"Could not audit {row.file}:", *row.errors]), err=True)
     for name in result.below:
-        click.echo(f"{name}: the decision is below {fail_below} (--fail-below).", err=True)
+        note(ctx, f"{name}: the decision is below {fail_below} (--fail-below).")
     click.echo(
         f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html)."
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from citcert.cli.app import _dirs, cli
+from citcert.cli.conventions import common
 
 if TYPE_CHECKING:
     from citcert.standards.model import Standard
@@ -28,6 +29,7 @@ def _standard_or_file(ctx: click.Context, ref: str) -> Standard:
 
 
 @cli.group()
+@common
 def standards() -> None:
     """
     List, show, validate and compare standards and overlays.
@@ -41,6 +43,7 @@ def standards() -> None:
 
 
 @standards.command("list")
+@common
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -63,6 +66,7 @@ def standards_list(ctx: click.Context, fmt: str) -> None:
 
 
 @standards.command("show")
+@common
 @click.argument("ref", metavar="ID[@VERSION]|FILE")
 @click.option(
     "--format",
@@ -83,7 +87,7 @@ def standards_show(ctx: click.Context, ref: str, fmt: str) -> None:
     \b
     Example:
       citcert standards show cit-best-practice@2019.1
-      citcert standards show examples/overlays/northfield-state-2024.yaml --format yaml
+      citcert standards show my-state-overlay.yaml --format yaml
     """
     from citcert.standards.outline import as_json, as_yaml, outline
 
@@ -93,6 +97,7 @@ def standards_show(ctx: click.Context, ref: str, fmt: str) -> None:
 
 
 @standards.command("validate")
+@common
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -118,6 +123,7 @@ def standards_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
 
 @standards.command("lint")
+@common
 @click.argument("refs", nargs=-1, metavar="[ID[@VERSION]|FILE]...")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
 @click.pass_context
@@ -153,6 +159,7 @@ def standards_lint(ctx: click.Context, refs: tuple[str, ...], strict: bool) -> N
 
 
 @standards.command("diff")
+@common
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option(
@@ -170,7 +177,7 @@ def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     \b
     Example:
       citcert standards diff cit-core-elements@2007.1 cit-best-practice@2019.1
-      citcert standards diff cit-best-practice examples/overlays/northfield-state-2024.yaml
+      citcert standards diff cit-best-practice my-state-overlay.yaml
     """
     from citcert.standards.diff import diff, render_text
 
@@ -182,6 +189,7 @@ def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
 
 
 @standards.command("schema")
+@common
 @click.option(
     "-o",
     "--output",

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from citcert.cli.app import _choice, cli
+from citcert.errors import ExitCode
+
+if TYPE_CHECKING:
+    from citcert.app.check import Checked
+from citcert.cli.conventions import common
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -34,6 +40,7 @@ _OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
 
 @cli.command()
+@common
 @click.option("--standard", "ref", metavar="ID[@VERSION]", help="Default: cit-best-practice.")
 @click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The workbook to write (.xlsx).")
@@ -61,34 +68,98 @@ def template(
 
 
 @cli.command()
-@click.argument("workbook", type=_WORKBOOK)
+@common
+@click.argument(
+    "workbooks",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="WORKBOOK...",
+)
 @click.option(
     "--standard", "ref", metavar="ID[@VERSION]", help="Default: the one the workbook was made for."
 )
 @click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
+@click.option(
+    "--mode",
+    type=click.Choice(["self", "review"]),
+    help="Check as the audit with this --mode will read it. Default: from the workbook.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Judge dates as of this day. Default: the workbook's assessment date.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: every problem with its file, sheet, cell, requirement and severity.",
+)
 @click.pass_context
-def validate(ctx: click.Context, workbook: Path, ref: str | None, overlay: Path | None) -> None:
+def validate(
+    ctx: click.Context,
+    workbooks: tuple[Path, ...],
+    ref: str | None,
+    overlay: Path | None,
+    mode: str | None,
+    as_of: dt.datetime | None,
+    fmt: str,
+) -> None:
     """
-    Check a filled-in evidence WORKBOOK and list every cell that needs fixing.
+    Check filled-in evidence WORKBOOKs (`-`: standard input) and list every cell to fix.
 
-    Exit status 0 when it can be audited (warnings are listed), 2 otherwise.
+    Also warns of what the audit will mark down: a core requirement rated Met with nothing to
+    show, a document not listed in the Documents sheet, a review without reviewer ratings.
+    Dates are judged as `audit` judges them: none may lie after the assessment date (or
+    --as-of). Exit status 0 when every workbook can be audited, 2 otherwise.
 
     \b
     Example:
       citcert validate program.xlsx
+      citcert validate state-2025/*.xlsx --format json
     """
-    from citcert.app.workbook import open_submission, read_evidence
+    from citcert.app.check import check_workbook, validation_report
+    from citcert.workbook.evidence import Mode
 
-    submission = open_submission(workbook)
-    standard = _choice(ctx, ref, overlay).resolve(submission.standard_ref)
-    evidence = read_evidence(submission, standard, today=dt.date.today())
-    click.echo(f"{workbook.name} is ready to audit against {standard.ref}.")
-    if evidence.warnings:
-        click.echo(f"Warnings ({len(evidence.warnings)}):")
-        click.echo("\n".join(f"  {warning}" for warning in evidence.warnings))
+    choice = _choice(ctx, ref, overlay)
+    results = [
+        check_workbook(
+            path,
+            choice,
+            mode=Mode(mode) if mode else None,
+            as_of=as_of.date() if as_of else None,
+        )
+        for path in workbooks
+    ]
+    failed = [r for r in results if not r.ready]
+    if fmt == "json":
+        click.echo(validation_report(results).model_dump_json(indent=2))
+    elif len(results) == 1 and failed and failed[0].error:
+        raise failed[0].error  # one workbook: reported as any other command's error
+    else:
+        for result in results:
+            _print_check(result)
+    if failed:
+        ctx.exit(ExitCode.INPUT_ERROR)
+
+
+def _print_check(result: Checked) -> None:
+    """One workbook's check as text: ready and its warnings on stdout, errors on stderr."""
+    if not result.ready:
+        click.echo(f"Error: {result.error}", err=True)
+        return
+    click.echo(f"{result.file} is ready to audit against {result.standard_ref}.")
+    if result.warnings:
+        click.echo(f"Warnings ({len(result.warnings)}):")
+        click.echo("\n".join(f"  {warning}" for warning in result.warnings))
 
 
 @cli.command()
+@common
 @click.argument("workbook", type=_WORKBOOK)
 @click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
@@ -104,7 +175,7 @@ def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bo
 
     \b
     Example:
-      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o program-2025.xlsx
+      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o new.xlsx
     """
     from citcert._files import write_atomic
     from citcert.app.workbook import migrate_submission, open_submission

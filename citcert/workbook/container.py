@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from citcert.errors import Location, WorkbookError
 from citcert.workbook import layout as L
@@ -45,6 +46,30 @@ def read_checked(path: Path) -> bytes:
     except OSError as exc:
         raise file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
     _check_format(data, name, path.suffix.lower())
+    return data
+
+
+STDIN_NAME = "standard input"
+"""How messages name a workbook read from a pipe (``citcert audit - < program.xlsx``)."""
+
+
+def read_stream_checked(stream: BinaryIO, name: str = STDIN_NAME) -> bytes:
+    """
+    The bytes of a workbook arriving through a pipe, read bounded, once known to be an .xlsx.
+
+    At most one byte more than the size limit is ever read, so an endless stream is refused.
+    """
+    try:
+        data = stream.read(L.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > L.MAX_FILE_BYTES:
+        raise file_error(
+            name,
+            f"more than {L.MAX_FILE_BYTES // _MB} MB arrived, more than citcert reads in a "
+            "workbook. Keep documents outside the workbook and list them in the Documents sheet",
+        )
+    _check_format(data, name, "")
     return data
 
 
@@ -89,7 +114,17 @@ def _text_file(head: bytes, suffix: str) -> str:
         return f"this is a web page (HTML) saved under a workbook's name. {_SAVE_AS}"
     if head.startswith(b"<?xml"):
         return f"this is an XML file (perhaps an Excel 2003 XML spreadsheet). {_SAVE_AS}"
-    if suffix in (".csv", ".tsv") or any(mark in head for mark in (b",", b";", b"\t")):
+    if suffix == ".json" or head.startswith((b"{", b"[")):
+        return (
+            "this is a JSON file (perhaps an audit report from `citcert audit --format json`), "
+            "not an Excel workbook. Give the filled-in .xlsx workbook instead"
+        )
+    if suffix in (".md", ".markdown") or head.startswith(b"#"):
+        return (
+            "this is a Markdown text file (perhaps a README or a report), not an Excel workbook. "
+            "Give the filled-in .xlsx workbook instead"
+        )
+    if suffix in (".csv", ".tsv") or _delimited(head):
         return (
             "this is a plain-text (CSV) file, which holds one sheet without the workbook's "
             "layout. Fill in the workbook made by `citcert template` instead and save it as .xlsx"
@@ -98,6 +133,16 @@ def _text_file(head: bytes, suffix: str) -> str:
         "this is a text file, not an Excel workbook. Fill in the workbook made by "
         "`citcert template` and save it as .xlsx"
     )
+
+
+def _delimited(head: bytes) -> bool:
+    """True when the first lines look like a table: each splits into the same number of fields."""
+    lines = [line for line in head.splitlines()[:5] if line.strip()]
+    for mark in (b",", b";", b"\t"):
+        counts = {line.count(mark) for line in lines[:-1] or lines}
+        if len(counts) == 1 and counts != {0}:
+            return True
+    return False
 
 
 def _looks_like_text(data: bytes) -> bool:

@@ -2,7 +2,8 @@
 The Documents sheet read back: the optional index of supporting documents.
 
 A missing sheet is only a warning (the index is optional); blank rows are skipped; a listed
-document needs a name, and its date, if given, may not lie in the future.
+document needs a name, and its date, if given, may not lie after the assessment date
+(or ``--as-of``).
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import datetime as dt
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import Document
 from citcert.workbook.ratings import Invalid, is_blank, parse_date, parse_text
-from citcert.workbook.sheets import Book, Findings, Table, find_table, not_future
+from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table, not_future
 
 
-def read_documents(book: Book, today: dt.date, findings: Findings) -> tuple[Document, ...]:
+def read_documents(book: Book, limit: DateLimit | None, findings: Findings) -> tuple[Document, ...]:
     """Every document listed with no problem; the problems of the others go to `findings`."""
     if L.DOCUMENTS_SHEET not in book.sheets:
         findings.warn(
@@ -30,18 +31,22 @@ def read_documents(book: Book, today: dt.date, findings: Findings) -> tuple[Docu
         values = {key: table.get(row, key).value for key in table.columns}
         if all(is_blank(v) for v in values.values()):
             continue
-        document = _document(table, number, values, today, findings)
+        document = _document(table, number, values, limit, findings)
         if document is not None:
             documents.append(document)
     return tuple(documents)
 
 
 def _document(
-    table: Table, number: int, values: dict[str, object], today: dt.date, findings: Findings
+    table: Table,
+    number: int,
+    values: dict[str, object],
+    limit: DateLimit | None,
+    findings: Findings,
 ) -> Document | None:
     texts = {key: parse_text(values.get(key)) for key in ("name", "description", "link")}
     raw_date = values.get("date")
-    date = None if is_blank(raw_date) else not_future(parse_date(raw_date), today)
+    date = None if is_blank(raw_date) else not_future(parse_date(raw_date), limit)
     problems = [
         (key, v.message) for key, v in (*texts.items(), ("date", date)) if isinstance(v, Invalid)
     ]

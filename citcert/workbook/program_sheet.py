@@ -26,7 +26,7 @@ from citcert.workbook.ratings import (
     parse_whole,
     quoted,
 )
-from citcert.workbook.sheets import Findings, Row, Table, keyed_rows, not_future
+from citcert.workbook.sheets import DateLimit, Findings, Row, Table, keyed_rows, not_future
 
 Parser = Callable[[object], object]
 
@@ -75,21 +75,35 @@ def _choice_parser(spec: ProgramNumber) -> Parser:
     return parse
 
 
+ASSESSMENT_DATE = "assessment_date"
+_KEY = L.normalise_header(ASSESSMENT_DATE)
+
+
+def assessment_date(table: Table) -> dt.date | None:
+    """The assessment date as typed, or ``None`` when it is missing or wrong (reported later)."""
+    for _, row in table.rows:
+        if L.normalise_header(clean_text(table.get(row, "id").value)) == _KEY:
+            value = parse_date(table.get(row, "value").value)
+            return value if isinstance(value, dt.date) else None
+    return None
+
+
 def read_program(
     table: Table,
     standard: Standard,
-    today: dt.date,
+    limit: DateLimit | None,
     findings: Findings,
     supplied: Collection[str] = frozenset(),
 ) -> tuple[ProgramProfile | None, dict[str, NumberValue | None]]:
     """
     The profile (``None`` when any of it is wrong) and the program numbers by id.
 
-    A number that is empty or wrong is ``None``; the problems are in `findings`. A number in
-    `supplied` is computed from a filled record sheet, so it may be left empty.
+    A number that is empty or wrong is ``None``; the problems are in `findings`. Every date but
+    the assessment date itself may not lie after `limit`. A number in `supplied` is computed
+    from a filled record sheet, so it may be left empty.
     """
     keys = [f.key for f in L.PROFILE_FIELDS] + [n.id for n in standard.program_numbers]
-    program = _ProgramRows(table, keyed_rows(table, keys, findings), findings, today)
+    program = _ProgramRows(table, keyed_rows(table, keys, findings), findings, limit)
     before = len(findings.errors)
     values = {
         spec.key: program.value(spec.key, spec.label, spec.required, _PROFILE_PARSERS[spec.kind])
@@ -111,7 +125,7 @@ class _ProgramRows:
     table: Table
     rows: dict[str, tuple[int, Row]]
     findings: Findings
-    today: dt.date
+    limit: DateLimit | None
 
     def cell(self, key: str) -> str:
         """The A1 name of the Value cell of the row `key` (which must be there)."""
@@ -135,7 +149,7 @@ class _ProgramRows:
             parse_percent(cell.value, percent_format=cell.percent)
             if parse is parse_percent
             else parse(cell.value),
-            self.today,
+            None if key == ASSESSMENT_DATE else self.limit,
         )
         if isinstance(value, Invalid):
             self.findings.error(self.table.sheet, self.cell(key), value.message, label)

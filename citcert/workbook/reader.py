@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
-from citcert.errors import Location, StandardMismatchError, WorkbookError
+from citcert.errors import Location, Problem, StandardMismatchError, WorkbookError
 from citcert.standards.model import Standard, standard_sha256
 from citcert.workbook import layout as L
-from citcert.workbook.container import file_error, read_checked
+from citcert.workbook.container import STDIN_NAME, file_error, read_checked, read_stream_checked
 from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.grouping import grouped
-from citcert.workbook.program_sheet import read_program
+from citcert.workbook.program_sheet import assessment_date, read_program
 from citcert.workbook.records_sheet import read_records, record_sheet_names
-from citcert.workbook.sheets import Book, Findings, find_table
+from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table
 from citcert.workbook.snapshot import snapshot
 
 SHEETS = (
@@ -45,23 +45,36 @@ def read_standard_ref(book: Book) -> str:
     return read_metadata(book)[L.Meta.STANDARD_REF]
 
 
-def read_workbook(book: Book, standard: Standard, *, today: dt.date) -> Evidence:
+def read_workbook(book: Book, standard: Standard, *, as_of: dt.date | None = None) -> Evidence:
     """
     The opened workbook `book` (`open_book`) as `Evidence` for `standard`.
 
     Raises `StandardMismatchError` when it was made for another standard or version, and
-    `WorkbookError` holding every problem found otherwise. `today` bounds the dates a workbook may
-    hold (none may lie in the future); the command line passes the real date.
+    `WorkbookError` holding every problem found otherwise. No date may lie after the day the
+    ratings describe: `as_of` (``--as-of``) when given, else the workbook's assessment date.
+    The computer's clock is never read, so a workbook reads the same on any day.
     """
+    return inspect_workbook(book, standard, as_of=as_of)[0]
+
+
+def inspect_workbook(
+    book: Book, standard: Standard, *, as_of: dt.date | None = None
+) -> tuple[Evidence, tuple[Problem, ...]]:
+    """`read_workbook`, and its warnings as located `Problem`s (for ``validate --format json``)."""
     meta = read_metadata(book)
     _check_standard(book.name, meta, standard)
     extra = []
     if meta.get(L.Meta.STANDARD_SHA256) not in (None, standard_sha256(standard)):
         extra.append(
-            f"{book.name}: the standard {standard.ref} has changed since this workbook was made; "
-            "the requirements still match, so it can be audited"
+            Problem(
+                Location(file=book.name),
+                f"the standard {standard.ref} has changed since this workbook was made; "
+                "the requirements still match, so it can be audited",
+            )
         )
-    return read_evidence(book, standard, today=today, meta=meta, warnings=extra)
+    findings = Findings(book.name, warnings=extra)
+    evidence = read_evidence(book, standard, as_of=as_of, meta=meta, findings=findings)
+    return evidence, tuple(grouped(findings.warnings))
 
 
 def open_book(path: Path) -> Book:
@@ -71,9 +84,18 @@ def open_book(path: Path) -> Book:
     A command opens a workbook once and passes the `Book` on: to ask which standard it was made
     for (`read_standard_ref`) and then to read it (`read_workbook`).
     """
-    data = read_checked(path)
+    return book_of(read_checked(path), path.name)
+
+
+def open_stream(stream: BinaryIO) -> Book:
+    """`open_book` for a workbook arriving on standard input (``-``), read bounded."""
+    return book_of(read_stream_checked(stream), STDIN_NAME)
+
+
+def book_of(data: bytes, name: str) -> Book:
+    """The checked bytes of a workbook, copied into plain rows."""
     sha256 = hashlib.sha256(data).hexdigest()
-    return Book(name=path.name, sha256=sha256, sheets=snapshot(data, path.name, SHEETS))
+    return Book(name=name, sha256=sha256, sheets=snapshot(data, name, SHEETS))
 
 
 def read_metadata(book: Book) -> dict[str, str]:
@@ -116,24 +138,25 @@ def read_evidence(
     book: Book,
     standard: Standard,
     *,
-    today: dt.date,
+    as_of: dt.date | None = None,
     meta: dict[str, str],
-    warnings: Sequence[str] = (),
+    findings: Findings | None = None,
 ) -> Evidence:
     """Every sheet of `book` read and checked against `standard`; raises with all problems."""
-    findings = Findings(book.name)
-    records = read_records(book, standard, today, findings)
+    findings = findings or Findings(book.name)
+    program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
+    limit = _date_limit(program, as_of)
+    records = read_records(book, standard, limit, findings)
     supplied = {
         n.id for n in standard.program_numbers if n.from_records and n.from_records.sheet in records
     }
-    program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
     profile, numbers = (
-        read_program(program, standard, today, findings, supplied) if program else (None, {})
+        read_program(program, standard, limit, findings, supplied) if program else (None, {})
     )
     evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)
     mode = profile.assessment_type if profile else None
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
-    documents = read_documents(book, today, findings)
+    documents = read_documents(book, limit, findings)
     if findings.errors or profile is None:
         count = len(findings.errors)
         raise WorkbookError(
@@ -151,8 +174,16 @@ def read_evidence(
         requirements=requirements,
         documents=documents,
         records=records,
-        warnings=(*warnings, *(str(w) for w in grouped(findings.warnings))),
+        warnings=tuple(str(w) for w in grouped(findings.warnings)),
     )
+
+
+def _date_limit(program: Table | None, as_of: dt.date | None) -> DateLimit | None:
+    """The day dates are judged as of: ``--as-of``, else the assessment date (None: unknown)."""
+    if as_of is not None:
+        return DateLimit(as_of, "the as-of date")
+    typed = assessment_date(program) if program else None
+    return DateLimit(typed) if typed else None
 
 
 def _count(number: int, noun: str) -> str:

@@ -11,7 +11,6 @@ rows) is a warning, since the sheets should hold no names.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -28,7 +27,7 @@ from citcert.workbook.ratings import (
     parse_text,
     quoted,
 )
-from citcert.workbook.sheets import Book, Findings, Table, find_table, not_future
+from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table, not_future
 
 _NAME = re.compile(r"^[A-Z][a-z'’-]+ [A-Z][a-z'’-]+$")
 """Two capitalised words: how most personal names look in a cell."""
@@ -50,7 +49,7 @@ def record_sheet_names() -> tuple[str, ...]:
 
 
 def read_records(
-    book: Book, standard: Standard, today: dt.date, findings: Findings
+    book: Book, standard: Standard, limit: DateLimit | None, findings: Findings
 ) -> dict[str, tuple[RecordRow, ...]]:
     """The filled rows of every record sheet the standard asks for and the workbook has."""
     records: dict[str, tuple[RecordRow, ...]] = {}
@@ -61,7 +60,7 @@ def read_records(
         table = find_table(book, sheet.title, record_columns(sheet), findings)
         if table is None:
             continue
-        rows = _rows(table, sheet, today, findings)
+        rows = _rows(table, sheet, limit, findings)
         _warn_of_names(table, sheet, rows, findings)
         if rows:
             records[sheet_id] = tuple(row for _, row in rows)
@@ -69,7 +68,7 @@ def read_records(
 
 
 def _rows(
-    table: Table, sheet: RecordSheet, today: dt.date, findings: Findings
+    table: Table, sheet: RecordSheet, limit: DateLimit | None, findings: Findings
 ) -> list[tuple[int, RecordRow]]:
     rows: list[tuple[int, RecordRow]] = []
     seen: dict[str, int] = {}
@@ -86,7 +85,7 @@ def _rows(
                     findings.error(table.sheet, where, "required in a filled row", column.header)
                 row[column.id] = None
                 continue
-            parsed = _parse(column, value, today)
+            parsed = _parse(column, value, limit)
             if isinstance(parsed, Invalid):
                 where = table.cell(number, column.id)
                 findings.error(table.sheet, where, parsed.message, column.header)
@@ -97,10 +96,10 @@ def _rows(
     return rows
 
 
-def _parse(column: RecordColumn, raw: object, today: dt.date) -> RecordValue | Invalid:
+def _parse(column: RecordColumn, raw: object, limit: DateLimit | None) -> RecordValue | Invalid:
     parsers: dict[ColumnKind, Callable[[object], RecordValue | Invalid]] = {
         ColumnKind.TEXT: parse_text,
-        ColumnKind.DATE: lambda value: not_future(parse_date(value), today),
+        ColumnKind.DATE: lambda value: not_future(parse_date(value), limit),
         ColumnKind.NUMBER: parse_amount,
         ColumnKind.CHOICE: lambda value: _choice(column, value),
         ColumnKind.YES_NO: _yes_no,

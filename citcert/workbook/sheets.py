@@ -162,8 +162,22 @@ def suggest(word: str, choices: Sequence[str]) -> str:
 _Parsed = TypeVar("_Parsed")
 
 
-def not_future(value: _Parsed, today: dt.date) -> _Parsed | Invalid:
-    """`value`, unless it is a date after `today`: no date in a workbook may lie in the future."""
-    if isinstance(value, dt.date) and value > today:
-        return Invalid(f"{value.isoformat()} is in the future (today is {today.isoformat()})")
+@dataclass(frozen=True, slots=True)
+class DateLimit:
+    """The day a workbook's dates are judged as of: the assessment date, or ``--as-of``."""
+
+    date: dt.date
+    name: str = "the assessment date"
+    """How messages name the day, e.g. ``the assessment date`` or ``the as-of date``."""
+
+
+def not_future(value: _Parsed, limit: DateLimit | None) -> _Parsed | Invalid:
+    """
+    `value`, unless it is a date after `limit`: no date may lie after the day the ratings
+    describe. Never the computer's clock: a workbook reads the same on any day.
+    """
+    if limit is not None and isinstance(value, dt.date) and value > limit.date:
+        return Invalid(
+            f"{value.isoformat()} is after {limit.name} ({limit.date.isoformat()}); check the date"
+        )
     return value

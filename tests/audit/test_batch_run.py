@@ -462,7 +462,6 @@ class TestProgress:
         run_batch(
             [str(tmp_path / "in")],
             outdir=tmp_path / "out",
-            today=dt.date(2024, 6, 1),
             standard_ref="mini-standard",
             dirs=(standards_dir,),
             formats=(Format.JSON,),

@@ -26,7 +26,6 @@ from citcert.workbook.migrate import migrate_workbook
 from citcert.workbook.reader import open_book, read_workbook
 from tests.audit.workbook_filler import (
     MINI,
-    TODAY,
     blank,
     dump_yaml,
     fill,
@@ -101,7 +100,7 @@ class TestCarrying:
         path = tmp_path / "new.xlsx"
         path.write_bytes(result.workbook)
 
-        evidence = read_workbook(open_book(path), two, today=TODAY)
+        evidence = read_workbook(open_book(path), two)
 
         assert result.carried == (
             "PART-01 ← PART-01",
@@ -149,7 +148,7 @@ class TestCarrying:
         path = tmp_path / "new.xlsx"
         path.write_bytes(result.workbook)
 
-        evidence = read_workbook(open_book(path), two, today=TODAY)
+        evidence = read_workbook(open_book(path), two)
 
         assert evidence.for_requirement("TRN-10").self_rating == Unanswered()
         assert (
@@ -165,8 +164,8 @@ class TestCarrying:
         path = tmp_path / "new.xlsx"
         path.write_bytes(result.workbook)
 
-        before = read_workbook(open_book(source), standard(), today=TODAY)
-        after = read_workbook(open_book(path), newer, today=TODAY)
+        before = read_workbook(open_book(source), standard())
+        after = read_workbook(open_book(path), newer)
 
         assert after.requirements == before.requirements
         assert after.documents == before.documents

@@ -175,7 +175,7 @@ def test_any_typed_values_give_evidence_or_located_problems(
     path = filler.save(book, scratch / "program.xlsx")
 
     try:
-        evidence = read_workbook(open_book(path), filler.standard(), today=filler.TODAY)
+        evidence = read_workbook(open_book(path), filler.standard())
     except WorkbookError as error:
         _check_error(error, path.name)
     else:

@@ -42,7 +42,7 @@ def standard() -> Standard:
 
 
 def _audit(path: Path, standard: Standard) -> Assessment:
-    return assess(standard, read_workbook(open_book(path), standard, today=TODAY))
+    return assess(standard, read_workbook(open_book(path), standard))
 
 
 def _edit(source: Path, target: Path, sheet: str, edit: object) -> Path:
@@ -143,7 +143,7 @@ def test_record_problems_are_located_and_never_name_an_identifier(
 
     path = _edit(BRENNAN, tmp_path / "spoiled.xlsx", "Officers", spoil)
     with pytest.raises(WorkbookError) as caught:
-        read_workbook(open_book(path), standard, today=TODAY)
+        read_workbook(open_book(path), standard)
     text = str(caught.value)
     assert 'Officers!D6 (CIT course completed): "last spring" is not a date' in text
     assert "Officers!A9 (Officer ID): the same Officer ID as row 4" in text
@@ -165,7 +165,7 @@ def test_names_in_a_roster_are_a_warning(tmp_path: Path, standard: Standard) -> 
             ws.cell(row, 5).value = None  # type: ignore[attr-defined]
 
     path = _edit(BRENNAN, tmp_path / "names.xlsx", "Officers", with_names)
-    evidence = read_workbook(open_book(path), standard, today=TODAY)
+    evidence = read_workbook(open_book(path), standard)
     assert any(
         "Officers!A3 (Officer ID): 4 of 4 entries look like people's names" in w
         for w in evidence.warnings

@@ -183,10 +183,10 @@ CASES: list[tuple[str, Change, str]] = [
         f'{F}: Program!C16 (CIT-trained patrol officers): "30.5" is not a whole number',
     ),
     (
-        "date in the future",
-        _program("assessment_date", dt.datetime(2031, 1, 5)),
-        f"{F}: Program!C12 (Assessment date): 2031-01-05 is in the future "
-        f"(today is {dt.date.today()})",
+        "date after the assessment date",
+        _program("last_committee_meeting", dt.datetime(2024, 5, 2)),
+        f"{F}: Program!C17 (Date of the last steering committee meeting): 2024-05-02 is after "
+        "the assessment date (2024-05-01); check the date",
     ),
     (
         "day-first date",
@@ -211,9 +211,10 @@ CASES: list[tuple[str, Change, str]] = [
         f"{F}: Documents!A4 (document): a document listed without a name; give it one",
     ),
     (
-        "document dated in the future",
+        "document dated after the assessment date",
         _document("Date", dt.datetime(2031, 1, 5)),
-        f"{F}: Documents!B4 (document): 2031-01-05 is in the future (today is {dt.date.today()})",
+        f"{F}: Documents!B4 (document): 2031-01-05 is after the assessment date (2024-05-01); "
+        "check the date",
     ),
     (
         "unknown program item",

@@ -22,7 +22,6 @@ from citcert.workbook import layout as L
 from citcert.workbook.reader import open_book, read_workbook
 from tests.audit.workbook_filler import (
     MINI,
-    TODAY,
     blank,
     fill,
     filled_path,
@@ -302,8 +301,8 @@ def test_a_workbook_saved_by_libreoffice_still_reads(tmp_path: Path) -> None:
         timeout=120,
     )
 
-    original = read_workbook(open_book(source), standard(), today=TODAY)
-    converted = read_workbook(open_book(out / source.name), standard(), today=TODAY)
+    original = read_workbook(open_book(source), standard())
+    converted = read_workbook(open_book(out / source.name), standard())
 
     assert converted.profile == original.profile
     assert converted.numbers == original.numbers

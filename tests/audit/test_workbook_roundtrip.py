@@ -26,7 +26,6 @@ from citcert.workbook.evidence import (
 from citcert.workbook.reader import open_book, read_standard_ref, read_workbook
 from tests.audit.workbook_filler import (
     MINI,
-    TODAY,
     blank,
     dump_yaml,
     fill,
@@ -52,7 +51,7 @@ def standards_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _read(path: Path, variant: str = "mini") -> Evidence:
-    return read_workbook(open_book(path), standard(variant), today=TODAY)
+    return read_workbook(open_book(path), standard(variant))
 
 
 class TestRoundTrip:
@@ -296,8 +295,11 @@ class TestWarnings:
         assert result.exit_code == 0, result.stderr
         assert result.stdout.splitlines() == [
             "ok.xlsx is ready to audit against mini-standard@1.0.",
-            "Warnings (1):",
+            "Warnings (2):",
             "  ok.xlsx: Evidence!H6 (PART-02, self rating): not answered yet",
+            "  ok.xlsx: Evidence!J5 (PART-01, document references): “PART-01 Roster 2024-01” is "
+            "not listed in the Documents sheet, so the audit cannot date it or link to it; add it "
+            "there (or correct the name)",
         ]
 
     def test_optional_program_number_left_empty_is_a_warning(

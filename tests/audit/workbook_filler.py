@@ -27,7 +27,6 @@ from citcert.workbook import layout as L
 from citcert.workbook.template import render_template
 
 MINI = Path(__file__).parent.parent / "data" / "standards" / "mini.yaml"
-TODAY = dt.date(2024, 6, 1)
 
 PROFILE: dict[str, object] = {
     "program_name": "Riverton CIT Program",

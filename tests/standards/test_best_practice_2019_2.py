@@ -22,7 +22,7 @@ from citcert.cli import cli
 from citcert.standards import find_standard, load_file
 from citcert.standards.model import Standard
 from citcert.workbook import layout as L
-from citcert.workbook.reader import read_workbook
+from citcert.workbook.reader import open_book, read_workbook
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "brennan-county.xlsx"
@@ -146,8 +146,8 @@ class TestMigrate:
         assert "Not carried" not in printed
 
         _set_structure(target, "Regional program")
-        before = read_workbook(EXAMPLE, old, today=_today())
-        after = read_workbook(target, new, today=_today())
+        before = read_workbook(open_book(EXAMPLE), old)
+        after = read_workbook(open_book(target), new)
         for row in before.requirements:
             moved = after.for_requirement(row.requirement_id)
             same = ("self_rating", "evidence_summary", "documents", "metric_value")
@@ -244,9 +244,3 @@ class TestFormatChecks:
         )
         with pytest.raises(Exception, match="is a choice, which a metric cannot measure"):
             load_file(path)
-
-
-def _today() -> Any:
-    import datetime as dt
-
-    return dt.date(2026, 1, 1)

@@ -1,0 +1,249 @@
+"""
+`citcert validate`: each workbook checked as the audit will read it, problems kept structured.
+
+A check never raises for a workbook's own problems: they become the `Checked` result's errors,
+each with its file, sheet and cell, so several workbooks can be checked in one run and the
+result printed as text or JSON. Beyond what the reader refuses, it warns of what the audit will
+mark down (`audit_warnings`): a core requirement claimed as met with nothing to show, a document
+reference the Documents sheet does not list, and a review with no reviewer rating at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from citcert.app.workbook import StandardChoice, Submission, open_submission
+from citcert.errors import CitcertError, Location, Problem
+from citcert.standards.model import Model
+from citcert.workbook.evidence import Mode
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import Assessment
+    from citcert.standards.model import Standard
+    from citcert.workbook.evidence import Evidence
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One workbook checked: the standard it was checked against, its errors and warnings."""
+
+    file: str
+    standard_ref: str | None
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    error: CitcertError | None = None
+    """The error the errors came from (its text has the headline and one line each)."""
+
+    @property
+    def ready(self) -> bool:
+        """True when the workbook can be audited (warnings do not stop it)."""
+        return not self.errors
+
+
+def check_workbook(
+    path: Path, choice: StandardChoice, *, mode: Mode | None = None, as_of: dt.date | None = None
+) -> Checked:
+    """Check the workbook at `path`; its problems are returned, never raised."""
+    name = Path(path).name
+    standard: Standard | None = None
+    try:
+        submission = open_submission(path)
+        standard = choice.resolve(submission.standard_ref)
+        return _checked(submission, standard, mode, as_of)
+    except CitcertError as error:
+        problems = tuple(error.problems) or (Problem(Location(file=name), str(error)),)
+        return Checked(name, standard.ref if standard else None, problems, (), error)
+
+
+def _checked(
+    submission: Submission, standard: Standard, mode: Mode | None, as_of: dt.date | None
+) -> Checked:
+    from citcert.audit.scoring import assess
+    from citcert.workbook.reader import inspect_workbook
+
+    evidence, warnings = inspect_workbook(submission.book, standard, as_of=as_of)
+    assessment = assess(standard, evidence, as_of=as_of, mode=mode)
+    extra = audit_warnings(submission, evidence, assessment)
+    return Checked(submission.name, standard.ref, warnings=(*warnings, *extra))
+
+
+def audit_warnings(
+    submission: Submission, evidence: Evidence, assessment: Assessment
+) -> tuple[Problem, ...]:
+    """What the audit will mark down that the reader accepts, each at its cell."""
+    from citcert.audit.assessment import FindingKind
+
+    file = submission.name
+    found = [
+        Problem(
+            Location(file=file, sheet=_sheet(result.cell), cell=_cell(result.cell)),
+            f"a core requirement, and the audit will mark it down: {finding.message}",
+            f"{result.requirement_id}, rating",
+        )
+        for result in assessment.results
+        if result.core
+        for finding in result.findings
+        if finding.kind is FindingKind.UNSUPPORTED_CLAIM
+    ]
+    found += _unlisted_documents(submission, evidence)
+    review = no_reviewer_ratings(evidence, assessment.provenance.mode)
+    if review is not None:
+        found.append(review)
+    return tuple(found)
+
+
+def no_reviewer_ratings(evidence: Evidence, mode: Mode) -> Problem | None:
+    """The warning for a review whose workbook holds no reviewer rating at all, else None."""
+    from citcert.workbook.evidence import Unanswered
+
+    if mode is not Mode.REVIEW or not evidence.requirements:
+        return None
+    if any(not isinstance(r.reviewer_rating, Unanswered) for r in evidence.requirements):
+        return None
+    return Problem(
+        Location(file=evidence.file_name, sheet="Evidence"),
+        "a review (--mode review or the workbook's assessment type), but no reviewer rating is "
+        "filled in: every requirement will be scored on the program's own rating, marked "
+        "unverified. Fill in the Reviewer rating column, or audit with --mode self",
+        "Reviewer rating",
+    )
+
+
+def review_without_ratings(assessment: Assessment) -> str | None:
+    """For `audit`: the warning when a review's workbook holds no reviewer rating, else None."""
+    if assessment.provenance.mode is not Mode.REVIEW or not assessment.results:
+        return None
+    if any(r.reviewer_level is not None for r in assessment.results):
+        return None
+    return (
+        f"Warning: {assessment.provenance.workbook_name}: a review, but no reviewer rating is "
+        "filled in: every requirement is scored on the program's own rating, marked unverified"
+    )
+
+
+def _unlisted_documents(submission: Submission, evidence: Evidence) -> list[Problem]:
+    """A warning per document reference that the Documents sheet does not list."""
+    from citcert.audit.context import document_key
+    from citcert.workbook import layout as L
+    from citcert.workbook.sheets import Findings, find_table
+
+    listed = {document_key(d.name) for d in evidence.documents}
+    table = find_table(submission.book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, Findings(""))
+    if table is None:
+        return []
+    found = []
+    for item in evidence.requirements:
+        if item.row is None:
+            continue
+        number = int("".join(c for c in item.row.cell if c.isdigit()))
+        where = Location(
+            file=submission.name, sheet=table.sheet, cell=table.cell(number, "documents")
+        )
+        found += [
+            Problem(
+                where,
+                f"“{name}” is not listed in the Documents sheet, so the audit cannot date it "
+                "or link to it; add it there (or correct the name)",
+                f"{item.requirement_id}, document references",
+            )
+            for name in item.documents
+            if document_key(name) not in listed
+        ]
+    return found
+
+
+def _sheet(cell: str | None) -> str | None:
+    return cell.split("!", 1)[0] if cell and "!" in cell else None
+
+
+def _cell(cell: str | None) -> str | None:
+    return cell.split("!", 1)[1] if cell and "!" in cell else None
+
+
+def requirement_id(problem: Problem) -> str | None:
+    """The requirement a problem is about (from its subject, ``TRN-01, self rating``), if any."""
+    if not problem.subject:
+        return None
+    head = problem.subject.split(",", 1)[0].strip()
+    return head if head[:1].isalpha() and "-" in head and head.upper() == head else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The JSON output of ``validate --format json`` and its schema (``citcert schema validation``)
+
+
+class ProblemOut(Model):
+    """One problem: where it is, what it concerns, how serious, and what to do."""
+
+    file: str | None
+    sheet: str | None
+    cell: str | None
+    line: int | None
+    column: int | None
+    requirement_id: str | None
+    subject: str | None
+    severity: Severity
+    message: str
+
+
+class FileOut(Model):
+    """One workbook checked."""
+
+    file: str
+    standard: str | None
+    ready: bool
+    """True when it can be audited (warnings do not stop it)."""
+    errors: int
+    warnings: int
+    problems: tuple[ProblemOut, ...]
+
+
+class ValidationReport(Model):
+    """What ``citcert validate --format json`` prints: every workbook checked, in order."""
+
+    schema_version: Literal["1.0"] = "1.0"
+    ready: bool
+    """True when every workbook can be audited (exit status 0)."""
+    files: tuple[FileOut, ...]
+
+
+def validation_report(results: Sequence[Checked]) -> ValidationReport:
+    """The checks of several workbooks as the JSON document ``validate`` prints."""
+    return ValidationReport(
+        ready=all(r.ready for r in results),
+        files=tuple(
+            FileOut(
+                file=r.file,
+                standard=r.standard_ref,
+                ready=r.ready,
+                errors=len(r.errors),
+                warnings=len(r.warnings),
+                problems=(
+                    *(_out(p, "error") for p in r.errors),
+                    *(_out(p, "warning") for p in r.warnings),
+                ),
+            )
+            for r in results
+        ),
+    )
+
+
+def _out(problem: Problem, severity: Severity) -> ProblemOut:
+    where = problem.location
+    return ProblemOut(
+        file=where.file,
+        sheet=where.sheet,
+        cell=where.cell,
+        line=where.line,
+        column=where.column,
+        requirement_id=requirement_id(problem),
+        subject=problem.subject,
+        severity=severity,
+        message=problem.message,
+    )

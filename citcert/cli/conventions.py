@@ -1,0 +1,106 @@
+"""
+The command-line conventions every command shares: colour, quiet and verbose, and crashes.
+
+- **Colour** (`colour`): ``--color``/``--no-color`` win; else ``NO_COLOR`` (any value) or
+  ``TERM=dumb`` turn it off; else click decides (colour only on a terminal).
+- **-q/--quiet and -v/--verbose** are accepted by the group and by every command (`common`);
+  notes and progress go to stderr (`note`), and ``--quiet`` silences them; results on stdout
+  are never silenced.
+- **Crashes** (`crash_message`): an error that is not the user's is a bug. It exits with its own
+  status (70) and a short request for a report; the traceback only with ``--verbose`` or
+  ``CITCERT_DEBUG=1``, read here, at the boundary.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings(ctx: click.Context) -> dict[str, Any]:
+    obj: dict[str, Any] = ctx.find_root().ensure_object(dict)
+    return obj
+
+
+def _set(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value:
+            _settings(ctx)[key] = value
+
+    return callback
+
+
+def verbosity_options(f: F) -> F:
+    """``-q/--quiet`` and ``-v/--verbose``, on the group and on every command."""
+    f = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set("verbose"),
+        help="Say more; on a crash, print the traceback.",
+    )(f)
+    f = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set("quiet"),
+        help="Print only results and errors, no notes or progress.",
+    )(f)
+    return f
+
+
+def common(f: F) -> F:
+    """The options every command accepts (today -q and -v)."""
+    return verbosity_options(f)
+
+
+def colour(ctx: click.Context) -> bool | None:
+    """Whether to colour: True, False, or None to let click decide (a terminal or not)."""
+    chosen = _settings(ctx).get("color")
+    if chosen is not None:
+        return bool(chosen)
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return None
+
+
+def quiet(ctx: click.Context) -> bool:
+    """True with -q/--quiet."""
+    return bool(_settings(ctx).get("quiet"))
+
+
+def verbose(ctx: click.Context) -> bool:
+    """True with -v/--verbose."""
+    return bool(_settings(ctx).get("verbose"))
+
+
+def note(ctx: click.Context, text: str) -> None:
+    """A note for the person at the terminal: on stderr, unless --quiet."""
+    if not quiet(ctx):
+        click.echo(text, err=True, color=colour(ctx))
+
+
+def debug(ctx: click.Context | None) -> bool:
+    """True when a crash should show its traceback: --verbose, or CITCERT_DEBUG set."""
+    flag = os.environ.get("CITCERT_DEBUG", "").strip().lower()
+    return flag not in ("", "0", "false", "no") or (ctx is not None and verbose(ctx))
+
+
+def crash_message(error: BaseException) -> str:
+    """What an internal error says: that it is a bug, what it was, and how to report it."""
+    from citcert import __version__
+
+    what = f"{type(error).__name__}: {error}".strip().rstrip(":")
+    return (
+        f"Internal error: citcert {__version__} hit a bug ({what}).\n"
+        "This is not a problem with your files. Please report it to the citcert maintainers\n"
+        "with the command you ran and the output of the same command run again with --verbose\n"
+        "(or CITCERT_DEBUG=1), which adds the details."
+    )
