@@ -9,6 +9,7 @@ phrases that would suggest a certificate, and for the sentence that says what th
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -53,6 +54,10 @@ def _text_of(path: Path) -> str:
         text = "\n".join(cells)
         book.close()
         return text
+    if path.suffix == ".html":
+        # what a reader sees: the markup dropped, entities read, lines joined
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+        return " ".join(shown.split())
     return path.read_text(encoding="utf-8")
 
 
@@ -62,7 +67,7 @@ def _offending(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Every report of every example, keyed ``name.format``: the four files and the console."""
+    """Every report of every example, keyed ``name.format``: the five files and the console."""
     texts: dict[str, str] = {}
     for name in NAMES:
         out = tmp_path_factory.mktemp(name)
@@ -74,7 +79,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         assert written.exit_code == 0, written.output
         for path in sorted(out.iterdir()):
             texts[f"{name}{path.suffix}"] = _text_of(path)
-    assert len(texts) == 5 * len(NAMES), sorted(texts)
+    assert len(texts) == 6 * len(NAMES), sorted(texts)
     return texts
 
 
@@ -87,7 +92,7 @@ def rollup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert result.exit_code == 0, result.output
     texts = {"batch.console": result.stdout}
     texts |= {p.name: _text_of(p) for p in sorted(out.glob("summary.*"))}
-    assert len(texts) == 5, sorted(texts)
+    assert len(texts) == 6, sorted(texts)
     return texts
 
 
@@ -98,7 +103,7 @@ def test_no_report_of_the_examples_implies_a_cit_international_certificate(
     assert {key: hits for key, hits in found.items() if hits} == {}
 
 
-@pytest.mark.parametrize("kind", ["terminal", "json", "md", "pdf", "xlsx"])
+@pytest.mark.parametrize("kind", ["terminal", "json", "md", "pdf", "xlsx", "html"])
 def test_every_report_says_what_the_decision_is(reports: dict[str, str], kind: str) -> None:
     """The one sentence saying it is citcert's reading, not CIT International's certification."""
     for name in NAMES:
