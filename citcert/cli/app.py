@@ -21,6 +21,7 @@ from citcert.export import Format
 if TYPE_CHECKING:
     from citcert.app.workbook import StandardChoice
     from citcert.standards.model import Standard
+    from citcert.standards.store import StandardsStore
 
 
 class InputError(click.ClickException):
@@ -80,11 +81,18 @@ def cli(ctx: click.Context, standards_dirs: tuple[Path, ...]) -> None:
     ctx.ensure_object(dict)["standards_dirs"] = standards_dirs
 
 
-def _dirs(ctx: click.Context) -> tuple[Path, ...]:
-    """The group's ``--standards-dir`` folders."""
-    obj = ctx.find_root().obj or {}
-    dirs: tuple[Path, ...] = obj.get("standards_dirs", ())
-    return dirs
+def _store(ctx: click.Context) -> StandardsStore:
+    """
+    The command's one standards store: the group's ``--standards-dir`` folders, then the
+    environment's (``CITCERT_STANDARDS_PATH``) and its cache settings; built on first use.
+    """
+    from citcert.app.settings import standards_store
+
+    obj = ctx.find_root().ensure_object(dict)
+    if "standards_store" not in obj:
+        obj["standards_store"] = standards_store(obj.get("standards_dirs", ()))
+    store: StandardsStore = obj["standards_store"]
+    return store
 
 
 def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Standard:
@@ -96,14 +104,14 @@ def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Stan
     """
     from citcert.standards import find_standard
 
-    return find_standard(ref, overlay=overlay, dirs=_dirs(ctx))
+    return find_standard(ref, overlay=overlay, store=_store(ctx))
 
 
 def _choice(ctx: click.Context, ref: str | None, overlay: Path | None) -> StandardChoice:
     """The standard a command was told to use: ``--standard``, ``--overlay``, the folders."""
     from citcert.app.workbook import StandardChoice
 
-    return StandardChoice(ref, overlay, _dirs(ctx))
+    return StandardChoice(ref, overlay, _store(ctx))
 
 
 def _parse_formats(

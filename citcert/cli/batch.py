@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from citcert.cli.app import _parse_formats, cli
+from citcert.cli.app import _parse_formats, _store, cli
 from citcert.export import Format
 
 
@@ -147,7 +147,7 @@ def batch(
         today=dt.date.today(),
         standard_ref=ref,
         overlay=overlay,
-        dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),
+        store=_store(ctx),
         mode=Mode(mode) if mode else None,
         formats=_batch_formats(formats),
         fail_below=fail_below,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.cli.app import _dirs, cli
+from citcert.cli.app import _store, cli
 
 if TYPE_CHECKING:
     from citcert.standards.model import Standard
@@ -23,8 +23,8 @@ def _standard_or_file(ctx: click.Context, ref: str) -> Standard:
     from citcert.standards import find_standard, load_file
 
     if ref.endswith((".yaml", ".yml")) or Path(ref).is_file():
-        return load_file(Path(ref), dirs=_dirs(ctx))
-    return find_standard(ref, dirs=_dirs(ctx))
+        return load_file(Path(ref), store=_store(ctx))
+    return find_standard(ref, store=_store(ctx))
 
 
 @cli.group()
@@ -58,8 +58,8 @@ def standards_list(ctx: click.Context, fmt: str) -> None:
     """
     from citcert.standards.catalog import catalogue, listing, listing_json
 
-    rows = catalogue(_dirs(ctx))
-    click.echo(listing_json(rows) if fmt == "json" else listing(rows), nl=False)
+    found = catalogue(_store(ctx))
+    click.echo(listing_json(found) if fmt == "json" else listing(found), nl=False)
 
 
 @standards.command("show")
@@ -110,7 +110,7 @@ def standards_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """
     from citcert.standards.loader import validate_files
 
-    valid, error = validate_files(files, dirs=_dirs(ctx))
+    valid, error = validate_files(files, store=_store(ctx))
     for path, standard in valid:
         click.echo(f"{path}: valid ({standard.ref})")
     if error is not None:

@@ -25,10 +25,8 @@ base; `tailoring` applies it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from contextvars import ContextVar
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StringConstraints
 
@@ -51,6 +49,9 @@ from citcert.standards.model import (
 )
 from citcert.standards.overrides import DecisionOverride, RequirementOverride
 from citcert.standards.tailoring import apply_overlay
+
+if TYPE_CHECKING:
+    from citcert.standards.store import StandardsStore
 
 StandardRef = Annotated[
     str,
@@ -110,7 +111,7 @@ class Overlay(Model):
 _RESOLVING: ContextVar[tuple[str, ...]] = ContextVar("citcert_resolving_overlays", default=())
 
 
-def resolve_overlay(document: Document, *, dirs: Sequence[Path] = ()) -> Standard:
+def resolve_overlay(document: Document, *, store: StandardsStore | None = None) -> Standard:
     """
     Validate the overlay in `document`, find its base and resolve it to a full `Standard`.
 
@@ -118,11 +119,11 @@ def resolve_overlay(document: Document, *, dirs: Sequence[Path] = ()) -> Standar
     cannot be applied (a missing target, an unjustified weakening), each with its line.
     """
     overlay = validate(Overlay, document)
-    base = _find_base(overlay, document, dirs)
+    base = _find_base(overlay, document, store)
     return apply_overlay(base, overlay, document)
 
 
-def _find_base(overlay: Overlay, document: Document, dirs: Sequence[Path]) -> Standard:
+def _find_base(overlay: Overlay, document: Document, store: StandardsStore | None) -> Standard:
     from citcert.standards.registry import find_standard
 
     chain = _RESOLVING.get()
@@ -133,7 +134,7 @@ def _find_base(overlay: Overlay, document: Document, dirs: Sequence[Path]) -> St
         raise OverlayError.single(f"overlays extend each other in a circle: {circle}", where)
     token = _RESOLVING.set((*chain, own))
     try:
-        return find_standard(overlay.extends, dirs=dirs)
+        return find_standard(overlay.extends, store=store)
     except StandardNotFoundError as exc:
         raise OverlayError.single(f"the base standard cannot be found: {exc}", where) from None
     finally:
