@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -149,7 +150,7 @@ def audit(
 
 @cli.command()
 @click.argument("what", type=click.Choice(["assessment", "standard"]))
-def schema(what: str) -> None:
+def schema(what: Literal["assessment", "standard"]) -> None:
     """
     Print a JSON Schema (assessment or standard).
 
@@ -160,15 +161,10 @@ def schema(what: str) -> None:
     Example:
       citcert schema assessment > assessment.schema.json
     """
-    from citcert.export.json import dumps, json_schema
-    from citcert.standards import schema as standard_schema
+    from citcert._files import write_atomic
+    from citcert.app.schemas import schema_bytes
 
-    match what:
-        case "assessment":
-            data = json_schema()
-        case _:
-            data = standard_schema.json_schema()
-    click.echo(dumps(data).decode("utf-8"), nl=False)
+    write_atomic("-", schema_bytes(what))
 
 
 @cli.command()

@@ -166,6 +166,6 @@ def standards_schema(output: Path) -> None:
       citcert standards schema -o citcert-standard.schema.json
     """
     from citcert._files import write_atomic
-    from citcert.standards.schema import render_schema
+    from citcert.app.schemas import schema_bytes
 
-    write_atomic(output, render_schema())
+    write_atomic(output, schema_bytes("standard"))
