@@ -10,8 +10,9 @@ from here and register on it, so this module imports none of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from citcert.app.workbook import StandardChoice
     from citcert.standards.model import Standard
     from citcert.standards.store import StandardsStore
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class InputError(click.ClickException):
@@ -112,6 +115,29 @@ def _choice(ctx: click.Context, ref: str | None, overlay: Path | None) -> Standa
     from citcert.app.workbook import StandardChoice
 
     return StandardChoice(ref, overlay, _store(ctx))
+
+
+def overlay_and_mode(mode_default: str) -> Callable[[F], F]:
+    """
+    The ``--overlay FILE`` and ``--mode self|review`` options of the commands that audit.
+
+    `mode_default` ends the mode's help: where the mode comes from when the option is not given.
+    """
+    overlay = click.option(
+        "--overlay",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Apply this overlay file (e.g. a state's tailoring) on top of the standard.",
+    )
+    mode = click.option(
+        "--mode",
+        type=click.Choice(["self", "review"]),
+        help=f"Whose ratings count: the program's own or the reviewer's. Default: {mode_default}",
+    )
+
+    def decorate(command: F) -> F:
+        return overlay(mode(command))
+
+    return decorate
 
 
 def _parse_formats(

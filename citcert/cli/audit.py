@@ -16,7 +16,7 @@ from typing import Literal
 import click
 
 from citcert.app.audit import STDOUT
-from citcert.cli.app import _choice, _parse_formats, cli
+from citcert.cli.app import _choice, _parse_formats, cli, overlay_and_mode
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -58,16 +58,7 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     metavar="ID[@VERSION]",
     help="Audit against this standard. Default: the one recorded in the workbook.",
 )
-@click.option(
-    "--overlay",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Apply this overlay file (e.g. a state's tailoring) on top of the standard.",
-)
-@click.option(
-    "--mode",
-    type=click.Choice(["self", "review"]),
-    help="Whose ratings count: the program's own or the reviewer's. Default: from the workbook.",
-)
+@overlay_and_mode("from the workbook.")
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from citcert.cli.app import _parse_formats, _store, cli
+from citcert.cli.app import _parse_formats, _store, cli, overlay_and_mode
 from citcert.export import Format
 
 
@@ -81,16 +81,7 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     metavar="ID[@VERSION]",
     help="Audit every workbook against this standard. Default: the one each workbook records.",
 )
-@click.option(
-    "--overlay",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Apply this overlay file (e.g. the state's tailoring) on top of the standard.",
-)
-@click.option(
-    "--mode",
-    type=click.Choice(["self", "review"]),
-    help="Whose ratings count. Default: what each workbook says.",
-)
+@overlay_and_mode("what each workbook says.")
 @click.option(
     "-j",
     "--jobs",
