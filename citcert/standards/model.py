@@ -46,7 +46,7 @@ class Model(BaseModel, frozen=True, extra="forbid", json_schema_extra=describe_f
     """
 
 
-class Status(StrEnum):
+class StandardStatus(StrEnum):
     """Where a standard is in its life."""
 
     DRAFT = "draft"
@@ -345,16 +345,21 @@ class Tailoring(Model):
         return tuple(c for c in self.changes if c.kind is ChangeKind.WEAKENED)
 
 
-class Standard(Model):
-    """A complete, resolved standard: what every command after loading works on."""
+class Identity(Model):
+    """What names a standard or an overlay file and says where it stands: both formats' top."""
 
     id: StandardId
     version: Version
     title: Text
     publisher: Text
     effective: dt.date
-    status: Status
+    status: StandardStatus
     summary: Text
+
+
+class Standard(Identity):
+    """A complete, resolved standard: what every command after loading works on."""
+
     citation: Annotated[tuple[Citation, ...], Field(min_length=1)]
     supersedes: str | None = None
     """The ``id@version`` whose requirement ids the ``replaces`` lists refer to."""

@@ -24,7 +24,6 @@ base; `tailoring` applies it.
 
 from __future__ import annotations
 
-import datetime as dt
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,16 +35,14 @@ from citcert.standards.loader import validate
 from citcert.standards.model import (
     Citation,
     Domain,
+    Identity,
     Model,
     ProgramNumber,
     Requirement,
     RequirementId,
     Slug,
     Standard,
-    StandardId,
-    Status,
     Text,
-    Version,
 )
 from citcert.standards.overrides import DecisionOverride, RequirementOverride
 from citcert.standards.tailoring import apply_overlay
@@ -89,17 +86,10 @@ class ScoringOverride(Model):
     decision_levels: dict[Slug, DecisionOverride] = Field(default_factory=dict)
 
 
-class Overlay(Model):
+class Overlay(Identity):
     """The overlay file format (see the module docstring and the README)."""
 
     extends: StandardRef
-    id: StandardId
-    version: Version
-    title: Text
-    publisher: Text
-    effective: dt.date
-    status: Status
-    summary: Text
     citation: tuple[Citation, ...] = ()
     """The overlay's own sources, listed after the base's."""
     add: Additions = Additions()

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from citcert.app.schemas import schema_bytes
 from citcert.cli import cli
 from citcert.standards.document import read_document
 from citcert.standards.messages import PATTERN_HINTS
 from citcert.standards.registry import builtin_dir
-from citcert.app.schemas import schema_bytes
 from citcert.standards.schema import json_schema
 from tests.conftest import DATA
 
@@ -182,7 +182,9 @@ class TestSchemaOutput:
 
     def test_every_pattern_has_a_plain_language_hint(self) -> None:
         """Each pattern the models use has a sentence in the loader's message table."""
-        patterns = set(re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', schema_bytes("standard").decode()))
+        patterns = set(
+            re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', schema_bytes("standard").decode())
+        )
 
         assert {json.loads(f'"{p}"') for p in patterns} <= set(PATTERN_HINTS)
 
