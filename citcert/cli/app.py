@@ -140,6 +140,25 @@ def overlay_and_mode(mode_default: str) -> Callable[[F], F]:
     return decorate
 
 
+def format_choice(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    """A ``--format`` naming one of `choices` (the first is the default), passed as `fmt`."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
+def report_formats(help: str) -> Callable[[F], F]:
+    """A ``--format LIST`` of report formats (comma-separated, repeatable) passed as `formats`."""
+    return click.option(
+        "--format", "formats", multiple=True, metavar="LIST", callback=_parse_formats, help=help
+    )
+
+
 def _parse_formats(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[Format, ...] | None:

@@ -16,7 +16,7 @@ from typing import Literal
 import click
 
 from citcert.app.audit import STDOUT
-from citcert.cli.app import _choice, _parse_formats, cli, overlay_and_mode
+from citcert.cli.app import _choice, cli, format_choice, overlay_and_mode, report_formats
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -73,14 +73,7 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     help="Write the report files into this folder (created if needed), named after the "
     "program. `-o -` prints one report (JSON unless --format names another) to standard output.",
 )
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="LIST",
-    callback=_parse_formats,
-    help="Comma-separated, from terminal,json,md,pdf,xlsx. Default: terminal; all with -o.",
-)
+@report_formats("Comma-separated, from terminal,json,md,pdf,xlsx. Default: terminal; all with -o.")
 @click.option(
     "--fail-below",
     metavar="LEVEL",
@@ -161,14 +154,7 @@ def schema(what: Literal["assessment", "standard"]) -> None:
 @cli.command()
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["terminal", "md", "json"]),
-    default="terminal",
-    show_default=True,
-    help="How to show the changes.",
-)
+@format_choice("terminal", "md", "json", help="How to show the changes.")
 @click.option(
     "-o",
     "--output",

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from citcert.cli.app import _parse_formats, _store, cli, overlay_and_mode
+from citcert.cli.app import _store, cli, overlay_and_mode, report_formats
 from citcert.export import Format
 
 
@@ -88,14 +88,7 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     type=click.IntRange(min=1),
     help="Audit this many workbooks at once. Default: the number of CPUs. Results do not change.",
 )
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="LIST",
-    callback=_parse_formats,
-    help="Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.",
-)
+@report_formats("Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.")
 @click.option(
     "--fail-below",
     metavar="LEVEL",

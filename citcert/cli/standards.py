@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.cli.app import _store, cli
+from citcert.cli.app import _store, cli, format_choice
 
 if TYPE_CHECKING:
     from citcert.standards.model import Standard
@@ -41,9 +41,7 @@ def standards() -> None:
 
 
 @standards.command("list")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_choice("text", "json")
 @click.pass_context
 def standards_list(ctx: click.Context, fmt: str) -> None:
     """
@@ -64,13 +62,7 @@ def standards_list(ctx: click.Context, fmt: str) -> None:
 
 @standards.command("show")
 @click.argument("ref", metavar="ID[@VERSION]|FILE")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "yaml"]),
-    default="text",
-    show_default=True,
-)
+@format_choice("text", "json", "yaml")
 @click.pass_context
 def standards_show(ctx: click.Context, ref: str, fmt: str) -> None:
     """
@@ -120,9 +112,7 @@ def standards_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @standards.command("diff")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_choice("text", "json")
 @click.pass_context
 def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     """
