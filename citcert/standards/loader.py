@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from citcert.errors import CitcertError, Location, StandardFileError, problems_from, raise_if_any
 from citcert.standards import messages
 from citcert.standards.checks import cross_check
-from citcert.standards.document import Document, read_document
+from citcert.standards.document import YamlDocument, read_document
 from citcert.standards.model import Standard
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def load_file(path: Path, *, store: StandardsStore | None = None) -> Standard:
     return standard_from(document)
 
 
-def standard_from(document: Document) -> Standard:
+def standard_from(document: YamlDocument) -> Standard:
     """Validate a parsed standard document and cross-check it, reporting every problem."""
     standard = validate(Standard, document)
     raise_if_any(
@@ -51,7 +51,7 @@ def standard_from(document: Document) -> Standard:
     return standard
 
 
-def validate(model: type[M], document: Document) -> M:
+def validate(model: type[M], document: YamlDocument) -> M:
     """Validate `document` as `model`, translating every pydantic error into a located problem."""
     if not isinstance(document.data, dict):
         lc = getattr(document.tree, "lc", None)

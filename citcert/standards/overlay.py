@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field, StringConstraints
 
 from citcert.errors import OverlayError, StandardNotFoundError
-from citcert.standards.document import Document
+from citcert.standards.document import YamlDocument
 from citcert.standards.loader import validate
 from citcert.standards.model import (
     Citation,
@@ -101,7 +101,7 @@ class Overlay(Identity):
 _RESOLVING: ContextVar[tuple[str, ...]] = ContextVar("citcert_resolving_overlays", default=())
 
 
-def resolve_overlay(document: Document, *, store: StandardsStore | None = None) -> Standard:
+def resolve_overlay(document: YamlDocument, *, store: StandardsStore | None = None) -> Standard:
     """
     Validate the overlay in `document`, find its base and resolve it to a full `Standard`.
 
@@ -113,7 +113,7 @@ def resolve_overlay(document: Document, *, store: StandardsStore | None = None) 
     return apply_overlay(base, overlay, document)
 
 
-def _find_base(overlay: Overlay, document: Document, store: StandardsStore | None) -> Standard:
+def _find_base(overlay: Overlay, document: YamlDocument, store: StandardsStore | None) -> Standard:
     from citcert.standards.registry import find_standard
 
     chain = _RESOLVING.get()
