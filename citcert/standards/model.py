@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from citcert.standards.docstrings import describe_fields
+from citcert.standards.identity import StandardStatus
 
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2}[a-z]?$")]
 """A stable requirement id such as ``TRN-01``: upper-case prefix, dash, two digits."""
@@ -44,14 +45,6 @@ class Model(BaseModel, frozen=True, extra="forbid", json_schema_extra=describe_f
     `citcert.standards.docstrings` for why pydantic's own ``use_attribute_docstrings`` is not
     used).
     """
-
-
-class StandardStatus(StrEnum):
-    """Where a standard is in its life."""
-
-    DRAFT = "draft"
-    CURRENT = "current"
-    SUPERSEDED = "superseded"
 
 
 class Verification(StrEnum):

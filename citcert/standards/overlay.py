@@ -50,7 +50,7 @@ from citcert.standards.tailoring import apply_overlay
 if TYPE_CHECKING:
     from citcert.standards.store import StandardsStore
 
-StandardRef = Annotated[
+PinnedRef = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]@[0-9A-Za-z][0-9A-Za-z.\-]*$"),
 ]
@@ -89,7 +89,7 @@ class ScoringOverride(Model):
 class Overlay(Identity):
     """The overlay file format (see the module docstring and the README)."""
 
-    extends: StandardRef
+    extends: PinnedRef
     citation: tuple[Citation, ...] = ()
     """The overlay's own sources, listed after the base's."""
     add: Additions = Additions()

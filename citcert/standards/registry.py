@@ -32,6 +32,7 @@ from citcert.errors import (
     StandardNotFoundError,
 )
 from citcert.standards import cache
+from citcert.standards.identity import StandardRef, StandardStatus
 from citcert.standards.store import Header, Skipped, StandardsStore, file_key
 
 if TYPE_CHECKING:
@@ -86,11 +87,11 @@ def find_standard(
     if overlay is not None:
         return _with_overlay(ref, overlay, store)
     entries, skipped = survey(store)
-    wanted = ref or DEFAULT_STANDARD
+    wanted = StandardRef.parse(ref or DEFAULT_STANDARD)
     try:
         entry = pick(wanted, entries)
     except StandardNotFoundError as error:
-        raise _naming_skipped(error, wanted.partition("@")[0], skipped) from None
+        raise _naming_skipped(error, wanted.id, skipped) from None
     return load_entry(entry, store)
 
 
@@ -303,9 +304,10 @@ def _top_level_scalars(text: str) -> Iterator[tuple[str, str]]:
                 key = None
 
 
-def pick(ref: str, entries: Sequence[Entry]) -> Entry:
+def pick(ref: str | StandardRef, entries: Sequence[Entry]) -> Entry:
     """The entry `ref` names: an exact ``id@version``, or the newest current version of ``id``."""
-    identity, _, version = ref.partition("@")
+    parsed = ref if isinstance(ref, StandardRef) else StandardRef.parse(ref)
+    identity, version = parsed.id, parsed.version
     same = [e for e in entries if e.id == identity]
     if not same:
         raise StandardNotFoundError.single(_unknown_id(identity, entries))
@@ -317,7 +319,7 @@ def pick(ref: str, entries: Sequence[Entry]) -> Entry:
         raise StandardNotFoundError.single(
             f"{identity} has no version {version}; available: {versions}"
         )
-    current = [e for e in same if e.status == "current"]
+    current = [e for e in same if e.status == StandardStatus.CURRENT]
     if not current:
         raise StandardNotFoundError.single(
             f"{identity} has no current version (available: {versions}); "
@@ -353,7 +355,7 @@ def _with_overlay(ref: str | None, overlay: Path, store: StandardsStore) -> Stan
             "folder in --standards-dir and name it by id",
             Location(str(overlay)),
         )
-    if ref and ref != tailoring.base and ref != tailoring.base.partition("@")[0]:
+    if ref and not StandardRef.parse(tailoring.base).names(ref):
         raise OverlayError.single(
             f"this overlay extends {tailoring.base}, not {ref}", Location(str(overlay))
         )

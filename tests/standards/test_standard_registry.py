@@ -19,6 +19,7 @@ from citcert.cli import cli
 from citcert.errors import StandardFileError, StandardNotFoundError
 from citcert.standards import find_standard
 from citcert.standards.catalog import catalogue
+from citcert.standards.identity import StandardRef
 from citcert.standards.registry import index, version_key
 from citcert.standards.store import StandardsStore
 from tests.conftest import DATA
@@ -372,3 +373,26 @@ class TestListCommand:
             "title",
             "version",
         }
+
+
+class TestReferences:
+    """``id`` and ``id@version`` parsed once into a StandardRef."""
+
+    @pytest.mark.parametrize(
+        ("text", "identity", "version"),
+        [("cit", "cit", None), ("cit@2019.1", "cit", "2019.1"), ("cit@", "cit", None)],
+    )
+    def test_parse_and_print_back(self, text: str, identity: str, version: str | None) -> None:
+        """The parts come apart at the first @, and print back as written (an empty version
+        is none)."""
+        ref = StandardRef.parse(text)
+
+        assert (ref.id, ref.version) == (identity, version)
+        assert str(ref) == text.rstrip("@")
+
+    def test_a_ref_names_itself_or_its_id_alone(self) -> None:
+        """An overlay's base is named by its id@version or by its id, never another version."""
+        base = StandardRef.parse("cit@2019.1")
+
+        assert base.names("cit@2019.1") and base.names("cit")
+        assert not base.names("cit@2007.1") and not base.names("other")
