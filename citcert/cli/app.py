@@ -159,6 +159,11 @@ def report_formats(help: str) -> Callable[[F], F]:
     )
 
 
+def fail_below_option(help: str) -> Callable[[F], F]:
+    """``--fail-below LEVEL``: a decision level's id or label (`app.workbook.fail_level`)."""
+    return click.option("--fail-below", metavar="LEVEL", help=help)
+
+
 def _parse_formats(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[Format, ...] | None:

@@ -16,7 +16,14 @@ from typing import Literal
 import click
 
 from citcert.app.audit import STDOUT
-from citcert.cli.app import _choice, cli, format_choice, overlay_and_mode, report_formats
+from citcert.cli.app import (
+    _choice,
+    cli,
+    fail_below_option,
+    format_choice,
+    overlay_and_mode,
+    report_formats,
+)
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -74,10 +81,8 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     "program. `-o -` prints one report (JSON unless --format names another) to standard output.",
 )
 @report_formats("Comma-separated, from terminal,json,md,pdf,xlsx. Default: terminal; all with -o.")
-@click.option(
-    "--fail-below",
-    metavar="LEVEL",
-    help="Exit with status 1 when the decision is below LEVEL, a level's id or label (certified).",
+@fail_below_option(
+    "Exit with status 1 when the decision is below LEVEL, a level's id or label (certified)."
 )
 @click.pass_context
 def audit(

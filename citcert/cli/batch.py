@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from citcert.cli.app import _store, cli, overlay_and_mode, report_formats
+from citcert.cli.app import _store, cli, fail_below_option, overlay_and_mode, report_formats
 from citcert.export import Format
 
 
@@ -89,10 +89,8 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     help="Audit this many workbooks at once. Default: the number of CPUs. Results do not change.",
 )
 @report_formats("Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.")
-@click.option(
-    "--fail-below",
-    metavar="LEVEL",
-    help="Exit with status 1 when any program's decision is below LEVEL (e.g. certified).",
+@fail_below_option(
+    "Exit with status 1 when any program's decision is below LEVEL (e.g. certified)."
 )
 @click.pass_context
 def batch(
