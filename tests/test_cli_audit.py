@@ -383,3 +383,14 @@ class TestReportOnStandardOutput:
 
         assert done.returncode == 2
         assert "a PDF report is not text: redirect standard output to a file" in done.stderr
+
+
+def test_both_standard_schema_commands_print_the_same_bytes(runner: CliRunner) -> None:
+    """`citcert schema standard` and `citcert standards schema` are one schema, one path."""
+    from citcert.app.schemas import schema_bytes
+
+    first = runner.invoke(cli, ["schema", "standard"])
+    second = runner.invoke(cli, ["standards", "schema"])
+
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout_bytes == second.stdout_bytes == schema_bytes("standard")

@@ -106,10 +106,10 @@ class TestPythonTags:
         _refused(result, path, "the tag `!!python/object/apply:os.mkdir` is not allowed")
         assert not marker.exists()
 
-    def test_a_hostile_file_in_a_standards_folder_stops_the_listing_plainly(
+    def test_a_hostile_file_in_a_standards_folder_is_listed_as_skipped(
         self, runner: CliRunner, tmp_path: Path
     ) -> None:
-        """`standards list` over a folder holding a tagged file exits 2 naming file, line, tag."""
+        """`standards list` names the tagged file, line and tag, and still lists the others."""
         folder = tmp_path / "standards"
         folder.mkdir()
         (folder / "mini.yaml").write_bytes(data("standards", "mini.yaml").read_bytes())
@@ -122,9 +122,13 @@ class TestPythonTags:
         )
 
         result = runner.invoke(cli, ["--standards-dir", str(folder), "standards", "list"])
+        shown = runner.invoke(cli, ["--standards-dir", str(folder), "standards", "show", "evil"])
 
-        assert result.exit_code == 2
-        assert f"Error: {evil}:4:8: the tag `!!python/object/apply:os.mkdir`" in result.stderr
+        assert result.exit_code == 0
+        assert "mini-standard" in result.stdout
+        assert f"\n  {evil}:4:8: the tag `!!python/object/apply:os.mkdir`" in result.stdout
+        assert shown.exit_code == 2
+        assert f"Error: {evil}:4:8: the tag `!!python/object/apply:os.mkdir`" in shown.stderr
         assert not marker.exists()
 
     def test_a_template_is_not_written_from_a_hostile_standard(

@@ -54,12 +54,7 @@ IMPURE_CALLS = frozenset(
 )
 """Calls the pure core never makes: no file is opened there and no clock is read."""
 
-ENVIRONMENT_READERS = {
-    # NOTE: the standards store still reads its folders and cache settings from the
-    # environment itself; it is to be built at the CLI boundary and passed down.
-    "citcert.standards.registry",
-    "citcert.standards.cache",
-}
+ENVIRONMENT_READERS: set[str] = set()
 """Modules below `app` that still read the environment (to be emptied, never grown)."""
 
 

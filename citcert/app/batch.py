@@ -46,6 +46,7 @@ from citcert.errors import CitcertError, ExitCode
 from citcert.export import SUFFIX, Format, report_stem
 from citcert.export.rollup import FILES
 from citcert.standards.model import Standard
+from citcert.standards.store import StandardsStore
 from citcert.workbook.evidence import Mode
 
 DEFAULT_FORMATS: tuple[Format, ...] = (
@@ -247,7 +248,7 @@ def run_batch(
     outdir: Path,
     standard_ref: str | None = None,
     overlay: Path | None = None,
-    dirs: Sequence[Path] = (),
+    store: StandardsStore | None = None,
     mode: Mode | None = None,
     formats: Sequence[Format] = DEFAULT_FORMATS,
     fail_below: str | None = None,
@@ -261,7 +262,7 @@ def run_batch(
     standard cannot be loaded; a workbook that cannot be audited becomes a failed row instead.
     `jobs` defaults to the number of CPUs; the files written do not depend on it.
     """
-    choice = StandardChoice(standard_ref, overlay, tuple(dirs))
+    choice = StandardChoice(standard_ref, overlay, store or StandardsStore())
     settings = BatchSettings(choice, mode, tuple(dict.fromkeys(formats)), fail_below)
     previous = read_manifest(outdir)
     workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in previous])

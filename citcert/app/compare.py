@@ -25,7 +25,7 @@ def compare_files(old: Path, new: Path, choice: StandardChoice) -> Comparison:
     """
 
     def standard_for(ref: str) -> Standard:
-        return StandardChoice(ref, None, choice.dirs).resolve()
+        return choice.named(ref)
 
     (old_a, old_s), (new_a, new_s) = (
         load_audit(old, standard_for),

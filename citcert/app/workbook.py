@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citcert.errors import CitcertError
 from citcert.export import Format, render
+from citcert.standards.store import StandardsStore
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
@@ -27,12 +28,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class StandardChoice:
-    """Which standard a command was told to use: a reference, an overlay, the search folders."""
+    """Which standard a command was told to use: a reference, an overlay, the store to look in."""
 
     ref: str | None = None
     """``id`` or ``id@version``; None with no overlay means the workbook's recorded standard."""
     overlay: Path | None = None
-    dirs: tuple[Path, ...] = ()
+    store: StandardsStore = field(default_factory=StandardsStore)
+    """Where standards are looked for (built by `citcert.app.settings.standards_store`)."""
 
     @property
     def fixed(self) -> bool:
@@ -44,7 +46,11 @@ class StandardChoice:
         from citcert.standards import find_standard
 
         ref = self.ref or (None if self.overlay else recorded)
-        return find_standard(ref, overlay=self.overlay, dirs=self.dirs)
+        return find_standard(ref, overlay=self.overlay, store=self.store)
+
+    def named(self, ref: str) -> Standard:
+        """The standard `ref` names, looked up in the same store (no overlay applied)."""
+        return StandardChoice(ref, None, self.store).resolve()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +180,6 @@ def migrate_submission(submission: Submission, choice: StandardChoice, to: str) 
     """The submission's answers carried to the standard `to` names, in a new workbook."""
     from citcert.workbook.migrate import migrate_workbook
 
-    old = StandardChoice(submission.standard_ref, None, choice.dirs).resolve()
-    new = StandardChoice(to, None, choice.dirs).resolve()
+    old = choice.named(submission.standard_ref)
+    new = choice.named(to)
     return migrate_workbook(submission.book, old, new)

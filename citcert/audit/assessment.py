@@ -17,7 +17,10 @@ from pydantic import Field
 from citcert.standards.model import Effort, Model, TailoringChange
 from citcert.workbook.evidence import Mode, ProgramProfile
 
-SCHEMA_VERSION: Final = "1.0"
+SchemaVersion = Literal["1.0"]
+"""The version of the layout of citcert's JSON outputs: the audit report, the comparison and the
+roll-up's summary.json share it, and it changes only when one of them changes incompatibly."""
+SCHEMA_VERSION: Final[SchemaVersion] = "1.0"
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 
@@ -290,7 +293,7 @@ class Counts(Model):
 class Assessment(Model):
     """The whole result of auditing one workbook against one standard."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     provenance: Provenance
     profile: ProgramProfile
     overall_score: Percent

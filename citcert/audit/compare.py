@@ -29,12 +29,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from citcert.audit.assessment import Assessment, PlanStep, RequirementResult
+from citcert.audit.assessment import (
+    SCHEMA_VERSION,
+    Assessment,
+    PlanStep,
+    RequirementResult,
+    SchemaVersion,
+)
 from citcert.audit.matching import Pair, is_renamed, match_requirements
 from citcert.audit.words import change_words, plural, score_words
 from citcert.standards.model import Model, Standard
-
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 
 class ScoreChange(Model):
@@ -82,7 +86,7 @@ class IdChange(Model):
 class Comparison(Model):
     """What changed between two audits of one program, OLD first, NEW second."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     program: str
     """NEW's program name."""
     old_program: str

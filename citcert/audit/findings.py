@@ -27,9 +27,9 @@ from citcert.standards.model import Requirement
 from citcert.workbook.evidence import RequirementEvidence
 
 
-def finding(req: Requirement, kind: str, message: str) -> Finding:
-    """A finding of the named kind on a requirement."""
-    return Finding(kind=FindingKind[kind], requirement_id=req.id, message=message)
+def finding(req: Requirement, kind: FindingKind, message: str) -> Finding:
+    """A finding of `kind` on a requirement."""
+    return Finding(kind=kind, requirement_id=req.id, message=message)
 
 
 def has_evidence(row: RequirementEvidence, source: RatingSource) -> bool:
@@ -42,7 +42,7 @@ def has_evidence(row: RequirementEvidence, source: RatingSource) -> bool:
 def metric_missing(req: Requirement, measured: MetricResult) -> Finding:
     """The finding for a metric that cannot be worked out, saying which number is missing."""
     text = f"{measured.label} {measured.display}. Enter the program's numbers in the workbook."
-    return finding(req, "METRIC_MISSING", text)
+    return finding(req, FindingKind.METRIC_MISSING, text)
 
 
 def records_contradict(ctx: Context, req: Requirement) -> tuple[Finding, ...]:
@@ -59,7 +59,7 @@ def records_contradict(ctx: Context, req: Requirement) -> tuple[Finding, ...]:
             f"{item.sheet} sheet gives {_shown(item.value)} ({item.working}); the records' "
             "figure is used. Correct the one that is wrong."
         )
-        found.append(finding(req, "NUMBER_CONTRADICTS_RECORDS", text))
+        found.append(finding(req, FindingKind.NUMBER_CONTRADICTS_RECORDS, text))
     return tuple(found)
 
 
@@ -90,7 +90,7 @@ def stale_documents(
                 f"{ctx.as_of.isoformat()}; evidence older than {limit} days is stale. "
                 "Provide a current one."
             )
-            found.append(finding(req, "STALE", text))
+            found.append(finding(req, FindingKind.STALE, text))
     return tuple(found)
 
 

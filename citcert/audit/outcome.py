@@ -15,6 +15,7 @@ from typing import assert_never
 
 from citcert.audit.assessment import (
     Finding,
+    FindingKind,
     MetricResult,
     RatingSource,
     RequirementResult,
@@ -132,7 +133,9 @@ def _claim(ctx: Context, req: Requirement, row: RequirementEvidence) -> _Claim:
                 f"No reviewer rating: the program's own rating ({label}) is used "
                 "but has not been verified."
             )
-            return _Claim(row.self_rating, RatingSource.SELF, (finding(req, "UNVERIFIED", text),))
+            return _Claim(
+                row.self_rating, RatingSource.SELF, (finding(req, FindingKind.UNVERIFIED, text),)
+            )
         case _:
             assert_never(ctx.mode)
 
@@ -145,7 +148,7 @@ def _disagrees(ctx: Context, req: Requirement, row: RequirementEvidence) -> tupl
         f"The reviewer rated this {_answer_label(ctx.scale, theirs)}; "
         f"the program's own rating was {_answer_label(ctx.scale, mine)}."
     )
-    return (finding(req, "REVIEWER_DISAGREES", text),)
+    return (finding(req, FindingKind.REVIEWER_DISAGREES, text),)
 
 
 def _rate(
@@ -154,7 +157,7 @@ def _rate(
     """Rate a requirement: not applicable where allowed, else the numbers, else the person."""
     excluded, unknown = _applicability(ctx, req)
     if excluded is not None:
-        found = (finding(req, "NOT_FOR_THIS_PROGRAM", excluded),)
+        found = (finding(req, FindingKind.NOT_FOR_THIS_PROGRAM, excluded),)
         label = ctx.scale.not_applicable_label
         outcome = _Outcome(Status.NOT_APPLICABLE, None, label, RatingSource.NONE, found, excluded)
         return outcome, None
@@ -184,7 +187,7 @@ def _applicability(ctx: Context, req: Requirement) -> tuple[str | None, Finding 
                 f"This applies only where {number.label} is {allowed}, and the Program sheet "
                 "does not say; it is scored. Fill in the value."
             )
-            return None, finding(req, "APPLICABILITY_UNKNOWN", text)
+            return None, finding(req, FindingKind.APPLICABILITY_UNKNOWN, text)
         if value not in wanted:
             mine = number.choice(value).label
             return (
@@ -201,7 +204,7 @@ def _not_applicable(req: Requirement, claim: _Claim, scale: RatingScale) -> _Out
         when = req.not_applicable.when
         hint = f" The standard accepts it when: {when}" if when else ""
         text = f"Marked not applicable without a reason. Say why it does not apply.{hint}"
-        findings = (finding(req, "NOT_APPLICABLE_WITHOUT_REASON", text),)
+        findings = (finding(req, FindingKind.NOT_APPLICABLE_WITHOUT_REASON, text),)
     label = scale.not_applicable_label
     return _Outcome(Status.NOT_APPLICABLE, None, label, claim.source, findings)
 
@@ -214,7 +217,11 @@ def _by_metric(
     findings: list[Finding] = []
     best = ctx.scale.best
     if level.id != best.id:
-        kind = "STALE" if metric.compute is MetricCompute.DAYS_SINCE else "METRIC_BELOW_THRESHOLD"
+        kind = (
+            FindingKind.STALE
+            if metric.compute is MetricCompute.DAYS_SINCE
+            else FindingKind.METRIC_BELOW_THRESHOLD
+        )
         needs = threshold_text(metric, metric.met)
         text = f"{metric.label}: {measured.display}; {best.label} needs {needs}."
         findings.append(finding(req, kind, text))
@@ -222,13 +229,13 @@ def _by_metric(
     if isinstance(answer, Rated) and answer.level != level.id:
         said = _answer_label(ctx.scale, answer)
         text = f"Rated {said}, but the numbers give {level.label}; the numbers count."
-        findings.append(finding(req, "METRIC_CONTRADICTS_RATING", text))
+        findings.append(finding(req, FindingKind.METRIC_CONTRADICTS_RATING, text))
     elif isinstance(answer, NotApplicableAnswer):
         text = (
             "Marked not applicable, which this standard does not allow here; "
             "rated from the numbers instead."
         )
-        findings.append(finding(req, "NOT_APPLICABLE_NOT_ALLOWED", text))
+        findings.append(finding(req, FindingKind.NOT_APPLICABLE_NOT_ALLOWED, text))
     return _Outcome(_status(level), level, level.label, RatingSource.METRIC, tuple(findings))
 
 
@@ -251,11 +258,11 @@ def _by_person(
                 "Marked not applicable, but this standard does not allow that here, "
                 f"so it counts as {worst.label}."
             )
-            found = (finding(req, "NOT_APPLICABLE_NOT_ALLOWED", text), *missing)
+            found = (finding(req, FindingKind.NOT_APPLICABLE_NOT_ALLOWED, text), *missing)
             return _Outcome(Status.NOT_MET, worst, worst.label, claim.source, found)
         case Unanswered():
             text = "No rating was given, so it earns no credit and counts as a gap."
-            found = (finding(req, "UNANSWERED", text), *missing)
+            found = (finding(req, FindingKind.UNANSWERED, text), *missing)
             return _Outcome(Status.UNANSWERED, None, NOT_ANSWERED, RatingSource.NONE, found)
         case _:
             assert_never(answer)
@@ -283,10 +290,10 @@ def _rated(
             f"Rated {level.label}, but no evidence summary or document is given, so {then}. "
             "Describe the evidence or list the documents."
         )
-        findings.append(finding(req, "UNSUPPORTED_CLAIM", text))
+        findings.append(finding(req, FindingKind.UNSUPPORTED_CLAIM, text))
     elif missing and scored is not level:
         text = f"Without the number, the rating {level.label} is scored as {scored.label}."
-        findings.append(finding(req, "METRIC_MISSING", text))
+        findings.append(finding(req, FindingKind.METRIC_MISSING, text))
     return _Outcome(_status(scored), scored, scored.label, claim.source, tuple(findings))
 
 

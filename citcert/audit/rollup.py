@@ -11,13 +11,11 @@ not) and, per requirement, how many programs meet it, the state's most common ga
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import Field
 
+from citcert.audit.assessment import SCHEMA_VERSION, SchemaVersion
 from citcert.standards.model import Model
-
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 
 class RollupRow(Model):
@@ -88,7 +86,7 @@ class DomainColumn(Model):
 class Rollup(Model):
     """The state-wide picture of one batch run."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     standards: tuple[str, ...]
     """Every ``id@version`` a workbook was audited against, sorted."""
     workbooks: int

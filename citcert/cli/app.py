@@ -12,8 +12,9 @@ from here and register on it, so this module imports none of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -24,6 +25,9 @@ from citcert.export import Format
 if TYPE_CHECKING:
     from citcert.app.workbook import StandardChoice
     from citcert.standards.model import Standard
+    from citcert.standards.store import StandardsStore
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class InputError(click.ClickException):
@@ -102,11 +106,18 @@ def cli(ctx: click.Context, standards_dirs: tuple[Path, ...], color: bool | None
         settings["color"] = color
 
 
-def _dirs(ctx: click.Context) -> tuple[Path, ...]:
-    """The group's ``--standards-dir`` folders."""
-    obj = ctx.find_root().obj or {}
-    dirs: tuple[Path, ...] = obj.get("standards_dirs", ())
-    return dirs
+def _store(ctx: click.Context) -> StandardsStore:
+    """
+    The command's one standards store: the group's ``--standards-dir`` folders, then the
+    environment's (``CITCERT_STANDARDS_PATH``) and its cache settings; built on first use.
+    """
+    from citcert.app.settings import standards_store
+
+    obj = ctx.find_root().ensure_object(dict)
+    if "standards_store" not in obj:
+        obj["standards_store"] = standards_store(obj.get("standards_dirs", ()))
+    store: StandardsStore = obj["standards_store"]
+    return store
 
 
 def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Standard:
@@ -118,14 +129,61 @@ def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Stan
     """
     from citcert.standards import find_standard
 
-    return find_standard(ref, overlay=overlay, dirs=_dirs(ctx))
+    return find_standard(ref, overlay=overlay, store=_store(ctx))
 
 
 def _choice(ctx: click.Context, ref: str | None, overlay: Path | None) -> StandardChoice:
     """The standard a command was told to use: ``--standard``, ``--overlay``, the folders."""
     from citcert.app.workbook import StandardChoice
 
-    return StandardChoice(ref, overlay, _dirs(ctx))
+    return StandardChoice(ref, overlay, _store(ctx))
+
+
+def overlay_and_mode(mode_default: str) -> Callable[[F], F]:
+    """
+    The ``--overlay FILE`` and ``--mode self|review`` options of the commands that audit.
+
+    `mode_default` ends the mode's help: where the mode comes from when the option is not given.
+    """
+    overlay = click.option(
+        "--overlay",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Apply this overlay file (e.g. a state's tailoring) on top of the standard.",
+    )
+    mode = click.option(
+        "--mode",
+        type=click.Choice(["self", "review"]),
+        help=f"Whose ratings count: the program's own or the reviewer's. Default: {mode_default}",
+    )
+
+    def decorate(command: F) -> F:
+        return overlay(mode(command))
+
+    return decorate
+
+
+def format_choice(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    """A ``--format`` naming one of `choices` (the first is the default), passed as `fmt`."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
+def report_formats(help: str) -> Callable[[F], F]:
+    """A ``--format LIST`` of report formats (comma-separated, repeatable) passed as `formats`."""
+    return click.option(
+        "--format", "formats", multiple=True, metavar="LIST", callback=_parse_formats, help=help
+    )
+
+
+def fail_below_option(help: str) -> Callable[[F], F]:
+    """``--fail-below LEVEL``: a decision level's id or label (`app.workbook.fail_level`)."""
+    return click.option("--fail-below", metavar="LEVEL", help=help)
 
 
 def _parse_formats(

@@ -15,7 +15,15 @@ from pathlib import Path
 import click
 
 from citcert.app.audit import STDOUT
-from citcert.cli.app import _choice, _parse_formats, cli
+from citcert.app.schemas import SCHEMAS, SchemaName
+from citcert.cli.app import (
+    _choice,
+    cli,
+    fail_below_option,
+    format_choice,
+    overlay_and_mode,
+    report_formats,
+)
 from citcert.cli.conventions import colour, common, note, quiet
 from citcert.errors import ExitCode
 from citcert.export import Format
@@ -61,16 +69,7 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     metavar="ID[@VERSION]",
     help="Audit against this standard. Default: the one recorded in the workbook.",
 )
-@click.option(
-    "--overlay",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Apply this overlay file (e.g. a state's tailoring) on top of the standard.",
-)
-@click.option(
-    "--mode",
-    type=click.Choice(["self", "review"]),
-    help="Whose ratings count: the program's own or the reviewer's. Default: from the workbook.",
-)
+@overlay_and_mode("from the workbook.")
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -85,18 +84,11 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     help="Write the report files into this folder (created if needed), named after the "
     "program. `-o -` prints one report (JSON unless --format names another) to standard output.",
 )
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="LIST",
-    callback=_parse_formats,
-    help="Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; all with -o.",
+@report_formats(
+    "Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; all with -o."
 )
-@click.option(
-    "--fail-below",
-    metavar="LEVEL",
-    help="Exit with status 1 when the decision is below LEVEL, a level's id or label (certified).",
+@fail_below_option(
+    "Exit with status 1 when the decision is below LEVEL, a level's id or label (certified)."
 )
 @click.pass_context
 def audit(
@@ -158,8 +150,8 @@ def audit(
 
 @cli.command()
 @common
-@click.argument("what", type=click.Choice(["assessment", "standard", "validation"]))
-def schema(what: str) -> None:
+@click.argument("what", type=click.Choice(list(SCHEMAS)))
+def schema(what: SchemaName) -> None:
     """
     Print a JSON Schema (assessment, standard or validation).
 
@@ -171,33 +163,17 @@ def schema(what: str) -> None:
     Example:
       citcert schema assessment > assessment.schema.json
     """
-    from citcert.export.json import dumps, json_schema
-    from citcert.standards import schema as standard_schema
+    from citcert._files import write_atomic
+    from citcert.app.schemas import schema_bytes
 
-    match what:
-        case "assessment":
-            data = json_schema()
-        case "validation":
-            from citcert.app.check import ValidationReport
-
-            data = ValidationReport.model_json_schema()
-        case _:
-            data = standard_schema.json_schema()
-    click.echo(dumps(data).decode("utf-8"), nl=False)
+    write_atomic("-", schema_bytes(what))
 
 
 @cli.command()
 @common
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["terminal", "md", "json", "html"]),
-    default="terminal",
-    show_default=True,
-    help="How to show the changes.",
-)
+@format_choice("terminal", "md", "json", "html", help="How to show the changes.")
 @click.option(
     "-o",
     "--output",

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from citcert.cli.app import _parse_formats, cli
+from citcert.cli.app import _store, cli, fail_below_option, overlay_and_mode, report_formats
 from citcert.cli.conventions import colour, common, note, quiet
 from citcert.export import Format
 
@@ -89,34 +89,16 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     metavar="ID[@VERSION]",
     help="Audit every workbook against this standard. Default: the one each workbook records.",
 )
-@click.option(
-    "--overlay",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Apply this overlay file (e.g. the state's tailoring) on top of the standard.",
-)
-@click.option(
-    "--mode",
-    type=click.Choice(["self", "review"]),
-    help="Whose ratings count. Default: what each workbook says.",
-)
+@overlay_and_mode("what each workbook says.")
 @click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
     help="Audit this many workbooks at once. Default: the number of CPUs. Results do not change.",
 )
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="LIST",
-    callback=_parse_formats,
-    help="Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.",
-)
-@click.option(
-    "--fail-below",
-    metavar="LEVEL",
-    help="Exit with status 1 when any program's decision is below LEVEL (e.g. certified).",
+@report_formats("Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.")
+@fail_below_option(
+    "Exit with status 1 when any program's decision is below LEVEL (e.g. certified)."
 )
 @click.pass_context
 def batch(
@@ -155,7 +137,7 @@ def batch(
         outdir=outdir,
         standard_ref=ref,
         overlay=overlay,
-        dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),
+        store=_store(ctx),
         mode=Mode(mode) if mode else None,
         formats=_batch_formats(formats),
         fail_below=fail_below,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.cli.app import _dirs, cli
+from citcert.cli.app import _store, cli, format_choice
 from citcert.cli.conventions import common
 
 if TYPE_CHECKING:
@@ -24,8 +24,8 @@ def _standard_or_file(ctx: click.Context, ref: str) -> Standard:
     from citcert.standards import find_standard, load_file
 
     if ref.endswith((".yaml", ".yml")) or Path(ref).is_file():
-        return load_file(Path(ref), dirs=_dirs(ctx))
-    return find_standard(ref, dirs=_dirs(ctx))
+        return load_file(Path(ref), store=_store(ctx))
+    return find_standard(ref, store=_store(ctx))
 
 
 @cli.group()
@@ -44,9 +44,7 @@ def standards() -> None:
 
 @standards.command("list")
 @common
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_choice("text", "json")
 @click.pass_context
 def standards_list(ctx: click.Context, fmt: str) -> None:
     """
@@ -61,20 +59,14 @@ def standards_list(ctx: click.Context, fmt: str) -> None:
     """
     from citcert.standards.catalog import catalogue, listing, listing_json
 
-    rows = catalogue(_dirs(ctx))
-    click.echo(listing_json(rows) if fmt == "json" else listing(rows), nl=False)
+    found = catalogue(_store(ctx))
+    click.echo(listing_json(found) if fmt == "json" else listing(found), nl=False)
 
 
 @standards.command("show")
 @common
 @click.argument("ref", metavar="ID[@VERSION]|FILE")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "yaml"]),
-    default="text",
-    show_default=True,
-)
+@format_choice("text", "json", "yaml")
 @click.pass_context
 def standards_show(ctx: click.Context, ref: str, fmt: str) -> None:
     """
@@ -115,7 +107,7 @@ def standards_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """
     from citcert.standards.loader import validate_files
 
-    valid, error = validate_files(files, dirs=_dirs(ctx))
+    valid, error = validate_files(files, store=_store(ctx))
     for path, standard in valid:
         click.echo(f"{path}: valid ({standard.ref})")
     if error is not None:
@@ -144,7 +136,7 @@ def standards_lint(ctx: click.Context, refs: tuple[str, ...], strict: bool) -> N
     from citcert.standards.catalog import catalogue
     from citcert.standards.lint import lint
 
-    chosen = refs or tuple(entry.ref for entry, _ in catalogue(_dirs(ctx)))
+    chosen = refs or tuple(entry.ref for entry, _ in catalogue(_store(ctx)).rows)
     total = 0
     for ref in chosen:
         standard = _standard_or_file(ctx, ref)
@@ -162,9 +154,7 @@ def standards_lint(ctx: click.Context, refs: tuple[str, ...], strict: bool) -> N
 @common
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_choice("text", "json")
 @click.pass_context
 def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     """
@@ -209,6 +199,6 @@ def standards_schema(output: Path) -> None:
       citcert standards schema -o citcert-standard.schema.json
     """
     from citcert._files import write_atomic
-    from citcert.standards.schema import render_schema
+    from citcert.app.schemas import schema_bytes
 
-    write_atomic(output, render_schema())
+    write_atomic(output, schema_bytes("standard"))

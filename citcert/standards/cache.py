@@ -16,10 +16,10 @@ The cache only ever saves time; it never changes an answer:
 - an entry that cannot be read or no longer validates is ignored, and a cache folder that cannot
   be written is silently not used.
 
-The entries live in the ``standards`` folder of ``$CITCERT_CACHE_DIR``, else of
-``$XDG_CACHE_HOME/citcert``, else of ``~/.cache/citcert``; ``CITCERT_NO_CACHE=1`` turns the cache
-off. At most `MAX_ENTRIES` entries are kept, the least recently written removed first; nothing
-else in the folder is ever touched.
+The folder is the store's (`citcert.standards.store`); the application layer chooses it
+(`citcert.app.settings`: ``$CITCERT_CACHE_DIR``, ``$XDG_CACHE_HOME/citcert`` or
+``~/.cache/citcert``, none with ``CITCERT_NO_CACHE=1``). At most `MAX_ENTRIES` entries are
+kept, the least recently written removed first; nothing else in the folder is ever touched.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +36,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from citcert.standards.model import Standard
 
-CACHE_ENV = "CITCERT_CACHE_DIR"
-"""Environment variable naming the cache folder."""
-NO_CACHE_ENV = "CITCERT_NO_CACHE"
-"""Environment variable that turns the cache off when set to anything but ``""`` or ``0``."""
 MAX_ENTRIES = 64
 """Most standards kept in the cache folder."""
 _SUFFIX = ".standard.json"
@@ -74,9 +69,8 @@ class Record:
             return None
 
 
-def lookup(raw: bytes) -> Record | None:
-    """The cache's record for a standard file whose bytes are `raw`, if it has one."""
-    folder = cache_dir()
+def lookup(folder: Path | None, raw: bytes) -> Record | None:
+    """The record in cache `folder` for a standard file whose bytes are `raw`, if it has one."""
     if folder is None:
         return None
     path = folder / f"{key(raw)}{_SUFFIX}"
@@ -94,9 +88,8 @@ def lookup(raw: bytes) -> Record | None:
         return None
 
 
-def store(raw: bytes, standard: Standard, summary: dict[str, Any]) -> None:
+def store(folder: Path | None, raw: bytes, standard: Standard, summary: dict[str, Any]) -> None:
     """Keep `standard`, loaded from a file whose bytes are `raw`, with its listing `summary`."""
-    folder = cache_dir()
     if folder is None or standard.tailoring is not None:
         return
     header = [standard.id, standard.version, standard.status.value]
@@ -104,14 +97,13 @@ def store(raw: bytes, standard: Standard, summary: dict[str, Any]) -> None:
     _write(folder / f"{key(raw)}{_SUFFIX}", f"{first}\n{standard.model_dump_json()}\n".encode())
 
 
-def store_header(raw: bytes, header: tuple[str, str, str | None]) -> None:
+def store_header(folder: Path | None, raw: bytes, header: tuple[str, str, str | None]) -> None:
     """
     Keep the header of a file whose bytes are `raw`, read without loading the file.
 
     Finding a standard reads the header of every file in the search folders; this spares the
     next command the YAML parser for the files it does not load. A full entry is never replaced.
     """
-    folder = cache_dir()
     if folder is None:
         return
     path = folder / f"{key(raw)}{_SUFFIX}"
@@ -136,21 +128,6 @@ def key(raw: bytes) -> str:
     digest = hashlib.sha256(raw)
     digest.update(_code_fingerprint().encode())
     return digest.hexdigest()
-
-
-def cache_dir() -> Path | None:
-    """The folder of the cached standards, or None when the cache is turned off."""
-    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
-        return None
-    named = os.environ.get(CACHE_ENV, "")
-    if named:
-        return Path(named) / "standards"
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    try:
-        root = Path(base) if base else Path.home() / ".cache"
-    except RuntimeError:  # no home folder to be found: no cache
-        return None
-    return root / "citcert" / "standards"
 
 
 @functools.cache

@@ -35,7 +35,7 @@ can take. The biggest built-in standard holds under 5,000.
 
 
 @dataclass(frozen=True)
-class Document:
+class YamlDocument:
     """
     A parsed YAML file: plain data for pydantic, and the ruamel tree that knows positions.
 
@@ -56,7 +56,7 @@ class Document:
         return Problem(self.location(loc, key=key), message, format_loc(loc) or None)
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path) -> YamlDocument:
     """Read and parse a YAML file safely, keeping positions; raise `StandardFileError` if bad."""
     file = str(path)
     text = _read_text(Path(path), file)
@@ -89,7 +89,7 @@ def read_document(path: Path) -> Document:
         ) from None
     finally:
         parser.dispose()
-    return Document(file, _plain(tree), tree)
+    return YamlDocument(file, _plain(tree), tree)
 
 
 def _read_text(path: Path, file: str) -> str:

@@ -11,35 +11,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from citcert.errors import CitcertError, Location, StandardFileError, problems_from, raise_if_any
 from citcert.standards import messages
 from citcert.standards.checks import cross_check
-from citcert.standards.document import Document, read_document
+from citcert.standards.document import YamlDocument, read_document
 from citcert.standards.model import Standard
+
+if TYPE_CHECKING:
+    from citcert.standards.store import StandardsStore
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_file(path: Path, *, dirs: Sequence[Path] = ()) -> Standard:
+def load_file(path: Path, *, store: StandardsStore | None = None) -> Standard:
     """
     Load the standard in `path`, or the overlay in it resolved against its base.
 
-    `dirs` are extra folders in which an overlay's base standard is looked up. Raises
+    `store` says where an overlay's base standard is looked up (None: the built-ins). Raises
     `StandardFileError` (or `OverlayError`) holding every problem found.
     """
     document = read_document(path)
     if isinstance(document.data, dict) and "extends" in document.data:
         from citcert.standards.overlay import resolve_overlay
 
-        return resolve_overlay(document, dirs=dirs)
+        return resolve_overlay(document, store=store)
     return standard_from(document)
 
 
-def standard_from(document: Document) -> Standard:
+def standard_from(document: YamlDocument) -> Standard:
     """Validate a parsed standard document and cross-check it, reporting every problem."""
     standard = validate(Standard, document)
     raise_if_any(
@@ -48,7 +51,7 @@ def standard_from(document: Document) -> Standard:
     return standard
 
 
-def validate(model: type[M], document: Document) -> M:
+def validate(model: type[M], document: YamlDocument) -> M:
     """Validate `document` as `model`, translating every pydantic error into a located problem."""
     if not isinstance(document.data, dict):
         lc = getattr(document.tree, "lc", None)
@@ -68,7 +71,7 @@ def validate(model: type[M], document: Document) -> M:
 
 
 def validate_files(
-    paths: Sequence[Path], *, dirs: Sequence[Path] = ()
+    paths: Sequence[Path], *, store: StandardsStore | None = None
 ) -> tuple[list[tuple[Path, Standard]], CitcertError | None]:
     """
     Load each file; return the valid ones, and one error holding every other file's problems.
@@ -79,7 +82,7 @@ def validate_files(
     errors: list[CitcertError] = []
     for path in paths:
         try:
-            valid.append((path, load_file(path, dirs=dirs)))
+            valid.append((path, load_file(path, store=store)))
         except CitcertError as exc:
             errors.append(exc)
     if len(errors) <= 1:

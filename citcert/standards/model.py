@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from citcert.standards.docstrings import describe_fields
+from citcert.standards.identity import StandardStatus
 
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2}[a-z]?$")]
 """A stable requirement id such as ``TRN-01``: upper-case prefix, dash, two digits."""
@@ -45,14 +46,6 @@ class Model(BaseModel, frozen=True, extra="forbid", json_schema_extra=describe_f
     `citcert.standards.docstrings` for why pydantic's own ``use_attribute_docstrings`` is not
     used).
     """
-
-
-class Status(StrEnum):
-    """Where a standard is in its life."""
-
-    DRAFT = "draft"
-    CURRENT = "current"
-    SUPERSEDED = "superseded"
 
 
 class Verification(StrEnum):
@@ -524,16 +517,21 @@ class Tailoring(Model):
         return tuple(c for c in self.changes if c.kind is ChangeKind.WEAKENED)
 
 
-class Standard(Model):
-    """A complete, resolved standard: what every command after loading works on."""
+class Identity(Model):
+    """What names a standard or an overlay file and says where it stands: both formats' top."""
 
     id: StandardId
     version: Version
     title: Text
     publisher: Text
     effective: dt.date
-    status: Status
+    status: StandardStatus
     summary: Text
+
+
+class Standard(Identity):
+    """A complete, resolved standard: what every command after loading works on."""
+
     citation: Annotated[tuple[Citation, ...], Field(min_length=1)]
     supersedes: str | None = None
     """The ``id@version`` whose requirement ids the ``replaces`` lists refer to."""

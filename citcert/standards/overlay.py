@@ -24,35 +24,33 @@ base; `tailoring` applies it.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from contextvars import ContextVar
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StringConstraints
 
 from citcert.errors import OverlayError, StandardNotFoundError
-from citcert.standards.document import Document
+from citcert.standards.document import YamlDocument
 from citcert.standards.loader import validate
 from citcert.standards.model import (
     Citation,
     Domain,
+    Identity,
     Model,
     ProgramNumber,
     Requirement,
     RequirementId,
     Slug,
     Standard,
-    StandardId,
-    Status,
     Text,
-    Version,
 )
 from citcert.standards.overrides import DecisionOverride, RequirementOverride
 from citcert.standards.tailoring import apply_overlay
 
-StandardRef = Annotated[
+if TYPE_CHECKING:
+    from citcert.standards.store import StandardsStore
+
+PinnedRef = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]@[0-9A-Za-z][0-9A-Za-z.\-]*$"),
 ]
@@ -88,17 +86,10 @@ class ScoringOverride(Model):
     decision_levels: dict[Slug, DecisionOverride] = Field(default_factory=dict)
 
 
-class Overlay(Model):
+class Overlay(Identity):
     """The overlay file format (see the module docstring and the README)."""
 
-    extends: StandardRef
-    id: StandardId
-    version: Version
-    title: Text
-    publisher: Text
-    effective: dt.date
-    status: Status
-    summary: Text
+    extends: PinnedRef
     citation: tuple[Citation, ...] = ()
     """The overlay's own sources, listed after the base's."""
     add: Additions = Additions()
@@ -110,7 +101,7 @@ class Overlay(Model):
 _RESOLVING: ContextVar[tuple[str, ...]] = ContextVar("citcert_resolving_overlays", default=())
 
 
-def resolve_overlay(document: Document, *, dirs: Sequence[Path] = ()) -> Standard:
+def resolve_overlay(document: YamlDocument, *, store: StandardsStore | None = None) -> Standard:
     """
     Validate the overlay in `document`, find its base and resolve it to a full `Standard`.
 
@@ -118,11 +109,11 @@ def resolve_overlay(document: Document, *, dirs: Sequence[Path] = ()) -> Standar
     cannot be applied (a missing target, an unjustified weakening), each with its line.
     """
     overlay = validate(Overlay, document)
-    base = _find_base(overlay, document, dirs)
+    base = _find_base(overlay, document, store)
     return apply_overlay(base, overlay, document)
 
 
-def _find_base(overlay: Overlay, document: Document, dirs: Sequence[Path]) -> Standard:
+def _find_base(overlay: Overlay, document: YamlDocument, store: StandardsStore | None) -> Standard:
     from citcert.standards.registry import find_standard
 
     chain = _RESOLVING.get()
@@ -133,7 +124,7 @@ def _find_base(overlay: Overlay, document: Document, dirs: Sequence[Path]) -> St
         raise OverlayError.single(f"overlays extend each other in a circle: {circle}", where)
     token = _RESOLVING.set((*chain, own))
     try:
-        return find_standard(overlay.extends, dirs=dirs)
+        return find_standard(overlay.extends, store=store)
     except StandardNotFoundError as exc:
         raise OverlayError.single(f"the base standard cannot be found: {exc}", where) from None
     finally:

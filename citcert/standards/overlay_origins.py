@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from citcert.errors import Location, Problem
 from citcert.standards.checks import Loc, cross_check, format_loc
-from citcert.standards.document import Document
+from citcert.standards.document import YamlDocument
 from citcert.standards.model import Standard
 from citcert.standards.overrides import RequirementOverride
 
@@ -27,7 +27,7 @@ def locate_checks(
     standard: Standard,
     base: Standard,
     overlay: Overlay,
-    document: Document,
+    document: YamlDocument,
     *,
     added: Mapping[str, Loc],
 ) -> Iterator[Problem]:

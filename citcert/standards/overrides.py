@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 from pydantic import Field, create_model
 
+from citcert.standards import strictness
 from citcert.standards.checks import STRICTER_WHEN, Loc
 from citcert.standards.model import (
     ChangeKind,
@@ -147,12 +148,11 @@ _Outcome = tuple[object, list[Change]]
 
 
 def _compare(loc: Loc, target: str, delta: float, tighter: str, looser: str) -> list[Change]:
-    """One change when `delta` is non-zero: positive means stricter."""
-    if delta > 0:
-        return [Change(loc, ChangeKind.TIGHTENED, target, tighter)]
-    if delta < 0:
-        return [Change(loc, ChangeKind.WEAKENED, target, looser)]
-    return []
+    """One change when `delta` is non-zero: positive means stricter (`strictness.direction`)."""
+    kind = strictness.direction(delta)
+    if kind is None:
+        return []
+    return [Change(loc, kind, target, tighter if kind is ChangeKind.TIGHTENED else looser)]
 
 
 def _wording(name: str) -> Callable[[Requirement, RequirementOverride, Loc], _Outcome]:
@@ -215,9 +215,11 @@ def _threshold(
 
 
 def _partial(target: str, metric: Metric, new: float, sign: int, loc: Loc) -> list[Change]:
-    if metric.partial is None:
+    kind = strictness.partial_band(metric.partial, new)
+    if kind is not None:
         text = f"adds a partial-credit threshold of {new:g} to {target}"
-        return [Change(loc, ChangeKind.WEAKENED, target, text)]
+        return [Change(loc, kind, target, text)]
+    assert metric.partial is not None  # both have a band: compared as a threshold
     return _threshold(target, "partial", metric.partial, new, sign, loc)
 
 
@@ -232,14 +234,15 @@ def _anchors(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outc
 
 def _evidence(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
     new = override.evidence or req.evidence
-    if new == req.evidence:
+    kind = strictness.evidence(req.evidence, new)
+    if kind is None:
         return new, []
-    if set(new) > set(req.evidence):
+    if kind is ChangeKind.TIGHTENED:
         extra = "; ".join(item for item in new if item not in req.evidence)
         text = f"asks for more evidence for {req.id}: {extra}"
-        return new, [Change(loc, ChangeKind.TIGHTENED, req.id, text)]
+        return new, [Change(loc, kind, req.id, text)]
     text = f"changes the evidence expected for {req.id}"
-    return new, [Change(loc, ChangeKind.CHANGED, req.id, text)]
+    return new, [Change(loc, kind, req.id, text)]
 
 
 def _not_applicable(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:

@@ -2,29 +2,38 @@
 The registry of standards: built-in ones shipped in the package, plus user folders.
 
 A standard is addressed as ``id@version``; ``id`` alone means its newest ``current`` version
-(versions compare numerically part by part, so 2019.10 is newer than 2019.9). User folders come
-from the ``dirs`` argument (the CLI's repeatable ``--standards-dir``) and from the environment
-variable ``CITCERT_STANDARDS_PATH`` (folders separated by the system's path separator); they are
-searched before the built-ins. The same ``id@version`` in two files is an error naming both.
+(versions compare numerically part by part, so 2019.10 is newer than 2019.9). The user folders
+are the store's (`citcert.standards.store`: ``--standards-dir``, then ``CITCERT_STANDARDS_PATH``),
+searched before the built-ins. The same ``id@version`` in two files is an error naming both; a
+YAML file that cannot be read is skipped with its located problem, and named when a lookup
+finds nothing, since it may be the standard asked for.
 
 Only the top of each file (id, version, status) is read to build the index, so finding one
 standard parses just that one in full. A standard that loaded cleanly is kept in the cache on
-disk (`citcert.standards.cache`), so the next command reads neither its YAML nor its header.
+disk (`citcert.standards.cache`), so the next command reads neither its YAML nor its header;
+within one command the store remembers what it read.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citcert.errors import Location, OverlayError, StandardFileError, StandardNotFoundError
+from citcert.errors import (
+    CitcertError,
+    Location,
+    OverlayError,
+    Problem,
+    StandardFileError,
+    StandardNotFoundError,
+)
 from citcert.standards import cache
+from citcert.standards.identity import StandardRef, StandardStatus
+from citcert.standards.store import Header, Skipped, StandardsStore, file_key
 
 if TYPE_CHECKING:
     from citcert.standards.model import Standard
@@ -37,8 +46,6 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 DEFAULT_STANDARD = "cit-best-practice"
 """The standard used when none is named."""
-ENV_VAR = "CITCERT_STANDARDS_PATH"
-"""Environment variable naming extra standards folders, separated by `os.pathsep`."""
 
 _HEADER_KEYS = frozenset({"id", "version", "status"})
 
@@ -65,50 +72,79 @@ class Entry:
 
 
 def find_standard(
-    ref: str | None = None, *, overlay: Path | None = None, dirs: Sequence[Path] = ()
+    ref: str | None = None, *, overlay: Path | None = None, store: StandardsStore | None = None
 ) -> Standard:
     """
     The standard named by `ref` (``id`` or ``id@version``; None: the default standard).
 
     With `overlay`, the overlay file is loaded and resolved against the base it extends;
-    `ref`, if given, must name that base. Raises `StandardNotFoundError`, `StandardFileError`
-    or `OverlayError` with a plain message.
+    `ref`, if given, must name that base. `store` says where to look (None: the built-ins
+    alone, no cache). Raises `StandardNotFoundError`, `StandardFileError` or `OverlayError`
+    with a plain message; a file that could not be read and may be the one asked for is named
+    with its problem.
     """
+    store = store if store is not None else StandardsStore()
     if overlay is not None:
-        return _with_overlay(ref, overlay, dirs)
-    entry = pick(ref or DEFAULT_STANDARD, index(dirs))
-    return load_entry(entry, dirs)
+        return _with_overlay(ref, overlay, store)
+    entries, skipped = survey(store)
+    wanted = StandardRef.parse(ref or DEFAULT_STANDARD)
+    try:
+        entry = pick(wanted, entries)
+    except StandardNotFoundError as error:
+        raise _naming_skipped(error, wanted.id, skipped) from None
+    return load_entry(entry, store)
 
 
-def load_entry(entry: Entry, dirs: Sequence[Path] = ()) -> Standard:
-    """Load the standard of an index entry (cached while the file is unchanged)."""
-    stat = entry.path.stat()
-    folders = tuple(str(d) for d in dirs)
-    env = os.environ.get(ENV_VAR, "")
-    return _load_cached(str(entry.path), stat.st_mtime_ns, stat.st_size, folders, env)
+def _naming_skipped(
+    error: StandardNotFoundError, identity: str, skipped: Sequence[Skipped]
+) -> CitcertError:
+    """
+    `error`, or better: the problems of the skipped files that may have held `identity`.
+
+    A file that declares `identity` but cannot be read is the answer itself (its own located
+    problems); files whose id could not be read are named after the not-found message.
+    """
+    declared = [s for s in skipped if s.id == identity]
+    if declared:
+        return StandardFileError([p for s in declared for p in s.problems])
+    unknown = [s for s in skipped if s.might_be(identity)]
+    if not unknown:
+        return error
+    count = "this file" if len(unknown) == 1 else f"these {len(unknown)} files"
+    note = Problem(Location(), f"{count} could not be read and may hold it:")
+    return StandardNotFoundError([*error.problems, note, *(p for s in unknown for p in s.problems)])
 
 
-@functools.lru_cache(maxsize=64)
-def _load_cached(path: str, mtime: int, size: int, dirs: tuple[str, ...], env: str) -> Standard:
-    """Load a file once per content: the key holds its change time, size and search path."""
-    raw = _read_bytes(Path(path))
-    record = cache.lookup(raw) if raw is not None else None
+def load_entry(entry: Entry, store: StandardsStore | None = None) -> Standard:
+    """Load the standard of an index entry (once per store while the file is unchanged)."""
+    store = store if store is not None else StandardsStore()
+    key = file_key(entry.path) or (str(entry.path), 0, 0)
+    standard = store.loaded.get(key)
+    if standard is None:
+        standard = store.loaded[key] = _load(entry.path, store)
+    return standard
+
+
+def _load(path: Path, store: StandardsStore) -> Standard:
+    """Load a file from the cache on disk, else from its YAML (then kept in the cache)."""
+    raw = _read_bytes(path)
+    record = cache.lookup(store.cache_dir, raw) if raw is not None else None
     standard = record.standard() if record is not None else None
     if standard is not None:
         return standard
     from citcert.standards.catalog import summary
     from citcert.standards.loader import load_file
 
-    standard = load_file(Path(path), dirs=[Path(d) for d in dirs])
-    if raw is not None and _read_bytes(Path(path)) == raw:  # unchanged while it was read
-        cache.store(raw, standard, summary(standard))
+    standard = load_file(path, store=store)
+    if raw is not None and _read_bytes(path) == raw:  # unchanged while it was read
+        cache.store(store.cache_dir, raw, standard, summary(standard))
     return standard
 
 
-def read_cached(path: Path) -> cache.Record | None:
+def read_cached(path: Path, store: StandardsStore) -> cache.Record | None:
     """The cache's record of the standard file at `path`, if it holds one."""
     raw = _read_bytes(path)
-    return cache.lookup(raw) if raw is not None else None
+    return cache.lookup(store.cache_dir, raw) if raw is not None else None
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -143,17 +179,11 @@ def builtin_dir() -> Path:
     return installed if installed.is_dir() else package.parents[1] / "standards"
 
 
-def search_dirs(dirs: Sequence[Path] = ()) -> list[tuple[Path, bool]]:
+def search_dirs(store: StandardsStore) -> list[tuple[Path, bool]]:
     """The folders searched, in order, each with whether it holds the built-ins."""
-    env = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
-    for folder in env:
-        if not folder.is_dir():
-            raise StandardNotFoundError.single(
-                f"{ENV_VAR} names a folder that does not exist: {folder}"
-            )
     result: list[tuple[Path, bool]] = []
     seen: set[Path] = set()
-    for folder, builtin in [*((d, False) for d in (*dirs, *env)), (builtin_dir(), True)]:
+    for folder, builtin in [*((d, False) for d in store.folders), (builtin_dir(), True)]:
         resolved = folder.resolve()
         if resolved not in seen:
             seen.add(resolved)
@@ -161,67 +191,86 @@ def search_dirs(dirs: Sequence[Path] = ()) -> list[tuple[Path, bool]]:
     return result
 
 
-def index(dirs: Sequence[Path] = ()) -> list[Entry]:
+def index(store: StandardsStore | None = None) -> list[Entry]:
     """Every standard file in the search folders; the same ``id@version`` twice is an error."""
+    return survey(store if store is not None else StandardsStore())[0]
+
+
+def survey(store: StandardsStore) -> tuple[list[Entry], list[Skipped]]:
+    """
+    Every standard file in the search folders, and the YAML files that could not be read.
+
+    The same ``id@version`` in two files is an error naming both. A YAML file that reads but
+    declares no id and version is not a standard (notes, say) and is in neither list.
+    """
     found: dict[str, Entry] = {}
-    for entry in _scan(dirs):
-        other = found.setdefault(entry.ref, entry)
-        if other is not entry:
-            raise StandardFileError.single(
-                f"{entry.ref} is defined twice: in {other.path} and in {entry.path}; "
-                "rename or remove one of them",
-                Location(str(entry.path)),
-            )
-    return list(found.values())
-
-
-def _scan(dirs: Sequence[Path]) -> Iterator[Entry]:
-    for folder, builtin in search_dirs(dirs):
+    skipped: list[Skipped] = []
+    for folder, builtin in search_dirs(store):
         if not folder.is_dir():
             continue
-        files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-        for path in files:
-            try:
-                stat = path.stat()
-            except OSError:  # a dangling link, or a file removed meanwhile: not a standard
+        for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")):
+            key = file_key(path)
+            if key is None:  # a dangling link, or a file removed meanwhile: not a standard
                 continue
-            header = _header(str(path), stat.st_mtime_ns, stat.st_size)
-            if header is not None:
-                identity, version, status = header
-                yield Entry(identity, version, status, path, builtin)
+            if key not in store.headers:
+                store.headers[key] = _header(path, key[2], store)
+            header = store.headers[key]
+            if isinstance(header, Skipped):
+                skipped.append(replace(header, builtin=builtin))
+            elif header is not None:
+                entry = Entry(header.id, header.version, header.status, path, builtin)
+                other = found.setdefault(entry.ref, entry)
+                if other is not entry:
+                    raise StandardFileError.single(
+                        f"{entry.ref} is defined twice: in {other.path} and in {entry.path}; "
+                        "rename or remove one of them",
+                        Location(str(entry.path)),
+                    )
+    return list(found.values()), skipped
 
 
-@functools.lru_cache(maxsize=256)
-def _header(path: str, mtime: int, size: int) -> tuple[str, str, str | None] | None:
+def _header(path: Path, size: int, store: StandardsStore) -> Header | Skipped | None:
     """
-    The id, version and status at the top of a YAML file, or None if it is not a standard.
+    The id, version and status at the top of a YAML file; why it cannot be read; or None
+    when it reads but is not a standard.
 
     Only the top-level scalars are read, and reading stops once all three are found.
     """
-    if size > MAX_FILE_BYTES:
-        return None
-    raw = _read_bytes(Path(path))
-    record = cache.lookup(raw) if raw is not None else None
+    raw = _read_bytes(path) if size <= MAX_FILE_BYTES else None
+    if raw is None:
+        return _skipped(path, None)
+    record = cache.lookup(store.cache_dir, raw)
     if record is not None:
-        return record.header
+        return Header(*record.header)
     from ruamel.yaml.error import YAMLError
 
     found: dict[str, str] = {}
     try:
-        with open(path, encoding="utf-8-sig") as stream:
-            for key, value in _top_level_scalars(stream.read()):
-                if key in _HEADER_KEYS:
-                    found.setdefault(key, value)
-                if found.keys() >= _HEADER_KEYS:
-                    break
+        for key, value in _top_level_scalars(raw.decode("utf-8-sig")):
+            if key in _HEADER_KEYS:
+                found.setdefault(key, value)
+            if found.keys() >= _HEADER_KEYS:
+                break
     except (YAMLError, UnicodeDecodeError, RecursionError):
-        return None
+        return _skipped(path, found.get("id"))
     if "id" not in found or "version" not in found:
         return None
     header = (found["id"], found["version"], found.get("status"))
-    if raw is not None:
-        cache.store_header(raw, header)
-    return header
+    cache.store_header(store.cache_dir, raw, header)
+    return Header(*header)
+
+
+def _skipped(path: Path, identity: str | None) -> Skipped:
+    """The file at `path` as skipped, with the problems reading it in full reports."""
+    from citcert.standards.document import read_document
+
+    try:
+        read_document(path)
+    except StandardFileError as error:
+        return Skipped(path, tuple(error.problems), identity)
+    # NOTE: the header reader failed where the full reader did not; say so rather than guess
+    problem = Problem(Location(str(path)), "the top of the file cannot be read as YAML")
+    return Skipped(path, (problem,), identity)
 
 
 def _top_level_scalars(text: str) -> Iterator[tuple[str, str]]:
@@ -255,9 +304,10 @@ def _top_level_scalars(text: str) -> Iterator[tuple[str, str]]:
                 key = None
 
 
-def pick(ref: str, entries: Sequence[Entry]) -> Entry:
+def pick(ref: str | StandardRef, entries: Sequence[Entry]) -> Entry:
     """The entry `ref` names: an exact ``id@version``, or the newest current version of ``id``."""
-    identity, _, version = ref.partition("@")
+    parsed = ref if isinstance(ref, StandardRef) else StandardRef.parse(ref)
+    identity, version = parsed.id, parsed.version
     same = [e for e in entries if e.id == identity]
     if not same:
         raise StandardNotFoundError.single(_unknown_id(identity, entries))
@@ -269,7 +319,7 @@ def pick(ref: str, entries: Sequence[Entry]) -> Entry:
         raise StandardNotFoundError.single(
             f"{identity} has no version {version}; available: {versions}"
         )
-    current = [e for e in same if e.status == "current"]
+    current = [e for e in same if e.status == StandardStatus.CURRENT]
     if not current:
         raise StandardNotFoundError.single(
             f"{identity} has no current version (available: {versions}); "
@@ -294,10 +344,10 @@ def _unknown_id(identity: str, entries: Sequence[Entry]) -> str:
     )
 
 
-def _with_overlay(ref: str | None, overlay: Path, dirs: Sequence[Path]) -> Standard:
+def _with_overlay(ref: str | None, overlay: Path, store: StandardsStore) -> Standard:
     from citcert.standards.loader import load_file
 
-    standard = load_file(overlay, dirs=dirs)
+    standard = load_file(overlay, store=store)
     tailoring = standard.tailoring
     if tailoring is None:
         raise OverlayError.single(
@@ -305,7 +355,7 @@ def _with_overlay(ref: str | None, overlay: Path, dirs: Sequence[Path]) -> Stand
             "folder in --standards-dir and name it by id",
             Location(str(overlay)),
         )
-    if ref and ref != tailoring.base and ref != tailoring.base.partition("@")[0]:
+    if ref and not StandardRef.parse(tailoring.base).names(ref):
         raise OverlayError.single(
             f"this overlay extends {tailoring.base}, not {ref}", Location(str(overlay))
         )

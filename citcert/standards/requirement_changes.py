@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
+from citcert.standards import strictness
 from citcert.standards.model import ChangeKind, Direction, Model, Requirement, Source
 
 
@@ -49,18 +50,10 @@ def ordered(sign: int) -> Comparison:
     def compare(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
         if old == new:
             return
-        yield FieldChange(field=name, old=_json(old), new=_json(new), kind=_kind(old, new, sign))
+        kind = strictness.ordered(old, new, sign) or ChangeKind.CHANGED
+        yield FieldChange(field=name, old=_json(old), new=_json(new), kind=kind)
 
     return compare
-
-
-def _kind(old: Any, new: Any, sign: int) -> ChangeKind:
-    """Tightened or weakened; adding a limit where there was none (None) always tightens."""
-    if old is None:
-        return ChangeKind.TIGHTENED
-    if new is None:
-        return ChangeKind.WEAKENED
-    return ChangeKind.TIGHTENED if (float(new) - float(old)) * sign > 0 else ChangeKind.WEAKENED
 
 
 def _metric(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
@@ -71,9 +64,7 @@ def _metric(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
     yield from ordered(sign)(f"{name}.met", old.met, new.met)
     if old.partial is not None and new.partial is not None:
         yield from ordered(sign)(f"{name}.partial", old.partial, new.partial)
-    elif old.partial != new.partial:
-        # A partial band where there was none gives credit that was not given before.
-        kind = ChangeKind.WEAKENED if old.partial is None else ChangeKind.TIGHTENED
+    elif (kind := strictness.partial_band(old.partial, new.partial)) is not None:
         yield FieldChange(field=f"{name}.partial", old=old.partial, new=new.partial, kind=kind)
     for part in ("label", "unit", "compute", "inputs", "proposal", "origin"):
         yield from plain(f"{name}.{part}", getattr(old, part), getattr(new, part))
@@ -85,10 +76,9 @@ def _anchors(name: str, old: dict[str, str], new: dict[str, str]) -> Iterator[Fi
 
 
 def _evidence(name: str, old: tuple[str, ...], new: tuple[str, ...]) -> Iterator[FieldChange]:
-    if old == new:
-        return
-    kind = ChangeKind.TIGHTENED if set(new) > set(old) else ChangeKind.CHANGED
-    yield FieldChange(field=name, old=list(old), new=list(new), kind=kind)
+    kind = strictness.evidence(old, new)
+    if kind is not None:
+        yield FieldChange(field=name, old=list(old), new=list(new), kind=kind)
 
 
 def _parts(name: str, old: Model, new: Model) -> Iterator[FieldChange]:

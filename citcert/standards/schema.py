@@ -10,7 +10,6 @@ checks while typing.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
@@ -37,9 +36,3 @@ def json_schema() -> dict[str, Any]:
         "anyOf": [{"$ref": "#/$defs/Standard"}, {"$ref": "#/$defs/Overlay"}],
         "$defs": top["$defs"],
     }
-
-
-def render_schema() -> bytes:
-    """The schema as stable, indented JSON bytes (sorted keys, trailing newline)."""
-    text = json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from citcert.errors import OverlayError, Problem, raise_if_any
 from citcert.standards.checks import Loc
-from citcert.standards.document import Document
+from citcert.standards.document import YamlDocument
 from citcert.standards.model import (
     ChangeKind,
     DecisionLevel,
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 _REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
 
 
-def apply_overlay(base: Standard, overlay: Overlay, document: Document) -> Standard:
+def apply_overlay(base: Standard, overlay: Overlay, document: YamlDocument) -> Standard:
     """Apply a validated overlay to its base; pure apart from reading `document`'s positions."""
     resolver = _Resolver(base, overlay, document)
     standard = resolver.resolve()
@@ -54,7 +54,7 @@ def apply_overlay(base: Standard, overlay: Overlay, document: Document) -> Stand
 class _Resolver:
     """Resolves one overlay against its base, collecting changes and problems as it goes."""
 
-    def __init__(self, base: Standard, overlay: Overlay, document: Document) -> None:
+    def __init__(self, base: Standard, overlay: Overlay, document: YamlDocument) -> None:
         self.base = base
         self.overlay = overlay
         self.document = document

@@ -30,6 +30,7 @@ from citcert.cli.batch import _BatchProgress
 from citcert.errors import ExitCode, WorkbookError
 from citcert.export import Format
 from citcert.standards.model import Standard
+from citcert.standards.store import StandardsStore
 from citcert.workbook.template import render_template
 from tests.audit.workbook_filler import MINI, blank, dump_yaml, fill, load_yaml, save
 
@@ -463,7 +464,7 @@ class TestProgress:
             [str(tmp_path / "in")],
             outdir=tmp_path / "out",
             standard_ref="mini-standard",
-            dirs=(standards_dir,),
+            store=StandardsStore([standards_dir]),
             formats=(Format.JSON,),
             jobs=2,
             progress=events.append,

@@ -21,7 +21,7 @@ from citcert.standards.model import (
     NumberKind,
     Requirement,
     Standard,
-    Status,
+    StandardStatus,
     Verification,
 )
 
@@ -184,7 +184,7 @@ class TestCoreElements2007:
 
     def test_is_superseded_with_the_three_groups_as_domains(self, old: Standard) -> None:
         """The ten elements sit in their three groups: ongoing, operational, sustaining."""
-        assert old.status == Status.SUPERSEDED
+        assert old.status == StandardStatus.SUPERSEDED
         assert [domain.id for domain in old.domains] == ["ONG", "OPR", "SUS"]
 
     def test_each_of_the_ten_elements_has_a_core_requirement(self, old: Standard) -> None:
@@ -214,7 +214,7 @@ class TestBestPractice2019:
         self, new: Standard, old: Standard
     ) -> None:
         """2019.2 is now current; 2019.1 still names the 2007 standard it replaces."""
-        assert new.status == Status.SUPERSEDED
+        assert new.status == StandardStatus.SUPERSEDED
         assert old.ref == new.supersedes
 
     def test_the_thirteen_gates_are_exactly_the_core_requirements(self, new: Standard) -> None:

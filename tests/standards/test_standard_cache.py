@@ -1,23 +1,26 @@
 """
 The standards cache on disk: it saves parsing time and never changes an answer.
 
-Each test gets an empty cache folder of its own and clears the registry's in-process caches, so
-what is read comes from the disk cache or from the YAML, as the test intends.
+Each test gets an empty cache folder of its own, and each lookup a new store (as a new citcert
+process would), so what is read comes from the disk cache or from the YAML, as the test intends.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from citcert.app import settings
+from citcert.app.settings import standards_store
 from citcert.cli import cli
 from citcert.errors import StandardFileError
 from citcert.standards import cache, find_standard, load_file, loader, registry, standard_sha256
 from citcert.standards.catalog import catalogue, listing
+from citcert.standards.store import StandardsStore
 from tests.conftest import DATA
 
 MINI = (DATA / "standards" / "mini.yaml").read_text(encoding="utf-8")
@@ -25,22 +28,19 @@ OVERLAY = Path(__file__).parents[2] / "examples" / "overlays" / "northfield-stat
 _MINI_TITLE = "Mini CIT standard for tests"
 
 
-def _fresh() -> None:
-    """Forget what this process has loaded, as a new citcert process would."""
-    registry._load_cached.cache_clear()
-    registry._header.cache_clear()
+def _store(dirs: Sequence[Path] = ()) -> StandardsStore:
+    """A new store, built from the environment as a new citcert process builds it."""
+    return standards_store(dirs)
 
 
 @pytest.fixture(autouse=True)
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty cache folder for this test, and no standards folders from the environment."""
     root = tmp_path / "cache"
-    monkeypatch.setenv(cache.CACHE_ENV, str(root))
-    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
-    monkeypatch.delenv(registry.ENV_VAR, raising=False)
-    _fresh()
+    monkeypatch.setenv(settings.CACHE_ENV, str(root))
+    monkeypatch.delenv(settings.NO_CACHE_ENV, raising=False)
+    monkeypatch.delenv(settings.STANDARDS_PATH_ENV, raising=False)
     yield root / "standards"
-    _fresh()
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -79,13 +79,12 @@ class TestSameAnswers:
         self, ref: str, folder: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Equal models and the same SHA-256, so provenance does not depend on the cache."""
-        parsed = find_standard(ref)
+        parsed = find_standard(ref, store=_store())
         assert len(_whole(folder)) == 1
-        catalogue()  # every built-in is kept, so not even a header is parsed below
-        _fresh()
+        catalogue(_store())  # every built-in is kept, so not even a header is parsed below
         _no_parsing(monkeypatch)
 
-        cached = find_standard(ref)
+        cached = find_standard(ref, store=_store())
 
         assert cached == parsed
         assert standard_sha256(cached) == standard_sha256(parsed)
@@ -94,20 +93,20 @@ class TestSameAnswers:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """`standards list` shows the same table with or without parsing."""
-        parsed = listing(catalogue())
-        _fresh()
+        parsed = listing(catalogue(_store()))
         _no_parsing(monkeypatch)
 
-        assert listing(catalogue()) == parsed
+        assert listing(catalogue(_store())) == parsed
 
     def test_an_edited_file_is_read_again(self, tmp_path: Path) -> None:
         """The key is the file's content: a changed title is seen at once."""
         path = _user_standard(tmp_path / "mine")
-        assert find_standard("mini-standard", dirs=[path.parent]).title == "Mini CIT"
+        assert find_standard("mini-standard", store=_store([path.parent])).title == "Mini CIT"
         _user_standard(tmp_path / "mine", title="Renamed mini CIT")
-        _fresh()
 
-        assert find_standard("mini-standard", dirs=[path.parent]).title == "Renamed mini CIT"
+        assert (
+            find_standard("mini-standard", store=_store([path.parent])).title == "Renamed mini CIT"
+        )
 
 
 class TestWhatIsKept:
@@ -121,9 +120,8 @@ class TestWhatIsKept:
         path.write_text(path.read_text().replace("weight: 2", "weight: 0"), encoding="utf-8")
         messages = []
         for _ in range(2):
-            _fresh()
             with pytest.raises(StandardFileError) as caught:
-                find_standard("mini-standard", dirs=[path.parent])
+                find_standard("mini-standard", store=_store([path.parent]))
             messages.append(str(caught.value))
 
         assert messages[0] == messages[1]
@@ -132,10 +130,9 @@ class TestWhatIsKept:
 
     def test_an_overlay_is_resolved_each_time_and_its_base_is_kept(self, folder: Path) -> None:
         """The overlay's result depends on its base file too, so only the base is kept."""
-        first = load_file(OVERLAY)
-        _fresh()
+        first = load_file(OVERLAY, store=_store())
 
-        assert load_file(OVERLAY) == first
+        assert load_file(OVERLAY, store=_store()) == first
         (entry,) = _whole(folder)
         assert '"cit-best-practice", "2019.1"' in entry.read_text(encoding="utf-8")
 
@@ -152,13 +149,12 @@ class TestDamageAndAbsence:
         self, damage: bytes | None, folder: Path
     ) -> None:
         """The standard is parsed again, and the entry written anew."""
-        parsed = find_standard("cit-core-elements@2007.1")
+        parsed = find_standard("cit-core-elements@2007.1", store=_store())
         (entry,) = _whole(folder)
         whole = entry.read_bytes()
         entry.write_bytes(whole[: len(whole) // 2] if damage is None else damage)
-        _fresh()
 
-        assert find_standard("cit-core-elements@2007.1") == parsed
+        assert find_standard("cit-core-elements@2007.1", store=_store()) == parsed
         assert entry.read_bytes() == whole
 
     def test_a_folder_that_cannot_be_made_is_not_used(
@@ -167,22 +163,21 @@ class TestDamageAndAbsence:
         """A cache path that is a file: the command works and says nothing about it."""
         blocker = tmp_path / "a-file"
         blocker.write_text("not a folder", encoding="utf-8")
-        monkeypatch.setenv(cache.CACHE_ENV, str(blocker))
+        monkeypatch.setenv(settings.CACHE_ENV, str(blocker))
 
-        assert find_standard().ref == "cit-best-practice@2019.2"
+        assert find_standard(store=_store()).ref == "cit-best-practice@2019.2"
         assert blocker.read_text(encoding="utf-8") == "not a folder"
 
     def test_citcert_no_cache_writes_nothing(
         self, folder: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """CITCERT_NO_CACHE=1 turns the cache off; CITCERT_NO_CACHE=0 does not."""
-        monkeypatch.setenv(cache.NO_CACHE_ENV, "1")
-        find_standard()
+        monkeypatch.setenv(settings.NO_CACHE_ENV, "1")
+        find_standard(store=_store())
         assert _entries(folder) == []
 
-        monkeypatch.setenv(cache.NO_CACHE_ENV, "0")
-        _fresh()
-        find_standard()
+        monkeypatch.setenv(settings.NO_CACHE_ENV, "0")
+        find_standard(store=_store())
         assert len(_whole(folder)) == 1
 
 
@@ -200,8 +195,7 @@ class TestPruning:
         os.utime(foreign, ns=(0, 0))  # the oldest file of all, yet not the cache's to remove
         for number in range(3):
             path = _user_standard(tmp_path / f"v{number}", title=f"Mini CIT {number}")
-            find_standard("mini-standard", dirs=[path.parent])
-            _fresh()
+            find_standard("mini-standard", store=_store([path.parent]))
 
         kept = [p for p in _entries(folder) if p != foreign]
         texts = " ".join(p.read_text(encoding="utf-8") for p in kept)
@@ -214,7 +208,6 @@ class TestPruning:
 def test_listing_twice_through_the_cli_gives_the_same_output(runner: CliRunner) -> None:
     """The second `citcert standards list`, served from the cache, prints the same bytes."""
     first = runner.invoke(cli, ["standards", "list", "--format", "json"])
-    _fresh()
     second = runner.invoke(cli, ["standards", "list", "--format", "json"])
 
     assert first.exit_code == second.exit_code == 0
@@ -229,13 +222,11 @@ def test_finding_one_standard_keeps_the_headers_of_the_others(
 
     A header-only entry never stands in for the standard: loading that file still parses it.
     """
-    find_standard("cit-best-practice")
+    find_standard("cit-best-practice", store=_store())
     assert (len(_entries(folder)), len(_whole(folder))) == (3, 1)
-    _fresh()
     with monkeypatch.context() as patched:
         _no_parsing(patched)
-        assert find_standard("cit-best-practice").ref == "cit-best-practice@2019.2"
+        assert find_standard("cit-best-practice", store=_store()).ref == "cit-best-practice@2019.2"
 
-    _fresh()
-    assert find_standard("cit-core-elements@2007.1").status.value == "superseded"
-    assert listing(catalogue()).count("\n") == 4
+    assert find_standard("cit-core-elements@2007.1", store=_store()).status.value == "superseded"
+    assert listing(catalogue(_store())).count("\n") == 4

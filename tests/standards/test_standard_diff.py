@@ -15,9 +15,12 @@ from citcert.cli import cli
 from citcert.standards import find_standard, load_file
 from citcert.standards.diff import StandardDiff, diff, render_text
 from citcert.standards.model import ChangeKind, Standard
+from citcert.standards.store import StandardsStore
 
 ROOT = Path(__file__).parents[2]
 NORTHFIELD = ROOT / "examples" / "overlays" / "northfield-state-2024.yaml"
+
+DATA_STANDARDS = Path(__file__).parents[1] / "data" / "standards"
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +180,7 @@ class TestBestPracticeToOverlay:
             "override:\n  TRN-01:\n    core: false\n    reason: Phased in over two years.\n",
             encoding="utf-8",
         )
-        weak = load_file(overlay, dirs=[Path(__file__).parents[1] / "data" / "standards"])
+        weak = load_file(overlay, store=StandardsStore([DATA_STANDARDS]))
 
         result = diff(mini_standard, weak)
 
@@ -203,7 +206,7 @@ class TestScoringChanges:
             "      reason: Domains are weighed in the overall score instead.\n",
             encoding="utf-8",
         )
-        scored = load_file(overlay, dirs=[Path(__file__).parents[1] / "data" / "standards"])
+        scored = load_file(overlay, store=StandardsStore([DATA_STANDARDS]))
 
         result = diff(mini_standard, scored)
 

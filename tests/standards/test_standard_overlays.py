@@ -15,6 +15,7 @@ from citcert.cli import cli
 from citcert.errors import OverlayError
 from citcert.standards import find_standard, load_file
 from citcert.standards.model import ChangeKind, Standard
+from citcert.standards.store import StandardsStore
 from tests.conftest import DATA
 
 STANDARDS = DATA / "standards"
@@ -176,7 +177,7 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> Standard:
     """The valid overlay above, resolved against mini-standard@1.0."""
     path = tmp_path_factory.mktemp("overlay") / "state.yaml"
     path.write_text(GOOD, encoding="utf-8")
-    return load_file(path, dirs=[STANDARDS])
+    return load_file(path, store=StandardsStore([STANDARDS]))
 
 
 class TestGuardrails:
@@ -205,7 +206,7 @@ class TestGuardrails:
         path = tmp_path / "ok.yaml"
         path.write_text(text + "    reason: Less central for us.\n", encoding="utf-8")
 
-        standard = load_file(path, dirs=[STANDARDS])
+        standard = load_file(path, store=StandardsStore([STANDARDS]))
 
         assert standard.tailoring is not None
         (change,) = standard.tailoring.weakenings
@@ -280,7 +281,7 @@ class TestResolution:
         path = tmp_path / "again.yaml"
         path.write_text(GOOD, encoding="utf-8")
 
-        assert load_file(path, dirs=[STANDARDS]) == state
+        assert load_file(path, store=StandardsStore([STANDARDS])) == state
 
 
 class TestFindWithOverlay:
@@ -292,7 +293,7 @@ class TestFindWithOverlay:
         path.write_text(GOOD, encoding="utf-8")
 
         results = {
-            find_standard(ref, overlay=path, dirs=[STANDARDS]).ref
+            find_standard(ref, overlay=path, store=StandardsStore([STANDARDS])).ref
             for ref in (None, "mini-standard", "mini-standard@1.0")
         }
 
@@ -304,7 +305,7 @@ class TestFindWithOverlay:
         path.write_text(GOOD, encoding="utf-8")
 
         with pytest.raises(OverlayError) as caught:
-            find_standard("cit-best-practice", overlay=path, dirs=[STANDARDS])
+            find_standard("cit-best-practice", overlay=path, store=StandardsStore([STANDARDS]))
 
         assert str(caught.value) == (
             f"{path}: this overlay extends mini-standard@1.0, not cit-best-practice"

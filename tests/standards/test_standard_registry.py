@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from citcert.app.settings import STANDARDS_PATH_ENV as ENV_VAR
+from citcert.app.settings import standards_store
 from citcert.cli import cli
 from citcert.errors import StandardFileError, StandardNotFoundError
 from citcert.standards import find_standard
 from citcert.standards.catalog import catalogue
-from citcert.standards.registry import ENV_VAR, index, version_key
+from citcert.standards.identity import StandardRef
+from citcert.standards.registry import index, version_key
+from citcert.standards.store import StandardsStore
 from tests.conftest import DATA
 
 MINI = (DATA / "standards" / "mini.yaml").read_text(encoding="utf-8")
@@ -42,7 +47,7 @@ class TestBuiltIns:
 
     def test_both_built_in_standards_are_listed(self) -> None:
         """The 2007 Core Elements and the 2019 best-practice standard are found as built-ins."""
-        refs = {entry.ref: entry.builtin for entry, _ in catalogue()}
+        refs = {entry.ref: entry.builtin for entry, _ in catalogue().rows}
 
         assert refs == {
             "cit-core-elements@2007.1": True,
@@ -68,14 +73,14 @@ class TestLookupRules:
         _write(tmp_path, "b.yaml", "1.10")
         _write(tmp_path, "c.yaml", "2.0", status="draft")
 
-        assert find_standard("mini-standard", dirs=[tmp_path]).version == "1.10"
+        assert find_standard("mini-standard", store=StandardsStore([tmp_path])).version == "1.10"
 
     def test_id_at_version_is_exact(self, tmp_path: Path) -> None:
         """A draft can be chosen by naming its version."""
         _write(tmp_path, "a.yaml", "1.9")
         _write(tmp_path, "c.yaml", "2.0", status="draft")
 
-        assert find_standard("mini-standard@2.0", dirs=[tmp_path]).version == "2.0"
+        assert find_standard("mini-standard@2.0", store=StandardsStore([tmp_path])).version == "2.0"
 
     def test_unknown_version_lists_the_versions_there_are(self, tmp_path: Path) -> None:
         """Asking for a missing version names the available ones with their status."""
@@ -83,7 +88,7 @@ class TestLookupRules:
         _write(tmp_path, "c.yaml", "2.0", status="draft")
 
         with pytest.raises(StandardNotFoundError) as caught:
-            find_standard("mini-standard@3.0", dirs=[tmp_path])
+            find_standard("mini-standard@3.0", store=StandardsStore([tmp_path]))
 
         assert str(caught.value) == (
             "mini-standard has no version 3.0; available: 1.9 (current), 2.0 (draft)"
@@ -106,7 +111,7 @@ class TestLookupRules:
         _write(tmp_path, "c.yaml", "2.0", status="draft")
 
         with pytest.raises(StandardNotFoundError) as caught:
-            find_standard("mini-standard", dirs=[tmp_path])
+            find_standard("mini-standard", store=StandardsStore([tmp_path]))
 
         assert str(caught.value) == (
             "mini-standard has no current version (available: 2.0 (draft)); "
@@ -131,7 +136,7 @@ class TestUserFolders:
         second = _write(tmp_path / "two", "copy.yaml", "1.0")
 
         with pytest.raises(StandardFileError) as caught:
-            index([first.parent, second.parent])
+            index(StandardsStore([first.parent, second.parent]))
 
         assert str(caught.value) == (
             f"{second}: mini-standard@1.0 is defined twice: in {first} and in {second}; "
@@ -145,7 +150,9 @@ class TestUserFolders:
         _write(tmp_path, "mini.yaml", "1.0")
         monkeypatch.setenv(ENV_VAR, str(tmp_path))
 
-        assert find_standard("mini-standard", dirs=[tmp_path]).ref == "mini-standard@1.0"
+        store = standards_store([tmp_path])
+
+        assert find_standard("mini-standard", store=store).ref == "mini-standard@1.0"
 
     def test_environment_folders_are_searched(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -155,7 +162,7 @@ class TestUserFolders:
         _write(tmp_path / "b", "mini.yaml", "2.0")
         monkeypatch.setenv(ENV_VAR, os.pathsep.join([str(tmp_path / "a"), str(tmp_path / "b")]))
 
-        assert find_standard("mini-standard").version == "2.0"
+        assert find_standard("mini-standard", store=standards_store()).version == "2.0"
 
     def test_a_missing_environment_folder_is_an_error(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -164,7 +171,7 @@ class TestUserFolders:
         monkeypatch.setenv(ENV_VAR, str(tmp_path / "nowhere"))
 
         with pytest.raises(StandardNotFoundError) as caught:
-            find_standard()
+            standards_store()
 
         assert str(caught.value) == (
             f"{ENV_VAR} names a folder that does not exist: {tmp_path / 'nowhere'}"
@@ -176,7 +183,7 @@ class TestUserFolders:
         (tmp_path / "notes.yaml").write_text("owner: me\nitems: [1, 2]\n", encoding="utf-8")
         (tmp_path / "broken.yaml").write_text("a: [1, 2\n", encoding="utf-8")
 
-        refs = sorted(entry.ref for entry in index([tmp_path]))
+        refs = sorted(entry.ref for entry in index(StandardsStore([tmp_path])))
 
         assert refs == [
             "cit-best-practice@2019.1",
@@ -191,20 +198,130 @@ class TestUserFolders:
         path.write_text(path.read_text().replace("weight: 2", "weight: 0"), encoding="utf-8")
 
         with pytest.raises(StandardFileError) as caught:
-            find_standard("mini-standard", dirs=[tmp_path])
+            find_standard("mini-standard", store=StandardsStore([tmp_path]))
 
         assert str(caught.value).startswith(f"{path}:98:17: domains[0].requirements[1].weight:")
 
-    def test_a_changed_file_is_reloaded(self, tmp_path: Path) -> None:
-        """The per-process cache notices when a file changes."""
+    def test_a_store_loads_a_file_once_and_again_when_it_changes(self, tmp_path: Path) -> None:
+        """What a store has read is kept while the file is unchanged, and read again after."""
         path = _write(tmp_path, "mini.yaml", "1.0")
-        before = find_standard("mini-standard", dirs=[tmp_path])
+        store = StandardsStore([tmp_path])
+        before = find_standard("mini-standard", store=store)
+        assert find_standard("mini-standard", store=store) is before
         path.write_text(
             path.read_text().replace("title: Mini CIT", "title: Changed mini CIT"), encoding="utf-8"
         )
         os.utime(path, ns=(before.effective.toordinal(), 10**18))
 
-        assert find_standard("mini-standard", dirs=[tmp_path]).title.startswith("Changed")
+        assert find_standard("mini-standard", store=store).title.startswith("Changed")
+
+    def test_a_store_is_sent_to_a_worker_without_what_it_read(self, tmp_path: Path) -> None:
+        """Pickling keeps the folders and cache folder, and drops the loaded standards."""
+        _write(tmp_path, "mini.yaml", "1.0")
+        store = StandardsStore([tmp_path], tmp_path / "cache")
+        find_standard("mini-standard", store=store)
+
+        copy = pickle.loads(pickle.dumps(store))
+
+        assert (copy.folders, copy.cache_dir) == (store.folders, store.cache_dir)
+        assert copy.loaded == {} and store.loaded != {}
+
+
+BROKEN = "id: mini-standard\nversion: '9.0'\ntitle: [unclosed\nstatus: current\n"
+"""A standard whose YAML breaks on line 4, after its id and version, before its status."""
+NAMELESS = "title: 'unclosed\n"
+"""A file whose YAML breaks before anything at its top can be read."""
+
+
+class TestSkippedFiles:
+    """A YAML file that cannot be read is listed as skipped with its line, never left out."""
+
+    def test_list_shows_a_broken_file_with_its_line(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """The table lists the readable standards, then the broken file located in it."""
+        _write(tmp_path, "mini.yaml", "1.0")
+        (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+
+        result = runner.invoke(cli, ["--standards-dir", str(tmp_path), "standards", "list"])
+
+        assert result.exit_code == 0, result.output
+        table, skipped = result.stdout.split("\n\n")
+        assert "mini-standard" in table and "broken.yaml" not in table
+        assert skipped.splitlines()[0] == (
+            "Skipped 1 file that could not be read (fix it, or move it out of the folder):"
+        )
+        assert skipped.splitlines()[1].startswith(f"  {tmp_path / 'broken.yaml'}:4:7: YAML syntax")
+
+    def test_list_json_has_the_skipped_file_as_an_object_of_the_same_keys(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """A script sees every object with the same keys; a skipped one has its problems."""
+        (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+        args = ["--standards-dir", str(tmp_path), "standards", "list", "--format", "json"]
+
+        rows = json.loads(runner.invoke(cli, args).stdout)
+
+        assert len({frozenset(row) for row in rows}) == 1
+        assert [row["problems"] for row in rows[:2]] == [[], []]
+        last = rows[-1]
+        assert (last["id"], last["ref"], last["source"]) == (
+            "mini-standard",
+            None,
+            str(tmp_path / "broken.yaml"),
+        )
+        assert last["problems"][0].startswith(f"{tmp_path / 'broken.yaml'}:4:7: YAML syntax")
+
+    def test_a_standard_that_does_not_validate_is_skipped_not_fatal(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """One invalid standard no longer stops the whole listing; it is named with its line."""
+        path = _write(tmp_path, "mini.yaml", "1.0")
+        path.write_text(path.read_text().replace("weight: 2", "weight: 0"), encoding="utf-8")
+
+        result = runner.invoke(cli, ["--standards-dir", str(tmp_path), "standards", "list"])
+
+        assert result.exit_code == 0
+        assert "cit-best-practice" in result.stdout
+        assert f"  {path}:98:17: domains[0].requirements[1].weight:" in result.stdout
+
+    def test_show_of_a_broken_file_gives_its_yaml_error(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """Asked for by the id it declares, the broken file's own error comes back, exit 2."""
+        (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+
+        result = runner.invoke(
+            cli, ["--standards-dir", str(tmp_path), "standards", "show", "mini-standard"]
+        )
+
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: {tmp_path / 'broken.yaml'}:4:7: YAML syntax")
+        assert "there is no standard" not in result.stderr
+
+    def test_not_found_names_the_unreadable_files_that_may_hold_it(self, tmp_path: Path) -> None:
+        """A file whose id could not be read may be the one asked for: it is named."""
+        (tmp_path / "nameless.yaml").write_text(NAMELESS, encoding="utf-8")
+        (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+
+        with pytest.raises(StandardNotFoundError) as caught:
+            find_standard("state-standard", store=StandardsStore([tmp_path]))
+
+        lines = str(caught.value).splitlines()
+        assert lines[0].startswith("there is no standard state-standard.")
+        assert lines[1] == "this file could not be read and may hold it:"
+        assert lines[2].startswith(f"{tmp_path / 'nameless.yaml'}:2:1: YAML syntax error")
+        assert len(lines) == 3  # broken.yaml declares another id, so it is not named
+
+    def test_a_file_that_is_not_utf8_is_skipped_with_its_line(self, tmp_path: Path) -> None:
+        """Bytes that are not text are a located reason too."""
+        (tmp_path / "latin.yaml").write_bytes(b"id: x\nversion: '1'\ntitle: caf\xe9\n")
+
+        found = catalogue(StandardsStore([tmp_path]))
+
+        assert [str(p) for s in found.skipped for p in s.problems] == [
+            f"{tmp_path / 'latin.yaml'}:3: this line is not UTF-8 text; save the file as UTF-8"
+        ]
 
 
 class TestListCommand:
@@ -253,6 +370,7 @@ class TestListCommand:
         ]
         assert {row["source"] for row in rows} == {"built-in"}
         assert set(rows[0]) == {
+            "problems",
             "core",
             "domains",
             "effective",
@@ -265,3 +383,26 @@ class TestListCommand:
             "title",
             "version",
         }
+
+
+class TestReferences:
+    """``id`` and ``id@version`` parsed once into a StandardRef."""
+
+    @pytest.mark.parametrize(
+        ("text", "identity", "version"),
+        [("cit", "cit", None), ("cit@2019.1", "cit", "2019.1"), ("cit@", "cit", None)],
+    )
+    def test_parse_and_print_back(self, text: str, identity: str, version: str | None) -> None:
+        """The parts come apart at the first @, and print back as written (an empty version
+        is none)."""
+        ref = StandardRef.parse(text)
+
+        assert (ref.id, ref.version) == (identity, version)
+        assert str(ref) == text.rstrip("@")
+
+    def test_a_ref_names_itself_or_its_id_alone(self) -> None:
+        """An overlay's base is named by its id@version or by its id, never another version."""
+        base = StandardRef.parse("cit@2019.1")
+
+        assert base.names("cit@2019.1") and base.names("cit")
+        assert not base.names("cit@2007.1") and not base.names("other")

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from citcert.app.schemas import schema_bytes
 from citcert.cli import cli
 from citcert.standards.document import read_document
 from citcert.standards.messages import PATTERN_HINTS
 from citcert.standards.registry import builtin_dir
-from citcert.standards.schema import json_schema, render_schema
+from citcert.standards.schema import json_schema
 from tests.conftest import DATA
 
 ROOT = Path(__file__).parents[2]
@@ -181,7 +182,9 @@ class TestSchemaOutput:
 
     def test_every_pattern_has_a_plain_language_hint(self) -> None:
         """Each pattern the models use has a sentence in the loader's message table."""
-        patterns = set(re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', render_schema().decode()))
+        patterns = set(
+            re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', schema_bytes("standard").decode())
+        )
 
         assert {json.loads(f'"{p}"') for p in patterns} <= set(PATTERN_HINTS)
 
@@ -199,7 +202,7 @@ class TestSchemaOutput:
         result = runner.invoke(cli, ["standards", "schema", "-o", str(target)])
 
         assert result.exit_code == 0
-        assert target.read_bytes() == render_schema()
+        assert target.read_bytes() == schema_bytes("standard")
 
     def test_schema_covers_standards_and_overlays(self) -> None:
         """The top level accepts either a standard or an overlay."""

@@ -1,0 +1,56 @@
+"""
+Whether a change to a standard tightens it, weakens it, or only changes it: one classifier.
+
+An overlay's overrides (`citcert.standards.overrides`, which refuse an unjustified weakening)
+and the diff of two standards (`citcert.standards.requirement_changes`) both ask; both answer
+here, so an overlay and the diff of that overlay against its base always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from citcert.standards.model import ChangeKind
+
+
+def direction(delta: float) -> ChangeKind | None:
+    """A signed change in strictness: positive tightens, negative weakens, zero is no change."""
+    if delta > 0:
+        return ChangeKind.TIGHTENED
+    if delta < 0:
+        return ChangeKind.WEAKENED
+    return None
+
+
+def ordered(old: float | None, new: float | None, sign: int) -> ChangeKind | None:
+    """
+    A value where larger is stricter (`sign` +1) or looser (-1): a weight, core, a threshold.
+
+    Adding a limit where there was none (None) tightens; dropping one weakens.
+    """
+    if old == new:
+        return None
+    if old is None:
+        return ChangeKind.TIGHTENED
+    if new is None:
+        return ChangeKind.WEAKENED
+    return direction((float(new) - float(old)) * sign)
+
+
+def partial_band(old: float | None, new: float | None) -> ChangeKind | None:
+    """
+    A metric's partial-credit threshold, when one side has none: adding a band gives credit
+    that was not given before (weakens); removing it tightens. None when both have one.
+    """
+    if old is None and new is not None:
+        return ChangeKind.WEAKENED
+    if new is None and old is not None:
+        return ChangeKind.TIGHTENED
+    return None
+
+
+def evidence(old: Collection[str], new: Collection[str]) -> ChangeKind | None:
+    """The evidence asked for: more items tighten; any other difference only changes it."""
+    if list(new) == list(old):
+        return None
+    return ChangeKind.TIGHTENED if set(new) > set(old) else ChangeKind.CHANGED
