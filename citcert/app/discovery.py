@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import itertools
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,9 @@ from pathlib import Path
 from citcert.errors import Location, Problem, WorkbookError
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_SAFE_NAME = re.compile(r'[^\x00-\x1f\x7f/\\:*?"<>|. ][^\x00-\x1f\x7f/\\:*?"<>|]{0,99}(?<![. ])')
+"""A folder name every file system takes: no separators or reserved marks, no dot or space
+at either end (Windows drops a trailing one), at most 100 characters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +123,39 @@ def unique_slug(stem: str, name: str, taken: set[str]) -> str:
     `stem`, or when a program earlier in the run took it, `stem` plus a short hash of `name`.
 
     The suffix depends only on the workbook's path, so the same folder gets the same name
-    whatever the number of jobs.
+    whatever the number of jobs. The folder name is never one of citcert's own files in the
+    output folder, never a name Windows reserves for a device (``con``, ``nul``, ``com1`` …),
+    never hidden, and differs from every name in `taken` also after case folding and Unicode
+    normalisation (so two folders never merge on a case-insensitive disk). `taken` holds those
+    folded keys; the loop always ends, since a counter follows once the hash is used up.
     """
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()
-    slug, size = stem, 6
-    while slug in taken or slug.startswith("summary"):
-        slug, size = f"{stem}-{digest[:size]}", size + 2
-    taken.add(slug)
-    return slug
+    base = stem if _SAFE_NAME.fullmatch(stem) else "cit-program"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    suffixes = itertools.chain(
+        [""],
+        (f"-{digest[:size]}" for size in range(6, len(digest) + 1, 2)),
+        (f"-{digest[:6]}-{n}" for n in itertools.count(2)),
+    )
+    for suffix in suffixes:  # NOTE: ends: `taken` is finite and the counter is not
+        slug = f"{base}{suffix}"
+        key = folded(slug)
+        if key not in taken and _allowed(key):
+            taken.add(key)
+            return slug
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def folded(name: str) -> str:
+    """A name as a case-insensitive, normalising file system compares it."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _allowed(key: str) -> bool:
+    from citcert._files import LOCK
+    from citcert.app.manifest import MANIFEST
+    from citcert.export import WINDOWS_RESERVED
+    from citcert.export.rollup import FILES
+
+    own = {folded(n) for n in (*FILES, MANIFEST, LOCK)}
+    device = key.split(".")[0].rstrip(" ")
+    return key not in own and device not in WINDOWS_RESERVED and not key.startswith(".")

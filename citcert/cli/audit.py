@@ -215,5 +215,5 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        write_atomic(output, data)
+        write_atomic(output, data, inputs=(old, new))
         click.echo(f"Comparison written to {output}")

@@ -7,7 +7,9 @@ stderr when it is a terminal, so logs and pipes get only the final messages.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,25 @@ class _BatchProgress:
         width = shutil.get_terminal_size().columns - 1
         self.stream.write("\r" + text[:width].ljust(width) + ("\r" if not text else ""))
         self.stream.flush()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a run lasts, SIGTERM stops it as Ctrl-C does: workers ended, nothing half-written."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _clock(seconds: float) -> str:
@@ -141,22 +162,37 @@ def batch(
     from citcert.app.batch import run_batch
     from citcert.workbook.evidence import Mode
 
-    result = run_batch(
-        paths,
-        outdir=outdir,
-        today=dt.date.today(),
-        standard_ref=ref,
-        overlay=overlay,
-        dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),
-        mode=Mode(mode) if mode else None,
-        formats=_batch_formats(formats),
-        fail_below=fail_below,
-        jobs=jobs,
-        progress=_BatchProgress(sys.stderr),
-    )
+    try:
+        with _sigterm_as_interrupt():
+            result = run_batch(
+                paths,
+                outdir=outdir,
+                today=dt.date.today(),
+                standard_ref=ref,
+                overlay=overlay,
+                dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),
+                mode=Mode(mode) if mode else None,
+                formats=_batch_formats(formats),
+                fail_below=fail_below,
+                jobs=jobs,
+                progress=_BatchProgress(sys.stderr),
+            )
+    except KeyboardInterrupt:
+        click.echo(
+            f"Stopped before the end: nothing of this run was written; {outdir} is as it was.",
+            err=True,
+        )
+        ctx.exit(130)
     for row in result.rollup.rows:
         if row.errors:
             click.echo("\n  ".join([f"Could not audit {row.file}:", *row.errors]), err=True)
+    if result.kept:
+        folders = sorted({k.split("/")[0] + "/" if "/" in k else k for k in result.kept})
+        click.echo(
+            f"Kept the earlier reports {', '.join(folders)}: this run has no new ones to put in "
+            "their place (the workbook failed or is no longer in the batch).",
+            err=True,
+        )
     for name in result.below:
         click.echo(f"{name}: the decision is below {fail_below} (--fail-below).", err=True)
     click.echo(f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf).")

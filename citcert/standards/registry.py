@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from citcert.errors import Location, OverlayError, StandardFileError, StandardNotFoundError
@@ -112,9 +113,13 @@ def read_cached(path: Path) -> cache.Record | None:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it is not a regular file of a standard's size at most."""
+    from citcert._files import read_regular
+    from citcert.errors import CitcertError
+
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_regular(path, MAX_FILE_BYTES)
+    except CitcertError:
         return None
 
 
@@ -125,7 +130,7 @@ def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
     A text part marks a pre-release, so 1.0-rc1 comes before 1.0, and 1.0 before 1.0.1.
     """
     parts = re.split(r"[.\-]", version)
-    keys = [(2, int(p), "") if p.isdigit() else (0, 0, p) for p in parts]
+    keys = [(2, int(p), "") if p.isascii() and p.isdigit() else (0, 0, p) for p in parts]
     return (*keys, (1, 0, ""))
 
 
@@ -185,6 +190,8 @@ def _scan(dirs: Sequence[Path]) -> Iterator[Entry]:
                 stat = path.stat()
             except OSError:  # a dangling link, or a file removed meanwhile: not a standard
                 continue
+            if not S_ISREG(stat.st_mode):  # a folder, pipe or device named *.yaml: not one
+                continue
             header = _header(str(path), stat.st_mtime_ns, stat.st_size)
             if header is not None:
                 identity, version, status = header
@@ -201,26 +208,26 @@ def _header(path: str, mtime: int, size: int) -> tuple[str, str, str | None] | N
     if size > MAX_FILE_BYTES:
         return None
     raw = _read_bytes(Path(path))
-    record = cache.lookup(raw) if raw is not None else None
+    if raw is None:
+        return None
+    record = cache.lookup(raw)
     if record is not None:
         return record.header
     from ruamel.yaml.error import YAMLError
 
     found: dict[str, str] = {}
     try:
-        with open(path, encoding="utf-8-sig") as stream:
-            for key, value in _top_level_scalars(stream.read()):
-                if key in _HEADER_KEYS:
-                    found.setdefault(key, value)
-                if found.keys() >= _HEADER_KEYS:
-                    break
+        for key, value in _top_level_scalars(raw.decode("utf-8-sig")):
+            if key in _HEADER_KEYS:
+                found.setdefault(key, value)
+            if found.keys() >= _HEADER_KEYS:
+                break
     except (YAMLError, UnicodeDecodeError, RecursionError):
         return None
     if "id" not in found or "version" not in found:
         return None
     header = (found["id"], found["version"], found.get("status"))
-    if raw is not None:
-        cache.store_header(raw, header)
+    cache.store_header(raw, header)
     return header
 
 

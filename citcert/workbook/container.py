@@ -36,14 +36,16 @@ def file_error(name: str, message: str) -> WorkbookError:
 
 def read_checked(path: Path) -> bytes:
     """The bytes of the file at `path`, once they are known to be an .xlsx or .xlsm package."""
+    from citcert._files import read_regular
+
     name = path.name
     try:
         size = path.stat().st_size
-        if size > L.MAX_FILE_BYTES:
-            raise file_error(name, _too_big(size))
-        data = path.read_bytes()
     except OSError as exc:
         raise file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    if path.is_file() and size > L.MAX_FILE_BYTES:
+        raise file_error(name, _too_big(size))
+    data = read_regular(path, L.MAX_FILE_BYTES, error=WorkbookError, what="workbook")
     _check_format(data, name, path.suffix.lower())
     return data
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass
 
@@ -129,15 +130,30 @@ def _number_text(text: str) -> float | None:
     return None
 
 
+MAX_NUMBER = 1e12
+"""The largest number a workbook may hold (no count, hours or days comes near it)."""
+
+
 def parse_number(raw: object) -> float | Invalid:
-    """A number from a number cell or from text such as ``1,200`` or ``12.5``."""
+    """
+    A number from a number cell or from text such as ``1,200`` or ``12.5``.
+
+    Its range is checked here, where it enters: beyond `MAX_NUMBER` (``1e999``, a 401-digit
+    count, infinity, not-a-number) it is `Invalid`, so no later sum or ratio can overflow.
+    """
     if isinstance(raw, bool) or raw is None:
         return Invalid(f"{quoted(raw)} is not a number")
     if isinstance(raw, int | float):
-        return float(raw)
-    value = _number_text(clean_text(raw))
-    if value is None:
+        value: float | None = float(raw) if abs(raw) <= MAX_NUMBER else math.inf
+    else:
+        try:
+            value = _number_text(clean_text(raw))
+        except OverflowError:  # NOTE: float() of a long digit string gives inf, never this
+            value = math.inf
+    if value is None or math.isnan(value):
         return Invalid(f"{quoted(raw)} is not a number")
+    if abs(value) > MAX_NUMBER:
+        return Invalid(f"{quoted(raw)} is too large; a number here is at most {MAX_NUMBER:,.0f}")
     return value
 
 
@@ -182,8 +198,23 @@ def parse_percent(raw: object, *, percent_format: bool = False) -> float | Inval
     return value
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+"""No date a workbook records (an assessment, a meeting, a document) lies before this one."""
+
+
 def parse_date(raw: object) -> dt.date | Invalid:
-    """A date from a date cell, an Excel serial number, or ISO or US (MM/DD/YYYY) text."""
+    """
+    A date from a date cell, an Excel serial number, or ISO or US (MM/DD/YYYY) text.
+
+    A date before `EARLIEST_DATE` is `Invalid` (a mistyped year), checked where it enters.
+    """
+    value = _parse_date(raw)
+    if isinstance(value, dt.date) and value < EARLIEST_DATE:
+        return Invalid(f"{value.isoformat()} is before 1900; check the year")
+    return value
+
+
+def _parse_date(raw: object) -> dt.date | Invalid:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):

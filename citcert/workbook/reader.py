@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -84,7 +85,13 @@ def read_metadata(book: Book) -> dict[str, str]:
             "your answers into it",
         )
     version = meta.get(L.Meta.LAYOUT_VERSION, "1")
-    if not version.isdigit() or int(version) > L.LAYOUT_VERSION:
+    if not re.fullmatch(r"[0-9]{1,6}", version):
+        raise file_error(
+            book.name,
+            f"its hidden {L.METADATA_SHEET} sheet was changed: the layout version {version[:20]!r} "
+            "is not a number. Make a fresh workbook with `citcert template`",
+        )
+    if int(version) > L.LAYOUT_VERSION:
         raise file_error(
             book.name,
             "this workbook was made by a newer version of citcert; update citcert to read it",
@@ -129,7 +136,7 @@ def read_evidence(
     return Evidence(
         standard_ref=meta[L.Meta.STANDARD_REF],
         standard_sha256=meta.get(L.Meta.STANDARD_SHA256, ""),
-        layout_version=int(meta.get(L.Meta.LAYOUT_VERSION, L.LAYOUT_VERSION)),
+        layout_version=int(meta.get(L.Meta.LAYOUT_VERSION) or L.LAYOUT_VERSION),
         file_name=book.name,
         workbook_sha256=book.sha256,
         profile=profile,
