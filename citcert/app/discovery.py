@@ -37,7 +37,7 @@ class Workbook:
     """One workbook of a batch: where it is, and the name the roll-up shows for it."""
 
     path: Path
-    """The resolved path."""
+    """The absolute path as found (a symlink stays a symlink, so messages give its name)."""
     name: str
     """The path relative to the folder all the batch's workbooks share (no machine paths)."""
 
@@ -55,7 +55,8 @@ def discover(
     Raises `WorkbookError` naming every argument that matches nothing, or when no workbook is
     found at all.
     """
-    found: dict[Path, None] = {}
+    found: dict[Path, Path] = {}
+    """Resolved path → the path as found (a symlink keeps its own name in the roll-up)."""
     problems: list[Problem] = []
     skip = exclude.resolve() if exclude is not None else None
     for arg in args:
@@ -66,7 +67,8 @@ def discover(
             files = _search(match, skip) if match.is_dir() else [match]
             if glob.has_magic(arg):  # a pattern is a search: lock files and such are left out
                 files = [f for f in files if _is_workbook_name(f.name)]
-            found.update(dict.fromkeys(f.resolve() for f in files))
+            for file in files:
+                found.setdefault(file.resolve(), Path(os.path.normpath(file.absolute())))
     if problems:
         raise WorkbookError(problems)
     for path in ignore:
@@ -74,8 +76,9 @@ def discover(
     if not found:
         where = ", ".join(args)
         raise WorkbookError.single(f"no workbooks (.xlsx or .xlsm files) were found in {where}")
-    root = _common_folder(list(found))
-    return tuple(sorted((Workbook(p, _relative(p, root)) for p in found), key=lambda w: w.name))
+    root = _common_folder(list(found.values()))
+    books = (Workbook(seen, _relative(seen, root)) for seen in found.values())
+    return tuple(sorted(books, key=lambda w: w.name))
 
 
 def _nothing_at(arg: str) -> str:

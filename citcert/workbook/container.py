@@ -135,5 +135,16 @@ def _check_zip(data: bytes, name: str) -> None:
             f"{L.MAX_UNCOMPRESSED_BYTES // _MB} MB citcert allows; it is refused to protect "
             "your computer",
         )
+    seen: set[str] = set()
+    for entry in entries:
+        key = entry.filename.replace("\\", "/").lstrip("/").casefold()
+        if key in seen:
+            raise file_error(
+                name,
+                f"the file holds the part {entry.filename} twice, so two programs could read two "
+                "different workbooks from it; it was not saved by a spreadsheet program. Save it "
+                "again from Excel or LibreOffice Calc",
+            )
+        seen.add(key)
     if not any(entry.filename == "[Content_Types].xml" for entry in entries):
         raise file_error(name, f"this is a zip file, not an Excel workbook. {_SAVE_AS}")

@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from citcert.standards.model import RatingScale
@@ -48,8 +49,8 @@ def quoted(raw: object) -> str:
 
 
 def is_blank(raw: object) -> bool:
-    """True for an empty cell or one holding only spaces."""
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    """True for an empty cell or one holding only spaces (or other characters that show nothing)."""
+    return raw is None or (isinstance(raw, str) and not has_visible_text(raw))
 
 
 def clean_text(raw: object) -> str:
@@ -67,7 +68,40 @@ def clean_text(raw: object) -> str:
         raw = raw.date()
     text = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    text = _CONTROL.sub("", text).strip()
+    return text if has_visible_text(text) else ""
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u2800\u3164\u115f\u1160\uffa0\u17b4\u17b5\u180e\U0001d159")
+"""Characters Unicode files as letters or symbols that print as nothing: the Braille blank,
+the Hangul fillers, Khmer inherent vowels, the Mongolian vowel separator."""
+
+
+def has_visible_text(text: str) -> bool:
+    """
+    True when `text` shows something: not only spaces, zero-width and format characters,
+    combining marks, blank "letters" (Braille blank, Hangul filler) or unassigned code points.
+
+    A cell of only such characters looks empty to a reviewer, so it is read as empty: an
+    evidence summary of zero-width spaces is no evidence.
+    """
+    return any(
+        c not in _BLANK_LETTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES
+        for c in text
+    )
+
+
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+    | {"#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+"""The error values a spreadsheet shows in a cell whose formula failed."""
+
+
+def is_error_value(raw: object) -> bool:
+    """True when a cell holds a spreadsheet error value such as ``#N/A`` (never evidence)."""
+    return isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS
 
 
 def parse_text(raw: object) -> str | Invalid:

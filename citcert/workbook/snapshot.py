@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import operator
+import unicodedata
 import warnings
 from typing import Any
 
@@ -65,13 +66,28 @@ def _sheets(book: Any, name: str, wanted: tuple[str, ...]) -> dict[str, list[Row
         raise file_error(
             name, f"the workbook has {len(book.sheetnames)} sheets; at most {L.MAX_SHEETS} are read"
         )
-    found = {sheet.casefold(): sheet for sheet in book.sheetnames}
+    found: dict[str, str] = {}
+    for sheet in book.sheetnames:
+        other = found.setdefault(_sheet_key(sheet), sheet)
+        if other != sheet and _sheet_key(sheet) in {_sheet_key(w) for w in wanted}:
+            hidden = [n for n in (other, sheet) if book[n].sheet_state != "visible"]
+            note = f" ({', '.join(hidden)} is hidden)" if hidden else ""
+            raise file_error(
+                name,
+                f'the workbook has two sheets named "{other}" and "{sheet}"{note}; citcert cannot '
+                "tell which one holds the answers. Delete the one that should not be read",
+            )
     out: dict[str, list[Row]] = {}
     for sheet in wanted:
-        actual = found.get(sheet.casefold())
+        actual = found.get(_sheet_key(sheet))
         if actual is not None and hasattr(book[actual], "iter_rows"):
             out[sheet] = _rows(book[actual], name, sheet)
     return out
+
+
+def _sheet_key(sheet: str) -> str:
+    """A sheet name as a person reads it: case, Unicode forms and spaces around it ignored."""
+    return unicodedata.normalize("NFKC", sheet).casefold().strip()
 
 
 def _rows(ws: Any, name: str, sheet: str) -> list[Row]:
