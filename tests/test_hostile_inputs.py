@@ -343,3 +343,36 @@ def test_an_unexpected_error_with_one_workbook_becomes_its_row(
     )
     assert (out / "county-a-cit" / "county-a-cit.json").exists()
     assert (out / "county-c-cit" / "county-c-cit.json").exists()
+
+
+def test_a_worker_that_dies_costs_only_its_own_workbook(
+    tmp_path: Path, standards: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process killed mid-audit (a crash, the memory killer): one error row, no more."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the crash is planted through fork; other start methods do not inherit it")
+    import citcert.app.batch as batch
+
+    real = batch.Auditor._audit
+
+    def crash(self, workbook):  # type: ignore[no-untyped-def]
+        if workbook.name == "d.xlsx":
+            os._exit(9)
+        return real(self, workbook)
+
+    monkeypatch.setattr(batch.Auditor, "_audit", crash)
+    for letter in "abcdefg":
+        workbook(tmp_path / "in" / f"{letter}.xlsx", f"County {letter.upper()} CIT")
+    out = tmp_path / "out"
+
+    result = invoke(
+        standards, "batch", str(tmp_path / "in"), "-o", str(out), "--format", "json", "-j", "2"
+    )
+
+    assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+    rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"]
+    assert [r["file"] for r in rows if r["errors"]] == ["d.xlsx"]
+    assert "d.xlsx: the process auditing this workbook ended abruptly" in rows[3]["errors"][0]
+    assert len([p for p in out.iterdir() if p.is_dir()]) == 6

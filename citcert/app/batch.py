@@ -38,6 +38,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,12 @@ class Auditor:
 
 def unexpected(name: str, error: BaseException) -> WorkbookError:
     """A located error row for what citcert did not foresee (a bug, a worker that died)."""
+    if isinstance(error, BrokenProcessPool):
+        return WorkbookError.single(
+            "the process auditing this workbook ended abruptly (perhaps the computer ran out of "
+            "memory); the other workbooks were audited. Audit it on its own to see more",
+            Location(file=name),
+        )
     kind = type(error).__name__
     detail = str(error).splitlines()[0][:200] if str(error) else ""
     return WorkbookError.single(
@@ -182,34 +189,76 @@ def audit_all(
 
     With one job (or one workbook) everything runs in this process. Otherwise at most a few
     results per worker are in flight, so memory does not grow with the number of workbooks.
+    A worker process that dies (a crash, the memory killer) takes no other workbook with it:
+    the first workbook whose result is lost is audited again alone, an error row if that worker
+    dies too, and a fresh pool goes on from the next one.
     """
     jobs = max(1, min(jobs, len(workbooks)))
     if jobs == 1:
         auditor = Auditor(settings)
         yield from (auditor.audit(w) for w in workbooks)
         return
+    start = 0
+    while start < len(workbooks):
+        lost: list[int] = []
+        for index, outcome in _pooled(workbooks, start, settings, jobs, lost):
+            yield outcome
+            start = index + 1
+        if lost:
+            yield _alone(workbooks[lost[0]], settings)
+            start = lost[0] + 1
+
+
+def _pooled(
+    workbooks: Sequence[Workbook], start: int, settings: BatchSettings, jobs: int, lost: list[int]
+) -> Iterator[tuple[int, Outcome]]:
+    """(index, outcome) from `start` on, until done or a worker dies (its index put in `lost`)."""
     pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,))
     try:
-        pending: deque[tuple[Workbook, Future[Outcome]]] = deque()
-        for workbook in workbooks:
-            pending.append((workbook, pool.submit(_audit_in_worker, workbook)))
-            if len(pending) >= 2 * jobs:
-                yield _result(*pending.popleft())
-        while pending:
-            yield _result(*pending.popleft())
+        pending: deque[tuple[int, Future[Outcome]]] = deque()
+        for index in range(start, len(workbooks)):
+            pending.append((index, pool.submit(_audit_in_worker, workbooks[index])))
+            while len(pending) >= 2 * jobs or (index == len(workbooks) - 1 and pending):
+                done = _collect_one(pending, workbooks, lost)
+                if done is None:
+                    return
+                yield done
     except BaseException:  # an error, Ctrl-C or SIGTERM: end the workers now, never wait
         _terminate(pool)
         raise
     finally:
+        if lost:
+            _terminate(pool)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(workbook: Workbook, future: Future[Outcome]) -> Outcome:
-    """A worker's outcome; a worker that died or sent nothing usable gives an error row."""
+def _collect_one(
+    pending: deque[tuple[int, Future[Outcome]]], workbooks: Sequence[Workbook], lost: list[int]
+) -> tuple[int, Outcome] | None:
+    """The next outcome in order; None (its index put in `lost`) when its worker died."""
+    index, future = pending.popleft()
     try:
-        return future.result()
+        return index, future.result()
+    except BrokenProcessPool:
+        lost.append(index)
+        return None
+    except Exception as error:  # NOTE: a result that could not be sent back, for one
+        name = workbooks[index].name
+        return index, Outcome(failed(name, unexpected(name, error)))
+
+
+def _alone(workbook: Workbook, settings: BatchSettings) -> Outcome:
+    """One workbook in a worker of its own: its outcome, or an error row if the worker dies."""
+    pool = ProcessPoolExecutor(1, initializer=_start_worker, initargs=(settings,))
+    try:
+        return pool.submit(_audit_in_worker, workbook).result()
     except Exception as error:
         return Outcome(failed(workbook.name, unexpected(workbook.name, error)))
+    except BaseException:
+        _terminate(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
