@@ -225,8 +225,13 @@ def read_regular(
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
         with os.fdopen(fd, "rb") as handle:
-            _check_regular(os.fstat(handle.fileno()).st_mode, what, error, where)
-            data = handle.read(limit + 1)
+            info = os.fstat(handle.fileno())
+            _check_regular(info.st_mode, what, error, where)
+            # NOTE: read(n) reserves n bytes at once, so ask for what the file holds; a file
+            # that grew meanwhile is read on, never past the limit.
+            data = handle.read(min(info.st_size, limit) + 1)
+            if info.st_size < len(data) <= limit:
+                data += handle.read(limit + 1 - len(data))
     except OSError as exc:
         raise error.single(f"cannot be read: {exc.strerror or exc}", where) from exc
     if len(data) > limit:

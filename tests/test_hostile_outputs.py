@@ -475,7 +475,7 @@ class TestOneSet:
             result = invoke(standards, "batch", str(folder), "-o", str(out), "--format", "json")
         finally:
             holder.kill()
-            holder.wait()
+            holder.communicate()  # waits, and closes the pipe
 
         assert result.exit_code == ExitCode.INPUT_ERROR
         assert "another citcert run is writing its reports to this folder" in result.stderr

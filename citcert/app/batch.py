@@ -396,16 +396,17 @@ def run_batch(
 
 def check_fail_below(choice: StandardChoice, typed: str | None) -> None:
     """
-    Refuse a ``--fail-below`` that can name no level, before anything is read or written.
+    Refuse a standard that cannot be loaded, or a ``--fail-below`` that can name no level,
+    before anything is read or written.
 
     With one standard for every workbook, the level must be one of its own; otherwise it must
     be a level of at least one standard citcert can find (each workbook's own standard is
     asked again when it is audited).
     """
-    if typed is None:
-        return
-    if choice.fixed:
+    if choice.fixed:  # the standard named is loaded (or refused) with nothing written
         fail_level(choice.resolve(), typed)
+        return
+    if typed is None:
         return
     from citcert.audit.decision import level_named
     from citcert.standards.registry import index, load_entry
