@@ -176,3 +176,37 @@ class TestInvisibleEvidenceIsNoEvidence:
         visible = [c for c in text if c not in "\u2800\u3164\u115f\u1160\uffa0"]
         if visible:
             assert has_visible_text(text)
+
+
+class TestFormulasWithoutSavedResults:
+    """A library-written formula has no result (or 0) saved: a warning with cell and formula."""
+
+    @pytest.mark.parametrize(
+        ("requirement", "header", "formula"),
+        [
+            ("TRN-02", "Metric value", "=20*2"),
+            ("TRN-01", "Evidence summary", '=CONCAT("In the ", "binder")'),
+        ],
+    )
+    def test_a_formula_without_a_saved_result_is_a_warning_naming_it(
+        self, tmp_path: Path, standards: Path, requirement: str, header: str, formula: str
+    ) -> None:
+        book = fill(blank())
+        set_answer(book, requirement, header, formula)  # openpyxl saves no result
+        column = header_column(book[L.EVIDENCE_SHEET], header)
+        letter = book[L.EVIDENCE_SHEET].cell(1, column).column_letter
+        path = save(book, tmp_path / "p.xlsx")
+
+        result = invoke(standards, "validate", str(path))
+
+        assert f"Evidence!{letter}" in result.output
+        assert f"holds the formula {formula} with no saved result" in result.output
+
+    def test_a_workbook_without_formulas_has_no_such_warning(
+        self, tmp_path: Path, standards: Path
+    ) -> None:
+        path = save(fill(blank()), tmp_path / "p.xlsx")
+
+        result = invoke(standards, "validate", str(path))
+
+        assert "holds the formula" not in result.output

@@ -27,7 +27,7 @@ from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.program_sheet import read_program
 from citcert.workbook.sheets import Book, Findings, find_table
-from citcert.workbook.snapshot import snapshot
+from citcert.workbook.snapshot import doubtful_formulas, snapshot
 
 SHEETS = (L.PROGRAM_SHEET, L.EVIDENCE_SHEET, L.DOCUMENTS_SHEET, L.METADATA_SHEET)
 """The sheets citcert reads; any others in a workbook are left unread."""
@@ -66,7 +66,12 @@ def open_book(path: Path) -> Book:
     """
     data = read_checked(path)
     sha256 = hashlib.sha256(data).hexdigest()
-    return Book(name=path.name, sha256=sha256, sheets=snapshot(data, path.name, SHEETS))
+    sheets = snapshot(data, path.name, SHEETS)
+    try:
+        formulas = doubtful_formulas(data, sheets)
+    except Exception:  # NOTE: the file was read once already; a second look only adds warnings
+        formulas = ()
+    return Book(path.name, sha256, sheets, formulas)
 
 
 def read_metadata(book: Book) -> dict[str, str]:
@@ -121,6 +126,14 @@ def read_evidence(
 ) -> Evidence:
     """Every sheet of `book` read and checked against `standard`; raises with all problems."""
     findings = Findings(book.name)
+    for sheet, cell, formula in book.formulas:
+        findings.warn(
+            sheet,
+            cell,
+            f"holds the formula {formula} with no saved result (or 0), which citcert reads as "
+            "it is; the program that wrote the file may not have computed it. Open the file in "
+            "Excel or LibreOffice Calc and save it, or type the value itself",
+        )
     program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
     profile, numbers = read_program(program, standard, today, findings) if program else (None, {})
     evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)

@@ -39,6 +39,8 @@ class Book:
     name: str
     sha256: str
     sheets: dict[str, list[Row]]
+    formulas: tuple[tuple[str, str, str], ...] = ()
+    """(sheet, cell, formula) of each formula whose saved result is missing or 0."""
 
 
 @dataclass
