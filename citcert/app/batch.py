@@ -217,7 +217,16 @@ def _pooled(
     try:
         pending: deque[tuple[int, Future[Outcome]]] = deque()
         for index in range(start, len(workbooks)):
-            pending.append((index, pool.submit(_audit_in_worker, workbooks[index])))
+            try:
+                pending.append((index, pool.submit(_audit_in_worker, workbooks[index])))
+            except BrokenProcessPool:  # a worker died before this one could be handed out
+                while pending:
+                    done = _collect_one(pending, workbooks, lost)
+                    if done is None:
+                        return
+                    yield done
+                lost.append(index)
+                return
             while len(pending) >= 2 * jobs or (index == len(workbooks) - 1 and pending):
                 done = _collect_one(pending, workbooks, lost)
                 if done is None:
