@@ -31,12 +31,19 @@ def workbook_bytes(book: Any, when: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
+_ZIP_EARLIEST = dt.datetime(1980, 1, 1)
+_ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58)
+
+
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries all carry one fixed time instead of the clock's."""
 
     def __init__(self, *args: Any, date_time: dt.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._date_time = date_time.timetuple()[:6]
+        # NOTE: a zip holds dates from 1980 to 2107 only; a report of an older assessment (or
+        # one dated far ahead with --as-of) is stamped with the nearest date it can hold.
+        clamped = min(max(date_time, _ZIP_EARLIEST), _ZIP_LATEST)
+        self._date_time = clamped.timetuple()[:6]
 
     def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
         if isinstance(zinfo_or_arcname, str):

@@ -54,15 +54,18 @@ def run_audit(
     With `outdir` ``-`` nothing is written: the one format asked for is returned as `printed`.
     """
     from citcert._files import write_all_atomic
+    from citcert.app.workbook import check_as_of
     from citcert.export import report_stem
 
+    check_as_of(as_of)  # every option before the workbook is read
     submission = open_submission(path)
     audited = audit_submission(submission, choice, mode=mode, as_of=as_of, fail_below=fail_below)
     rendered = render_reports(audited.assessment, formats)
     if outdir == STDOUT:
         return AuditRun(audited, "", rendered[formats[0]])
     files = report_files(report_stem(audited.assessment), rendered)
-    write_all_atomic({outdir / name: data for name, data in files.items()})
+    inputs = (path, *([choice.overlay] if choice.overlay else []))
+    write_all_atomic({outdir / name: data for name, data in files.items()}, inputs=inputs)
     terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
     if files:
         # NOTE: a blank line parts the list of files from the summary; alone, it has none.

@@ -17,21 +17,40 @@ Decisions taken here, and why:
   order.
 - **One reading of ``--fail-below``.** The level is named by id or label
   (`citcert.app.workbook.fail_level`, as for ``citcert audit``), against each workbook's own
-  standard.
+  standard; a level that no standard has is refused before anything is read or written.
+- **Reports are written as one set.** Each program's reports are staged beside their places as
+  they arrive (`citcert._files.Staging`) and renamed into place only once every workbook is
+  done, with the roll-up and the manifest last; a full disk, an error or a signal before then
+  leaves the folder exactly as the previous run left it. The output folder is locked for the
+  run, so a second run into it stops at once with a clear message.
+- **Inputs are never modified.** No report may land on a file the run reads (a workbook, the
+  overlay): the roll-up's names are checked before anything is read, a program whose reports
+  would replace an input gets an error row instead.
+- **A bad workbook never stops the run.** Whatever goes wrong with one workbook, even a bug in
+  citcert or a worker process that dies, becomes that workbook's error row.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citcert._files import write_all_atomic, write_atomic
-from citcert.app.discovery import Workbook, discover, unique_slug
-from citcert.app.manifest import MANIFEST, manifest_bytes, read_manifest, remove_stale
+from citcert._files import Staging, lock_folder, sha256_of_bytes
+from citcert.app.discovery import WORKBOOK_SUFFIXES, Workbook, discover, unique_slug
+from citcert.app.manifest import (
+    MANIFEST,
+    manifest_bytes,
+    ours,
+    read_manifest,
+    remove_stale,
+    stale,
+)
 from citcert.app.workbook import (
     StandardChoice,
     audit_submission,
@@ -42,7 +61,7 @@ from citcert.app.workbook import (
 )
 from citcert.audit.rollup import Rollup
 from citcert.audit.tally import Contribution, RollupCollector, contribution, failed
-from citcert.errors import CitcertError, ExitCode
+from citcert.errors import CitcertError, ExitCode, Location, OutputError, WorkbookError
 from citcert.export import SUFFIX, Format, report_stem
 from citcert.export.rollup import FILES
 from citcert.standards.model import Standard
@@ -105,7 +124,13 @@ class Auditor:
         return self._standards[key]
 
     def audit(self, workbook: Workbook) -> Outcome:
-        """Read, assess and render one workbook; a `CitcertError` becomes a failed row."""
+        """Read, assess and render one workbook; whatever goes wrong becomes a failed row."""
+        try:
+            return self._audit(workbook)
+        except Exception as error:  # NOTE: a bug met by one workbook must not end the run
+            return Outcome(failed(workbook.name, unexpected(workbook.name, error)))
+
+    def _audit(self, workbook: Workbook) -> Outcome:
         s = self.settings
         try:
             submission = open_submission(workbook.path)
@@ -126,12 +151,32 @@ class Auditor:
         )
 
 
+def unexpected(name: str, error: BaseException) -> WorkbookError:
+    """A located error row for what citcert did not foresee (a bug, a worker that died)."""
+    if isinstance(error, BrokenProcessPool):
+        return WorkbookError.single(
+            "the process auditing this workbook ended abruptly (perhaps the computer ran out of "
+            "memory); the other workbooks were audited. Audit it on its own to see more",
+            Location(file=name),
+        )
+    kind = type(error).__name__
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    return WorkbookError.single(
+        f"citcert met an unexpected problem with this workbook ({kind}{': ' if detail else ''}"
+        f"{detail}); the other workbooks were audited. Please report it with the workbook",
+        Location(file=name),
+    )
+
+
 _WORKER: Auditor | None = None
 
 
 def _start_worker(settings: BatchSettings) -> None:
-    """Pool initializer: one `Auditor` (and so one loaded standard) per worker process."""
+    """Pool initializer: one `Auditor` per worker; Ctrl-C is the parent's to handle."""
+    import signal
+
     global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Auditor(settings)
 
 
@@ -148,23 +193,94 @@ def audit_all(
 
     With one job (or one workbook) everything runs in this process. Otherwise at most a few
     results per worker are in flight, so memory does not grow with the number of workbooks.
+    A worker process that dies (a crash, the memory killer) takes no other workbook with it:
+    the first workbook whose result is lost is audited again alone, an error row if that worker
+    dies too, and a fresh pool goes on from the next one.
     """
     jobs = max(1, min(jobs, len(workbooks)))
     if jobs == 1:
         auditor = Auditor(settings)
         yield from (auditor.audit(w) for w in workbooks)
         return
+    start = 0
+    while start < len(workbooks):
+        lost: list[int] = []
+        for index, outcome in _pooled(workbooks, start, settings, jobs, lost):
+            yield outcome
+            start = index + 1
+        if lost:
+            yield _alone(workbooks[lost[0]], settings)
+            start = lost[0] + 1
+
+
+def _pooled(
+    workbooks: Sequence[Workbook], start: int, settings: BatchSettings, jobs: int, lost: list[int]
+) -> Iterator[tuple[int, Outcome]]:
+    """(index, outcome) from `start` on, until done or a worker dies (its index put in `lost`)."""
     pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,))
     try:
-        pending: deque[Future[Outcome]] = deque()
-        for workbook in workbooks:
-            pending.append(pool.submit(_audit_in_worker, workbook))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        pending: deque[tuple[int, Future[Outcome]]] = deque()
+        for index in range(start, len(workbooks)):
+            try:
+                pending.append((index, pool.submit(_audit_in_worker, workbooks[index])))
+            except BrokenProcessPool:  # a worker died before this one could be handed out
+                while pending:
+                    done = _collect_one(pending, workbooks, lost)
+                    if done is None:
+                        return
+                    yield done
+                lost.append(index)
+                return
+            while len(pending) >= 2 * jobs or (index == len(workbooks) - 1 and pending):
+                done = _collect_one(pending, workbooks, lost)
+                if done is None:
+                    return
+                yield done
+    except BaseException:  # an error, Ctrl-C or SIGTERM: end the workers now, never wait
+        _terminate(pool)
+        raise
+    finally:
+        if lost:
+            _terminate(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect_one(
+    pending: deque[tuple[int, Future[Outcome]]], workbooks: Sequence[Workbook], lost: list[int]
+) -> tuple[int, Outcome] | None:
+    """The next outcome in order; None (its index put in `lost`) when its worker died."""
+    index, future = pending.popleft()
+    try:
+        return index, future.result()
+    except BrokenProcessPool:
+        lost.append(index)
+        return None
+    except Exception as error:  # NOTE: a result that could not be sent back, for one
+        name = workbooks[index].name
+        return index, Outcome(failed(name, unexpected(name, error)))
+
+
+def _alone(workbook: Workbook, settings: BatchSettings) -> Outcome:
+    """One workbook in a worker of its own: its outcome, or an error row if the worker dies."""
+    pool = ProcessPoolExecutor(1, initializer=_start_worker, initargs=(settings,))
+    try:
+        return pool.submit(_audit_in_worker, workbook).result()
+    except Exception as error:
+        return Outcome(failed(workbook.name, unexpected(workbook.name, error)))
+    except BaseException:
+        _terminate(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes at once (a worker may be busy for a long while)."""
+    # NOTE: the executor has no public way to do this before Python 3.14 (terminate_workers).
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,19 +322,23 @@ Progress = Callable[[BatchEvent], None]
 
 @dataclass
 class _Writer:
-    """Writes under the output folder and remembers what it wrote (relative, POSIX paths)."""
+    """Stages files under the output folder and remembers them (relative path → SHA-256)."""
 
     outdir: Path
-    written: list[str] = field(default_factory=list)
+    staging: Staging
+    written: dict[str, str] = field(default_factory=dict)
+
+    def _targets(self, files: dict[str, bytes]) -> dict[Path, bytes]:
+        return {self.outdir / relative: data for relative, data in files.items()}
+
+    def check(self, files: dict[str, bytes]) -> None:
+        """Raise `OutputError` when a file may not be written (an input, a folder in the way)."""
+        self.staging.check(self._targets(files))
 
     def write(self, files: dict[str, bytes]) -> None:
-        """Write `files` (relative path → bytes) as one set: all of them or none."""
-        write_all_atomic({self.outdir / relative: data for relative, data in files.items()})
-        self.written.extend(files)
-
-    def program(self, outcome: Outcome, slug: str) -> None:
-        files = report_files(slug, dict(outcome.reports))
-        self.write({f"{slug}/{name}": data for name, data in files.items()})
+        """Stage `files` (relative path → bytes); they appear when the run commits."""
+        self.staging.add(self._targets(files))
+        self.written.update({rel: sha256_of_bytes(data) for rel, data in files.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +350,9 @@ class BatchResult:
     written: tuple[str, ...]
     """Relative paths under `outdir`, in the order written (the manifest excluded)."""
     removed: tuple[str, ...]
-    """Files of the previous run that this run no longer writes, now deleted."""
+    """Files of the previous run that this run replaced with a new set, now deleted."""
+    kept: tuple[str, ...]
+    """Files of the previous run kept though not written again (a workbook failed or left)."""
     below: tuple[str, ...]
     """Files whose program's decision is below ``--fail-below``."""
 
@@ -258,24 +380,85 @@ def run_batch(
     """
     Audit every workbook named by `paths`, write each program's reports and the roll-up.
 
-    Raises `CitcertError` before writing anything when the paths name no workbook or the given
-    standard cannot be loaded; a workbook that cannot be audited becomes a failed row instead.
-    `jobs` defaults to the number of CPUs; the files written do not depend on it.
+    Raises `CitcertError` before writing anything when the paths name no workbook, an option
+    is wrong (the standard cannot be loaded, ``--fail-below`` names no level), a roll-up file
+    would replace an input, or another run holds the output folder; a workbook that cannot be
+    audited becomes a failed row instead. `jobs` defaults to the number of CPUs; the files
+    written do not depend on it.
     """
     choice = StandardChoice(standard_ref, overlay, store or StandardsStore())
     settings = BatchSettings(choice, mode, tuple(dict.fromkeys(formats)), fail_below)
+    check_fail_below(choice, fail_below)
+    _find(paths, outdir, overlay)  # every error of the inputs before the folder is touched
+    with lock_folder(outdir):
+        previous, workbooks, inputs = _find(paths, outdir, overlay)
+        with Staging(inputs) as staging:
+            writer = _Writer(outdir, staging)
+            collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
+            suffixes = tuple(sorted(SUFFIX[fmt] for fmt in settings.formats))
+            rollup = collector.rollup().model_copy(update={"report_suffixes": suffixes})
+            writer.write({name: render_file(rollup) for name, render_file in FILES.items()})
+            remove, kept = stale(outdir, previous, writer.written)
+            staging.add({outdir / MANIFEST: manifest_bytes({**kept, **writer.written})})
+            staging.commit()
+        remove_stale(outdir, previous, remove)
+    return BatchResult(
+        outdir, rollup, tuple(writer.written), remove, tuple(kept), tuple(collector.below)
+    )
+
+
+def check_fail_below(choice: StandardChoice, typed: str | None) -> None:
+    """
+    Refuse a standard that cannot be loaded, or a ``--fail-below`` that can name no level,
+    before anything is read or written.
+
+    With one standard for every workbook, the level must be one of its own; otherwise it must
+    be a level of at least one standard citcert can find (each workbook's own standard is
+    asked again when it is audited).
+    """
+    if choice.fixed:  # the standard named is loaded (or refused) with nothing written
+        fail_level(choice.resolve(), typed)
+        return
+    if typed is None:
+        return
+    from citcert.audit.decision import level_named
+    from citcert.standards.registry import index, load_entry
+
+    known: dict[str, None] = {}
+    for entry in index(choice.store):
+        try:
+            standard = load_entry(entry, choice.store)
+            level_named(standard, typed)
+            return
+        except CitcertError:
+            continue
+        except ValueError:
+            known.update(dict.fromkeys(lv.id for lv in standard.scoring.decision_levels))
+    raise CitcertError.single(
+        f"{typed!r} is not a decision level of any standard citcert knows; use one of "
+        f"{', '.join(known) or 'the levels listed by citcert standards show'}",
+        subject="--fail-below",
+    )
+
+
+def _find(
+    paths: Sequence[str], outdir: Path, overlay: Path | None
+) -> tuple[dict[str, str], tuple[Workbook, ...], tuple[Path, ...]]:
+    """
+    The previous run's manifest, the workbooks to audit, and every input the run reads.
+
+    Workbooks the previous run wrote (its trackers) are not audited, but only while they are
+    still exactly what it wrote: a workbook saved under a report's name is audited. Raises
+    `OutputError` when a roll-up file would replace an input.
+    """
     previous = read_manifest(outdir)
-    workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in previous])
-    if choice.fixed:
-        fail_level(choice.resolve(), fail_below)
-    writer = _Writer(outdir)
-    collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
-    suffixes = tuple(sorted(SUFFIX[fmt] for fmt in settings.formats))
-    rollup = collector.rollup().model_copy(update={"report_suffixes": suffixes})
-    writer.write({name: render_file(rollup) for name, render_file in FILES.items()})
-    removed = remove_stale(outdir, previous, writer.written)
-    write_atomic(outdir / MANIFEST, manifest_bytes(writer.written))
-    return BatchResult(outdir, rollup, tuple(writer.written), removed, tuple(collector.below))
+    reports = {
+        rel: sha for rel, sha in previous.items() if Path(rel).suffix.lower() in WORKBOOK_SUFFIXES
+    }
+    workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in ours(outdir, reports)])
+    inputs = (*(w.path for w in workbooks), *([overlay] if overlay else []))
+    Staging(inputs).check([outdir / name for name in (*FILES, MANIFEST)])
+    return previous, workbooks, inputs
 
 
 def _collect(
@@ -285,15 +468,31 @@ def _collect(
     writer: _Writer,
     progress: Progress | None,
 ) -> RollupCollector:
-    """Audit the workbooks, write each program's reports as it arrives, and collect the rows."""
+    """Audit the workbooks, stage each program's reports as they arrive, and collect the rows."""
     notify = progress or (lambda event: None)
     collector, taken, total = RollupCollector(), set[str](), len(workbooks)
     notify(BatchStarted(total))
     outcomes = audit_all(workbooks, settings, jobs)
     for done, (workbook, outcome) in enumerate(zip(workbooks, outcomes, strict=True), start=1):
-        slug = unique_slug(outcome.stem, workbook.name, taken) if outcome.audited else ""
-        writer.program(outcome, slug)
+        slug = ""
+        if outcome.audited:
+            slug = unique_slug(outcome.stem, workbook.name, taken)
+            outcome, slug = _stage_program(writer, workbook, outcome, slug)
         collector.add(outcome.contribution, slug)
         notify(WorkbookFinished(done, total, workbook.name, not outcome.audited))
     notify(RollupWriting(total))
     return collector
+
+
+def _stage_program(
+    writer: _Writer, workbook: Workbook, outcome: Outcome, slug: str
+) -> tuple[Outcome, str]:
+    """Stage a program's reports; reports that would replace an input make an error row."""
+    files = report_files(slug, dict(outcome.reports))
+    files = {f"{slug}/{name}": data for name, data in files.items()}
+    try:
+        writer.check(files)
+    except OutputError as error:
+        return Outcome(failed(workbook.name, error)), ""
+    writer.write(files)
+    return outcome, slug

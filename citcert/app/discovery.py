@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import itertools
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,9 @@ from pathlib import Path
 from citcert.errors import Location, Problem, WorkbookError
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_SAFE_NAME = re.compile(r'[^\x00-\x1f\x7f/\\:*?"<>|. ][^\x00-\x1f\x7f/\\:*?"<>|]{0,99}(?<![. ])')
+"""A folder name every file system takes: no separators or reserved marks, no dot or space
+at either end (Windows drops a trailing one), at most 100 characters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +37,7 @@ class Workbook:
     """One workbook of a batch: where it is, and the name the roll-up shows for it."""
 
     path: Path
-    """The resolved path."""
+    """The absolute path as found (a symlink stays a symlink, so messages give its name)."""
     name: str
     """The path relative to the folder all the batch's workbooks share (no machine paths)."""
 
@@ -49,7 +55,8 @@ def discover(
     Raises `WorkbookError` naming every argument that matches nothing, or when no workbook is
     found at all.
     """
-    found: dict[Path, None] = {}
+    found: dict[Path, Path] = {}
+    """Resolved path → the path as found (a symlink keeps its own name in the roll-up)."""
     problems: list[Problem] = []
     skip = exclude.resolve() if exclude is not None else None
     for arg in args:
@@ -60,7 +67,8 @@ def discover(
             files = _search(match, skip) if match.is_dir() else [match]
             if glob.has_magic(arg):  # a pattern is a search: lock files and such are left out
                 files = [f for f in files if _is_workbook_name(f.name)]
-            found.update(dict.fromkeys(f.resolve() for f in files))
+            for file in files:
+                found.setdefault(file.resolve(), Path(os.path.normpath(file.absolute())))
     if problems:
         raise WorkbookError(problems)
     for path in ignore:
@@ -68,8 +76,9 @@ def discover(
     if not found:
         where = ", ".join(args)
         raise WorkbookError.single(f"no workbooks (.xlsx or .xlsm files) were found in {where}")
-    root = _common_folder(list(found))
-    return tuple(sorted((Workbook(p, _relative(p, root)) for p in found), key=lambda w: w.name))
+    root = _common_folder(list(found.values()))
+    books = (Workbook(seen, _relative(seen, root)) for seen in found.values())
+    return tuple(sorted(books, key=lambda w: w.name))
 
 
 def _nothing_at(arg: str) -> str:
@@ -117,11 +126,39 @@ def unique_slug(stem: str, name: str, taken: set[str]) -> str:
     `stem`, or when a program earlier in the run took it, `stem` plus a short hash of `name`.
 
     The suffix depends only on the workbook's path, so the same folder gets the same name
-    whatever the number of jobs.
+    whatever the number of jobs. The folder name is never one of citcert's own files in the
+    output folder, never a name Windows reserves for a device (``con``, ``nul``, ``com1`` …),
+    never hidden, and differs from every name in `taken` also after case folding and Unicode
+    normalisation (so two folders never merge on a case-insensitive disk). `taken` holds those
+    folded keys; the loop always ends, since a counter follows once the hash is used up.
     """
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()
-    slug, size = stem, 6
-    while slug in taken or slug.startswith("summary"):
-        slug, size = f"{stem}-{digest[:size]}", size + 2
-    taken.add(slug)
-    return slug
+    base = stem if _SAFE_NAME.fullmatch(stem) else "cit-program"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    suffixes = itertools.chain(
+        [""],
+        (f"-{digest[:size]}" for size in range(6, len(digest) + 1, 2)),
+        (f"-{digest[:6]}-{n}" for n in itertools.count(2)),
+    )
+    for suffix in suffixes:  # NOTE: ends: `taken` is finite and the counter is not
+        slug = f"{base}{suffix}"
+        key = folded(slug)
+        if key not in taken and _allowed(key):
+            taken.add(key)
+            return slug
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def folded(name: str) -> str:
+    """A name as a case-insensitive, normalising file system compares it."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _allowed(key: str) -> bool:
+    from citcert._files import LOCK
+    from citcert.app.manifest import MANIFEST
+    from citcert.export import WINDOWS_RESERVED
+    from citcert.export.rollup import FILES
+
+    own = {folded(n) for n in (*FILES, MANIFEST, LOCK)}
+    device = key.split(".")[0].rstrip(" ")
+    return key not in own and device not in WINDOWS_RESERVED and not key.startswith(".")

@@ -1,36 +1,52 @@
 """
 The manifest of a batch run: what it wrote into the output folder, so the next run can tidy up.
 
-A manifest (``.citcert-manifest.json``) lists what a run wrote; the next run removes what the
-old manifest lists and this run did not write again, and nothing else. Only our own files are
-ever replaced: an entry that could reach outside the output folder is ignored, so a tampered
-manifest cannot make a run delete anything else.
+A manifest (``.citcert-manifest.json``) lists each file a run wrote with the SHA-256 of the bytes
+it wrote. The manifest is only a claim (anyone can edit it), so a file is treated as citcert's
+own only while it is still exactly what citcert wrote, where citcert wrote it:
+
+- its path is relative, inside the output folder, and no folder on the way is a symbolic link
+  (so an edited manifest plus a planted link cannot reach a file elsewhere);
+- it is a regular file whose bytes still have the recorded SHA-256 (so a workbook a user saved
+  under a report's name, or a file a manifest merely names, is never deleted or skipped).
+
+A previous report is deleted only when this run wrote a new report set in its place (the same
+program folder, or the roll-up): the reports of a program that failed this time, or is no longer
+in the batch, are kept and stay listed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+import stat
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 MANIFEST = ".citcert-manifest.json"
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+"""A larger manifest was not written by citcert; it is ignored."""
 
 
-def read_manifest(outdir: Path) -> tuple[str, ...]:
+def read_manifest(outdir: Path) -> dict[str, str]:
     """
-    What the previous run wrote into `outdir`, from its manifest (nothing if there is none).
+    What the previous run wrote into `outdir`: relative path → SHA-256 (empty if unknown).
 
-    Entries that could reach outside `outdir` (absolute, or with ``..``) are ignored, so a
-    tampered manifest cannot make a run delete anything else.
+    Entries that could reach outside `outdir` (absolute, or with ``..``) are dropped; a missing,
+    damaged or foreign manifest is an empty one.
     """
+    from citcert._files import read_regular
+    from citcert.errors import CitcertError
+
     try:
-        data = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(outdir / MANIFEST, MAX_MANIFEST_BYTES))
         files = data["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return ()
-    if not isinstance(files, list):
-        return ()
-    return tuple(f for f in files if isinstance(f, str) and _is_inside(f))
+        hashes = data.get("sha256", {})
+    except (CitcertError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    if not isinstance(files, list) or not isinstance(hashes, dict):
+        return {}
+    return {f: str(hashes.get(f, "")) for f in files if isinstance(f, str) and _is_inside(f)}
 
 
 def _is_inside(relative: str) -> bool:
@@ -40,20 +56,72 @@ def _is_inside(relative: str) -> bool:
         and not Path(relative).is_absolute()
         and ".." not in parts
         and MANIFEST not in parts
+        and "\x00" not in relative
     )
 
 
-def remove_stale(outdir: Path, previous: Iterable[str], written: Iterable[str]) -> tuple[str, ...]:
-    """Delete the files the previous run wrote that this one did not, and folders left empty."""
-    keep = set(written)
-    removed = []
-    for relative in sorted(set(previous) - keep):
-        path = outdir / relative
-        if path.is_file() and not path.is_symlink():
+def still_ours(outdir: Path, relative: str, sha256: str) -> bool:
+    """
+    True when `relative` is a regular file under `outdir`, reached through no symbolic link,
+    whose bytes still have the SHA-256 citcert recorded for it.
+    """
+    from citcert._files import sha256_of
+
+    if not sha256 or not _is_inside(relative):
+        return False
+    path = outdir
+    try:
+        for part in Path(relative).parts:
+            path = path / part
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return False
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        return sha256_of(path) == sha256
+    except OSError:
+        return False
+
+
+def ours(outdir: Path, previous: Mapping[str, str]) -> dict[str, str]:
+    """The entries of `previous` that are still exactly what citcert wrote (`still_ours`)."""
+    return {rel: sha for rel, sha in previous.items() if still_ours(outdir, rel, sha)}
+
+
+def stale(
+    outdir: Path, previous: Mapping[str, str], written: Iterable[str]
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """
+    What of the previous run to delete once this run is in place, and what to keep.
+
+    A previous file is deleted only when this run wrote into its first folder (a program's
+    folder) or, for a file at the top, wrote the roll-up; and only while it is still citcert's
+    own (`still_ours`). Returns the files to delete and those kept (path → SHA-256, for the new
+    manifest); what is no longer citcert's own is in neither.
+    """
+    written = set(written)
+    renewed = {Path(rel).parts[0] for rel in written if len(Path(rel).parts) > 1}
+    top_renewed = any(len(Path(rel).parts) == 1 for rel in written)
+    remove: list[str] = []
+    kept: dict[str, str] = {}
+    for relative, sha in sorted(previous.items()):
+        if relative in written or not still_ours(outdir, relative, sha):
+            continue
+        parts = Path(relative).parts
+        replaced = parts[0] in renewed if len(parts) > 1 else top_renewed
+        if replaced:
+            remove.append(relative)
+        else:
+            kept[relative] = sha
+    return tuple(remove), kept
+
+
+def remove_stale(outdir: Path, previous: Mapping[str, str], remove: Iterable[str]) -> None:
+    """Delete each of `remove` that is still citcert's own (checked again), and emptied folders."""
+    for relative in remove:
+        if still_ours(outdir, relative, previous.get(relative, "")):
+            path = outdir / relative
             path.unlink()
-            removed.append(relative)
             _remove_empty_parents(path.parent, outdir)
-    return tuple(removed)
 
 
 def _remove_empty_parents(folder: Path, outdir: Path) -> None:
@@ -62,8 +130,8 @@ def _remove_empty_parents(folder: Path, outdir: Path) -> None:
         folder = folder.parent
 
 
-def manifest_bytes(written: Iterable[str]) -> bytes:
-    """The manifest of a run: the sorted relative paths of every file it wrote."""
+def manifest_bytes(written: Mapping[str, str]) -> bytes:
+    """The manifest of a run: the sorted relative paths it wrote, with their SHA-256."""
     from citcert.export.json import dumps
 
     return dumps(
@@ -71,5 +139,6 @@ def manifest_bytes(written: Iterable[str]) -> bytes:
             "tool": "citcert",
             "note": "Files citcert wrote here; the next run replaces them.",
             "files": sorted(written),
+            "sha256": dict(sorted(written.items())),
         }
     )

@@ -25,30 +25,33 @@ def load_audit(
     path: Path, standard_for: Callable[[str], Standard]
 ) -> tuple[Assessment, Standard | None]:
     """One side of a comparison: a JSON report as it is, or a workbook audited now."""
-    if _is_json(path):
-        return _read_report(path), None
+    if path.suffix.lower() == ".json":
+        return _read_report(path, _read_json(path)), None
+    from citcert._files import read_regular
     from citcert.app.workbook import open_submission, read_evidence
     from citcert.audit.scoring import assess
+    from citcert.workbook.layout import MAX_FILE_BYTES
 
+    data = read_regular(path, max(MAX_JSON_BYTES, MAX_FILE_BYTES), what="report or workbook")
+    if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return _read_report(path, _read_json(path)), None
     submission = open_submission(path)
     standard = standard_for(submission.standard_ref)
     return assess(standard, read_evidence(submission, standard)), standard
 
 
-def _is_json(path: Path) -> bool:
-    if path.suffix.lower() == ".json":
-        return True
-    with open(path, "rb") as handle:
-        return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+def _read_json(path: Path) -> bytes:
+    """A regular file of at most `MAX_JSON_BYTES` (never a pipe or a device)."""
+    from citcert._files import read_regular
+
+    return read_regular(path, MAX_JSON_BYTES, what="audit report")
 
 
-def _read_report(path: Path) -> Assessment:
+def _read_report(path: Path, data: bytes) -> Assessment:
     """An audit JSON report, validated; a plain message when it is not one."""
     where = Location(file=path.name)
-    if path.stat().st_size > MAX_JSON_BYTES:
-        raise CitcertError.single("is too large to be an audit report made by citcert", where)
     try:
-        return Assessment.model_validate_json(path.read_bytes())
+        return Assessment.model_validate_json(data)
     except ValidationError as error:
         raise CitcertError.single(_not_a_report(error), where) from None
 

@@ -110,6 +110,21 @@ def fail_level(standard: Standard, typed: str | None) -> str | None:
         raise CitcertError.single(str(error), subject="--fail-below") from None
 
 
+AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+"""The days ``--as-of`` may name: any real assessment, with room for every deadline after it."""
+
+
+def check_as_of(as_of: dt.date | None) -> None:
+    """Refuse an ``--as-of`` outside `AS_OF_RANGE` (deadlines after it could not be dated)."""
+    first, last = AS_OF_RANGE
+    if as_of is not None and not first <= as_of <= last:
+        raise CitcertError.single(
+            f"{as_of.isoformat()} is not a day citcert can judge dates by; give a day from "
+            f"{first.isoformat()} to {last.isoformat()}",
+            subject="--as-of",
+        )
+
+
 def is_below(standard: Standard, assessment: Assessment, required: str | None) -> bool:
     """True when the decision is worse than the level id `required` (never when it is None)."""
     from citcert.audit.decision import is_below as below
@@ -147,6 +162,7 @@ def audit_submission(
     """
     from citcert.audit.scoring import assess
 
+    check_as_of(as_of)
     standard = standard or choice.resolve(submission.standard_ref)
     required = fail_level(standard, fail_below)
     evidence = read_evidence(submission, standard, as_of=as_of)

@@ -208,6 +208,6 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     if output is None:
         click.echo(data.decode("utf-8"), nl=False, color=colour(ctx))
     else:
-        write_atomic(output, data)
+        write_atomic(output, data, inputs=(old, new))
         if not quiet(ctx):
             click.echo(f"Comparison written to {output}")

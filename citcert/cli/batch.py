@@ -7,6 +7,8 @@ stderr when it is a terminal, so logs and pipes get only the final messages.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,25 @@ class _BatchProgress:
 def _draws_progress(ctx: click.Context) -> bool:
     """Progress is drawn unless --quiet, --no-color, NO_COLOR or a dumb terminal says not to."""
     return not quiet(ctx) and colour(ctx) is not False
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a run lasts, SIGTERM stops it as Ctrl-C does: workers ended, nothing half-written."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _clock(seconds: float) -> str:
@@ -132,21 +153,36 @@ def batch(
     from citcert.app.batch import run_batch
     from citcert.workbook.evidence import Mode
 
-    result = run_batch(
-        paths,
-        outdir=outdir,
-        standard_ref=ref,
-        overlay=overlay,
-        store=_store(ctx),
-        mode=Mode(mode) if mode else None,
-        formats=_batch_formats(formats),
-        fail_below=fail_below,
-        jobs=jobs,
-        progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
-    )
+    try:
+        with _sigterm_as_interrupt():
+            result = run_batch(
+                paths,
+                outdir=outdir,
+                standard_ref=ref,
+                overlay=overlay,
+                store=_store(ctx),
+                mode=Mode(mode) if mode else None,
+                formats=_batch_formats(formats),
+                fail_below=fail_below,
+                jobs=jobs,
+                progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
+            )
+    except KeyboardInterrupt:
+        click.echo(
+            f"Stopped before the end: nothing of this run was written; {outdir} is as it was.",
+            err=True,
+        )
+        ctx.exit(130)
     for row in result.rollup.rows:
         if row.errors:
             click.echo("\n  ".join([f"Could not audit {row.file}:", *row.errors]), err=True)
+    if result.kept:
+        folders = sorted({k.split("/")[0] + "/" if "/" in k else k for k in result.kept})
+        click.echo(
+            f"Kept the earlier reports {', '.join(folders)}: this run has no new ones to put in "
+            "their place (the workbook failed or is no longer in the batch).",
+            err=True,
+        )
     for name in result.below:
         note(ctx, f"{name}: the decision is below {fail_below} (--fail-below).")
     click.echo(

@@ -62,7 +62,7 @@ def template(
 
     _refuse_overwrite(output, force)
     standard = _choice(ctx, ref, overlay).resolve()
-    write_atomic(output, template_bytes(standard))
+    write_atomic(output, template_bytes(standard), inputs=[overlay] if overlay else [])
     if str(output) != "-":
         click.echo(f"Wrote {output} for {standard.ref} ({standard.title}).")
 
@@ -183,5 +183,5 @@ def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bo
     _refuse_overwrite(output, force, workbook)
     submission = open_submission(workbook)
     result = migrate_submission(submission, _choice(ctx, None, None), to)
-    write_atomic(output, result.workbook)
+    write_atomic(output, result.workbook, inputs=(workbook,))
     click.echo(f"Wrote {output}. {result.report()}")

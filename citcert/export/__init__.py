@@ -99,6 +99,12 @@ _TRANSLITERATION = str.maketrans(
 """Latin letters with no decomposition to ASCII, spelled as they are usually written in ASCII."""
 
 
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"{dev}{n}" for dev in ("com", "lpt") for n in "0123456789¹²³")}
+)
+"""Names Windows gives to devices: a file or folder of that name (any suffix) cannot exist."""
+
+
 def report_stem(assessment: Assessment) -> str:
     """
     A file-name-safe slug of the program's name, e.g. ``metro-county-cit``.
@@ -112,7 +118,9 @@ def report_stem(assessment: Assessment) -> str:
     name = unicodedata.normalize("NFKD", spelled)
     ascii_name = name.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60].rstrip("-")
+    if slug in WINDOWS_RESERVED:  # NOTE: a program named "Con" still gets files on Windows
+        slug = f"{slug}-cit"
     return slug or "cit-program"
 
 
-__all__ = ["SUFFIX", "WRITERS", "Format", "Writer", "render", "report_stem"]
+__all__ = ["SUFFIX", "WINDOWS_RESERVED", "WRITERS", "Format", "Writer", "render", "report_stem"]

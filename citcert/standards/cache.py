@@ -14,7 +14,15 @@ The cache only ever saves time; it never changes an answer:
 - only a standard file that loaded without problems is kept (never an overlay, whose result also
   depends on its base file, and never a failure, whose messages must come from the YAML);
 - an entry that cannot be read or no longer validates is ignored, and a cache folder that cannot
-  be written is silently not used.
+  be written is silently not used;
+- an entry is trusted only when nobody but you could have written it: the folder and the entry
+  are yours (the user running citcert), are not symbolic links, and neither your group nor
+  others may write to them (citcert makes the folder private, ``0700``, and each entry
+  ``0600``). Anyone else able to change a standard could change a verdict, so a cache someone
+  else can write to is not read at all;
+- an entry is read only if it is a regular file of at most `MAX_ENTRY_BYTES` (never a pipe),
+  and the standard in it must still pass the standard's own cross-checks and carry the id and
+  version the YAML file declares; a bad entry only costs the time to read the YAML again.
 
 The folder is the store's (`citcert.standards.store`); the application layer chooses it
 (`citcert.app.settings`: ``$CITCERT_CACHE_DIR``, ``$XDG_CACHE_HOME/citcert`` or
@@ -28,7 +36,9 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +50,9 @@ MAX_ENTRIES = 64
 """Most standards kept in the cache folder."""
 _SUFFIX = ".standard.json"
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.standard\.json")
-_FORMAT = "1"
+MAX_ENTRY_BYTES = 8 * 1024 * 1024
+"""A larger cache entry was not written by citcert; it is ignored."""
+_FORMAT = "2"
 """The layout of a cache file; part of every key, so a new layout never reads an old file."""
 
 
@@ -59,14 +71,20 @@ class Record:
         """The cached standard, or None when the entry is damaged or out of date."""
         from pydantic import ValidationError
 
+        from citcert.standards.checks import cross_check
         from citcert.standards.model import Standard
 
-        try:
-            with open(self.path, encoding="utf-8") as handle:
-                handle.readline()
-                return Standard.model_validate_json(handle.read())
-        except (OSError, UnicodeDecodeError, ValidationError):
+        raw = _read_entry(self.path)
+        if raw is None:
             return None
+        try:
+            standard = Standard.model_validate_json(raw.partition(b"\n")[2])
+        except (UnicodeDecodeError, ValidationError, ValueError):
+            return None
+        identity, version, _ = self.header
+        if (standard.id, standard.version) != (identity, version):
+            return None
+        return None if any(True for _ in cross_check(standard)) else standard
 
 
 def lookup(folder: Path | None, raw: bytes) -> Record | None:
@@ -74,9 +92,11 @@ def lookup(folder: Path | None, raw: bytes) -> Record | None:
     if folder is None:
         return None
     path = folder / f"{key(raw)}{_SUFFIX}"
+    entry = _read_entry(path)
+    if entry is None:
+        return None
     try:
-        with open(path, encoding="utf-8") as handle:
-            first = json.loads(handle.readline())
+        first = json.loads(entry.partition(b"\n")[0])
         identity, version, status = first["header"]
         summary = first.get("summary")
         return Record(
@@ -112,12 +132,43 @@ def store_header(folder: Path | None, raw: bytes, header: tuple[str, str, str | 
     _write(path, f"{json.dumps({'header': list(header)})}\n".encode())
 
 
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes, when it is a regular file nobody else could have written; else None."""
+    from citcert._files import read_regular
+    from citcert.errors import CitcertError
+
+    if not (_private(path.parent) and _private(path)):
+        return None
+    try:
+        return read_regular(path, MAX_ENTRY_BYTES)
+    except CitcertError:
+        return None
+
+
+def _private(path: Path) -> bool:
+    """True when `path` is no symlink, is yours, and neither your group nor others can write it."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if stat.S_ISLNK(info.st_mode):
+        return False
+    getuid = getattr(os, "geteuid", None)
+    if getuid is None:  # pragma: no cover - NOTE: Windows keeps the cache in the user's profile
+        return True
+    return info.st_uid == getuid() and not info.st_mode & 0o022
+
+
 def _write(path: Path, data: bytes) -> None:
     from citcert._files import write_atomic
     from citcert.errors import CitcertError
 
     try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(path.parent):
+            os.chmod(path.parent, 0o700)  # a folder only we can write (raises if not ours)
         write_atomic(path, data)
+        os.chmod(path, 0o600)
         _prune(path.parent)
     except (CitcertError, OSError):  # NOTE: a cache that cannot be written is simply not used
         return

@@ -93,19 +93,23 @@ def read_document(path: Path) -> YamlDocument:
 
 
 def _read_text(path: Path, file: str) -> str:
+    from citcert._files import read_regular
+
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise StandardFileError.single(
-                f"the file is {size} bytes; a standard may be at most "
-                f"{MAX_FILE_BYTES} bytes ({MAX_FILE_BYTES // 1048576} MiB)",
-                Location(file),
-            )
-        raw = path.read_bytes()
     except OSError as exc:
         raise StandardFileError.single(
             f"cannot be read: {exc.strerror or exc}", Location(file)
         ) from None
+    if path.is_file() and size > MAX_FILE_BYTES:
+        raise StandardFileError.single(
+            f"the file is {size} bytes; a standard may be at most "
+            f"{MAX_FILE_BYTES} bytes ({MAX_FILE_BYTES // 1048576} MiB)",
+            Location(file),
+        )
+    raw = read_regular(
+        path, MAX_FILE_BYTES, error=StandardFileError, what="standard file", name=file
+    )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

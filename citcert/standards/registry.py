@@ -148,9 +148,13 @@ def read_cached(path: Path, store: StandardsStore) -> cache.Record | None:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it is not a regular file of a standard's size at most."""
+    from citcert._files import read_regular
+    from citcert.errors import CitcertError
+
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_regular(path, MAX_FILE_BYTES)
+    except CitcertError:
         return None
 
 
@@ -161,7 +165,7 @@ def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
     A text part marks a pre-release, so 1.0-rc1 comes before 1.0, and 1.0 before 1.0.1.
     """
     parts = re.split(r"[.\-]", version)
-    keys = [(2, int(p), "") if p.isdigit() else (0, 0, p) for p in parts]
+    keys = [(2, int(p), "") if p.isascii() and p.isdigit() else (0, 0, p) for p in parts]
     return (*keys, (1, 0, ""))
 
 
@@ -211,6 +215,8 @@ def survey(store: StandardsStore) -> tuple[list[Entry], list[Skipped]]:
         for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")):
             key = file_key(path)
             if key is None:  # a dangling link, or a file removed meanwhile: not a standard
+                continue
+            if not path.is_file():  # a folder, pipe or device named *.yaml: not one
                 continue
             if key not in store.headers:
                 store.headers[key] = _header(path, key[2], store)

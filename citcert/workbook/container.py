@@ -37,14 +37,16 @@ def file_error(name: str, message: str) -> WorkbookError:
 
 def read_checked(path: Path) -> bytes:
     """The bytes of the file at `path`, once they are known to be an .xlsx or .xlsm package."""
+    from citcert._files import read_regular
+
     name = path.name
     try:
         size = path.stat().st_size
-        if size > L.MAX_FILE_BYTES:
-            raise file_error(name, _too_big(size))
-        data = path.read_bytes()
     except OSError as exc:
         raise file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    if path.is_file() and size > L.MAX_FILE_BYTES:
+        raise file_error(name, _too_big(size))
+    data = read_regular(path, L.MAX_FILE_BYTES, error=WorkbookError, what="workbook")
     _check_format(data, name, path.suffix.lower())
     return data
 
@@ -178,5 +180,16 @@ def _check_zip(data: bytes, name: str) -> None:
             f"{L.MAX_UNCOMPRESSED_BYTES // _MB} MB citcert allows; it is refused to protect "
             "your computer",
         )
+    seen: set[str] = set()
+    for entry in entries:
+        key = entry.filename.replace("\\", "/").lstrip("/").casefold()
+        if key in seen:
+            raise file_error(
+                name,
+                f"the file holds the part {entry.filename} twice, so two programs could read two "
+                "different workbooks from it; it was not saved by a spreadsheet program. Save it "
+                "again from Excel or LibreOffice Calc",
+            )
+        seen.add(key)
     if not any(entry.filename == "[Content_Types].xml" for entry in entries):
         raise file_error(name, f"this is a zip file, not an Excel workbook. {_SAVE_AS}")

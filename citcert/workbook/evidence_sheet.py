@@ -26,6 +26,7 @@ from citcert.workbook.ratings import (
     Invalid,
     clean_text,
     is_blank,
+    is_error_value,
     parse_amount,
     parse_answer,
     parse_percent,
@@ -129,7 +130,16 @@ class _RowReader:
     def _text(self, key: str) -> str:
         if key not in self.table.columns:
             return ""
-        value = parse_text(self._raw(key).value)
+        raw = self._raw(key).value
+        if is_error_value(raw):
+            self.findings.warn(
+                *self._where(key)[:2],
+                f"holds the error value {str(raw).strip()}, which is not evidence: it is read "
+                "as blank. Type the text itself",
+                self._where(key)[2],
+            )
+            return ""
+        value = parse_text(raw)
         if isinstance(value, Invalid):
             self.findings.error(*self._where(key)[:2], value.message, self._where(key)[2])
             return ""

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from citcert.standards.model import RatingScale
@@ -47,8 +49,8 @@ def quoted(raw: object) -> str:
 
 
 def is_blank(raw: object) -> bool:
-    """True for an empty cell or one holding only spaces."""
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    """True for an empty cell or one holding only spaces (or other characters that show nothing)."""
+    return raw is None or (isinstance(raw, str) and not has_visible_text(raw))
 
 
 def clean_text(raw: object) -> str:
@@ -66,7 +68,40 @@ def clean_text(raw: object) -> str:
         raw = raw.date()
     text = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    text = _CONTROL.sub("", text).strip()
+    return text if has_visible_text(text) else ""
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u2800\u3164\u115f\u1160\uffa0\u17b4\u17b5\u180e\U0001d159")
+"""Characters Unicode files as letters or symbols that print as nothing: the Braille blank,
+the Hangul fillers, Khmer inherent vowels, the Mongolian vowel separator."""
+
+
+def has_visible_text(text: str) -> bool:
+    """
+    True when `text` shows something: not only spaces, zero-width and format characters,
+    combining marks, blank "letters" (Braille blank, Hangul filler) or unassigned code points.
+
+    A cell of only such characters looks empty to a reviewer, so it is read as empty: an
+    evidence summary of zero-width spaces is no evidence.
+    """
+    return any(
+        c not in _BLANK_LETTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES
+        for c in text
+    )
+
+
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+    | {"#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+"""The error values a spreadsheet shows in a cell whose formula failed."""
+
+
+def is_error_value(raw: object) -> bool:
+    """True when a cell holds a spreadsheet error value such as ``#N/A`` (never evidence)."""
+    return isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS
 
 
 def parse_text(raw: object) -> str | Invalid:
@@ -129,15 +164,30 @@ def _number_text(text: str) -> float | None:
     return None
 
 
+MAX_NUMBER = 1e12
+"""The largest number a workbook may hold (no count, hours or days comes near it)."""
+
+
 def parse_number(raw: object) -> float | Invalid:
-    """A number from a number cell or from text such as ``1,200`` or ``12.5``."""
+    """
+    A number from a number cell or from text such as ``1,200`` or ``12.5``.
+
+    Its range is checked here, where it enters: beyond `MAX_NUMBER` (``1e999``, a 401-digit
+    count, infinity, not-a-number) it is `Invalid`, so no later sum or ratio can overflow.
+    """
     if isinstance(raw, bool) or raw is None:
         return Invalid(f"{quoted(raw)} is not a number")
     if isinstance(raw, int | float):
-        return float(raw)
-    value = _number_text(clean_text(raw))
-    if value is None:
+        value: float | None = float(raw) if abs(raw) <= MAX_NUMBER else math.inf
+    else:
+        try:
+            value = _number_text(clean_text(raw))
+        except OverflowError:  # NOTE: float() of a long digit string gives inf, never this
+            value = math.inf
+    if value is None or math.isnan(value):
         return Invalid(f"{quoted(raw)} is not a number")
+    if abs(value) > MAX_NUMBER:
+        return Invalid(f"{quoted(raw)} is too large; a number here is at most {MAX_NUMBER:,.0f}")
     return value
 
 
@@ -182,8 +232,23 @@ def parse_percent(raw: object, *, percent_format: bool = False) -> float | Inval
     return value
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+"""No date a workbook records (an assessment, a meeting, a document) lies before this one."""
+
+
 def parse_date(raw: object) -> dt.date | Invalid:
-    """A date from a date cell, an Excel serial number, or ISO or US (MM/DD/YYYY) text."""
+    """
+    A date from a date cell, an Excel serial number, or ISO or US (MM/DD/YYYY) text.
+
+    A date before `EARLIEST_DATE` is `Invalid` (a mistyped year), checked where it enters.
+    """
+    value = _parse_date(raw)
+    if isinstance(value, dt.date) and value < EARLIEST_DATE:
+        return Invalid(f"{value.isoformat()} is before 1900; check the year")
+    return value
+
+
+def _parse_date(raw: object) -> dt.date | Invalid:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,7 +29,7 @@ from citcert.workbook.grouping import grouped
 from citcert.workbook.program_sheet import assessment_date, read_program
 from citcert.workbook.records_sheet import read_records, record_sheet_names
 from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table
-from citcert.workbook.snapshot import snapshot
+from citcert.workbook.snapshot import doubtful_formulas, snapshot
 
 SHEETS = (
     L.PROGRAM_SHEET,
@@ -95,7 +96,12 @@ def open_stream(stream: BinaryIO) -> Book:
 def book_of(data: bytes, name: str) -> Book:
     """The checked bytes of a workbook, copied into plain rows."""
     sha256 = hashlib.sha256(data).hexdigest()
-    return Book(name=name, sha256=sha256, sheets=snapshot(data, name, SHEETS))
+    sheets = snapshot(data, name, SHEETS)
+    try:
+        formulas = doubtful_formulas(data, sheets)
+    except Exception:  # NOTE: the file was read once already; a second look only adds warnings
+        formulas = ()
+    return Book(name, sha256, sheets, formulas)
 
 
 def read_metadata(book: Book) -> dict[str, str]:
@@ -114,7 +120,13 @@ def read_metadata(book: Book) -> dict[str, str]:
             "your answers into it",
         )
     version = meta.get(L.Meta.LAYOUT_VERSION, "1")
-    if not version.isdigit() or int(version) > L.LAYOUT_VERSION:
+    if not re.fullmatch(r"[0-9]{1,6}", version):
+        raise file_error(
+            book.name,
+            f"its hidden {L.METADATA_SHEET} sheet was changed: the layout version {version[:20]!r} "
+            "is not a number. Make a fresh workbook with `citcert template`",
+        )
+    if int(version) > L.LAYOUT_VERSION:
         raise file_error(
             book.name,
             "this workbook was made by a newer version of citcert; update citcert to read it",
@@ -144,6 +156,14 @@ def read_evidence(
 ) -> Evidence:
     """Every sheet of `book` read and checked against `standard`; raises with all problems."""
     findings = findings or Findings(book.name)
+    for sheet, cell, formula in book.formulas:
+        findings.warn(
+            sheet,
+            cell,
+            f"holds the formula {formula} with no saved result (or 0), which citcert reads as "
+            "it is; the program that wrote the file may not have computed it. Open the file in "
+            "Excel or LibreOffice Calc and save it, or type the value itself",
+        )
     program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
     limit = _date_limit(program, as_of)
     records = read_records(book, standard, limit, findings)
@@ -166,7 +186,7 @@ def read_evidence(
     return Evidence(
         standard_ref=meta[L.Meta.STANDARD_REF],
         standard_sha256=meta.get(L.Meta.STANDARD_SHA256, ""),
-        layout_version=int(meta.get(L.Meta.LAYOUT_VERSION, L.LAYOUT_VERSION)),
+        layout_version=int(meta.get(L.Meta.LAYOUT_VERSION) or L.LAYOUT_VERSION),
         file_name=book.name,
         workbook_sha256=book.sha256,
         profile=profile,

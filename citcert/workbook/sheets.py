@@ -39,6 +39,8 @@ class Book:
     name: str
     sha256: str
     sheets: dict[str, list[Row]]
+    formulas: tuple[tuple[str, str, str], ...] = ()
+    """(sheet, cell, formula) of each formula whose saved result is missing or 0."""
 
 
 @dataclass
@@ -101,9 +103,40 @@ def find_table(
         findings.error(
             sheet, None, f'the column "{header}" is missing (looked for its header in {where})'
         )
-    if missing:
+    if missing or _repeated_headers(sheet, rows[best - 1], columns, findings, best):
         return None
     return Table(sheet, found, [(n, r) for n, r in enumerate(rows[best:], start=best + 1)])
+
+
+def _repeated_headers(
+    sheet: str, header: Row, columns: Sequence[L.Column], findings: Findings, number: int
+) -> bool:
+    """
+    Record an error for each known header that appears twice in the header row.
+
+    Two columns headed "Reviewer rating" (one perhaps hidden) would let a program plant ratings
+    the reviewer never gave: which one counts is not for citcert to guess.
+    """
+    wanted = {L.normalise_header(c.header): c for c in columns}
+    seen: dict[str, list[int]] = {}
+    for index, value in enumerate(header):
+        column = wanted.get(L.normalise_header(value.value))
+        if column is not None:
+            seen.setdefault(column.key, []).append(index)
+    repeated = False
+    for key, places in seen.items():
+        if len(places) < 2:
+            continue
+        repeated = True
+        title = next(c.header for c in columns if c.key == key)
+        cells = " and ".join(L.cell_name(i + 1, number) for i in places)
+        findings.error(
+            sheet,
+            L.cell_name(places[1] + 1, number),
+            f'the column "{title}" appears more than once ({cells}; a column may be hidden); '
+            "citcert cannot tell which one holds the answers. Delete the extra column",
+        )
+    return repeated
 
 
 def _header_row(rows: list[Row], columns: Sequence[L.Column]) -> tuple[int, dict[str, int]]:
@@ -111,7 +144,7 @@ def _header_row(rows: list[Row], columns: Sequence[L.Column]) -> tuple[int, dict
     The header row among the first rows (0 when none), and column key → index in it.
 
     The row naming the most known columns wins, so a title or an inserted row above the
-    headers does no harm; the first column of a repeated header counts.
+    headers does no harm; a repeated header is an error (`_repeated_headers`).
     """
     wanted = {L.normalise_header(c.header): c.key for c in columns}
     best, found = 0, dict[str, int]()

@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import itertools
 import operator
+import unicodedata
 import warnings
+import zipfile
 from typing import Any
 
 from citcert.errors import WorkbookError
@@ -65,13 +67,28 @@ def _sheets(book: Any, name: str, wanted: tuple[str, ...]) -> dict[str, list[Row
         raise file_error(
             name, f"the workbook has {len(book.sheetnames)} sheets; at most {L.MAX_SHEETS} are read"
         )
-    found = {sheet.casefold(): sheet for sheet in book.sheetnames}
+    found: dict[str, str] = {}
+    for sheet in book.sheetnames:
+        other = found.setdefault(_sheet_key(sheet), sheet)
+        if other != sheet and _sheet_key(sheet) in {_sheet_key(w) for w in wanted}:
+            hidden = [n for n in (other, sheet) if book[n].sheet_state != "visible"]
+            note = f" ({', '.join(hidden)} is hidden)" if hidden else ""
+            raise file_error(
+                name,
+                f'the workbook has two sheets named "{other}" and "{sheet}"{note}; citcert cannot '
+                "tell which one holds the answers. Delete the one that should not be read",
+            )
     out: dict[str, list[Row]] = {}
     for sheet in wanted:
-        actual = found.get(sheet.casefold())
+        actual = found.get(_sheet_key(sheet))
         if actual is not None and hasattr(book[actual], "iter_rows"):
             out[sheet] = _rows(book[actual], name, sheet)
     return out
+
+
+def _sheet_key(sheet: str) -> str:
+    """A sheet name as a person reads it: case, Unicode forms and spaces around it ignored."""
+    return unicodedata.normalize("NFKC", sheet).casefold().strip()
 
 
 def _rows(ws: Any, name: str, sheet: str) -> list[Row]:
@@ -133,3 +150,50 @@ def _value(cell: Any) -> Value:
     if isinstance(value, int | float) and not isinstance(value, bool):
         percent = "%" in (cell.number_format or "")
     return Value(value, percent)
+
+
+def doubtful_formulas(
+    data: bytes, sheets: dict[str, list[Row]]
+) -> tuple[tuple[str, str, str], ...]:
+    """
+    (sheet, cell, formula) of each formula in the read sheets whose saved result is missing or 0.
+
+    citcert reads the result a spreadsheet saved with a formula, never computing it; a file
+    written by a library (pandas, xlsxwriter, openpyxl) saves no result, or 0, so the value read
+    may not be the one a person sees in Excel. Only files holding a formula are read again.
+    """
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        has_formula = any(
+            b"<f" in archive.read(info)
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+    if not has_formula:
+        return ()
+    found: list[tuple[str, str, str]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        names = {_sheet_key(n): n for n in book.sheetnames}
+        for sheet, rows in sheets.items():
+            actual = names.get(_sheet_key(sheet))
+            if actual is None or not hasattr(book[actual], "iter_rows"):
+                continue
+            ws = book[actual]
+            for number, cells in enumerate(
+                ws.iter_rows(max_row=len(rows), max_col=L.MAX_COLUMNS), 1
+            ):
+                for index, cell in enumerate(cells):
+                    formula = getattr(cell, "value", None)
+                    if not (isinstance(formula, str) and formula.startswith("=")):
+                        continue
+                    row = rows[number - 1]
+                    cached = row[index].value if index < len(row) else None
+                    if cached is None or cached == 0 or cached == "":
+                        found.append((sheet, L.cell_name(index + 1, number), formula[:200]))
+    finally:
+        book.close()
+    return tuple(found)

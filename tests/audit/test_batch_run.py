@@ -292,7 +292,7 @@ class TestSmallRuns:
     def test_rerun_replaces_only_what_citcert_wrote(
         self, folder: Path, standards_dir: Path, tmp_path: Path
     ) -> None:
-        """Foreign files stay; a program no longer in the input loses its old folder."""
+        """Foreign files stay; a program no longer in the input keeps its reports (none new)."""
         out = tmp_path / "out"
         invoke(["batch", str(folder), "-o", str(out), "--format", "json"], standards_dir)
         (out / "state-notes.txt").write_text("ours", encoding="utf-8")
@@ -304,9 +304,11 @@ class TestSmallRuns:
         assert result.exit_code == ExitCode.OK
         assert (out / "state-notes.txt").exists()
         assert (out / "county-00-cit" / "reviewer-notes.txt").exists()
-        assert not (out / "county-01-cit").exists()
+        assert (out / "county-01-cit" / "county-01-cit.json").exists()
+        assert "Kept the earlier reports county-01-cit/" in result.stderr
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         assert "county-00-cit/county-00-cit.json" in manifest["files"]
+        assert "county-01-cit/county-01-cit.json" in manifest["files"]
         assert "state-notes.txt" not in manifest["files"]
 
     def test_reports_written_into_the_input_folder_are_not_audited_next_time(
