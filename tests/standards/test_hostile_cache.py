@@ -13,25 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from citcert.standards import cache, find_standard, registry
+from citcert.app.settings import CACHE_ENV, NO_CACHE_ENV, STANDARDS_PATH_ENV, standards_store
+from citcert.standards import find_standard
 from tests.conftest import DATA
 
 MINI = (DATA / "standards" / "mini.yaml").read_text(encoding="utf-8")
 
 
-def _fresh() -> None:
-    registry._load_cached.cache_clear()
-    registry._header.cache_clear()
-
-
 @pytest.fixture(autouse=True)
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
-    monkeypatch.delenv(registry.ENV_VAR, raising=False)
-    _fresh()
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
+    monkeypatch.delenv(STANDARDS_PATH_ENV, raising=False)
     yield tmp_path / "cache" / "standards"
-    _fresh()
 
 
 @pytest.fixture
@@ -57,7 +51,7 @@ def _tamper(entry: Path, change: object) -> None:
 
 
 def test_the_cache_folder_and_entries_are_private(folder: Path, standards: Path) -> None:
-    find_standard("mini-standard", dirs=[standards])
+    find_standard("mini-standard", store=standards_store([standards]))
 
     assert oct(folder.stat().st_mode & 0o777) == "0o700"
     assert oct(_entry(folder).stat().st_mode & 0o777) == "0o600"
@@ -68,23 +62,21 @@ def test_an_entry_in_a_folder_others_can_write_is_not_read(
     folder: Path, standards: Path, mode: int
 ) -> None:
     """Anyone who can write the folder could swap a standard: such a cache is not trusted."""
-    honest = find_standard("mini-standard", dirs=[standards])
+    honest = find_standard("mini-standard", store=standards_store([standards]))
     _tamper(_entry(folder), lambda d: d.update(title="Swapped"))
     os.chmod(folder, mode)
-    _fresh()
-
-    assert find_standard("mini-standard", dirs=[standards]) == honest
+    
+    assert find_standard("mini-standard", store=standards_store([standards])) == honest
 
 
 @pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
 def test_an_entry_others_can_write_is_not_read(folder: Path, standards: Path, mode: int) -> None:
-    honest = find_standard("mini-standard", dirs=[standards])
+    honest = find_standard("mini-standard", store=standards_store([standards]))
     entry = _entry(folder)
     _tamper(entry, lambda d: d.update(title="Swapped"))
     os.chmod(entry, mode)
-    _fresh()
-
-    assert find_standard("mini-standard", dirs=[standards]) == honest
+    
+    assert find_standard("mini-standard", store=standards_store([standards])) == honest
 
 
 @pytest.mark.parametrize(
@@ -99,18 +91,17 @@ def test_an_entry_others_can_write_is_not_read(folder: Path, standards: Path, mo
 def test_an_entry_that_fails_the_cross_checks_or_names_another_standard_is_ignored(
     folder: Path, standards: Path, change: object
 ) -> None:
-    honest = find_standard("mini-standard", dirs=[standards])
+    honest = find_standard("mini-standard", store=standards_store([standards]))
     _tamper(_entry(folder), change)
-    _fresh()
-
-    assert find_standard("mini-standard", dirs=[standards]) == honest
+    
+    assert find_standard("mini-standard", store=standards_store([standards])) == honest
 
 
 @pytest.mark.parametrize("kind", ["fifo", "huge", "symlink"])
 def test_a_pipe_a_huge_file_or_a_link_as_an_entry_only_costs_time(
     folder: Path, standards: Path, tmp_path: Path, kind: str
 ) -> None:
-    honest = find_standard("mini-standard", dirs=[standards])
+    honest = find_standard("mini-standard", store=standards_store([standards]))
     entry = _entry(folder)
     entry.unlink()
     if kind == "fifo":
@@ -122,6 +113,5 @@ def test_a_pipe_a_huge_file_or_a_link_as_an_entry_only_costs_time(
         elsewhere = tmp_path / "planted.json"
         elsewhere.write_text("{}", encoding="utf-8")
         entry.symlink_to(elsewhere)
-    _fresh()
-
-    assert find_standard("mini-standard", dirs=[standards]) == honest
+    
+    assert find_standard("mini-standard", store=standards_store([standards])) == honest
