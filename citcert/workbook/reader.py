@@ -22,7 +22,7 @@ from citcert.standards.model import Standard, standard_sha256
 from citcert.workbook import layout as L
 from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.documents_sheet import read_documents
-from citcert.workbook.evidence import Evidence
+from citcert.workbook.evidence import Evidence, RequirementEvidence, Unanswered
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.program_sheet import read_program
 from citcert.workbook.sheets import Book, Findings, find_table
@@ -116,9 +116,10 @@ def read_evidence(
     findings = Findings(book.name)
     program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
     profile, numbers = read_program(program, standard, today, findings) if program else (None, {})
-    evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)
+    evidence = find_table(book, L.EVIDENCE_SHEET, L.READ_EVIDENCE_COLUMNS, findings)
     mode = profile.assessment_type if profile else None
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
+    legacy = legacy_review_warning(book.name, requirements)
     documents = read_documents(book, today, findings)
     if findings.errors or profile is None:
         count = len(findings.errors)
@@ -136,8 +137,31 @@ def read_evidence(
         numbers=numbers,
         requirements=requirements,
         documents=documents,
-        warnings=(*warnings, *(str(w) for w in findings.warnings)),
+        warnings=(*warnings, *legacy, *(str(w) for w in findings.warnings)),
     )
+
+
+def legacy_review_warning(name: str, requirements: Sequence[RequirementEvidence]) -> list[str]:
+    """
+    The warning for a layout-1 workbook whose Reviewer columns hold something (else none).
+
+    Those columns are still read (a review typed there counts as before), but they no longer
+    belong in the program's workbook; the warning says how to move them.
+    """
+    filled = [
+        r.requirement_id
+        for r in requirements
+        if not isinstance(r.reviewer_rating, Unanswered) or r.reviewer_comment
+    ]
+    if not filled:
+        return []
+    return [
+        f"{name}: the Reviewer rating / Reviewer comment columns (an older layout) hold answers "
+        f"for {_count(len(filled), 'requirement')} ({', '.join(filled)}); they are read as "
+        f"before. Reviewers now work in their own workbook: `citcert review start {name} "
+        "--reviewer NAME -o review.xlsx` carries them into it, and `citcert migrate` moves them "
+        "to the Notes column"
+    ]
 
 
 def _count(number: int, noun: str) -> str:

@@ -145,6 +145,21 @@ def cell_of(ws: Any, item_id: str, header: str) -> Any:
     return ws.cell(id_row(ws, item_id), header_column(ws, header))
 
 
+def legacy_layout(book: Any) -> Any:
+    """
+    `book` made to look like a layout-1 workbook: Reviewer rating and Reviewer comment columns
+    after the program's (columns N and O) and layout version 1 in the metadata sheet.
+    """
+    ws = book[L.EVIDENCE_SHEET]
+    for offset, column in enumerate(L.LEGACY_REVIEW_COLUMNS, start=len(L.EVIDENCE_COLUMNS) + 1):
+        ws.cell(L.HEADER_ROW, offset).value = column.header
+    meta = book[L.METADATA_SHEET]
+    for row in meta.iter_rows():
+        if row[0].value == L.Meta.LAYOUT_VERSION:
+            row[1].value = 1
+    return book
+
+
 def set_program(book: Any, item_id: str, value: object) -> None:
     """Type a Program value."""
     cell_of(book[L.PROGRAM_SHEET], item_id, "Value").value = value
