@@ -27,7 +27,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "app": ("app", "audit", "export", "standards", "workbook"),
     "standards": ("standards",),
     "workbook": ("workbook", "standards"),
-    "audit": ("audit", "standards.model", "workbook.evidence"),
+    "audit": ("audit", "standards.model", "workbook.evidence", "workbook.review.model"),
     "export": ("export", "audit", "standards.model", "workbook.evidence"),
     "errors": (),
     "_files": (),

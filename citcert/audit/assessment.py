@@ -14,6 +14,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import Field
 
+from citcert.audit.review_model import ReviewFacts
 from citcert.standards.model import Effort, Model, TailoringChange
 from citcert.workbook.evidence import Mode, ProgramProfile
 
@@ -280,3 +281,5 @@ class Assessment(Model):
     """The overlay's changes to its base, weakenings included, when the standard is an overlay."""
     warnings: tuple[str, ...] = ()
     """The workbook reader's warnings, carried through to the reports."""
+    review: ReviewFacts | None = None
+    """What a review or consensus workbook adds; which part a report shows is its audience."""

@@ -94,6 +94,14 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     metavar="LEVEL",
     help="Exit with status 1 when the decision is below LEVEL, a level's id or label (certified).",
 )
+@click.option(
+    "--audience",
+    type=click.Choice(["applicant", "panel"]),
+    default="applicant",
+    show_default=True,
+    help="For a review or consensus workbook: the program's report, or the panel's (with "
+    "internal notes, each rater's rating, agreement and calibration).",
+)
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -105,6 +113,7 @@ def audit(
     outdir: Path | None,
     formats: tuple[Format, ...] | None,
     fail_below: str | None,
+    audience: str,
 ) -> None:
     """
     Score a WORKBOOK and write its reports.
@@ -120,6 +129,7 @@ def audit(
       citcert audit program.xlsx
       citcert audit program.xlsx -o reports --format pdf,md --fail-below conditional
       citcert audit program.xlsx -o - | jq .decision
+      citcert audit consensus.xlsx -o panel --audience panel
     """
     from citcert.app.audit import run_audit
     from citcert.workbook.evidence import Mode
@@ -134,6 +144,7 @@ def audit(
         mode=Mode(mode) if mode else None,
         as_of=as_of.date() if as_of else None,
         fail_below=fail_below,
+        audience=audience,
     )
     if run.printed is not None:
         from citcert._files import write_atomic

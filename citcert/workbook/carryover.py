@@ -100,7 +100,7 @@ def _target(
         for rid in answered:
             if key in rows[rid]:
                 target.notes.append(
-                    f"{_label(key)} from the old workbook ({rid}): \"{clean_text(rows[rid][key])}\"; "
+                    f'{_label(key)} from the old workbook ({rid}): "{clean_text(rows[rid][key])}"; '
                     "reviewers now rate in their own workbook (citcert review start)"
                 )
     documents = [

@@ -25,10 +25,11 @@ from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence, RequirementEvidence, Unanswered
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.program_sheet import read_program
+from citcert.workbook.review.layout import SHEETS as REVIEW_SHEETS
 from citcert.workbook.sheets import Book, Findings, find_table
 from citcert.workbook.snapshot import snapshot
 
-SHEETS = (L.PROGRAM_SHEET, L.EVIDENCE_SHEET, L.DOCUMENTS_SHEET, L.METADATA_SHEET)
+SHEETS = (L.PROGRAM_SHEET, L.EVIDENCE_SHEET, L.DOCUMENTS_SHEET, L.METADATA_SHEET, *REVIEW_SHEETS)
 """The sheets citcert reads; any others in a workbook are left unread."""
 
 
