@@ -22,7 +22,6 @@ def review() -> None:
     Example:
       citcert review start program.xlsx --reviewer "Dr. Ada Morgan" -o review-morgan.xlsx
       citcert review reconcile review-morgan.xlsx review-lee.xlsx -o consensus.xlsx
-      citcert audit consensus.xlsx -o reports --audience panel
     """
 
 

@@ -62,11 +62,11 @@ def _comments(facts: ReviewFacts) -> Section | None:
     )
     if not rows:
         return None
-    who = "the consensus of the reviewers" if facts.kind == "consensus" else "the reviewer"
+    who = "the reviewers' consensus" if facts.kind == "consensus" else "the reviewer's"
     return Section(
         "comments",
         "Reviewers' comments for the program",
-        (f"Ratings are {who}'s.",),
+        (f"Ratings are {who}.",),
         ("ID", "Requirement", "Rating", "Comment"),
         rows,
     )

@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 from citcert.standards.model import Standard
 from citcert.workbook import layout as L
 from citcert.workbook.template import render_template
+from citcert.workbook.template.styles import style
 
 MINI = Path(__file__).parent.parent / "data" / "standards" / "mini.yaml"
 TODAY = dt.date(2024, 6, 1)
@@ -153,6 +154,8 @@ def legacy_layout(book: Any) -> Any:
     ws = book[L.EVIDENCE_SHEET]
     for offset, column in enumerate(L.LEGACY_REVIEW_COLUMNS, start=len(L.EVIDENCE_COLUMNS) + 1):
         ws.cell(L.HEADER_ROW, offset).value = column.header
+        for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):
+            style(ws.cell(row, offset), editable=True)  # as layout 1's template styled them
     meta = book[L.METADATA_SHEET]
     for row in meta.iter_rows():
         if row[0].value == L.Meta.LAYOUT_VERSION:

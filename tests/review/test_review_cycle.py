@@ -157,7 +157,7 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> Cycle:
 
 
 def searchable(suffix: str, data: bytes) -> list[bytes]:
-    """Every form of a report's bytes a secret could hide in: raw, PDF text and streams, zip parts."""
+    """Every form of a report a secret could hide in: raw, PDF text and streams, zip parts."""
     forms = [data]
     if suffix == ".pdf":
         reader = PdfReader(io.BytesIO(data))
@@ -411,7 +411,8 @@ class TestLocatedErrors:
 
         assert result.exit_code == 2
         assert (
-            "review-1.1.xlsx: citcert-review!B3: this review workbook was made for mini-standard@1.1, not mini-standard@1.0"
+            "review-1.1.xlsx: citcert-review!B3: this review workbook was made for "
+            "mini-standard@1.1, not mini-standard@1.0"
             in result.stderr
         )
         assert not (tmp_path / "never.xlsx").exists()
