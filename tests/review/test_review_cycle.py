@@ -412,8 +412,7 @@ class TestLocatedErrors:
         assert result.exit_code == 2
         assert (
             "review-1.1.xlsx: citcert-review!B3: this review workbook was made for "
-            "mini-standard@1.1, not mini-standard@1.0"
-            in result.stderr
+            "mini-standard@1.1, not mini-standard@1.0" in result.stderr
         )
         assert not (tmp_path / "never.xlsx").exists()
 
