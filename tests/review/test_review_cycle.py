@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from citcert.audit.assessment import Assessment
 from citcert.cli import cli
 from citcert.standards.model import Standard
 from citcert.workbook import layout as L
@@ -251,6 +252,13 @@ class TestAudiences:
             == set(cycle.panel)
             == {".json", ".md", ".pdf", ".xlsx", ".txt"} - {".txt"}
         )
+
+    def test_the_json_reports_read_back_as_assessments(self, cycle: Cycle) -> None:
+        """Both views are valid assessments (the published schema's model), audience marked."""
+        for reports, audience in ((cycle.applicant, "applicant"), (cycle.panel, "panel")):
+            assessment = Assessment.model_validate_json(reports[".json"])
+            assert assessment.review is not None
+            assert assessment.review.audience == audience
 
     def test_the_consensus_ratings_are_scored(self, cycle: Cycle) -> None:
         """PART-02 counts as Not met, TRN-01 as Partially met: the consensus, not a rater."""
