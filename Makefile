@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-browser browser-tools test-office lint format golden bench clean
+.PHONY: demo demo-review test test-browser browser-tools test-office lint format golden bench clean
 
 # A setuptools that builds wheels by itself lets tests/test_install.py build one offline.
 $(STAMP): pyproject.toml
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@if [ -f examples/demo.py ]; then $(BIN)/python examples/demo.py; \
 	else $(BIN)/citcert standards list && $(BIN)/citcert standards show cit-best-practice; fi
+
+# The review cycle on an example: two reviewers, their consensus, the program's and panel's reports.
+demo-review: $(STAMP)
+	$(BIN)/python examples/demo_review.py
 
 test: lint
 	$(BIN)/python -m pytest -q -n auto -m "not browser and not office"

@@ -2,9 +2,11 @@
 Regenerate the example workbooks from examples/programs.yaml.
 
 Each fictional program's answers are typed into the evidence template of the standard named in
-the data file, the way a coordinator (and, for a review, a reviewer) would fill it in, and saved
-next to this script. The bytes depend only on the data and the standard, so running this twice
-changes nothing; a test checks the committed workbooks against a fresh generation.
+the data file, the way a coordinator would fill it in, and saved next to this script. A program
+under review also gets its reviewer's workbook (``<name>-review.xlsx``, as `citcert review start`
+makes it), filled in the way the reviewer would. The bytes depend only on the data and the
+standard, so running this twice changes nothing; a test checks the committed workbooks against
+a fresh generation.
 
     python examples/make_examples.py            # rewrite examples/*.xlsx
     python examples/make_examples.py --check    # exit 1 if a committed workbook is out of date
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,7 +28,10 @@ from citcert._files import write_atomic
 from citcert._spreadsheet import workbook_bytes
 from citcert.standards import find_standard
 from citcert.standards.model import Standard
+from citcert.workbook.evidence import Mode
 from citcert.workbook.layout import MODE_LABELS
+from citcert.workbook.review.layout import Kind
+from citcert.workbook.review.writer import Plan, Prefill, review_workbook
 from citcert.workbook.template import build_workbook, fixed_time
 from citcert.workbook.template.filling import fill_workbook
 
@@ -40,22 +46,14 @@ def load(path: Path = DATA) -> dict[str, Any]:
 
 
 def _rows(program: Mapping[str, Any]) -> dict[str, dict[str, object]]:
-    """Each requirement's Evidence cells by column key (with the reviewer's, for a review)."""
-    review = program.get("review")
-    differs = (review or {}).get("differs", {})
-    comments = (review or {}).get("comments", {})
+    """Each requirement's Evidence cells by column key."""
     rows: dict[str, dict[str, object]] = {}
     for requirement_id, (rating, summary, documents) in program["answers"].items():
-        row: dict[str, object] = {
+        rows[requirement_id] = {
             "self_rating": rating,
             "evidence_summary": summary or None,
             "documents": "\n".join(documents) or None,
         }
-        if review is not None:
-            reviewer_rating, comment = differs.get(requirement_id, (rating, None))
-            row["reviewer_rating"] = reviewer_rating
-            row["reviewer_comment"] = comment or comments.get(requirement_id)
-        rows[requirement_id] = row
     return rows
 
 
@@ -135,10 +133,45 @@ def _quarter_end_before(day: dt.date) -> dt.date:
     return dt.date(day.year - 1, 12, 31)
 
 
+def _review_rows(program: Mapping[str, Any]) -> dict[str, Prefill]:
+    """The reviewer's rating (the self rating unless it differs) and comment per requirement."""
+    review = program["review"]
+    differs, comments = review.get("differs", {}), review.get("comments", {})
+    rows = {}
+    for requirement_id, (rating, _, _) in program["answers"].items():
+        reviewer_rating, comment = differs.get(requirement_id, (rating, None))
+        text = comment or comments.get(requirement_id) or ""
+        rows[requirement_id] = Prefill(rating=reviewer_rating, comment=text)
+    return rows
+
+
+def render_review(program: Mapping[str, Any], standard: Standard, submission: bytes) -> bytes:
+    """The reviewer's workbook of a program under review, filled and marked final."""
+    from citcert.workbook.reader import SHEETS, read_workbook
+    from citcert.workbook.sheets import Book
+    from citcert.workbook.snapshot import snapshot
+
+    name = program["file"]
+    book = Book(name, hashlib.sha256(submission).hexdigest(), snapshot(submission, name, SHEETS))
+    profile = program["profile"]
+    evidence = read_workbook(book, standard)
+    plan = Plan(
+        kind=Kind.REVIEW,
+        reviewers=(profile["reviewer"],),
+        rows=_review_rows(program),
+        review_date=profile["assessment_date"],
+        final=True,
+    )
+    return review_workbook(submission, evidence, standard, plan)
+
+
 def render(program: Mapping[str, Any], standard: Standard) -> bytes:
     """One program's filled workbook, as deterministic .xlsx bytes."""
     profile = dict(program["profile"])
     assert profile["assessment_type"] in MODE_LABELS.values(), profile["assessment_type"]
+    if "review" in program:  # the program's own workbook: the review is the reviewer's
+        profile["assessment_type"] = MODE_LABELS[Mode.SELF]
+        profile.pop("reviewer", None)
     book = build_workbook(standard)
     documents = [
         dict(zip(("name", "date", "description", "link"), row, strict=True))
@@ -158,7 +191,13 @@ def generate(data: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     """Every example workbook, by file name."""
     data = data or load()
     standard = find_standard(data["standard"])
-    return {program["file"]: render(program, standard) for program in data["programs"]}
+    files = {}
+    for program in data["programs"]:
+        files[program["file"]] = render(program, standard)
+        if "review" in program:
+            review = program["file"].removesuffix(".xlsx") + "-review.xlsx"
+            files[review] = render_review(program, standard, files[program["file"]])
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:

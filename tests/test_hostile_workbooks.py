@@ -476,7 +476,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
         row["Reviewer rating"] = row["Self rating"]
     answers["PART-01"]["Reviewer rating"] = "Not met"
     profile = {**filler.PROFILE, "assessment_type": "Review", "reviewer": "R"}
-    book = filler.fill(filler.blank(), profile=profile, answers=answers)
+    book = filler.fill(filler.legacy_layout(filler.blank()), profile=profile, answers=answers)
     for key, text in FORMULA_TEXTS.items():
         _typed(book, L.PROGRAM_SHEET, key, "Value", text)
     sheet = L.EVIDENCE_SHEET

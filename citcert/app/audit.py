@@ -47,11 +47,13 @@ def run_audit(
     mode: Mode | None = None,
     as_of: dt.date | None = None,
     fail_below: str | None = None,
+    audience: str = "applicant",
 ) -> AuditRun:
     """
     Audit the workbook at `path` and write its reports into `outdir` as one set.
 
     With `outdir` ``-`` nothing is written: the one format asked for is returned as `printed`.
+    `audience` (applicant or panel) chooses what of a review the reports show.
     """
     from citcert._files import write_all_atomic
     from citcert.app.workbook import check_as_of
@@ -60,10 +62,13 @@ def run_audit(
     check_as_of(as_of)  # every option before the workbook is read
     submission = open_submission(path)
     audited = audit_submission(submission, choice, mode=mode, as_of=as_of, fail_below=fail_below)
-    rendered = render_reports(audited.assessment, formats)
+    rendered = render_reports(audited.assessment, formats, audience)
     if outdir == STDOUT:
         return AuditRun(audited, "", rendered[formats[0]])
-    files = report_files(report_stem(audited.assessment), rendered)
+    stem = report_stem(audited.assessment)
+    if audited.assessment.review is not None and audience == "panel":
+        stem += "-panel"  # NOTE: never the applicant's file name, so one cannot replace the other
+    files = report_files(stem, rendered)
     inputs = (path, *([choice.overlay] if choice.overlay else []))
     write_all_atomic({outdir / name: data for name, data in files.items()}, inputs=inputs)
     terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")

@@ -87,10 +87,17 @@ def read_evidence(
     """
     The submission's evidence for `standard`; raises with every located problem.
 
-    Dates are judged as of `as_of`, else the workbook's assessment date (never the clock).
+    Dates are judged as of `as_of`, else the workbook's assessment date (never the clock). A
+    review or consensus workbook gives the evidence as its reviewers rated it (an unresolved
+    consensus is refused with every unresolved cell).
     """
     from citcert.workbook.reader import read_workbook
+    from citcert.workbook.review.reader import is_review
 
+    if is_review(submission.book):
+        from citcert.app.review import read_reviewed
+
+        return read_reviewed(submission.book, standard, as_of=as_of).evidence
     return read_workbook(submission.book, standard, as_of=as_of)
 
 
@@ -161,17 +168,26 @@ def audit_submission(
     The option is checked before the evidence is read, so a typo is reported on its own.
     """
     from citcert.audit.scoring import assess
+    from citcert.workbook.review.reader import is_review
 
     check_as_of(as_of)
     standard = standard or choice.resolve(submission.standard_ref)
     required = fail_level(standard, fail_below)
+    if is_review(submission.book):
+        from citcert.app.review import assess_reviewed, read_reviewed
+
+        reviewed = read_reviewed(submission.book, standard, as_of=as_of)
+        assessment = assess_reviewed(standard, reviewed, as_of=as_of, mode=mode)
+        return Audited(standard, assessment, required)
     evidence = read_evidence(submission, standard, as_of=as_of)
     return Audited(standard, assess(standard, evidence, as_of=as_of, mode=mode), required)
 
 
-def render_reports(assessment: Assessment, formats: Sequence[Format]) -> dict[Format, bytes]:
-    """Every asked-for format rendered, in the order asked (nothing touches the disk)."""
-    return {fmt: render(assessment, fmt) for fmt in formats}
+def render_reports(
+    assessment: Assessment, formats: Sequence[Format], audience: str = "applicant"
+) -> dict[Format, bytes]:
+    """Every asked-for format rendered for `audience`, in the order asked (nothing on disk)."""
+    return {fmt: render(assessment, fmt, audience) for fmt in formats}
 
 
 def report_files(stem: str, rendered: Mapping[Format, bytes]) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import Field
 
+from citcert.audit.review_model import ReviewFacts
 from citcert.standards.model import Effort, Model, TailoringChange
 from citcert.workbook.evidence import Mode, ProgramProfile
 
@@ -321,3 +322,5 @@ class Assessment(Model):
     """The workbook reader's warnings, carried through to the reports."""
     derived_numbers: tuple[DerivedNumber, ...] = ()
     """The program numbers computed from record sheets, in the standard's order."""
+    review: ReviewFacts | None = None
+    """What a review or consensus workbook adds; which part a report shows is its audience."""

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 # NOTE: imported for their side effect: each module adds its commands to `cli`. They import
 # only click and `app` at module level, so start-up stays light.
-from citcert.cli import audit, batch, standards, workbook  # noqa: F401
+from citcert.cli import audit, batch, review, standards, workbook  # noqa: F401
 from citcert.cli.app import cli
 
 __all__ = ["cli", "main"]

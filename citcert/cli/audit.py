@@ -90,6 +90,14 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
 @fail_below_option(
     "Exit with status 1 when the decision is below LEVEL, a level's id or label (certified)."
 )
+@click.option(
+    "--audience",
+    type=click.Choice(["applicant", "panel"]),
+    default="applicant",
+    show_default=True,
+    help="For a review or consensus workbook: the program's report, or the panel's (with "
+    "internal notes, each rater's rating, agreement and calibration).",
+)
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -101,6 +109,7 @@ def audit(
     outdir: Path | None,
     formats: tuple[Format, ...] | None,
     fail_below: str | None,
+    audience: str,
 ) -> None:
     """
     Score a WORKBOOK and write its reports (`-` reads it from standard input).
@@ -117,6 +126,7 @@ def audit(
       citcert audit program.xlsx -o reports --format pdf,md
       citcert audit program.xlsx -o reports --fail-below conditional
       citcert audit program.xlsx -o - | jq .decision
+      citcert audit consensus.xlsx -o panel --audience panel
     """
     from citcert.app.audit import run_audit
     from citcert.workbook.evidence import Mode
@@ -130,6 +140,7 @@ def audit(
         mode=Mode(mode) if mode else None,
         as_of=as_of.date() if as_of else None,
         fail_below=fail_below,
+        audience=audience,
     )
     from citcert.app.check import review_without_ratings
 

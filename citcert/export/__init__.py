@@ -73,9 +73,17 @@ SUFFIX: Mapping[Format, str] = MappingProxyType(
 """The file-name suffix (without the dot) of each format's report."""
 
 
-def render(assessment: Assessment, fmt: Format) -> bytes:
-    """The report for `assessment` in format `fmt`, as bytes (nothing touches the disk)."""
-    return WRITERS[fmt](assessment)
+def render(assessment: Assessment, fmt: Format, audience: str = "applicant") -> bytes:
+    """
+    The report for `assessment` in format `fmt`, as bytes (nothing touches the disk).
+
+    `audience` (``applicant`` or ``panel``) picks the view of a review's assessment every writer
+    is given (`citcert.export.audience.view`); the applicant's leaves out what only the panel
+    may read.
+    """
+    from citcert.export.audience import Audience, view
+
+    return WRITERS[fmt](view(assessment, Audience(audience)))
 
 
 _TRANSLITERATION = str.maketrans(

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from citcert.export.review import Section, banner, review_sections, strengths
 from citcert.export.wording import clean, percent, points
 from citcert.standards.model import ChangeKind
 from citcert.workbook.evidence import Mode
@@ -35,11 +36,15 @@ _BLOCK_START = re.compile(r"^(#|>|[+\-=](?=\s|$)|\d+[.)](?=\s|$))")
 
 def render(assessment: Assessment) -> bytes:
     """The assessment as a GitHub-flavoured Markdown document (UTF-8)."""
+    facts = assessment.review
     sections = [
+        _banner(assessment),
         _title(assessment),
         _decision(assessment),
         _scores(assessment),
+        _review_section(strengths(facts)),
         _gaps(assessment),
+        *(_review_section(s) for s in review_sections(facts)),
         _plan(assessment),
         _findings(assessment),
         _requirements(assessment),
@@ -47,8 +52,25 @@ def render(assessment: Assessment) -> bytes:
         _warnings(assessment),
         _explanation(assessment),
         _provenance(assessment),
+        _banner(assessment),
     ]
     return ("\n\n".join(s for s in sections if s) + "\n").encode("utf-8")
+
+
+def _banner(a: Assessment) -> str:
+    line = banner(a.review)
+    return f"> **{escape(line)}**" if line else ""
+
+
+def _review_section(section: Section | None) -> str:
+    """A review section (strengths, comments, the panel's own) as a heading, lines, a table."""
+    if section is None:
+        return ""
+    out = [f"## {escape(section.title)}"]
+    out += [escape(line) for line in section.lines]
+    if section.head:
+        out.append(_table(list(section.head), ([escape(c) for c in r] for r in section.rows)))
+    return "\n\n".join(out)
 
 
 def escape(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from citcert.audit.explanation import standing
+from citcert.export.review import Section, banner, review_sections, strengths
 from citcert.export.wording import percent
 from citcert.workbook.evidence import Mode
 
@@ -39,9 +40,27 @@ def render(assessment: Assessment, columns: int | None = None) -> bytes:
     when set, 80 when there is no terminal).
     """
     width = columns or shutil.get_terminal_size((80, 24)).columns
-    sections = [_header(assessment), _decision(assessment), _bars(assessment, width)]
-    sections += [_core_gaps(assessment), _steps(assessment)]
+    facts = assessment.review
+    sections = [_banner(assessment), _header(assessment), _decision(assessment)]
+    sections += [_bars(assessment, width), _section(strengths(facts)), _core_gaps(assessment)]
+    sections += [_section(s) for s in review_sections(facts)]
+    sections += [_steps(assessment)]
     return ("\n\n".join(s for s in sections if s) + "\n").encode("utf-8")
+
+
+def _banner(a: Assessment) -> str:
+    line = banner(a.review)
+    return click.style(clean(line), fg="yellow", bold=True) if line else ""
+
+
+def _section(section: Section | None) -> str:
+    """A review section as a bold title, its lines, and one line per table row."""
+    if section is None:
+        return ""
+    lines = [click.style(clean(section.title), bold=True)]
+    lines += [clean(line) for line in section.lines]
+    lines += ["  " + " · ".join(clean(c) for c in row if c) for row in section.rows]
+    return "\n".join(lines)
 
 
 def clean(text: str) -> str:

@@ -23,7 +23,9 @@ from citcert.workbook.ratings import Invalid, clean_text, parse_answer, quoted
 _ANSWERS = ("self_rating", "evidence_summary", "documents", "metric_value", "reviewer_rating")
 CARRIED = (*_ANSWERS, "reviewer_comment", "notes")
 """The columns of an old requirement's row that are carried over."""
-_RATINGS = ("self_rating", "reviewer_rating")
+_RATINGS = ("self_rating",)
+_LEGACY_REVIEW = ("reviewer_rating", "reviewer_comment")
+"""Layout 1's reviewer columns: the new workbook has none, so their content becomes a note."""
 
 OldRows = dict[str, dict[str, object]]
 """Old requirement id → column key → the raw value typed (blank cells left out)."""
@@ -80,7 +82,7 @@ def carry_answers(
 
 
 def _label(key: str) -> str:
-    return next(c.subject for c in L.EVIDENCE_COLUMNS if c.key == key)
+    return next(c.subject for c in L.READ_EVIDENCE_COLUMNS if c.key == key)
 
 
 def _target(
@@ -92,8 +94,15 @@ def _target(
         return target
     for key in _RATINGS:
         _carry_rating(target, key, requirement, ids, rows, old, new)
-    for key in ("evidence_summary", "reviewer_comment", "notes"):
+    for key in ("evidence_summary", "notes"):
         _carry_text(target, key, answered, rows)
+    for key in _LEGACY_REVIEW:
+        for rid in answered:
+            if key in rows[rid]:
+                target.notes.append(
+                    f'{_label(key)} from the old workbook ({rid}): "{clean_text(rows[rid][key])}"; '
+                    "reviewers now rate in their own workbook (citcert review start)"
+                )
     documents = [
         line for rid in answered for line in clean_text(rows[rid].get("documents")).split("\n")
     ]

@@ -91,7 +91,9 @@ class _RowIds:
         return None
 
     def _has_answers(self, row: Row) -> bool:
-        inputs = [c.key for c in L.EVIDENCE_COLUMNS if c.editable and c.key in self.table.columns]
+        inputs = [
+            c.key for c in L.READ_EVIDENCE_COLUMNS if c.editable and c.key in self.table.columns
+        ]
         return any(not is_blank(self.table.get(row, key).value) for key in inputs)
 
     def report_unclaimed(self) -> None:
@@ -120,7 +122,7 @@ class _RowReader:
         return self.table.get(self.row, key)
 
     def _where(self, key: str) -> tuple[str, str, str]:
-        column = next(c for c in L.EVIDENCE_COLUMNS if c.key == key)
+        column = next(c for c in L.READ_EVIDENCE_COLUMNS if c.key == key)
         return (
             self.table.sheet,
             self.table.cell(self.number, key),
@@ -162,6 +164,8 @@ class _RowReader:
         )
 
     def _answer(self, key: str, reason: str) -> Answer:
+        if key not in self.table.columns:
+            return Unanswered()
         sheet, cell, subject = self._where(key)
         answer = parse_answer(self._raw(key).value, self.standard.scoring.scale, reason=reason)
         if isinstance(answer, Invalid):
@@ -169,7 +173,7 @@ class _RowReader:
             return Unanswered()
         if isinstance(answer, NotApplicableAnswer):
             self._check_not_applicable(answer, key, sheet, cell, subject)
-        elif isinstance(answer, Unanswered) and (key == "self_rating" or self.mode is Mode.REVIEW):
+        elif isinstance(answer, Unanswered) and key == "self_rating":
             self.findings.warn(sheet, cell, "not answered yet", subject)
         return answer
 

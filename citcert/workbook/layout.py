@@ -18,8 +18,14 @@ from enum import StrEnum
 
 from citcert.workbook.evidence import Mode
 
-LAYOUT_VERSION = 1
-"""Raised whenever the reader could no longer follow an older shape."""
+LAYOUT_VERSION = 2
+"""
+Raised whenever the reader could no longer follow an older shape, or the shape's meaning changed.
+
+Version 2 took the reviewer's columns out of the program's workbook: reviewers work in their own
+workbook (`citcert.workbook.review`). Version 1 workbooks still read: their Reviewer rating and
+Reviewer comment columns are read as before, with a warning (see `LEGACY_REVIEW_COLUMNS`).
+"""
 
 INSTRUCTIONS_SHEET = "Instructions"
 PROGRAM_SHEET = "Program"
@@ -93,11 +99,21 @@ EVIDENCE_COLUMNS: tuple[Column, ...] = (
     _col("documents", "Document references", 28, editable=True, required=True),
     _col("metric", "Metric", 22),
     _col("metric_value", "Metric value", 12, editable=True, required=True),
-    _col("reviewer_rating", "Reviewer rating", 16, editable=True, required=True),
-    _col("reviewer_comment", "Reviewer comment", 32, editable=True, required=True),
     _col("notes", "Notes", 26, editable=True),
 )
-"""The Evidence sheet: the requirement (read only), then the program's and reviewer's columns."""
+"""The Evidence sheet: the requirement (read only), then the columns the program fills in."""
+
+LEGACY_REVIEW_COLUMNS: tuple[Column, ...] = (
+    _col("reviewer_rating", "Reviewer rating", 16, editable=True),
+    _col("reviewer_comment", "Reviewer comment", 32, editable=True),
+)
+"""
+The reviewer's columns of a layout-1 workbook. Never written any more; read when present (with a
+warning naming `citcert review start`, which carries them into a reviewer's workbook).
+"""
+
+READ_EVIDENCE_COLUMNS: tuple[Column, ...] = (*EVIDENCE_COLUMNS, *LEGACY_REVIEW_COLUMNS)
+"""Every Evidence column the reader looks for, today's and layout 1's."""
 
 PROGRAM_COLUMNS: tuple[Column, ...] = (
     _col("id", "ID", 24, required=True),

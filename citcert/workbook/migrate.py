@@ -119,7 +119,7 @@ def _read_old(
 ) -> tuple[dict[str, object], OldRows, list[dict[str, object]]]:
     findings = Findings(book.name)
     program = find_table(book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, findings)
-    evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)
+    evidence = find_table(book, L.EVIDENCE_SHEET, L.READ_EVIDENCE_COLUMNS, findings)
     keys = [f.key for f in L.PROFILE_FIELDS] + [n.id for n in old.program_numbers]
     values = _program_values(program, keys, findings) if program else {}
     rows = _evidence_rows(evidence, old, findings) if evidence else {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,11 +24,12 @@ from citcert.standards.model import Standard, standard_sha256
 from citcert.workbook import layout as L
 from citcert.workbook.container import STDIN_NAME, file_error, read_checked, read_stream_checked
 from citcert.workbook.documents_sheet import read_documents
-from citcert.workbook.evidence import Evidence
+from citcert.workbook.evidence import Evidence, RequirementEvidence, Unanswered
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.grouping import grouped
 from citcert.workbook.program_sheet import assessment_date, read_program
 from citcert.workbook.records_sheet import read_records, record_sheet_names
+from citcert.workbook.review.layout import SHEETS as REVIEW_SHEETS
 from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table
 from citcert.workbook.snapshot import doubtful_formulas, snapshot
 
@@ -37,6 +39,7 @@ SHEETS = (
     L.DOCUMENTS_SHEET,
     L.METADATA_SHEET,
     *record_sheet_names(),
+    *REVIEW_SHEETS,
 )
 """The sheets citcert reads; any others in a workbook are left unread."""
 
@@ -173,9 +176,10 @@ def read_evidence(
     profile, numbers = (
         read_program(program, standard, limit, findings, supplied) if program else (None, {})
     )
-    evidence = find_table(book, L.EVIDENCE_SHEET, L.EVIDENCE_COLUMNS, findings)
+    evidence = find_table(book, L.EVIDENCE_SHEET, L.READ_EVIDENCE_COLUMNS, findings)
     mode = profile.assessment_type if profile else None
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
+    legacy = legacy_review_warning(book.name, requirements)
     documents = read_documents(book, limit, findings)
     if findings.errors or profile is None:
         count = len(findings.errors)
@@ -194,7 +198,7 @@ def read_evidence(
         requirements=requirements,
         documents=documents,
         records=records,
-        warnings=tuple(str(w) for w in grouped(findings.warnings)),
+        warnings=(*legacy, *(str(w) for w in grouped(findings.warnings))),
     )
 
 
@@ -204,6 +208,29 @@ def _date_limit(program: Table | None, as_of: dt.date | None) -> DateLimit | Non
         return DateLimit(as_of, "the as-of date")
     typed = assessment_date(program) if program else None
     return DateLimit(typed) if typed else None
+
+
+def legacy_review_warning(name: str, requirements: Sequence[RequirementEvidence]) -> list[str]:
+    """
+    The warning for a layout-1 workbook whose Reviewer columns hold something (else none).
+
+    Those columns are still read (a review typed there counts as before), but they no longer
+    belong in the program's workbook; the warning says how to move them.
+    """
+    filled = [
+        r.requirement_id
+        for r in requirements
+        if not isinstance(r.reviewer_rating, Unanswered) or r.reviewer_comment
+    ]
+    if not filled:
+        return []
+    return [
+        f"{name}: the Reviewer rating / Reviewer comment columns (an older layout) hold answers "
+        f"for {_count(len(filled), 'requirement')} ({', '.join(filled)}); they are read as "
+        f"before. Reviewers now work in their own workbook: `citcert review start {name} "
+        "--reviewer NAME -o review.xlsx` carries them into it, and `citcert migrate` moves them "
+        "to the Notes column"
+    ]
 
 
 def _count(number: int, noun: str) -> str:

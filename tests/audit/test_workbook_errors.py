@@ -24,6 +24,7 @@ from tests.audit.workbook_filler import (
     fill,
     header_column,
     id_row,
+    legacy_layout,
     load_yaml,
     percent_variant,
     rewrite_part,
@@ -105,8 +106,8 @@ CASES: list[tuple[str, Change, str]] = [
     ),
     (
         "reviewer rating not on the scale",
-        _answer("TRN-01", "Reviewer rating", "Excellent"),
-        f'{F}: Evidence!M8 (TRN-01, reviewer rating): "Excellent" is not one of Met, '
+        lambda book: set_answer(legacy_layout(book), "TRN-01", "Reviewer rating", "Excellent"),
+        f'{F}: Evidence!N8 (TRN-01, reviewer rating): "Excellent" is not one of Met, '
         "Partially met, Not met, Not applicable",
     ),
     (
@@ -138,8 +139,8 @@ CASES: list[tuple[str, Change, str]] = [
     ),
     (
         "missing column",
-        _header("Reviewer rating", "Reviewer score"),
-        f'{F}: Evidence: the column "Reviewer rating" is missing (looked for its header in row 3)',
+        _header("Evidence summary", "Evidence sumary"),
+        f'{F}: Evidence: the column "Evidence summary" is missing (looked for its header in row 3)',
     ),
     (
         "required profile field empty",

@@ -41,8 +41,13 @@ def _cells(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_three_examples_are_generated(fresh: dict[str, bytes]) -> None:
-    """The data holds the metropolitan, county and rural programs."""
-    assert sorted(fresh) == ["brennan-county.xlsx", "lakemont-metro.xlsx", "pine-hollow-rural.xlsx"]
+    """The data holds the metropolitan (with its reviewer's workbook), county and rural programs."""
+    assert sorted(fresh) == [
+        "brennan-county.xlsx",
+        "lakemont-metro-review.xlsx",
+        "lakemont-metro.xlsx",
+        "pine-hollow-rural.xlsx",
+    ]
 
 
 def test_committed_workbooks_match_a_fresh_generation(fresh: dict[str, bytes]) -> None:

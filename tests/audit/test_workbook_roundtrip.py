@@ -32,6 +32,7 @@ from tests.audit.workbook_filler import (
     filled_path,
     header_column,
     id_row,
+    legacy_layout,
     percent_variant,
     rewrite_part,
     save,
@@ -115,9 +116,12 @@ class TestRoundTrip:
             reason="No agency in the program serves schools."
         )
 
-    def test_reviewer_columns_round_trip(self, tmp_path: Path) -> None:
-        """A review's ratings and comments are read, and its reviewer name is required."""
-        book = fill(blank())
+    def test_layout_1_reviewer_columns_still_read(self, tmp_path: Path) -> None:
+        """
+        A layout-1 workbook's Reviewer columns are read as before, with a warning that names
+        `citcert review start`; nothing in them is dropped.
+        """
+        book = legacy_layout(fill(blank()))
         set_program(book, "assessment_type", "Review")
         set_program(book, "reviewer", "Dr. Ada Morgan")
         for rid in ("PART-01", "PART-02", "TRN-01", "TRN-02", "TRN-03"):
@@ -135,6 +139,15 @@ class TestRoundTrip:
             Rated(level="not_met"),
             "Roster shows 24, not 30.",
         )
+        assert any("citcert review start review.xlsx" in w for w in evidence.warnings)
+
+    def test_template_has_no_reviewer_columns(self) -> None:
+        """The program's workbook holds only what the program fills in."""
+        headers = [c.value for c in blank()[L.EVIDENCE_SHEET][L.HEADER_ROW]]
+
+        assert "Reviewer rating" not in headers
+        assert "Reviewer comment" not in headers
+        assert headers[-1] == "Notes"
 
     def test_blank_template_lists_what_is_required(self, tmp_path: Path) -> None:
         """The blank template reads as not yet auditable, naming each required cell."""

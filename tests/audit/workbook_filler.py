@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 from citcert.standards.model import Standard
 from citcert.workbook import layout as L
 from citcert.workbook.template import render_template
+from citcert.workbook.template.styles import style
 
 MINI = Path(__file__).parent.parent / "data" / "standards" / "mini.yaml"
 
@@ -142,6 +143,23 @@ def id_row(ws: Any, item_id: str) -> int:
 def cell_of(ws: Any, item_id: str, header: str) -> Any:
     """The cell of `item_id`'s row in the column headed `header`."""
     return ws.cell(id_row(ws, item_id), header_column(ws, header))
+
+
+def legacy_layout(book: Any) -> Any:
+    """
+    `book` made to look like a layout-1 workbook: Reviewer rating and Reviewer comment columns
+    after the program's (columns N and O) and layout version 1 in the metadata sheet.
+    """
+    ws = book[L.EVIDENCE_SHEET]
+    for offset, column in enumerate(L.LEGACY_REVIEW_COLUMNS, start=len(L.EVIDENCE_COLUMNS) + 1):
+        ws.cell(L.HEADER_ROW, offset).value = column.header
+        for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):
+            style(ws.cell(row, offset), editable=True)  # as layout 1's template styled them
+    meta = book[L.METADATA_SHEET]
+    for row in meta.iter_rows():
+        if row[0].value == L.Meta.LAYOUT_VERSION:
+            row[1].value = 1
+    return book
 
 
 def set_program(book: Any, item_id: str, value: object) -> None:

@@ -44,7 +44,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     for row in answers.values():
         row["Reviewer rating"] = row["Self rating"]
     answers["PART-01"]["Reviewer rating"] = "Not met"
-    book = filler.fill(filler.blank(), profile=profile, answers=answers)
+    book = filler.fill(filler.legacy_layout(filler.blank()), profile=profile, answers=answers)
     _type_text(book, "PART-01", "Reviewer comment", COMMENT)
     _type_text(book, "PART-01", "Evidence summary", SUMMARY)
     workbook = filler.save(book, folder / "program.xlsx")

@@ -108,13 +108,13 @@ class TestAidsToAPerson:
     """Drop-downs, checks, frozen headers, protection, print set-up."""
 
     def test_rating_cells_offer_the_scale_as_a_drop_down(self, book: Any) -> None:
-        """Self and reviewer rating cells list the scale's labels and Not applicable."""
+        """Self rating cells list the scale's labels and Not applicable (no reviewer column)."""
         ws = book["Evidence"]
         ratings = [v for v in ws.data_validations.dataValidation if v.type == "list"]
 
         assert len(ratings) == 1
         assert ratings[0].formula1 == '"Met,Partially met,Not met,Not applicable"'
-        assert {"H5", "M5", "H10", "M10"} <= {
+        assert {"H5", "H10"} <= {
             str(c) for r in ratings[0].sqref.ranges for c in [r.coord]
         }
 
@@ -136,7 +136,7 @@ class TestAidsToAPerson:
         row = id_row(ws, "PART-01")
         unlocked = {c.column_letter for c in ws[row] if c.protection.locked is False}
 
-        assert unlocked == {"H", "I", "J", "M", "N", "O"}
+        assert unlocked == {"H", "I", "J", "M"}
         for sheet in ("Instructions", "Program", "Evidence", "Documents"):
             assert book[sheet].protection.sheet is True
             assert not book[sheet].protection.password

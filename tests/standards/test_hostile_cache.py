@@ -65,7 +65,7 @@ def test_an_entry_in_a_folder_others_can_write_is_not_read(
     honest = find_standard("mini-standard", store=standards_store([standards]))
     _tamper(_entry(folder), lambda d: d.update(title="Swapped"))
     os.chmod(folder, mode)
-    
+
     assert find_standard("mini-standard", store=standards_store([standards])) == honest
 
 
@@ -75,7 +75,7 @@ def test_an_entry_others_can_write_is_not_read(folder: Path, standards: Path, mo
     entry = _entry(folder)
     _tamper(entry, lambda d: d.update(title="Swapped"))
     os.chmod(entry, mode)
-    
+
     assert find_standard("mini-standard", store=standards_store([standards])) == honest
 
 
@@ -93,7 +93,7 @@ def test_an_entry_that_fails_the_cross_checks_or_names_another_standard_is_ignor
 ) -> None:
     honest = find_standard("mini-standard", store=standards_store([standards]))
     _tamper(_entry(folder), change)
-    
+
     assert find_standard("mini-standard", store=standards_store([standards])) == honest
 
 
@@ -113,5 +113,5 @@ def test_a_pipe_a_huge_file_or_a_link_as_an_entry_only_costs_time(
         elsewhere = tmp_path / "planted.json"
         elsewhere.write_text("{}", encoding="utf-8")
         entry.symlink_to(elsewhere)
-    
+
     assert find_standard("mini-standard", store=standards_store([standards])) == honest

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 
 from citcert.audit.assessment import Assessment
-from citcert.export.pdf import appendix, kit, summary, tables
+from citcert.export.pdf import appendix, kit, review, summary, tables
 from citcert.export.pdf.kit import Ink
 from citcert.export.pdf.outline import outlined_template
 from citcert.export.pdf.page import numbered_canvas
@@ -33,8 +33,10 @@ def render(assessment: Assessment) -> bytes:
     story = [
         *summary.cover(a, ink),
         *summary.summary(a, ink),
+        *review.strengths_flow(a, ink),
         *tables.requirements(a, ink),
         *tables.gap_report(a, ink),
+        *review.review_flow(a, ink),
         *tables.plan(a, ink),
         *appendix.appendix(a, ink),
     ]
@@ -53,5 +55,13 @@ def render(assessment: Assessment) -> bytes:
         creator=f"citcert {a.provenance.tool_version}",
         invariant=1,
     )
-    doc.build(story, canvasmaker=numbered_canvas(header, footer, a.provenance.as_of))
+    facts = a.review
+    canvas = numbered_canvas(
+        header,
+        footer,
+        a.provenance.as_of,
+        banner=ink.line(facts.status) if facts else "",
+        draft=facts is not None and not facts.final,
+    )
+    doc.build(story, canvasmaker=canvas)
     return out.getvalue()

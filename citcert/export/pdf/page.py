@@ -15,13 +15,16 @@ from typing import Any
 from citcert.export.pdf.kit import FONT, MARGIN, MUTED, PAGE_H, PAGE_W, RULE, WIDTH, colour, fit
 
 
-def numbered_canvas(header: str, footer: str, day: dt.date) -> type:
+def numbered_canvas(
+    header: str, footer: str, day: dt.date, *, banner: str = "", draft: bool = False
+) -> type:
     """
     A canvas class that holds its pages back to stamp "Page N of M" on each, with the running
     `header` (from page 2 on) and the `footer`. Both must already be clean, single-line text.
 
     The document's creation and modification dates are `day` (the assessment date), never the
-    clock, so that the same assessment gives the same bytes.
+    clock, so that the same assessment gives the same bytes. A review's `banner` (its draft or
+    final status) is printed at the top of every page; a `draft` also gets a DRAFT watermark.
     """
     from reportlab.pdfgen.canvas import Canvas
 
@@ -70,5 +73,22 @@ def numbered_canvas(header: str, footer: str, day: dt.date) -> type:
             self.line(MARGIN, bottom, PAGE_W - MARGIN, bottom)
             self.drawString(MARGIN, bottom - 12, foot)
             self.drawRightString(PAGE_W - MARGIN, bottom - 12, f"Page {page} of {total}")
+            if banner:
+                _banner(self, banner, draft=draft)
 
     return NumberedCanvas
+
+
+def _banner(canvas: Any, banner: str, *, draft: bool) -> None:
+    """A review's status line at the top of the page; a draft also gets a DRAFT watermark."""
+    canvas.saveState()
+    if draft:
+        canvas.setFillColor(colour("#C0392B"), alpha=0.12)
+        canvas.setFont(FONT, 110)
+        canvas.translate(PAGE_W / 2, PAGE_H / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, -40, "DRAFT")
+    canvas.restoreState()
+    canvas.setFont(FONT, 7)
+    canvas.setFillColor(colour("#C0392B" if draft else MUTED))
+    canvas.drawString(MARGIN, PAGE_H - MARGIN + 28, fit(banner, WIDTH, 7))

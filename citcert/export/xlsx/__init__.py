@@ -19,10 +19,10 @@ from typing import Any
 from citcert._spreadsheet import workbook_bytes
 from citcert.audit.assessment import Assessment
 from citcert.export.wording import neutralise_formula
-from citcert.export.xlsx import sheets
+from citcert.export.xlsx import review, sheets
 
 SHEETS = ("Summary", "Requirements", "Gaps", "Remediation plan", "Domain scores")
-"""The sheets, in order."""
+"""The sheets, in order (a review adds its own, `review.SHEET_NAMES`)."""
 
 
 def render(assessment: Assessment) -> bytes:
@@ -33,9 +33,11 @@ def render(assessment: Assessment) -> bytes:
     book.active.title = SHEETS[0]
     sheets.summary(book.active, assessment)
     sheets.requirements(book.create_sheet(SHEETS[1]), assessment)
+    review.strengths_sheet(book, assessment)
     sheets.gaps(book.create_sheet(SHEETS[2]), assessment)
     sheets.plan(book.create_sheet(SHEETS[3]), assessment)
     sheets.domains(book.create_sheet(SHEETS[4]), assessment)
+    review.review_sheets(book, assessment)
     _properties(book, assessment)
     return workbook_bytes(book, dt.datetime.combine(assessment.provenance.as_of, dt.time()))
 

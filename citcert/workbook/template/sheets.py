@@ -113,7 +113,6 @@ def build_evidence(ws: Any, standard: Standard) -> None:
             row += 1
             _requirement_row(ws, row, standard, domain.title, requirement)
             ratings.add(f"{L.column_letter(columns, 'self_rating')}{row}")
-            ratings.add(f"{L.column_letter(columns, 'reviewer_rating')}{row}")
         ws.row_dimensions.group(first, row, outline_level=1)
         row += 1
     ws.auto_filter.ref = f"A{L.HEADER_ROW}:{L.column_letter(columns, columns[-1].key)}{row - 1}"

@@ -22,8 +22,7 @@ _STEPS = (
     "you give them in the Documents sheet).",
     "5. Metric value: fill it in where the Metric column asks for a value; other metrics are "
     "worked out from the Program sheet.",
-    "6. Leave Reviewer rating and Reviewer comment empty: they are for the reviewer.",
-    "7. Check the workbook with: citcert validate <this file>. It lists every cell that "
+    "6. Check the workbook with: citcert validate <this file>. It lists every cell that "
     "needs fixing.",
 )
 _NAMING = (
@@ -34,8 +33,8 @@ _NAMING = (
 _REVIEWERS = (
     "A reviewer reads your evidence summary and checks the documents you name. A rating "
     "that meets the requirement but names no evidence is treated as a claim, not a fact. "
-    "Old documents may count as stale. The reviewer's rating, where given, takes precedence "
-    "over the self rating."
+    "Old documents may count as stale. Reviewers rate in a workbook of their own, made from "
+    "this one once you submit it; their rating, where given, takes precedence over yours."
 )
 _ABOUT = (
     "The sheets are protected against accidental changes, without a password (Review > "

@@ -1,0 +1,249 @@
+"""
+The review facts of an assessment, from the review (or consensus) read from its workbook (pure).
+
+Agreement comes from `citcert.audit.agreement`; calibration compares the program's self rating
+with the review's rating per requirement and sums it up per domain. Dates come from the review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from citcert.audit.agreement import agreement
+from citcert.audit.review_model import (
+    AgreementFigures,
+    Disagreement,
+    DomainCalibration,
+    NumberCorrection,
+    RaterView,
+    ReviewedRequirement,
+    ReviewFacts,
+    Strength,
+)
+from citcert.audit.words import join_words, plural
+from citcert.standards.model import RatingScale, Standard
+from citcert.workbook.evidence import Answer, Evidence, NotApplicableAnswer, Rated
+from citcert.workbook.review.model import Review
+
+
+def review_facts(standard: Standard, evidence: Evidence, review: Review) -> ReviewFacts:
+    """Everything `review` adds to the assessment of `evidence`, for every audience."""
+    scale = standard.scoring.scale
+    rows = []
+    for domain in standard.domains:
+        for requirement in domain.requirements:
+            item = review.for_requirement(requirement.id)
+            mine = evidence.for_requirement(requirement.id).self_rating
+            rows.append(
+                ReviewedRequirement(
+                    requirement_id=requirement.id,
+                    domain_id=domain.id,
+                    title=requirement.title,
+                    self_label=label(scale, mine),
+                    rating_label=label(scale, item.rating),
+                    comment=item.comment,
+                    strength=item.strength,
+                    note=item.note,
+                    reason=item.reason,
+                    raters=tuple(
+                        RaterView(rater=r.rater, label=label(scale, r.rating)) for r in item.raters
+                    ),
+                    difference=_difference(scale, mine, item.rating),
+                )
+            )
+    return ReviewFacts(
+        kind=review.kind.value,
+        reviewers=review.reviewers,
+        review_date=review.review_date,
+        final=review.final,
+        response_days=review.response_days,
+        decision_date=review.decision_date,
+        status=status_sentence(
+            review.final,
+            review.reviewers,
+            review.review_date,
+            review.response_days,
+            review.decision_date,
+        ),
+        submission_name=review.submission_name,
+        submission_sha256=review.submission_sha256,
+        requirements=tuple(rows),
+        strengths=tuple(
+            Strength(requirement_id=r.requirement_id, title=r.title, text=r.strength)
+            for r in rows
+            if r.strength
+        ),
+        corrections=tuple(
+            NumberCorrection(
+                number_id=c.number_id,
+                label=c.label,
+                program_value=c.program_value or "none given",
+                value=f"{c.value:g}",
+                reason=c.reason,
+                sentence=f"{c.label}: the program gave {c.program_value or 'no number'}; the "
+                f"reviewer's {c.value:g} was used ({c.reason}).",
+            )
+            for c in review.corrections
+        ),
+        agreement=_agreement(standard, review, rows) if review.kind.value == "consensus" else None,
+        calibration=calibration(standard, rows),
+    )
+
+
+def label(scale: RatingScale, answer: Answer) -> str:
+    """An answer in words."""
+    match answer:
+        case Rated(level=level):
+            return scale.level(level).label
+        case NotApplicableAnswer():
+            return scale.not_applicable_label
+        case _:
+            return "Not rated"
+
+
+def _position(scale: RatingScale, answer: Answer) -> int | None:
+    if isinstance(answer, Rated):
+        return next(i for i, lv in enumerate(scale.levels) if lv.id == answer.level)
+    return None
+
+
+def _difference(scale: RatingScale, mine: Answer, theirs: Answer) -> int | None:
+    a, b = _position(scale, mine), _position(scale, theirs)
+    return None if a is None or b is None else b - a  # best level is position 0
+
+
+def status_sentence(
+    final: bool,
+    reviewers: tuple[str, ...],
+    review_date: dt.date,
+    response_days: int,
+    decision_date: dt.date | None,
+) -> str:
+    """The banner a draft carries on every page, or the final's line naming who and when."""
+    names = join_words(list(reviewers)) or "the reviewers"
+    if final:
+        return f"Final review by {names}; decision of {(decision_date or review_date).isoformat()}."
+    until = review_date + dt.timedelta(days=response_days)
+    return (
+        f"DRAFT, not a decision: the program may respond within {plural(response_days, 'day')} "
+        f"of {review_date.isoformat()} (until {until.isoformat()}). Review by {names}."
+    )
+
+
+def _agreement(
+    standard: Standard, review: Review, rows: list[ReviewedRequirement]
+) -> AgreementFigures:
+    raters = tuple(r.rater for r in review.requirements[0].raters) if review.requirements else ()
+    by_id = {row.requirement_id: row for row in rows}
+    return rater_agreement(
+        standard,
+        raters,
+        {i.requirement_id: tuple(r.rating for r in i.raters) for i in review.requirements},
+        {},
+        {
+            i.requirement_id: (by_id[i.requirement_id].rating_label, i.reason)
+            for i in review.requirements
+        },
+    )
+
+
+def rater_agreement(
+    standard: Standard,
+    raters: tuple[str, ...],
+    ratings: Mapping[str, tuple[Answer, ...]],
+    comments: Mapping[str, tuple[str, ...]],
+    consensus: Mapping[str, tuple[str, str]] | None = None,
+) -> AgreementFigures:
+    """
+    The agreement of `raters` over every requirement: the figures and every disagreement, with
+    each rater's rating and comment (and the consensus rating and reason once there is one).
+    """
+    scale = standard.scoring.scale
+    positions = []
+    disagreements = []
+    for _, requirement in standard.requirements():
+        answers = ratings.get(requirement.id, ())
+        found = [_position(scale, a) for a in answers]
+        if answers and all(p is not None for p in found):
+            positions.append([p for p in found if p is not None])
+        if len({a.model_dump_json() for a in answers}) > 1:
+            said = comments.get(requirement.id, ("",) * len(answers))
+            agreed, reason = (consensus or {}).get(requirement.id, ("", ""))
+            disagreements.append(
+                Disagreement(
+                    requirement_id=requirement.id,
+                    title=requirement.title,
+                    ratings=tuple(
+                        RaterView(rater=n, label=label(scale, a), comment=c)
+                        for n, a, c in zip(raters, answers, said, strict=True)
+                    ),
+                    consensus_label=agreed,
+                    reason=reason,
+                )
+            )
+    figures = agreement(positions, len(scale.levels))
+    return AgreementFigures(
+        raters=raters,
+        items=figures.items,
+        exact=figures.exact,
+        within_one=figures.within_one,
+        statistic=figures.statistic,
+        value=figures.value,
+        sentence=agreement_sentence(
+            figures.items, figures.exact, figures.within_one, figures.statistic, figures.value
+        ),
+        disagreements=tuple(disagreements),
+    )
+
+
+def agreement_sentence(
+    items: int, exact: float | None, within: float | None, statistic: str, value: float | None
+) -> str:
+    """The agreement figures in one line."""
+    if not items or exact is None or within is None:
+        return "No requirement was rated at a level by every rater: no agreement figures."
+    stat = "cannot be computed (no spread in the ratings)" if value is None else f"{value:.2f}"
+    return (
+        f"Over {plural(items, 'requirement')} rated by every rater: exact agreement "
+        f"{exact:.0%}, within one level {within:.0%}; {statistic} {stat}."
+    )
+
+
+def calibration(
+    standard: Standard, rows: list[ReviewedRequirement]
+) -> tuple[DomainCalibration, ...]:
+    """Per domain: how often and how far the program's self rating was above or below."""
+    out = []
+    for domain in standard.domains:
+        diffs = [
+            r.difference for r in rows if r.domain_id == domain.id and r.difference is not None
+        ]
+        higher = sum(d > 0 for d in diffs)
+        lower = sum(d < 0 for d in diffs)
+        mean = sum(diffs) / len(diffs) if diffs else None
+        if not diffs:
+            sentence = "No requirement has both a self rating and a review rating."
+        elif higher == lower == 0:
+            sentence = f"The program's self ratings matched the review on all {len(diffs)}."
+        else:
+            direction = (
+                "higher" if (mean or 0) > 0 else "lower" if (mean or 0) < 0 else "as high as"
+            )
+            sentence = (
+                f"The program rated itself higher on {higher} and lower on {lower} of "
+                f"{len(diffs)}; on average {abs(mean or 0):.1f} levels {direction} than the review."
+            )
+        out.append(
+            DomainCalibration(
+                domain_id=domain.id,
+                title=domain.title,
+                compared=len(diffs),
+                higher=higher,
+                lower=lower,
+                same=len(diffs) - higher - lower,
+                mean_difference=None if mean is None else round(mean, 2),
+                sentence=sentence,
+            )
+        )
+    return tuple(out)

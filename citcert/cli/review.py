@@ -1,0 +1,116 @@
+"""
+`citcert review`: the review cycle's commands (start a reviewer's workbook, reconcile several).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from citcert.cli.app import _store, cli
+from citcert.cli.conventions import common
+from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite
+
+
+@cli.group()
+@common
+def review() -> None:
+    """
+    Review a submitted workbook: one workbook per reviewer, then their consensus.
+
+    \b
+    Example:
+      citcert review start program.xlsx --reviewer "Dr. Ada Morgan" -o review-morgan.xlsx
+      citcert review reconcile review-morgan.xlsx review-lee.xlsx -o consensus.xlsx
+    """
+
+
+@review.command()
+@common
+@click.argument("submission", type=_WORKBOOK)
+@click.option("--reviewer", required=True, metavar="NAME", help="The reviewer's name and role.")
+@click.option("-o", "--output", required=True, type=_OUTPUT, help="The reviewer's workbook.")
+@click.option(
+    "--date",
+    "review_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Fill in the review date (else the reviewer types it).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+def start(
+    ctx: click.Context,
+    submission: Path,
+    reviewer: str,
+    output: Path,
+    review_date: dt.datetime | None,
+    force: bool,
+) -> None:
+    """
+    Make a reviewer's workbook from a SUBMISSION (the program's filled-in workbook).
+
+    The program's answers, evidence and numbers are shown locked; the reviewer fills in per
+    requirement a rating, a comment for the program, an internal note for the panel only and a
+    strength, corrects program numbers with a reason, and marks the review Draft or Final. The
+    workbook records the submission's SHA-256, so it cannot be applied to another submission.
+
+    \b
+    Example:
+      citcert review start program.xlsx --reviewer "Dr. Ada Morgan" -o review-morgan.xlsx
+    """
+    from citcert._files import write_atomic
+    from citcert.app.review import start_review
+
+    _refuse_overwrite(output, force, submission)
+    data = start_review(
+        submission,
+        _store(ctx),
+        reviewer,
+        review_date=review_date.date() if review_date else None,
+    )
+    write_atomic(output, data)
+    click.echo(f"Reviewer's workbook written to {output}. Fill in the Review sheet.")
+
+
+@review.command()
+@common
+@click.argument("reviews", nargs=-1, required=True, type=_WORKBOOK)
+@click.option("-o", "--output", required=True, type=_OUTPUT, help="The consensus workbook.")
+@click.option(
+    "--submission",
+    type=_WORKBOOK,
+    help="Also check that every review was made from this very submitted workbook.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+def reconcile(
+    ctx: click.Context,
+    reviews: tuple[Path, ...],
+    output: Path,
+    submission: Path | None,
+    force: bool,
+) -> None:
+    """
+    Compare two or more reviewers' workbooks (REVIEWS) and write the consensus workbook.
+
+    Prints the agreement (exact, within one level, and weighted Cohen's kappa for two raters or
+    Krippendorff's alpha for more) and every disagreement with each rating and comment. In the
+    consensus workbook agreed ratings are filled in; each disagreement needs a consensus rating
+    and a reason (`citcert validate` lists those still open).
+
+    \b
+    Example:
+      citcert review reconcile review-morgan.xlsx review-lee.xlsx -o consensus.xlsx
+    """
+    from citcert._files import write_atomic
+    from citcert.app.review import reconcile as run
+    from citcert.export.review import agreement_text
+
+    _refuse_overwrite(output, force, *reviews)
+    result = run(list(reviews), _store(ctx), submission=submission)
+    write_atomic(output, result.workbook)
+    click.echo(agreement_text(result.figures), nl=False)
+    click.echo(f"Consensus workbook written to {output}.")

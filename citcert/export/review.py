@@ -1,0 +1,172 @@
+"""
+The review's sections, laid out once for every writer: titles, sentences and table rows.
+
+Each writer (terminal, Markdown, PDF, XLSX, and HTML to come) renders these `Section`s in its
+own style from an audience view (`citcert.export.audience.view`), so the applicant's and the
+panel's reports say the same things in every format. A section with nothing in it is left out;
+the panel-only ones are empty in the applicant's view by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from citcert.audit.review_model import AgreementFigures, ReviewFacts
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section: a title, sentences, and an optional table (header and rows)."""
+
+    key: str
+    title: str
+    lines: tuple[str, ...] = ()
+    head: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = field(default=())
+
+
+def banner(facts: ReviewFacts | None) -> str:
+    """The line a review report carries on every page (a draft's, or the final's); else ''."""
+    return "" if facts is None else facts.status
+
+
+def strengths(facts: ReviewFacts | None) -> Section | None:
+    """The strengths, their own section before the gaps."""
+    if facts is None or not facts.strengths:
+        return None
+    return Section(
+        "strengths",
+        "Strengths",
+        ("What the reviewers commend:",),
+        ("ID", "Requirement", "Strength"),
+        tuple((s.requirement_id, s.title, s.text) for s in facts.strengths),
+    )
+
+
+def review_sections(facts: ReviewFacts | None) -> list[Section]:
+    """The review's sections after the gaps: comments, corrections, then the panel's own."""
+    if facts is None:
+        return []
+    found = [_comments(facts), _corrections(facts), _notes(facts), _raters(facts)]
+    found += [_agreement(facts.agreement), _calibration(facts)]
+    return [s for s in found if s is not None]
+
+
+def _comments(facts: ReviewFacts) -> Section | None:
+    rows = tuple(
+        (r.requirement_id, r.title, r.rating_label, r.comment)
+        for r in facts.requirements
+        if r.comment
+    )
+    if not rows:
+        return None
+    who = "the reviewers' consensus" if facts.kind == "consensus" else "the reviewer's"
+    return Section(
+        "comments",
+        "Reviewers' comments for the program",
+        (f"Ratings are {who}.",),
+        ("ID", "Requirement", "Rating", "Comment"),
+        rows,
+    )
+
+
+def _corrections(facts: ReviewFacts) -> Section | None:
+    if not facts.corrections:
+        return None
+    return Section(
+        "corrections",
+        "Program numbers corrected by the reviewers",
+        tuple(c.sentence for c in facts.corrections),
+    )
+
+
+def _notes(facts: ReviewFacts) -> Section | None:
+    rows = tuple((r.requirement_id, r.title, r.note) for r in facts.requirements if r.note)
+    if not rows:
+        return None
+    return Section(
+        "notes",
+        "Internal notes (panel only)",
+        ("Not shown to the program.",),
+        ("ID", "Requirement", "Note"),
+        rows,
+    )
+
+
+def _raters(facts: ReviewFacts) -> Section | None:
+    if not any(r.raters for r in facts.requirements):
+        return None
+    names = tuple(v.rater for v in facts.requirements[0].raters)
+    rows = tuple(
+        (r.requirement_id, r.self_label, *(v.label for v in r.raters), r.rating_label, r.reason)
+        for r in facts.requirements
+    )
+    return Section(
+        "raters",
+        "Each rater's rating (panel only)",
+        (),
+        ("ID", "Program", *names, "Consensus", "Reason"),
+        rows,
+    )
+
+
+def _agreement(figures: AgreementFigures | None) -> Section | None:
+    if figures is None:
+        return None
+    rows = tuple(
+        (
+            d.requirement_id,
+            "; ".join(
+                f"{v.rater}: {v.label}" + (f" ({v.comment})" if v.comment else "")
+                for v in d.ratings
+            ),
+            d.consensus_label,
+            d.reason,
+        )
+        for d in figures.disagreements
+    )
+    return Section(
+        "agreement",
+        "Agreement between the raters (panel only)",
+        (figures.sentence,),
+        ("ID", "Ratings", "Consensus", "Reason") if rows else (),
+        rows,
+    )
+
+
+def agreement_text(figures: AgreementFigures) -> str:
+    """The agreement and every disagreement as plain text, for `citcert review reconcile`."""
+    lines = [f"Raters: {', '.join(figures.raters)}", figures.sentence]
+    if not figures.disagreements:
+        lines.append("The raters agree on every requirement.")
+    else:
+        lines.append(f"Disagreements ({len(figures.disagreements)}):")
+    for d in figures.disagreements:
+        lines.append(f"  {d.requirement_id} {d.title}")
+        for v in d.ratings:
+            said = f": {v.comment}" if v.comment else ""
+            lines.append(f"    {v.rater}: {v.label}{said}")
+    return "\n".join(lines) + "\n"
+
+
+def _calibration(facts: ReviewFacts) -> Section | None:
+    if not facts.calibration:
+        return None
+    lines = tuple(f"{d.title}: {d.sentence}" for d in facts.calibration)
+    rows = tuple(
+        (r.requirement_id, r.title, r.self_label, r.rating_label, _signed(r.difference))
+        for r in facts.requirements
+    )
+    return Section(
+        "calibration",
+        "Calibration: the program's self ratings against the review (panel only)",
+        lines,
+        ("ID", "Requirement", "Self rating", "Review rating", "Levels above (+) / below (-)"),
+        rows,
+    )
+
+
+def _signed(value: int | None) -> str:
+    return "—" if value is None else f"{value:+d}"

@@ -1,0 +1,56 @@
+"""
+The review's sheets of the XLSX report, from the sections every writer shares
+(`citcert.export.review`): Strengths before Gaps, the others after the plan; the draft or final
+banner on the Summary sheet and in every sheet's printed header.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from citcert.export.review import Section, banner, review_sections, strengths
+from citcert.export.xlsx.cells import put, table
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import Assessment
+
+SHEET_NAMES = {
+    "strengths": "Strengths",
+    "comments": "Reviewers' comments",
+    "corrections": "Corrected numbers",
+    "notes": "Internal notes (panel)",
+    "raters": "Raters (panel)",
+    "agreement": "Agreement (panel)",
+    "calibration": "Calibration (panel)",
+}
+"""Each section's sheet name (at most 31 characters, as Excel allows)."""
+
+
+def strengths_sheet(book: Any, a: Assessment) -> None:
+    """The Strengths sheet, when the review names any."""
+    section = strengths(a.review)
+    if section is not None:
+        _sheet(book.create_sheet(SHEET_NAMES[section.key]), section)
+
+
+def review_sheets(book: Any, a: Assessment) -> None:
+    """The review's other sheets, then its banner on the Summary and every printed page."""
+    for section in review_sections(a.review):
+        _sheet(book.create_sheet(SHEET_NAMES[section.key]), section)
+    line = banner(a.review)
+    if not line:
+        return
+    from openpyxl.styles import Font
+
+    put(book.worksheets[0], 2, 1, line).font = Font(bold=True, color="C0392B")
+    for sheet in book.worksheets:
+        sheet.oddHeader.center.text = line.replace("&", "&&")
+
+
+def _sheet(sheet: Any, section: Section) -> None:
+    """The section's table (or just its title), its sentences below."""
+    head = section.head or (section.title,)
+    widths = [14 if section.head else 100] + [36] * (len(head) - 1)
+    last = table(sheet, head, section.rows, widths)
+    for offset, line in enumerate(section.lines, start=last + 2):
+        put(sheet, offset, 1, line)

@@ -1,0 +1,70 @@
+"""
+What a review or consensus workbook says, as validated, frozen models (no openpyxl after this).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from citcert.standards.model import Model
+from citcert.workbook.evidence import Answer, CellRef, Unanswered
+from citcert.workbook.review.layout import Kind
+
+
+class RaterRating(Model):
+    """One rater's rating of one requirement, as a consensus workbook carries it."""
+
+    rater: str
+    rating: Answer = Unanswered()
+
+
+class RequirementReview(Model):
+    """Everything a review says about one requirement."""
+
+    requirement_id: str
+    rating: Answer = Unanswered()
+    comment: str = ""
+    """For the program: it goes into the applicant's report."""
+    note: str = ""
+    """For the panel only: never in an applicant's report."""
+    strength: str = ""
+    reason: str = ""
+    """A consensus: why the raters settled on this rating."""
+    raters: tuple[RaterRating, ...] = ()
+    cell: CellRef | None = None
+    """The rating cell."""
+
+
+class Correction(Model):
+    """A program number the reviewer corrected, and why: the reviewer's number wins."""
+
+    number_id: str
+    label: str
+    program_value: str
+    value: float
+    reason: str
+    cell: CellRef
+
+
+class Review(Model):
+    """A whole review (or consensus) workbook, read and checked."""
+
+    kind: Kind
+    file_name: str
+    workbook_sha256: str
+    submission_name: str
+    submission_sha256: str
+    reviewers: tuple[str, ...]
+    review_date: dt.date
+    final: bool
+    response_days: int
+    decision_date: dt.date | None = None
+    requirements: tuple[RequirementReview, ...]
+    corrections: tuple[Correction, ...] = ()
+
+    def for_requirement(self, requirement_id: str) -> RequirementReview:
+        """The review of one requirement (an empty one when the workbook has none)."""
+        for item in self.requirements:
+            if item.requirement_id == requirement_id:
+                return item
+        return RequirementReview(requirement_id=requirement_id)

@@ -1,0 +1,193 @@
+"""
+The reviewer's workbook on its own: corrections, layout-1 reviewer columns carried over,
+deterministic bytes, and the agreement figures' invariants.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from citcert.audit.agreement import agreement
+from citcert.cli import cli
+from citcert.workbook import layout as L
+from citcert.workbook.migrate import migrate_workbook
+from citcert.workbook.reader import open_book
+from citcert.workbook.review import layout as R
+from tests.audit import workbook_filler as filler
+from tests.review.test_review_cycle import fill_review, rows_by_id
+
+STANDARDS = filler.MINI.parent
+ALL_MET = {"PART-01": "Met", "PART-02": "Met", "TRN-01": "Met", "TRN-02": "Met"}
+
+
+def invoke(*args: str) -> Result:
+    """Run citcert with the test standards."""
+    return CliRunner().invoke(cli, ["--standards-dir", str(STANDARDS), *args])
+
+
+def started(tmp_path: Path, name: str = "review.xlsx", who: str = "Ada") -> Path:
+    """A reviewer's workbook of the standard filled submission."""
+    submission = tmp_path / "program.xlsx"
+    if not submission.exists():
+        filler.filled_path(tmp_path)
+    out = tmp_path / name
+    result = invoke("review", "start", str(submission), "--reviewer", who, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def correct(path: Path, number_id: str, value: object, reason: str | None) -> None:
+    """Type a corrected program number (and its reason) on the Corrections sheet."""
+    book = load_workbook(path)
+    ws = book[R.CORRECTIONS_SHEET]
+    rows, headers = rows_by_id(ws)
+    ws.cell(rows[number_id], headers["Corrected value"]).value = value
+    ws.cell(rows[number_id], headers["Reason"]).value = reason
+    book.save(path)
+
+
+class TestCorrections:
+    """A reviewer's corrected number is used, and the report says so."""
+
+    def test_the_reviewers_number_wins(self, tmp_path: Path) -> None:
+        """cit_officers 30 -> 6 makes TRN-01's share 5%: Not met, and the report names it."""
+        review = started(tmp_path)
+        fill_review(review, ALL_MET, "Ada")
+        correct(review, "cit_officers", 6, "Roster of 2024-05-01 lists 6 trained officers.")
+
+        result = invoke("audit", str(review), "-o", "-", "--format", "json")
+
+        report = json.loads(result.stdout)
+        trn = next(r for r in report["results"] if r["requirement_id"] == "TRN-01")
+        assert trn["status"] == "not_met"
+        assert report["review"]["corrections"][0]["sentence"] == (
+            "CIT-trained patrol officers: the program gave 30; the reviewer's 6 was used "
+            "(Roster of 2024-05-01 lists 6 trained officers.)."
+        )
+
+    def test_a_correction_without_a_reason_is_refused_at_its_cell(self, tmp_path: Path) -> None:
+        """No reason, no correction: the Reason cell is named; exit 2."""
+        review = started(tmp_path)
+        fill_review(review, ALL_MET, "Ada")
+        correct(review, "cit_officers", 6, None)
+
+        result = invoke("validate", str(review))
+
+        assert result.exit_code == 2
+        assert "review.xlsx: Corrections!E5: cit_officers: a corrected number needs a reason" in (
+            result.stderr
+        )
+
+    def test_differing_corrections_wait_for_the_consensus(self, tmp_path: Path) -> None:
+        """Two raters correct one number differently: the consensus must settle it."""
+        first, second = started(tmp_path, "a.xlsx", "Ada"), started(tmp_path, "b.xlsx", "Ben")
+        for path, value in ((first, 6), (second, 8)):
+            fill_review(path, ALL_MET, path.stem)
+            correct(path, "cit_officers", value, "Roster count.")
+        consensus = tmp_path / "consensus.xlsx"
+        assert (
+            invoke("review", "reconcile", str(first), str(second), "-o", str(consensus)).exit_code
+            == 0
+        )
+
+        result = invoke("validate", str(consensus))
+
+        assert result.exit_code == 2
+        assert "Corrections!D5: cit_officers: the raters corrected this number differently" in (
+            result.stderr
+        )
+
+
+class TestStart:
+    """What `review start` makes, and what it refuses."""
+
+    def test_the_same_submission_gives_the_same_bytes(self, tmp_path: Path) -> None:
+        """No clock inside: two starts of one submission are byte-identical."""
+        assert started(tmp_path, "a.xlsx").read_bytes() == started(tmp_path, "b.xlsx").read_bytes()
+
+    def test_layout_1_reviewer_columns_move_into_the_reviewers_workbook(
+        self, tmp_path: Path
+    ) -> None:
+        """An old workbook's reviewer rating and comment start the reviewer's own columns."""
+        book = filler.legacy_layout(filler.fill(filler.blank()))
+        filler.set_answer(book, "TRN-01", "Reviewer rating", "Partially met")
+        filler.set_answer(book, "TRN-01", "Reviewer comment", "Roster shows 24, not 30.")
+        filler.save(book, tmp_path / "program.xlsx")
+
+        ws = load_workbook(started(tmp_path))[R.REVIEW_SHEET]
+
+        rows, headers = rows_by_id(ws)
+        assert ws.cell(rows["TRN-01"], headers["Rating"]).value == "Partially met"
+        assert ws.cell(rows["TRN-01"], headers["Comment for the program"]).value == (
+            "Roster shows 24, not 30."
+        )
+
+    def test_layout_1_reviewer_columns_are_kept_by_migrate(self, tmp_path: Path) -> None:
+        """Migrating an old workbook keeps its reviewer columns, word for word, in Notes."""
+        book = filler.legacy_layout(filler.fill(filler.blank()))
+        comment = "Roster shows 24, not 30; the rest of this long comment must survive " * 3
+        filler.set_answer(book, "TRN-01", "Reviewer comment", comment)
+        path = filler.save(book, tmp_path / "old.xlsx")
+
+        result = migrate_workbook(open_book(path), filler.standard(), filler.standard())
+
+        assert any(comment.strip() in note for note in result.notes)
+
+    def test_a_review_workbook_cannot_be_reviewed_again(self, tmp_path: Path) -> None:
+        """Starting a review from a review workbook is refused: start from the submission."""
+        review = started(tmp_path)
+
+        result = invoke(
+            "review", "start", str(review), "--reviewer", "X", "-o", str(tmp_path / "x.xlsx")
+        )
+
+        assert result.exit_code == 2
+        assert "review.xlsx: this is already a review workbook" in result.stderr
+        assert not (tmp_path / "x.xlsx").exists()
+
+    def test_the_program_sheets_are_kept_as_submitted(self, tmp_path: Path) -> None:
+        """The reviewer sees the program's answers, locked, in the same cells."""
+        review = load_workbook(started(tmp_path))
+        program = load_workbook(tmp_path / "program.xlsx")
+
+        for sheet in (L.PROGRAM_SHEET, L.EVIDENCE_SHEET):
+            assert [[c.value for c in r] for r in review[sheet].iter_rows()] == [
+                [c.value for c in r] for r in program[sheet].iter_rows()
+            ]
+        assert review[R.REVIEW_META_SHEET].sheet_state == "hidden"
+
+
+class TestAgreementInvariants:
+    """Properties of the agreement figures over any ratings."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.tuples(*[st.integers(0, 2)] * 3), min_size=1, max_size=20))
+    def test_alpha_does_not_depend_on_the_raters_order(
+        self, units: list[tuple[int, int, int]]
+    ) -> None:
+        """Swapping raters changes nothing; exact agreement never exceeds within-one."""
+        swapped = [(c, a, b) for a, b, c in units]
+
+        first, second = agreement(units, 3), agreement(swapped, 3)
+
+        assert first.value == second.value or abs((first.value or 0) - (second.value or 0)) < 1e-9
+        assert first.exact is not None and first.within_one is not None
+        assert first.exact <= first.within_one
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=20))
+    def test_kappa_is_at_most_one_and_one_when_raters_agree(
+        self, pairs: list[tuple[int, int]]
+    ) -> None:
+        """Kappa never exceeds 1; identical ratings with any spread give exactly 1."""
+        figures = agreement(pairs, 4)
+        same = agreement([(a, a) for a, _ in pairs], 4)
+
+        assert figures.value is None or figures.value <= 1 + 1e-9
+        assert same.value is None or abs(same.value - 1) < 1e-9
