@@ -217,3 +217,13 @@ def test_an_impure_call_in_the_core_is_caught(tmp_path: Path) -> None:
         "citcert.audit.x:3: calls today()",
         "citcert.audit.x:3: calls open()",
     ]
+
+
+def test_every_package_ships_in_the_wheel() -> None:
+    """A package missing from pyproject's list installs nowhere: an installed citcert crashes."""
+    import tomllib
+
+    config = tomllib.loads((ROOT.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT.parent).parts) for p in ROOT.rglob("__init__.py")}
+    assert found - listed == set()

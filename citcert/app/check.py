@@ -66,8 +66,16 @@ def _checked(
 ) -> Checked:
     from citcert.audit.scoring import assess
     from citcert.workbook.reader import inspect_workbook
+    from citcert.workbook.review.reader import is_review
 
-    evidence, warnings = inspect_workbook(submission.book, standard, as_of=as_of)
+    if is_review(submission.book):  # a reviewer's or consensus workbook: open items refused
+        from citcert.app.review import read_reviewed
+
+        evidence = read_reviewed(submission.book, standard, as_of=as_of).evidence
+        where = Location(file=submission.name)
+        warnings: tuple[Problem, ...] = tuple(Problem(where, w) for w in evidence.warnings)
+    else:
+        evidence, warnings = inspect_workbook(submission.book, standard, as_of=as_of)
     assessment = assess(standard, evidence, as_of=as_of, mode=mode)
     extra = audit_warnings(submission, evidence, assessment)
     return Checked(submission.name, standard.ref, warnings=(*warnings, *extra))

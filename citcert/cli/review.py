@@ -22,8 +22,8 @@ def review() -> None:
 
     \b
     Example:
-      citcert review start program.xlsx --reviewer "Dr. Ada Morgan" -o review-morgan.xlsx
-      citcert review reconcile review-morgan.xlsx review-lee.xlsx -o consensus.xlsx
+      citcert review start program.xlsx --reviewer "A. Morgan" -o review-a.xlsx
+      citcert review reconcile review-a.xlsx review-b.xlsx -o consensus.xlsx
     """
 
 
@@ -59,7 +59,7 @@ def start(
 
     \b
     Example:
-      citcert review start program.xlsx --reviewer "Dr. Ada Morgan" -o review-morgan.xlsx
+      citcert review start program.xlsx --reviewer "A. Morgan" -o review-a.xlsx
     """
     from citcert._files import write_atomic
     from citcert.app.review import start_review
@@ -103,7 +103,7 @@ def reconcile(
 
     \b
     Example:
-      citcert review reconcile review-morgan.xlsx review-lee.xlsx -o consensus.xlsx
+      citcert review reconcile review-a.xlsx review-b.xlsx -o consensus.xlsx
     """
     from citcert._files import write_atomic
     from citcert.app.review import reconcile as run

@@ -11,7 +11,7 @@ from citcert.cli import cli
 from citcert.errors import Location, Problem
 from citcert.workbook.grouping import grouped
 from citcert.workbook.reader import open_book, read_workbook
-from tests.audit.workbook_filler import MINI, blank, fill, save, set_program, standard
+from tests.audit.workbook_filler import MINI, blank, fill, save, set_answer, standard
 
 
 @pytest.fixture(scope="module")
@@ -22,21 +22,21 @@ def standards_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _review_without_ratings(tmp_path: Path) -> Path:
-    """A review in which the reviewer has rated nothing yet (every reviewer rating blank)."""
+def _without_ratings(tmp_path: Path) -> Path:
+    """A program that has rated nothing yet: every self rating blank (a warning per row)."""
     book = fill(blank())
-    set_program(book, "assessment_type", "Review")
-    set_program(book, "reviewer", "Sam Reviewer")
+    for requirement_id in ("PART-01", "PART-02", "TRN-01", "TRN-02", "TRN-03"):
+        set_answer(book, requirement_id, "Self rating", None)
     return save(book, tmp_path / "review.xlsx")
 
 
-def test_blank_reviewer_ratings_are_one_warning(tmp_path: Path) -> None:
-    """Five blank reviewer ratings are one warning naming the cells and the rows' ids."""
-    evidence = read_workbook(open_book(_review_without_ratings(tmp_path)), standard())
+def test_blank_ratings_are_one_warning(tmp_path: Path) -> None:
+    """Five blank self ratings are one warning naming the cells and the rows' ids."""
+    evidence = read_workbook(open_book(_without_ratings(tmp_path)), standard())
 
-    reviewer = [w for w in evidence.warnings if "reviewer rating" in w]
-    assert reviewer == [
-        "review.xlsx: Evidence!M5:M10 (reviewer rating): not answered yet in 5 rows "
+    blank_ratings = [w for w in evidence.warnings if "self rating" in w]
+    assert blank_ratings == [
+        "review.xlsx: Evidence!H5:H10 (self rating): not answered yet in 5 rows "
         "(PART-01 to TRN-03)"
     ]
 
@@ -45,12 +45,12 @@ def test_validate_prints_the_grouped_warning(
     tmp_path: Path, runner: CliRunner, standards_dir: Path
 ) -> None:
     """`citcert validate` lists the group as one warning."""
-    path = _review_without_ratings(tmp_path)
+    path = _without_ratings(tmp_path)
     result = runner.invoke(cli, ["--standards-dir", str(standards_dir), "validate", str(path)])
 
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("(reviewer rating)") == 1
-    assert "Evidence!M5:M10 (reviewer rating): not answered yet in 5 rows" in result.stdout
+    assert result.stdout.count("(self rating)") == 1
+    assert "Evidence!H5:H10 (self rating): not answered yet in 5 rows" in result.stdout
 
 
 def _warning(cell: str, subject: str, message: str = "not answered yet") -> Problem:
