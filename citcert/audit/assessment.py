@@ -166,6 +166,26 @@ class Decision(Model):
     """Every level, best first, with each condition's result."""
 
 
+class CertificationDates(Model):
+    """
+    When the decision lapses and when the program is next looked at, counted from the as-of date
+    by the decided level's validity in the standard.
+    """
+
+    level_id: str
+    """The decision level the dates belong to."""
+    valid_until: dt.date | None
+    """The last day the decision stands; ``None`` when the level awards nothing that lapses."""
+    next_review_due: dt.date | None
+    """When the next full review is due; ``None`` when the standard sets no review date."""
+    interim_report_due: dt.date | None = None
+    """When an interim progress report is due, if the standard asks for one."""
+    sentence: str
+    """The dates in one line, e.g. ``Valid until 2029-05-31; next review due 2027-06-01.``"""
+    proposal: tuple[str, ...] = ()
+    """Which of the terms are citcert's proposal rather than a published rule."""
+
+
 class Severity(StrEnum):
     """How serious a gap is."""
 
@@ -280,3 +300,5 @@ class Assessment(Model):
     """The overlay's changes to its base, weakenings included, when the standard is an overlay."""
     warnings: tuple[str, ...] = ()
     """The workbook reader's warnings, carried through to the reports."""
+    dates: CertificationDates | None = None
+    """Valid until and next review due (``None`` only in an assessment saved before them)."""

@@ -59,6 +59,7 @@ from citcert.audit.explanation import explain, headline
 from citcert.audit.findings import with_dependencies
 from citcert.audit.gaps import gaps_of
 from citcert.audit.outcome import requirement_result
+from citcert.audit.validity import certification_dates
 from citcert.standards.model import (
     Domain,
     OverallMethod,
@@ -107,6 +108,7 @@ def assess(
         scoring_explanation=explain(standard),
         tailoring=standard.tailoring.changes if standard.tailoring else (),
         warnings=evidence.warnings,
+        dates=certification_dates(standard.scoring, decision.level_id, ctx.as_of),
     )
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from citcert.export.validity import date_rows
 from citcert.export.wording import clean, percent
 from citcert.standards.model import ChangeKind
 from citcert.workbook.evidence import Mode
@@ -80,6 +81,7 @@ def _decision(a: Assessment) -> str:
     d = a.decision
     out = [f"## Decision: {escape(d.label)}", "", f"**{escape(d.sentence)}**", ""]
     out.append(escape(d.description))
+    out += ["", _table(["Date", "When"], [[k, escape(v)] for k, v in date_rows(a)])]
     if d.reasons and d.next_level_label:
         out += ["", f"What stood between this and **{escape(d.next_level_label)}**:", ""]
         out += [f"- {escape(r)}" for r in d.reasons]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citcert.export.validity import dates_line
 from citcert.export.wording import percent
 from citcert.workbook.evidence import Mode
 
@@ -51,7 +52,8 @@ def _decision(a: Assessment) -> str:
     d = a.decision
     colour = _rgb(d.colour)
     label = click.style(f" {d.label.upper()} ", fg="white", bg=colour, bold=True)
-    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}"
+    dates = click.style(clean(dates_line(a)), bold=True)
+    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{dates}"
 
 
 def _bars(a: Assessment) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from citcert.audit.assessment import Assessment
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import INCH, WIDTH, Ink
+from citcert.export.validity import date_rows
 from citcert.export.wording import mode_words, plural
 
 _TOP_STEPS = 5
@@ -30,6 +31,7 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
         ("Standard", f"{prov.standard_ref} — {prov.standard_title}"),
         ("Assessment", mode_words(prov.mode)),
         ("As of", prov.as_of.isoformat()),
+        *date_rows(a),
         ("Reviewer", profile.reviewer or "none named"),
         ("Coordinator", profile.coordinator),
     ]
@@ -82,6 +84,8 @@ def summary(a: Assessment, ink: Ink) -> list[Any]:
             f"{ink.markup(decision.label)}.</b></font> {ink.markup(decision.description)}"
         ),
     ]
+    if a.dates is not None:
+        flow.append(ink.para(a.dates.sentence))
     if decision.reasons and decision.next_level_label:
         flow.append(ink.own(f"<b>To reach {ink.markup(decision.next_level_label)}:</b>"))
         flow += ink.bullets(decision.reasons)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
+from citcert.export.validity import date_rows
 from citcert.export.wording import level_words, mode_words, source_words, status_words
 from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
 
@@ -79,6 +80,7 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         gap,
         ("Decision", d.label),
         ("Why", d.sentence),
+        *_date_cells(a),
         (
             f"To reach {d.next_level_label}" if d.next_level_label else "To reach the next level",
             _lines(d.reasons) or "Nothing: this is the highest level.",
@@ -120,6 +122,21 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         ),
         ("Warnings", _lines(a.warnings) or "None."),
     ]
+
+
+def _date_cells(a: Assessment) -> list[tuple[str | None, Cell]]:
+    """Valid until, next review due and any interim report: date cells where there is a date."""
+    d = a.dates
+    if d is None:
+        return [(label, value) for label, value in date_rows(a)]
+    cells: list[tuple[str | None, Cell]] = [
+        ("Valid until", d.valid_until or "No term set"),
+        ("Next review due", d.next_review_due or "Not set"),
+    ]
+    if d.interim_report_due is not None:
+        cells.append(("Interim report due", d.interim_report_due))
+    cells.append(("Dates", d.sentence))
+    return cells
 
 
 _REQUIREMENT_HEADER = (
