@@ -55,6 +55,7 @@ class FindingKind(StrEnum):
     UNVERIFIED = "unverified"
     DEPENDENCY_NOT_MET = "dependency_not_met"
     REVIEWER_DISAGREES = "reviewer_disagrees"
+    EXCEPTION_EXPIRED = "exception_expired"
 
 
 class Finding(Model):
@@ -109,6 +110,8 @@ class RequirementResult(Model):
     findings: tuple[Finding, ...] = ()
     cell: str | None = None
     """Where the requirement's row is in the workbook, e.g. ``Evidence!F14``."""
+    excepted: bool = False
+    """True when an exception in force takes the requirement out of the score."""
 
 
 class DomainScore(Model):
@@ -184,6 +187,35 @@ class CertificationDates(Model):
     """The dates in one line, e.g. ``Valid until 2029-05-31; next review due 2027-06-01.``"""
     proposal: tuple[str, ...] = ()
     """Which of the terms are citcert's proposal rather than a published rule."""
+
+
+class ExceptionResult(Model):
+    """One exception the workbook records, and whether it was in force on the as-of date."""
+
+    requirement_id: str
+    title: str
+    justification: str
+    approved_by: str
+    approved_on: dt.date
+    expires_on: dt.date
+    expired: bool
+    """Past its expiry on the as-of date: a finding, and the requirement counts as not met."""
+    cell: str | None = None
+    """Where the exception's row is, e.g. ``Exceptions!A4``."""
+
+
+class ExceptionsView(Model):
+    """The exceptions, and the decision they make a difference to: with them and without."""
+
+    items: tuple[ExceptionResult, ...]
+    in_force: int
+    expired: int
+    overall_without: Percent
+    """The overall score if no exception applied (each excepted requirement as rated)."""
+    decision_without: Decision
+    """The decision if no exception applied."""
+    sentence: str
+    """e.g. ``With its 1 exception: Certified (85%); without it: Conditionally certified (78%).``"""
 
 
 class Severity(StrEnum):
@@ -300,5 +332,7 @@ class Assessment(Model):
     """The overlay's changes to its base, weakenings included, when the standard is an overlay."""
     warnings: tuple[str, ...] = ()
     """The workbook reader's warnings, carried through to the reports."""
+    exceptions: ExceptionsView | None = None
+    """The exceptions and the decision without them; ``None`` when the workbook has none."""
     dates: CertificationDates | None = None
     """Valid until and next review due (``None`` only in an assessment saved before them)."""

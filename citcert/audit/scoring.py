@@ -49,12 +49,14 @@ from citcert.audit.assessment import (
     Counts,
     Decision,
     DomainScore,
+    ExceptionsView,
     Provenance,
     RequirementResult,
     Status,
 )
 from citcert.audit.context import Context
 from citcert.audit.decision import decide, facts_of, is_gap
+from citcert.audit.exceptions import apply_exceptions, exceptions_view
 from citcert.audit.explanation import explain, headline
 from citcert.audit.findings import with_dependencies
 from citcert.audit.gaps import gaps_of
@@ -84,9 +86,10 @@ def assess(
     Pure: the same inputs always give an equal result.
     """
     ctx = Context.of(standard, evidence, as_of, mode)
-    results = with_dependencies(
+    as_rated = with_dependencies(
         tuple(requirement_result(ctx, d, r) for d, r in standard.requirements())
     )
+    results = apply_exceptions(standard, evidence.exceptions, as_rated, ctx.as_of)
     domains, overall, decision = _judge(ctx, results)
     gaps = gaps_of(results)
     plan = planner.build_plan(
@@ -108,7 +111,20 @@ def assess(
         scoring_explanation=explain(standard),
         tailoring=standard.tailoring.changes if standard.tailoring else (),
         warnings=evidence.warnings,
+        exceptions=_exceptions(ctx, as_rated, (overall, decision)),
         dates=certification_dates(standard.scoring, decision.level_id, ctx.as_of),
+    )
+
+
+def _exceptions(
+    ctx: Context, as_rated: tuple[RequirementResult, ...], with_: tuple[float, Decision]
+) -> ExceptionsView | None:
+    """The exceptions and the decision without them (the results as rated)."""
+    if not ctx.evidence.exceptions:
+        return None
+    _, overall, decision = _judge(ctx, as_rated)
+    return exceptions_view(
+        ctx.standard, ctx.evidence.exceptions, ctx.as_of, with_=with_, without=(overall, decision)
     )
 
 

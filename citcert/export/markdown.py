@@ -15,7 +15,12 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from citcert.export.validity import date_rows
+from citcert.export.validity import (
+    EXCEPTION_HEADER,
+    date_rows,
+    exception_rows,
+    with_without_rows,
+)
 from citcert.export.wording import clean, percent
 from citcert.standards.model import ChangeKind
 from citcert.workbook.evidence import Mode
@@ -39,6 +44,7 @@ def render(assessment: Assessment) -> bytes:
     sections = [
         _title(assessment),
         _decision(assessment),
+        _exceptions(assessment),
         _scores(assessment),
         _gaps(assessment),
         _plan(assessment),
@@ -86,6 +92,16 @@ def _decision(a: Assessment) -> str:
         out += ["", f"What stood between this and **{escape(d.next_level_label)}**:", ""]
         out += [f"- {escape(r)}" for r in d.reasons]
     out += ["", _table(["Level", "Reached", "Condition", "Result"], _level_rows(d.levels))]
+    return "\n".join(out)
+
+
+def _exceptions(a: Assessment) -> str:
+    if a.exceptions is None:
+        return ""
+    out = ["## Exceptions", "", escape(a.exceptions.sentence), ""]
+    out.append(_table(["Decision", "Result"], [[k, escape(v)] for k, v in with_without_rows(a)]))
+    rows = [[escape(cell) for cell in row] for row in exception_rows(a)]
+    out += ["", _table(list(EXCEPTION_HEADER), rows)]
     return "\n".join(out)
 
 

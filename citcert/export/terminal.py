@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.export.validity import dates_line
+from citcert.export.validity import dates_line, exception_rows
 from citcert.export.wording import percent
 from citcert.workbook.evidence import Mode
 
@@ -53,7 +53,12 @@ def _decision(a: Assessment) -> str:
     colour = _rgb(d.colour)
     label = click.style(f" {d.label.upper()} ", fg="white", bg=colour, bold=True)
     dates = click.style(clean(dates_line(a)), bold=True)
-    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{dates}"
+    text = f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{dates}"
+    if a.exceptions is not None:
+        text += "\n" + click.style(clean(a.exceptions.sentence), bold=True)
+        for row in exception_rows(a):
+            text += f"\n  ⚑ {clean(row[0])}: {row[5]} until {row[4]} (approved by {clean(row[2])})"
+    return text
 
 
 def _bars(a: Assessment) -> str:

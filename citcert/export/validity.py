@@ -33,3 +33,40 @@ def date_rows(a: Assessment) -> list[tuple[str, str]]:
 def dates_line(a: Assessment) -> str:
     """The rows in one line: ``Valid until 2029-06-01 · Next review due 2029-06-01``."""
     return " · ".join(f"{label} {value}" for label, value in date_rows(a))
+
+
+EXCEPTION_HEADER = ("Requirement", "Justification", "Approved by", "Approved on", "Expires on",
+                    "State")  # fmt: skip
+"""The columns every report lists exceptions under."""
+
+
+def exception_rows(a: Assessment) -> list[tuple[str, str, str, str, str, str]]:
+    """One row per exception: the requirement, why, who, when, until when, and its state."""
+    view = a.exceptions
+    if view is None:
+        return []
+    return [
+        (
+            f"{e.requirement_id} {e.title}",
+            e.justification,
+            e.approved_by,
+            e.approved_on.isoformat(),
+            e.expires_on.isoformat(),
+            "expired: counts as not met" if e.expired else "in force",
+        )
+        for e in view.items
+    ]
+
+
+def with_without_rows(a: Assessment) -> list[tuple[str, str]]:
+    """The decision with the exceptions and without them, for a two-row table."""
+    view = a.exceptions
+    if view is None:
+        return []
+    return [
+        ("With exceptions", f"{a.decision.label} ({a.overall_score:.1f}%)"),
+        (
+            "Without exceptions",
+            f"{view.decision_without.label} ({view.overall_without:.1f}%)",
+        ),
+    ]

@@ -328,6 +328,22 @@ class DecisionLevel(Model):
     """How long this decision lasts and when the next review or interim report is due."""
 
 
+class ExceptionPolicy(Model):
+    """
+    What a program may have excepted (waived): an approved, dated exception takes a requirement
+    out of the score like not applicable, until it expires.
+    """
+
+    allowed: bool = False
+    """Whether this standard accepts exceptions at all."""
+    core_allowed: bool = False
+    """Whether a core requirement may be excepted (never, unless this says so)."""
+    max_exceptions: Annotated[int, Field(ge=0)] | None = None
+    """At most this many exceptions in one workbook."""
+    max_days: Days | None = None
+    """An exception may run at most this many days from its approval to its expiry."""
+
+
 class OverallMethod(StrEnum):
     """How the overall score is formed."""
 
@@ -350,6 +366,8 @@ class ScoringPolicy(Model):
     """Best first; the last must be unconditional."""
     proposal_note: str | None = None
     """Which thresholds are citcert's proposal rather than a published rule."""
+    exceptions: ExceptionPolicy = ExceptionPolicy()
+    """What may be excepted; by default nothing."""
 
 
 class ChangeKind(StrEnum):

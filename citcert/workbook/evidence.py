@@ -97,6 +97,32 @@ class Document(Model):
     link: str = ""
 
 
+class Waiver(Model):
+    """
+    One approved exception to a requirement: why, who approved it, when, and until when.
+
+    The same record serves every workbook that may carry exceptions (the evidence workbook's
+    Exceptions sheet now, a reviewer's workbook later); `row` says where it was read.
+    """
+
+    requirement_id: RequirementId
+    justification: str
+    approved_by: str
+    approved_on: dt.date
+    expires_on: dt.date
+    row: CellRef | None = None
+    """The requirement-id cell of the exception's row."""
+
+    @property
+    def days(self) -> int:
+        """How many days the exception runs, from its approval to its expiry."""
+        return (self.expires_on - self.approved_on).days
+
+    def expired(self, as_of: dt.date) -> bool:
+        """True once the as-of date is past the expiry date (it holds on the expiry day)."""
+        return as_of > self.expires_on
+
+
 NumberValue = int | float | dt.date
 
 
@@ -116,6 +142,8 @@ class Evidence(Model):
     requirements: tuple[RequirementEvidence, ...]
     """In the standard's order, one per requirement the workbook lists."""
     documents: tuple[Document, ...] = ()
+    exceptions: tuple[Waiver, ...] = ()
+    """The approved exceptions of the optional Exceptions sheet, in sheet order."""
     warnings: tuple[str, ...] = ()
     """Things the reader noticed that do not stop an audit (e.g. unanswered requirements)."""
 

@@ -24,11 +24,18 @@ from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence
 from citcert.workbook.evidence_sheet import read_requirements
+from citcert.workbook.exceptions_sheet import read_exceptions
 from citcert.workbook.program_sheet import read_program
 from citcert.workbook.sheets import Book, Findings, find_table
 from citcert.workbook.snapshot import snapshot
 
-SHEETS = (L.PROGRAM_SHEET, L.EVIDENCE_SHEET, L.DOCUMENTS_SHEET, L.METADATA_SHEET)
+SHEETS = (
+    L.PROGRAM_SHEET,
+    L.EVIDENCE_SHEET,
+    L.DOCUMENTS_SHEET,
+    L.EXCEPTIONS_SHEET,
+    L.METADATA_SHEET,
+)
 """The sheets citcert reads; any others in a workbook are left unread."""
 
 
@@ -120,6 +127,7 @@ def read_evidence(
     mode = profile.assessment_type if profile else None
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
     documents = read_documents(book, today, findings)
+    exceptions = read_exceptions(book, standard, today, findings)
     if findings.errors or profile is None:
         count = len(findings.errors)
         raise WorkbookError(
@@ -136,6 +144,7 @@ def read_evidence(
         numbers=numbers,
         requirements=requirements,
         documents=documents,
+        exceptions=exceptions,
         warnings=(*warnings, *(str(w) for w in findings.warnings)),
     )
 

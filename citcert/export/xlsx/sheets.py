@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
-from citcert.export.validity import date_rows
+from citcert.export.validity import date_rows, exception_rows, with_without_rows
 from citcert.export.wording import level_words, mode_words, source_words, status_words
 from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
 
@@ -136,6 +136,11 @@ def _date_cells(a: Assessment) -> list[tuple[str | None, Cell]]:
     if d.interim_report_due is not None:
         cells.append(("Interim report due", d.interim_report_due))
     cells.append(("Dates", d.sentence))
+    if a.exceptions is not None:
+        cells += [(k, v) for k, v in with_without_rows(a)]
+        lines = (f"{r[0]}: {r[5]}, until {r[4]}, approved by {r[2]} on {r[3]}: {r[1]}"
+                 for r in exception_rows(a))  # fmt: skip
+        cells.append(("Exceptions", a.exceptions.sentence + "\n" + _lines(lines)))
     return cells
 
 

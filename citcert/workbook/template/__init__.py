@@ -23,6 +23,7 @@ from typing import Any
 from citcert._spreadsheet import workbook_bytes
 from citcert.standards.model import Standard
 from citcert.workbook import layout as L
+from citcert.workbook.template.exceptions import build_exceptions
 from citcert.workbook.template.sheets import (
     build_documents,
     build_evidence,
@@ -58,6 +59,8 @@ def build_workbook(
     build_program(book.create_sheet(L.PROGRAM_SHEET), standard)
     build_evidence(book.create_sheet(L.EVIDENCE_SHEET), standard)
     build_documents(book.create_sheet(L.DOCUMENTS_SHEET))
+    if standard.scoring.exceptions.allowed:
+        build_exceptions(book.create_sheet(L.EXCEPTIONS_SHEET), standard.scoring.exceptions)
     build_metadata(book.create_sheet(L.METADATA_SHEET), standard, migrated_from)
     book.active = 0
     return book
