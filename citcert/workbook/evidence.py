@@ -153,3 +153,60 @@ class Evidence(Model):
             if item.requirement_id == requirement_id:
                 return item
         return RequirementEvidence(requirement_id=requirement_id)
+
+
+# ── the remediation tracker read back (`citcert.workbook.tracker`) ──────────────────────────
+
+TRACKER_KIND = "remediation_tracker"
+"""The ``kind`` the tracker's metadata sheet records, so no other workbook passes for one."""
+
+
+class TrackerMeta(StrEnum):
+    """Keys of the tracker's hidden metadata sheet (column A: key, column B: value)."""
+
+    KIND = "kind"
+    PROGRAM_NAME = "program_name"
+    STANDARD_REF = "standard_ref"
+    STANDARD_SHA256 = "standard_sha256"
+    WORKBOOK_SHA256 = "workbook_sha256"
+    AS_OF = "as_of"
+    DECISION = "decision_level"
+
+
+class StepStatus(StrEnum):
+    """Where a plan step stands, as the tracker's Status column says."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class TrackedStep(Model):
+    """One plan step as the tracker holds it now."""
+
+    order: int
+    requirement_id: str
+    title: str = ""
+    owner: str = ""
+    target_date: dt.date
+    score_gain: float = 0.0
+    lifts_decision_to: str = ""
+    status: StepStatus
+    notes: str = ""
+    completed_on: dt.date | None = None
+    row: CellRef
+
+
+class Tracker(Model):
+    """A remediation tracker read back: whose it is, and its steps in plan order."""
+
+    file_name: str
+    program_name: str
+    standard_ref: str
+    standard_sha256: str
+    workbook_sha256: str
+    """The evidence workbook the audit that wrote this tracker read."""
+    as_of: dt.date
+    """The as-of date of that audit."""
+    decision_level: str
+    steps: tuple[TrackedStep, ...]

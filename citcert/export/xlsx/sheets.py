@@ -193,14 +193,14 @@ def _step_row(s: PlanStep) -> list[Cell]:
         s.order, s.requirement_id, s.title, s.severity.value.capitalize(), _yes(s.core),
         _lines(s.actions), s.owner, s.effort.value.capitalize(), s.target_date,
         ", ".join(s.prerequisites), s.score_gain, s.lifts_decision_to or "", s.reason,
-        TRACKER_STATUSES[0], "",
+        TRACKER_STATUSES[0], "", None,
     ]  # fmt: skip
 
 
 _PLAN_HEADER = (
     "Step", "Requirement", "Title", "Severity", "Core", "Actions", "Owner", "Effort",
     "Target date", "Prerequisites", "Overall points gained", "Alone lifts decision to",
-    "Why here", "Status", "Notes",
+    "Why here", "Status", "Notes", "Completed on",
 )  # fmt: skip
 
 
@@ -208,10 +208,11 @@ def plan(sheet: Any, a: Assessment) -> None:
     """The plan as a tracker: a status drop-down on every step, and room for notes."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    widths = [6, 12, 36, 10, 7, 50, 24, 9, 12, 16, 10, 20, 40, 14, 40]
+    widths = [6, 12, 36, 10, 7, 50, 24, 9, 12, 16, 10, 20, 40, 14, 40, 14]
     last = table(sheet, _PLAN_HEADER, (_step_row(s) for s in a.plan.steps), widths)
     for row in range(2, last + 1):
         sheet.cell(row=row, column=11).number_format = NUMBER_FORMAT
+        sheet.cell(row=row, column=16).number_format = "yyyy-mm-dd"
     status = f"N2:N{max(last, 2) + 20}"
     choices = DataValidation(
         type="list",
