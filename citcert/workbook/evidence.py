@@ -157,6 +157,11 @@ class Evidence(Model):
 
 # ── the remediation tracker read back (`citcert.workbook.tracker`) ──────────────────────────
 
+TRACKER_SHEET = "citcert tracker"
+"""
+The tracker's hidden metadata sheet. Not the evidence workbook's ``citcert`` sheet, so that an
+evidence command given a tracker still says it is not an evidence workbook.
+"""
 TRACKER_KIND = "remediation_tracker"
 """The ``kind`` the tracker's metadata sheet records, so no other workbook passes for one."""
 

@@ -21,6 +21,7 @@ from citcert.workbook import layout as L
 from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.evidence import (
     TRACKER_KIND,
+    TRACKER_SHEET,
     CellRef,
     StepStatus,
     TrackedStep,
@@ -32,7 +33,7 @@ from citcert.workbook.sheets import Book, Findings, Table, find_table
 from citcert.workbook.snapshot import snapshot
 
 PLAN_SHEET = "Remediation plan"
-META_SHEET = "citcert"
+META_SHEET = TRACKER_SHEET
 PLAN_COLUMNS: tuple[L.Column, ...] = (
     L.Column("order", "Step", 6, required=True, subject="step"),
     L.Column("requirement_id", "Requirement", 12, required=True, subject="requirement"),
@@ -108,7 +109,8 @@ def _metadata(book: Book) -> dict[str, str]:
     if meta.get(TrackerMeta.KIND) != TRACKER_KIND or not meta.get(TrackerMeta.STANDARD_REF):
         raise file_error(
             book.name,
-            "this is not a citcert remediation tracker: its hidden citcert sheet, which records "
+            f"this is not a citcert remediation tracker: its hidden {META_SHEET} sheet, which "
+            "records "
             "the program and the standard, is missing. Use the .xlsx that `citcert audit` wrote",
         )
     return meta

@@ -110,3 +110,13 @@ def test_a_workbook_that_is_not_a_tracker_is_a_located_error(other: str) -> None
     result = CliRunner().invoke(cli, ["progress", str(EXAMPLES / other)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {other}: this is not a citcert remediation tracker")
+
+
+def test_an_evidence_command_given_a_tracker_still_says_it_is_no_evidence_workbook(
+    tmp_path: Path,
+) -> None:
+    """The tracker's metadata sheet is its own, so validate does not take it for a workbook."""
+    path = _tracker(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "this is not a citcert evidence workbook" in result.stderr

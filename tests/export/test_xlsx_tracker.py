@@ -54,10 +54,10 @@ class TestSheets:
             "Gaps",
             "Remediation plan",
             "Domain scores",
-            "citcert",
+            "citcert tracker",
         ]
-        assert book["citcert"].sheet_state == "hidden"
-        meta = {row[0]: row[1] for row in book["citcert"].iter_rows(values_only=True)}
+        assert book["citcert tracker"].sheet_state == "hidden"
+        meta = {row[0]: row[1] for row in book["citcert tracker"].iter_rows(values_only=True)}
         assert meta["kind"] == "remediation_tracker"
         assert meta["standard_ref"] == "mini-standard@1.0"
 

@@ -20,11 +20,10 @@ from citcert._spreadsheet import workbook_bytes
 from citcert.audit.assessment import Assessment
 from citcert.export.wording import neutralise_formula
 from citcert.export.xlsx import sheets
+from citcert.workbook.evidence import TRACKER_SHEET
 
 SHEETS = ("Summary", "Requirements", "Gaps", "Remediation plan", "Domain scores")
 """The sheets, in order."""
-META_SHEET = "citcert"
-"""The hidden sheet that says whose tracker this is (after the visible ones)."""
 
 
 def render(assessment: Assessment) -> bytes:
@@ -38,7 +37,7 @@ def render(assessment: Assessment) -> bytes:
     sheets.gaps(book.create_sheet(SHEETS[2]), assessment)
     sheets.plan(book.create_sheet(SHEETS[3]), assessment)
     sheets.domains(book.create_sheet(SHEETS[4]), assessment)
-    _metadata(book.create_sheet(META_SHEET), assessment)
+    _metadata(book.create_sheet(TRACKER_SHEET), assessment)
     _properties(book, assessment)
     return workbook_bytes(book, dt.datetime.combine(assessment.provenance.as_of, dt.time()))
 
