@@ -64,6 +64,7 @@ class FindingKind(StrEnum):
     DEPENDENCY_NOT_MET = "dependency_not_met"
     REVIEWER_DISAGREES = "reviewer_disagrees"
     NUMBER_CONTRADICTS_RECORDS = "number_contradicts_records"
+    EXCEPTION_EXPIRED = "exception_expired"
 
 
 class Finding(Model):
@@ -137,6 +138,8 @@ class RequirementResult(Model):
     findings: tuple[Finding, ...] = ()
     cell: str | None = None
     """Where the requirement's row is in the workbook, e.g. ``Evidence!F14``."""
+    excepted: bool = False
+    """True when an exception in force takes the requirement out of the score."""
 
 
 class DomainScore(Model):
@@ -197,6 +200,55 @@ class Decision(Model):
     next_level_label: str | None
     levels: tuple[LevelResult, ...]
     """Every level, best first, with each condition's result."""
+
+
+class CertificationDates(Model):
+    """
+    When the decision lapses and when the program is next looked at, counted from the as-of date
+    by the decided level's validity in the standard.
+    """
+
+    level_id: str
+    """The decision level the dates belong to."""
+    valid_until: dt.date | None
+    """The last day the decision stands; ``None`` when the level awards nothing that lapses."""
+    next_review_due: dt.date | None
+    """When the next full review is due; ``None`` when the standard sets no review date."""
+    interim_report_due: dt.date | None = None
+    """When an interim progress report is due, if the standard asks for one."""
+    sentence: str
+    """The dates in one line, e.g. ``Valid until 2029-05-31; next review due 2027-06-01.``"""
+    proposal: tuple[str, ...] = ()
+    """Which of the terms are citcert's proposal rather than a published rule."""
+
+
+class ExceptionResult(Model):
+    """One exception the workbook records, and whether it was in force on the as-of date."""
+
+    requirement_id: str
+    title: str
+    justification: str
+    approved_by: str
+    approved_on: dt.date
+    expires_on: dt.date
+    expired: bool
+    """Past its expiry on the as-of date: a finding, and the requirement counts as not met."""
+    cell: str | None = None
+    """Where the exception's row is, e.g. ``Exceptions!A4``."""
+
+
+class ExceptionsView(Model):
+    """The exceptions, and the decision they make a difference to: with them and without."""
+
+    items: tuple[ExceptionResult, ...]
+    in_force: int
+    expired: int
+    overall_without: Percent
+    """The overall score if no exception applied (each excepted requirement as rated)."""
+    decision_without: Decision
+    """The decision if no exception applied."""
+    sentence: str
+    """e.g. ``With its 1 exception: Certified (85%); without it: Conditionally certified (78%).``"""
 
 
 class Severity(StrEnum):
@@ -324,3 +376,7 @@ class Assessment(Model):
     """The program numbers computed from record sheets, in the standard's order."""
     review: ReviewFacts | None = None
     """What a review or consensus workbook adds; which part a report shows is its audience."""
+    exceptions: ExceptionsView | None = None
+    """The exceptions and the decision without them; ``None`` when the workbook has none."""
+    dates: CertificationDates | None = None
+    """Valid until and next review due (``None`` only in an assessment saved before them)."""

@@ -15,6 +15,7 @@ from citcert.audit import plan as planner
 from citcert.audit.assessment import Counts, Decision, RemediationPlan
 from citcert.audit.context import Context
 from citcert.audit.decision import describe
+from citcert.audit.validity import validity_lines
 from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import OverallMethod, RatingScale, ScoringPolicy, Standard
 from citcert.workbook.evidence import Mode
@@ -95,6 +96,7 @@ def explain(standard: Standard) -> tuple[str, ...]:
         _score_line(policy),
         "The decision is the highest level whose conditions all hold:",
         *(f"{lv.label}: {describe(lv.conditions)}." for lv in policy.decision_levels),
+        *validity_lines(policy),
     ]
     if policy.evidence_max_age_days is not None:
         lines.insert(5, (

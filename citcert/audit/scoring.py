@@ -49,16 +49,19 @@ from citcert.audit.assessment import (
     Counts,
     Decision,
     DomainScore,
+    ExceptionsView,
     Provenance,
     RequirementResult,
     Status,
 )
 from citcert.audit.context import Context
 from citcert.audit.decision import decide, facts_of, is_gap
+from citcert.audit.exceptions import apply_exceptions, exceptions_view
 from citcert.audit.explanation import explain, headline
 from citcert.audit.findings import with_dependencies
 from citcert.audit.gaps import gaps_of
 from citcert.audit.outcome import requirement_result
+from citcert.audit.validity import certification_dates
 from citcert.standards.model import (
     Domain,
     OverallMethod,
@@ -83,9 +86,10 @@ def assess(
     Pure: the same inputs always give an equal result.
     """
     ctx = Context.of(standard, evidence, as_of, mode)
-    results = with_dependencies(
+    as_rated = with_dependencies(
         tuple(requirement_result(ctx, d, r) for d, r in standard.requirements())
     )
+    results = apply_exceptions(standard, evidence.exceptions, as_rated, ctx.as_of)
     domains, overall, decision = _judge(ctx, results)
     points, most = _points(standard.scoring, results)
     exact_overall = _overall(ctx.standard.scoring, results, domains)
@@ -113,6 +117,20 @@ def assess(
         tailoring=standard.tailoring.changes if standard.tailoring else (),
         warnings=evidence.warnings,
         derived_numbers=tuple(ctx.derived.values()),
+        exceptions=_exceptions(ctx, as_rated, (overall, decision)),
+        dates=certification_dates(standard.scoring, decision.level_id, ctx.as_of),
+    )
+
+
+def _exceptions(
+    ctx: Context, as_rated: tuple[RequirementResult, ...], with_: tuple[float, Decision]
+) -> ExceptionsView | None:
+    """The exceptions and the decision without them (the results as rated)."""
+    if not ctx.evidence.exceptions:
+        return None
+    _, overall, decision = _judge(ctx, as_rated)
+    return exceptions_view(
+        ctx.standard, ctx.evidence.exceptions, ctx.as_of, with_=with_, without=(overall, decision)
     )
 
 

@@ -16,6 +16,12 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from citcert.export.review import Section, banner, review_sections, strengths
+from citcert.export.validity import (
+    EXCEPTION_HEADER,
+    date_rows,
+    exception_rows,
+    with_without_rows,
+)
 from citcert.export.wording import clean, percent, points
 from citcert.standards.model import ChangeKind
 from citcert.workbook.evidence import Mode
@@ -41,6 +47,7 @@ def render(assessment: Assessment) -> bytes:
         _banner(assessment),
         _title(assessment),
         _decision(assessment),
+        _exceptions(assessment),
         _scores(assessment),
         _review_section(strengths(facts)),
         _gaps(assessment),
@@ -102,10 +109,21 @@ def _decision(a: Assessment) -> str:
     d = a.decision
     out = [f"## Decision: {escape(d.label)}", "", f"**{escape(d.sentence)}**", ""]
     out.append(escape(d.description))
+    out += ["", _table(["Date", "When"], [[k, escape(v)] for k, v in date_rows(a)])]
     if d.reasons and d.next_level_label:
         out += ["", f"What stood between this and **{escape(d.next_level_label)}**:", ""]
         out += [f"- {escape(r)}" for r in d.reasons]
     out += ["", _table(["Level", "Reached", "Condition", "Result"], _level_rows(d.levels))]
+    return "\n".join(out)
+
+
+def _exceptions(a: Assessment) -> str:
+    if a.exceptions is None:
+        return ""
+    out = ["## Exceptions", "", escape(a.exceptions.sentence), ""]
+    out.append(_table(["Decision", "Result"], [[k, escape(v)] for k, v in with_without_rows(a)]))
+    rows = [[escape(cell) for cell in row] for row in exception_rows(a)]
+    out += ["", _table(list(EXCEPTION_HEADER), rows)]
     return "\n".join(out)
 
 

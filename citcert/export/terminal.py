@@ -18,6 +18,7 @@ import click
 
 from citcert.audit.explanation import standing
 from citcert.export.review import Section, banner, review_sections, strengths
+from citcert.export.validity import dates_line, exception_rows
 from citcert.export.wording import percent
 from citcert.workbook.evidence import Mode
 
@@ -82,7 +83,13 @@ def _decision(a: Assessment) -> str:
     colour = _rgb(d.colour)
     label = click.style(f" {d.label.upper()} ", fg="white", bg=colour, bold=True)
     note = click.style(standing(a.provenance.standard_ref), dim=True)
-    return f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{note}"
+    dates = click.style(clean(dates_line(a)), bold=True)
+    text = f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{note}\n{dates}"
+    if a.exceptions is not None:
+        text += "\n" + click.style(clean(a.exceptions.sentence), bold=True)
+        for row in exception_rows(a):
+            text += f"\n  ⚑ {clean(row[0])}: {row[5]} until {row[4]} (approved by {clean(row[2])})"
+    return text
 
 
 def _bars(a: Assessment, columns: int) -> str:

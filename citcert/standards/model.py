@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -449,6 +449,45 @@ def condition_rules() -> dict[str, Rule]:
     }
 
 
+ValidityTerm = Literal["valid_for_days", "review_every_days", "interim_report_every_days"]
+"""The names of the terms of a `Validity`, as `Validity.proposal` lists them."""
+
+Days = Annotated[int, Field(gt=0, le=3650)]
+
+
+class Validity(Model):
+    """
+    How long a decision stands and when the program is looked at again, counted from the
+    assessment's as-of date.
+
+    A term left out is not set: with no ``valid_for_days`` the level awards nothing that can
+    lapse (e.g. not certified), and with no ``review_every_days`` the next review falls due
+    when the decision lapses.
+    """
+
+    valid_for_days: Days | None = None
+    """How long the decision lasts, e.g. 1095 (CIT International's three years)."""
+    review_every_days: Days | None = None
+    """When the next full review is due, e.g. 182 (IPS: twice a year until fidelity is good)."""
+    interim_report_every_days: Days | None = None
+    """When an interim progress report is due between reviews (CALEA's yearly report)."""
+    proposal: tuple[ValidityTerm, ...] = ()
+    """The terms that are citcert's proposal; every other term set is a published rule."""
+    basis: str | None = None
+    """Where the terms come from, in words, for the scoring explanation."""
+
+    @model_validator(mode="after")
+    def _proposals_are_set(self) -> Validity:
+        unset = [term for term in self.proposal if getattr(self, term) is None]
+        if unset:
+            raise PydanticCustomError(
+                "validity_proposal",
+                "proposal names {terms}, which this validity does not set",
+                {"terms": ", ".join(unset)},
+            )
+        return self
+
+
 class DecisionLevel(Model):
     """One possible decision, e.g. certified, with its conditions."""
 
@@ -457,6 +496,24 @@ class DecisionLevel(Model):
     description: Text
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
     conditions: Conditions = Conditions()
+    validity: Validity | None = None
+    """How long this decision lasts and when the next review or interim report is due."""
+
+
+class ExceptionPolicy(Model):
+    """
+    What a program may have excepted (waived): an approved, dated exception takes a requirement
+    out of the score like not applicable, until it expires.
+    """
+
+    allowed: bool = False
+    """Whether this standard accepts exceptions at all."""
+    core_allowed: bool = False
+    """Whether a core requirement may be excepted (never, unless this says so)."""
+    max_exceptions: Annotated[int, Field(ge=0)] | None = None
+    """At most this many exceptions in one workbook."""
+    max_days: Days | None = None
+    """An exception may run at most this many days from its approval to its expiry."""
 
 
 class OverallMethod(StrEnum):
@@ -481,6 +538,8 @@ class ScoringPolicy(Model):
     """Best first; the last must be unconditional."""
     proposal_note: str | None = None
     """Which thresholds are citcert's proposal rather than a published rule."""
+    exceptions: ExceptionPolicy = ExceptionPolicy()
+    """What may be excepted; by default nothing."""
 
 
 class ChangeKind(StrEnum):

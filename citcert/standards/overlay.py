@@ -31,6 +31,7 @@ from pydantic import Field, StringConstraints
 
 from citcert.errors import OverlayError, StandardNotFoundError
 from citcert.standards.document import YamlDocument
+from citcert.standards.exception_override import ExceptionsOverride
 from citcert.standards.loader import validate
 from citcert.standards.model import (
     Citation,
@@ -84,6 +85,8 @@ class ScoringOverride(Model):
     """Changes to the base's scoring policy: decision levels by id."""
 
     decision_levels: dict[Slug, DecisionOverride] = Field(default_factory=dict)
+    exceptions: ExceptionsOverride | None = None
+    """Tighter (or, with a reason, looser) exception policy terms."""
 
 
 class Overlay(Identity):

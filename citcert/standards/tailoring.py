@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 from citcert.errors import OverlayError, Problem, raise_if_any
 from citcert.standards.checks import Loc
 from citcert.standards.document import YamlDocument
+from citcert.standards.exception_override import override_exceptions
 from citcert.standards.model import (
     ChangeKind,
     DecisionLevel,
     Domain,
+    ExceptionPolicy,
     ProgramNumber,
     Requirement,
     Standard,
@@ -96,9 +98,10 @@ class _Resolver:
         self.add_domains()
         self.add_requirements()
         scoring = self.override_scoring()
+        exceptions = self.exceptions()
         self.drop_dangling_dependencies()
         raise_if_any(OverlayError, self.document.file, self.problems)
-        return self.build(scoring)
+        return self.build(scoring, exceptions)
 
     # -- remove ---------------------------------------------------------------------------
 
@@ -237,6 +240,18 @@ class _Resolver:
             levels[level_id] = level.model_copy(update={"conditions": conditions})
         return tuple(levels.values())
 
+    def exceptions(self) -> ExceptionPolicy:
+        """The base's exception policy with the overlay's terms, each change recorded."""
+        given = self.overlay.scoring.exceptions
+        if given is None:
+            return self.base.scoring.exceptions
+        policy, changes = override_exceptions(
+            self.base.scoring.exceptions, given, ("scoring", "exceptions")
+        )
+        for change in changes:
+            self.record(change, given.reason)
+        return policy
+
     def drop_dangling_dependencies(self) -> None:
         for requirements in self.requirements.values():
             for index, req in enumerate(requirements):
@@ -251,7 +266,9 @@ class _Resolver:
 
     # -- result ---------------------------------------------------------------------------
 
-    def build(self, decision_levels: tuple[DecisionLevel, ...]) -> Standard:
+    def build(
+        self, decision_levels: tuple[DecisionLevel, ...], exceptions: ExceptionPolicy
+    ) -> Standard:
         domains = [
             domain.model_copy(update={"requirements": tuple(self.requirements[domain_id])})
             for domain_id, domain in self.domains.items()
@@ -275,7 +292,9 @@ class _Resolver:
             supersedes=self.base.supersedes,
             program_numbers=tuple(self.numbers),
             records=self.base.records,
-            scoring=self.base.scoring.model_copy(update={"decision_levels": decision_levels}),
+            scoring=self.base.scoring.model_copy(
+                update={"decision_levels": decision_levels, "exceptions": exceptions}
+            ),
             domains=tuple(domains),
             tailoring=Tailoring(
                 base=self.base.ref,

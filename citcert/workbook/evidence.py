@@ -97,6 +97,32 @@ class Document(Model):
     link: str = ""
 
 
+class Waiver(Model):
+    """
+    One approved exception to a requirement: why, who approved it, when, and until when.
+
+    The same record serves every workbook that may carry exceptions (the evidence workbook's
+    Exceptions sheet now, a reviewer's workbook later); `row` says where it was read.
+    """
+
+    requirement_id: RequirementId
+    justification: str
+    approved_by: str
+    approved_on: dt.date
+    expires_on: dt.date
+    row: CellRef | None = None
+    """The requirement-id cell of the exception's row."""
+
+    @property
+    def days(self) -> int:
+        """How many days the exception runs, from its approval to its expiry."""
+        return (self.expires_on - self.approved_on).days
+
+    def expired(self, as_of: dt.date) -> bool:
+        """True once the as-of date is past the expiry date (it holds on the expiry day)."""
+        return as_of > self.expires_on
+
+
 NumberValue = int | float | dt.date | str
 """A program number's value; a ``choice`` number holds the id of the choice."""
 
@@ -124,6 +150,8 @@ class Evidence(Model):
     documents: tuple[Document, ...] = ()
     records: dict[str, tuple[RecordRow, ...]] = Field(default_factory=dict)
     """The filled rows of each record sheet, by sheet id; never shown, only computed on."""
+    exceptions: tuple[Waiver, ...] = ()
+    """The approved exceptions of the optional Exceptions sheet, in sheet order."""
     warnings: tuple[str, ...] = ()
     """Things the reader noticed that do not stop an audit (e.g. unanswered requirements)."""
 
@@ -133,3 +161,65 @@ class Evidence(Model):
             if item.requirement_id == requirement_id:
                 return item
         return RequirementEvidence(requirement_id=requirement_id)
+
+
+# ── the remediation tracker read back (`citcert.workbook.tracker`) ──────────────────────────
+
+TRACKER_SHEET = "citcert tracker"
+"""
+The tracker's hidden metadata sheet. Not the evidence workbook's ``citcert`` sheet, so that an
+evidence command given a tracker still says it is not an evidence workbook.
+"""
+TRACKER_KIND = "remediation_tracker"
+"""The ``kind`` the tracker's metadata sheet records, so no other workbook passes for one."""
+
+
+class TrackerMeta(StrEnum):
+    """Keys of the tracker's hidden metadata sheet (column A: key, column B: value)."""
+
+    KIND = "kind"
+    PROGRAM_NAME = "program_name"
+    STANDARD_REF = "standard_ref"
+    STANDARD_SHA256 = "standard_sha256"
+    WORKBOOK_SHA256 = "workbook_sha256"
+    AS_OF = "as_of"
+    DECISION = "decision_level"
+
+
+class StepStatus(StrEnum):
+    """Where a plan step stands, as the tracker's Status column says."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class TrackedStep(Model):
+    """One plan step as the tracker holds it now."""
+
+    order: int
+    requirement_id: str
+    title: str = ""
+    owner: str = ""
+    target_date: dt.date
+    score_gain: float = 0.0
+    lifts_decision_to: str = ""
+    status: StepStatus
+    notes: str = ""
+    completed_on: dt.date | None = None
+    row: CellRef
+
+
+class Tracker(Model):
+    """A remediation tracker read back: whose it is, and its steps in plan order."""
+
+    file_name: str
+    program_name: str
+    standard_ref: str
+    standard_sha256: str
+    workbook_sha256: str
+    """The evidence workbook the audit that wrote this tracker read."""
+    as_of: dt.date
+    """The as-of date of that audit."""
+    decision_level: str
+    steps: tuple[TrackedStep, ...]

@@ -31,6 +31,7 @@ INSTRUCTIONS_SHEET = "Instructions"
 PROGRAM_SHEET = "Program"
 EVIDENCE_SHEET = "Evidence"
 DOCUMENTS_SHEET = "Documents"
+EXCEPTIONS_SHEET = "Exceptions"
 METADATA_SHEET = "citcert"
 
 TITLE_ROW = 1
@@ -131,6 +132,18 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
     _col("link", "Link or location", 50, editable=True, required=True),
 )
 """The Documents sheet: an optional index of supporting documents."""
+
+EXCEPTION_COLUMNS: tuple[Column, ...] = (
+    _col("requirement_id", "Requirement ID", 16, editable=True, required=True),
+    _col("justification", "Justification", 50, editable=True, required=True),
+    _col("approved_by", "Approved by", 28, editable=True, required=True),
+    _col("approved_on", "Approved on", 14, editable=True, required=True),
+    _col("expires_on", "Expires on", 14, editable=True, required=True),
+)
+"""The Exceptions sheet: optional approved exceptions, one requirement per row."""
+
+EXCEPTION_ROWS = 30
+"""How many empty, unlocked rows the Exceptions sheet offers."""
 
 
 class FieldKind(StrEnum):

@@ -26,6 +26,7 @@ from citcert.workbook.container import STDIN_NAME, file_error, read_checked, rea
 from citcert.workbook.documents_sheet import read_documents
 from citcert.workbook.evidence import Evidence, RequirementEvidence, Unanswered
 from citcert.workbook.evidence_sheet import read_requirements
+from citcert.workbook.exceptions_sheet import read_exceptions
 from citcert.workbook.grouping import grouped
 from citcert.workbook.program_sheet import assessment_date, read_program
 from citcert.workbook.records_sheet import read_records, record_sheet_names
@@ -37,6 +38,7 @@ SHEETS = (
     L.PROGRAM_SHEET,
     L.EVIDENCE_SHEET,
     L.DOCUMENTS_SHEET,
+    L.EXCEPTIONS_SHEET,
     L.METADATA_SHEET,
     *record_sheet_names(),
     *REVIEW_SHEETS,
@@ -181,6 +183,7 @@ def read_evidence(
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
     legacy = legacy_review_warning(book.name, requirements)
     documents = read_documents(book, limit, findings)
+    exceptions = read_exceptions(book, standard, limit, findings)
     if findings.errors or profile is None:
         count = len(findings.errors)
         raise WorkbookError(
@@ -198,6 +201,7 @@ def read_evidence(
         requirements=requirements,
         documents=documents,
         records=records,
+        exceptions=exceptions,
         warnings=(*legacy, *(str(w) for w in grouped(findings.warnings))),
     )
 

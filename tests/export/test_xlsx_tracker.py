@@ -47,14 +47,19 @@ class TestSheets:
     """The sheets and what they hold."""
 
     def test_sheets_in_order(self, book: Any) -> None:
-        """Summary, Requirements, Gaps, Remediation plan, Domain scores, in that order."""
+        """Summary, Requirements, Gaps, Remediation plan, Domain scores, then the hidden one."""
         assert book.sheetnames == [
             "Summary",
             "Requirements",
             "Gaps",
             "Remediation plan",
             "Domain scores",
+            "citcert tracker",
         ]
+        assert book["citcert tracker"].sheet_state == "hidden"
+        meta = {row[0]: row[1] for row in book["citcert tracker"].iter_rows(values_only=True)}
+        assert meta["kind"] == "remediation_tracker"
+        assert meta["standard_ref"] == "mini-standard@1.0"
 
     def test_summary_has_decision_scores_and_provenance(self, book: Any) -> None:
         """The Summary names program and decision; the score is a number and the date a date."""

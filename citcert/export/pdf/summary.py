@@ -14,6 +14,12 @@ from citcert.audit.assessment import Assessment
 from citcert.audit.explanation import standing
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import INCH, WIDTH, Ink
+from citcert.export.validity import (
+    EXCEPTION_HEADER,
+    date_rows,
+    exception_rows,
+    with_without_rows,
+)
 from citcert.export.wording import mode_words, plural
 
 _TOP_STEPS = 5
@@ -31,6 +37,7 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
         ("Standard", f"{prov.standard_ref} — {prov.standard_title}"),
         ("Assessment", mode_words(prov.mode)),
         ("As of", prov.as_of.isoformat()),
+        *date_rows(a),
         ("Reviewer", profile.reviewer or "none named"),
         ("Coordinator", profile.coordinator),
     ]
@@ -85,9 +92,12 @@ def summary(a: Assessment, ink: Ink) -> list[Any]:
             f"{ink.markup(decision.label)}.</b></font> {ink.markup(decision.description)}"
         ),
     ]
+    if a.dates is not None:
+        flow.append(ink.para(a.dates.sentence))
     if decision.reasons and decision.next_level_label:
         flow.append(ink.own(f"<b>To reach {ink.markup(decision.next_level_label)}:</b>"))
         flow += ink.bullets(decision.reasons)
+    flow += _exceptions(a, ink)
     flow += [Spacer(1, 8), _key_figures(a, ink)]
     bars = [
         kit.Bar(ink.line(f"{d.domain_id} · {d.title}"), d.score, d.threshold) for d in a.domains
@@ -106,6 +116,20 @@ def summary(a: Assessment, ink: Ink) -> list[Any]:
             )
         )
     return [*flow, KeepTogether(steps), PageBreak()]
+
+
+def _exceptions(a: Assessment, ink: Ink) -> list[Any]:
+    """The decision with and without the exceptions, and each exception with its state."""
+    if a.exceptions is None:
+        return []
+    flow: list[Any] = [ink.own("Exceptions", "h2"), ink.para(a.exceptions.sentence)]
+    pairs = [[ink.own(k, "small_bold"), ink.para(v, "small")] for k, v in with_without_rows(a)]
+    flow.append(kit.table(pairs, [1.6 * INCH, WIDTH - 1.6 * INCH], header=False))
+    rows: list[list[Any]] = [[ink.own(h, "th") for h in EXCEPTION_HEADER]]
+    rows += [[ink.para(cell, "small") for cell in row] for row in exception_rows(a)]
+    widths = [1.3 * INCH, 1.0 * INCH, 0.85 * INCH, 0.85 * INCH, 0.9 * INCH]
+    flow.append(kit.table(rows, [1.4 * INCH, WIDTH - 1.4 * INCH - sum(widths[1:]), *widths[1:]]))
+    return flow
 
 
 def _key_figures(a: Assessment, ink: Ink) -> Any:

@@ -20,6 +20,7 @@ from citcert._spreadsheet import workbook_bytes
 from citcert.audit.assessment import Assessment
 from citcert.export.wording import neutralise_formula
 from citcert.export.xlsx import review, sheets
+from citcert.workbook.evidence import TRACKER_SHEET
 
 SHEETS = ("Summary", "Requirements", "Gaps", "Remediation plan", "Domain scores")
 """The sheets, in order (a review adds its own, `review.SHEET_NAMES`)."""
@@ -38,8 +39,32 @@ def render(assessment: Assessment) -> bytes:
     sheets.plan(book.create_sheet(SHEETS[3]), assessment)
     sheets.domains(book.create_sheet(SHEETS[4]), assessment)
     review.review_sheets(book, assessment)
+    _metadata(book.create_sheet(TRACKER_SHEET), assessment)
     _properties(book, assessment)
     return workbook_bytes(book, dt.datetime.combine(assessment.provenance.as_of, dt.time()))
+
+
+def _metadata(sheet: Any, a: Assessment) -> None:
+    """
+    The hidden sheet `citcert progress` reads to know whose tracker this is: the program, the
+    standard and the audit (the evidence workbook's SHA-256 and the as-of date) that wrote it.
+    """
+    from citcert.export.xlsx.cells import put
+    from citcert.workbook.evidence import TRACKER_KIND, TrackerMeta
+
+    rows = [
+        (TrackerMeta.KIND, TRACKER_KIND),
+        (TrackerMeta.PROGRAM_NAME, a.profile.program_name),
+        (TrackerMeta.STANDARD_REF, a.provenance.standard_ref),
+        (TrackerMeta.STANDARD_SHA256, a.provenance.standard_sha256),
+        (TrackerMeta.WORKBOOK_SHA256, a.provenance.workbook_sha256),
+        (TrackerMeta.AS_OF, a.provenance.as_of.isoformat()),
+        (TrackerMeta.DECISION, a.decision.level_id),
+    ]
+    for row, (key, value) in enumerate(rows, start=1):
+        put(sheet, row, 1, key.value)
+        put(sheet, row, 2, value)
+    sheet.sheet_state = "hidden"
 
 
 def _properties(book: Any, a: Assessment) -> None:

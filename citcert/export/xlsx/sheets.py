@@ -14,6 +14,7 @@ from typing import Any
 
 from citcert._spreadsheet import fit_row_height, print_readable
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
+from citcert.export.validity import date_rows, exception_rows, with_without_rows
 from citcert.export.wording import level_words, mode_words, source_words, status_words
 from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
 
@@ -82,6 +83,7 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         gap,
         ("Decision", d.label),
         ("Why", d.sentence),
+        *_date_cells(a),
         (
             f"To reach {d.next_level_label}" if d.next_level_label else "To reach the next level",
             _lines(d.reasons) or "Nothing: this is the highest level.",
@@ -123,6 +125,26 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         ),
         ("Warnings", _lines(a.warnings) or "None."),
     ]
+
+
+def _date_cells(a: Assessment) -> list[tuple[str | None, Cell]]:
+    """Valid until, next review due and any interim report: date cells where there is a date."""
+    d = a.dates
+    if d is None:
+        return [(label, value) for label, value in date_rows(a)]
+    cells: list[tuple[str | None, Cell]] = [
+        ("Valid until", d.valid_until or "No term set"),
+        ("Next review due", d.next_review_due or "Not set"),
+    ]
+    if d.interim_report_due is not None:
+        cells.append(("Interim report due", d.interim_report_due))
+    cells.append(("Dates", d.sentence))
+    if a.exceptions is not None:
+        cells += [(k, v) for k, v in with_without_rows(a)]
+        lines = (f"{r[0]}: {r[5]}, until {r[4]}, approved by {r[2]} on {r[3]}: {r[1]}"
+                 for r in exception_rows(a))  # fmt: skip
+        cells.append(("Exceptions", a.exceptions.sentence + "\n" + _lines(lines)))
+    return cells
 
 
 _REQUIREMENT_HEADER = (
@@ -177,14 +199,14 @@ def _step_row(s: PlanStep) -> list[Cell]:
         s.order, s.requirement_id, s.title, s.severity.value.capitalize(), _yes(s.core),
         _lines(s.actions), s.owner, s.effort.value.capitalize(), s.target_date,
         ", ".join(s.prerequisites), s.score_gain, s.lifts_decision_to or "", s.reason,
-        TRACKER_STATUSES[0], "",
+        TRACKER_STATUSES[0], "", None,
     ]  # fmt: skip
 
 
 _PLAN_HEADER = (
     "Step", "Requirement", "Title", "Severity", "Core", "Actions", "Owner", "Effort",
     "Target date", "Prerequisites", "Overall points gained", "Alone lifts decision to",
-    "Why here", "Status", "Notes",
+    "Why here", "Status", "Notes", "Completed on",
 )  # fmt: skip
 
 
@@ -192,10 +214,11 @@ def plan(sheet: Any, a: Assessment) -> None:
     """The plan as a tracker: a status drop-down on every step, and room for notes."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    widths = [6, 12, 36, 10, 7, 50, 24, 9, 12, 16, 10, 20, 40, 14, 40]
+    widths = [6, 12, 36, 10, 7, 50, 24, 9, 12, 16, 10, 20, 40, 14, 40, 14]
     last = table(sheet, _PLAN_HEADER, (_step_row(s) for s in a.plan.steps), widths)
     for row in range(2, last + 1):
         sheet.cell(row=row, column=11).number_format = NUMBER_FORMAT
+        sheet.cell(row=row, column=16).number_format = "yyyy-mm-dd"
     status = f"N2:N{max(last, 2) + 20}"
     choices = DataValidation(
         type="list",

@@ -24,6 +24,7 @@ from citcert._spreadsheet import workbook_bytes
 from citcert.standards.model import Standard
 from citcert.standards.records import RECORD_SHEETS
 from citcert.workbook import layout as L
+from citcert.workbook.template.exceptions import build_exceptions
 from citcert.workbook.template.records import build_record_sheet
 from citcert.workbook.template.sheets import (
     build_documents,
@@ -60,6 +61,8 @@ def build_workbook(
     build_program(book.create_sheet(L.PROGRAM_SHEET), standard)
     build_evidence(book.create_sheet(L.EVIDENCE_SHEET), standard)
     build_documents(book.create_sheet(L.DOCUMENTS_SHEET))
+    if standard.scoring.exceptions.allowed:
+        build_exceptions(book.create_sheet(L.EXCEPTIONS_SHEET), standard.scoring.exceptions)
     for sheet_id in standard.records:
         build_record_sheet(book.create_sheet(), RECORD_SHEETS[sheet_id])
     build_metadata(book.create_sheet(L.METADATA_SHEET), standard, migrated_from)

@@ -1,0 +1,116 @@
+"""
+Progress on a remediation plan, as of a day: pure computation over a tracker read back.
+
+A step is done, in progress or not started as the program's Status says; a step not done whose
+target date is before the as-of date is overdue (due on its target day). What the done steps
+should lift once evidenced is the sum of the points each step alone gains, which the audit that
+wrote the tracker computed; it is an estimate, because gains overlap, and the next audit is
+what counts. No file, no clock: the as-of date is the caller's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from citcert.audit.words import plural
+from citcert.standards.model import Model
+from citcert.workbook.evidence import StepStatus, TrackedStep, Tracker
+
+
+class ProgressStep(Model):
+    """One plan step and where it stands on the as-of date."""
+
+    order: int
+    requirement_id: str
+    title: str
+    owner: str
+    target_date: dt.date
+    status: StepStatus
+    overdue: bool
+    days_overdue: int
+    """Days past the target date (0 when not overdue)."""
+    completed_on: dt.date | None
+    notes: str
+    cell: str
+
+
+class Progress(Model):
+    """A tracker's state as of a day: counts, each step, and what the done steps should lift."""
+
+    program_name: str
+    standard_ref: str
+    tracker_file: str
+    audited_on: dt.date
+    """The as-of date of the audit that wrote the tracker."""
+    as_of: dt.date
+    steps: tuple[ProgressStep, ...]
+    done: int
+    in_progress: int
+    not_started: int
+    overdue: int
+    points_once_evidenced: float
+    """Overall points the done steps should add once the next audit sees their evidence."""
+    lifts_to: tuple[str, ...]
+    """Decision levels that a done step alone would reach, once evidenced."""
+    sentence: str
+
+
+def progress(tracker: Tracker, as_of: dt.date) -> Progress:
+    """Where the tracker's plan stands on `as_of`."""
+    steps = tuple(_step(s, as_of) for s in tracker.steps)
+    done = [s for s in tracker.steps if s.status is StepStatus.DONE]
+    counts = {status: sum(1 for s in steps if s.status is status) for status in StepStatus}
+    overdue = sum(1 for s in steps if s.overdue)
+    points = round(sum(s.score_gain for s in done), 1)
+    lifts = tuple(dict.fromkeys(s.lifts_decision_to for s in done if s.lifts_decision_to))
+    return Progress(
+        program_name=tracker.program_name,
+        standard_ref=tracker.standard_ref,
+        tracker_file=tracker.file_name,
+        audited_on=tracker.as_of,
+        as_of=as_of,
+        steps=steps,
+        done=counts[StepStatus.DONE],
+        in_progress=counts[StepStatus.IN_PROGRESS],
+        not_started=counts[StepStatus.NOT_STARTED],
+        overdue=overdue,
+        points_once_evidenced=points,
+        lifts_to=lifts,
+        sentence=_sentence(len(steps), counts, overdue, points, lifts, as_of),
+    )
+
+
+def _step(s: TrackedStep, as_of: dt.date) -> ProgressStep:
+    late = s.status is not StepStatus.DONE and s.target_date < as_of
+    return ProgressStep(
+        order=s.order,
+        requirement_id=s.requirement_id,
+        title=s.title,
+        owner=s.owner,
+        target_date=s.target_date,
+        status=s.status,
+        overdue=late,
+        days_overdue=(as_of - s.target_date).days if late else 0,
+        completed_on=s.completed_on,
+        notes=s.notes,
+        cell=str(s.row),
+    )
+
+
+def _sentence(
+    total: int,
+    counts: dict[StepStatus, int],
+    overdue: int,
+    points: float,
+    lifts: tuple[str, ...],
+    as_of: dt.date,
+) -> str:
+    text = (
+        f"As of {as_of.isoformat()}: {counts[StepStatus.DONE]} of {plural(total, 'step')} done, "
+        f"{counts[StepStatus.IN_PROGRESS]} in progress, {counts[StepStatus.NOT_STARTED]} not "
+        f"started; {plural(overdue, 'step', none=True)} overdue."
+    )
+    if counts[StepStatus.DONE]:
+        text += f" Once evidenced, the done steps should add about {points:g} overall points"
+        text += f" and could lift the decision to {lifts[0]}." if lifts else "."
+    return text

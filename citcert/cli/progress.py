@@ -1,0 +1,51 @@
+"""
+`citcert progress`: how far a program has come on its remediation plan, from the tracker XLSX
+that `citcert audit` wrote and the program kept up to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from citcert.cli.app import cli
+
+
+@cli.command()
+@click.argument("tracker", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count overdue steps as of this day (YYYY-MM-DD). Default: today.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "json", "md"], case_sensitive=False),
+    default="terminal",
+    show_default=True,
+    help="How to print the progress.",
+)
+def progress(tracker: Path, as_of: dt.datetime | None, fmt: str) -> None:
+    """
+    Report a remediation TRACKER's progress: steps done, in progress and overdue.
+
+    TRACKER is the .xlsx that `citcert audit` wrote, after the program updated its Status,
+    Notes and Completed on columns in Excel or Calc.
+
+    \b
+    Example:
+      citcert progress reports/riverton-cit-program.xlsx --as-of 2025-03-01
+    """
+    from citcert.app.progress import tracker_progress
+    from citcert.export import progress as writer
+
+    result = tracker_progress(tracker, as_of=as_of.date() if as_of else None, today=dt.date.today())
+    render = {
+        "terminal": writer.render_terminal,
+        "json": writer.render_json,
+        "md": writer.render_markdown,
+    }[fmt.lower()]
+    click.echo(render(result).decode("utf-8"), nl=False)

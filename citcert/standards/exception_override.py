@@ -1,0 +1,58 @@
+"""
+An overlay's changes to the base's exception policy, judged by their effect.
+
+Allowing less is tightening and free: refusing exceptions, refusing them on core requirements,
+a lower count or a shorter term (or setting a limit the base did not have). Allowing more is
+weakening and needs the overlay's ``reason:`` like any other weakening. Pure.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from citcert.standards.checks import Loc
+from citcert.standards.model import ChangeKind, Days, ExceptionPolicy, Model, Text
+from citcert.standards.overrides import Change
+
+
+class ExceptionsOverride(Model):
+    """New exception policy terms; an omitted one keeps the base's. `reason` justifies more."""
+
+    allowed: bool | None = None
+    core_allowed: bool | None = None
+    max_exceptions: Annotated[int, Field(ge=0)] | None = None
+    max_days: Days | None = None
+    reason: Text | None = None
+
+
+def override_exceptions(
+    base: ExceptionPolicy, given: ExceptionsOverride, loc: Loc
+) -> tuple[ExceptionPolicy, list[Change]]:
+    """The policy with `given` applied, and each term's change (tightened or weakened)."""
+    update: dict[str, object] = {}
+    changes: list[Change] = []
+    for name in ("allowed", "core_allowed", "max_exceptions", "max_days"):
+        if name not in given.model_fields_set:
+            continue
+        old, new = getattr(base, name), getattr(given, name)
+        if old == new:
+            continue
+        update[name] = new
+        what = f"the exception policy's {name}"
+        if isinstance(old, bool) or isinstance(new, bool):
+            looser = bool(new) and not bool(old)
+        else:
+            looser = new is None or (old is not None and new > old)
+        kind = ChangeKind.WEAKENED if looser else ChangeKind.TIGHTENED
+        verb = "loosens" if looser else "tightens"
+        text = f"{verb} {what} from {_shown(old)} to {_shown(new)}"
+        changes.append(Change((*loc, name), kind, "scoring", text))
+    return base.model_copy(update=update), changes
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "none" if value is None else str(value)

@@ -1,0 +1,203 @@
+"""
+The remediation tracker read back: the XLSX that `citcert audit` writes, after a person has
+kept it up to date in Excel or Calc.
+
+The tracker's hidden ``citcert`` sheet says which program, standard and audit it belongs to; a
+file without it is not a tracker. The Remediation plan sheet is found by its headers, so sorted
+or filtered rows, added columns and notes do no harm; a status is read in any case and with
+the usual other words (``done``, ``Completed``, ``in progress``, ``WIP`` …); a completion date
+may be a date cell or typed. Every problem is reported at its cell, all at once; the file is
+only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from citcert.errors import WorkbookError
+from citcert.workbook import layout as L
+from citcert.workbook.container import file_error, read_checked
+from citcert.workbook.evidence import (
+    TRACKER_KIND,
+    TRACKER_SHEET,
+    CellRef,
+    StepStatus,
+    TrackedStep,
+    Tracker,
+    TrackerMeta,
+)
+from citcert.workbook.ratings import Invalid, is_blank, parse_date, parse_number, parse_text
+from citcert.workbook.sheets import Book, Findings, Table, find_table
+from citcert.workbook.snapshot import snapshot
+
+PLAN_SHEET = "Remediation plan"
+META_SHEET = TRACKER_SHEET
+PLAN_COLUMNS: tuple[L.Column, ...] = (
+    L.Column("order", "Step", 6, required=True, subject="step"),
+    L.Column("requirement_id", "Requirement", 12, required=True, subject="requirement"),
+    L.Column("title", "Title", 36, subject="title"),
+    L.Column("owner", "Owner", 24, subject="owner"),
+    L.Column("target_date", "Target date", 12, required=True, subject="target date"),
+    L.Column("score_gain", "Overall points gained", 10, subject="points gained"),
+    L.Column("lifts", "Alone lifts decision to", 20, subject="lifts decision to"),
+    L.Column("status", "Status", 14, editable=True, required=True, subject="status"),
+    L.Column("notes", "Notes", 40, editable=True, subject="notes"),
+    L.Column("completed_on", "Completed on", 14, editable=True, subject="completed on"),
+)
+"""The plan columns the reader uses, found by header wherever a person moved them."""
+
+
+_STATUS_WORDS = {
+    "": StepStatus.NOT_STARTED,
+    "not started": StepStatus.NOT_STARTED,
+    "to do": StepStatus.NOT_STARTED,
+    "todo": StepStatus.NOT_STARTED,
+    "open": StepStatus.NOT_STARTED,
+    "in progress": StepStatus.IN_PROGRESS,
+    "started": StepStatus.IN_PROGRESS,
+    "ongoing": StepStatus.IN_PROGRESS,
+    "wip": StepStatus.IN_PROGRESS,
+    "done": StepStatus.DONE,
+    "complete": StepStatus.DONE,
+    "completed": StepStatus.DONE,
+    "finished": StepStatus.DONE,
+}
+
+
+def read_tracker(path: Path, *, today: dt.date) -> Tracker:
+    """The tracker at `path`; `WorkbookError` with every problem at its cell otherwise."""
+    data = read_checked(path)
+    book = Book(
+        name=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        sheets=snapshot(data, path.name, (PLAN_SHEET, META_SHEET)),
+    )
+    meta = _metadata(book)
+    findings = Findings(book.name)
+    table = find_table(book, PLAN_SHEET, PLAN_COLUMNS, findings)
+    steps = _steps(table, today, findings) if table else []
+    if findings.errors:
+        raise WorkbookError(
+            findings.errors,
+            headline=f"{book.name} cannot be read as a tracker: "
+            f"{len(findings.errors)} problem{'' if len(findings.errors) == 1 else 's'} to fix",
+        )
+    as_of = parse_date(meta.get(TrackerMeta.AS_OF, ""))
+    if isinstance(as_of, Invalid):
+        raise file_error(book.name, f"its {META_SHEET} sheet has no valid as_of date")
+    return Tracker(
+        file_name=book.name,
+        program_name=meta.get(TrackerMeta.PROGRAM_NAME, ""),
+        standard_ref=meta[TrackerMeta.STANDARD_REF],
+        standard_sha256=meta.get(TrackerMeta.STANDARD_SHA256, ""),
+        workbook_sha256=meta.get(TrackerMeta.WORKBOOK_SHA256, ""),
+        as_of=as_of,
+        decision_level=meta.get(TrackerMeta.DECISION, ""),
+        steps=tuple(sorted(steps, key=lambda s: s.order)),
+    )
+
+
+def _metadata(book: Book) -> dict[str, str]:
+    rows = book.sheets.get(META_SHEET)
+    meta = {
+        str(r[0].value).strip(): str(r[1].value).strip()
+        for r in rows or ()
+        if len(r) > 1 and r[0].value is not None and r[1].value is not None
+    }
+    if meta.get(TrackerMeta.KIND) != TRACKER_KIND or not meta.get(TrackerMeta.STANDARD_REF):
+        raise file_error(
+            book.name,
+            f"this is not a citcert remediation tracker: its hidden {META_SHEET} sheet, which "
+            "records "
+            "the program and the standard, is missing. Use the .xlsx that `citcert audit` wrote",
+        )
+    return meta
+
+
+def _steps(table: Table, today: dt.date, findings: Findings) -> list[TrackedStep]:
+    steps: list[TrackedStep] = []
+    seen: dict[int, str] = {}
+    for number, row in table.rows:
+        values = {key: table.get(row, key).value for key in table.columns}
+        if all(is_blank(v) for v in values.values()):
+            continue
+        step = _step(table, number, values, today, findings)
+        if step is None:
+            continue
+        if step.order in seen:
+            findings.error(
+                table.sheet,
+                table.cell(number, "order"),
+                f"step {step.order} is listed twice (also at {seen[step.order]})",
+                "step",
+            )
+            continue
+        seen[step.order] = f"{table.sheet}!{table.cell(number, 'order')}"
+        steps.append(step)
+    return steps
+
+
+def _step(
+    table: Table, number: int, values: dict[str, object], today: dt.date, findings: Findings
+) -> TrackedStep | None:
+    problems: list[tuple[str, str]] = []
+    order = parse_number(values.get("order"))
+    if isinstance(order, Invalid) or order != int(order) or order < 1:
+        problems.append(("order", "the step number must be a whole number from 1"))
+    texts = {
+        k: parse_text(values.get(k)) for k in ("requirement_id", "title", "owner", "lifts", "notes")
+    }
+    problems += [(k, v.message) for k, v in texts.items() if isinstance(v, Invalid)]
+    if texts["requirement_id"] == "":
+        problems.append(("requirement_id", "a step needs its requirement id"))
+    target = parse_date(values.get("target_date"))
+    if isinstance(target, Invalid):
+        problems.append(("target_date", target.message))
+    status = _status(values.get("status"))
+    if isinstance(status, Invalid):
+        problems.append(("status", status.message))
+    completed = _completed(values.get("completed_on"), today)
+    if isinstance(completed, Invalid):
+        problems.append(("completed_on", completed.message))
+    gain = parse_number(values.get("score_gain")) if not is_blank(values.get("score_gain")) else 0.0
+    if isinstance(gain, Invalid):
+        gain = 0.0
+    for key, message in problems:
+        findings.error(table.sheet, table.cell(number, key), message, key.replace("_", " "))
+    if problems:
+        return None
+    assert not isinstance(order, Invalid) and isinstance(target, dt.date)
+    assert isinstance(status, StepStatus) and not isinstance(completed, Invalid)
+    return TrackedStep(
+        order=int(order),
+        requirement_id=str(texts["requirement_id"]).upper(),
+        title=str(texts["title"]),
+        owner=str(texts["owner"]),
+        target_date=target,
+        score_gain=gain,
+        lifts_decision_to=str(texts["lifts"]),
+        status=status,
+        notes=str(texts["notes"]),
+        completed_on=completed,
+        row=CellRef(sheet=table.sheet, cell=table.cell(number, "order")),
+    )
+
+
+def _completed(raw: object, today: dt.date) -> dt.date | Invalid | None:
+    """The completion date a person typed, if any; none may lie after today."""
+    if is_blank(raw):
+        return None
+    date = parse_date(raw)
+    if isinstance(date, dt.date) and date > today:
+        return Invalid(f"{date.isoformat()} is after today")
+    return date
+
+
+def _status(raw: object) -> StepStatus | Invalid:
+    text = "" if is_blank(raw) else " ".join(str(raw).replace("-", " ").split()).casefold()
+    status = _STATUS_WORDS.get(text)
+    if status is None:
+        return Invalid(f'"{raw}" is not a status; use Not started, In progress or Done')
+    return status

@@ -1,0 +1,122 @@
+"""
+`citcert progress`: the tracker `audit` wrote, updated with openpyxl as a coordinator would in
+Excel (rows sorted, statuses typed in other cases, notes and completion dates added), read back.
+
+The Brennan County example (audited as of 2025-08-20) has 25 plan steps; counts and overdue
+steps are worked out here from the target dates the tracker itself holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from citcert.cli import cli
+
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
+AS_OF = dt.date(2026, 3, 1)
+
+
+def _tracker(tmp_path: Path) -> Path:
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        cli, ["audit", str(EXAMPLES / "brennan-county.xlsx"), "-o", str(out), "--format", "xlsx"]
+    )
+    assert result.exit_code == 0, result.output
+    (path,) = out.iterdir()
+    return path
+
+
+def _edit(path: Path) -> dict[str, Any]:
+    """Sort the plan by requirement id, set statuses, notes and dates; return what was set."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    ws = book["Remediation plan"]
+    header = [c.value for c in ws[1]]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    rows.sort(key=lambda r: str(r[header.index("Requirement")]), reverse=True)
+    col = {name: header.index(name) for name in header}
+    done, in_progress = {"DSP-04", "PART-04"}, {"INS-02"}
+    for row in rows:
+        rid = row[col["Requirement"]]
+        if rid in done:
+            row[col["Status"]] = "done" if rid == "DSP-04" else "COMPLETED"
+            row[col["Completed on"]] = dt.datetime(2026, 1, 15)
+            row[col["Notes"]] = "Agreed with the crisis line; minutes filed."
+        elif rid in in_progress:
+            row[col["Status"]] = "in progress"
+    for offset, row in enumerate(rows, start=2):
+        for index, value in enumerate(row, start=1):
+            ws.cell(offset, index).value = value
+    book.save(path)
+    targets = {r[col["Requirement"]]: r[col["Target date"]].date() for r in rows}
+    return {"done": done, "in_progress": in_progress, "targets": targets}
+
+
+def test_progress_reads_a_tracker_a_person_updated(tmp_path: Path) -> None:
+    path = _tracker(tmp_path)
+    edits = _edit(path)
+    result = CliRunner().invoke(
+        cli, ["progress", str(path), "--as-of", AS_OF.isoformat(), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["done"], report["in_progress"], report["not_started"]) == (2, 1, 22)
+    overdue = {
+        rid for rid, target in edits["targets"].items()
+        if rid not in edits["done"] and target < AS_OF
+    }  # fmt: skip
+    assert report["overdue"] == len(overdue)
+    steps = {s["requirement_id"]: s for s in report["steps"]}
+    assert {r for r, s in steps.items() if s["overdue"]} == overdue
+    assert [s["order"] for s in report["steps"]] == sorted(s["order"] for s in report["steps"])
+    assert steps["DSP-04"]["completed_on"] == "2026-01-15"
+    assert steps["PART-04"]["status"] == "done"
+    assert report["points_once_evidenced"] > 0
+    assert report["sentence"].startswith("As of 2026-03-01: 2 of 25 steps done, 1 in progress")
+
+    md = CliRunner().invoke(cli, ["progress", str(path), "--as-of", "2026-03-01", "--format", "md"])
+    assert (
+        "| Done, completed 2026-01-15 | Agreed with the crisis line; minutes filed. |" in md.stdout
+    )
+    terminal = CliRunner().invoke(cli, ["progress", str(path), "--as-of", "2026-03-01"])
+    assert "DSP-04" in terminal.stdout and "Done, completed 2026-01-15" in terminal.stdout
+
+
+def test_a_status_that_is_not_one_is_refused_at_its_cell(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = _tracker(tmp_path)
+    book = load_workbook(path)
+    ws = book["Remediation plan"]
+    ws["N3"] = "Nearly"
+    book.save(path)
+    result = CliRunner().invoke(cli, ["progress", str(path)])
+    assert result.exit_code == 2
+    assert (
+        'Remediation plan!N3 (status): "Nearly" is not a status; use Not started, In progress or '
+        "Done"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize("other", ["brennan-county.xlsx"])
+def test_a_workbook_that_is_not_a_tracker_is_a_located_error(other: str) -> None:
+    result = CliRunner().invoke(cli, ["progress", str(EXAMPLES / other)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {other}: this is not a citcert remediation tracker")
+
+
+def test_an_evidence_command_given_a_tracker_still_says_it_is_no_evidence_workbook(
+    tmp_path: Path,
+) -> None:
+    """The tracker's metadata sheet is its own, so validate does not take it for a workbook."""
+    path = _tracker(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "this is not a citcert evidence workbook" in result.stderr
