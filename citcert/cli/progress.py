@@ -11,9 +11,11 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import cli
+from citcert.cli.conventions import common
 
 
 @cli.command()
+@common
 @click.argument("tracker", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--as-of",

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from citcert.cli import cli
+from citcert.standards.store import StandardsStore
 from tests.audit import workbook_filler as wb
 
 EXAMPLES = Path(__file__).parent.parent.parent / "examples"
@@ -114,15 +115,15 @@ def test_every_format_shows_the_decision_with_and_without_exceptions(
     without = report["exceptions"]
     # DSP-04 (not met, weight counted) leaves the score, so the score with it is higher.
     assert with_score > without["overall_without"]
-    assert without["decision_without"]["label"] == "Conditionally certified"
+    assert without["decision_without"]["label"] == "Close to the standard"
     sentence = without["sentence"]
-    assert sentence.startswith("With 1 exception in force: Conditionally certified (")
-    assert "without any exception: Conditionally certified (" in sentence
+    assert sentence.startswith("With 1 exception in force: Close to the standard (")
+    assert "without any exception: Close to the standard (" in sentence
 
     md = reports[".md"].read_text(encoding="utf-8")
     assert "## Exceptions" in md
     assert (
-        f"| Without exceptions | Conditionally certified ({without['overall_without']:.1f}%) |"
+        f"| Without exceptions | Close to the standard ({without['overall_without']:.1f}%) |"
         in md
     )
     assert "| DSP-04 " in md and "| expired: counts as not met |" in md
@@ -137,7 +138,7 @@ def test_every_format_shows_the_decision_with_and_without_exceptions(
     cells = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
     assert (
         cells["Without exceptions"]
-        == f"Conditionally certified ({without['overall_without']:.1f}%)"
+        == f"Close to the standard ({without['overall_without']:.1f}%)"
     )
     assert "DSP-04" in cells["Exceptions"] and "PART-04" in cells["Exceptions"]
 
@@ -282,7 +283,7 @@ def test_an_overlay_that_allows_more_exceptions_needs_a_reason(tmp_path: Path) -
 
     path = _overlay(tmp_path, "    allowed: true\n    max_exceptions: 1\n")
     with pytest.raises(OverlayError) as caught:
-        load_file(path, dirs=[wb.MINI.parent])
+        load_file(path, store=StandardsStore([wb.MINI.parent]))
     assert (
         "state.yaml:11:14: scoring.exceptions.allowed: loosens the exception policy's allowed "
         "from false to true, which weakens mini-standard@1.0; give a `reason:` for this change "
@@ -299,7 +300,7 @@ def test_an_overlay_tightens_the_policy_and_the_reader_follows_it(tmp_path: Path
 
     body = "    allowed: true\n    max_exceptions: 1\n    max_days: 180\n"
     body += "    reason: The state office approves waivers itself.\n"
-    state = load_file(_overlay(tmp_path, body), dirs=[wb.MINI.parent])
+    state = load_file(_overlay(tmp_path, body), store=StandardsStore([wb.MINI.parent]))
     policy = state.scoring.exceptions
     assert (policy.allowed, policy.max_exceptions, policy.max_days) == (True, 1, 180)
     assert state.tailoring is not None
