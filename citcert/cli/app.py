@@ -22,6 +22,7 @@ from citcert.errors import CitcertError, ExitCode
 from citcert.export import Format
 
 if TYPE_CHECKING:
+    from citcert.app.config import Settings
     from citcert.app.workbook import StandardChoice
     from citcert.standards.model import Standard
 
@@ -96,17 +97,39 @@ def cli(ctx: click.Context, standards_dirs: tuple[Path, ...], color: bool | None
       citcert validate program.xlsx         # check it once filled in
       citcert audit program.xlsx -o report  # score it and write the reports
     """
+    import os
+
+    from citcert.app.config import resolve
+
     settings = ctx.ensure_object(dict)
     settings["standards_dirs"] = standards_dirs
     if color is not None:
         settings["color"] = color
+    # The configuration file is read here, before any command reads or writes anything.
+    settings["config"] = resolve(
+        cwd=Path.cwd(), environ=os.environ, flag_dirs=standards_dirs, flag_color=color
+    )
+
+
+def configured(ctx: click.Context) -> Settings:
+    """The settings in force (flags, environment, ``citcert.toml``, defaults), with sources."""
+    obj = ctx.find_root().ensure_object(dict)
+    if "config" not in obj:  # a command invoked without the group (tests): no file, no flags
+        import os
+
+        from citcert.app.config import resolve
+
+        obj["config"] = resolve(cwd=Path.cwd(), environ=os.environ)
+    settings: Settings = obj["config"]
+    return settings
 
 
 def _dirs(ctx: click.Context) -> tuple[Path, ...]:
-    """The group's ``--standards-dir`` folders."""
-    obj = ctx.find_root().obj or {}
-    dirs: tuple[Path, ...] = obj.get("standards_dirs", ())
-    return dirs
+    """
+    The standards folders in search order: ``--standards-dir``, ``CITCERT_STANDARDS_PATH``, then
+    the configuration file's ``standards_dirs``.
+    """
+    return tuple(s.value for s in configured(ctx).standards_dirs)
 
 
 def _standard(ctx: click.Context, ref: str | None, overlay: Path | None) -> Standard:

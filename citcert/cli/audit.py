@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from citcert.app.audit import STDOUT
-from citcert.cli.app import _choice, _parse_formats, cli
+from citcert.cli.app import _choice, _parse_formats, cli, configured
 from citcert.cli.conventions import colour, common, note, quiet
 from citcert.errors import ExitCode
 from citcert.export import Format
@@ -24,13 +24,18 @@ _BINARY = frozenset({Format.PDF, Format.XLSX})
 
 
 def _audit_formats(
-    formats: tuple[Format, ...] | None, outdir: Path | None
+    formats: tuple[Format, ...] | None,
+    outdir: Path | None,
+    configured: tuple[Format, ...] | None = None,
 ) -> tuple[tuple[Format, ...], Path]:
-    """The formats to write (terminal only, or every format with -o) and where files go."""
+    """
+    The formats to write and where files go: terminal only, or with -o the `configured` ones
+    (``formats`` of citcert.toml), else every format.
+    """
     if outdir == STDOUT:
         return _stdout_format(formats), STDOUT
     if formats is None:
-        formats = (Format.TERMINAL,) if outdir is None else tuple(Format)
+        formats = (Format.TERMINAL,) if outdir is None else configured or tuple(Format)
     return formats, outdir or Path(".")
 
 
@@ -91,7 +96,8 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     multiple=True,
     metavar="LIST",
     callback=_parse_formats,
-    help="Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; all with -o.",
+    help="Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; with -o, "
+    "the formats of citcert.toml, else all.",
 )
 @click.option(
     "--fail-below",
@@ -129,10 +135,11 @@ def audit(
     from citcert.app.audit import run_audit
     from citcert.workbook.evidence import Mode
 
-    chosen, folder = _audit_formats(formats, outdir)
+    settings = configured(ctx)
+    chosen, folder = _audit_formats(formats, outdir, settings.formats.value)
     run = run_audit(
         workbook,
-        _choice(ctx, ref, overlay),
+        _choice(ctx, ref, settings.overlay_for(ref, overlay)),
         formats=chosen,
         outdir=folder,
         mode=Mode(mode) if mode else None,

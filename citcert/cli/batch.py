@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from citcert.cli.app import _parse_formats, cli
+from citcert.cli.app import _dirs, _parse_formats, cli, configured
 from citcert.cli.conventions import colour, common, note, quiet
 from citcert.export import Format
 
@@ -61,15 +61,21 @@ def _clock(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
-    """The per-program formats: the default set, or the chosen ones (terminal is for screens)."""
+def _batch_formats(
+    formats: tuple[Format, ...] | None, configured: tuple[Format, ...] | None = None
+) -> tuple[Format, ...]:
+    """
+    The per-program formats: the chosen ones (terminal is for screens), else the `configured`
+    ones (``formats`` of citcert.toml, less terminal), else the default set.
+    """
     from citcert.app.batch import DEFAULT_FORMATS
 
     if formats and Format.TERMINAL in formats:
         raise click.BadParameter(
             "terminal is for the screen; choose from json, md, pdf, xlsx, html"
         )
-    return formats or DEFAULT_FORMATS
+    files = tuple(f for f in configured or () if f is not Format.TERMINAL)
+    return formats or files or DEFAULT_FORMATS
 
 
 @cli.command()
@@ -103,7 +109,8 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Audit this many workbooks at once. Default: the number of CPUs. Results do not change.",
+    help="Audit this many workbooks at once. Default: jobs of citcert.toml, else the number of "
+    "CPUs. Results do not change.",
 )
 @click.option(
     "--format",
@@ -111,7 +118,8 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     multiple=True,
     metavar="LIST",
     callback=_parse_formats,
-    help="Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.",
+    help="Each program's reports, comma-separated from json,md,pdf,xlsx,html. Default: the "
+    "formats of citcert.toml, else all five.",
 )
 @click.option(
     "--fail-below",
@@ -150,16 +158,17 @@ def batch(
     from citcert.app.batch import run_batch
     from citcert.workbook.evidence import Mode
 
+    settings = configured(ctx)
     result = run_batch(
         paths,
         outdir=outdir,
         standard_ref=ref,
-        overlay=overlay,
-        dirs=(ctx.find_root().obj or {}).get("standards_dirs", ()),
+        overlay=settings.overlay_for(ref, overlay),
+        dirs=_dirs(ctx),
         mode=Mode(mode) if mode else None,
-        formats=_batch_formats(formats),
+        formats=_batch_formats(formats, settings.formats.value),
         fail_below=fail_below,
-        jobs=jobs,
+        jobs=jobs or settings.jobs.value,
         progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
     )
     for row in result.rollup.rows:
