@@ -31,7 +31,7 @@ def config(ctx: click.Context, fmt: str) -> None:
     \b
     Example:
       citcert config
-      citcert --no-color config --format json
+      citcert config --format json
     """
     settings = configured(ctx)
     data = settings.as_json()

@@ -142,7 +142,7 @@ class TestPrecedence:
         assert _run("audit", str(EXAMPLE), "-o", "b", "--format", "pdf").exit_code == 0
         assert [p.suffix for p in (here / "b").iterdir()] == [".pdf"]
         terminal = _run("audit", str(EXAMPLE))  # without -o: still the screen, no files
-        assert terminal.exit_code == 0 and "Domain" in terminal.stdout or terminal.stdout
+        assert terminal.exit_code == 0 and terminal.stdout.strip()
         assert sorted(p.name for p in here.iterdir()) == ["a", "b", "citcert.toml"]
 
     def test_batch_takes_formats_and_jobs(self, here: Path) -> None:
@@ -175,7 +175,9 @@ class TestPrecedence:
         batch = _run("batch", "in", "-o", "out", "-q", "--format", "json")
         assert batch.exit_code == 2 and "not northfield-cit@2024.1" in batch.stderr
         assert _run("audit", str(EXAMPLE), "--standard", "cit-best-practice@2019.1").exit_code == 0
-        assert _run("validate", str(EXAMPLE), "--standard", "cit-best-practice@2019.1").exit_code == 0
+        assert (
+            _run("validate", str(EXAMPLE), "--standard", "cit-best-practice@2019.1").exit_code == 0
+        )
         base = _run("template", "--standard", "cit-best-practice@2019.1", "-o", "b.xlsx")
         assert "northfield" not in base.stdout
         other = here / "other.yaml"
