@@ -114,12 +114,17 @@ def cli(ctx: click.Context, standards_dirs: tuple[Path, ...], color: bool | None
 def configured(ctx: click.Context) -> Settings:
     """The settings in force (flags, environment, ``citcert.toml``, defaults), with sources."""
     obj = ctx.find_root().ensure_object(dict)
-    if "config" not in obj:  # a command invoked without the group (tests): no file, no flags
+    if "config" not in obj:  # a context made without the group's callback (tests)
         import os
 
         from citcert.app.config import resolve
 
-        obj["config"] = resolve(cwd=Path.cwd(), environ=os.environ)
+        obj["config"] = resolve(
+            cwd=Path.cwd(),
+            environ=os.environ,
+            flag_dirs=obj.get("standards_dirs", ()),
+            flag_color=obj.get("color"),
+        )
     settings: Settings = obj["config"]
     return settings
 
