@@ -58,3 +58,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Remove the run's standards cache."""
     shutil.rmtree(os.environ.pop("CITCERT_CACHE_DIR", ""), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    Every test sees an empty user config folder, so a citcert.toml of the person running the
+    tests (or the machine's) never changes what a test sees; processes the tests start inherit it.
+    """
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))

@@ -18,6 +18,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from citcert.app.config import ConfigError
 from citcert.cli import cli
 from citcert.cli.app import InputError
 from citcert.errors import (
@@ -131,7 +132,16 @@ def _error_cases(tmp: Path) -> dict[type[CitcertError], list[str]]:
         WorkbookError: ["validate", str(broken)],
         StandardMismatchError: ["audit", str(older), "--standard", "cit-best-practice"],
         OutputError: ["template", "-o", str(blocked / "program.xlsx")],
+        ConfigError: ["config"],  # with the bad citcert.toml of `_config_home`
     }
+
+
+def _config_home(tmp: Path) -> dict[str, str]:
+    """The environment of the ConfigError case: a user config folder whose file has a typo."""
+    folder = tmp / "xdg" / "citcert"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "citcert.toml").write_text("colour = true\n", encoding="utf-8")
+    return {"XDG_CONFIG_HOME": str(tmp / "xdg")}
 
 
 def _kinds(base: type[CitcertError] = CitcertError) -> set[type[CitcertError]]:
@@ -156,12 +166,15 @@ def test_every_kind_of_error_has_a_case(
 
 @pytest.mark.parametrize("kind", sorted(_kinds(), key=lambda k: k.__name__))
 def test_each_kind_of_error_reaches_the_user_plainly(
-    kind: type[CitcertError], error_cases: dict[type[CitcertError], list[str]]
+    kind: type[CitcertError],
+    error_cases: dict[type[CitcertError], list[str]],
+    tmp_path: Path,
 ) -> None:
     """Raised by the command, shown as ``Error: …`` on stderr, exit 2, no traceback."""
     args = error_cases[kind]
-    raised = CliRunner().invoke(cli, args, standalone_mode=False)
-    shown = CliRunner().invoke(cli, args)
+    env = _config_home(tmp_path) if kind is ConfigError else None
+    raised = CliRunner().invoke(cli, args, standalone_mode=False, env=env)
+    shown = CliRunner().invoke(cli, args, env=env)
 
     assert isinstance(raised.exception, InputError)
     assert type(raised.exception.__cause__) is kind

@@ -8,8 +8,8 @@ short request for a report (the traceback with --verbose or CITCERT_DEBUG=1).
 
 `app` holds the group and what the commands share; each other module registers one family of
 commands on it: `audit` (audit, compare, schema), `standards` (the ``standards`` group),
-`workbook` (template, validate, migrate), `progress` and `batch`. Importing this package
-registers them all.
+`workbook` (template, validate, migrate), `progress`, `review`, `batch` and `config` (the
+settings in force). Importing this package registers them all.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 # NOTE: imported for their side effect: each module adds its commands to `cli`. They import
 # only click and `app` at module level, so start-up stays light.
-from citcert.cli import audit, batch, progress, review, standards, workbook  # noqa: F401
+from citcert.cli import audit, batch, config, progress, review, standards, workbook  # noqa: F401
 from citcert.cli.app import cli
 
 __all__ = ["cli", "main"]

@@ -23,6 +23,7 @@ from citcert.errors import CitcertError, ExitCode
 from citcert.export import Format
 
 if TYPE_CHECKING:
+    from citcert.app.config import Settings
     from citcert.app.workbook import StandardChoice
     from citcert.standards.model import Standard
     from citcert.standards.store import StandardsStore
@@ -100,22 +101,56 @@ def cli(ctx: click.Context, standards_dirs: tuple[Path, ...], color: bool | None
       citcert validate program.xlsx         # check it once filled in
       citcert audit program.xlsx -o report  # score it and write the reports
     """
+    import os
+
+    from citcert.app.config import resolve
+
     settings = ctx.ensure_object(dict)
     settings["standards_dirs"] = standards_dirs
     if color is not None:
         settings["color"] = color
+    # The configuration file is read here, before any command reads or writes anything.
+    settings["config"] = resolve(
+        cwd=Path.cwd(), environ=os.environ, flag_dirs=standards_dirs, flag_color=color
+    )
+
+
+def configured(ctx: click.Context) -> Settings:
+    """The settings in force (flags, environment, ``citcert.toml``, defaults), with sources."""
+    obj = ctx.find_root().ensure_object(dict)
+    if "config" not in obj:  # a context made without the group's callback (tests)
+        import os
+
+        from citcert.app.config import resolve
+
+        obj["config"] = resolve(
+            cwd=Path.cwd(),
+            environ=os.environ,
+            flag_dirs=obj.get("standards_dirs", ()),
+            flag_color=obj.get("color"),
+        )
+    settings: Settings = obj["config"]
+    return settings
+
+
+def _dirs(ctx: click.Context) -> tuple[Path, ...]:
+    """
+    The standards folders in search order: ``--standards-dir``, ``CITCERT_STANDARDS_PATH``, then
+    the configuration file's ``standards_dirs``.
+    """
+    return tuple(s.value for s in configured(ctx).standards_dirs)
 
 
 def _store(ctx: click.Context) -> StandardsStore:
     """
-    The command's one standards store: the group's ``--standards-dir`` folders, then the
-    environment's (``CITCERT_STANDARDS_PATH``) and its cache settings; built on first use.
+    The command's one standards store: the folders of `_dirs` (flag, environment, configuration
+    file, in that order) and the environment's cache settings; built on first use.
     """
     from citcert.app.settings import standards_store
 
     obj = ctx.find_root().ensure_object(dict)
     if "standards_store" not in obj:
-        obj["standards_store"] = standards_store(obj.get("standards_dirs", ()))
+        obj["standards_store"] = standards_store(_dirs(ctx))
     store: StandardsStore = obj["standards_store"]
     return store
 

@@ -19,6 +19,7 @@ from citcert.app.schemas import SCHEMAS, SchemaName
 from citcert.cli.app import (
     _choice,
     cli,
+    configured,
     fail_below_option,
     format_choice,
     overlay_and_mode,
@@ -32,13 +33,18 @@ _BINARY = frozenset({Format.PDF, Format.XLSX})
 
 
 def _audit_formats(
-    formats: tuple[Format, ...] | None, outdir: Path | None
+    formats: tuple[Format, ...] | None,
+    outdir: Path | None,
+    configured: tuple[Format, ...] | None = None,
 ) -> tuple[tuple[Format, ...], Path]:
-    """The formats to write (terminal only, or every format with -o) and where files go."""
+    """
+    The formats to write and where files go: terminal only, or with -o the `configured` ones
+    (``formats`` of citcert.toml), else every format.
+    """
     if outdir == STDOUT:
         return _stdout_format(formats), STDOUT
     if formats is None:
-        formats = (Format.TERMINAL,) if outdir is None else tuple(Format)
+        formats = (Format.TERMINAL,) if outdir is None else configured or tuple(Format)
     return formats, outdir or Path(".")
 
 
@@ -85,7 +91,8 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     "program. `-o -` prints one report (JSON unless --format names another) to standard output.",
 )
 @report_formats(
-    "Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; all with -o."
+    "Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; with -o, "
+    "the formats of citcert.toml, else all."
 )
 @fail_below_option(
     "Exit with status 1 when the decision is below LEVEL, a level's id or label (certified)."
@@ -131,10 +138,11 @@ def audit(
     from citcert.app.audit import run_audit
     from citcert.workbook.evidence import Mode
 
-    chosen, folder = _audit_formats(formats, outdir)
+    settings = configured(ctx)
+    chosen, folder = _audit_formats(formats, outdir, settings.formats.value)
     run = run_audit(
         workbook,
-        _choice(ctx, ref, overlay),
+        _choice(ctx, ref, settings.overlay_for(ref, overlay)),
         formats=chosen,
         outdir=folder,
         mode=Mode(mode) if mode else None,

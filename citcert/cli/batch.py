@@ -14,7 +14,14 @@ from typing import Any
 
 import click
 
-from citcert.cli.app import _store, cli, fail_below_option, overlay_and_mode, report_formats
+from citcert.cli.app import (
+    _store,
+    cli,
+    configured,
+    fail_below_option,
+    overlay_and_mode,
+    report_formats,
+)
 from citcert.cli.conventions import colour, common, note, quiet
 from citcert.export import Format
 
@@ -82,15 +89,21 @@ def _clock(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
-    """The per-program formats: the default set, or the chosen ones (terminal is for screens)."""
+def _batch_formats(
+    formats: tuple[Format, ...] | None, configured: tuple[Format, ...] | None = None
+) -> tuple[Format, ...]:
+    """
+    The per-program formats: the chosen ones (terminal is for screens), else the `configured`
+    ones (``formats`` of citcert.toml, less terminal), else the default set.
+    """
     from citcert.app.batch import DEFAULT_FORMATS
 
     if formats and Format.TERMINAL in formats:
         raise click.BadParameter(
             "terminal is for the screen; choose from json, md, pdf, xlsx, html"
         )
-    return formats or DEFAULT_FORMATS
+    files = tuple(f for f in configured or () if f is not Format.TERMINAL)
+    return formats or files or DEFAULT_FORMATS
 
 
 @cli.command()
@@ -115,9 +128,13 @@ def _batch_formats(formats: tuple[Format, ...] | None) -> tuple[Format, ...]:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Audit this many workbooks at once. Default: the number of CPUs. Results do not change.",
+    help="Audit this many workbooks at once. Default: jobs of citcert.toml, else the number of "
+    "CPUs. Results do not change.",
 )
-@report_formats("Each program's reports, comma-separated from json,md,pdf,xlsx. Default: all four.")
+@report_formats(
+    "Each program's reports, comma-separated from json,md,pdf,xlsx,html. Default: the "
+    "formats of citcert.toml, else all five."
+)
 @fail_below_option(
     "Exit with status 1 when any program's decision is below LEVEL (e.g. certified)."
 )
@@ -153,18 +170,19 @@ def batch(
     from citcert.app.batch import run_batch
     from citcert.workbook.evidence import Mode
 
+    settings = configured(ctx)
     try:
         with _sigterm_as_interrupt():
             result = run_batch(
                 paths,
                 outdir=outdir,
                 standard_ref=ref,
-                overlay=overlay,
+                overlay=settings.overlay_for(ref, overlay),
                 store=_store(ctx),
                 mode=Mode(mode) if mode else None,
-                formats=_batch_formats(formats),
+                formats=_batch_formats(formats, settings.formats.value),
                 fail_below=fail_below,
-                jobs=jobs,
+                jobs=jobs or settings.jobs.value,
                 progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
             )
     except KeyboardInterrupt:

@@ -2,7 +2,8 @@
 The command-line conventions every command shares: colour, quiet and verbose, and crashes.
 
 - **Colour** (`colour`): ``--color``/``--no-color`` win; else ``NO_COLOR`` (any value) or
-  ``TERM=dumb`` turn it off; else click decides (colour only on a terminal).
+  ``TERM=dumb`` turn it off; else ``color`` of ``citcert.toml``; else click decides (colour only
+  on a terminal).
 - **-q/--quiet and -v/--verbose** are accepted by the group and by every command (`common`);
   notes and progress go to stderr (`note`), and ``--quiet`` silences them; results on stdout
   are never silenced.
@@ -63,12 +64,14 @@ def common(f: F) -> F:
 
 def colour(ctx: click.Context) -> bool | None:
     """Whether to colour: True, False, or None to let click decide (a terminal or not)."""
-    chosen = _settings(ctx).get("color")
+    settings = _settings(ctx)
+    chosen = settings.get("color")
     if chosen is not None:
         return bool(chosen)
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    return None
+    config = settings.get("config")  # citcert.toml's `color`, read by the group
+    return None if config is None else config.color.value
 
 
 def quiet(ctx: click.Context) -> bool:

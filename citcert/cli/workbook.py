@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.cli.app import _choice, cli
+from citcert.cli.app import _choice, cli, configured
 from citcert.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def template(
     from citcert.app.workbook import template_bytes
 
     _refuse_overwrite(output, force)
+    overlay = configured(ctx).overlay_for(ref, overlay)
     standard = _choice(ctx, ref, overlay).resolve()
     write_atomic(output, template_bytes(standard), inputs=[overlay] if overlay else [])
     if str(output) != "-":
@@ -125,7 +126,7 @@ def validate(
     from citcert.app.check import check_workbook, validation_report
     from citcert.workbook.evidence import Mode
 
-    choice = _choice(ctx, ref, overlay)
+    choice = _choice(ctx, ref, configured(ctx).overlay_for(ref, overlay))
     results = [
         check_workbook(
             path,
