@@ -163,8 +163,8 @@ def batch(
         progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
     )
     for row in result.rollup.rows:
-        if row.errors:
-            click.echo("\n  ".join([f"Could not audit {row.file}:", *row.errors]), err=True)
+        if not row.audited:
+            click.echo("\n  ".join([f"Could not audit {row.file}:", *row.messages]), err=True)
     for name in result.below:
         note(ctx, f"{name}: the decision is below {fail_below} (--fail-below).")
     click.echo(

@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from citcert.audit.rollup import (
+    AuditedRow,
     DecisionCount,
     DomainColumn,
+    FailedRow,
     RequirementTally,
     Rollup,
-    RollupRow,
+    RowProblem,
 )
 from citcert.export.rollup import FILES
 from citcert.export.rollup.pdf import render_pdf
@@ -28,7 +30,7 @@ HOSTILE = "=cmd|' /C calc'!A0 <b>bold</b> & Co"
 def rollup() -> Rollup:
     """Two audited programs (one with a hostile name), one failed workbook, two requirements."""
     rows = (
-        RollupRow(
+        AuditedRow(
             file="east/a.xlsx",
             program=HOSTILE,
             jurisdiction="+East County",
@@ -42,8 +44,19 @@ def rollup() -> Rollup:
             other_gaps=1,
             reports="a",
         ),
-        RollupRow(
-            file="west/broken.xlsx", errors=("broken.xlsx: Evidence!H5: -1 is not a rating",)
+        FailedRow(
+            file="west/broken.xlsx",
+            errors=(
+                RowProblem(
+                    file="broken.xlsx",
+                    sheet="Evidence",
+                    cell="H5",
+                    line=None,
+                    column=None,
+                    subject=None,
+                    message="-1 is not a rating",
+                ),
+            ),
         ),
     )
     tallies = (
@@ -104,7 +117,7 @@ class TestRollupWriters:
         data = render_json(rollup)
 
         assert rollup == Rollup.model_validate_json(data)
-        assert b'"schema_version": "1.0"' in data
+        assert b'"schema_version": "2.0"' in data
         assert data.index(b'"audited"') < data.index(b'"decisions"') < data.index(b'"failed"')
 
     def test_xlsx_has_programs_and_requirements_as_text_not_formulas(self, rollup: Rollup) -> None:
