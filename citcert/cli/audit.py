@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from citcert.app.audit import STDOUT
+from citcert.app.schemas import SCHEMAS
 from citcert.cli.app import _choice, _parse_formats, cli
 from citcert.cli.conventions import colour, common, note, quiet
 from citcert.errors import ExitCode
@@ -158,32 +159,33 @@ def audit(
 
 @cli.command()
 @common
-@click.argument("what", type=click.Choice(["assessment", "standard", "validation"]))
+@click.argument("what", type=click.Choice(sorted(SCHEMAS)), metavar="NAME")
 def schema(what: str) -> None:
     """
-    Print a JSON Schema (assessment, standard or validation).
+    Print the JSON Schema of one of citcert's JSON documents.
 
-    `assessment` describes the JSON report of `citcert audit`; `standard` describes standard
-    and overlay YAML files; `validation` the output of `citcert validate --format json`. Use
-    them to validate files in CI or for completion in an editor.
+    \b
+    NAME is one of:
+      assessment      the JSON report of `citcert audit`
+      comparison      `citcert compare --format json`
+      migration       `citcert migrate --format json`
+      rollup          the summary.json of `citcert batch`
+      standard        standard and overlay YAML files
+      standards-diff  `citcert standards diff --format json`
+      standards-list  `citcert standards list --format json`
+      validation      `citcert validate --format json`
+
+    Use them to check files in CI or for completion in an editor.
 
     \b
     Example:
       citcert schema assessment > assessment.schema.json
+      citcert schema rollup > summary.schema.json
     """
-    from citcert.export.json import dumps, json_schema
-    from citcert.standards import schema as standard_schema
+    from citcert.app.schemas import json_schema
+    from citcert.export.json import dumps
 
-    match what:
-        case "assessment":
-            data = json_schema()
-        case "validation":
-            from citcert.app.check import ValidationReport
-
-            data = ValidationReport.model_json_schema()
-        case _:
-            data = standard_schema.json_schema()
-    click.echo(dumps(data).decode("utf-8"), nl=False)
+    click.echo(dumps(json_schema(what)).decode("utf-8"), nl=False)
 
 
 @cli.command()
