@@ -186,7 +186,7 @@ def migrate(
     \b
     Example:
       citcert migrate program.xlsx --to cit-best-practice@2025.1 -o new.xlsx
-      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o new.xlsx --format json
+      citcert migrate a.xlsx --to cit-best-practice@2025.1 -o b.xlsx --format json
     """
     from citcert._files import write_atomic
     from citcert.app.workbook import migrate_submission, open_submission
