@@ -11,40 +11,123 @@ not) and, per requirement, how many programs meet it, the state's most common ga
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from citcert.audit.assessment import SCHEMA_VERSION, SchemaVersion
+from citcert.errors import Location, Problem
 from citcert.standards.model import Model
 
+SCHEMA_VERSION: Literal["2.0"] = "2.0"
+"""2.0: a failed row's errors are located fields (`RowProblem`) and its missing values null."""
 
-class RollupRow(Model):
-    """One workbook of the batch: its program's results, or why it could not be audited."""
 
+class RowProblem(Model):
+    """One located reason a workbook could not be audited: where it is and what is wrong."""
+
+    file: str | None
+    """The file the problem is in (the workbook's name, or a standard or overlay file)."""
+    sheet: str | None
+    cell: str | None
+    line: int | None
+    """For a YAML file: the 1-based line (and column) of the problem."""
+    column: int | None
+    subject: str | None
+    """What the place holds, e.g. ``TRN-01, self rating``."""
+    message: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> RowProblem:
+        """The roll-up's copy of a located `Problem`."""
+        where = problem.location
+        return cls(
+            file=where.file,
+            sheet=where.sheet,
+            cell=where.cell,
+            line=where.line,
+            column=where.column,
+            subject=problem.subject,
+            message=problem.message,
+        )
+
+    def __str__(self) -> str:
+        where = Location(self.file, self.line, self.column, self.sheet, self.cell)
+        return str(Problem(where, self.message, self.subject))
+
+
+class AuditedRow(Model):
+    """One workbook of the batch that was audited: its program's results."""
+
+    audited: Literal[True] = True
     file: str
     """The workbook's path relative to the folder all the batch's workbooks share."""
-    program: str = ""
-    jurisdiction: str = ""
-    standard: str = ""
+    program: str
+    jurisdiction: str
+    standard: str
     """The ``id@version`` it was audited against."""
-    assessment_date: dt.date | None = None
-    decision_id: str = ""
-    decision: str = ""
+    assessment_date: dt.date | None
+    decision_id: str
+    decision: str
     """The decision's label, e.g. ``Conditionally certified``."""
-    overall_score: float | None = None
-    domain_scores: dict[str, float | None] = Field(default_factory=dict)
+    overall_score: float | None
+    domain_scores: dict[str, float | None]
     """By domain id; ``None`` where every requirement of the domain was not applicable."""
-    core_gaps: int | None = None
-    other_gaps: int | None = None
+    core_gaps: int
+    other_gaps: int
     reports: str = ""
     """The folder (under the output folder) holding the program's reports."""
-    errors: tuple[str, ...] = ()
-    """Why it could not be audited, one located message each; empty when it was audited."""
+    headline: None = None
+    errors: tuple[()] = ()
+    more_errors: Literal[0] = 0
 
     @property
-    def audited(self) -> bool:
-        """True when the workbook was audited (it has no errors)."""
-        return not self.errors
+    def messages(self) -> tuple[str, ...]:
+        """An audited row has no problem to show."""
+        return ()
+
+
+class FailedRow(Model):
+    """
+    One workbook of the batch that could not be audited, and why.
+
+    It has the same keys as an audited row, so a script can read every row alike; each value
+    only an audit gives is ``None`` (``null`` in ``summary.json``).
+    """
+
+    audited: Literal[False] = False
+    file: str
+    """The workbook's path relative to the folder all the batch's workbooks share."""
+    program: None = None
+    jurisdiction: None = None
+    standard: None = None
+    assessment_date: None = None
+    decision_id: None = None
+    decision: None = None
+    overall_score: None = None
+    domain_scores: None = None
+    core_gaps: None = None
+    other_gaps: None = None
+    reports: None = None
+    headline: str | None = None
+    """The error's first line when it has one, e.g. ``program.xlsx has 3 problems:``."""
+    errors: tuple[RowProblem, ...]
+    """Why it could not be audited, one located problem each; with the headline and the count
+    of the rest, a row shows at most 20 lines (`citcert.audit.tally.MAX_MESSAGES`)."""
+    more_errors: int = 0
+    """How many further problems there were beyond those listed in `errors`."""
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """The problems as the CSV, XLSX, PDF and HTML roll-ups show them, one line each."""
+        lines = [self.headline] if self.headline else []
+        lines += [str(problem) for problem in self.errors]
+        if self.more_errors:
+            lines.append(f"… and {self.more_errors} more problems")
+        return tuple(lines)
+
+
+RollupRow = Annotated[AuditedRow | FailedRow, Field(discriminator="audited")]
+"""One workbook of the batch: its program's results, or why it could not be audited."""
 
 
 class RequirementTally(Model):
@@ -86,7 +169,7 @@ class DomainColumn(Model):
 class Rollup(Model):
     """The state-wide picture of one batch run."""
 
-    schema_version: SchemaVersion = SCHEMA_VERSION
+    schema_version: Literal["2.0"] = SCHEMA_VERSION
     standards: tuple[str, ...]
     """Every ``id@version`` a workbook was audited against, sorted."""
     workbooks: int

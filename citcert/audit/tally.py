@@ -13,9 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from citcert.audit.assessment import Assessment, Status
-from citcert.audit.rollup import DecisionCount, DomainColumn, RequirementTally, Rollup, RollupRow
+from citcert.audit.rollup import (
+    AuditedRow,
+    DecisionCount,
+    DomainColumn,
+    FailedRow,
+    RequirementTally,
+    Rollup,
+    RollupRow,
+    RowProblem,
+)
 from citcert.audit.words import plural
-from citcert.errors import CitcertError
+from citcert.errors import CitcertError, Location, Problem
 
 MAX_MESSAGES = 20
 """A failed workbook's row shows at most this many problems; the rest are counted."""
@@ -46,25 +55,36 @@ class Contribution:
     below: bool = False
 
 
-def error_lines(error: CitcertError) -> tuple[str, ...]:
-    """An error's located messages, one per problem, at most `MAX_MESSAGES` of them."""
-    lines = str(error).splitlines() or [type(error).__name__]
-    if len(lines) > MAX_MESSAGES:
-        rest = len(lines) - MAX_MESSAGES + 1
-        lines = [*lines[: MAX_MESSAGES - 1], f"… and {rest} more problems"]
-    return tuple(lines)
+def failed_row(name: str, error: CitcertError) -> FailedRow:
+    """
+    The row of a workbook that could not be audited: its error's located problems.
+
+    With the headline and the count of the rest it shows at most `MAX_MESSAGES` lines. An
+    error without located problems becomes one problem holding its text.
+    """
+    problems = [RowProblem.of(p) for p in error.problems]
+    headline = error.headline if problems else None
+    if not problems:
+        text = error.headline or str(error) or type(error).__name__
+        problems = [RowProblem.of(Problem(Location(), text))]
+    room = MAX_MESSAGES - (headline is not None)
+    more = 0
+    if len(problems) > room:
+        kept = room - 1
+        problems, more = problems[:kept], len(problems) - kept
+    return FailedRow(file=name, headline=headline, errors=tuple(problems), more_errors=more)
 
 
 def failed(name: str, error: CitcertError) -> Contribution:
     """The contribution of a workbook that could not be audited: a row holding its errors."""
-    return Contribution(row=RollupRow(file=name, errors=error_lines(error)))
+    return Contribution(row=failed_row(name, error))
 
 
 def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribution:
     """What an audited workbook adds: its roll-up row and per-requirement statuses."""
     a = assessment
     gap_ids = {gap.requirement_id for gap in a.gaps}
-    row = RollupRow(
+    row = AuditedRow(
         file=name,
         program=a.profile.program_name,
         jurisdiction=a.profile.jurisdiction,
@@ -138,7 +158,7 @@ class RollupCollector:
 
     def rollup(self) -> Rollup:
         """The finished roll-up."""
-        audited = [r for r in self.rows if r.audited]
+        audited = [r for r in self.rows if isinstance(r, AuditedRow)]
         counts = {
             key: sum(r.decision_id == key[0] and r.decision == key[1] for r in audited)
             for key in self.levels

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from citcert.app.audit import STDOUT
-from citcert.app.schemas import SCHEMAS, SchemaName
+from citcert.app.schemas import SCHEMAS
 from citcert.cli.app import (
     _choice,
     cli,
@@ -169,18 +169,28 @@ def audit(
 
 @cli.command()
 @common
-@click.argument("what", type=click.Choice(list(SCHEMAS)))
-def schema(what: SchemaName) -> None:
+@click.argument("what", type=click.Choice(sorted(SCHEMAS)), metavar="NAME")
+def schema(what: str) -> None:
     """
-    Print a JSON Schema (assessment, standard or validation).
+    Print the JSON Schema of one of citcert's JSON documents.
 
-    `assessment` describes the JSON report of `citcert audit`; `standard` describes standard
-    and overlay YAML files; `validation` the output of `citcert validate --format json`. Use
-    them to validate files in CI or for completion in an editor.
+    \b
+    NAME is one of:
+      assessment      the JSON report of `citcert audit`
+      comparison      `citcert compare --format json`
+      migration       `citcert migrate --format json`
+      rollup          the summary.json of `citcert batch`
+      standard        standard and overlay YAML files
+      standards-diff  `citcert standards diff --format json`
+      standards-list  `citcert standards list --format json`
+      validation      `citcert validate --format json`
+
+    Use them to check files in CI or for completion in an editor.
 
     \b
     Example:
       citcert schema assessment > assessment.schema.json
+      citcert schema rollup > summary.schema.json
     """
     from citcert._files import write_atomic
     from citcert.app.schemas import schema_bytes

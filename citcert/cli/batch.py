@@ -192,8 +192,8 @@ def batch(
         )
         ctx.exit(130)
     for row in result.rollup.rows:
-        if row.errors:
-            click.echo("\n  ".join([f"Could not audit {row.file}:", *row.errors]), err=True)
+        if not row.audited:
+            click.echo("\n  ".join([f"Could not audit {row.file}:", *row.messages]), err=True)
     if result.kept:
         folders = sorted({k.split("/")[0] + "/" if "/" in k else k for k in result.kept})
         click.echo(

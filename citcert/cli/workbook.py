@@ -165,8 +165,18 @@ def _print_check(result: Checked) -> None:
 @click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: what was carried, from where, and what was not (`citcert schema migration`).",
+)
 @click.pass_context
-def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bool) -> None:
+def migrate(
+    ctx: click.Context, workbook: Path, to: str, output: Path, force: bool, fmt: str
+) -> None:
     """
     Carry a WORKBOOK's answers over to a newer standard (or version) in a new workbook.
 
@@ -177,12 +187,25 @@ def migrate(ctx: click.Context, workbook: Path, to: str, output: Path, force: bo
     \b
     Example:
       citcert migrate program.xlsx --to cit-best-practice@2025.1 -o new.xlsx
+      citcert migrate a.xlsx --to cit-best-practice@2025.1 -o b.xlsx --format json
     """
     from citcert._files import write_atomic
     from citcert.app.workbook import migrate_submission, open_submission
 
+    if fmt == "json" and str(output) == "-":
+        raise click.BadParameter(
+            "--format json prints its report on standard output; write the workbook to a file",
+            param_hint="'-o'",
+        )
     _refuse_overwrite(output, force, workbook)
     submission = open_submission(workbook)
     result = migrate_submission(submission, _choice(ctx, None, None), to)
     write_atomic(output, result.workbook, inputs=(workbook,))
-    click.echo(f"Wrote {output}. {result.report()}")
+    if fmt == "json":
+        from citcert.app.migration import migration_report
+        from citcert.export.json import dumps
+
+        report = migration_report(result, str(workbook), str(output))
+        click.echo(dumps(report.model_dump(mode="json")).decode("utf-8"), nl=False)
+    else:
+        click.echo(f"Wrote {output}. {result.report()}")

@@ -41,6 +41,10 @@ class Migration:
     """Ratings and metric values left in a row's Notes column, as ``ID: what``."""
     new_numbers: tuple[str, ...] = ()
     """Program numbers the new standard asks that the old one did not, to fill in afresh."""
+    carried_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """`carried` as data: each new requirement id with the old ids its answers came from."""
+    row_notes: tuple[tuple[str, str], ...] = ()
+    """`notes` as data: the requirement id and what was left in its row's Notes column."""
 
     def report(self) -> str:
         """What happened, for a person: counts, then every answer that did not move cleanly."""
@@ -91,6 +95,8 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
         not_carried=tuple(lost),
         notes=tuple(f"{rid}: {note}" for rid, t in targets.items() for note in t.notes),
         new_numbers=fresh,
+        carried_from=tuple((rid, tuple(t.sources)) for rid, t in targets.items() if t.values),
+        row_notes=tuple((rid, note) for rid, t in targets.items() for note in t.notes),
     )
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
@@ -185,11 +186,36 @@ class TestStateBatch:
         )
         assert sorted(files) == files
         assert not any("~$" in f or ".hidden" in f for f in files)
-        errors = {row.file: "\n".join(row.errors) for row in rollup.rows if row.errors}
+        errors = {row.file: "\n".join(row.messages) for row in rollup.rows if not row.audited}
         assert set(BROKEN) == set(errors)
         assert "Evidence!" in errors["broken/bad-rating.xlsx"]
         assert "not-a-zip.xlsx" in errors["broken/not-a-zip.xlsx"]
         assert "mini-standard@2.0" in errors["broken/wrong-standard.xlsx"]
+
+    def test_summary_json_gives_each_failure_as_fields_and_null_for_what_is_missing(
+        self, two_jobs: Result
+    ) -> None:
+        """A failed row: problems with file, sheet and cell; null, not "", where no audit ran."""
+        out: Path = two_jobs.out  # type: ignore[attr-defined]
+        data = json.loads((out / "summary.json").read_bytes())
+        jsonschema.validate(data, json.loads(CliRunner().invoke(cli, ["schema", "rollup"]).stdout))
+        rows = {row["file"]: row for row in data["rows"]}
+
+        assert data["schema_version"] == "2.0"
+        bad = rows["broken/bad-rating.xlsx"]
+        assert bad["audited"] is False
+        assert [(p["file"], p["sheet"]) for p in bad["errors"]] == [("bad-rating.xlsx", "Evidence")]
+        assert bad["errors"][0]["cell"][0] == "H" and bad["errors"][0]["message"]
+        assert bad["errors"][0]["subject"].endswith("self rating")
+        for key in ("program", "jurisdiction", "standard", "decision", "reports", "domain_scores"):
+            assert bad[key] is None, key
+        not_zip = rows["broken/not-a-zip.xlsx"]["errors"]
+        assert [(p["file"], p["sheet"], p["cell"]) for p in not_zip] == [
+            ("not-a-zip.xlsx", None, None)
+        ]
+        audited = next(row for row in data["rows"] if row["audited"])
+        assert audited["errors"] == [] and isinstance(audited["program"], str)
+        assert set(audited) == set(bad)
 
     def test_rollup_counts_match_the_individual_audits(self, two_jobs: Result) -> None:
         """Every row, decision count and requirement tally agrees with the per-program JSON."""

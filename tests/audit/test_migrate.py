@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
 from citcert.cli import cli
@@ -72,10 +74,14 @@ def standards_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _two() -> Standard:
+    return Standard.model_validate(_version_two())
+
+
 @pytest.fixture(scope="module")
 def two() -> Standard:
     """Version 2.0 as a model."""
-    return Standard.model_validate(_version_two())
+    return _two()
 
 
 def _sheet_text(data: bytes, sheet: str) -> str:
@@ -297,3 +303,78 @@ class TestCommand:
         assert result.exit_code == 2
         assert "mini-standard has no version 9.9" in result.stderr
         assert not out.exists()
+
+
+class TestJsonReport:
+    """`citcert migrate --format json`: the same facts as fields, valid against its schema."""
+
+    def _migrate(self, runner: CliRunner, standards_dir: Path, source: Path, *args: str) -> Result:
+        base = ["--standards-dir", str(standards_dir), "migrate", str(source)]
+        return runner.invoke(cli, [*base, "--format", "json", *args])
+
+    def test_json_lists_what_moved_from_where_and_what_did_not(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """Carried with its sources, unanswered, notes and not carried; the workbook is written."""
+        source = filled_path(tmp_path)
+        out = tmp_path / "new.xlsx"
+
+        result = self._migrate(
+            runner, standards_dir, source, "--to", "mini-standard@2.0", "-o", str(out)
+        )
+
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        schema = json.loads(runner.invoke(cli, ["schema", "migration"]).stdout)
+        jsonschema.validate(report, schema)
+        assert report["schema_version"] == "1.0"
+        assert (report["workbook"], report["output"]) == (str(source), str(out))
+        assert (report["source_standard"], report["target_standard"]) == (
+            "mini-standard@1.0",
+            "mini-standard@2.0",
+        )
+        assert report["carried"] == [
+            {"requirement_id": "PART-01", "sources": ["PART-01"]},
+            {"requirement_id": "PART-03", "sources": ["PART-02"]},
+            {"requirement_id": "TRN-10", "sources": ["TRN-01", "TRN-02"]},
+        ]
+        assert report["unanswered"] == ["TRN-11"]
+        assert {
+            "requirement_id": "TRN-10",
+            "note": 'metric value not carried (the metric changed): TRN-02 "40"',
+        } in report["notes"]
+        assert report["not_carried"][1] == (
+            'Program: last_committee_meeting = "2024-04-02" (not asked by mini-standard@2.0)'
+        )
+        assert report["summary"].startswith("Moved from mini-standard@1.0 to mini-standard@2.0")
+        assert out.read_bytes() == migrate_workbook(open_book(source), standard(), _two()).workbook
+
+    def test_json_of_a_failed_migration_is_an_error_with_exit_status_2(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """Exit codes are unchanged: bad input is status 2, nothing on stdout, nothing written."""
+        source = filled_path(tmp_path)
+        out = tmp_path / "new.xlsx"
+
+        result = self._migrate(
+            runner, standards_dir, source, "--to", "mini-standard@9.9", "-o", str(out)
+        )
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert "mini-standard has no version 9.9" in result.stderr
+        assert not out.exists()
+
+    def test_json_with_the_workbook_on_stdout_is_refused(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """The report and the workbook cannot share standard output: a usage error, nothing read."""
+        source = filled_path(tmp_path)
+
+        result = self._migrate(
+            runner, standards_dir, source, "--to", "mini-standard@2.0", "-o", "-"
+        )
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert "write the workbook to a file" in result.stderr

@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from citcert.audit.rollup import (
+    AuditedRow,
     DecisionCount,
     DomainColumn,
+    FailedRow,
     RequirementTally,
     Rollup,
-    RollupRow,
+    RowProblem,
 )
 from citcert.export.rollup import FILES
 from citcert.export.rollup.pdf import render_pdf
@@ -28,7 +30,7 @@ HOSTILE = "=cmd|' /C calc'!A0 <b>bold</b> & Co"
 def rollup() -> Rollup:
     """Two audited programs (one with a hostile name), one failed workbook, two requirements."""
     rows = (
-        RollupRow(
+        AuditedRow(
             file="east/a.xlsx",
             program=HOSTILE,
             jurisdiction="+East County",
@@ -42,8 +44,19 @@ def rollup() -> Rollup:
             other_gaps=1,
             reports="a",
         ),
-        RollupRow(
-            file="west/broken.xlsx", errors=("broken.xlsx: Evidence!H5: -1 is not a rating",)
+        FailedRow(
+            file="west/broken.xlsx",
+            errors=(
+                RowProblem(
+                    file="broken.xlsx",
+                    sheet="Evidence",
+                    cell="H5",
+                    line=None,
+                    column=None,
+                    subject=None,
+                    message="-1 is not a rating",
+                ),
+            ),
         ),
     )
     tallies = (
@@ -104,7 +117,7 @@ class TestRollupWriters:
         data = render_json(rollup)
 
         assert rollup == Rollup.model_validate_json(data)
-        assert b'"schema_version": "1.0"' in data
+        assert b'"schema_version": "2.0"' in data
         assert data.index(b'"audited"') < data.index(b'"decisions"') < data.index(b'"failed"')
 
     def test_xlsx_has_programs_and_requirements_as_text_not_formulas(self, rollup: Rollup) -> None:
@@ -145,3 +158,38 @@ class TestRollupWriters:
         assert all(i in text for i in ids)
         assert text.count("55.5") == 15
         assert "D14: Domain D14" in text
+
+
+class TestFailedRow:
+    """A failed workbook's row keeps its problems as fields and shows them as before."""
+
+    def test_many_problems_are_capped_and_counted_as_the_text_always_was(self) -> None:
+        """Headline, 18 located lines and '… and 28 more problems': 20 lines, the rest counted."""
+        from citcert.audit.tally import MAX_MESSAGES, failed_row
+        from citcert.errors import Location, Problem, WorkbookError
+
+        problems = [
+            Problem(Location(file="b.xlsx", sheet="Evidence", cell=f"H{n}"), "bad", f"R-{n:02d}")
+            for n in range(46)
+        ]
+        error = WorkbookError(problems, headline="b.xlsx cannot be audited yet: 46 problems")
+
+        row = failed_row("west/b.xlsx", error)
+
+        lines = str(error).splitlines()
+        assert row.messages == (*lines[: MAX_MESSAGES - 1], "… and 28 more problems")
+        assert (len(row.errors), row.more_errors, row.headline) == (18, 28, lines[0])
+        assert row.errors[0].model_dump() == {
+            "file": "b.xlsx", "sheet": "Evidence", "cell": "H0", "line": None, "column": None,
+            "subject": "R-00", "message": "bad",
+        }  # fmt: skip
+
+    def test_an_error_without_located_problems_becomes_one_problem_of_its_text(self) -> None:
+        """No problem list: the row holds the error's text as its one message."""
+        from citcert.audit.tally import failed_row
+        from citcert.errors import WorkbookError
+
+        row = failed_row("a.xlsx", WorkbookError(headline="a.xlsx is empty"))
+
+        assert row.messages == ("a.xlsx is empty",)
+        assert row.headline is None and row.errors[0].file is None

@@ -17,7 +17,7 @@ from citcert.export.html._charts import Bar, Chart, count_chart
 from citcert.export.wording import score_words
 
 if TYPE_CHECKING:
-    from citcert.audit.rollup import RequirementTally, Rollup, RollupRow
+    from citcert.audit.rollup import AuditedRow, FailedRow, RequirementTally, Rollup
 
 TOP_GAPS = 10
 """How many of the most common gaps the dashboard charts and lists."""
@@ -43,7 +43,7 @@ class DomainSpread:
 class ProgramLine:
     """One audited program's row, with the relative link to its HTML report ('' for none)."""
 
-    row: RollupRow
+    row: AuditedRow
     link: str
 
 
@@ -57,13 +57,15 @@ class DashboardView:
     gaps: tuple[RequirementTally, ...]
     spreads: tuple[DomainSpread, ...]
     programs: tuple[ProgramLine, ...]
-    failed: tuple[RollupRow, ...]
+    failed: tuple[FailedRow, ...]
     bands: tuple[str, ...]
 
 
 def view(rollup: Rollup) -> DashboardView:
     """The dashboard's sections, in the order the page shows them."""
-    audited = [row for row in rollup.rows if row.audited]
+    from citcert.audit.rollup import AuditedRow, FailedRow
+
+    audited = [row for row in rollup.rows if isinstance(row, AuditedRow)]
     decisions = [(d.label, d.programs) for d in rollup.decisions]
     gaps = tuple(t for t in rollup.requirements if t.gaps)[:TOP_GAPS]
     gap_items = [(f"{t.requirement_id} · {t.title}", t.gaps) for t in gaps]
@@ -80,19 +82,19 @@ def view(rollup: Rollup) -> DashboardView:
             ProgramLine(row, _link(row, rollup.report_suffixes))
             for row in sorted(audited, key=lambda r: (r.program.casefold(), r.program, r.file))
         ),
-        failed=tuple(row for row in rollup.rows if not row.audited),
+        failed=tuple(row for row in rollup.rows if isinstance(row, FailedRow)),
         bands=tuple(label for _, label in BANDS),
     )
 
 
-def _link(row: RollupRow, suffixes: Sequence[str]) -> str:
+def _link(row: AuditedRow, suffixes: Sequence[str]) -> str:
     """``slug/slug.html`` when the run wrote HTML reports; the folder names come from citcert."""
     if "html" not in suffixes or not row.reports:
         return ""
     return f"{row.reports}/{row.reports}.html"
 
 
-def _spread(domain_id: str, title: str, rows: Sequence[RollupRow]) -> DomainSpread:
+def _spread(domain_id: str, title: str, rows: Sequence[AuditedRow]) -> DomainSpread:
     scores = sorted(s for r in rows if (s := r.domain_scores.get(domain_id)) is not None)
     bands = [0] * len(BANDS)
     for score in scores:

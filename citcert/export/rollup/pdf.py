@@ -70,11 +70,11 @@ def _story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     story.append(ink.para(", ".join(rollup.standards) or "none", label="Standards:"))
     story += [ink.para("Programs", "h2"), _table(ink, *_programs_table(rollup, width))]
     story += _domain_tables(rollup, ink, width)
-    failed = [row for row in rollup.rows if row.errors]
+    failed = [row for row in rollup.rows if not row.audited]
     if failed:
         rows = [
             ["File", "Why it could not be audited"],
-            *([r.file, "\n".join(r.errors)] for r in failed),
+            *([r.file, "\n".join(r.messages)] for r in failed),
         ]
         story += [ink.para("Workbooks that could not be audited", "h2")]
         story.append(_table(ink, rows, [0.3 * width, 0.7 * width]))

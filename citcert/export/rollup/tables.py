@@ -33,11 +33,11 @@ def render_json(rollup: Rollup) -> bytes:
 def _row_cells(rollup: Rollup, row: RollupRow) -> list[object]:
     """The cells of one programs-table row: text neutralised, numbers as numbers, blanks empty."""
     text = [row.file, row.program, row.jurisdiction, row.standard]
-    cells: list[object] = [neutralise_formula(value) for value in text]
-    cells += [row.assessment_date, neutralise_formula(row.decision), row.overall_score]
-    cells += [row.domain_scores.get(d.domain_id) for d in rollup.domains]
-    cells += [row.core_gaps, row.other_gaps, neutralise_formula(row.reports)]
-    cells.append(neutralise_formula("\n".join(row.errors)))
+    cells: list[object] = [neutralise_formula(value or "") for value in text]
+    cells += [row.assessment_date, neutralise_formula(row.decision or ""), row.overall_score]
+    cells += [(row.domain_scores or {}).get(d.domain_id) for d in rollup.domains]
+    cells += [row.core_gaps, row.other_gaps, neutralise_formula(row.reports or "")]
+    cells.append(neutralise_formula("\n".join(row.messages)))
     return cells
 
 
