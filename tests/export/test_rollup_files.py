@@ -120,9 +120,8 @@ class TestRollupWriters:
 
     def test_pdf_shows_markup_as_typed_and_lists_failures(self, rollup: Rollup) -> None:
         """Workbook text appears literally (not as markup); the failure table names the file."""
-        text = " ".join(
-            page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(rollup))).pages
-        )
+        pages = PdfReader(io.BytesIO(render_pdf(rollup))).pages
+        text = " ".join(" ".join(page.extract_text().split()) for page in pages)
 
         assert "<b>bold</b> & Co" in text
         assert "Workbooks that could not be audited" in text
