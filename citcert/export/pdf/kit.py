@@ -223,7 +223,9 @@ def kept_table_class() -> type:
             body = len(self._cellvalues) - head
             if len(parts) != 2 or body < MIN_ROWS:
                 return parts
-            if len(parts[1]._cellvalues) - head < MIN_ROWS:
+            first, rest = (len(part._cellvalues) for part in parts)
+            shared = first + rest - head - len(self._cellvalues)  # 1: a row split inside itself
+            if rest - head - shared < MIN_ROWS:  # the tail of a split row is not a row of its own
                 parts = self._end_earlier(availWidth, head) or parts
             if len(parts[0]._cellvalues) - head < MIN_ROWS and not self._starts_page():
                 return []

@@ -145,15 +145,21 @@ def domain_chunks(ids: Sequence[str], width: float) -> list[list[str]]:
     """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from citcert.export.pdf.kit import FONT_BOLD
+    from citcert.export.pdf.kit import FONT_BOLD, font_coverage
 
+    font_coverage()  # registers the fonts measured here
     if not ids:
         return []
     column = max(_MIN_COLUMN, *(stringWidth(i, FONT_BOLD, 8) + 2 * _PAD + 1 for i in ids))
     fit = max(1, int((1 - _LABEL_SHARE) * width // column))
     tables = -(-len(ids) // fit)
-    size = -(-len(ids) // tables)
-    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+    size, larger = divmod(len(ids), tables)
+    chunks, start = [], 0
+    for index in range(tables):
+        end = start + size + (index < larger)
+        chunks.append(list(ids[start:end]))
+        start = end
+    return chunks
 
 
 def _domain_tables(rollup: Rollup, ink: Any, width: float) -> list[Any]:
