@@ -171,6 +171,7 @@ class TestInstalled:
         (page,) = (tmp_path / "out").glob("*.html")
         assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
+
 class TestBuild:
     """Building citcert is quiet: the project's own configuration raises no warning."""
 

@@ -49,9 +49,7 @@ def test_a_date_after_the_assessment_date_is_an_error_at_its_cell(
 
 
 @pytest.mark.parametrize("command", ["validate", "audit"])
-def test_as_of_sets_the_day_dates_are_judged_by(
-    tmp_path: Path, folder: Path, command: str
-) -> None:
+def test_as_of_sets_the_day_dates_are_judged_by(tmp_path: Path, folder: Path, command: str) -> None:
     """With --as-of before a document's date, that date is refused and named as such."""
     path = save(fill(blank()), tmp_path / F)
 

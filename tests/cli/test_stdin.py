@@ -20,7 +20,9 @@ CITCERT = Path(sys.executable).parent / "citcert"
 def test_audit_reads_a_workbook_through_a_pipe() -> None:
     with EXAMPLE.open("rb") as stdin:
         done = subprocess.run(
-            [str(CITCERT), "--no-color", "audit", "-"], stdin=stdin, capture_output=True,
+            [str(CITCERT), "--no-color", "audit", "-"],
+            stdin=stdin,
+            capture_output=True,
             timeout=120,
         )
     direct = CliRunner().invoke(cli, ["--no-color", "audit", str(EXAMPLE)])

@@ -132,9 +132,7 @@ def test_a_review_with_no_reviewer_rating_is_a_warning(tmp_path: Path, folder: P
     assert len(found) == 1 and found[0]["sheet"] == "Evidence"
 
 
-def test_audit_warns_too_of_a_review_with_no_reviewer_rating(
-    tmp_path: Path, folder: Path
-) -> None:
+def test_audit_warns_too_of_a_review_with_no_reviewer_rating(tmp_path: Path, folder: Path) -> None:
     book = fill(blank())
     set_program(book, "assessment_type", "Self-assessment")
     path = save(book, tmp_path / "p.xlsx")

@@ -34,6 +34,8 @@ FORBIDDEN = (
     re.compile(r"(?<!not )\ba certification by CIT International", re.IGNORECASE),
 )
 STANDING = "is not a certification by CIT International"
+INTERNAL = re.compile(r"citcert's propos\w*", re.IGNORECASE)
+"""The standards' working words for a threshold citcert proposes, not a reader's words."""
 
 
 def _text_of(path: Path) -> str:
@@ -101,6 +103,15 @@ def test_no_report_of_the_examples_implies_a_cit_international_certificate(
 ) -> None:
     found = {key: _offending(text) for key, text in (reports | rollup).items()}
     assert {key: hits for key, hits in found.items() if hits} == {}
+
+
+def test_no_report_of_the_examples_speaks_of_citcerts_proposal(
+    reports: dict[str, str], rollup: dict[str, str]
+) -> None:
+    """A proposed threshold reads as one ("proposed by citcert, not a published rule")."""
+    found = {key: INTERNAL.findall(text) for key, text in (reports | rollup).items()}
+    assert {key: hits for key, hits in found.items() if hits} == {}
+    assert "proposed by citcert, not a published rule" in reports["lakemont-metro.pdf"]
 
 
 @pytest.mark.parametrize("kind", ["terminal", "json", "md", "pdf", "xlsx", "html"])

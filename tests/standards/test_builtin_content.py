@@ -62,7 +62,7 @@ DOMAINS_2019 = {
     "POP",
 }
 
-PROPOSAL_WORDS = "citcert's proposal"
+PROPOSAL_WORDS = "proposed by citcert, not a published rule"
 RESEARCH_ID = re.compile(r"\bG-[A-O]\d\b|section 5|Core Element")
 
 
@@ -152,7 +152,7 @@ class TestBothStandardsAreWellFormed:
         """The decision rules carry a note saying which thresholds are citcert's proposal."""
         note = builtin.scoring.proposal_note or ""
 
-        assert "citcert's proposal" in note
+        assert "proposed by citcert" in note
 
     def test_not_applicable_is_only_allowed_with_a_stated_condition(
         self, builtin: Standard

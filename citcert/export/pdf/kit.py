@@ -165,13 +165,16 @@ def table(
     header: bool = True,
     repeat: int | None = None,
     extra: Sequence[tuple[Any, ...]] = (),
+    whole_rows: bool = False,
 ) -> Any:
     """
     A table in the house style: navy header row (repeated on every page), zebra rows.
 
-    Rows may split across pages, so that a 5,000-character cell never breaks the layout.
+    Rows may split across pages, so that a 5,000-character cell never breaks the layout, but
+    no page holds a single row of a longer table (`kept_table_class`). With `whole_rows`, rows
+    of short cells never split.
     """
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import TableStyle
 
     style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -185,16 +188,74 @@ def table(
     repeat_rows = (1 if header else 0) if repeat is None else repeat
     # NOTE: splitting inside rows first (splitByRow=0) fills each page and moves the rest on;
     # splitting between rows first would repeat the header twice on one page.
-    result = Table(
+    result = kept_table_class()(
         rows,
         colWidths=list(widths),
         repeatRows=repeat_rows,
-        splitByRow=0,
-        splitInRow=1,
+        splitByRow=1 if whole_rows else 0,
+        splitInRow=0 if whole_rows else 1,
         hAlign="LEFT",
     )
     result.setStyle(TableStyle([*style, *extra]))
     return result
+
+
+MIN_ROWS = 2
+"""The fewest body rows of a table that a page may hold when the table goes on (or came)."""
+
+
+@lru_cache(maxsize=1)
+def kept_table_class() -> type:
+    """
+    reportlab's `Table`, split so that no page holds a lone body row: neither the first row
+    alone at the foot of a page nor the last row alone (under the repeated header) on the next.
+
+    A split that would leave `MIN_ROWS` - 1 rows at the foot moves the whole table on, unless it
+    already starts a page (then a row too tall for one page may still split inside itself);
+    one that would leave a single row for the next page ends the first part earlier.
+    """
+    from reportlab.platypus import Table
+
+    class KeptTable(Table):  # type: ignore[misc]  # reportlab ships no type hints
+        def split(self, availWidth: float, availHeight: float) -> list[Any]:  # reportlab's names
+            parts: list[Any] = super().split(availWidth, availHeight)
+            head = _repeated(self)
+            body = len(self._cellvalues) - head
+            if len(parts) != 2 or body < MIN_ROWS:
+                return parts
+            first, rest = (len(part._cellvalues) for part in parts)
+            shared = first + rest - head - len(self._cellvalues)  # 1: a row split inside itself
+            if rest - head - shared < MIN_ROWS:  # the tail of a split row is not a row of its own
+                parts = self._end_earlier(availWidth, head) or parts
+            if len(parts[0]._cellvalues) - head < MIN_ROWS and not self._starts_page():
+                return []
+            return parts
+
+        def _end_earlier(self, availWidth: float, head: int) -> list[Any]:
+            """Split between rows so that the last `MIN_ROWS` rows go on together."""
+            end = len(self._cellvalues) - MIN_ROWS
+            if end - head < MIN_ROWS:
+                return []
+            by_row: int = getattr(self, "splitByRow")  # noqa: B009  (reportlab has no hints)
+            self.splitByRow = 1
+            try:
+                parts: list[Any] = super().split(availWidth, sum(self._rowHeights[:end]) + 0.01)
+            finally:
+                self.splitByRow = by_row
+            return parts if len(parts) == 2 else []
+
+        def _starts_page(self) -> bool:
+            """True when nothing is above the table in its frame (the canvas knows the frame)."""
+            doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
+            return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
+
+    return KeptTable
+
+
+def _repeated(table: Any) -> int:
+    """How many header rows a table repeats on each page."""
+    rows = table.repeatRows
+    return rows if isinstance(rows, int) else max(rows) + 1
 
 
 class Bar(NamedTuple):

@@ -19,8 +19,14 @@ if TYPE_CHECKING:
 _MARGIN = 36.0
 _TITLE = "CIT programs: state roll-up"
 
-_DOMAINS_PER_TABLE = 12
-"""Domain-score columns per table, so a standard with many domains stays legible."""
+_TOP_GAPS = 10
+"""The requirements the gap chart shows: the most common gaps."""
+_LABEL_SHARE = 0.24
+"""The share of the width taken by the program column of the domain-score tables."""
+_PAD = 3.0
+"""The padding either side of a domain-score cell."""
+_MIN_COLUMN = 2 * _PAD + 24.0
+"""The narrowest domain-score column: "100.0" in small type, with its padding."""
 
 
 def render_pdf(rollup: Rollup) -> bytes:
@@ -66,8 +72,12 @@ def _page_number(canvas: Any, doc: Any) -> None:
 
 def _story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     """Every flowable of the roll-up PDF, in order; workbook text goes through `ink`."""
+    from reportlab.platypus import KeepTogether, PageBreak
+
     story = [ink.para(_TITLE, "h1"), ink.para(rollup.summary)]
     story.append(ink.para(", ".join(rollup.standards) or "none", label="Standards:"))
+    story += _charts(rollup, ink, width)
+    story.append(PageBreak())
     story += [ink.para("Programs", "h2"), _table(ink, *_programs_table(rollup, width))]
     story += _domain_tables(rollup, ink, width)
     failed = [row for row in rollup.rows if not row.audited]
@@ -76,11 +86,43 @@ def _story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
             ["File", "Why it could not be audited"],
             *([r.file, "\n".join(r.messages)] for r in failed),
         ]
-        story += [ink.para("Workbooks that could not be audited", "h2")]
-        story.append(_table(ink, rows, [0.3 * width, 0.7 * width]))
-    story.append(ink.para("Requirements, the most common gaps first", "h2"))
-    story.append(_table(ink, *_requirements_table(rollup, width)))
+        heading = ink.para("Workbooks that could not be audited", "h2")
+        story.append(KeepTogether([heading, _table(ink, rows, [0.3 * width, 0.7 * width])]))
+    heading = ink.para("Requirements, the most common gaps first", "h2")
+    story.append(KeepTogether([heading, _table(ink, *_requirements_table(rollup, width))]))
     return story
+
+
+def _charts(rollup: Rollup, ink: Any, width: float) -> list[Any]:
+    """Side by side: programs per decision level, and the most common gaps."""
+    from reportlab.platypus import Table, TableStyle
+
+    from citcert.export.rollup.charts import Count, count_chart
+
+    half = (width - 24) / 2
+    decisions = [Count(ink.line(d.label), d.programs) for d in rollup.decisions]
+    if rollup.failed:
+        decisions.append(Count("Could not be audited", rollup.failed))
+    gaps = [
+        Count(ink.line(f"{t.requirement_id} · {t.title}"), t.gaps)
+        for t in rollup.requirements[:_TOP_GAPS]
+        if t.gaps
+    ]
+    left = [
+        ink.para("Programs by decision", "h2"),
+        count_chart(decisions, rollup.workbooks, half, 0.42 * half),
+    ]
+    right = [ink.para(f"The {_TOP_GAPS} most common gaps", "h2")]
+    if gaps:
+        right.append(ink.para("Programs for which the requirement is a gap.", "muted"))
+        right.append(count_chart(gaps, rollup.audited, half, 0.55 * half))
+    else:
+        right.append(ink.para("No program has a gap.", "body"))
+    box = Table([[left, right]], colWidths=[half + 24, half], hAlign="LEFT")
+    box.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    return [box]
 
 
 def _programs_table(rollup: Rollup, width: float) -> tuple[list[list[object]], list[float]]:
@@ -93,24 +135,80 @@ def _programs_table(rollup: Rollup, width: float) -> tuple[list[list[object]], l
     return rows, [0.2 * width, 0.22 * width, 0.18 * width, 0.16 * width] + [0.08 * width] * 3
 
 
+def domain_chunks(ids: Sequence[str], width: float) -> list[list[str]]:
+    """
+    The domain ids split into tables of nearly equal size that each fit `width`.
+
+    Each column is as wide as the widest id in the header's bold type; when not all fit beside
+    the program column, the domains are shared evenly between as few tables as fit, so no table
+    is left with a single column.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from citcert.export.pdf.kit import FONT_BOLD, font_coverage
+
+    font_coverage()  # registers the fonts measured here
+    if not ids:
+        return []
+    column = max(_MIN_COLUMN, *(stringWidth(i, FONT_BOLD, 8) + 2 * _PAD + 1 for i in ids))
+    fit = max(1, int((1 - _LABEL_SHARE) * width // column))
+    tables = -(-len(ids) // fit)
+    size, larger = divmod(len(ids), tables)
+    chunks, start = [], 0
+    for index in range(tables):
+        end = start + size + (index < larger)
+        chunks.append(list(ids[start:end]))
+        start = end
+    return chunks
+
+
 def _domain_tables(rollup: Rollup, ink: Any, width: float) -> list[Any]:
-    """Each audited program's domain scores, at most `_DOMAINS_PER_TABLE` domains a table."""
-    from reportlab.platypus import Spacer
+    """Each audited program's domain scores under the domains' ids, with a key of the ids."""
+    from reportlab.platypus import KeepTogether, PageBreak, Spacer
+
+    from citcert.export.pdf.kit import table
 
     audited = [r for r in rollup.rows if r.audited]
     if not rollup.domains or not audited:
         return []
-    legend = "; ".join(f"{d.domain_id}: {d.title}" for d in rollup.domains)
-    story = [ink.para("Domain scores (%)", "h2"), ink.para(legend, "small")]
-    domains = [d.domain_id for d in rollup.domains]
-    for start in range(0, len(domains), _DOMAINS_PER_TABLE):
-        chunk = domains[start : start + _DOMAINS_PER_TABLE]
-        rows: list[list[object]] = [["Program", *chunk]]
-        rows += [[r.program, *(r.domain_scores.get(d) for d in chunk)] for r in audited]
-        each = 0.75 * width / _DOMAINS_PER_TABLE
-        story.append(_table(ink, rows, [0.25 * width] + [each] * len(chunk)))
-        story.append(Spacer(1, 8))
+    pairs = [(d.domain_id, d.title) for d in rollup.domains]
+    across = 3
+    key_rows: list[list[Any]] = []
+    for start in range(0, len(pairs), across):
+        cells: list[Any] = []
+        for domain_id, title in pairs[start : start + across]:
+            cells += [ink.para(domain_id, "small_bold"), ink.para(title, "small")]
+        key_rows.append(cells + [""] * (2 * across - len(cells)))
+    each = width / across
+    key = table(key_rows, [0.22 * each, 0.78 * each] * across, header=False)
+    story: list[Any] = [
+        PageBreak(),
+        KeepTogether(
+            [
+                ink.para("Domain scores (%)", "h2"),
+                ink.para("Each column is a domain, named by its id in this key.", "muted"),
+                key,
+            ]
+        ),
+    ]
+    label = _LABEL_SHARE * width
+    for chunk in domain_chunks([d.domain_id for d in rollup.domains], width):
+        rows: list[list[Any]] = [[ink.para(h, "th") for h in ("Program", *chunk)]]
+        for r in audited:
+            who = [ink.para(r.program, "small_bold"), ink.para(_place(r), "small")]
+            rows.append(
+                [who, *(ink.para(_cell_text(r.domain_scores.get(d)), "small") for d in chunk)]
+            )
+        column = (width - label) / len(chunk)
+        pad = [("LEFTPADDING", (1, 0), (-1, -1), _PAD), ("RIGHTPADDING", (1, 0), (-1, -1), _PAD)]
+        widths = [label] + [column] * len(chunk)
+        story += [Spacer(1, 8), table(rows, widths, extra=pad, whole_rows=True)]
     return story
+
+
+def _place(row: Any) -> str:
+    """Where a program is and which file it came from, so programs of one name differ."""
+    return " · ".join(part for part in (row.jurisdiction, row.file) if part)
 
 
 def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]], list[float]]:

@@ -1,0 +1,127 @@
+"""
+The roll-up PDF of a real 30-workbook batch read back, and the PDF tables' page breaks.
+
+A state office's document: a chart of decisions and of the most common gaps, one domain-score
+table per page that holds every domain (ids as headers, with a key), programs of one name told
+apart by jurisdiction and file; and no page of any citcert PDF holds a lone table row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from benchmarks import workload
+from citcert.audit.rollup import Rollup
+from citcert.cli import cli
+from citcert.export.pdf import kit
+from citcert.export.rollup.pdf import domain_chunks, render_pdf
+from citcert.standards.loader import load_file
+from citcert.standards.registry import builtin_dir
+
+SHARED = "Benchmark Program 0003"
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rollup, list[str]]:
+    """30 workbooks of the 13-domain standard, two programs called `SHARED`; pages as text."""
+    root = tmp_path_factory.mktemp("state")
+    standard = load_file(builtin_dir() / "cit-best-practice-2019.1.yaml")
+    bases = workload.variants(standard, 3)
+    workload.write_folder(root / "in", bases, 30)
+    (root / "in" / "program-0013.xlsx").write_bytes(workload.renamed(bases[1], 3))
+    out = root / "out"
+    args = ["batch", str(root / "in"), "-o", str(out), "--format", "json", "-j", "2", "-q"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    pdf = (out / "summary.pdf").read_bytes()
+    rollup = Rollup.model_validate_json((out / "summary.json").read_bytes())
+    assert pdf == render_pdf(rollup)
+    return rollup, [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_every_domain_table_page_shows_all_13_domains(batch: tuple[Rollup, list[str]]) -> None:
+    """No page of domain scores is a one-column remnant: each has every domain's id as header."""
+    rollup, pages = batch
+    ids = [d.domain_id for d in rollup.domains]
+    header = "\n".join(["Program", *ids])
+    score_pages = [p for p in pages if re.search(r" · program-\d{4}\.xlsx", p)]
+
+    assert len(ids) == 13
+    assert len(score_pages) >= 2
+    assert all(header in page for page in score_pages)
+    key = next(p for p in pages if "Domain scores (%)" in p)
+    assert all(f"{d.domain_id}\n{d.title}" in key for d in rollup.domains)
+
+
+def test_programs_of_one_name_are_told_apart_by_jurisdiction_and_file(
+    batch: tuple[Rollup, list[str]],
+) -> None:
+    """Both programs called `SHARED` carry their own file (and jurisdiction) in the scores."""
+    rollup, pages = batch
+    text = "\n".join(pages)
+    twins = [r for r in rollup.rows if r.program == SHARED]
+
+    assert [r.file for r in twins] == ["program-0003.xlsx", "program-0013.xlsx"]
+    for row in twins:
+        assert f"{SHARED}\n{row.jurisdiction} · {row.file}" in text
+
+
+def test_the_first_page_charts_decisions_and_the_most_common_gaps(
+    batch: tuple[Rollup, list[str]],
+) -> None:
+    """Bar charts: a label and a count per decision, the top gaps, and the bars as rectangles."""
+    rollup, pages = batch
+    first = pages[0]
+    reader = PdfReader(io.BytesIO(render_pdf(rollup)))
+    drawn = reader.pages[0].get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+
+    assert "Programs by decision" in first
+    assert "The 10 most common gaps" in first
+    assert all(d.label in first for d in rollup.decisions)
+    top = rollup.requirements[0]
+    assert f"{top.requirement_id} ·" in first
+    bars = sum(1 for d in rollup.decisions if d.programs) + 10  # each top gap has programs
+    assert drawn.count(" re ") >= len(rollup.decisions) + 10 + bars  # a track and a bar each
+
+
+@pytest.mark.parametrize("domains", range(1, 41))
+def test_domains_are_shared_evenly_between_tables_that_fit(domains: int) -> None:
+    """However many domains, the tables differ by at most one column and each fits the page."""
+    ids = [f"DOM{n:02d}" for n in range(domains)]
+    chunks = domain_chunks(ids, 720.0)
+    sizes = [len(c) for c in chunks]
+
+    assert [i for c in chunks for i in c] == ids
+    assert max(sizes) - min(sizes) <= 1
+    assert len(chunks) == 1 or min(sizes) >= 2
+
+
+def _pages_of(rows: int, filler: float, row_text: str = "row") -> list[str]:
+    """A letter page: a spacer of `filler` points, then a house table of `rows` body rows."""
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    ink = kit.Ink(kit.font_coverage())
+    body = [[ink.para(f"{row_text}-{n:02d}", "small"), ink.para("x " * 40, "small")]
+            for n in range(rows)]  # fmt: skip
+    table = kit.table([[ink.para("Head", "th"), ink.para("Text", "th")], *body], [100, 300])
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=(kit.PAGE_W, kit.PAGE_H), invariant=1)
+    doc.build([Spacer(1, filler), table])
+    return [page.extract_text() for page in PdfReader(io.BytesIO(out.getvalue())).pages]
+
+
+@pytest.mark.parametrize("filler", [float(f) for f in range(400, 640, 6)])
+def test_no_page_holds_a_lone_row_of_a_table(filler: float) -> None:
+    """Wherever the table starts, each page holds two rows or more of it (never one alone)."""
+    pages = _pages_of(6, filler)
+    counts = [len(re.findall(r"row-\d\d", page)) for page in pages]
+
+    assert sorted({m for p in pages for m in re.findall(r"row-\d\d", p)}) == [
+        f"row-{n:02d}" for n in range(6)
+    ]
+    assert all(count == 0 or count >= 2 for count in counts), counts
