@@ -39,7 +39,7 @@ def _profile(rng: random.Random) -> dict[str, object]:
         "coordinator": "Sgt. Dana Reyes, law enforcement CIT coordinator",
         "contact": "coordinator@riverton.example",
         "population_served": rng.randrange(20_000, 900_000),
-        "assessment_type": rng.choice(["Self-assessment", "Review"]),
+        "assessment_type": "Self-assessment",  # reviewers rate in their own workbooks
         "assessment_date": dt.datetime.combine(ASSESSMENT_DATE, dt.time()),
         "reviewer": "Jordan Avery, CIT International",
     }
@@ -83,12 +83,10 @@ def _rows(standard: Standard, rng: random.Random) -> dict[str, dict[str, object]
             rating = rng.choices(labels, weights=[6, 3, 1][: len(labels)] or None)[0]
             rows[requirement.id] = {
                 "self_rating": rating,
-                "reviewer_rating": rating if rng.random() < 0.8 else rng.choice(labels),
                 "evidence_summary": f"{requirement.title}: described in the program's "
                 f"{rng.choice(['charter', 'policy', 'annual report', 'training plan'])}, "
                 f"reviewed {rng.randrange(1, 12)} months ago.",
                 "documents": f"{requirement.id} Policy 2024\n{requirement.id} Minutes 2025-01",
-                "reviewer_comment": "Seen on site." if rng.random() < 0.5 else None,
             }
     return rows
 

@@ -83,7 +83,7 @@ def validity_lines(policy: ScoringPolicy) -> tuple[str, ...]:
         text += terms[-1]
         if v.proposal:
             named = ", ".join(_TERM_WORDS[t] for t in v.proposal)
-            text += f" ({named}: citcert's proposal)"
+            text += f" ({named}: proposed by citcert, not a published rule)"
         lines.append(text + (f"; {v.basis.strip()}" if v.basis else "") + ".")
     if lines:
         lines.insert(0, "Dates are counted from the assessment's as-of date:")

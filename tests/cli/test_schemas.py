@@ -84,4 +84,4 @@ def test_the_schema_would_catch_a_changed_output() -> None:
 def test_the_listing_model_describes_every_row_exactly() -> None:
     """Each row of `standards list --format json` is the listing model, no key more or less."""
     for row in _run(*OUTPUTS["standards-list"]):
-        assert StandardListed.model_validate(row).model_dump() == row
+        assert StandardListed.model_validate(row).model_dump(mode="json") == row
