@@ -116,9 +116,11 @@ def records_for(numbers: Mapping[str, Any], as_of: dt.date) -> dict[str, list[di
         quarter_end = _quarter_end_before(_back(as_of, 20))
         quarters = []
         for _ in range(n("data_reports_12m")):
-            quarters.append(
-                {"quarter_end": quarter_end, "report_sent": quarter_end + dt.timedelta(days=20)}
-            )
+            sent = quarter_end + dt.timedelta(days=20)
+            calls = 40 + 7 * len(quarters)
+            outcomes = {"resolved": calls * 3 // 5, "treatment": calls * 3 // 10, "arrested": 2}
+            row = {"quarter_end": quarter_end, "report_sent": sent, "cit_calls": calls}
+            quarters.append(row | outcomes)
             quarter_end = _quarter_end_before(_back(quarter_end, 1))
         records["quarterly"] = quarters
     return records

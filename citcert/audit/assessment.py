@@ -108,6 +108,22 @@ class DerivedNumber(Model):
     """Whether the typed number equals the computed one; ``None`` when either is missing."""
 
 
+class QuarterOutcomes(Model):
+    """One quarter of the Quarterly data sheet: its CIT calls and the shares of their outcomes."""
+
+    quarter_end: dt.date
+    cit_calls: float | None
+    resolved: float | None
+    """Percent of the quarter's CIT calls resolved on scene; ``None`` without calls."""
+    treatment: float | None
+    """Percent referred or taken to treatment."""
+    arrested: float | None
+    """Percent that ended in an arrest."""
+    report_sent: dt.date | None
+    on_time: bool | None
+    """Whether the report reached the committee within the standard's days; ``None`` unknown."""
+
+
 class RequirementResult(Model):
     """The outcome of one requirement, with what it rests on."""
 
@@ -374,6 +390,8 @@ class Assessment(Model):
     """The workbook reader's warnings, carried through to the reports."""
     derived_numbers: tuple[DerivedNumber, ...] = ()
     """The program numbers computed from record sheets, in the standard's order."""
+    quarters: tuple[QuarterOutcomes, ...] = ()
+    """The Quarterly data sheet's quarters, oldest first: calls and outcome shares (counts only)."""
     review: ReviewFacts | None = None
     """What a review or consensus workbook adds; which part a report shows is its audience."""
     exceptions: ExceptionsView | None = None

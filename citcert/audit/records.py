@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
-from citcert.audit.assessment import DerivedNumber
+from citcert.audit.assessment import DerivedNumber, QuarterOutcomes
 from citcert.audit.words import join_words, plural
 from citcert.standards.model import FromRecords, ProgramNumber, RecordCompute, Standard
 from citcert.standards.records import RECORD_SHEETS, RecordSheet
@@ -48,6 +48,57 @@ def derive_numbers(
         typed = evidence.numbers.get(number.id)
         derived.append(_with_typed(number, spec, result, typed))
     return tuple(derived)
+
+
+def quarterly_outcomes(standard: Standard, evidence: Evidence) -> tuple[QuarterOutcomes, ...]:
+    """
+    The trend of the Quarterly data sheet: per quarter, oldest first, its CIT calls, the share
+    resolved on scene, referred or taken to treatment and arrested, and whether its report was
+    on time (by the days of the standard's own on-time computation, when it has one).
+    """
+    days = next(
+        (
+            n.from_records.days
+            for n in standard.program_numbers
+            if n.from_records is not None
+            and n.from_records.sheet == "quarterly"
+            and n.from_records.compute is RecordCompute.SHARE_WITHIN_DAYS
+        ),
+        None,
+    )
+    dated = [
+        r
+        for r in evidence.records.get("quarterly", ())
+        if isinstance(r.get("quarter_end"), dt.date)
+    ]
+    quarters = []
+    for row in sorted(dated, key=lambda r: r["quarter_end"]):  # type: ignore[arg-type,return-value]
+        end, sent = row["quarter_end"], row.get("report_sent")
+        assert isinstance(end, dt.date)
+        calls = _amount(row.get("cit_calls"))
+        sent_on = sent if isinstance(sent, dt.date) else None
+        on_time = None if days is None or sent_on is None else 0 <= (sent_on - end).days <= days
+        quarters.append(
+            QuarterOutcomes(
+                quarter_end=end,
+                cit_calls=calls,
+                resolved=_share_of(row.get("resolved"), calls),
+                treatment=_share_of(row.get("treatment"), calls),
+                arrested=_share_of(row.get("arrested"), calls),
+                report_sent=sent_on,
+                on_time=on_time,
+            )
+        )
+    return tuple(quarters)
+
+
+def _amount(value: RecordValue) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _share_of(value: RecordValue, calls: float | None) -> float | None:
+    count = _amount(value)
+    return None if count is None or not calls else round(100 * count / calls, 1)
 
 
 def effective_numbers(

@@ -61,6 +61,7 @@ from citcert.audit.explanation import explain, headline
 from citcert.audit.findings import with_dependencies
 from citcert.audit.gaps import gaps_of
 from citcert.audit.outcome import requirement_result
+from citcert.audit.records import quarterly_outcomes
 from citcert.audit.validity import certification_dates
 from citcert.standards.model import (
     Domain,
@@ -117,6 +118,7 @@ def assess(
         tailoring=standard.tailoring.changes if standard.tailoring else (),
         warnings=evidence.warnings,
         derived_numbers=tuple(ctx.derived.values()),
+        quarters=quarterly_outcomes(standard, evidence),
         exceptions=_exceptions(ctx, as_rated, (overall, decision)),
         dates=certification_dates(standard.scoring, decision.level_id, ctx.as_of),
     )

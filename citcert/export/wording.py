@@ -10,11 +10,12 @@ as a formula. The wording helpers keep counts and enum values reading plainly ("
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
-from citcert.audit.assessment import RatingSource, Status
+from citcert.audit.assessment import QuarterOutcomes, RatingSource, Status
 from citcert.audit.words import change_words, join_words, percent, plural, points, score_words
 from citcert.workbook.evidence import Mode
 
@@ -144,7 +145,40 @@ def level_words(level_id: str | None) -> str:
     return level_id.replace("_", " ").capitalize() if level_id else ""
 
 
+QUARTER_CHARTS = (
+    ("CIT calls resolved on scene, by quarter", "resolved"),
+    ("CIT calls referred or taken to treatment, by quarter", "treatment"),
+)
+"""The outcome shares every report charts per quarter: the title and the field of each."""
+
+
+def quarters_sentence(quarters: Sequence[QuarterOutcomes]) -> str:
+    """``From the Quarterly data sheet: 4 quarters reported, 3 of 4 on time.``"""
+    on_time = sum(q.on_time is True for q in quarters)
+    known = sum(q.on_time is not None for q in quarters)
+    text = f"From the Quarterly data sheet: {plural(len(quarters), 'quarter')} reported"
+    return f"{text}, {on_time} of {known} on time." if known else f"{text}."
+
+
+def on_time_words(on_time: bool | None, sent: dt.date | None) -> str:
+    """Whether a quarter's report reached the committee on time, in words, with its date."""
+    when = f" ({sent.isoformat()})" if sent else ""
+    match on_time:
+        case True:
+            return f"Yes{when}"
+        case False:
+            return f"No{when}"
+        case None:
+            return f"Not known{when}" if sent else "Not sent"
+
+
+def share_words(value: float | None) -> str:
+    """A share of calls: ``62.5%``; ``no calls reported`` when there were none to share."""
+    return "no calls reported" if value is None else f"{value:.1f}%"
+
+
 __all__ = [
+    "QUARTER_CHARTS",
     "REPLACEMENT",
     "change_words",
     "clean",
@@ -152,12 +186,15 @@ __all__ = [
     "level_words",
     "mode_words",
     "neutralise_formula",
+    "on_time_words",
     "pdf_escape",
     "percent",
     "plural",
     "points",
+    "quarters_sentence",
     "replace_unsupported",
     "score_words",
+    "share_words",
     "shorten",
     "source_words",
     "status_words",

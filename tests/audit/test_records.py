@@ -288,3 +288,46 @@ def test_counts_never_exceed_their_rows(rows: list[dict[str, object]]) -> None:
     assert isinstance(patrol, int)
     assert derived["cit_patrol_officers"].value <= patrol <= len(rows)  # type: ignore[operator]
     assert derived["shifts_with_cit"].value <= derived["shifts"].value <= 3  # type: ignore[operator]
+
+
+# ── the quarterly trend ────────────────────────────────────────────────────────────────────
+
+
+def test_the_quarterly_trend_is_computed_oldest_first_and_charted_in_pdf_and_html(
+    tmp_path: Path, standard: Standard
+) -> None:
+    """Brennan's Quarterly data sheet: 2 quarters, each share worked out by hand, both on time."""
+    assessment = _audit(BRENNAN, standard)
+    first, second = assessment.quarters
+    assert first.quarter_end < second.quarter_end
+    # 47 calls: 28 resolved (59.6%), 14 to treatment (29.8%), 2 arrested (4.3%); sent 20 days on
+    assert (first.cit_calls, first.resolved, first.treatment, first.arrested) == (
+        47,
+        59.6,
+        29.8,
+        4.3,
+    )
+    assert first.on_time is True and second.on_time is True
+
+    pdf = render(assessment, Format.PDF)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Outcomes by quarter" in text
+    assert "CIT calls resolved on scene, by quarter" in text
+    assert "2 quarters reported, 2 of 2 on time" in text
+    page = render(assessment, Format.HTML).decode()
+    assert '<h2 id="quarters">Outcomes by quarter</h2>' in page
+    assert "2025-03-31: 59.6%" in page  # the chart's text alternative
+
+
+def test_a_late_report_and_a_quarter_without_calls(tmp_path: Path, standard: Standard) -> None:
+    def late(ws: object) -> None:
+        columns = [c.id for c in RECORD_SHEETS["quarterly"].columns]
+        sent, calls = columns.index("report_sent") + 1, columns.index("cit_calls") + 1
+        ws.cell(L.FIRST_DATA_ROW, sent).value = dt.date(2025, 8, 19)  # type: ignore[attr-defined]
+        ws.cell(L.FIRST_DATA_ROW + 1, calls).value = None  # type: ignore[attr-defined]
+
+    path = _edit(BRENNAN, tmp_path / "late.xlsx", "Quarterly data", late)
+    by_end = {q.quarter_end: q for q in _audit(path, standard).quarters}
+    newest, oldest = sorted(by_end)[-1], sorted(by_end)[0]
+    assert [by_end[d].on_time for d in (oldest, newest)].count(False) == 1
+    assert any(q.resolved is None for q in by_end.values())

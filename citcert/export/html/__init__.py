@@ -37,7 +37,8 @@ def render(assessment: Assessment) -> bytes:
 
     a = assessment
     chart = _charts.domain_chart(a.domains)
-    return render_template("report.html.j2", a=a, chart=chart)
+    quarters = _charts.quarter_charts(a.quarters)
+    return render_template("report.html.j2", a=a, chart=chart, quarter_charts=quarters)
 
 
 def render_comparison(comparison: Comparison) -> bytes:

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from citcert.export.wording import plural, score_words
+from citcert.export.wording import QUARTER_CHARTS, plural, score_words, share_words
 
 if TYPE_CHECKING:
-    from citcert.audit.assessment import DomainScore
+    from citcert.audit.assessment import DomainScore, QuarterOutcomes
     from citcert.audit.compare import Comparison
 
 VIEW_WIDTH = 400
@@ -95,6 +95,19 @@ def domain_chart(domains: Sequence[DomainScore]) -> Chart:
     marked = any(d.threshold is not None for d in domains)
     title = "Score by domain" + (", with the score the next level needs" if marked else "")
     return Chart("domain-chart", title, description, tuple(bars), 100.0)
+
+
+def quarter_charts(quarters: Sequence[QuarterOutcomes]) -> tuple[Chart, ...]:
+    """The outcome shares of every quarter, one chart per share, oldest quarter first."""
+    charts = []
+    for number, (title, key) in enumerate(QUARTER_CHARTS, start=1):
+        bars = [
+            Bar(q.quarter_end.isoformat(), getattr(q, key), share_words(getattr(q, key)))
+            for q in quarters
+        ]
+        description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "."
+        charts.append(Chart(f"quarter-chart-{number}", title, description, tuple(bars), 100.0))
+    return tuple(charts)
 
 
 def comparison_chart(c: Comparison) -> Chart:

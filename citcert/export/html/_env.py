@@ -19,9 +19,12 @@ from citcert.export.wording import (
     clean,
     level_words,
     mode_words,
+    on_time_words,
     percent,
     plural,
+    quarters_sentence,
     score_words,
+    share_words,
     source_words,
     status_words,
 )
@@ -133,6 +136,9 @@ def environment() -> Environment:
         level_words=level_words,
         change_words=change_words,
         score_words=score_words,
+    )
+    env.globals.update(
+        quarters_sentence=quarters_sentence, share_words=share_words, on_time_words=on_time_words
     )
     return env
 

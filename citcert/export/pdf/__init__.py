@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 
 from citcert.audit.assessment import Assessment
-from citcert.export.pdf import appendix, kit, review, summary, tables
+from citcert.export.pdf import appendix, kit, quarters, review, summary, tables
 from citcert.export.pdf.kit import Ink
 from citcert.export.pdf.outline import outlined_template
 from citcert.export.pdf.page import numbered_canvas
@@ -38,6 +38,7 @@ def render(assessment: Assessment) -> bytes:
         *tables.gap_report(a, ink),
         *review.review_flow(a, ink),
         *tables.plan(a, ink),
+        *quarters.quarters(a, ink),
         *appendix.appendix(a, ink),
     ]
     margin = kit.MARGIN - kit.FRAME_PADDING

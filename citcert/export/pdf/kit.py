@@ -266,11 +266,12 @@ class Bar(NamedTuple):
     threshold: float | None
 
 
-def bar_chart(bars: Sequence[Bar]) -> Any:
+def bar_chart(bars: Sequence[Bar], missing: str = "not applicable") -> Any:
     """
     Horizontal bars on a 0–100 axis with each threshold marked as a dark tick.
 
-    A bar short of its threshold is drawn red, others navy. Labels must already be clean.
+    A bar short of its threshold is drawn red, others navy; a bar with no score says `missing`.
+    Labels must already be clean.
     """
     from reportlab.graphics.shapes import Drawing, Line, Rect
 
@@ -287,7 +288,7 @@ def bar_chart(bars: Sequence[Bar]) -> Any:
         drawing.add(_string(0, y + 3, fit(bar.label, label_w - 8), 8, INK))
         drawing.add(Rect(label_w, y, bar_w, 12, fillColor=colour(ZEBRA), strokeColor=None))
         if bar.score is None:
-            drawing.add(_string(label_w + 4, y + 3, "not applicable", 7.5, MUTED))
+            drawing.add(_string(label_w + 4, y + 3, missing, 7.5, MUTED))
             continue
         short = bar.threshold is not None and bar.score < bar.threshold
         fill = colour(BAD if short else NAVY)
