@@ -105,8 +105,9 @@ def quarter_charts(quarters: Sequence[QuarterOutcomes]) -> tuple[Chart, ...]:
             Bar(q.quarter_end.isoformat(), getattr(q, key), share_words(getattr(q, key)))
             for q in quarters
         ]
-        description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "."
-        charts.append(Chart(f"quarter-chart-{number}", title, description, tuple(bars), 100.0))
+        description = f"{title}: " + "; ".join(f"{b.label}: {b.words}" for b in bars) + "."
+        caption = "Percent of each quarter's CIT calls"  # the section's heading names the share
+        charts.append(Chart(f"quarter-chart-{number}", caption, description, tuple(bars), 100.0))
     return tuple(charts)
 
 
