@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import click
 
-from citcert.cli.app import cli, configured
+from citcert.cli.app import cli, configured, format_choice
 from citcert.cli.conventions import common
 
 
 @cli.command("config")
 @common
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: each setting with its value and source, for scripts.",
-)
+@format_choice("text", "json", help="json: each setting with its value and source, for scripts.")
 @click.pass_context
 def config(ctx: click.Context, fmt: str) -> None:
     """

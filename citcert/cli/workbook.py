@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.cli.app import _choice, cli, configured
+from citcert.cli.app import _choice, cli, configured, format_choice
 from citcert.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -92,13 +92,8 @@ def template(
     metavar="YYYY-MM-DD",
     help="Judge dates as of this day. Default: the workbook's assessment date.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: every problem with its file, sheet, cell, requirement and severity.",
+@format_choice(
+    "text", "json", help="json: every problem with its file, sheet, cell, requirement and severity."
 )
 @click.pass_context
 def validate(
@@ -165,12 +160,9 @@ def _print_check(result: Checked) -> None:
 @click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+@format_choice(
+    "text",
+    "json",
     help="json: what was carried, from where, and what was not (`citcert schema migration`).",
 )
 @click.pass_context
