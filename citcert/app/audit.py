@@ -48,12 +48,14 @@ def run_audit(
     as_of: dt.date | None = None,
     fail_below: str | None = None,
     audience: str = "applicant",
+    since: Path | None = None,
 ) -> AuditRun:
     """
     Audit the workbook at `path` and write its reports into `outdir` as one set.
 
     With `outdir` ``-`` nothing is written: the one format asked for is returned as `printed`.
-    `audience` (applicant or panel) chooses what of a review the reports show.
+    `audience` (applicant or panel) chooses what of a review the reports show. With `since`
+    (the previous audit's JSON report or workbook), every report adds what changed since it.
     """
     from citcert._files import write_all_atomic
     from citcert.app.workbook import check_as_of
@@ -62,6 +64,8 @@ def run_audit(
     check_as_of(as_of)  # every option before the workbook is read
     submission = open_submission(path)
     audited = audit_submission(submission, choice, mode=mode, as_of=as_of, fail_below=fail_below)
+    if since is not None:
+        audited = _with_since(audited, since, choice)
     rendered = render_reports(audited.assessment, formats, audience)
     if outdir == STDOUT:
         return AuditRun(audited, "", rendered[formats[0]])
@@ -69,7 +73,7 @@ def run_audit(
     if audited.assessment.review is not None and audience == "panel":
         stem += "-panel"  # NOTE: never the applicant's file name, so one cannot replace the other
     files = report_files(stem, rendered)
-    inputs = (path, *([choice.overlay] if choice.overlay else []))
+    inputs = (path, *([choice.overlay] if choice.overlay else []), *([since] if since else []))
     write_all_atomic({outdir / name: data for name, data in files.items()}, inputs=inputs)
     terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
     if files:
@@ -77,3 +81,12 @@ def run_audit(
         gap = "\n" if terminal else ""
         terminal += f"{gap}Reports written to {outdir}: {', '.join(files)}\n"
     return AuditRun(audited, terminal)
+
+
+def _with_since(audited: Audited, since: Path, choice: StandardChoice) -> Audited:
+    """The audit with what changed since the previous one (`since`) in its assessment."""
+    from citcert.app.compare import compare_since
+
+    comparison = compare_since(since, audited.assessment, audited.standard, choice)
+    assessment = audited.assessment.model_copy(update={"since": comparison})
+    return Audited(audited.standard, assessment, audited.required)

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Final, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from citcert.audit.compare_model import SCHEMA_VERSION, Comparison, SchemaVersion
 from citcert.audit.review_model import ReviewFacts
 from citcert.standards.model import Effort, Model, TailoringChange
 from citcert.workbook.evidence import Mode, ProgramProfile
-
-SchemaVersion = Literal["1.0"]
-"""The version of the layout of citcert's JSON outputs: the audit report, the comparison and the
-roll-up's summary.json share it, and it changes only when one of them changes incompatibly."""
-SCHEMA_VERSION: Final[SchemaVersion] = "1.0"
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 
@@ -398,3 +394,5 @@ class Assessment(Model):
     """The exceptions and the decision without them; ``None`` when the workbook has none."""
     dates: CertificationDates | None = None
     """Valid until and next review due (``None`` only in an assessment saved before them)."""
+    since: Comparison | None = None
+    """With ``audit --since``: what changed since the previous audit of the program."""

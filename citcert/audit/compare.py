@@ -25,92 +25,29 @@ Decisions taken here, and why:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from citcert.audit.assessment import (
-    SCHEMA_VERSION,
-    Assessment,
-    PlanStep,
-    RequirementResult,
-    SchemaVersion,
+from citcert.audit.assessment import Assessment, PlanStep, RequirementResult
+from citcert.audit.compare_model import (
+    Comparison,
+    CompletedStep,
+    IdChange,
+    RequirementChange,
+    ScoreChange,
 )
 from citcert.audit.matching import Pair, is_renamed, match_requirements
 from citcert.audit.words import change_words, plural, score_words
-from citcert.standards.model import Model, Standard
+from citcert.standards.model import Standard
 
-
-class ScoreChange(Model):
-    """A score in OLD and in NEW (``None`` where there is none) and the change in points."""
-
-    key: str
-    """``overall`` or a domain id."""
-    title: str
-    old: float | None
-    new: float | None
-    change: float | None
-    """NEW − OLD, one decimal; ``None`` unless both exist."""
-
-
-class RequirementChange(Model):
-    """One requirement whose gap or rating changed, named by its id in NEW's standard."""
-
-    requirement_id: str
-    old_ids: tuple[str, ...]
-    """Its id(s) in OLD; the same id unless the standard changed."""
-    title: str
-    core: bool
-    old_label: str
-    """The rating in OLD, e.g. ``Partially met``; ``not in <standard>`` when it is new."""
-    new_label: str
-
-
-class CompletedStep(Model):
-    """A step of OLD's remediation plan whose gap is closed in NEW."""
-
-    order: int
-    requirement_id: str
-    title: str
-    actions: tuple[str, ...]
-    owner: str
-
-
-class IdChange(Model):
-    """Requirement ids that changed between the two standards."""
-
-    old_ids: tuple[str, ...]
-    new_ids: tuple[str, ...]
-
-
-class Comparison(Model):
-    """What changed between two audits of one program, OLD first, NEW second."""
-
-    schema_version: SchemaVersion = SCHEMA_VERSION
-    program: str
-    """NEW's program name."""
-    old_program: str
-    old_date: dt.date
-    new_date: dt.date
-    old_standard: str
-    new_standard: str
-    standards_note: str
-    """How requirements were matched when the standards differ; empty when they are the same."""
-    id_changes: tuple[IdChange, ...]
-    old_decision: str
-    new_decision: str
-    decision_change: Literal["up", "down", "same"]
-    overall: ScoreChange
-    domains: tuple[ScoreChange, ...]
-    gaps_closed: tuple[RequirementChange, ...]
-    gaps_opened: tuple[RequirementChange, ...]
-    gaps_remaining: int
-    ratings_changed: tuple[RequirementChange, ...]
-    steps_completed: tuple[CompletedStep, ...]
-    removed_requirements: tuple[str, ...]
-    """OLD's requirement ids that the newer standard no longer has."""
-    warnings: tuple[str, ...]
-    headline: str
+__all__ = [
+    "Comparison",
+    "CompletedStep",
+    "IdChange",
+    "RequirementChange",
+    "ScoreChange",
+    "compare",
+]
 
 
 def compare(
@@ -294,7 +231,3 @@ def _headline(
         f"{plural(closed, 'gap')} closed, {opened} opened; "
         f"{plural(steps, 'plan step')} completed."
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# The edge: two files in, a comparison out

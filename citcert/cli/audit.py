@@ -105,6 +105,14 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     help="For a review or consensus workbook: the program's report, or the panel's (with "
     "internal notes, each rater's rating, agreement and calibration).",
 )
+@click.option(
+    "--since",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="PREVIOUS",
+    help="Add what changed since the previous audit: its JSON report (citcert audit --format "
+    "json) or its workbook. Every report then shows the decision and scores then and now, gaps "
+    "closed and opened and plan steps completed.",
+)
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -117,6 +125,7 @@ def audit(
     formats: tuple[Format, ...] | None,
     fail_below: str | None,
     audience: str,
+    since: Path | None,
 ) -> None:
     """
     Score a WORKBOOK and write its reports (`-` reads it from standard input).
@@ -134,6 +143,7 @@ def audit(
       citcert audit program.xlsx -o reports --fail-below conditional
       citcert audit program.xlsx -o - | jq .decision
       citcert audit consensus.xlsx -o panel --audience panel
+      citcert audit program-2026.xlsx -o reports --since reports-2025/program.json
     """
     from citcert.app.audit import run_audit
     from citcert.workbook.evidence import Mode
@@ -149,6 +159,7 @@ def audit(
         as_of=as_of.date() if as_of else None,
         fail_below=fail_below,
         audience=audience,
+        since=since,
     )
     from citcert.app.check import review_without_ratings
 

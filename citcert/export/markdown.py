@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from citcert.export.review import Section, banner, review_sections, strengths
+from citcert.export.since import since_sections
 from citcert.export.validity import (
     EXCEPTION_HEADER,
     date_rows,
@@ -49,6 +50,7 @@ def render(assessment: Assessment) -> bytes:
         _decision(assessment),
         _exceptions(assessment),
         _scores(assessment),
+        *(_review_section(s) for s in since_sections(assessment)),
         _review_section(strengths(facts)),
         _gaps(assessment),
         *(_review_section(s) for s in review_sections(facts)),

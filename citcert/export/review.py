@@ -25,6 +25,8 @@ class Section:
     lines: tuple[str, ...] = ()
     head: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = field(default=())
+    weights: tuple[float, ...] = ()
+    """Relative column widths for writers that size columns; none: a narrow first one."""
 
 
 def banner(facts: ReviewFacts | None) -> str:

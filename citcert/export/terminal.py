@@ -18,6 +18,7 @@ import click
 
 from citcert.audit.explanation import standing
 from citcert.export.review import Section, banner, review_sections, strengths
+from citcert.export.since import since_sections
 from citcert.export.validity import dates_line, exception_rows
 from citcert.export.wording import percent
 from citcert.workbook.evidence import Mode
@@ -43,7 +44,11 @@ def render(assessment: Assessment, columns: int | None = None) -> bytes:
     width = columns or shutil.get_terminal_size((80, 24)).columns
     facts = assessment.review
     sections = [_banner(assessment), _header(assessment), _decision(assessment)]
-    sections += [_bars(assessment, width), _section(strengths(facts)), _core_gaps(assessment)]
+    sections += [
+        _bars(assessment, width),
+        *(_section(_brief(s)) for s in since_sections(assessment)),
+    ]
+    sections += [_section(strengths(facts)), _core_gaps(assessment)]
     sections += [_section(s) for s in review_sections(facts)]
     sections += [_steps(assessment)]
     return ("\n\n".join(s for s in sections if s) + "\n").encode("utf-8")
@@ -62,6 +67,14 @@ def _section(section: Section | None) -> str:
     lines += [clean(line) for line in section.lines]
     lines += ["  " + " · ".join(clean(c) for c in row if c) for row in section.rows]
     return "\n".join(lines)
+
+
+def _brief(section: Section) -> Section:
+    """A ``--since`` section for the console: of the scores, only those that changed."""
+    if section.key != "since":
+        return section
+    rows = tuple(r for i, r in enumerate(section.rows) if i == 0 or r[-1] != "unchanged")
+    return Section(section.key, section.title, section.lines, section.head, rows)
 
 
 def clean(text: str) -> str:

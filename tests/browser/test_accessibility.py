@@ -21,6 +21,7 @@ from citcert.audit.compare import Comparison
 from citcert.cli import cli
 from citcert.export import Format, render
 from citcert.export.comparison import render_html
+from tests.audit.test_since_review import _next_workbook
 from tests.browser import axe
 from tests.export.assessment_fixture import hostile_assessment
 from tests.export.test_comparison_views import comparison  # noqa: F401  (a fixture)
@@ -49,6 +50,7 @@ def pages(
     found["hostile"].write_bytes(render(hostile_assessment(), Format.HTML))
     found["compare"] = work / "compare.html"
     found["compare"].write_bytes(render_html(comparison))
+    found["since"] = _since_page(runner, work)
     books = work / "books"
     books.mkdir()
     for example in EXAMPLES.glob("*.xlsx"):
@@ -60,13 +62,31 @@ def pages(
     return found
 
 
+def _since_page(runner: CliRunner, work: Path) -> Path:
+    """Brennan County's next review, audited --since its first (gaps closed, steps done)."""
+    first = work / "first"
+    result = runner.invoke(
+        cli, ["audit", str(EXAMPLES / "brennan-county.xlsx"), "-o", str(first), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    (old,) = first.glob("*.json")
+    book = _next_workbook(EXAMPLES / "brennan-county.xlsx", work / "next.xlsx")
+    out = work / "since"
+    args = ["audit", str(book), "--since", str(old), "-o", str(out), "--format", "html"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (page,) = out.glob("*.html")
+    return page
+
+
 NAMES = [
     *(p.stem for p in sorted(EXAMPLES.glob("*.xlsx"))),
     "hostile",
     "compare",
+    "since",
     "summary",
 ]
-SHOTS = ["brennan-county", "hostile", "compare", "summary"]
+SHOTS = ["brennan-county", "hostile", "compare", "since", "summary"]
 """The pages photographed at phone and desktop width."""
 
 

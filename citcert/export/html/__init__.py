@@ -34,11 +34,13 @@ if TYPE_CHECKING:
 def render(assessment: Assessment) -> bytes:
     """The audit report as one HTML file (UTF-8); identical assessments give identical bytes."""
     from citcert.export.html._env import render_template
+    from citcert.export.since import since_sections
 
     a = assessment
     chart = _charts.domain_chart(a.domains)
     quarters = _charts.quarter_charts(a.quarters)
-    return render_template("report.html.j2", a=a, chart=chart, quarter_charts=quarters)
+    since = since_sections(a)
+    return render_template("report.html.j2", a=a, chart=chart, quarter_charts=quarters, since=since)
 
 
 def render_comparison(comparison: Comparison) -> bytes:

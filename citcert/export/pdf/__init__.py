@@ -33,6 +33,7 @@ def render(assessment: Assessment) -> bytes:
     story = [
         *summary.cover(a, ink),
         *summary.summary(a, ink),
+        *review.since_flow(a, ink),
         *review.strengths_flow(a, ink),
         *tables.requirements(a, ink),
         *tables.gap_report(a, ink),

@@ -38,6 +38,7 @@ def render(assessment: Assessment) -> bytes:
     sheets.gaps(book.create_sheet(SHEETS[2]), assessment)
     sheets.plan(book.create_sheet(SHEETS[3]), assessment)
     sheets.domains(book.create_sheet(SHEETS[4]), assessment)
+    review.since_sheets(book, assessment)
     review.review_sheets(book, assessment)
     _metadata(book.create_sheet(TRACKER_SHEET), assessment)
     _properties(book, assessment)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from citcert.export.review import Section, banner, review_sections, strengths
+from citcert.export.since import SHEET_NAMES as SINCE_SHEETS
+from citcert.export.since import since_sections
 from citcert.export.xlsx.cells import put, table
 
 if TYPE_CHECKING:
@@ -30,13 +32,19 @@ def strengths_sheet(book: Any, a: Assessment) -> None:
     """The Strengths sheet, when the review names any."""
     section = strengths(a.review)
     if section is not None:
-        _sheet(book.create_sheet(SHEET_NAMES[section.key]), section)
+        section_sheet(book.create_sheet(SHEET_NAMES[section.key]), section)
+
+
+def since_sheets(book: Any, a: Assessment) -> None:
+    """Progress since the last review (``audit --since``): one sheet per section, or none."""
+    for section in since_sections(a):
+        section_sheet(book.create_sheet(SINCE_SHEETS[section.key]), section)
 
 
 def review_sheets(book: Any, a: Assessment) -> None:
     """The review's other sheets, then its banner on the Summary and every printed page."""
     for section in review_sections(a.review):
-        _sheet(book.create_sheet(SHEET_NAMES[section.key]), section)
+        section_sheet(book.create_sheet(SHEET_NAMES[section.key]), section)
     line = banner(a.review)
     if not line:
         return
@@ -47,10 +55,12 @@ def review_sheets(book: Any, a: Assessment) -> None:
         sheet.oddHeader.center.text = line.replace("&", "&&")
 
 
-def _sheet(sheet: Any, section: Section) -> None:
+def section_sheet(sheet: Any, section: Section) -> None:
     """The section's table (or just its title), its sentences below."""
     head = section.head or (section.title,)
     widths = [14 if section.head else 100] + [36] * (len(head) - 1)
+    if section.weights:
+        widths = [round(12 * w) for w in section.weights]
     last = table(sheet, head, section.rows, widths)
     for offset, line in enumerate(section.lines, start=last + 2):
         put(sheet, offset, 1, line)
