@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from citcert.cli.app import cli
+from citcert.cli.app import _choice, cli
 from citcert.cli.conventions import common
 
 
@@ -30,7 +30,17 @@ from citcert.cli.conventions import common
     show_default=True,
     help="How to print the progress.",
 )
-def progress(tracker: Path, as_of: dt.datetime | None, fmt: str) -> None:
+@click.option(
+    "--audit",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="AUDIT",
+    help="Check that TRACKER belongs to this audit: its JSON report or the program's workbook "
+    "(same program, same standard).",
+)
+@click.pass_context
+def progress(
+    ctx: click.Context, tracker: Path, as_of: dt.datetime | None, fmt: str, audit: Path | None
+) -> None:
     """
     Report a remediation TRACKER's progress: steps done, in progress and overdue.
 
@@ -40,11 +50,18 @@ def progress(tracker: Path, as_of: dt.datetime | None, fmt: str) -> None:
     \b
     Example:
       citcert progress reports/riverton-cit-program.xlsx --as-of 2025-03-01
+      citcert progress tracker.xlsx --audit reports/riverton-cit-program.json
     """
     from citcert.app.progress import tracker_progress
     from citcert.export import progress as writer
 
-    result = tracker_progress(tracker, as_of=as_of.date() if as_of else None, today=dt.date.today())
+    result = tracker_progress(
+        tracker,
+        as_of=as_of.date() if as_of else None,
+        today=dt.date.today(),
+        choice=_choice(ctx, None, None),
+        audit=audit,
+    )
     render = {
         "terminal": writer.render_terminal,
         "json": writer.render_json,

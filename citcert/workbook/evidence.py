@@ -208,6 +208,8 @@ class TrackedStep(Model):
     notes: str = ""
     completed_on: dt.date | None = None
     row: CellRef
+    requirement_cell: CellRef | None = None
+    """The cell holding the requirement id (None in a tracker built in code)."""
 
 
 class Tracker(Model):
@@ -223,3 +225,5 @@ class Tracker(Model):
     """The as-of date of that audit."""
     decision_level: str
     steps: tuple[TrackedStep, ...]
+    meta_cells: dict[str, CellRef] = Field(default_factory=dict)
+    """Where each value of the hidden metadata sheet is, by its key (program_name …)."""

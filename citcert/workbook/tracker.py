@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from citcert.errors import WorkbookError
@@ -74,7 +75,7 @@ def read_tracker(path: Path, *, today: dt.date) -> Tracker:
         sha256=hashlib.sha256(data).hexdigest(),
         sheets=snapshot(data, path.name, (PLAN_SHEET, META_SHEET)),
     )
-    meta = _metadata(book)
+    meta, cells = _metadata(book)
     findings = Findings(book.name)
     table = find_table(book, PLAN_SHEET, PLAN_COLUMNS, findings)
     steps = _steps(table, today, findings) if table else []
@@ -96,16 +97,20 @@ def read_tracker(path: Path, *, today: dt.date) -> Tracker:
         as_of=as_of,
         decision_level=meta.get(TrackerMeta.DECISION, ""),
         steps=tuple(sorted(steps, key=lambda s: s.order)),
+        meta_cells=cells,
     )
 
 
-def _metadata(book: Book) -> dict[str, str]:
+def _metadata(book: Book) -> tuple[dict[str, str], dict[str, CellRef]]:
+    """The hidden sheet's values by key, and the cell of each value."""
     rows = book.sheets.get(META_SHEET)
-    meta = {
-        str(r[0].value).strip(): str(r[1].value).strip()
-        for r in rows or ()
-        if len(r) > 1 and r[0].value is not None and r[1].value is not None
-    }
+    meta: dict[str, str] = {}
+    cells: dict[str, CellRef] = {}
+    for number, r in enumerate(rows or (), start=1):
+        if len(r) > 1 and r[0].value is not None and r[1].value is not None:
+            key = str(r[0].value).strip()
+            meta[key] = str(r[1].value).strip()
+            cells[key] = CellRef(sheet=META_SHEET, cell=f"B{number}")
     if meta.get(TrackerMeta.KIND) != TRACKER_KIND or not meta.get(TrackerMeta.STANDARD_REF):
         raise file_error(
             book.name,
@@ -113,7 +118,70 @@ def _metadata(book: Book) -> dict[str, str]:
             "records "
             "the program and the standard, is missing. Use the .xlsx that `citcert audit` wrote",
         )
-    return meta
+    return meta, cells
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Whose tracker it should be: a program and a standard, and that standard's requirements."""
+
+    source: str
+    """Where this was learnt, for messages: an audit report's or a workbook's file name."""
+    program_name: str | None = None
+    standard_ref: str | None = None
+    requirement_ids: frozenset[str] | None = None
+
+
+def check_owner(tracker: Tracker, owner: Owner) -> None:
+    """
+    Refuse a tracker of another program or standard, every problem at its cell: the hidden
+    sheet's program and standard against `owner`'s, each step's requirement among the
+    standard's. Names are compared as people read them (case and spacing aside).
+    """
+    findings = Findings(tracker.file_name)
+
+    def where(key: str) -> tuple[str, str | None]:
+        ref = tracker.meta_cells.get(key)
+        return (ref.sheet, ref.cell) if ref else (META_SHEET, None)
+
+    if owner.program_name is not None and _plain(owner.program_name) != _plain(
+        tracker.program_name
+    ):
+        findings.error(
+            *where(TrackerMeta.PROGRAM_NAME),
+            f"this tracker is of {tracker.program_name!r}, but {owner.source} is of "
+            f"{owner.program_name!r}: use that program's own tracker",
+            "program",
+        )
+    if owner.standard_ref is not None and owner.standard_ref != tracker.standard_ref:
+        findings.error(
+            *where(TrackerMeta.STANDARD_REF),
+            f"this tracker follows {tracker.standard_ref}, but {owner.source} was audited "
+            f"against {owner.standard_ref}: audit again and use the tracker it writes",
+            "standard",
+        )
+    known = owner.requirement_ids
+    for step in tracker.steps:
+        if known is not None and step.requirement_id not in known:
+            cell = step.requirement_cell or step.row
+            findings.error(
+                cell.sheet,
+                cell.cell,
+                f"step {step.order} names {step.requirement_id}, which is not a requirement "
+                f"of {tracker.standard_ref}: is this row from another standard's tracker?",
+                "requirement",
+            )
+    if findings.errors:
+        count = len(findings.errors)
+        raise WorkbookError(
+            findings.errors,
+            headline=f"{tracker.file_name} is not this program's tracker: "
+            f"{count} problem{'' if count == 1 else 's'}",
+        )
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _steps(table: Table, today: dt.date, findings: Findings) -> list[TrackedStep]:
@@ -182,6 +250,7 @@ def _step(
         notes=str(texts["notes"]),
         completed_on=completed,
         row=CellRef(sheet=table.sheet, cell=table.cell(number, "order")),
+        requirement_cell=CellRef(sheet=table.sheet, cell=table.cell(number, "requirement_id")),
     )
 
 

@@ -120,3 +120,96 @@ def test_an_evidence_command_given_a_tracker_still_says_it_is_no_evidence_workbo
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 2
     assert "this is not a citcert evidence workbook" in result.stderr
+
+
+def _meta_cell(path: Path, key: str) -> str:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)["citcert tracker"]
+    (row,) = [r[0].row for r in ws.iter_rows() if r[0].value == key]
+    return f"B{row}"
+
+
+def _audit_json(tmp_path: Path, example: str) -> Path:
+    out = tmp_path / f"json-{example}"
+    result = CliRunner().invoke(
+        cli, ["audit", str(EXAMPLES / example), "-o", str(out), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    (path,) = out.glob("*.json")
+    return path
+
+
+@pytest.mark.parametrize("given", ["json", "workbook"])
+def test_a_tracker_checked_against_its_own_audit_reads(tmp_path: Path, given: str) -> None:
+    path = _tracker(tmp_path)
+    audit = (
+        _audit_json(tmp_path, "brennan-county.xlsx")
+        if given == "json"
+        else EXAMPLES / "brennan-county.xlsx"
+    )
+    result = CliRunner().invoke(cli, ["progress", str(path), "--audit", str(audit)])
+    assert result.exit_code == 0, result.output
+    assert "Brennan County Crisis Intervention Team" in result.stdout
+
+
+@pytest.mark.parametrize("given", ["json", "workbook"])
+def test_a_tracker_of_another_program_is_refused_at_its_cell(tmp_path: Path, given: str) -> None:
+    path = _tracker(tmp_path)
+    other = "pine-hollow-rural.xlsx"
+    audit = _audit_json(tmp_path, other) if given == "json" else EXAMPLES / other
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, ["progress", str(path), "--audit", str(audit)])
+    assert result.exit_code == 2
+    cell = _meta_cell(path, "program_name")
+    assert f"citcert tracker!{cell} (program): this tracker is of 'Brennan County" in result.stderr
+    assert audit.name in result.stderr
+    assert result.stdout == ""
+    assert path.read_bytes() == before
+
+
+def test_a_tracker_of_another_standard_version_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """The tracker was written against 2019.1; the audit given was made against 2019.2."""
+    path = _tracker(tmp_path)
+    newer = tmp_path / "brennan-2019.2.xlsx"
+    result = CliRunner().invoke(
+        cli,
+        ["migrate", str(EXAMPLES / "brennan-county.xlsx"), "--to", "cit-best-practice@2019.2",
+         "-o", str(newer)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    from tests.audit import workbook_filler as filler
+
+    book = load_workbook(newer)
+    filler.set_program(book, "program_structure", "Regional program")
+    book.save(newer)
+    audit = _audit_json(tmp_path, str(newer))
+    result = CliRunner().invoke(cli, ["progress", str(path), "--audit", str(audit)])
+    assert result.exit_code == 2
+    cell = _meta_cell(path, "standard_ref")
+    assert f"citcert tracker!{cell} (standard): this tracker follows cit-best-practice@2019.1" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("planted", ["XYZ-09", "TRN-99", "PART-04X"])
+def test_a_step_naming_no_requirement_of_the_standard_is_a_located_error(
+    tmp_path: Path, planted: str
+) -> None:
+    """Rows pasted from another standard's tracker name requirements this standard lacks."""
+    from openpyxl import load_workbook
+
+    path = _tracker(tmp_path)
+    book = load_workbook(path)
+    ws = book["Remediation plan"]
+    header = [c.value for c in ws[1]]
+    column = header.index("Requirement") + 1
+    ws.cell(4, column).value = planted
+    book.save(path)
+    result = CliRunner().invoke(cli, ["progress", str(path)])
+    assert result.exit_code == 2
+    letter = "ABCDEFGHIJKLMNOP"[column - 1]
+    assert f"Remediation plan!{letter}4 (requirement): step 3 names {planted}" in result.stderr
+    assert "not a requirement of cit-best-practice@2019.1" in result.stderr
