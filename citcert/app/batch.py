@@ -33,6 +33,7 @@ Decisions taken here, and why:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +52,7 @@ from citcert.app.manifest import (
     remove_stale,
     stale,
 )
+from citcert.app.previous_rollup import read_previous
 from citcert.app.workbook import (
     StandardChoice,
     audit_submission,
@@ -376,6 +378,8 @@ def run_batch(
     fail_below: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    as_of: dt.date | None = None,
+    since: Path | None = None,
 ) -> BatchResult:
     """
     Audit every workbook named by `paths`, write each program's reports and the roll-up.
@@ -384,11 +388,14 @@ def run_batch(
     is wrong (the standard cannot be loaded, ``--fail-below`` names no level), a roll-up file
     would replace an input, or another run holds the output folder; a workbook that cannot be
     audited becomes a failed row instead. `jobs` defaults to the number of CPUs; the files
-    written do not depend on it.
+    written do not depend on it. `as_of` is the day the calendar of reviews due counts from
+    (each workbook is still judged as of its own date); `since` is an earlier run's output
+    folder, whose roll-up the new one is compared with.
     """
     choice = StandardChoice(standard_ref, overlay, store or StandardsStore())
     settings = BatchSettings(choice, mode, tuple(dict.fromkeys(formats)), fail_below)
     check_fail_below(choice, fail_below)
+    previous_rollup = read_previous(since) if since is not None else None
     _find(paths, outdir, overlay)  # every error of the inputs before the folder is touched
     with lock_folder(outdir):
         previous, workbooks, inputs = _find(paths, outdir, overlay)
@@ -396,7 +403,8 @@ def run_batch(
             writer = _Writer(outdir, staging)
             collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
             suffixes = tuple(sorted(SUFFIX[fmt] for fmt in settings.formats))
-            rollup = collector.rollup().model_copy(update={"report_suffixes": suffixes})
+            rollup = collector.rollup(as_of=as_of, previous=previous_rollup)
+            rollup = rollup.model_copy(update={"report_suffixes": suffixes})
             writer.write({name: render_file(rollup) for name, render_file in FILES.items()})
             remove, kept = stale(outdir, previous, writer.written)
             staging.add({outdir / MANIFEST: manifest_bytes({**kept, **writer.written})})

@@ -96,10 +96,19 @@ def _expand(arg: str) -> list[Path]:
 
 
 def _search(folder: Path, skip: Path | None) -> list[Path]:
-    """The workbooks under `folder`, leaving out hidden entries, lock files and `skip`."""
+    """
+    The workbooks under `folder`, leaving out hidden entries, lock files, `skip`, and the
+    output folders of earlier batch runs (a folder holding citcert's manifest): their trackers
+    and roll-up workbooks are reports, not evidence.
+    """
+    from citcert.app.manifest import MANIFEST
+
     files: list[Path] = []
     for current, dirs, names in os.walk(folder):
         here = Path(current)
+        if here != folder and MANIFEST in names:
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
         files.extend(here / n for n in sorted(names) if _is_workbook_name(n))
     return files

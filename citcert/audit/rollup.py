@@ -18,8 +18,12 @@ from pydantic import Field
 from citcert.errors import Location, Problem
 from citcert.standards.model import Model
 
-SCHEMA_VERSION: Literal["2.0"] = "2.0"
-"""2.0: a failed row's errors are located fields (`RowProblem`) and its missing values null."""
+SCHEMA_VERSION: Literal["2.1"] = "2.1"
+"""
+2.0: a failed row's errors are located fields (`RowProblem`) and its missing values null.
+2.1: each row's valid-until and next-review dates, the calendar of reviews due, and the change
+since a previous roll-up (``batch --since``); a 2.0 file still reads as a previous roll-up.
+"""
 
 
 class RowProblem(Model):
@@ -74,6 +78,9 @@ class AuditedRow(Model):
     """By domain id; ``None`` where every requirement of the domain was not applicable."""
     core_gaps: int
     other_gaps: int
+    valid_until: dt.date | None = None
+    """When the decision stops being valid (None when the standard sets no term)."""
+    next_review_due: dt.date | None = None
     reports: str = ""
     """The folder (under the output folder) holding the program's reports."""
     headline: None = None
@@ -107,6 +114,8 @@ class FailedRow(Model):
     domain_scores: None = None
     core_gaps: None = None
     other_gaps: None = None
+    valid_until: None = None
+    next_review_due: None = None
     reports: None = None
     headline: str | None = None
     """The error's first line when it has one, e.g. ``program.xlsx has 3 problems:``."""
@@ -166,10 +175,60 @@ class DomainColumn(Model):
     title: str
 
 
+class DueReview(Model):
+    """A program whose next review is overdue or due soon, as of the roll-up's day."""
+
+    file: str
+    program: str
+    next_review_due: dt.date
+    valid_until: dt.date | None
+    overdue: bool
+    """True when the review date, or the end of validity, is before the as-of day."""
+    days: int
+    """Days from the as-of day to the review date: negative when it is overdue."""
+    reports: str = ""
+
+
+class ProgramChange(Model):
+    """One program's decision and overall score in the previous roll-up and in this one."""
+
+    program: str
+    file: str
+    """This roll-up's file; the previous one's for a program no longer in the batch."""
+    old_decision: str | None
+    new_decision: str | None
+    old_score: float | None
+    new_score: float | None
+    change: float | None
+    """New minus old overall score, one decimal; None unless both were audited."""
+    direction: Literal["up", "down", "same", "new", "gone", "changed"]
+    """By the decision's rank among the levels; ``changed`` when the two cannot be ranked."""
+
+
+class DecisionTrend(Model):
+    """How many programs reached one decision level then and now."""
+
+    decision_id: str
+    label: str
+    then: int
+    now: int
+
+
+class RollupChange(Model):
+    """What changed since the previous roll-up (``batch --since``)."""
+
+    previous_latest_assessment: dt.date | None
+    programs: tuple[ProgramChange, ...]
+    """Every program of either roll-up: this one's order, then those no longer in it."""
+    decisions: tuple[DecisionTrend, ...]
+    """The state's trend: programs per decision level then and now, best first."""
+    sentence: str
+
+
 class Rollup(Model):
     """The state-wide picture of one batch run."""
 
-    schema_version: Literal["2.0"] = SCHEMA_VERSION
+    schema_version: Literal["2.1"] = SCHEMA_VERSION
     standards: tuple[str, ...]
     """Every ``id@version`` a workbook was audited against, sorted."""
     workbooks: int
@@ -188,3 +247,11 @@ class Rollup(Model):
     """One plain sentence, e.g. ``31 workbooks: 28 audited (10 Certified, …); 3 could not be …``."""
     report_suffixes: tuple[str, ...] = ()
     """The suffixes of the reports in each program's folder, e.g. ``("html", "pdf")``, sorted."""
+    as_of: dt.date | None = None
+    """The day the calendar counts from (``batch --as-of``, else the day of the run)."""
+    due_within_days: int = 90
+    calendar: tuple[DueReview, ...] = ()
+    """Programs whose review is overdue or due within `due_within_days`, soonest first."""
+    calendar_sentence: str = ""
+    since: RollupChange | None = None
+    """With ``batch --since``: each program's change and the state's trend."""

@@ -9,10 +9,18 @@ tallies of the `Rollup` the roll-up writers lay out. Pure: no file, no writer.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from citcert.audit.assessment import Assessment, Status
+from citcert.audit.calendar import (
+    DUE_WITHIN_DAYS,
+    PreviousRollup,
+    calendar_sentence,
+    due_reviews,
+    rollup_change,
+)
 from citcert.audit.rollup import (
     AuditedRow,
     DecisionCount,
@@ -96,6 +104,8 @@ def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribut
         domain_scores={d.domain_id: d.score for d in a.domains},
         core_gaps=a.counts.core_gaps,
         other_gaps=a.counts.other_gaps,
+        valid_until=a.dates.valid_until if a.dates else None,
+        next_review_due=a.dates.next_review_due if a.dates else None,
     )
     statuses = tuple(
         RequirementStatus(
@@ -156,8 +166,13 @@ class RollupCollector:
             )
             tally.add(status)
 
-    def rollup(self) -> Rollup:
-        """The finished roll-up."""
+    def rollup(
+        self, *, as_of: dt.date | None = None, previous: PreviousRollup | None = None
+    ) -> Rollup:
+        """
+        The finished roll-up; with `as_of`, its calendar of reviews due from that day, and with
+        `previous`, each program's change since that roll-up.
+        """
         audited = [r for r in self.rows if isinstance(r, AuditedRow)]
         counts = {
             key: sum(r.decision_id == key[0] and r.decision == key[1] for r in audited)
@@ -168,7 +183,14 @@ class RollupCollector:
             DecisionCount(decision_id=i, label=label, programs=counts[(i, label)])
             for i, label in ordered
         )
+        due = due_reviews(audited, as_of) if as_of else ()
+        rows = tuple(self.rows)
         return Rollup(
+            as_of=as_of,
+            due_within_days=DUE_WITHIN_DAYS,
+            calendar=due,
+            calendar_sentence=calendar_sentence(due, as_of, DUE_WITHIN_DAYS) if as_of else "",
+            since=rollup_change(previous, audited, decisions) if previous else None,
             standards=tuple(sorted({r.standard for r in audited})),
             workbooks=len(self.rows),
             audited=len(audited),
@@ -178,7 +200,7 @@ class RollupCollector:
             ),
             decisions=decisions,
             domains=tuple(DomainColumn(domain_id=i, title=t) for i, t in self.domains.items()),
-            rows=tuple(self.rows),
+            rows=rows,
             requirements=self._requirements(),
             summary=_summary(len(self.rows), len(audited), decisions),
         )

@@ -8,6 +8,7 @@ stderr when it is a terminal, so logs and pipes get only the final messages.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,20 @@ def _batch_formats(
 @fail_below_option(
     "Exit with status 1 when any program's decision is below LEVEL (e.g. certified)."
 )
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Count reviews due (within 90 days) and overdue as of this day. Default: today. Each "
+    "workbook is still judged as of its own assessment date.",
+)
+@click.option(
+    "--since",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="PREVIOUS_OUTDIR",
+    help="Compare with an earlier run: its output folder (with its summary.json). Adds each "
+    "program's change and the programs per decision level then and now.",
+)
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -149,6 +164,8 @@ def batch(
     jobs: int | None,
     formats: tuple[Format, ...] | None,
     fail_below: str | None,
+    as_of: dt.datetime | None,
+    since: Path | None,
 ) -> None:
     """
     Audit every workbook in PATH (folders, files or glob patterns) and write a state roll-up.
@@ -164,6 +181,7 @@ def batch(
     Example:
       citcert batch state-2025/ -o state-2025-reports
       citcert batch 'counties/*.xlsx' -o reports --format pdf,json --jobs 4
+      citcert batch state-2026/ -o state-2026-reports --since state-2025-reports
     """
     import sys
 
@@ -184,6 +202,8 @@ def batch(
                 fail_below=fail_below,
                 jobs=jobs or settings.jobs.value,
                 progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
+                as_of=as_of.date() if as_of else dt.date.today(),
+                since=since,
             )
     except KeyboardInterrupt:
         click.echo(
@@ -206,4 +226,10 @@ def batch(
     click.echo(
         f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html)."
     )
+    for line in (
+        result.rollup.calendar_sentence,
+        result.rollup.since and result.rollup.since.sentence,
+    ):
+        if line:
+            click.echo(line)
     ctx.exit(result.exit_code)

@@ -117,7 +117,7 @@ class TestRollupWriters:
         data = render_json(rollup)
 
         assert rollup == Rollup.model_validate_json(data)
-        assert b'"schema_version": "2.0"' in data
+        assert b'"schema_version": "2.1"' in data
         assert data.index(b'"audited"') < data.index(b'"decisions"') < data.index(b'"failed"')
 
     def test_xlsx_has_programs_and_requirements_as_text_not_formulas(self, rollup: Rollup) -> None:

@@ -55,9 +55,11 @@ def render_dashboard(rollup: Rollup) -> bytes:
     """The state dashboard of a batch run, ``summary.html`` (UTF-8)."""
     from citcert.export.html import _dashboard
     from citcert.export.html._env import render_template
+    from citcert.export.rollup.sections import rollup_sections
 
     view = _dashboard.view(rollup)
-    return render_template("dashboard.html.j2", r=rollup, v=view)
+    sections = rollup_sections(rollup)
+    return render_template("dashboard.html.j2", r=rollup, v=view, sections=sections)
 
 
 __all__ = ["render", "render_comparison", "render_dashboard"]

@@ -79,6 +79,7 @@ def _story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     story += _charts(rollup, ink, width)
     story.append(PageBreak())
     story += [ink.para("Programs", "h2"), _table(ink, *_programs_table(rollup, width))]
+    story += _sections(rollup, ink, width)
     story += _domain_tables(rollup, ink, width)
     failed = [row for row in rollup.rows if not row.audited]
     if failed:
@@ -91,6 +92,21 @@ def _story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     heading = ink.para("Requirements, the most common gaps first", "h2")
     story.append(KeepTogether([heading, _table(ink, *_requirements_table(rollup, width))]))
     return story
+
+
+def _sections(rollup: Rollup, ink: Any, width: float) -> list[Any]:
+    """The calendar of reviews due and the change since the previous roll-up, when there."""
+    from citcert.export.rollup.sections import rollup_sections
+
+    flow: list[Any] = []
+    for section in rollup_sections(rollup):
+        flow.append(ink.para(section.title, "h2"))
+        flow += [ink.para(line) for line in section.lines if line]
+        if section.rows:
+            total = sum(section.weights)
+            widths = [width * w / total for w in section.weights]
+            flow.append(_table(ink, [section.head, *section.rows], widths))
+    return flow
 
 
 def _charts(rollup: Rollup, ink: Any, width: float) -> list[Any]:

@@ -36,7 +36,8 @@ def _row_cells(rollup: Rollup, row: RollupRow) -> list[object]:
     cells: list[object] = [neutralise_formula(value or "") for value in text]
     cells += [row.assessment_date, neutralise_formula(row.decision or ""), row.overall_score]
     cells += [(row.domain_scores or {}).get(d.domain_id) for d in rollup.domains]
-    cells += [row.core_gaps, row.other_gaps, neutralise_formula(row.reports or "")]
+    cells += [row.core_gaps, row.other_gaps, row.valid_until, row.next_review_due]
+    cells += [neutralise_formula(row.reports or "")]
     cells.append(neutralise_formula("\n".join(row.messages)))
     return cells
 
@@ -54,6 +55,8 @@ def _row_headers(rollup: Rollup) -> list[str]:
         *domains,
         "Core gaps",
         "Other gaps",
+        "Valid until",
+        "Next review due",
         "Reports folder",
         "Error",
     ]
@@ -127,6 +130,14 @@ def render_xlsx(rollup: Rollup) -> bytes:
     _fill_sheet(programs, _row_headers(rollup), [_row_cells(rollup, r) for r in rollup.rows])
     requirements = book.create_sheet("Requirements")
     _fill_sheet(requirements, list(_TALLY_HEADERS), [_tally_cells(t) for t in rollup.requirements])
+    from citcert.export.rollup.sections import SHEET_NAMES, rollup_sections
+
+    for section in rollup_sections(rollup):
+        sheet = book.create_sheet(SHEET_NAMES[section.key])
+        rows = [[neutralise_formula(c) for c in row] for row in section.rows]
+        _fill_sheet(sheet, list(section.head), rows)
+        for offset, line in enumerate(section.lines, start=len(rows) + 3):
+            sheet.cell(offset, 1).value = neutralise_formula(line)
     from citcert._spreadsheet import workbook_bytes
 
     day = rollup.latest_assessment

@@ -1,0 +1,87 @@
+"""
+The previous roll-up read back, for ``citcert batch --since PREVIOUS_OUTDIR``.
+
+This is an edge: the ``summary.json`` an earlier batch wrote (roll-up schema 2.0 or 2.1) is
+read bounded, checked, and reduced to what the change since then needs: each audited program's
+decision and overall score, and the programs per decision level. Anything else in the file is
+ignored, so a roll-up of an older citcert still compares. A folder without one, or a file that
+is not one, is a plain error naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from citcert.audit.calendar import PreviousRollup, PreviousRow
+from citcert.audit.rollup import DecisionCount
+from citcert.errors import CitcertError, Location
+
+MAX_SUMMARY_BYTES = 200 * 1024 * 1024
+"""A larger summary.json is not one citcert wrote; refused before it is read."""
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    audited: bool
+    file: str
+    program: str | None = None
+    decision_id: str | None = None
+    decision: str | None = None
+    overall_score: float | None = None
+
+
+class _Decision(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    decision_id: str
+    label: str
+    programs: int
+
+
+class _Summary(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    schema_version: Literal["2.0", "2.1"]
+    rows: tuple[_Row, ...]
+    decisions: tuple[_Decision, ...]
+    latest_assessment: dt.date | None = None
+
+
+def read_previous(folder: Path) -> PreviousRollup:
+    """The roll-up in `folder` (its ``summary.json``), as the change since then needs it."""
+    from citcert._files import read_regular
+
+    path = folder / "summary.json"
+    where = Location(file=f"{folder.name}/summary.json")
+    if not path.exists():
+        raise CitcertError.single(
+            "is missing: give --since the output folder of an earlier `citcert batch`",
+            where,
+            "--since",
+        )
+    data = read_regular(path, MAX_SUMMARY_BYTES, what="previous roll-up")
+    try:
+        summary = _Summary.model_validate_json(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        place = ".".join(str(p) for p in first["loc"]) or "the top level"
+        raise CitcertError.single(
+            f"is not a roll-up written by `citcert batch` (at {place}: {first['msg'].lower()})",
+            where,
+            "--since",
+        ) from None
+    rows = tuple(
+        PreviousRow(r.file, r.program, r.decision_id, r.decision, r.overall_score)
+        for r in summary.rows
+        if r.audited and r.program and r.decision_id and r.decision
+    )
+    decisions = tuple(
+        DecisionCount(decision_id=d.decision_id, label=d.label, programs=d.programs)
+        for d in summary.decisions
+    )
+    return PreviousRollup(rows, decisions, summary.latest_assessment)

@@ -1,0 +1,204 @@
+"""
+The state's calendar of reviews, and what changed since the previous roll-up. Pure.
+
+Decisions taken here, and why:
+
+- **Due and overdue** are counted from one day, the roll-up's as-of day (``batch --as-of``,
+  else the day of the run, which the caller passes in: no clock here). A review is overdue when
+  its date is before that day, or when the decision's validity has already ended; it is due
+  when its date falls within `DUE_WITHIN_DAYS` from that day, that day included. A program whose
+  standard sets no next review is not on the calendar.
+- **Programs are matched across roll-ups by their name** as people read it (case and spacing
+  aside), because a state's workbooks are usually renamed each round (``county-2025.xlsx`` →
+  ``county-2026.xlsx``); two workbooks of one name are told apart by their file.
+- **A change of decision is up or down by the level's rank** in this roll-up's levels (best
+  first); a level this roll-up does not know makes the change ``changed``, not a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from citcert.audit.rollup import (
+    AuditedRow,
+    DecisionCount,
+    DecisionTrend,
+    DueReview,
+    ProgramChange,
+    RollupChange,
+)
+from citcert.audit.words import plural
+
+DUE_WITHIN_DAYS = 90
+"""A review due within this many days of the as-of day is listed as due."""
+
+
+def due_reviews(
+    rows: Iterable[AuditedRow], as_of: dt.date, within: int = DUE_WITHIN_DAYS
+) -> tuple[DueReview, ...]:
+    """The programs whose review is overdue or due within `within` days, soonest first."""
+    horizon = as_of + dt.timedelta(days=within)
+    due = []
+    for row in rows:
+        when = row.next_review_due
+        if when is None:
+            continue
+        expired = row.valid_until is not None and row.valid_until < as_of
+        overdue = when < as_of or expired
+        if overdue or when <= horizon:
+            due.append(
+                DueReview(
+                    file=row.file,
+                    program=row.program,
+                    next_review_due=when,
+                    valid_until=row.valid_until,
+                    overdue=overdue,
+                    days=(when - as_of).days,
+                    reports=row.reports,
+                )
+            )
+    return tuple(sorted(due, key=lambda d: (d.next_review_due, d.program, d.file)))
+
+
+def calendar_sentence(due: Sequence[DueReview], as_of: dt.date, within: int) -> str:
+    """``As of 2026-12-01: 2 reviews overdue; 3 due within 90 days.``"""
+    overdue = sum(d.overdue for d in due)
+    return (
+        f"As of {as_of.isoformat()}: {plural(overdue, 'review', none=True)} overdue; "
+        f"{len(due) - overdue} due within {within} days."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousRow:
+    """A program as the previous roll-up listed it (only what the change needs)."""
+
+    file: str
+    program: str
+    decision_id: str
+    decision: str
+    overall_score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousRollup:
+    """The previous roll-up, as far as the change needs it: its audited programs and levels."""
+
+    rows: tuple[PreviousRow, ...]
+    decisions: tuple[DecisionCount, ...]
+    latest_assessment: dt.date | None
+
+
+def rollup_change(
+    previous: PreviousRollup, rows: Sequence[AuditedRow], decisions: Sequence[DecisionCount]
+) -> RollupChange:
+    """Each program's change since `previous`, and the programs per decision level then and now."""
+    ranks = {d.decision_id: i for i, d in enumerate(decisions)}
+    before = _keyed(previous.rows)
+    changes, seen = [], set()
+    for key, row in _keyed(rows).items():
+        old = before.get(key)
+        seen.add(key)
+        changes.append(_change(old, row, ranks))
+    changes += [_gone(old) for key, old in before.items() if key not in seen]
+    return RollupChange(
+        previous_latest_assessment=previous.latest_assessment,
+        programs=tuple(changes),
+        decisions=_trend(previous, decisions),
+        sentence=_sentence(changes),
+    )
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+_Row = TypeVar("_Row", AuditedRow, PreviousRow)
+
+
+def _keyed(rows: Iterable[_Row]) -> dict[tuple[str, str], _Row]:
+    """Rows by plain program name, and by file too where one name is used more than once."""
+    rows = list(rows)
+    names = [_plain(r.program) for r in rows]
+    return {
+        (name, r.file if names.count(name) > 1 else ""): r
+        for name, r in zip(names, rows, strict=True)
+    }
+
+
+def _change(old: PreviousRow | None, new: AuditedRow, ranks: dict[str, int]) -> ProgramChange:
+    direction: Literal["up", "down", "same", "new", "changed"]
+    if old is None:
+        direction = "new"
+    elif old.decision_id not in ranks or new.decision_id not in ranks:
+        direction = "same" if old.decision == new.decision else "changed"
+    else:
+        rank_old, rank_new = ranks[old.decision_id], ranks[new.decision_id]
+        direction = "same" if rank_old == rank_new else "up" if rank_new < rank_old else "down"
+    old_score = old.overall_score if old else None
+    change = None
+    if old_score is not None and new.overall_score is not None:
+        change = round(new.overall_score - old_score, 1)
+    return ProgramChange(
+        program=new.program,
+        file=new.file,
+        old_decision=old.decision if old else None,
+        new_decision=new.decision,
+        old_score=old_score,
+        new_score=new.overall_score,
+        change=change,
+        direction=direction,
+    )
+
+
+def _gone(old: PreviousRow) -> ProgramChange:
+    return ProgramChange(
+        program=old.program,
+        file=old.file,
+        old_decision=old.decision,
+        new_decision=None,
+        old_score=old.overall_score,
+        new_score=None,
+        change=None,
+        direction="gone",
+    )
+
+
+def _trend(
+    previous: PreviousRollup, decisions: Sequence[DecisionCount]
+) -> tuple[DecisionTrend, ...]:
+    """Every level of this roll-up with its counts then and now, then levels only it had."""
+    then = {d.decision_id: d for d in previous.decisions}
+    trend = [
+        DecisionTrend(
+            decision_id=d.decision_id,
+            label=d.label,
+            then=then[d.decision_id].programs if d.decision_id in then else 0,
+            now=d.programs,
+        )
+        for d in decisions
+    ]
+    known = {d.decision_id for d in decisions}
+    trend += [
+        DecisionTrend(decision_id=d.decision_id, label=d.label, then=d.programs, now=0)
+        for d in previous.decisions
+        if d.decision_id not in known
+    ]
+    return tuple(trend)
+
+
+def _sentence(changes: Sequence[ProgramChange]) -> str:
+    """``Since the previous roll-up: 4 programs up, 1 down, 20 the same; 2 new, 1 gone.``"""
+    count = {k: sum(c.direction == k for c in changes) for k in ("up", "down", "same")}
+    new = sum(c.direction == "new" for c in changes)
+    gone = sum(c.direction == "gone" for c in changes)
+    changed = sum(c.direction == "changed" for c in changes)
+    text = (
+        f"Since the previous roll-up: {plural(count['up'], 'program')} moved up a decision "
+        f"level, {count['down']} down, {count['same']} the same"
+    )
+    text += f", {changed} changed to a level of another standard" if changed else ""
+    return f"{text}; {new} new, {gone} no longer in the batch."

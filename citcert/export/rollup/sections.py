@@ -1,0 +1,104 @@
+"""
+The roll-up's calendar of reviews due and its change since the previous roll-up, laid out once
+as `Section`s for the XLSX, PDF and HTML roll-ups (the JSON holds the same fields as data).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from citcert.export.review import Section
+from citcert.export.wording import change_words, score_words
+
+if TYPE_CHECKING:
+    from citcert.audit.rollup import DueReview, ProgramChange, Rollup
+
+SHEET_NAMES = {
+    "calendar": "Reviews due",
+    "trend": "Decisions then and now",
+    "changes": "Change per program",
+}
+"""Each section's sheet name in summary.xlsx."""
+
+_DIRECTION = {
+    "up": "up a level",
+    "down": "down a level",
+    "same": "same level",
+    "new": "new in this batch",
+    "gone": "no longer in the batch",
+    "changed": "level of another standard",
+}
+
+
+def rollup_sections(r: Rollup) -> list[Section]:
+    """The calendar (when the roll-up has an as-of day), then the change since the previous."""
+    sections = []
+    if r.as_of is not None:
+        sections.append(
+            Section(
+                "calendar",
+                "Reviews due",
+                (r.calendar_sentence,),
+                ("Program", "Next review due", "When", "Valid until", "File"),
+                tuple(_due_row(d) for d in r.calendar),
+                (3, 1.4, 1.6, 1.4, 2.4),
+            )
+        )
+    if r.since is not None:
+        s = r.since
+        then = s.previous_latest_assessment
+        lines = (s.sentence, f"The previous roll-up's newest assessment: {then or 'none'}.")
+        sections.append(
+            Section(
+                "trend",
+                "Decisions then and now",
+                lines,
+                ("Decision", "Programs then", "Programs now", "Change"),
+                tuple(
+                    (t.label, str(t.then), str(t.now), f"{t.now - t.then:+d}") for t in s.decisions
+                ),
+                (3, 1.2, 1.2, 1),
+            )
+        )
+        sections.append(
+            Section(
+                "changes",
+                "Change per program since the previous roll-up",
+                (),
+                (
+                    "Program",
+                    "Decision then",
+                    "Decision now",
+                    "Overall then",
+                    "Overall now",
+                    "Change",
+                    "Direction",
+                ),
+                tuple(_change_row(c) for c in s.programs),
+                (2.6, 1.8, 1.8, 1, 1, 1.1, 1.4),
+            )
+        )
+    return sections
+
+
+def _due_row(d: DueReview) -> tuple[str, ...]:
+    if d.overdue and d.days < 0:
+        when = f"overdue by {-d.days} days"
+    elif d.overdue:
+        when = "overdue: validity ended"
+    else:
+        when = "today" if d.days == 0 else f"in {d.days} days"
+    valid = d.valid_until.isoformat() if d.valid_until else "no term set"
+    return (d.program, d.next_review_due.isoformat(), when, valid, d.file)
+
+
+def _change_row(c: ProgramChange) -> tuple[str, ...]:
+    return (
+        c.program,
+        c.old_decision or "—",
+        c.new_decision or "—",
+        score_words(c.old_score),
+        score_words(c.new_score),
+        change_words(c.change),
+        _DIRECTION[c.direction],
+    )
