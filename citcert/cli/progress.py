@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import cli
-from citcert.cli.conventions import common
+from citcert.cli.conventions import common, echo
 
 
 @cli.command()
@@ -50,4 +50,4 @@ def progress(tracker: Path, as_of: dt.datetime | None, fmt: str) -> None:
         "json": writer.render_json,
         "md": writer.render_markdown,
     }[fmt.lower()]
-    click.echo(render(result).decode("utf-8"), nl=False)
+    echo(render(result).decode("utf-8"), nl=False)
