@@ -3,8 +3,10 @@ Every HTML output in a real browser: zero axe-core violations at WCAG 2.1 A and 
 wider than a 360-pixel phone, and screenshots at phone and desktop width to look at.
 
 The pages are made the way users make them: ``citcert audit --format html`` on each bundled
-example, the hostile assessment of the writers' tests (long words, markup, right-to-left text),
-``compare --format html``, and ``summary.html`` of a batch run over the examples.
+example (the reviewer's workbook also for the panel), the hostile assessment of the writers'
+tests (long words, markup, right-to-left text), the same as a draft consensus review for the
+applicant and for the panel, ``compare --format html``, and ``summary.html`` of a batch run over
+the examples.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from citcert.export import Format, render
 from citcert.export.comparison import render_html
 from tests.browser import axe
 from tests.export.assessment_fixture import hostile_assessment
+from tests.export.review_fixture import hostile_review
 from tests.export.test_comparison_views import comparison  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser")]
@@ -45,8 +48,18 @@ def pages(
         result = runner.invoke(cli, ["audit", str(example), "-o", str(out), "--format", "html"])
         assert result.exit_code == 0, result.output
         (found[example.stem],) = out.glob("*.html")
+    panel = work / "review-panel"
+    review = EXAMPLES / "lakemont-metro-review.xlsx"
+    result = runner.invoke(cli, ["audit", str(review), "-o", str(panel), "--format", "html",
+                                 "--audience", "panel"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (found["review-panel"],) = panel.glob("*.html")
     found["hostile"] = work / "hostile.html"
     found["hostile"].write_bytes(render(hostile_assessment(), Format.HTML))
+    for audience in ("applicant", "panel"):
+        name = f"hostile-draft-{audience}"
+        found[name] = work / f"{name}.html"
+        found[name].write_bytes(render(hostile_review(final=False), Format.HTML, audience))
     found["compare"] = work / "compare.html"
     found["compare"].write_bytes(render_html(comparison))
     books = work / "books"
@@ -62,11 +75,14 @@ def pages(
 
 NAMES = [
     *(p.stem for p in sorted(EXAMPLES.glob("*.xlsx"))),
+    "review-panel",
     "hostile",
+    "hostile-draft-applicant",
+    "hostile-draft-panel",
     "compare",
     "summary",
 ]
-SHOTS = ["brennan-county", "hostile", "compare", "summary"]
+SHOTS = ["brennan-county", "hostile", "hostile-draft-panel", "compare", "summary"]
 """The pages photographed at phone and desktop width."""
 
 

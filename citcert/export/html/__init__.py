@@ -5,7 +5,10 @@ Three documents share one house style and one set of template macros (``template
 
 - `render`: an audit's report, the same facts as the PDF in the same order (cover and decision,
   summary with key figures and the domain chart, every requirement by domain, the gap report,
-  the remediation plan, and the appendix);
+  the remediation plan, and the appendix); an assessment of a review adds the review's sections
+  (`citcert.export.review`: strengths before the requirements, the comments, corrections and,
+  in the panel's view only, the panel's own sections after the gaps), its draft or final banner
+  at the top and the foot, and a DRAFT watermark on a draft;
 - `render_comparison`: what changed between two audits (``citcert compare --format html``);
 - `render_dashboard`: the state's roll-up of a batch run (``summary.html``), with relative links
   to each program's own HTML report, so the folder can be zipped and sent.
@@ -24,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from citcert.export.html import _charts
+from citcert.export.review import banner, review_sections, strengths
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
@@ -38,7 +42,17 @@ def render(assessment: Assessment) -> bytes:
     a = assessment
     chart = _charts.domain_chart(a.domains)
     quarters = _charts.quarter_charts(a.quarters)
-    return render_template("report.html.j2", a=a, chart=chart, quarter_charts=quarters)
+    facts = a.review
+    return render_template(
+        "report.html.j2",
+        a=a,
+        chart=chart,
+        quarter_charts=quarters,
+        banner=banner(facts),
+        draft=facts is not None and not facts.final,
+        strengths=[s for s in (strengths(facts),) if s is not None],
+        review_sections=review_sections(facts),
+    )
 
 
 def render_comparison(comparison: Comparison) -> bytes:
