@@ -52,3 +52,30 @@ def test_the_same_audit_gives_the_same_bytes_whatever_the_hash_seed(
     assert {".json", ".md", ".pdf", ".xlsx", ".html"} <= {Path(name).suffix for name in first}
     different = [name for name in first if first[name] != second[name]]
     assert different == []
+
+
+def _run(tmp_path: Path, seed: str, *args: str) -> bytes:
+    """What one citcert process of hash `seed` prints for `args`."""
+    here = tmp_path / f"run-{seed}"
+    here.mkdir()
+    env = {**os.environ, "PYTHONHASHSEED": seed, "CITCERT_CACHE_DIR": str(here / "cache")}
+    env.pop("CITCERT_STANDARDS_PATH", None)
+    command = [sys.executable, "-m", "citcert", *args]
+    done = subprocess.run(command, cwd=here, env=env, capture_output=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout
+
+
+def test_the_same_tracker_gives_the_same_progress_page_whatever_the_hash_seed(
+    tmp_path: Path,
+) -> None:
+    """``progress --format html`` prints byte-identical pages under two hash seeds."""
+    from tests.export.tracker_fixture import AS_OF, kept_tracker
+
+    tracker = kept_tracker(tmp_path)
+    args = ("progress", str(tracker), "--as-of", AS_OF.isoformat(), "--format", "html")
+
+    first = _run(tmp_path, "1", *args)
+
+    assert first.startswith(b"<!DOCTYPE html>")
+    assert _run(tmp_path, "4242", *args) == first

@@ -25,7 +25,7 @@ from citcert.cli.conventions import common
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "json", "md"], case_sensitive=False),
+    type=click.Choice(["terminal", "json", "md", "html"], case_sensitive=False),
     default="terminal",
     show_default=True,
     help="How to print the progress.",
@@ -49,5 +49,6 @@ def progress(tracker: Path, as_of: dt.datetime | None, fmt: str) -> None:
         "terminal": writer.render_terminal,
         "json": writer.render_json,
         "md": writer.render_markdown,
+        "html": writer.render_html,
     }[fmt.lower()]
     click.echo(render(result).decode("utf-8"), nl=False)

@@ -5,8 +5,8 @@ wider than a 360-pixel phone, and screenshots at phone and desktop width to look
 The pages are made the way users make them: ``citcert audit --format html`` on each bundled
 example (the reviewer's workbook also for the panel), the hostile assessment of the writers'
 tests (long words, markup, right-to-left text), the same as a draft consensus review for the
-applicant and for the panel, ``compare --format html``, and ``summary.html`` of a batch run over
-the examples.
+applicant and for the panel, ``progress --format html`` of a tracker a coordinator kept and of a
+hostile one, ``compare --format html``, and ``summary.html`` of a batch run over the examples.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from click.testing import CliRunner
 from citcert.audit.compare import Comparison
 from citcert.cli import cli
 from citcert.export import Format, render
+from citcert.export import progress as progress_writer
 from citcert.export.comparison import render_html
 from tests.browser import axe
 from tests.export.assessment_fixture import hostile_assessment
 from tests.export.review_fixture import hostile_review
 from tests.export.test_comparison_views import comparison  # noqa: F401  (a fixture)
+from tests.export.tracker_fixture import AS_OF, hostile_progress, kept_tracker
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser")]
 
@@ -60,6 +62,14 @@ def pages(
         name = f"hostile-draft-{audience}"
         found[name] = work / f"{name}.html"
         found[name].write_bytes(render(hostile_review(final=False), Format.HTML, audience))
+    tracker = kept_tracker(work / "tracker")
+    result = runner.invoke(cli, ["progress", str(tracker), "--as-of", AS_OF.isoformat(),
+                                 "--format", "html"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    found["progress"] = work / "progress.html"
+    found["progress"].write_bytes(result.stdout_bytes)
+    found["progress-hostile"] = work / "progress-hostile.html"
+    found["progress-hostile"].write_bytes(progress_writer.render_html(hostile_progress()))
     found["compare"] = work / "compare.html"
     found["compare"].write_bytes(render_html(comparison))
     books = work / "books"
@@ -79,10 +89,12 @@ NAMES = [
     "hostile",
     "hostile-draft-applicant",
     "hostile-draft-panel",
+    "progress",
+    "progress-hostile",
     "compare",
     "summary",
 ]
-SHOTS = ["brennan-county", "hostile", "hostile-draft-panel", "compare", "summary"]
+SHOTS = ["brennan-county", "hostile", "hostile-draft-panel", "progress", "compare", "summary"]
 """The pages photographed at phone and desktop width."""
 
 

@@ -1,7 +1,7 @@
 """
 The HTML reports: one self-contained, accessible file each, laid out with Jinja2 templates.
 
-Three documents share one house style and one set of template macros (``templates/``):
+These documents share one house style and one set of template macros (``templates/``):
 
 - `render`: an audit's report, the same facts as the PDF in the same order (cover and decision,
   summary with key figures and the domain chart, every requirement by domain, the gap report,
@@ -11,7 +11,8 @@ Three documents share one house style and one set of template macros (``template
   at the top and the foot, and a DRAFT watermark on a draft;
 - `render_comparison`: what changed between two audits (``citcert compare --format html``);
 - `render_dashboard`: the state's roll-up of a batch run (``summary.html``), with relative links
-  to each program's own HTML report, so the folder can be zipped and sent.
+  to each program's own HTML report, so the folder can be zipped and sent;
+- `render_progress`: a remediation tracker's progress (``citcert progress --format html``).
 
 Each file holds its styles and charts inline (SVG with a text alternative, and the same numbers
 in a table), needs no script and reaches for nothing on a network. Headings are in order, tables
@@ -30,8 +31,11 @@ from citcert.export.html import _charts
 from citcert.export.review import banner, review_sections, strengths
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from citcert.audit.assessment import Assessment
     from citcert.audit.compare import Comparison
+    from citcert.audit.progress import Progress
     from citcert.audit.rollup import Rollup
 
 
@@ -72,4 +76,15 @@ def render_dashboard(rollup: Rollup) -> bytes:
     return render_template("dashboard.html.j2", r=rollup, v=view)
 
 
-__all__ = ["render", "render_comparison", "render_dashboard"]
+def render_progress(progress: Progress, states: Sequence[str]) -> bytes:
+    """
+    A tracker's progress as one HTML file (UTF-8); `states` are the steps' statuses in words,
+    in the order of ``progress.steps`` (the words the terminal and Markdown show).
+    """
+    from citcert.export.html._env import render_template
+
+    rows = list(zip(progress.steps, states, strict=True))
+    return render_template("progress.html.j2", p=progress, rows=rows)
+
+
+__all__ = ["render", "render_comparison", "render_dashboard", "render_progress"]
