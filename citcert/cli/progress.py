@@ -25,7 +25,7 @@ from citcert.cli.conventions import common, echo
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "json", "md"], case_sensitive=False),
+    type=click.Choice(["terminal", "json", "md", "html"], case_sensitive=False),
     default="terminal",
     show_default=True,
     help="How to print the progress.",
@@ -66,5 +66,6 @@ def progress(
         "terminal": writer.render_terminal,
         "json": writer.render_json,
         "md": writer.render_markdown,
+        "html": writer.render_html,
     }[fmt.lower()]
     echo(render(result).decode("utf-8"), nl=False)

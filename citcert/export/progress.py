@@ -1,9 +1,10 @@
 """
-`citcert progress` reports: a tracker's progress as of a day, for the terminal, JSON or Markdown.
+`citcert progress` reports: a tracker's progress as of a day, for the terminal, JSON, Markdown or
+HTML.
 
 Only layout: every count and sentence is a field of `Progress`. Text from the tracker is data:
 one line that does nothing to a terminal (`citcert.export.terminal.clean`), escaped for
-Markdown.
+Markdown and HTML.
 """
 
 from __future__ import annotations
@@ -65,3 +66,10 @@ def render_markdown(p: Progress) -> bytes:
                  _state(s), escape(s.notes)]  # fmt: skip
         out.append("| " + " | ".join(c or " " for c in cells) + " |")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def render_html(p: Progress) -> bytes:
+    """The progress as one accessible web page: the Markdown's facts, with each step's owner."""
+    from citcert.export.html import render_progress
+
+    return render_progress(p, [_state(s) for s in p.steps])

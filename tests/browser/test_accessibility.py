@@ -3,8 +3,10 @@ Every HTML output in a real browser: zero axe-core violations at WCAG 2.1 A and 
 wider than a 360-pixel phone, and screenshots at phone and desktop width to look at.
 
 The pages are made the way users make them: ``citcert audit --format html`` on each bundled
-example, the hostile assessment of the writers' tests (long words, markup, right-to-left text),
-``compare --format html``, and ``summary.html`` of a batch run over the examples.
+example (the reviewer's workbook also for the panel), the hostile assessment of the writers'
+tests (long words, markup, right-to-left text), the same as a draft consensus review for the
+applicant and for the panel, ``progress --format html`` of a tracker a coordinator kept and of a
+hostile one, ``compare --format html``, and ``summary.html`` of a batch run over the examples.
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from click.testing import CliRunner
 from citcert.audit.compare import Comparison
 from citcert.cli import cli
 from citcert.export import Format, render
+from citcert.export import progress as progress_writer
 from citcert.export.comparison import render_html
 from tests.audit.test_since_review import _next_workbook
 from tests.browser import axe
 from tests.export.assessment_fixture import hostile_assessment
+from tests.export.review_fixture import hostile_review
 from tests.export.test_comparison_views import comparison  # noqa: F401  (a fixture)
+from tests.export.tracker_fixture import AS_OF, hostile_progress, kept_tracker
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser")]
 
@@ -46,8 +51,26 @@ def pages(
         result = runner.invoke(cli, ["audit", str(example), "-o", str(out), "--format", "html"])
         assert result.exit_code == 0, result.output
         (found[example.stem],) = out.glob("*.html")
+    panel = work / "review-panel"
+    review = EXAMPLES / "lakemont-metro-review.xlsx"
+    result = runner.invoke(cli, ["audit", str(review), "-o", str(panel), "--format", "html",
+                                 "--audience", "panel"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (found["review-panel"],) = panel.glob("*.html")
     found["hostile"] = work / "hostile.html"
     found["hostile"].write_bytes(render(hostile_assessment(), Format.HTML))
+    for audience in ("applicant", "panel"):
+        name = f"hostile-draft-{audience}"
+        found[name] = work / f"{name}.html"
+        found[name].write_bytes(render(hostile_review(final=False), Format.HTML, audience))
+    tracker = kept_tracker(work / "tracker")
+    result = runner.invoke(cli, ["progress", str(tracker), "--as-of", AS_OF.isoformat(),
+                                 "--format", "html"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    found["progress"] = work / "progress.html"
+    found["progress"].write_bytes(result.stdout_bytes)
+    found["progress-hostile"] = work / "progress-hostile.html"
+    found["progress-hostile"].write_bytes(progress_writer.render_html(hostile_progress()))
     found["compare"] = work / "compare.html"
     found["compare"].write_bytes(render_html(comparison))
     found["since"] = _since_page(runner, work)
@@ -81,12 +104,17 @@ def _since_page(runner: CliRunner, work: Path) -> Path:
 
 NAMES = [
     *(p.stem for p in sorted(EXAMPLES.glob("*.xlsx"))),
+    "review-panel",
     "hostile",
+    "hostile-draft-applicant",
+    "hostile-draft-panel",
+    "progress",
+    "progress-hostile",
     "compare",
     "since",
     "summary",
 ]
-SHOTS = ["brennan-county", "hostile", "compare", "since", "summary"]
+SHOTS = ["brennan-county", "hostile", "hostile-draft-panel", "progress", "compare", "since", "summary"]
 """The pages photographed at phone and desktop width."""
 
 

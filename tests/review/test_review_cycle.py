@@ -117,7 +117,7 @@ def audit_all(folder: Path, workbook: Path, audience: str) -> tuple[dict[str, by
         "-o",
         str(out),
         "--format",
-        "terminal,json,md,pdf,xlsx",
+        "terminal,json,md,pdf,xlsx,html",
         "--audience",
         audience,
     )
@@ -246,11 +246,11 @@ class TestAudiences:
     """The applicant's report and the panel's, from one consensus, in every format."""
 
     def test_every_format_is_written_for_both(self, cycle: Cycle) -> None:
-        """JSON, Markdown, PDF, XLSX and the terminal text for each audience."""
+        """JSON, Markdown, PDF, XLSX, HTML and the terminal text for each audience."""
         assert (
             set(cycle.applicant)
             == set(cycle.panel)
-            == {".json", ".md", ".pdf", ".xlsx", ".txt"} - {".txt"}
+            == {".json", ".md", ".pdf", ".xlsx", ".html", ".txt"} - {".txt"}
         )
 
     def test_the_json_reports_read_back_as_assessments(self, cycle: Cycle) -> None:
@@ -291,19 +291,23 @@ class TestAudiences:
         assert "Each rater's rating" not in md and "Calibration" not in md
 
     def test_strengths_come_before_the_gaps(self, cycle: Cycle) -> None:
-        """The strengths are a section of their own, ahead of the gaps, in Markdown and PDF."""
+        """The strengths are a section of their own, ahead of the gaps, in Markdown, PDF, HTML."""
         md = cycle.applicant[".md"].decode()
         pdf = " ".join(
             p.extract_text() for p in PdfReader(io.BytesIO(cycle.applicant[".pdf"])).pages
         )
+        html = cycle.applicant[".html"].decode()
 
         assert md.index("## Strengths") < md.index("## Gaps")
         assert "Committee praised by Morgan" in md
         assert pdf.index("Strengths") < pdf.index("Gap report", pdf.index("Summary"))
+        assert html.index('<h2 id="review-strengths">') < html.index('<h2 id="gaps">')
+        assert "Committee praised by Morgan" in html
 
     def test_panel_report_has_agreement_raters_and_calibration(self, cycle: Cycle) -> None:
         """Each rater's rating, the agreement figures and the calibration, in the panel's view."""
         md = cycle.panel[".md"].decode()
+        html = cycle.panel[".html"].decode()
         review = json.loads(cycle.panel[".json"])["review"]
 
         assert (
@@ -312,15 +316,24 @@ class TestAudiences:
         )
         assert review["agreement"]["value"] == pytest.approx(1 / 3)
         assert "weighted Cohen's kappa (linear weights) 0.33" in md
+        assert "weighted Cohen&#39;s kappa (linear weights) 0.33" in html
+        assert (
+            '<tr><th scope="row">PART-02</th><td class="t">Partially met</td>'
+            '<td class="t">Partially met</td><td class="t">Not met</td>'
+            '<td class="t">Not met</td><td class="t">No meeting minutes' in html
+        )
         part = next(d for d in review["calibration"] if d["domain_id"] == "PART")
         assert (part["compared"], part["higher"], part["lower"]) == (2, 1, 0)
 
     def test_the_final_names_the_reviewers_and_the_decision_date(self, cycle: Cycle) -> None:
         """A final review names who reviewed and the date of the decision, and is no draft."""
         md = cycle.applicant[".md"].decode()
+        html = cycle.applicant[".html"].decode()
+        final = "Final review by Dr. Ada Morgan and Sam Lee; decision of 2024-05-30."
 
-        assert "Final review by Dr. Ada Morgan and Sam Lee; decision of 2024-05-30." in md
+        assert final in md
         assert "DRAFT" not in md
+        assert html.count(final) == 2 and "DRAFT" not in html.partition("</style>")[2]
 
     def test_xlsx_has_the_review_sheets_for_its_audience(self, cycle: Cycle) -> None:
         """The applicant's tracker has Strengths and comments; the panel's adds its own sheets."""
@@ -336,13 +349,16 @@ class TestDraft:
     """A review is a draft until it is marked final."""
 
     def test_a_draft_says_so_on_every_page(self, cycle: Cycle) -> None:
-        """Each PDF page names the draft and the response window; Markdown has the banner."""
+        """Each PDF page names the draft and the response window; Markdown and HTML a banner."""
         reports, _ = audit_all(cycle.folder, cycle.reviews[0], "applicant")
         pages = PdfReader(io.BytesIO(reports[".pdf"])).pages
         banner = "DRAFT, not a decision: the program may respond within 30 days of 2024-05-20"
+        html = reports[".html"].decode()
 
         assert all(banner in " ".join(p.extract_text().split()) for p in pages)
         assert reports[".md"].decode().startswith(f"> **{banner}")
+        assert html.count(f'<p class="review-banner draft"><strong>{banner}') == 2
+        assert '<div class="watermark" aria-hidden="true"></div>' in html
 
 
 class TestLocatedErrors:

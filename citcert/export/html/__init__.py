@@ -1,14 +1,18 @@
 """
 The HTML reports: one self-contained, accessible file each, laid out with Jinja2 templates.
 
-Three documents share one house style and one set of template macros (``templates/``):
+These documents share one house style and one set of template macros (``templates/``):
 
 - `render`: an audit's report, the same facts as the PDF in the same order (cover and decision,
   summary with key figures and the domain chart, every requirement by domain, the gap report,
-  the remediation plan, and the appendix);
+  the remediation plan, and the appendix); an assessment of a review adds the review's sections
+  (`citcert.export.review`: strengths before the requirements, the comments, corrections and,
+  in the panel's view only, the panel's own sections after the gaps), its draft or final banner
+  at the top and the foot, and a DRAFT watermark on a draft;
 - `render_comparison`: what changed between two audits (``citcert compare --format html``);
 - `render_dashboard`: the state's roll-up of a batch run (``summary.html``), with relative links
-  to each program's own HTML report, so the folder can be zipped and sent.
+  to each program's own HTML report, so the folder can be zipped and sent;
+- `render_progress`: a remediation tracker's progress (``citcert progress --format html``).
 
 Each file holds its styles and charts inline (SVG with a text alternative, and the same numbers
 in a table), needs no script and reaches for nothing on a network. Headings are in order, tables
@@ -24,23 +28,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from citcert.export.html import _charts
+from citcert.export.review import banner, review_sections, strengths
+from citcert.export.since import since_sections
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from citcert.audit.assessment import Assessment
     from citcert.audit.compare import Comparison
+    from citcert.audit.progress import Progress
     from citcert.audit.rollup import Rollup
 
 
 def render(assessment: Assessment) -> bytes:
     """The audit report as one HTML file (UTF-8); identical assessments give identical bytes."""
     from citcert.export.html._env import render_template
-    from citcert.export.since import since_sections
-
     a = assessment
     chart = _charts.domain_chart(a.domains)
     quarters = _charts.quarter_charts(a.quarters)
-    since = since_sections(a)
-    return render_template("report.html.j2", a=a, chart=chart, quarter_charts=quarters, since=since)
+    facts = a.review
+    return render_template(
+        "report.html.j2",
+        a=a,
+        chart=chart,
+        quarter_charts=quarters,
+        banner=banner(facts),
+        draft=facts is not None and not facts.final,
+        strengths=[s for s in (strengths(facts),) if s is not None],
+        review_sections=review_sections(facts),
+        since=since_sections(a),
+    )
 
 
 def render_comparison(comparison: Comparison) -> bytes:
@@ -62,4 +79,15 @@ def render_dashboard(rollup: Rollup) -> bytes:
     return render_template("dashboard.html.j2", r=rollup, v=view, sections=sections)
 
 
-__all__ = ["render", "render_comparison", "render_dashboard"]
+def render_progress(progress: Progress, states: Sequence[str]) -> bytes:
+    """
+    A tracker's progress as one HTML file (UTF-8); `states` are the steps' statuses in words,
+    in the order of ``progress.steps`` (the words the terminal and Markdown show).
+    """
+    from citcert.export.html._env import render_template
+
+    rows = list(zip(progress.steps, states, strict=True))
+    return render_template("progress.html.j2", p=progress, rows=rows)
+
+
+__all__ = ["render", "render_comparison", "render_dashboard", "render_progress"]
