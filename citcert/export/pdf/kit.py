@@ -69,56 +69,27 @@ def hex_colour(value: str) -> str:
     return value if _HEX.match(value) else MUTED
 
 
+@lru_cache(maxsize=256)
 def colour(value: str) -> Any:
-    """A reportlab colour from ``#RRGGBB`` (grey when the text is not a colour)."""
+    """
+    A reportlab colour from ``#RRGGBB`` (grey when the text is not a colour), made once.
+
+    reportlab parses a colour given as text on every change of colour (ending in
+    `ast.literal_eval`); an object is used as it is, and draws the same bytes.
+    """
     from reportlab.lib.colors import HexColor
 
     return HexColor(hex_colour(value))
 
 
-@dataclass
-class Ink:
-    """Turns assessment text into safe paragraphs, remembering what the font could not show."""
+@lru_cache(maxsize=1)
+def paragraph_styles() -> dict[str, Any]:
+    """
+    The report's paragraph styles, all in the bundled font, built once per process.
 
-    coverage: frozenset[int]
-    styles: dict[str, Any] = field(default_factory=lambda: _styles())
-    missing: set[str] = field(default_factory=set)
-    right_to_left: bool = False
-
-    def text(self, value: str) -> str:
-        """Cleaned text with undrawable characters replaced (and remembered)."""
-        shown, missing = replace_unsupported(clean(value), self.coverage.__contains__)
-        self.missing |= missing
-        if not self.right_to_left:
-            self.right_to_left = any(unicodedata.bidirectional(c) in ("R", "AL") for c in shown)
-        return shown
-
-    def line(self, value: str) -> str:
-        """Like `text`, on one line: for the running header and chart labels."""
-        return " ".join(self.text(value).split())
-
-    def markup(self, value: str) -> str:
-        """Text escaped for paragraph markup, so that it shows exactly as typed."""
-        return pdf_escape(self.text(value))
-
-    def para(self, value: str, style: str = "body", label: str | None = None) -> Any:
-        """A paragraph of typed text, optionally after a bold label (citcert's own wording)."""
-        lead = f"<b>{label}</b> " if label else ""
-        return self.own(lead + self.markup(value), style)
-
-    def own(self, markup: str, style: str = "body", bullet: str | None = None) -> Any:
-        """A paragraph of citcert's own markup (typed text inside it already escaped)."""
-        from reportlab.platypus import Paragraph
-
-        return Paragraph(markup, self.styles[style], bulletText=bullet)
-
-    def bullets(self, items: Iterable[str], style: str = "bullet") -> list[Any]:
-        """One bulleted paragraph per item of typed text."""
-        return [self.own(self.markup(item), style, "•") for item in items]
-
-
-def _styles() -> dict[str, Any]:
-    """The report's paragraph styles, all in the bundled font."""
+    Never change one: `citcert.export.pdf.reuse` takes a style object to stand for its settings.
+    Colours are colour objects (`colour`), not text reportlab would parse on every use.
+    """
     from reportlab.lib.styles import ParagraphStyle
 
     base = ParagraphStyle(
@@ -126,7 +97,7 @@ def _styles() -> dict[str, Any]:
         fontName=FONT,
         fontSize=9.5,
         leading=13,
-        textColor=INK,
+        textColor=colour(INK),
         spaceAfter=4,
         bulletFontName=FONT,
     )
@@ -155,7 +126,70 @@ def _styles() -> dict[str, Any]:
     for name in ("decision", "decision_note"):
         spec[name]["textColor"] = "#FFFFFF"
     spec["figure"] |= {"textColor": NAVY, "spaceAfter": 0}
+    for extra in spec.values():
+        if "textColor" in extra:
+            extra["textColor"] = colour(extra["textColor"])
     return {name: ParagraphStyle(name, parent=base, **extra) for name, extra in spec.items()}
+
+
+KEPT_TEXT = 2000
+"""Texts up to this many characters are kept from one report to the next (most of the
+standard's are shorter); longer ones, rarer, are worked out each time, so memory stays small."""
+
+
+def _show(value: str, coverage: frozenset[int]) -> tuple[str, frozenset[str], bool]:
+    """
+    `value` cleaned, with what `coverage` cannot draw replaced; what was replaced; whether any
+    of it is right-to-left.
+    """
+    shown, missing = replace_unsupported(clean(value), coverage.__contains__)
+    return shown, missing, any(unicodedata.bidirectional(c) in ("R", "AL") for c in shown)
+
+
+_shown = lru_cache(maxsize=8192)(_show)
+"""`_show`, kept per text: most text (the standard's) comes back in every report."""
+
+
+@dataclass
+class Ink:
+    """Turns assessment text into safe paragraphs, remembering what the font could not show."""
+
+    coverage: frozenset[int]
+    styles: dict[str, Any] = field(default_factory=lambda: paragraph_styles())
+    missing: set[str] = field(default_factory=set)
+    right_to_left: bool = False
+
+    def text(self, value: str) -> str:
+        """Cleaned text with undrawable characters replaced (and remembered)."""
+        shown, missing, right_to_left = (
+            _shown(value, self.coverage) if len(value) <= KEPT_TEXT else _show(value, self.coverage)
+        )
+        self.missing |= missing
+        self.right_to_left = self.right_to_left or right_to_left
+        return shown
+
+    def line(self, value: str) -> str:
+        """Like `text`, on one line: for the running header and chart labels."""
+        return " ".join(self.text(value).split())
+
+    def markup(self, value: str) -> str:
+        """Text escaped for paragraph markup, so that it shows exactly as typed."""
+        return pdf_escape(self.text(value))
+
+    def para(self, value: str, style: str = "body", label: str | None = None) -> Any:
+        """A paragraph of typed text, optionally after a bold label (citcert's own wording)."""
+        lead = f"<b>{label}</b> " if label else ""
+        return self.own(lead + self.markup(value), style)
+
+    def own(self, markup: str, style: str = "body", bullet: str | None = None) -> Any:
+        """A paragraph of citcert's own markup (typed text inside it already escaped)."""
+        from citcert.export.pdf.reuse import paragraph_class
+
+        return paragraph_class()(markup, self.styles[style], bulletText=bullet)
+
+    def bullets(self, items: Iterable[str], style: str = "bullet") -> list[Any]:
+        """One bulleted paragraph per item of typed text."""
+        return [self.own(self.markup(item), style, "•") for item in items]
 
 
 def table(
