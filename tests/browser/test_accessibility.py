@@ -114,7 +114,15 @@ NAMES = [
     "since",
     "summary",
 ]
-SHOTS = ["brennan-county", "hostile", "hostile-draft-panel", "progress", "compare", "since", "summary"]
+SHOTS = [
+    "brennan-county",
+    "hostile",
+    "hostile-draft-panel",
+    "progress",
+    "compare",
+    "since",
+    "summary",
+]
 """The pages photographed at phone and desktop width."""
 
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 def render(assessment: Assessment) -> bytes:
     """The audit report as one HTML file (UTF-8); identical assessments give identical bytes."""
     from citcert.export.html._env import render_template
+
     a = assessment
     chart = _charts.domain_chart(a.domains)
     quarters = _charts.quarter_charts(a.quarters)
