@@ -143,11 +143,15 @@ def _legacy_prefill(standard: Standard, evidence: Evidence) -> dict[str, Prefill
 
 @dataclass(frozen=True, slots=True)
 class Reconciliation:
-    """What `reconcile` made: the consensus workbook and the agreement figures."""
+    """What `reconcile` made: the consensus workbook and the agreement figures, and whose."""
 
     workbook: bytes
     figures: AgreementFigures
     raters: tuple[str, ...]
+    program_name: str = ""
+    submission_name: str = ""
+    """The submitted workbook's file name, as the reviews record it."""
+    standard_ref: str = ""
 
 
 def reconcile(
@@ -172,7 +176,15 @@ def reconcile(
     _same_submission(books, reviewed)
     raters = _rater_names(reviewed)
     data = _consensus_bytes(read_checked(paths[0]), standard, reviewed, raters)
-    return Reconciliation(data, _figures(standard, reviewed, raters), raters)
+    first = reviewed[0]
+    return Reconciliation(
+        data,
+        _figures(standard, reviewed, raters),
+        raters,
+        program_name=first.base.profile.program_name,
+        submission_name=first.review.submission_name,
+        standard_ref=standard.ref,
+    )
 
 
 def _review_book(book: Book) -> Book:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from citcert.cli.app import _store, cli
-from citcert.cli.conventions import common, echo
+from citcert.cli.app import _store, cli, format_choice
+from citcert.cli.conventions import common, echo, note
 from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite
 
 
@@ -85,6 +85,11 @@ def start(
     help="Also check that every review was made from this very submitted workbook.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@format_choice(
+    "terminal",
+    "html",
+    help="How to print the agreement: text, or one accessible web page (> agreement.html).",
+)
 @click.pass_context
 def reconcile(
     ctx: click.Context,
@@ -92,6 +97,7 @@ def reconcile(
     output: Path,
     submission: Path | None,
     force: bool,
+    fmt: str,
 ) -> None:
     """
     Compare two or more reviewers' workbooks (REVIEWS) and write the consensus workbook.
@@ -99,18 +105,29 @@ def reconcile(
     Prints the agreement (exact, within one level, and weighted Cohen's kappa for two raters or
     Krippendorff's alpha for more) and every disagreement with each rating and comment. In the
     consensus workbook agreed ratings are filled in; each disagreement needs a consensus rating
-    and a reason (`citcert validate` lists those still open).
+    and a reason (`citcert validate` lists those still open). With --format html the agreement
+    is printed as one web page (add > agreement.html to keep it), and the line saying where the
+    workbook went goes to stderr.
 
     \b
     Example:
       citcert review reconcile review-a.xlsx review-b.xlsx -o consensus.xlsx
+      citcert review reconcile review-*.xlsx -o consensus.xlsx --format html
     """
     from citcert._files import write_atomic
     from citcert.app.review import reconcile as run
-    from citcert.export.review import agreement_text
+    from citcert.export.review import AGREEMENT_WRITERS, Agreement
 
     _refuse_overwrite(output, force, *reviews)
     result = run(list(reviews), _store(ctx), submission=submission)
+    report = Agreement(
+        result.figures, result.program_name, result.submission_name, result.standard_ref
+    )
+    data = AGREEMENT_WRITERS[fmt](report)
     write_atomic(output, result.workbook)
-    echo(agreement_text(result.figures), nl=False)
-    echo(f"Consensus workbook written to {output}.")
+    echo(data.decode("utf-8"), nl=False)
+    done = f"Consensus workbook written to {output}."
+    if fmt == "terminal":
+        echo(done)
+    else:  # stdout is the page alone, so that it can be redirected to a file
+        note(ctx, done)

@@ -1,15 +1,20 @@
 """
 The review's sections, laid out once for every writer: titles, sentences and table rows.
 
-Each writer (terminal, Markdown, PDF, XLSX, and HTML to come) renders these `Section`s in its
-own style from an audience view (`citcert.export.audience.view`), so the applicant's and the
-panel's reports say the same things in every format. A section with nothing in it is left out;
-the panel-only ones are empty in the applicant's view by construction.
+Each writer (terminal, Markdown, PDF, XLSX and HTML) renders these `Section`s in its own style
+from an audience view (`citcert.export.audience.view`), so the applicant's and the panel's
+reports say the same things in every format. A section with nothing in it is left out; the
+panel-only ones are empty in the applicant's view by construction.
+
+`citcert review reconcile` prints the raters' agreement (`Agreement`) with one of
+`AGREEMENT_WRITERS`: plain text for the terminal, or one accessible HTML page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from citcert._text import one_line
@@ -153,6 +158,32 @@ def agreement_text(figures: AgreementFigures) -> str:
             said = f": {one_line(v.comment)}" if v.comment else ""
             lines.append(f"    {one_line(v.rater)}: {one_line(v.label)}{said}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """What `citcert review reconcile` reports: whose submission, and the raters' agreement."""
+
+    figures: AgreementFigures
+    program_name: str
+    submission_name: str
+    standard_ref: str
+
+
+def _agreement_terminal(report: Agreement) -> bytes:
+    return agreement_text(report.figures).encode("utf-8")
+
+
+def _agreement_html(report: Agreement) -> bytes:
+    from citcert.export.html import render_agreement
+
+    return render_agreement(report)
+
+
+AGREEMENT_WRITERS: Mapping[str, Callable[[Agreement], bytes]] = MappingProxyType(
+    {"terminal": _agreement_terminal, "html": _agreement_html}
+)
+"""The writer of each ``--format`` of `citcert review reconcile`."""
 
 
 def _calibration(facts: ReviewFacts) -> Section | None:

@@ -3,10 +3,12 @@ Every HTML output in a real browser: zero axe-core violations at WCAG 2.1 A and 
 wider than a 360-pixel phone, and screenshots at phone and desktop width to look at.
 
 The pages are made the way users make them: ``citcert audit --format html`` on each bundled
-example (the reviewer's workbook also for the panel), the hostile assessment of the writers'
-tests (long words, markup, right-to-left text), the same as a draft consensus review for the
-applicant and for the panel, ``progress --format html`` of a tracker a coordinator kept and of a
-hostile one, ``compare --format html``, and ``summary.html`` of a batch run over the examples.
+example (the reviewer's workbook also for the panel, and one with two exceptions), the hostile
+assessment of the writers' tests (long words, markup, right-to-left text), the same as a draft
+consensus review for the applicant and for the panel, ``progress --format html`` of a tracker a
+coordinator kept and of a hostile one, ``review reconcile --format html`` of two reviews of an
+example and a hostile agreement, ``compare --format html``, and ``summary.html`` of a batch run
+over the examples.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from citcert.cli import cli
 from citcert.export import Format, render
 from citcert.export import progress as progress_writer
 from citcert.export.comparison import render_html
+from citcert.export.review import AGREEMENT_WRITERS
+from tests.audit.test_exceptions import EXPIRED, IN_FORCE, book_with
 from tests.audit.test_since_review import _next_workbook
 from tests.browser import axe
 from tests.export.assessment_fixture import hostile_assessment
-from tests.export.review_fixture import hostile_review
+from tests.export.review_fixture import hostile_agreement, hostile_review, two_reviews
 from tests.export.test_comparison_views import comparison  # noqa: F401  (a fixture)
 from tests.export.tracker_fixture import AS_OF, hostile_progress, kept_tracker
 
@@ -57,6 +61,11 @@ def pages(
                                  "--audience", "panel"])  # fmt: skip
     assert result.exit_code == 0, result.output
     (found["review-panel"],) = panel.glob("*.html")
+    book = book_with(work, [IN_FORCE, EXPIRED])
+    result = runner.invoke(cli, ["audit", str(book), "-o", str(work / "exceptions"), "--format",
+                                 "html"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (found["exceptions"],) = (work / "exceptions").glob("*.html")
     found["hostile"] = work / "hostile.html"
     found["hostile"].write_bytes(render(hostile_assessment(), Format.HTML))
     for audience in ("applicant", "panel"):
@@ -71,6 +80,14 @@ def pages(
     found["progress"].write_bytes(result.stdout_bytes)
     found["progress-hostile"] = work / "progress-hostile.html"
     found["progress-hostile"].write_bytes(progress_writer.render_html(hostile_progress()))
+    reviews = two_reviews(work)
+    result = runner.invoke(cli, ["review", "reconcile", *map(str, reviews), "-o",
+                                 str(work / "consensus.xlsx"), "--format", "html"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    found["agreement"] = work / "agreement.html"
+    found["agreement"].write_bytes(result.stdout_bytes)
+    found["agreement-hostile"] = work / "agreement-hostile.html"
+    found["agreement-hostile"].write_bytes(AGREEMENT_WRITERS["html"](hostile_agreement()))
     found["compare"] = work / "compare.html"
     found["compare"].write_bytes(render_html(comparison))
     found["since"] = _since_page(runner, work)
@@ -105,23 +122,21 @@ def _since_page(runner: CliRunner, work: Path) -> Path:
 NAMES = [
     *(p.stem for p in sorted(EXAMPLES.glob("*.xlsx"))),
     "review-panel",
+    "exceptions",
     "hostile",
     "hostile-draft-applicant",
     "hostile-draft-panel",
     "progress",
     "progress-hostile",
+    "agreement",
+    "agreement-hostile",
     "compare",
     "since",
     "summary",
 ]
 SHOTS = [
-    "brennan-county",
-    "hostile",
-    "hostile-draft-panel",
-    "progress",
-    "compare",
-    "since",
-    "summary",
+    *("brennan-county", "hostile", "hostile-draft-panel", "progress", "agreement-hostile"),
+    *("compare", "since", "summary"),
 ]
 """The pages photographed at phone and desktop width."""
 

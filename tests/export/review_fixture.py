@@ -9,6 +9,8 @@ report for it in every format; each text the program may read carries hostile ma
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 from citcert.audit.assessment import Assessment
 from citcert.audit.review_model import (
@@ -21,6 +23,7 @@ from citcert.audit.review_model import (
     ReviewFacts,
     Strength,
 )
+from citcert.export.review import Agreement
 from tests.export.assessment_fixture import (
     CJK_EMOJI,
     FORMULAS,
@@ -31,6 +34,7 @@ from tests.export.assessment_fixture import (
     hostile_assessment,
 )
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SECRET = "PANEL-ONLY-c41d7e"
 """In every panel-only text: it must be in no byte of an applicant's report."""
 RATERS = ("Dr. Zoë O'Brien", "<Sam> & Lee " + CJK_EMOJI)
@@ -132,3 +136,58 @@ def hostile_review(*, final: bool = True) -> Assessment:
         ),
     )
     return a.model_copy(update={"review": facts})
+
+
+def hostile_agreement(*, disagreements: bool = True) -> Agreement:
+    """What `review reconcile` reports, with hostile rater names, titles and comments."""
+    review = hostile_review().review
+    assert review is not None and review.agreement is not None
+    figures = review.agreement
+    rows = tuple(
+        Disagreement(
+            requirement_id=f"TRN-0{i}",
+            title=(MARKUP, SCRIPTS, LONG_WORD)[i % 3],
+            ratings=(
+                RaterView(rater=RATERS[0], label="Met", comment=f"{OVERRIDE} {LINES}"),
+                RaterView(rater=RATERS[1], label="Not met", comment=FORMULAS[6] if i else ""),
+            ),
+            consensus_label="",
+            reason="",
+        )
+        for i in range(3)
+    )
+    figures = figures.model_copy(
+        update={
+            "sentence": "Over 8 requirements rated by every rater: exact agreement 62%.",
+            "disagreements": rows if disagreements else (),
+        }
+    )
+    return Agreement(
+        figures, "Ærøskøbing & <Valley> CIT Program", "program <submitted>.xlsx", "x@1"
+    )
+
+
+def two_reviews(folder: Path) -> tuple[Path, Path]:
+    """
+    Two reviewers' workbooks of the Lakemont submission: the example's, and a copy by another
+    reviewer who rated the first two requirements Not met, with a comment holding markup.
+    """
+    from openpyxl import load_workbook
+
+    from citcert.workbook import layout as L
+    from citcert.workbook.review import layout as R
+
+    first, second = folder / "review-okafor.xlsx", folder / "review-lee.xlsx"
+    shutil.copy(EXAMPLES / "lakemont-metro-review.xlsx", first)
+    shutil.copy(first, second)
+    book = load_workbook(second)
+    ws = book[R.REVIEW_SHEET]
+    headers = {c.value: c.column for c in ws[L.HEADER_ROW] if c.value}
+    for row in (L.FIRST_DATA_ROW, L.FIRST_DATA_ROW + 1):
+        ws.cell(row, headers["Rating"]).value = "Not met"
+        ws.cell(row, headers["Comment for the program"]).value = "No <minutes> & no roster."
+    for row in book[R.REVIEWER_SHEET].iter_rows():
+        if row[0].value == "reviewer":
+            row[2].value = "Sam Lee"
+    book.save(second)
+    return first, second

@@ -12,11 +12,14 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from citcert.audit.assessment import Assessment
+from citcert.cli import cli
 from citcert.export import Format, render
 from tests.export.assessment_fixture import MARKUP, PROGRAM_NAME
 from tests.export.html_page import Page
@@ -194,3 +197,23 @@ def test_importing_the_writer_does_not_import_jinja() -> None:
     code = "import citcert.export.html, sys; print('jinja2' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_an_example_with_quarters_follows_the_pdf_outline(tmp_path: Path) -> None:
+    """
+    Each quarterly chart has the heading the PDF bookmarks (what share it shows), and every
+    bookmark of the example's PDF is a heading of its page, in the same order.
+    """
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    out = tmp_path / "reports"
+    args = ["audit", str(examples / "lakemont-metro.xlsx"), "-o", str(out), "--format", "pdf,html"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    (pdf,), (html,) = out.glob("*.pdf"), out.glob("*.html")
+    outline = [item.title for item in _flatten(PdfReader(str(pdf)).outline)][1:]
+    headings = [text for _, text in Page(html.read_bytes()).headings()]
+
+    assert "CIT calls resolved on scene, by quarter" in outline
+    at = 0
+    for title in outline:
+        assert title in headings[at:], f"{title} missing or out of order"
+        at = headings.index(title, at) + 1

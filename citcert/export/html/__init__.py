@@ -8,11 +8,13 @@ These documents share one house style and one set of template macros (``template
   the remediation plan, and the appendix); an assessment of a review adds the review's sections
   (`citcert.export.review`: strengths before the requirements, the comments, corrections and,
   in the panel's view only, the panel's own sections after the gaps), its draft or final banner
-  at the top and the foot, and a DRAFT watermark on a draft;
+  at the top and the foot, and a DRAFT watermark on a draft; the decision's dates, what a
+  citcert decision is not, and any exceptions are where the PDF has them;
 - `render_comparison`: what changed between two audits (``citcert compare --format html``);
 - `render_dashboard`: the state's roll-up of a batch run (``summary.html``), with relative links
   to each program's own HTML report, so the folder can be zipped and sent;
-- `render_progress`: a remediation tracker's progress (``citcert progress --format html``).
+- `render_progress`: a remediation tracker's progress (``citcert progress --format html``);
+- `render_agreement`: the raters' agreement (``citcert review reconcile --format html``).
 
 Each file holds its styles and charts inline (SVG with a text alternative, and the same numbers
 in a table), needs no script and reaches for nothing on a network. Headings are in order, tables
@@ -27,9 +29,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from citcert.audit.explanation import standing
 from citcert.export.html import _charts
 from citcert.export.review import banner, review_sections, strengths
 from citcert.export.since import since_sections
+from citcert.export.validity import EXCEPTION_HEADER, date_rows, exception_rows, with_without_rows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
     from citcert.audit.compare import Comparison
     from citcert.audit.progress import Progress
     from citcert.audit.rollup import Rollup
+    from citcert.export.review import Agreement
 
 
 def render(assessment: Assessment) -> bytes:
@@ -58,6 +63,11 @@ def render(assessment: Assessment) -> bytes:
         strengths=[s for s in (strengths(facts),) if s is not None],
         review_sections=review_sections(facts),
         since=since_sections(a),
+        dates=date_rows(a),
+        standing=standing(a.provenance.standard_ref),
+        with_without=with_without_rows(a),
+        exception_head=EXCEPTION_HEADER,
+        exception_rows=exception_rows(a),
     )
 
 
@@ -91,4 +101,11 @@ def render_progress(progress: Progress, states: Sequence[str]) -> bytes:
     return render_template("progress.html.j2", p=progress, rows=rows)
 
 
-__all__ = ["render", "render_comparison", "render_dashboard", "render_progress"]
+def render_agreement(report: Agreement) -> bytes:
+    """The raters' agreement and every disagreement, as one HTML file (UTF-8)."""
+    from citcert.export.html._env import render_template
+
+    return render_template("agreement.html.j2", r=report, f=report.figures)
+
+
+__all__ = ["render", "render_agreement", "render_comparison", "render_dashboard", "render_progress"]

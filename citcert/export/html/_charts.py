@@ -50,6 +50,8 @@ class Chart:
     description: str
     bars: tuple[Bar, ...]
     maximum: float
+    heading: str = ""
+    """The heading the report puts above the chart, when it is not the title (the quarters')."""
 
     @property
     def height(self) -> int:
@@ -107,7 +109,8 @@ def quarter_charts(quarters: Sequence[QuarterOutcomes]) -> tuple[Chart, ...]:
         ]
         description = f"{title}: " + "; ".join(f"{b.label}: {b.words}" for b in bars) + "."
         caption = "Percent of each quarter's CIT calls"  # the section's heading names the share
-        charts.append(Chart(f"quarter-chart-{number}", caption, description, tuple(bars), 100.0))
+        slug = f"quarter-chart-{number}"
+        charts.append(Chart(slug, caption, description, tuple(bars), 100.0, heading=title))
     return tuple(charts)
 
 
