@@ -330,11 +330,11 @@ class TestHostileText:
 
         _refused(result, path, f"the text holds `{shown}`, half of a character pair")
 
-    def test_escape_sequences_in_a_standard_reach_no_report(
+    def test_escape_sequences_in_a_standard_are_refused_before_any_report(
         self, runner: CliRunner, tmp_path: Path
     ) -> None:
-        """A title holding ESC, NUL and CSI audits; the terminal shows their codes, Markdown
-        loses them."""
+        """A title holding ESC, NUL and CSI: the audit stops at the title's line, writes
+        nothing, and the message shows the first one's code, not the character."""
         from tests.audit.workbook_filler import filled_path
 
         folder = tmp_path / "standards"
@@ -347,9 +347,7 @@ class TestHostileText:
 
         result = runner.invoke(cli, [*args, "--format", "terminal,md"])
 
-        assert result.exit_code == 0, result.output
-        (report,) = (tmp_path / "out").glob("*.md")
-        assert "Mini \\u001b[2J\\u001b]0;pwned\\u0007 \\u0000 \\u009b31m standard" in result.stdout
-        for text in (result.stdout, report.read_text(encoding="utf-8")):
-            assert "pwned" in text and "31m standard" in text
-            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+        assert result.exit_code == 2, result.output
+        assert "mini.yaml:5:8: the text holds `\\u001b`, a control character" in result.stderr
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output)
+        assert not (tmp_path / "out").exists()

@@ -37,6 +37,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "audit",
         "standards.model",
         "standards.records",
+        "standards.succession",
         "workbook.evidence",
         "workbook.review.model",
     ),

@@ -6,7 +6,11 @@ requirement, tailoring, warnings, how it was scored, provenance. Text that comes
 or a standard is data: `escape` collapses its line breaks and backslash-escapes everything
 Markdown would read as markup (emphasis, code spans, links, HTML, table pipes, a leading heading
 or list marker), so a program name like ``*Metro* | [x](y)`` prints as written; an escaped
-character renders as itself, with no backslash showing.
+character renders as itself, with no backslash showing. Nor does a bare address become a link,
+as GitHub would make it: the colon of ``https://`` (any ``scheme://``, ``mailto:``, ``xmpp:``)
+and the dot of ``www.`` are escaped, and an empty HTML comment goes before the ``@`` of an
+e-mail address (GitHub links ``bob\\@example.org`` despite the backslash; the comment shows
+nothing).
 """
 
 from __future__ import annotations
@@ -39,6 +43,14 @@ if TYPE_CHECKING:
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(r"^(#|>|[+\-=](?=\s|$)|\d+[.)](?=\s|$))")
+_AUTOLINK = re.compile(
+    r"(?i):(?=//)|(?:(?<=mailto)|(?<=xmpp)):|(?<=www)\.|(?<=[a-z0-9._+\-])@(?=([a-z0-9._\\-]*))"
+)
+"""What turns bare text into a link on GitHub (its "extended autolinks"): the colon after a
+scheme, the dot after ``www`` and the ``@`` after an e-mail address's local part (with the
+domain that follows it, to tell ``bob@example.org`` from ``mini-standard@1.0``)."""
+_NO_LINK = "<!-- -->"
+"""Splits an e-mail address for the Markdown reader without showing anything."""
 
 
 def render(assessment: Assessment) -> bytes:
@@ -87,11 +99,28 @@ def escape(text: str) -> str:
     Text from a workbook or standard, safe to put inline in Markdown (and in a table cell).
 
     Control characters go first: an escape sequence from a standard would otherwise run in the
-    terminal of whoever reads the report with ``cat``.
+    terminal of whoever reads the report with ``cat``. Then markup, then bare addresses, so that
+    none becomes a link.
     """
     flat = " ".join(clean(text).split())
     flat = _INLINE.sub(r"\\\1", flat)
+    flat = _AUTOLINK.sub(_unlinked, flat)
     return _BLOCK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], flat)
+
+
+def _unlinked(match: re.Match[str]) -> str:
+    char = match.group()
+    if char != "@":
+        return "\\" + char
+    return _NO_LINK + char if _mail_domain(match.group(1).replace("\\", "")) else char
+
+
+def _mail_domain(text: str) -> bool:
+    """
+    True when `text` (what follows an ``@``) starts a domain GitHub would link as an e-mail
+    address: dotted, and ending in a letter or a dot (cmark-gfm's rule), so ``1.0`` is none.
+    """
+    return "." in text.strip(".") and (text[-1:].isalpha() or text.endswith("."))
 
 
 def _title(a: Assessment) -> str:

@@ -62,7 +62,7 @@ def render_markdown(p: Progress) -> bytes:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for s in p.steps:
-        cells = [str(s.order), s.requirement_id, escape(s.title), s.target_date.isoformat(),
+        cells = [str(s.order), escape(s.requirement_id), escape(s.title), s.target_date.isoformat(),
                  _state(s), escape(s.notes)]  # fmt: skip
         out.append("| " + " | ".join(c or " " for c in cells) + " |")
     return ("\n".join(out) + "\n").encode("utf-8")

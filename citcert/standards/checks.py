@@ -23,6 +23,7 @@ from citcert.standards.model import (
     Standard,
     condition_rules,
 )
+from citcert.standards.names import name_problems
 from citcert.standards.record_checks import record_problems
 
 Loc = tuple[str | int, ...]
@@ -52,6 +53,7 @@ def cross_check(standard: Standard) -> list[CheckProblem]:
         *_requirements(standard),
         *_dependency_cycles(standard),
         *record_problems(standard),
+        *name_problems(standard),
     ]
     return sorted(problems, key=lambda problem: _sort_key(problem[0]))
 

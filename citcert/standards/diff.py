@@ -20,6 +20,7 @@ from citcert._text import one_line
 from citcert.standards.model import ChangeKind, Model, Requirement, Standard, TailoringChange
 from citcert.standards.requirement_changes import FieldChange, requirement_changes
 from citcert.standards.scoring_changes import scoring_changes
+from citcert.standards.succession import supersedes
 
 
 class RequirementSummary(Model):
@@ -117,10 +118,10 @@ def _replacements(
     """(old id, new id) pairs from whichever standard supersedes the other, and bad entries."""
     old_ids = {r.id for _, r in old.requirements()}
     new_ids = {r.id for _, r in new.requirements()}
-    if new.supersedes == old.ref:
+    if supersedes(new, old):
         raw = [(o, r.id) for _, r in new.requirements() for o in r.replaces]
         by, target, known = new.ref, old.ref, old_ids
-    elif old.supersedes == new.ref:
+    elif supersedes(old, new):
         raw = [(r.id, n) for _, r in old.requirements() for n in r.replaces]
         by, target, known = old.ref, new.ref, new_ids
     else:

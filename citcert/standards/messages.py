@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -75,7 +76,7 @@ _TEMPLATES: Mapping[str, str] = {
     "int_from_float": "must be a whole number",
     "float_type": "must be a number",
     "float_parsing": "must be a number",
-    "finite_number": "must be a number",
+    "finite_number": "must be an ordinary number, not {input}",
     "bool_type": "must be true or false",
     "bool_parsing": "must be true or false",
     "model_type": _MAPPING,
@@ -222,9 +223,18 @@ def _quote(value: object) -> str:
     return _show(value)
 
 
+def _number(value: float) -> str:
+    """A number as a standard's YAML writes it (``.nan``, ``-.inf`` for the ones that are not)."""
+    if math.isfinite(value):
+        return f"{value:g}"
+    if math.isnan(value):
+        return ".nan"
+    return "-.inf" if value < 0 else ".inf"
+
+
 _SHOW: Mapping[type, Callable[[Any], str]] = {
     bool: lambda v: str(v).lower(),
-    float: lambda v: f"{v:g}",
+    float: _number,
 }
 
 

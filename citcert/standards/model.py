@@ -38,9 +38,17 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-class Model(BaseModel, frozen=True, extra="forbid", json_schema_extra=describe_fields):
+class Model(
+    BaseModel,
+    frozen=True,
+    extra="forbid",
+    allow_inf_nan=False,
+    json_schema_extra=describe_fields,
+):
     """
-    Base of every citcert model: immutable, and unknown keys are errors.
+    Base of every citcert model: immutable, unknown keys are errors, and every number is an
+    ordinary one (``.nan`` or ``.inf`` in a standard, ``NaN`` in a JSON report, is refused: no
+    threshold, credit or score can be compared with them).
 
     The docstring under each field becomes its description in the JSON Schemas (see
     `citcert.standards.docstrings` for why pydantic's own ``use_attribute_docstrings`` is not

@@ -103,6 +103,11 @@ class Overlay(Identity):
 
 _RESOLVING: ContextVar[tuple[str, ...]] = ContextVar("citcert_resolving_overlays", default=())
 
+MAX_CHAIN = 10
+"""Most overlays that may build on one another (a county's on a state's on a nation's needs
+three); a longer chain is refused at the `extends:` that goes too far, before it can exhaust
+the loader."""
+
 
 def resolve_overlay(document: YamlDocument, *, store: StandardsStore | None = None) -> Standard:
     """
@@ -125,6 +130,13 @@ def _find_base(overlay: Overlay, document: YamlDocument, store: StandardsStore |
     if overlay.extends in (*chain, own):
         circle = " → ".join((*chain, own, overlay.extends))
         raise OverlayError.single(f"overlays extend each other in a circle: {circle}", where)
+    if len(chain) >= MAX_CHAIN:
+        links = " → ".join((*chain[:2], "…", own, overlay.extends))
+        raise OverlayError.single(
+            f"overlays build on one another more than {MAX_CHAIN} deep ({links}); at most "
+            f"{MAX_CHAIN} may, so extend the standard itself or an overlay nearer to it",
+            where,
+        )
     token = _RESOLVING.set((*chain, own))
     try:
         return find_standard(overlay.extends, store=store)

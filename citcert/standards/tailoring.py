@@ -100,6 +100,13 @@ class _Resolver:
         scoring = self.override_scoring()
         exceptions = self.exceptions()
         self.drop_dangling_dependencies()
+        if not any(self.requirements.values()):
+            self.problem(
+                ("remove",),
+                f"removes every requirement of {self.base.ref} and adds none, so nothing would "
+                "be left to audit; keep or add at least one requirement",
+                key=True,
+            )
         raise_if_any(OverlayError, self.document.file, self.problems)
         return self.build(scoring, exceptions)
 

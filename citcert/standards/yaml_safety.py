@@ -4,7 +4,9 @@ The checks a parsed YAML tree passes before anything is built from it.
 A standard is plain data from a stranger: only the standard YAML tags (no Python objects), no
 duplicate keys, no text a file cannot hold, and bounded size once aliases are expanded, so that
 an alias bomb ("billion laughs"), a self-referencing alias or deep nesting stops at once with its
-place instead of exhausting memory.
+place instead of exhausting memory. Its text holds no control character (an escape, a bell, a
+C1 control: no report can show one, a spreadsheet refuses them and a terminal would obey
+them), and a title, label, publisher or unit is one line.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from citcert._text import code
 from citcert.errors import Location, Problem, StandardFileError, raise_if_any
 from citcert.standards.registry import MAX_FILE_BYTES
 
@@ -32,6 +35,10 @@ _YAML_TAGS = frozenset(
 )
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but the tab and the line break (YAML turns every line end into one)."""
+ONE_LINE_KEYS = frozenset({"title", "label", "publisher", "unit"})
+"""Keys whose text is shown as one line (headings, table cells, drop-downs)."""
 _DATE_PART = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
@@ -90,16 +97,41 @@ class NodeCheck:
         return total
 
     def check_text(self, node: ScalarNode) -> None:
-        """Count the text; refuse a lone surrogate (a ``\\ud800`` escape), which no file holds."""
+        """
+        Count the text; refuse a lone surrogate (a ``\\ud800`` escape), which no file holds, and
+        a control character (``\\e``, ``\\a``, ``\\x9b``), which no report can show.
+        """
         self.count_text(node, len(node.value))
         bad = _SURROGATE.search(node.value)
         if bad is not None:
-            code = f"\\u{ord(bad.group()):04x}"
             self.problems.append(
                 Problem(
                     self.at(node),
-                    f"the text holds `{code}`, half of a character pair, which no file can "
-                    "store; remove it or write the whole character",
+                    f"the text holds `{code(bad.group())}`, half of a character pair, which no "
+                    "file can store; remove it or write the whole character",
+                )
+            )
+        # NOTE: ruamel marks the folds of a folded (`>`) scalar with `\a`; they become spaces.
+        text = node.value.replace("\a", "") if node.style == ">" else node.value
+        control = _CONTROL.search(text)
+        if control is not None:
+            self.problems.append(
+                Problem(
+                    self.at(node),
+                    f"the text holds `{code(control.group())}`, a control character (such as "
+                    "an escape or a bell) that no report can show and a terminal would obey; "
+                    "remove it",
+                )
+            )
+
+    def check_one_line(self, key: ScalarNode, value: Node) -> None:
+        """A title, label, publisher or unit holds no line break (one is kept at its end)."""
+        if isinstance(value, ScalarNode) and "\n" in value.value.strip():
+            self.problems.append(
+                Problem(
+                    self.at(value),
+                    f"a {key.value} is one line; remove the line break (longer text belongs in "
+                    "a summary, statement or description)",
                 )
             )
 
@@ -133,7 +165,9 @@ class NodeCheck:
         if not isinstance(node, MappingNode):
             return []
         seen: dict[str, ScalarNode] = {}
-        for key, _ in node.value:
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value in ONE_LINE_KEYS:
+                self.check_one_line(key, value)
             if isinstance(key, ScalarNode) and str(key.tag) != "tag:yaml.org,2002:merge":
                 first = seen.setdefault(key.value, key)
                 if first is not key:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from citcert.errors import WorkbookError
+from citcert.standards import succession
 from citcert.standards.model import Metric, MetricCompute, Requirement, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import NotApplicableAnswer, Rated
@@ -44,17 +45,12 @@ def predecessors(old: Standard, new: Standard) -> dict[str, tuple[str, ...]]:
     """
     New requirement id → the old requirement ids it takes answers from.
 
-    ``replaces:`` lists count only when the new standard supersedes exactly the old one; otherwise
-    requirements are matched by equal ids (a new version of the same standard).
+    The rule `citcert compare` matches requirements by (`citcert.standards.succession`):
+    ``replaces:`` lists count only when the new standard supersedes the old one (or the standard
+    the old one is an overlay of); otherwise requirements are matched by equal ids (a new
+    version of the same standard, or a standard and its own overlay).
     """
-    old_ids = {r.id for _, r in old.requirements()}
-    use_replaces = new.supersedes == old.ref
-    result: dict[str, tuple[str, ...]] = {}
-    for _, requirement in new.requirements():
-        if use_replaces and requirement.replaces:
-            result[requirement.id] = tuple(r for r in requirement.replaces if r in old_ids)
-        else:
-            result[requirement.id] = (requirement.id,) if requirement.id in old_ids else ()
+    result = succession.predecessors(old, new)
     if not any(result.values()):
         raise WorkbookError.single(
             f"nothing can be carried from {old.ref} to {new.ref}: {new.ref} does not say it "

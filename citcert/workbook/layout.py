@@ -12,10 +12,10 @@ requirement), Documents (an optional index) and a hidden, protected metadata she
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from citcert.standards.names import spelling_key
 from citcert.workbook.evidence import Mode
 
 LAYOUT_VERSION = 2
@@ -225,14 +225,13 @@ MODE_ALIASES: dict[str, Mode] = {
 }
 """Other spellings of the assessment type, keyed by `normalise_header`-style text."""
 
-_SPACES = re.compile(r"[\s_\-]+")
-
 
 def normalise_header(text: object) -> str:
-    """A header or key as the reader compares it: lower case, spaces and dashes collapsed."""
-    if text is None:
-        return ""
-    return _SPACES.sub(" ", str(text)).strip().casefold()
+    """
+    A header or key as the reader compares it: lower case, spaces and dashes collapsed (the
+    rule a standard's names are checked by, `citcert.standards.names.spelling_key`).
+    """
+    return spelling_key(text)
 
 
 def column_letter(columns: tuple[Column, ...], key: str) -> str:

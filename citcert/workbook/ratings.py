@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from citcert.standards.model import RatingScale
+from citcert.standards.names import scale_spellings
 from citcert.workbook.evidence import Answer, NotApplicableAnswer, Rated, Unanswered
 from citcert.workbook.layout import MAX_CELL_CHARS, normalise_header
 
@@ -124,11 +125,8 @@ def split_documents(text: str) -> tuple[str, ...]:
 def _scale_keys(scale: RatingScale) -> dict[str, str | None]:
     """Every accepted spelling → level id (``None`` meaning not applicable)."""
     keys: dict[str, str | None] = {}
-    for level in scale.levels:
-        for spelling in (level.label, level.id, *level.aliases):
-            keys.setdefault(normalise_header(spelling), level.id)
-    for spelling in (scale.not_applicable_label, *scale.not_applicable_aliases, "n/a", "na"):
-        keys.setdefault(normalise_header(spelling), None)
+    for _, spelling, level_id in scale_spellings(scale):
+        keys.setdefault(normalise_header(spelling), level_id)
     return keys
 
 

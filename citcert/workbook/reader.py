@@ -28,10 +28,11 @@ from citcert.workbook.evidence import Evidence, RequirementEvidence, Unanswered
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.exceptions_sheet import read_exceptions
 from citcert.workbook.grouping import grouped
+from citcert.workbook.hidden import hidden_answer_warnings, hidden_marks
 from citcert.workbook.program_sheet import assessment_date, read_program
 from citcert.workbook.records_sheet import read_records, record_sheet_names
 from citcert.workbook.review.layout import SHEETS as REVIEW_SHEETS
-from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table
+from citcert.workbook.sheets import Book, DateLimit, Findings, Hidden, Table, find_table
 from citcert.workbook.snapshot import doubtful_formulas, snapshot
 
 SHEETS = (
@@ -106,7 +107,11 @@ def book_of(data: bytes, name: str) -> Book:
         formulas = doubtful_formulas(data, sheets)
     except Exception:  # NOTE: the file was read once already; a second look only adds warnings
         formulas = ()
-    return Book(name, sha256, sheets, formulas)
+    try:
+        hidden = hidden_marks(data)
+    except Exception:  # NOTE: as for formulas: a look at the sheet's XML only adds warnings
+        hidden = Hidden()
+    return Book(name, sha256, sheets, formulas, hidden)
 
 
 def read_metadata(book: Book) -> dict[str, str]:
@@ -181,6 +186,8 @@ def read_evidence(
     evidence = find_table(book, L.EVIDENCE_SHEET, L.READ_EVIDENCE_COLUMNS, findings)
     mode = profile.assessment_type if profile else None
     requirements = read_requirements(evidence, standard, mode, findings) if evidence else ()
+    if evidence:
+        hidden_answer_warnings(evidence, book.hidden, findings)
     legacy = legacy_review_warning(book.name, requirements)
     documents = read_documents(book, limit, findings)
     exceptions = read_exceptions(book, standard, limit, findings)

@@ -33,6 +33,17 @@ Row = tuple[Value, ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Hidden:
+    """The hidden rows and columns of one sheet (1-based numbers)."""
+
+    rows: frozenset[int] = frozenset()
+    columns: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.columns)
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
     """A workbook copied into plain rows: row 1 of a sheet is ``sheets[name][0]``."""
 
@@ -41,6 +52,8 @@ class Book:
     sheets: dict[str, list[Row]]
     formulas: tuple[tuple[str, str, str], ...] = ()
     """(sheet, cell, formula) of each formula whose saved result is missing or 0."""
+    hidden: Hidden = Hidden()
+    """The Evidence sheet's hidden rows and columns (`citcert.workbook.hidden`)."""
 
 
 @dataclass

@@ -123,7 +123,7 @@ def test_workbook_text_cannot_become_markup(mini_standard: Standard) -> None:
     text = markdown.render(assess(mini_standard, ev)).decode("utf-8")
     assert "<script>" not in text
     assert not re.search(r"(?<!\\)\]\(", text)  # no link survives
-    assert "\\<script\\>" in text and "\\[click\\](http://x)" in text
+    assert "\\<script\\>" in text and "\\[click\\](http\\://x)" in text
     assert "\\*Metro\\* \\| " in text
     assert "- **Evidence given:** \\# Heading - item \\*Metro\\*" in text
     assert not re.search(r"(?<!\\)\*Metro", text)
