@@ -72,6 +72,7 @@ def _numbers(rng: random.Random) -> dict[str, object]:
         "last_basic_class": recent(500),
         "last_inservice": recent(500),
         "data_reports_12m": rng.randrange(0, 13),
+        "program_structure": rng.choice(["Agency program", "Regional program"]),
     }
 
 

@@ -109,6 +109,25 @@ def fit_row_height(ws: Any, row: int, line_height: float = 14.5) -> None:
     ws.row_dimensions[row].height = min(409, line_height * lines + 4)
 
 
+def fit_row_heights(ws: Any, rows: range, line_height: float = 14.5) -> None:
+    """
+    `fit_row_height` for each of `rows`, with the same result, finding the sheet's last column
+    and each column's width once rather than once per row and cell (openpyxl counts the last
+    column by looking at every cell of the sheet).
+    """
+    columns = ws.max_column
+    widths: dict[str, float] = {}
+    for row in rows:
+        lines = 1
+        for cell in next(ws.iter_rows(min_row=row, max_row=row, max_col=columns)):
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                letter = cell.column_letter
+                if letter not in widths:
+                    widths[letter] = ws.column_dimensions[letter].width or 8.43
+                lines = max(lines, wrapped_lines(cell.value, max(1, int(widths[letter] * 1.1))))
+        ws.row_dimensions[row].height = min(409, line_height * lines + 4)
+
+
 def wrapped_lines(text: str, capacity: int) -> int:
     """How many lines `text` takes when its words are wrapped at `capacity` characters."""
     count = 0

@@ -100,7 +100,7 @@ class TestWheel:
         with zipfile.ZipFile(wheel) as archive:
             entry_points = archive.read("citcert-0.1.0.dist-info/entry_points.txt").decode()
 
-        assert "citcert = citcert.cli:main" in entry_points
+        assert "citcert = citcert.cli:console" in entry_points
 
     def test_the_html_templates_are_package_data(self, built: tuple[Path, Path]) -> None:
         """The HTML report's templates and style sheet ship in the wheel."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import operator
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -152,6 +153,11 @@ def _value(cell: Any) -> Value:
     return Value(value, percent)
 
 
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+"""A cell formula's element, ``<f>`` (with any namespace prefix); not ``<formula>``, which every
+citcert template holds for its drop-downs and colours, nor ``<fill>`` or ``<font>``."""
+
+
 def doubtful_formulas(
     data: bytes, sheets: dict[str, list[Row]]
 ) -> tuple[tuple[str, str, str], ...]:
@@ -166,7 +172,7 @@ def doubtful_formulas(
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         has_formula = any(
-            b"<f" in archive.read(info)
+            _FORMULA.search(archive.read(info))
             for info in archive.infolist()
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         )

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from citcert._spreadsheet import fit_row_height, print_readable
+from citcert._spreadsheet import fit_row_heights, print_readable
 from citcert.export.wording import neutralise_formula, shorten
 
 CELL_LIMIT = 32_000
@@ -45,6 +45,34 @@ def put(sheet: Any, row: int, column: int, value: Cell) -> Any:
     return cell
 
 
+class Styled:
+    """
+    One alignment given to many cells of one workbook, as ``cell.alignment = alignment`` gives
+    it, but looked up among the workbook's styles once, not once per cell.
+
+    openpyxl finds a style's index by hashing and comparing it with the styles the workbook
+    has, every time one is set; the index of one object in one workbook never changes.
+    """
+
+    def __init__(self, alignment: Any) -> None:
+        from openpyxl.styles.cell_style import StyleArray
+
+        self.alignment = alignment
+        self._array = StyleArray
+        self._index: tuple[Any, int] | None = None
+
+    def align(self, cell: Any) -> None:
+        """Give `cell` the alignment (the first cell through openpyxl, the others its index)."""
+        book = cell.parent.parent
+        if self._index is None or self._index[0] is not book:
+            cell.alignment = self.alignment
+            self._index = (book, cell._style.alignmentId)
+            return
+        if not cell._style:  # as openpyxl's own setter does for a cell never styled
+            cell._style = self._array()
+        cell._style.alignmentId = self._index[1]
+
+
 def table(
     sheet: Any, header: Sequence[str], rows: Iterable[Sequence[Cell]], widths: Sequence[int]
 ) -> int:
@@ -60,18 +88,17 @@ def table(
         cell = put(sheet, 1, column, title)
         cell.font, cell.fill = bold, fill
         sheet.column_dimensions[get_column_letter(column)].width = widths[column - 1]
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = Styled(Alignment(wrap_text=True, vertical="top"))
 
     for column in range(1, len(header) + 1):
-        sheet.cell(row=1, column=column).alignment = wrap
+        wrap.align(sheet.cell(row=1, column=column))
     last = 1
     for last, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
-            put(sheet, last, column, value).alignment = wrap
+            wrap.align(put(sheet, last, column, value))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
-    for row in range(1, last + 1):
-        fit_row_height(sheet, row)
+    fit_row_heights(sheet, range(1, last + 1))
     print_readable(sheet)
     sheet.print_title_rows = "1:1"
     return last
