@@ -147,12 +147,14 @@ def render_xlsx(rollup: Rollup) -> bytes:
 
 def _fill_sheet(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Write a header row (bold, frozen, filtered) and the rows; widen columns to fit."""
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
+
+    from citcert._spreadsheet import font
 
     sheet.append(list(headers))
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
     for row in rows:
         sheet.append(list(row))
     sheet.freeze_panes = "A2"
