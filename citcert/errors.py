@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Self
 
+from citcert._text import one_line
+
 
 class ExitCode(IntEnum):
     """The exit statuses citcert uses, documented in the README."""
@@ -64,18 +66,23 @@ class Problem:
     """What the place holds, e.g. ``TRN-01, self rating`` or ``requirements[3].weight``."""
 
     def __str__(self) -> str:
+        """
+        The problem as one line; what came from a file (a file name, a cell's text) cannot break
+        it or send a terminal a command (`citcert._text.one_line`).
+        """
         where = str(self.location)
         about = f" ({self.subject})" if self.subject and self.location.sheet else ""
         prefix = f"{self.subject}: " if self.subject and not self.location.sheet else ""
         if where:
-            return f"{where}{about}: {prefix}{self.message}"
-        return f"{prefix}{self.message}"
+            return one_line(f"{where}{about}: {prefix}{self.message}")
+        return one_line(f"{prefix}{self.message}")
 
 
 @dataclass(eq=False)
 class CitcertError(Exception):
     """
-    Base of every error a user can cause. Holds one or more problems, printed one per line.
+    Base of every error a user can cause. Holds one or more problems, printed one per line
+    (never more: a line break in a file name or a cell cannot add a line of its own).
     """
 
     problems: Sequence[Problem] = field(default_factory=tuple)
@@ -94,7 +101,7 @@ class CitcertError(Exception):
     def __str__(self) -> str:
         lines = [str(p) for p in self.problems]
         if self.headline:
-            lines.insert(0, self.headline)
+            lines.insert(0, one_line(self.headline))
         return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from citcert._text import printable
 from citcert.cli import conventions
 from citcert.errors import CitcertError, ExitCode
 from citcert.export import Format
@@ -45,14 +46,18 @@ class _CitcertGroup(click.Group):
             return super().invoke(ctx)
         except CitcertError as error:
             raise InputError(str(error)) from error
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+        except click.exceptions.ClickException as error:  # its message may name a file
+            # NOTE: click types `message` as final, but it is the one place its text is kept.
+            error.message = printable(error.message)  # type: ignore[misc]
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:  # a bug: its own exit status, its traceback only when asked
             if conventions.debug(ctx):
                 import traceback
 
-                click.echo("".join(traceback.format_exception(error)), err=True, nl=False)
-            click.echo(conventions.crash_message(error), err=True)
+                conventions.echo("".join(traceback.format_exception(error)), err=True, nl=False)
+            conventions.echo(conventions.crash_message(error), err=True)
             ctx.exit(ExitCode.INTERNAL_ERROR)
 
 

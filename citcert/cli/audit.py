@@ -25,7 +25,7 @@ from citcert.cli.app import (
     overlay_and_mode,
     report_formats,
 )
-from citcert.cli.conventions import colour, common, note, quiet
+from citcert.cli.conventions import common, echo, note, quiet
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -171,10 +171,10 @@ def audit(
 
         write_atomic("-", run.printed)
     else:
-        click.echo(run.terminal, nl=False, color=colour(ctx))
+        echo(run.terminal, nl=False, ctx=ctx)
     if run.audited.below:
         label = run.audited.assessment.decision.label
-        click.echo(f"{label} is below {fail_below} (--fail-below).", err=True)
+        echo(f"{label} is below {fail_below} (--fail-below).", err=True)
         ctx.exit(ExitCode.BELOW_LEVEL)
 
 
@@ -246,8 +246,8 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
         for warning in comparison.warnings:
             note(ctx, f"Warning: {warning}")
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False, color=colour(ctx))
+        echo(data.decode("utf-8"), nl=False)
     else:
         write_atomic(output, data, inputs=(old, new))
         if not quiet(ctx):
-            click.echo(f"Comparison written to {output}")
+            echo(f"Comparison written to {output}")

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from citcert._text import one_line
 from citcert.cli.app import (
     _store,
     cli,
@@ -23,7 +24,7 @@ from citcert.cli.app import (
     overlay_and_mode,
     report_formats,
 )
-from citcert.cli.conventions import colour, common, note, quiet
+from citcert.cli.conventions import colour, common, echo, note, quiet
 from citcert.export import Format
 
 
@@ -48,7 +49,7 @@ class _BatchProgress:
         elif isinstance(event, WorkbookFinished):
             spent = self.clock() - self.start
             left = spent / event.done * (event.total - event.done)
-            line = f"{event.done}/{event.total} {event.file}  elapsed {_clock(spent)}"
+            line = f"{event.done}/{event.total} {one_line(event.file)}  elapsed {_clock(spent)}"
             self._draw(f"{line}  remaining ~{_clock(left)}")
         elif isinstance(event, RollupWriting):
             self._draw("")
@@ -206,30 +207,27 @@ def batch(
                 since=since,
             )
     except KeyboardInterrupt:
-        click.echo(
+        echo(
             f"Stopped before the end: nothing of this run was written; {outdir} is as it was.",
             err=True,
         )
         ctx.exit(130)
     for row in result.rollup.rows:
         if not row.audited:
-            click.echo("\n  ".join([f"Could not audit {row.file}:", *row.messages]), err=True)
+            lines = [f"Could not audit {row.file}:", *row.messages]
+            echo("\n  ".join(map(one_line, lines)), err=True)
     if result.kept:
         folders = sorted({k.split("/")[0] + "/" if "/" in k else k for k in result.kept})
-        click.echo(
+        echo(
             f"Kept the earlier reports {', '.join(folders)}: this run has no new ones to put in "
             "their place (the workbook failed or is no longer in the batch).",
             err=True,
         )
     for name in result.below:
-        note(ctx, f"{name}: the decision is below {fail_below} (--fail-below).")
-    click.echo(
-        f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html)."
-    )
-    for line in (
-        result.rollup.calendar_sentence,
-        result.rollup.since and result.rollup.since.sentence,
-    ):
+        note(ctx, f"{one_line(name)}: the decision is below {fail_below} (--fail-below).")
+    echo(f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html).")
+    since = result.rollup.since
+    for line in (result.rollup.calendar_sentence, since.sentence if since else ""):
         if line:
-            click.echo(line)
+            echo(line)
     ctx.exit(result.exit_code)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from citcert._text import one_line
 from citcert.cli.app import cli, configured, format_choice
-from citcert.cli.conventions import common
+from citcert.cli.conventions import common, echo
 
 
 @cli.command("config")
@@ -31,22 +32,22 @@ def config(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     file = data["file"] or "none found (looked for " + ", ".join(data["searched"]) + ")"
-    lines = [f"Configuration file: {file}", ""]
+    lines = [f"Configuration file: {one_line(file)}", ""]
     rows: list[tuple[str, str, str]] = []
     dirs = data["settings"]["standards_dirs"]
     if not dirs:
         rows.append(("standards_dirs", "(none: built-in standards only)", "default"))
-    rows += [("standards_dirs", item["value"], item["source"]) for item in dirs]
+    rows += [("standards_dirs", one_line(item["value"]), item["source"]) for item in dirs]
     for key in ("overlay", "formats", "jobs", "color"):
         item = data["settings"][key]
-        rows.append((key, _shown(key, item["value"]), item["source"]))
+        rows.append((key, one_line(_shown(key, item["value"])), item["source"]))
     width = max(len(k) for k, _, _ in rows)
     value_width = max(len(v) for _, v, _ in rows)
     lines += [f"{k.ljust(width)}  {v.ljust(value_width)}  ({s})" for k, v, s in rows]
-    click.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 _DEFAULTS = {

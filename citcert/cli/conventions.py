@@ -7,6 +7,11 @@ The command-line conventions every command shares: colour, quiet and verbose, an
 - **-q/--quiet and -v/--verbose** are accepted by the group and by every command (`common`);
   notes and progress go to stderr (`note`), and ``--quiet`` silences them; results on stdout
   are never silenced.
+- **Printing** (`echo`): everything a command prints goes through `citcert._text.printable`, so
+  no character from a file (an escape sequence, a bell, a carriage return, a C1 control, a
+  bidirectional override) reaches the terminal as a command, piped or not; a coloured report
+  keeps only citcert's own colour codes. Values are made single lines where they are put into
+  a line (`citcert._text.one_line`), which a whole output no longer can be.
 - **Crashes** (`crash_message`): an error that is not the user's is a bug. It exits with its own
   status (70) and a short request for a report; the traceback only with ``--verbose`` or
   ``CITCERT_DEBUG=1``, read here, at the boundary.
@@ -19,6 +24,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from citcert._text import one_line, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,10 +91,27 @@ def verbose(ctx: click.Context) -> bool:
     return bool(_settings(ctx).get("verbose"))
 
 
+def echo(
+    text: str,
+    *,
+    err: bool = False,
+    nl: bool = True,
+    ctx: click.Context | None = None,
+) -> None:
+    """
+    Print `text` (on stderr with `err`) with nothing a terminal would obey in it.
+
+    Given the command's `ctx`, the text may be a coloured report: its colour codes are kept
+    (shown when `colour` says so); without it nothing but text and line breaks is printed.
+    """
+    styled = ctx is not None
+    click.echo(printable(text, styled=styled), err=err, nl=nl, color=colour(ctx) if ctx else None)
+
+
 def note(ctx: click.Context, text: str) -> None:
     """A note for the person at the terminal: on stderr, unless --quiet."""
     if not quiet(ctx):
-        click.echo(text, err=True, color=colour(ctx))
+        echo(text, err=True, ctx=ctx)
 
 
 def debug(ctx: click.Context | None) -> bool:
@@ -100,7 +124,7 @@ def crash_message(error: BaseException) -> str:
     """What an internal error says: that it is a bug, what it was, and how to report it."""
     from citcert import __version__
 
-    what = f"{type(error).__name__}: {error}".strip().rstrip(":")
+    what = one_line(f"{type(error).__name__}: {error}").strip().rstrip(":")
     return (
         f"Internal error: citcert {__version__} hit a bug ({what}).\n"
         "This is not a problem with your files. Please report it to the citcert maintainers\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import _choice, cli
-from citcert.cli.conventions import common
+from citcert.cli.conventions import common, echo
 
 
 @cli.command()
@@ -67,4 +67,4 @@ def progress(
         "json": writer.render_json,
         "md": writer.render_markdown,
     }[fmt.lower()]
-    click.echo(render(result).decode("utf-8"), nl=False)
+    echo(render(result).decode("utf-8"), nl=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import _store, cli
-from citcert.cli.conventions import common
+from citcert.cli.conventions import common, echo
 from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite
 
 
@@ -72,7 +72,7 @@ def start(
         review_date=review_date.date() if review_date else None,
     )
     write_atomic(output, data)
-    click.echo(f"Reviewer's workbook written to {output}. Fill in the Review sheet.")
+    echo(f"Reviewer's workbook written to {output}. Fill in the Review sheet.")
 
 
 @review.command()
@@ -112,5 +112,5 @@ def reconcile(
     _refuse_overwrite(output, force, *reviews)
     result = run(list(reviews), _store(ctx), submission=submission)
     write_atomic(output, result.workbook)
-    click.echo(agreement_text(result.figures), nl=False)
-    click.echo(f"Consensus workbook written to {output}.")
+    echo(agreement_text(result.figures), nl=False)
+    echo(f"Consensus workbook written to {output}.")

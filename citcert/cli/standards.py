@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citcert._text import one_line
 from citcert.cli.app import _store, cli, format_choice
-from citcert.cli.conventions import common
+from citcert.cli.conventions import common, echo
 
 if TYPE_CHECKING:
     from citcert.standards.model import Standard
@@ -60,7 +61,7 @@ def standards_list(ctx: click.Context, fmt: str) -> None:
     from citcert.standards.catalog import catalogue, listing, listing_json
 
     found = catalogue(_store(ctx))
-    click.echo(listing_json(found) if fmt == "json" else listing(found), nl=False)
+    echo(listing_json(found) if fmt == "json" else listing(found), nl=False)
 
 
 @standards.command("show")
@@ -85,7 +86,7 @@ def standards_show(ctx: click.Context, ref: str, fmt: str) -> None:
 
     standard = _standard_or_file(ctx, ref)
     render = {"json": as_json, "yaml": as_yaml}.get(fmt, outline)
-    click.echo(render(standard), nl=False)
+    echo(render(standard), nl=False)
 
 
 @standards.command("validate")
@@ -109,7 +110,7 @@ def standards_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
     valid, error = validate_files(files, store=_store(ctx))
     for path, standard in valid:
-        click.echo(f"{path}: valid ({standard.ref})")
+        echo(f"{one_line(str(path))}: valid ({standard.ref})")
     if error is not None:
         raise error
 
@@ -143,9 +144,9 @@ def standards_lint(ctx: click.Context, refs: tuple[str, ...], strict: bool) -> N
         warnings = lint(standard)
         total += len(warnings)
         count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-        click.echo(f"{standard.ref}: {count}")
+        echo(f"{standard.ref}: {count}")
         for warning in warnings:
-            click.echo(f"  {warning}")
+            echo(f"  {one_line(str(warning))}")
     if strict and total:
         ctx.exit(1)
 
@@ -173,9 +174,9 @@ def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
 
     result = diff(_standard_or_file(ctx, old), _standard_or_file(ctx, new))
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2), nl=True)
+        echo(result.model_dump_json(indent=2), nl=True)
     else:
-        click.echo(render_text(result), nl=False)
+        echo(render_text(result), nl=False)
 
 
 @standards.command("schema")

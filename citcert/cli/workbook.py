@@ -19,7 +19,8 @@ from citcert.errors import ExitCode
 
 if TYPE_CHECKING:
     from citcert.app.check import Checked
-from citcert.cli.conventions import common
+from citcert._text import one_line
+from citcert.cli.conventions import common, echo
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -65,7 +66,7 @@ def template(
     standard = _choice(ctx, ref, overlay).resolve()
     write_atomic(output, template_bytes(standard), inputs=[overlay] if overlay else [])
     if str(output) != "-":
-        click.echo(f"Wrote {output} for {standard.ref} ({standard.title}).")
+        echo(f"Wrote {one_line(str(output))} for {standard.ref} ({one_line(standard.title)}).")
 
 
 @cli.command()
@@ -133,7 +134,7 @@ def validate(
     ]
     failed = [r for r in results if not r.ready]
     if fmt == "json":
-        click.echo(validation_report(results).model_dump_json(indent=2))
+        echo(validation_report(results).model_dump_json(indent=2))
     elif len(results) == 1 and failed and failed[0].error:
         raise failed[0].error  # one workbook: reported as any other command's error
     else:
@@ -146,12 +147,12 @@ def validate(
 def _print_check(result: Checked) -> None:
     """One workbook's check as text: ready and its warnings on stdout, errors on stderr."""
     if not result.ready:
-        click.echo(f"Error: {result.error}", err=True)
+        echo(f"Error: {result.error}", err=True)
         return
-    click.echo(f"{result.file} is ready to audit against {result.standard_ref}.")
+    echo(f"{one_line(result.file)} is ready to audit against {result.standard_ref}.")
     if result.warnings:
-        click.echo(f"Warnings ({len(result.warnings)}):")
-        click.echo("\n".join(f"  {warning}" for warning in result.warnings))
+        echo(f"Warnings ({len(result.warnings)}):")
+        echo("\n".join(f"  {one_line(str(warning))}" for warning in result.warnings))
 
 
 @cli.command()
@@ -198,6 +199,6 @@ def migrate(
         from citcert.export.json import dumps
 
         report = migration_report(result, str(workbook), str(output))
-        click.echo(dumps(report.model_dump(mode="json")).decode("utf-8"), nl=False)
+        echo(dumps(report.model_dump(mode="json")).decode("utf-8"), nl=False)
     else:
-        click.echo(f"Wrote {output}. {result.report()}")
+        echo(f"Wrote {output}. {result.report()}")

@@ -4,7 +4,9 @@ The views of a `Comparison` of two audits: terminal text, Markdown, JSON and HTM
 Each writer is a function `Comparison -> bytes` registered in `WRITERS`, like the report
 writers of `citcert.export`; they only lay out what `citcert.audit.compare.compare` worked out
 (STYLE §13). Text and Markdown share one line layout and differ in a `_Style`; every text that
-came from a workbook goes through the style's escape.
+came from a file (the two audits may be JSON files anyone could have written) goes through the
+style's escape: Markdown's, or for the terminal one line that does nothing to a terminal
+(`citcert._text.one_line`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from citcert._text import one_line
 from citcert.audit.compare import Comparison, CompletedStep, RequirementChange
 from citcert.export import Format
 from citcert.export.json import dumps
@@ -32,7 +35,7 @@ class _Style:
 
 
 def _text_style() -> _Style:
-    return _Style(lambda t: f"\n{t}", "  ", lambda t: t, md=False)
+    return _Style(lambda t: f"\n{t}", "  ", one_line, md=False)
 
 
 def _md_style() -> _Style:
@@ -42,7 +45,7 @@ def _md_style() -> _Style:
 def _lines(c: Comparison, style: _Style) -> list[str]:
     """The comparison as lines in one style (every workbook text goes through its escape)."""
     e, h = style.escape, style.heading
-    title = f"# {e(c.program)}: progress between two audits\n" if style.md else c.program
+    title = f"# {e(c.program)}: progress between two audits\n" if style.md else e(c.program)
     out = [title, e(c.headline)]
     out += [f"{'> ' if style.md else ''}Warning: {e(w)}" for w in c.warnings]
     if c.standards_note and c.standards_note not in c.warnings:
@@ -80,11 +83,12 @@ def _score_lines(c: Comparison, style: _Style) -> list[str]:
             for s in rows
         ]
         return table + ["| " + " | ".join(row) + " |" for row in cells]
-    width = max(len(s.title) for s in rows)
+    titles = [style.escape(s.title) for s in rows]
+    width = max(map(len, titles))
     return [
-        f"  {s.title:<{width}}  {score_words(s.old):>6} → {score_words(s.new):>6}"
+        f"  {title:<{width}}  {score_words(s.old):>6} → {score_words(s.new):>6}"
         f"  ({change_words(s.change)})"
-        for s in rows
+        for title, s in zip(titles, rows, strict=True)
     ]
 
 

@@ -2,7 +2,8 @@
 `citcert progress` reports: a tracker's progress as of a day, for the terminal, JSON or Markdown.
 
 Only layout: every count and sentence is a field of `Progress`. Text from the tracker is data:
-control characters removed for the terminal, escaped for Markdown.
+one line that does nothing to a terminal (`citcert.export.terminal.clean`), escaped for
+Markdown.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ def _state(s: ProgressStep) -> str:
 
 def render_terminal(p: Progress) -> bytes:
     lines = [
-        f"{clean(p.program_name)} · {p.standard_ref} · plan of the audit as of "
+        f"{clean(p.program_name)} · {clean(p.standard_ref)} · plan of the audit as of "
         f"{p.audited_on.isoformat()}",
         clean(p.sentence),
         "",
     ]
     for s in p.steps:
-        lines.append(f"  {s.order}. {s.requirement_id} {clean(s.title)}: {_state(s)}")
+        lines.append(f"  {s.order}. {clean(s.requirement_id)} {clean(s.title)}: {_state(s)}")
         lines.append(f"     target {s.target_date.isoformat()}" + (
             f" · {clean(s.notes)}" if s.notes else ""
         ))  # fmt: skip

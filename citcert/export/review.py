@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from citcert._text import one_line
+
 if TYPE_CHECKING:
     from citcert.audit.review_model import AgreementFigures, ReviewFacts
 
@@ -140,16 +142,16 @@ def _agreement(figures: AgreementFigures | None) -> Section | None:
 
 def agreement_text(figures: AgreementFigures) -> str:
     """The agreement and every disagreement as plain text, for `citcert review reconcile`."""
-    lines = [f"Raters: {', '.join(figures.raters)}", figures.sentence]
+    lines = [f"Raters: {', '.join(map(one_line, figures.raters))}", one_line(figures.sentence)]
     if not figures.disagreements:
         lines.append("The raters agree on every requirement.")
     else:
         lines.append(f"Disagreements ({len(figures.disagreements)}):")
     for d in figures.disagreements:
-        lines.append(f"  {d.requirement_id} {d.title}")
+        lines.append(f"  {d.requirement_id} {one_line(d.title)}")
         for v in d.ratings:
-            said = f": {v.comment}" if v.comment else ""
-            lines.append(f"    {v.rater}: {v.label}{said}")
+            said = f": {one_line(v.comment)}" if v.comment else ""
+            lines.append(f"    {one_line(v.rater)}: {one_line(v.label)}{said}")
     return "\n".join(lines) + "\n"
 
 

@@ -3,19 +3,21 @@ The terminal summary: the decision in plain words, a score bar per domain, the c
 the first remediation steps, for a person at a console.
 
 Colour comes from `click.style` (the decision in its level's own colour from the standard);
-`click.echo` drops it when the output is not a terminal. Control characters in workbook text
-are removed, so a cell cannot move the cursor or recolour the console. The CLI adds the line
-saying where the report files went.
+`click.echo` drops it when the output is not a terminal. Every text that came from a file goes
+through `clean`, one line with each character a terminal would obey shown as its code
+(`citcert._text.one_line`), so a cell cannot move the cursor, recolour the console, make a
+link or add a line that looks like citcert's. The CLI adds the line saying where the report
+files went.
 """
 
 from __future__ import annotations
 
 import shutil
-import unicodedata
 from typing import TYPE_CHECKING
 
 import click
 
+from citcert._text import one_line
 from citcert.audit.explanation import standing
 from citcert.export.review import Section, banner, review_sections, strengths
 from citcert.export.since import since_sections
@@ -78,8 +80,11 @@ def _brief(section: Section) -> Section:
 
 
 def clean(text: str) -> str:
-    """Workbook text without control characters (escape sequences, bells, line breaks)."""
-    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text).strip()
+    """
+    Text from a file as one terminal line that does nothing: line breaks and tabs as spaces,
+    escapes, bells, carriage returns, C1 controls and bidirectional overrides as their codes.
+    """
+    return one_line(text).strip()
 
 
 def _header(a: Assessment) -> str:
@@ -94,14 +99,15 @@ def _header(a: Assessment) -> str:
 def _decision(a: Assessment) -> str:
     d = a.decision
     colour = _rgb(d.colour)
-    label = click.style(f" {d.label.upper()} ", fg="white", bg=colour, bold=True)
+    label = click.style(f" {clean(d.label).upper()} ", fg="white", bg=colour, bold=True)
     note = click.style(standing(a.provenance.standard_ref), dim=True)
     dates = click.style(clean(dates_line(a)), bold=True)
     text = f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{note}\n{dates}"
     if a.exceptions is not None:
         text += "\n" + click.style(clean(a.exceptions.sentence), bold=True)
         for row in exception_rows(a):
-            text += f"\n  ⚑ {clean(row[0])}: {row[5]} until {row[4]} (approved by {clean(row[2])})"
+            state, until, by = clean(row[5]), clean(row[4]), clean(row[2])
+            text += f"\n  ⚑ {clean(row[0])}: {state} until {until} (approved by {by})"
     return text
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from citcert._text import one_line
 from citcert.errors import CitcertError
 from citcert.standards.registry import Entry, load_entry, read_cached, survey, version_key
 from citcert.standards.store import Skipped, StandardsStore
@@ -100,9 +101,9 @@ def listing(found: Catalogue) -> str:
 def _table(rows: Sequence[tuple[Entry, dict[str, Any]]]) -> str:
     if not rows:
         return "No standards found.\n"
-    table = [_HEADER]
+    table: list[tuple[str, ...]] = [_HEADER]
     for entry, row in rows:
-        title = row["title"] + ("" if entry.builtin else f"  [{row['source']}]")
+        title = one_line(row["title"] + ("" if entry.builtin else f"  [{row['source']}]"))
         table.append((*(str(row[column]) for column in _COLUMNS), title))
     widths = [max(len(r[i]) for r in table) for i in range(len(_HEADER) - 1)]
     lines = [

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import Field, JsonValue
 
+from citcert._text import one_line
 from citcert.standards.model import ChangeKind, Model, Requirement, Standard, TailoringChange
 from citcert.standards.requirement_changes import FieldChange, requirement_changes
 from citcert.standards.scoring_changes import scoring_changes
@@ -203,7 +204,7 @@ def render_text(result: StandardDiff) -> str:
         if body:
             count = len([line for line in body if not line.startswith(" ")])
             lines += ["", f"{title} ({count}):", *(f"  {line}" for line in body)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(one_line, lines)) + "\n"
 
 
 def _sections(result: StandardDiff) -> Iterator[tuple[str, list[str]]]:

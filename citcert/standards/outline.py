@@ -13,6 +13,7 @@ import json
 import textwrap
 from collections.abc import Iterator
 
+from citcert._text import one_line
 from citcert.standards.model import (
     Conditions,
     Direction,
@@ -53,9 +54,12 @@ def as_yaml(standard: Standard) -> str:
 
 
 def outline(standard: Standard) -> str:
-    """A readable outline of a standard, for ``citcert standards show``."""
+    """
+    A readable outline of a standard, for ``citcert standards show``: one line per line, whatever
+    the standard's text holds (`citcert._text.one_line`).
+    """
     lines = [*_heading(standard), *_scoring(standard), *_domains(standard), *_tailoring(standard)]
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(map(one_line, lines)).rstrip() + "\n"
 
 
 def _heading(standard: Standard) -> Iterator[str]:

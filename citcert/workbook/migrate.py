@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from citcert._text import one_line
 from citcert.errors import Location, StandardMismatchError, WorkbookError
 from citcert.standards.model import Standard
 from citcert.workbook import layout as L
@@ -62,10 +63,10 @@ class Migration:
             lines.append(f"New on the Program sheet, to fill in ({len(self.new_numbers)}): {asked}")
         if self.notes:
             lines.append(f"Left in the Notes column ({len(self.notes)}):")
-            lines += [f"  {line}" for line in self.notes]
+            lines += [f"  {one_line(line)}" for line in self.notes]
         if self.not_carried:
             lines.append(f"Not carried, kept on the Instructions sheet ({len(self.not_carried)}):")
-            lines += [f"  {line}" for line in self.not_carried]
+            lines += [f"  {one_line(line)}" for line in self.not_carried]
         return "\n".join(lines)
 
 

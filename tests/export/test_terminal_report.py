@@ -67,12 +67,12 @@ def test_a_domain_below_the_bar_says_so(mini_standard: Standard) -> None:
     assert training.endswith("████")
 
 
-def test_control_characters_from_the_workbook_are_removed(mini_standard: Standard) -> None:
-    """An escape sequence in the program name cannot reach the console."""
+def test_control_characters_from_the_workbook_are_shown_as_codes(mini_standard: Standard) -> None:
+    """An escape sequence in the program name cannot reach the console: it shows as codes."""
     ev = make_evidence(mini_standard, program_name="Evil\x1b[2J\x07 CIT")
     text = terminal.render(assess(mini_standard, ev)).decode()
     assert "\x1b[2J" not in text and "\x07" not in text
-    assert click.unstyle(text).splitlines()[0].startswith("Evil [2J  CIT")
+    assert click.unstyle(text).splitlines()[0].startswith("Evil\\u001b[2J\\u0007 CIT")
 
 
 def test_a_program_without_gaps(mini_standard: Standard) -> None:

@@ -2,8 +2,10 @@
 The roll-up as data files: the programs table as CSV, both tables as XLSX, everything as JSON.
 
 The CSV and the workbook's sheets share one set of columns and cells, so that a spreadsheet
-shows the same table whichever file it opens. Text that came from a workbook is neutralised
-before it goes into a cell. The same roll-up gives the same bytes: the XLSX is dated by the
+shows the same table whichever file it opens. Text that came from a workbook or a standard is
+neutralised before it goes into a cell, the header row's domain titles as much as the rows: a
+standard is a file anyone can write, and a title such as ``=HYPERLINK(…)`` is text, never a
+formula. The same roll-up gives the same bytes: the XLSX is dated by the
 newest assessment and saved with the template writer's fixed-time zip.
 """
 
@@ -43,7 +45,8 @@ def _row_cells(rollup: Rollup, row: RollupRow) -> list[object]:
 
 
 def _row_headers(rollup: Rollup) -> list[str]:
-    domains = [f"{d.title} ({d.domain_id})" for d in rollup.domains]
+    """The programs table's header: fixed words and, from the standard, each domain's title."""
+    domains = [neutralise_formula(f"{d.title} ({d.domain_id})") for d in rollup.domains]
     return [
         "File",
         "Program",
@@ -151,10 +154,10 @@ def _fill_sheet(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[obje
     from openpyxl.utils import get_column_letter
 
     from citcert._spreadsheet import font
+    from citcert.export.xlsx.cells import put
 
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = font(bold=True)
+    for column, header in enumerate(headers, start=1):
+        put(sheet, 1, column, header).font = font(bold=True)
     for row in rows:
         sheet.append(list(row))
     sheet.freeze_panes = "A2"
