@@ -226,8 +226,8 @@ def batch(
     for name in result.below:
         note(ctx, f"{one_line(name)}: the decision is below {fail_below} (--fail-below).")
     echo(f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html).")
-    since = result.rollup.since
-    for line in (result.rollup.calendar_sentence, since.sentence if since else ""):
+    change = result.rollup.since
+    for line in (result.rollup.calendar_sentence, change.sentence if change else ""):
         if line:
             echo(line)
     ctx.exit(result.exit_code)
