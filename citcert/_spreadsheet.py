@@ -6,6 +6,10 @@ openpyxl's own save stamps the clock into the document properties and into every
 same workbook differ. Every workbook citcert writes (the evidence template, the remediation
 tracker, the state roll-up, a migrated workbook) is saved here instead, dated by its content:
 the standard's effective date, the assessment date, the newest audit in a batch.
+
+The same workbooks share how they print and how their rows are sized (`print_readable`,
+`fit_row_height`): one estimate of how wide text prints, used by every sheet, and one named
+typeface (`font`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
+import unicodedata
 import zipfile
 from typing import Any
 
@@ -62,8 +68,33 @@ PRINTABLE_WIDTH = 10.2 * 72
 """Points across a landscape Letter page inside the margins `print_readable` sets."""
 MIN_PRINTED_SIZE = 8.0
 """The smallest text size a printed sheet may shrink its text to."""
-_POINTS_PER_CHARACTER = 5.25
-"""A column width unit (one 11-pt Calibri digit, 7 pixels) in points."""
+FONT_NAME = "Calibri"
+"""The workbooks' typeface, named on every styled font: a font without a name is printed by
+LibreOffice in a serif typeface much wider than the columns were sized for."""
+_POINTS_PER_UNIT = 7.0
+"""
+A column width unit in points as the widest common program prints it: a column is so many
+digits of the default font wide, 5.25 pt in Excel's Calibri but 7 pt in LibreOffice where
+Calibri is replaced by DejaVu Sans. Planning for the wider keeps every sheet one page wide in
+both (Excel then prints a little smaller than it must).
+"""
+ONE_PAGE_WIDE = math.floor(
+    PRINTABLE_WIDTH / (_POINTS_PER_UNIT * math.ceil(100 * MIN_PRINTED_SIZE / 11) / 100)
+)
+"""The most column-width units of 11-pt text that still print one page wide (at 8 pt)."""
+_LINE_HEIGHT = 14.5
+"""Points per line of 11-pt text in a row (scaled for other sizes)."""
+_CELL_PADDING = 0.5
+"""Width units of a column its text cannot use."""
+_BOLD = 1.1
+"""How much wider bold text is than regular."""
+
+
+def font(**style: Any) -> Any:
+    """An openpyxl font in the workbooks' typeface (`FONT_NAME`), with the given style."""
+    from openpyxl.styles import Font
+
+    return Font(name=FONT_NAME, **style)
 
 
 def print_readable(ws: Any, font_size: float = 11.0, title_columns: str | None = "A:A") -> None:
@@ -79,7 +110,7 @@ def print_readable(ws: Any, font_size: float = 11.0, title_columns: str | None =
         (ws.column_dimensions[get_column_letter(i)].width or 8.43)
         for i in range(1, ws.max_column + 1)
     ]
-    total = sum(w * _POINTS_PER_CHARACTER + 4 for w in widths)
+    total = sum(w * _POINTS_PER_UNIT for w in widths)
     smallest = math.ceil(100 * MIN_PRINTED_SIZE / font_size)
     fits = int(100 * PRINTABLE_WIDTH / total) if total else 100
     setup = ws.page_setup
@@ -95,50 +126,112 @@ def print_readable(ws: Any, font_size: float = 11.0, title_columns: str | None =
         ws.print_title_cols = title_columns
 
 
-def fit_row_height(ws: Any, row: int, line_height: float = 14.5) -> None:
+def fit_row_height(ws: Any, row: int) -> None:
     """
-    Give a row the height its wrapped text needs, estimated by wrapping each cell's words to
-    its column's width: spreadsheet programs (LibreOffice among them) do not all grow rows to
-    fit wrapped text when they open a file, and then lines overlap.
+    Give a row the height its tallest cell needs: each text's words wrapped to its column's
+    width (a merged cell's: its columns' together), at its font's size and weight. Spreadsheet
+    programs (LibreOffice among them) do not all grow rows to fit wrapped text when they open a
+    file, and then lines overlap.
     """
-    lines = 1
+    from openpyxl.utils import get_column_letter
+
+    merged = {
+        r.min_col: range(r.min_col, r.max_col + 1)
+        for r in ws.merged_cells.ranges
+        if r.min_row == r.max_row == row
+    }
+    height = 0.0
     for cell in ws[row]:
-        if isinstance(cell.value, str) and cell.alignment.wrap_text:
-            width = ws.column_dimensions[cell.column_letter].width or 8.43
-            lines = max(lines, wrapped_lines(cell.value, max(1, int(width * 1.1))))
-    ws.row_dimensions[row].height = min(409, line_height * lines + 4)
+        columns = merged.get(cell.column, (cell.column,))
+        width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
+        height = max(height, cell_height(cell, width))
+    ws.row_dimensions[row].height = min(409, round(max(height, _LINE_HEIGHT) + 4, 1))
 
 
-def fit_row_heights(ws: Any, rows: range, line_height: float = 14.5) -> None:
-    """
-    `fit_row_height` for each of `rows`, with the same result, finding the sheet's last column
-    and each column's width once rather than once per row and cell (openpyxl counts the last
-    column by looking at every cell of the sheet).
-    """
-    columns = ws.max_column
-    widths: dict[str, float] = {}
+def fit_row_heights(ws: Any, rows: range) -> None:
+    """`fit_row_height` for each of `rows`."""
     for row in rows:
-        lines = 1
-        for cell in next(ws.iter_rows(min_row=row, max_row=row, max_col=columns)):
-            if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                letter = cell.column_letter
-                if letter not in widths:
-                    widths[letter] = ws.column_dimensions[letter].width or 8.43
-                lines = max(lines, wrapped_lines(cell.value, max(1, int(widths[letter] * 1.1))))
-        ws.row_dimensions[row].height = min(409, line_height * lines + 4)
+        fit_row_height(ws, row)
 
 
-def wrapped_lines(text: str, capacity: int) -> int:
-    """How many lines `text` takes when its words are wrapped at `capacity` characters."""
+def print_header(ws: Any, text: str) -> None:
+    """
+    Print `text` at the top of every page of the sheet, with room for two lines of it above
+    the sheet's first row (a header without room is printed under the sheet's text, unseen).
+    """
+    ws.oddHeader.center.text = text.replace("&", "&&")
+    ws.oddHeader.center.size = 11  # shrunk with the page, as the sheet's own 11-pt text
+    ws.page_margins.header = 0.3
+    ws.page_margins.top = 0.9
+
+
+def cell_height(cell: Any, width: float) -> float:
+    """The points one cell's text needs: its lines (wrapped when it wraps) at its font size."""
+    if cell.value is None:
+        return 0.0
+    scale = (cell.font.sz or 11.0) / 11.0
+    lines = 1
+    if isinstance(cell.value, str):
+        bold = bool(cell.font.b)
+        if cell.alignment.wrap_text:
+            capacity = (width - _CELL_PADDING) / scale
+            lines = wrapped_lines(cell.value, capacity, bold=bold)
+        else:
+            lines = cell.value.count("\n") + 1
+    return _LINE_HEIGHT * scale * lines
+
+
+def wrapped_lines(text: str, capacity: float, *, bold: bool = False) -> int:
+    """
+    How many lines `text` takes when its words are wrapped at `capacity` column-width units,
+    measured by `text_width`: a line may also break after a hyphen, and a word wider than a
+    line breaks between two characters, wherever it must.
+    """
+    space = text_width(" ", bold=bold)
     count = 0
     for paragraph in text.split("\n"):
-        used = 0
         count += 1
+        used = 0.0
         for word in paragraph.split():
-            if used and used + 1 + len(word) > capacity:
-                count += 1
-                used = 0
-            used += len(word) + (1 if used else 0)
-            count += (used - 1) // capacity
-            used = used % capacity if used > capacity else used
+            for index, piece in enumerate(_AFTER_HYPHEN.findall(word)):
+                gap = space if used and index == 0 else 0.0
+                width = text_width(piece, bold=bold)
+                if used and used + gap + width > capacity:
+                    count, used, gap = count + 1, 0.0, 0.0
+                used += gap + width
+                while used > capacity:
+                    count += 1
+                    used -= max(1.0, capacity - 1.0)  # the character that did not fit moves on
     return count
+
+
+def text_width(text: str, *, bold: bool = False) -> float:
+    """
+    How wide `text` prints, in column-width units (the width of one digit), erring wide.
+
+    The proportions hold for Calibri and for the DejaVu Sans LibreOffice may print instead:
+    narrow letters and punctuation, wide ones (m, w, M, W) and symbols (< = > &), capitals,
+    East Asian characters two digits wide; bold a tenth wider.
+    """
+    return sum(_character_width(ch) for ch in text) * (_BOLD if bold else 1.0)
+
+
+_AFTER_HYPHEN = re.compile(r"[^-]*-+|[^-]+")
+_NARROW = frozenset(" il.,;:'|!jI`")
+_SLIM = frozenset('frt()[]{}-/"*')
+_WIDE = frozenset("mwMW@%")
+_SYMBOLS = frozenset("<>=+~^#&")
+
+
+def _character_width(ch: str) -> float:
+    if ch in _NARROW:
+        return 0.5
+    if ch in _SLIM:
+        return 0.7
+    if ch in _WIDE:
+        return 1.6
+    if ch in _SYMBOLS:
+        return 1.35
+    if ch.isascii():
+        return 1.2 if ch.isupper() else 1.0
+    return 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1

@@ -12,17 +12,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from citcert._spreadsheet import ONE_PAGE_WIDE
 from citcert.audit.assessment import Assessment
 from citcert.export import xlsx
+from citcert.export.since import SHEET_NAMES as SINCE_SHEETS
 from citcert.export.wording import FORMULA_TRIGGERS, neutralise_formula
 from citcert.export.xlsx import cells as xlsx_cells
+from citcert.export.xlsx.review import SHEET_NAMES
+from citcert.standards.model import Standard
 from tests.export.assessment_fixture import FORMULAS, PROGRAM_NAME
+from tests.export.reviewed_assessment import COMMENT, reviewed_assessment
 
 
 @pytest.fixture(scope="module")
 def book(hostile_xlsx: bytes) -> Any:
     """The hostile tracker, loaded with openpyxl."""
     return load_workbook(io.BytesIO(hostile_xlsx))
+
+
+@pytest.fixture(scope="module")
+def reviewed(mini_standard: Standard) -> Any:
+    """The tracker of a consensus review with long texts, loaded with openpyxl."""
+    return load_workbook(io.BytesIO(xlsx.render(reviewed_assessment(mini_standard))))
 
 
 def _column(sheet: Any, header: str) -> list[Any]:
@@ -129,6 +140,70 @@ class TestTracker:
         assert validation.formula1 == '"Not started,In progress,Done"'
         assert "N2" in validation.sqref
         assert "N7" in validation.sqref
+
+
+class TestPrintedLayout:
+    """Rows sized to their text and sheets one page wide, for a review with long texts too."""
+
+    def test_every_row_with_text_has_a_height_for_it(self, reviewed: Any) -> None:
+        """In every sheet, the review's and the since sheets too, a row of text has a height."""
+        unsized = [
+            f"{sheet.title}!{row[0].row}"
+            for sheet in reviewed
+            if sheet.sheet_state == "visible"
+            for row in sheet.iter_rows()
+            if any(isinstance(c.value, str) for c in row)
+            and not sheet.row_dimensions[row[0].row].height
+        ]
+
+        assert unsized == []
+        assert len(reviewed.sheetnames) == 17
+
+    def test_a_long_comment_gets_a_tall_row(self, reviewed: Any) -> None:
+        """The 600-character comment makes its row many lines tall, the one-line row is not."""
+        sheet = reviewed["Reviewers' comments"]
+
+        assert sheet.row_dimensions[2].height > 10 * 14.5
+        assert sheet["D2"].value == COMMENT
+
+    def test_a_sections_sentences_wrap_across_its_table(self, reviewed: Any) -> None:
+        """A sentence under a table is merged across the table's columns and wraps there."""
+        sheet = reviewed["Since last review"]
+        merged = {str(r) for r in sheet.merged_cells.ranges}
+        rows = [r for r in range(1, sheet.max_row + 1) if f"A{r}:E{r}" in merged]
+
+        assert rows
+        assert all(sheet[f"A{r}"].alignment.wrap_text for r in rows)
+
+    def test_review_and_since_sheets_print_one_page_wide(self, reviewed: Any) -> None:
+        """Their columns add up to a page at 8 pt at most: no sentence is cut at a page's edge."""
+        names = [*SHEET_NAMES.values(), *SINCE_SHEETS.values()]
+        widths = {
+            name: sum(d.width for d in reviewed[name].column_dimensions.values())
+            for name in names
+            if name in reviewed.sheetnames
+        }
+
+        assert len(widths) == 11
+        assert max(widths.values()) <= ONE_PAGE_WIDE
+        assert all(reviewed[name].print_title_cols is None for name in widths)
+
+    def test_the_draft_banner_heads_every_printed_page_with_room(self, reviewed: Any) -> None:
+        """Every sheet prints the draft's banner in a top margin that leaves it room."""
+        for sheet in (s for s in reviewed if s.sheet_state == "visible"):
+            assert sheet.oddHeader.center.text.startswith("DRAFT, not a decision")
+            assert sheet.page_margins.top - sheet.page_margins.header >= 0.5
+
+    def test_summary_labels_sit_beside_the_first_line_of_their_value(self, reviewed: Any) -> None:
+        """Labels and values are top-aligned and wrap; the Summary is one page wide at 100%."""
+        sheet = reviewed["Summary"]
+        labels = [c for c in sheet["A"][2:] if c.value]
+
+        assert all(c.alignment.vertical == "top" and c.alignment.wrap_text for c in labels)
+        assert sheet["A2"].value.startswith("DRAFT") and "A2:B2" in {
+            str(r) for r in sheet.merged_cells.ranges
+        }
+        assert sheet.page_setup.scale == 100
 
 
 class TestFormulaSafety:

@@ -150,13 +150,14 @@ def render_xlsx(rollup: Rollup) -> bytes:
 
 def _fill_sheet(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Write a header row (bold, frozen, filtered) and the rows; widen columns to fit."""
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
+    from citcert._spreadsheet import font
     from citcert.export.xlsx.cells import put
 
     for column, header in enumerate(headers, start=1):
-        put(sheet, 1, column, header).font = Font(bold=True)
+        put(sheet, 1, column, header).font = font(bold=True)
     for row in rows:
         sheet.append(list(row))
     sheet.freeze_panes = "A2"

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from citcert._spreadsheet import fit_row_heights, print_readable
+from citcert._spreadsheet import fit_row_heights, font, print_readable
 from citcert.export.wording import neutralise_formula, shorten
 
 CELL_LIMIT = 32_000
@@ -79,10 +79,10 @@ def table(
     """
     Write a header and rows as a filterable table with a frozen header; returns the last row.
     """
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
-    bold = Font(bold=True, color="FFFFFF")
+    bold = font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor=NAVY)
     for column, title in enumerate(header, start=1):
         cell = put(sheet, 1, column, title)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from citcert._spreadsheet import ONE_PAGE_WIDE, fit_row_height, font, print_header
 from citcert.export.review import Section, banner, review_sections, strengths
 from citcert.export.since import SHEET_NAMES as SINCE_SHEETS
 from citcert.export.since import since_sections
@@ -48,19 +49,41 @@ def review_sheets(book: Any, a: Assessment) -> None:
     line = banner(a.review)
     if not line:
         return
-    from openpyxl.styles import Font
-
-    put(book.worksheets[0], 2, 1, line).font = Font(bold=True, color="C0392B")
+    cell = put(book.worksheets[0], 2, 1, line)
+    cell.font = font(bold=True, color="C0392B")
+    _across(book.worksheets[0], 2, 2)
     for sheet in book.worksheets:
-        sheet.oddHeader.center.text = line.replace("&", "&&")
+        print_header(sheet, line)
 
 
 def section_sheet(sheet: Any, section: Section) -> None:
-    """The section's table (or just its title), its sentences below."""
+    """The section's table (or just its title), its sentences below, across the table."""
     head = section.head or (section.title,)
     widths = [14 if section.head else 100] + [36] * (len(head) - 1)
     if section.weights:
         widths = [round(12 * w) for w in section.weights]
-    last = table(sheet, head, section.rows, widths)
+    last = table(sheet, head, section.rows, _one_page(widths))
     for offset, line in enumerate(section.lines, start=last + 2):
         put(sheet, offset, 1, line)
+        _across(sheet, offset, len(head))
+
+
+def _one_page(widths: list[int]) -> list[int]:
+    """
+    The widths, the columns after the first narrowed as far as the sheet needs to print one
+    page wide: its sentences, written across the table, are then never cut at a page's edge.
+    """
+    first, rest = widths[0], sum(widths[1:])
+    if first + rest <= ONE_PAGE_WIDE:
+        return widths
+    return [first] + [int(w * (ONE_PAGE_WIDE - first) / rest) for w in widths[1:]]
+
+
+def _across(sheet: Any, row: int, columns: int) -> None:
+    """Wrap the text of the row's first cell across its first `columns` columns."""
+    from openpyxl.styles import Alignment
+
+    sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    if columns > 1:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    fit_row_height(sheet, row)

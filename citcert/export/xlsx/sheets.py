@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from citcert._spreadsheet import fit_row_height, print_readable
+from citcert._spreadsheet import fit_row_height, font, print_readable
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
 from citcert.export.validity import date_rows, exception_rows, with_without_rows
 from citcert.export.wording import level_words, mode_words, source_words, status_words
@@ -43,27 +43,29 @@ def _lines(items: Iterable[str]) -> str:
 
 def summary(sheet: Any, a: Assessment) -> None:
     """Label-value pairs: the program, the decision, the scores and counts, the provenance."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 90
-    put(sheet, 1, 1, "CIT program audit report").font = Font(bold=True, size=16, color=NAVY)
+    sheet.column_dimensions["B"].width = 75
+    put(sheet, 1, 1, "CIT program audit report").font = font(bold=True, size=16, color=NAVY)
+    fit_row_height(sheet, 1)
     row = 2
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
     for label, value in _summary_rows(a):
         row += 1
         if label is None:
             continue
-        put(sheet, row, 1, label).font = Font(bold=True)
+        heading = put(sheet, row, 1, label)
+        heading.font, heading.alignment = font(bold=True), wrap
         put(sheet, row, 2, value).alignment = wrap
         if label == "Decision":
             colour = a.decision.colour[1:] if _HEX.match(a.decision.colour) else _MUTED
             cell = sheet.cell(row=row, column=2)
-            cell.font = Font(bold=True, size=14, color="FFFFFF")
+            cell.font = font(bold=True, size=14, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor=colour)
         elif isinstance(value, float):
             sheet.cell(row=row, column=2).number_format = NUMBER_FORMAT
-        fit_row_height(sheet, row, 20 if label == "Decision" else 14.5)
+        fit_row_height(sheet, row)
     print_readable(sheet, title_columns=None)
 
 
@@ -262,7 +264,7 @@ def domains(sheet: Any, a: Assessment) -> None:
         ]
         for d in a.domains
     ]
-    last = table(sheet, header, rows, [10, 36, 10, 11, 13, 11, 7, 7, 10, 36])
+    last = table(sheet, header, rows, [10, 30, 10, 11, 13, 11, 7, 7, 10, 30])
     for row in sheet.iter_rows(min_row=2, max_row=last, min_col=3, max_col=4):
         for cell in row:
             cell.number_format = NUMBER_FORMAT

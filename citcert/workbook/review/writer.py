@@ -204,10 +204,10 @@ def _corrections_sheet(ws: Any, evidence: Evidence, standard: Standard, plan: Pl
 
 
 def _reviewer_sheet(ws: Any, plan: Plan) -> None:
-    from openpyxl.styles import Font
+    from citcert._spreadsheet import font
 
     put(ws.cell(1, 1), "Who reviewed, when, and whether the review is final")
-    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.cell(1, 1).font = font(bold=True, size=14)
     values: dict[str, object] = {
         "reviewer": "\n".join(plan.reviewers),
         "review_date": plan.review_date,

@@ -44,7 +44,7 @@ from citcert.workbook.template.texts import (
 
 def build_instructions(ws: Any, standard: Standard, notes: Sequence[str]) -> None:
     """The Instructions sheet: one paragraph or heading per row, in one wide column."""
-    from openpyxl.styles import Font
+    from citcert._spreadsheet import font
 
     ws.title = L.INSTRUCTIONS_SHEET
     ws.column_dimensions["A"].width = 95
@@ -54,7 +54,7 @@ def build_instructions(ws: Any, standard: Standard, notes: Sequence[str]) -> Non
         style(cell, fill="FFFFFF")
         fit_row(ws, row)
         if heading:
-            cell.font = Font(bold=True, size=14 if row == 1 else 12, color=DARK)
+            cell.font = font(bold=True, size=14 if row == 1 else 12, color=DARK)
             ws.row_dimensions[row].height = 24 if row == 1 else 20
     print_and_protect(ws)
 
@@ -131,7 +131,7 @@ def _domain_row(ws: Any, row: int, heading: str, description: str) -> None:
 def _requirement_row(
     ws: Any, row: int, standard: Standard, domain: str, requirement: Requirement
 ) -> None:
-    from openpyxl.styles import Font
+    from citcert._spreadsheet import font
 
     values = requirement_texts(standard, domain, requirement)
     metric_input = metric_takes_value(requirement.metric)
@@ -142,7 +142,7 @@ def _requirement_row(
         core_fill = CORE_FILL if requirement.core and not column.editable else None
         style(cell, editable=editable, fill=core_fill)
     if requirement.core:
-        ws.cell(row, 2).font = Font(bold=True, color=CORE_FONT)
+        ws.cell(row, 2).font = font(bold=True, color=CORE_FONT)
     fit_row(ws, row)
     if requirement.metric is not None and metric_input:
         letter = L.column_letter(L.EVIDENCE_COLUMNS, "metric_value")

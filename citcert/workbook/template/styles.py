@@ -42,7 +42,9 @@ def style(
     cell: Any, *, editable: bool = False, fill: str | None = None, bold: bool = False
 ) -> None:
     """Wrap and top-align a cell, lock it unless `editable`, and grey it when read only."""
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, PatternFill, Protection
+
+    from citcert._spreadsheet import font
 
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     cell.protection = Protection(locked=not editable)
@@ -50,7 +52,7 @@ def style(
     if colour:
         cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
 
 
 def fit_row(ws: Any, row: int) -> None:
@@ -62,15 +64,17 @@ def fit_row(ws: Any, row: int) -> None:
 
 def frame_table(ws: Any, title: str, guidance: str, columns: tuple[L.Column, ...]) -> None:
     """Title, guidance, header row, widths, frozen panes, print set-up and protection."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
+
+    from citcert._spreadsheet import font
 
     put(ws.cell(L.TITLE_ROW, 1), title)
-    ws.cell(L.TITLE_ROW, 1).font = Font(bold=True, size=14, color=DARK)
+    ws.cell(L.TITLE_ROW, 1).font = font(bold=True, size=14, color=DARK)
     put(ws.cell(L.GUIDANCE_ROW, 1), guidance)
-    ws.cell(L.GUIDANCE_ROW, 1).font = Font(italic=True)
+    ws.cell(L.GUIDANCE_ROW, 1).font = font(italic=True)
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(L.HEADER_ROW, index, column.header)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", start_color=_HEADER_FILL, end_color=_HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[L.cell_name(index, 1)[:-1]].width = column.width
