@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import _store, cli
-from citcert.cli.conventions import common, echo
+from citcert.cli.conventions import common, detail, echo
 from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite
 
 
@@ -62,6 +62,7 @@ def start(
       citcert review start program.xlsx --reviewer "A. Morgan" -o review-a.xlsx
     """
     from citcert._files import write_atomic
+    from citcert.app.details import wrote_line
     from citcert.app.review import start_review
 
     _refuse_overwrite(output, force, submission)
@@ -72,6 +73,7 @@ def start(
         review_date=review_date.date() if review_date else None,
     )
     write_atomic(output, data)
+    detail(ctx, wrote_line(output, len(data)))
     echo(f"Reviewer's workbook written to {output}. Fill in the Review sheet.")
 
 
@@ -106,11 +108,13 @@ def reconcile(
       citcert review reconcile review-a.xlsx review-b.xlsx -o consensus.xlsx
     """
     from citcert._files import write_atomic
+    from citcert.app.details import wrote_line
     from citcert.app.review import reconcile as run
     from citcert.export.review import agreement_text
 
     _refuse_overwrite(output, force, *reviews)
     result = run(list(reviews), _store(ctx), submission=submission)
     write_atomic(output, result.workbook)
+    detail(ctx, wrote_line(output, len(result.workbook)))
     echo(agreement_text(result.figures), nl=False)
     echo(f"Consensus workbook written to {output}.")

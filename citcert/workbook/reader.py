@@ -106,7 +106,7 @@ def book_of(data: bytes, name: str) -> Book:
         formulas = doubtful_formulas(data, sheets)
     except Exception:  # NOTE: the file was read once already; a second look only adds warnings
         formulas = ()
-    return Book(name, sha256, sheets, formulas)
+    return Book(name, sha256, sheets, formulas, len(data))
 
 
 def read_metadata(book: Book) -> dict[str, str]:

@@ -41,6 +41,8 @@ class Book:
     sheets: dict[str, list[Row]]
     formulas: tuple[tuple[str, str, str], ...] = ()
     """(sheet, cell, formula) of each formula whose saved result is missing or 0."""
+    size: int = 0
+    """The file's size in bytes (for ``--verbose``)."""
 
 
 @dataclass
