@@ -22,6 +22,7 @@ from citcert.export import Format
 
 if TYPE_CHECKING:
     from citcert.workbook.evidence import Mode
+    from citcert.workbook.sheets import Book
 
 STDOUT = Path("-")
 """``-o -``: one report on standard output instead of files."""
@@ -36,6 +37,22 @@ class AuditRun:
     """The terminal report, with a line naming the files written, if any."""
     printed: bytes | None = None
     """The one report for standard output (``-o -``), else None."""
+    book: Book | None = None
+    """The workbook as read (its name, size and SHA-256, for ``--verbose``)."""
+    written: tuple[tuple[Path, int], ...] = ()
+    """Each file written and its size in bytes, in the order written."""
+
+    def details(self, choice: StandardChoice, since: Path | None = None) -> list[str]:
+        """What ``--verbose`` says of the run: what was read and used, and what was written."""
+        from citcert.app.details import audit_lines, since_line, written_lines
+
+        lines = []
+        if self.book is not None:
+            a = self.audited
+            lines += audit_lines(self.book, a.standard, choice, a.assessment)
+        if since is not None and self.audited.assessment.since is not None:
+            lines.append(since_line(since, self.audited.assessment.since))
+        return lines + written_lines(self.written)
 
 
 def run_audit(
@@ -68,7 +85,7 @@ def run_audit(
         audited = _with_since(audited, since, choice)
     rendered = render_reports(audited.assessment, formats, audience)
     if outdir == STDOUT:
-        return AuditRun(audited, "", rendered[formats[0]])
+        return AuditRun(audited, "", rendered[formats[0]], submission.book)
     stem = report_stem(audited.assessment)
     if audited.assessment.review is not None and audience == "panel":
         stem += "-panel"  # NOTE: never the applicant's file name, so one cannot replace the other
@@ -80,7 +97,8 @@ def run_audit(
         # NOTE: a blank line parts the list of files from the summary; alone, it has none.
         gap = "\n" if terminal else ""
         terminal += f"{gap}Reports written to {outdir}: {', '.join(files)}\n"
-    return AuditRun(audited, terminal)
+    written = tuple((outdir / name, len(data)) for name, data in files.items())
+    return AuditRun(audited, terminal, book=submission.book, written=written)
 
 
 def _with_since(audited: Audited, since: Path, choice: StandardChoice) -> Audited:

@@ -36,7 +36,7 @@ import contextlib
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -304,6 +304,10 @@ class WorkbookFinished:
     total: int
     file: str
     failed: bool
+    decision: str | None = None
+    """The program's decision, in words (None when the workbook could not be audited)."""
+    standard: str | None = None
+    """The ``id@version`` it was audited against."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +333,8 @@ class _Writer:
     outdir: Path
     staging: Staging
     written: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    """Relative path → size in bytes of each file staged."""
 
     def _targets(self, files: dict[str, bytes]) -> dict[Path, bytes]:
         return {self.outdir / relative: data for relative, data in files.items()}
@@ -341,6 +347,7 @@ class _Writer:
         """Stage `files` (relative path → bytes); they appear when the run commits."""
         self.staging.add(self._targets(files))
         self.written.update({rel: sha256_of_bytes(data) for rel, data in files.items()})
+        self.sizes.update({rel: len(data) for rel, data in files.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +364,8 @@ class BatchResult:
     """Files of the previous run kept though not written again (a workbook failed or left)."""
     below: tuple[str, ...]
     """Files whose program's decision is below ``--fail-below``."""
+    sizes: Mapping[str, int] = field(default_factory=dict)
+    """The size in bytes of each file written, by its relative path."""
 
     @property
     def exit_code(self) -> ExitCode:
@@ -411,7 +420,13 @@ def run_batch(
             staging.commit()
         remove_stale(outdir, previous, remove)
     return BatchResult(
-        outdir, rollup, tuple(writer.written), remove, tuple(kept), tuple(collector.below)
+        outdir,
+        rollup,
+        tuple(writer.written),
+        remove,
+        tuple(kept),
+        tuple(collector.below),
+        writer.sizes,
     )
 
 
@@ -487,7 +502,12 @@ def _collect(
             slug = unique_slug(outcome.stem, workbook.name, taken)
             outcome, slug = _stage_program(writer, workbook, outcome, slug)
         collector.add(outcome.contribution, slug)
-        notify(WorkbookFinished(done, total, workbook.name, not outcome.audited))
+        row = outcome.contribution.row
+        notify(
+            WorkbookFinished(
+                done, total, workbook.name, not outcome.audited, row.decision, row.standard
+            )
+        )
     notify(RollupWriting(total))
     return collector
 

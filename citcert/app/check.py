@@ -39,6 +39,8 @@ class Checked:
     warnings: tuple[Problem, ...] = ()
     error: CitcertError | None = None
     """The error the errors came from (its text has the headline and one line each)."""
+    details: tuple[str, ...] = ()
+    """What ``--verbose`` says of the check: the workbook, the standard, what was read."""
 
     @property
     def ready(self) -> bool:
@@ -50,19 +52,29 @@ def check_workbook(
     path: Path, choice: StandardChoice, *, mode: Mode | None = None, as_of: dt.date | None = None
 ) -> Checked:
     """Check the workbook at `path`; its problems are returned, never raised."""
+    from citcert.app.details import standard_line, workbook_line
+
     name = Path(path).name
     standard: Standard | None = None
+    details: list[str] = []
     try:
         submission = open_submission(path)
+        details.append(workbook_line(submission.book))
         standard = choice.resolve(submission.standard_ref)
-        return _checked(submission, standard, mode, as_of)
+        details.append(standard_line(standard, choice))
+        return _checked(submission, standard, mode, as_of, details)
     except CitcertError as error:
         problems = tuple(error.problems) or (Problem(Location(file=name), str(error)),)
-        return Checked(name, standard.ref if standard else None, problems, (), error)
+        ref = standard.ref if standard else None
+        return Checked(name, ref, problems, (), error, tuple(details))
 
 
 def _checked(
-    submission: Submission, standard: Standard, mode: Mode | None, as_of: dt.date | None
+    submission: Submission,
+    standard: Standard,
+    mode: Mode | None,
+    as_of: dt.date | None,
+    details: list[str],
 ) -> Checked:
     from citcert.audit.scoring import assess
     from citcert.workbook.reader import inspect_workbook
@@ -76,9 +88,14 @@ def _checked(
         warnings: tuple[Problem, ...] = tuple(Problem(where, w) for w in evidence.warnings)
     else:
         evidence, warnings = inspect_workbook(submission.book, standard, as_of=as_of)
+    from citcert.app.details import reading_line
+
     assessment = assess(standard, evidence, as_of=as_of, mode=mode)
     extra = audit_warnings(submission, evidence, assessment)
-    return Checked(submission.name, standard.ref, warnings=(*warnings, *extra))
+    details = [*details, reading_line(assessment)]
+    return Checked(
+        submission.name, standard.ref, warnings=(*warnings, *extra), details=tuple(details)
+    )
 
 
 def audit_warnings(

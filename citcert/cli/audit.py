@@ -25,7 +25,7 @@ from citcert.cli.app import (
     overlay_and_mode,
     report_formats,
 )
-from citcert.cli.conventions import common, echo, note, quiet
+from citcert.cli.conventions import common, detail, echo, note, quiet, verbose
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -150,9 +150,10 @@ def audit(
 
     settings = configured(ctx)
     chosen, folder = _audit_formats(formats, outdir, settings.formats.value)
+    choice = _choice(ctx, ref, settings.overlay_for(ref, overlay))
     run = run_audit(
         workbook,
-        _choice(ctx, ref, settings.overlay_for(ref, overlay)),
+        choice,
         formats=chosen,
         outdir=folder,
         mode=Mode(mode) if mode else None,
@@ -163,6 +164,8 @@ def audit(
     )
     from citcert.app.check import review_without_ratings
 
+    for line in run.details(choice, since) if verbose(ctx) else ():
+        detail(ctx, line)
     warning = review_without_ratings(run.audited.assessment)
     if warning:
         note(ctx, warning)
@@ -248,6 +251,9 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     if output is None:
         echo(data.decode("utf-8"), nl=False)
     else:
+        from citcert.app.details import wrote_line
+
         write_atomic(output, data, inputs=(old, new))
+        detail(ctx, wrote_line(output, len(data)))
         if not quiet(ctx):
             echo(f"Comparison written to {output}")

@@ -17,6 +17,7 @@ import click
 
 from citcert._text import one_line
 from citcert.cli.app import (
+    _choice,
     _store,
     cli,
     configured,
@@ -24,7 +25,7 @@ from citcert.cli.app import (
     overlay_and_mode,
     report_formats,
 )
-from citcert.cli.conventions import colour, common, echo, note, quiet
+from citcert.cli.conventions import colour, common, detail, echo, note, quiet, verbose
 from citcert.export import Format
 
 
@@ -63,8 +64,30 @@ class _BatchProgress:
 
 
 def _draws_progress(ctx: click.Context) -> bool:
-    """Progress is drawn unless --quiet, --no-color, NO_COLOR or a dumb terminal says not to."""
-    return not quiet(ctx) and colour(ctx) is not False
+    """
+    Progress is drawn unless --quiet, --no-color, NO_COLOR or a dumb terminal says not to, or
+    --verbose, whose line per workbook is the progress.
+    """
+    return not quiet(ctx) and not verbose(ctx) and colour(ctx) is not False
+
+
+def _progress(ctx: click.Context) -> Any:
+    """The batch's progress: the line drawn on a terminal, and with --verbose a line each."""
+    import sys
+
+    from citcert.app.batch import BatchStarted, WorkbookFinished
+    from citcert.app.details import finished_line, started_line
+
+    bar = _BatchProgress(sys.stderr, enabled=_draws_progress(ctx))
+
+    def show(event: object) -> None:
+        bar(event)
+        if isinstance(event, BatchStarted):
+            detail(ctx, started_line(event))
+        elif isinstance(event, WorkbookFinished):
+            detail(ctx, finished_line(event))
+
+    return show
 
 
 @contextlib.contextmanager
@@ -184,12 +207,13 @@ def batch(
       citcert batch 'counties/*.xlsx' -o reports --format pdf,json --jobs 4
       citcert batch state-2026/ -o state-2026-reports --since state-2025-reports
     """
-    import sys
-
     from citcert.app.batch import run_batch
+    from citcert.app.details import batch_standard_line, batch_written_lines
     from citcert.workbook.evidence import Mode
 
     settings = configured(ctx)
+    if verbose(ctx):
+        detail(ctx, batch_standard_line(_choice(ctx, ref, settings.overlay_for(ref, overlay))))
     try:
         with _sigterm_as_interrupt():
             result = run_batch(
@@ -202,7 +226,7 @@ def batch(
                 formats=_batch_formats(formats, settings.formats.value),
                 fail_below=fail_below,
                 jobs=jobs or settings.jobs.value,
-                progress=_BatchProgress(sys.stderr, enabled=_draws_progress(ctx)),
+                progress=_progress(ctx),
                 as_of=as_of.date() if as_of else dt.date.today(),
                 since=since,
             )
@@ -223,6 +247,8 @@ def batch(
             "their place (the workbook failed or is no longer in the batch).",
             err=True,
         )
+    for line in batch_written_lines(result) if verbose(ctx) else ():
+        detail(ctx, line)
     for name in result.below:
         note(ctx, f"{one_line(name)}: the decision is below {fail_below} (--fail-below).")
     echo(f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html).")

@@ -6,7 +6,9 @@ The command-line conventions every command shares: colour, quiet and verbose, an
   on a terminal).
 - **-q/--quiet and -v/--verbose** are accepted by the group and by every command (`common`);
   notes and progress go to stderr (`note`), and ``--quiet`` silences them; results on stdout
-  are never silenced.
+  are never silenced. ``--verbose`` adds lines on stderr (`detail`) saying what a command read,
+  used and wrote (`citcert.app.details`); ``--quiet`` wins over it. Neither changes stdout or
+  a file written.
 - **Printing** (`echo`): everything a command prints goes through `citcert._text.printable`, so
   no character from a file (an escape sequence, a bell, a carriage return, a C1 control, a
   bidirectional override) reaches the terminal as a command, piped or not; a coloured report
@@ -51,7 +53,8 @@ def verbosity_options(f: F) -> F:
         is_flag=True,
         expose_value=False,
         callback=_set("verbose"),
-        help="Say more; on a crash, print the traceback.",
+        help="Also say what was read, used and written (files, SHA-256, standard, sizes), on "
+        "stderr; on a crash, print the traceback.",
     )(f)
     f = click.option(
         "-q",
@@ -111,6 +114,12 @@ def echo(
 def note(ctx: click.Context, text: str) -> None:
     """A note for the person at the terminal: on stderr, unless --quiet."""
     if not quiet(ctx):
+        echo(text, err=True, ctx=ctx)
+
+
+def detail(ctx: click.Context, text: str) -> None:
+    """A line of ``--verbose``: on stderr, only with --verbose and never with --quiet."""
+    if verbose(ctx) and not quiet(ctx):
         echo(text, err=True, ctx=ctx)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import _store, cli, format_choice
-from citcert.cli.conventions import common, echo, note
+from citcert.cli.conventions import common, detail, echo, note
 from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite
 
 
@@ -62,6 +62,7 @@ def start(
       citcert review start program.xlsx --reviewer "A. Morgan" -o review-a.xlsx
     """
     from citcert._files import write_atomic
+    from citcert.app.details import wrote_line
     from citcert.app.review import start_review
 
     _refuse_overwrite(output, force, submission)
@@ -72,6 +73,7 @@ def start(
         review_date=review_date.date() if review_date else None,
     )
     write_atomic(output, data)
+    detail(ctx, wrote_line(output, len(data)))
     echo(f"Reviewer's workbook written to {output}. Fill in the Review sheet.")
 
 
@@ -115,6 +117,7 @@ def reconcile(
       citcert review reconcile review-*.xlsx -o consensus.xlsx --format html
     """
     from citcert._files import write_atomic
+    from citcert.app.details import wrote_line
     from citcert.app.review import reconcile as run
     from citcert.export.review import AGREEMENT_WRITERS, Agreement
 
@@ -125,6 +128,7 @@ def reconcile(
     )
     data = AGREEMENT_WRITERS[fmt](report)
     write_atomic(output, result.workbook)
+    detail(ctx, wrote_line(output, len(result.workbook)))
     echo(data.decode("utf-8"), nl=False)
     done = f"Consensus workbook written to {output}."
     if fmt == "terminal":

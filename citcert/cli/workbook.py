@@ -20,7 +20,7 @@ from citcert.errors import ExitCode
 if TYPE_CHECKING:
     from citcert.app.check import Checked
 from citcert._text import one_line
-from citcert.cli.conventions import common, echo
+from citcert.cli.conventions import common, detail, echo, verbose
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -59,12 +59,18 @@ def template(
       citcert template --standard cit-best-practice@2019.1 -o program.xlsx
     """
     from citcert._files import write_atomic
+    from citcert.app.details import standard_line, wrote_line
     from citcert.app.workbook import template_bytes
 
     _refuse_overwrite(output, force)
     overlay = configured(ctx).overlay_for(ref, overlay)
-    standard = _choice(ctx, ref, overlay).resolve()
-    write_atomic(output, template_bytes(standard), inputs=[overlay] if overlay else [])
+    choice = _choice(ctx, ref, overlay)
+    standard = choice.resolve()
+    data = template_bytes(standard)
+    write_atomic(output, data, inputs=[overlay] if overlay else [])
+    if verbose(ctx):
+        detail(ctx, standard_line(standard, choice))
+        detail(ctx, wrote_line(output, len(data)))
     if str(output) != "-":
         echo(f"Wrote {one_line(str(output))} for {standard.ref} ({one_line(standard.title)}).")
 
@@ -134,11 +140,17 @@ def validate(
     ]
     failed = [r for r in results if not r.ready]
     if fmt == "json":
+        for line in (line for r in results for line in r.details):
+            detail(ctx, line)
         echo(validation_report(results).model_dump_json(indent=2))
     elif len(results) == 1 and failed and failed[0].error:
+        for line in failed[0].details:
+            detail(ctx, line)
         raise failed[0].error  # one workbook: reported as any other command's error
     else:
         for result in results:
+            for line in result.details:
+                detail(ctx, line)
             _print_check(result)
     if failed:
         ctx.exit(ExitCode.INPUT_ERROR)
@@ -183,6 +195,7 @@ def migrate(
       citcert migrate a.xlsx --to cit-best-practice@2025.1 -o b.xlsx --format json
     """
     from citcert._files import write_atomic
+    from citcert.app.details import workbook_line, wrote_line
     from citcert.app.workbook import migrate_submission, open_submission
 
     if fmt == "json" and str(output) == "-":
@@ -194,6 +207,9 @@ def migrate(
     submission = open_submission(workbook)
     result = migrate_submission(submission, _choice(ctx, None, None), to)
     write_atomic(output, result.workbook, inputs=(workbook,))
+    if verbose(ctx):
+        detail(ctx, workbook_line(submission.book))
+        detail(ctx, wrote_line(output, len(result.workbook)))
     if fmt == "json":
         from citcert.app.migration import migration_report
         from citcert.export.json import dumps

@@ -111,7 +111,7 @@ def book_of(data: bytes, name: str) -> Book:
         hidden = hidden_marks(data)
     except Exception:  # NOTE: as for formulas: a look at the sheet's XML only adds warnings
         hidden = Hidden()
-    return Book(name, sha256, sheets, formulas, hidden)
+    return Book(name, sha256, sheets, formulas, hidden, len(data))
 
 
 def read_metadata(book: Book) -> dict[str, str]:

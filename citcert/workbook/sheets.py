@@ -54,6 +54,8 @@ class Book:
     """(sheet, cell, formula) of each formula whose saved result is missing or 0."""
     hidden: Hidden = Hidden()
     """The Evidence sheet's hidden rows and columns (`citcert.workbook.hidden`)."""
+    size: int = 0
+    """The file's size in bytes (for ``--verbose``)."""
 
 
 @dataclass
