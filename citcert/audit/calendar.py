@@ -30,7 +30,7 @@ from citcert.audit.rollup import (
     ProgramChange,
     RollupChange,
 )
-from citcert.audit.words import plural
+from citcert.audit.words import plain_name, plural
 
 DUE_WITHIN_DAYS = 90
 """A review due within this many days of the as-of day is listed as due."""
@@ -112,17 +112,13 @@ def rollup_change(
     )
 
 
-def _plain(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 _Row = TypeVar("_Row", AuditedRow, PreviousRow)
 
 
 def _keyed(rows: Iterable[_Row]) -> dict[tuple[str, str], _Row]:
     """Rows by plain program name, and by file too where one name is used more than once."""
     rows = list(rows)
-    names = [_plain(r.program) for r in rows]
+    names = [plain_name(r.program) for r in rows]
     return {
         (name, r.file if names.count(name) > 1 else ""): r
         for name, r in zip(names, rows, strict=True)

@@ -37,7 +37,7 @@ from citcert.audit.compare_model import (
     ScoreChange,
 )
 from citcert.audit.matching import Pair, is_renamed, match_requirements
-from citcert.audit.words import change_words, plural, score_words
+from citcert.audit.words import change_words, plain_name, plural, score_words
 from citcert.standards.model import Standard
 
 __all__ = [
@@ -193,7 +193,7 @@ def _change_of(old: float | None, new: float | None) -> float | None:
 
 def _program_warnings(old: Assessment, new: Assessment) -> list[str]:
     warnings = []
-    if _plain(old.profile.program_name) != _plain(new.profile.program_name):
+    if plain_name(old.profile.program_name) != plain_name(new.profile.program_name):
         warnings.append(
             f"These audits are of differently named programs ({old.profile.program_name!r} and "
             f"{new.profile.program_name!r}); check that you meant to compare them."
@@ -204,10 +204,6 @@ def _program_warnings(old: Assessment, new: Assessment) -> list[str]:
             "were the two swapped?"
         )
     return warnings
-
-
-def _plain(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 def _headline(

@@ -25,6 +25,11 @@ def plural(count: int, noun: str, nouns: str | None = None, *, none: bool = Fals
     return f"{count} {noun if count == 1 else many}"
 
 
+def plain_name(name: str) -> str:
+    """A name as people read it, to tell whether two are the same: case and spacing aside."""
+    return " ".join(name.casefold().split())
+
+
 def join_words(parts: Sequence[str]) -> str:
     """A list in words: ``a``, ``a and b``, ``a, b and c``."""
     if len(parts) <= 1:

@@ -191,9 +191,7 @@ def test_the_sections_are_listed_in_order_in_markdown(rounds: Rounds) -> None:
     assert "## Gaps opened" not in text
 
 
-def test_the_previous_workbook_gives_the_same_comparison_as_its_json(
-    rounds: Rounds, tmp_path: Path
-) -> None:
+def test_the_previous_workbook_gives_the_same_comparison_as_its_json(rounds: Rounds) -> None:
     result = invoke("audit", rounds.second_workbook, "--since", rounds.first_workbook, "-o", "-")
     assert result.exit_code == 0, result.output
     by_workbook = json.loads(result.stdout)["since"]

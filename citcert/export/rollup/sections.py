@@ -94,7 +94,7 @@ def _due_row(d: DueReview) -> tuple[str, ...]:
 
 def _change_row(c: ProgramChange) -> tuple[str, ...]:
     return (
-        c.program,
+        f"{c.program} · {c.file}",
         c.old_decision or "—",
         c.new_decision or "—",
         score_words(c.old_score),
