@@ -29,7 +29,7 @@ _TRUE = frozenset({"1", "true"})
 def hidden_marks(data: bytes, sheet: str = L.EVIDENCE_SHEET) -> Hidden:
     """The hidden rows and columns of `sheet` in the workbook `data` (none when it has none)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = _part_of(archive, sheet)
+        part = sheet_part(archive, sheet)
         if part is None:
             return Hidden()
         xml = archive.read(part)
@@ -38,7 +38,7 @@ def hidden_marks(data: bytes, sheet: str = L.EVIDENCE_SHEET) -> Hidden:
     return _marks(xml)
 
 
-def _part_of(archive: zipfile.ZipFile, sheet: str) -> str | None:
+def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip part holding `sheet`, through the workbook's list of sheets and its relations."""
     from defusedxml.ElementTree import fromstring
 

@@ -260,9 +260,13 @@ def is_percent_unit(unit: str) -> bool:
     return unit.strip().casefold() in {"%", "percent", "per cent", "percentage"}
 
 
-def row_limit(sheet: str) -> int:
-    """How many rows the reader copies from `sheet`: more for a record sheet."""
+def is_record_sheet(sheet: str) -> bool:
+    """True when `sheet` is one of the record sheets (a roster or a log)."""
     from citcert.standards.records import RECORD_SHEETS
 
-    titles = {s.title.casefold() for s in RECORD_SHEETS.values()}
-    return MAX_RECORD_ROWS if sheet.casefold() in titles else MAX_ROWS
+    return sheet.casefold() in {s.title.casefold() for s in RECORD_SHEETS.values()}
+
+
+def row_limit(sheet: str) -> int:
+    """How many rows the reader copies from `sheet`: more for a record sheet."""
+    return MAX_RECORD_ROWS if is_record_sheet(sheet) else MAX_ROWS

@@ -73,6 +73,7 @@ def clean_text(raw: object) -> str:
     return text if has_visible_text(text) else ""
 
 
+_ASCII_VISIBLE = re.compile("[!-~]")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
 _BLANK_LETTERS = frozenset("\u2800\u3164\u115f\u1160\uffa0\u17b4\u17b5\u180e\U0001d159")
 """Characters Unicode files as letters or symbols that print as nothing: the Braille blank,
@@ -87,6 +88,8 @@ def has_visible_text(text: str) -> bool:
     A cell of only such characters looks empty to a reviewer, so it is read as empty: an
     evidence summary of zero-width spaces is no evidence.
     """
+    if text.isascii():  # NOTE: most cells; in ASCII only ! to ~ show (the rest are Cc or a space)
+        return _ASCII_VISIBLE.search(text) is not None
     return any(
         c not in _BLANK_LETTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES
         for c in text

@@ -22,6 +22,7 @@ from typing import Any
 from citcert.errors import WorkbookError
 from citcert.workbook import layout as L
 from citcert.workbook.container import DAMAGED, file_error
+from citcert.workbook.fast_sheet import fast_sheets
 from citcert.workbook.sheets import EMPTY, Row, Value
 
 
@@ -38,7 +39,7 @@ def snapshot(data: bytes, name: str, wanted: tuple[str, ...]) -> dict[str, list[
                 io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
             )
             try:
-                return _sheets(book, name, wanted)
+                return _sheets(book, data, name, wanted)
             finally:
                 book.close()
     except WorkbookError:
@@ -63,7 +64,7 @@ def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
     return False
 
 
-def _sheets(book: Any, name: str, wanted: tuple[str, ...]) -> dict[str, list[Row]]:
+def _sheets(book: Any, data: bytes, name: str, wanted: tuple[str, ...]) -> dict[str, list[Row]]:
     if len(book.sheetnames) > L.MAX_SHEETS:
         raise file_error(
             name, f"the workbook has {len(book.sheetnames)} sheets; at most {L.MAX_SHEETS} are read"
@@ -79,11 +80,15 @@ def _sheets(book: Any, name: str, wanted: tuple[str, ...]) -> dict[str, list[Row
                 f'the workbook has two sheets named "{other}" and "{sheet}"{note}; citcert cannot '
                 "tell which one holds the answers. Delete the one that should not be read",
             )
+    actual = {
+        sheet: found[_sheet_key(sheet)]
+        for sheet in wanted
+        if _sheet_key(sheet) in found and hasattr(book[found[_sheet_key(sheet)]], "iter_rows")
+    }
+    fast = fast_sheets(data, [actual[s] for s in actual if L.is_record_sheet(s)])
     out: dict[str, list[Row]] = {}
-    for sheet in wanted:
-        actual = found.get(_sheet_key(sheet))
-        if actual is not None and hasattr(book[actual], "iter_rows"):
-            out[sheet] = _rows(book[actual], name, sheet)
+    for sheet, real in actual.items():
+        out[sheet] = fast[real] if real in fast else _rows(book[real], name, sheet)
     return out
 
 

@@ -1,0 +1,353 @@
+"""
+Record sheets read with python-calamine give exactly what openpyxl's reading gives.
+
+`citcert.workbook.fast_sheet` only speeds reading up: every sheet it cannot vouch for is read by
+openpyxl. So each test compares the rows `snapshot` returns with the rows of openpyxl's reading
+alone (the fast path switched off), over generated sheets and over every case the fast path must
+hand back, and checks that the fast path really was taken where it should be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from citcert.audit.scoring import assess
+from citcert.errors import WorkbookError
+from citcert.export import Format, render
+from citcert.standards import find_standard
+from citcert.standards.records import RECORD_SHEETS
+from citcert.workbook import fast_sheet, snapshot
+from citcert.workbook import layout as L
+from citcert.workbook.reader import SHEETS, open_book, read_workbook
+from citcert.workbook.sheets import Row
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+OFFICERS = "Officers"
+"""A record sheet's title (the roster), so that the fast path applies to it."""
+
+
+def _workbook(fill: Callable[..., None], title: str = OFFICERS) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    fill(sheet)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _both(data: bytes) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
+    """The rows as read (fast path allowed), and as openpyxl alone reads them."""
+    read = snapshot.snapshot(data, "roster.xlsx", SHEETS)
+    original = snapshot.fast_sheets
+    snapshot.fast_sheets = lambda data, sheets: {}  # type: ignore[assignment]
+    try:
+        alone = snapshot.snapshot(data, "roster.xlsx", SHEETS)
+    finally:
+        snapshot.fast_sheets = original
+    return read, alone
+
+
+def _exact(rows: dict[str, list[Row]]) -> dict[str, list[tuple[object, ...]]]:
+    """Rows with each value's type beside it (ints and whole floats as one kind: `_value`)."""
+    return {
+        sheet: [tuple((_kind(v.value), v.value, v.percent) for v in row) for row in sheet_rows]
+        for sheet, sheet_rows in rows.items()
+    }
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "number"
+    return type(value).__name__
+
+
+def _fast(data: bytes, sheet: str = OFFICERS) -> bool:
+    """True when the fast path reads `sheet` of `data` itself."""
+    return sheet in fast_sheet.fast_sheets(data, [sheet])
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+    max_size=12,
+)
+_VALUES = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.booleans(),
+    _TEXT,
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
+    st.times(),
+)
+_FORMATS = st.sampled_from(
+    ["General", "yyyy-mm-dd", "dd/mm/yyyy", "0.00", "#,##0", "h:mm", "mm:ss", "0%", "@", "d mmm"]
+)
+_CELLS = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=40),
+        st.integers(min_value=1, max_value=12),
+        _VALUES,
+        _FORMATS,
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_CELLS)
+def test_generated_record_sheets_read_as_openpyxl_reads_them(cells: list[tuple]) -> None:  # type: ignore[type-arg]
+    def fill(sheet: object) -> None:
+        for row, column, value, number_format in cells:
+            if isinstance(value, str) and value.startswith("="):
+                value = " " + value  # NOTE: openpyxl would write a formula
+            cell = sheet.cell(row, column, value)  # type: ignore[attr-defined]
+            cell.number_format = number_format
+
+    read, alone = _both(_workbook(fill))
+    assert _exact(read) == _exact(alone)
+
+
+_PLAIN_CELLS = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=40),
+        st.integers(min_value=1, max_value=12),
+        st.one_of(
+            st.tuples(
+                st.one_of(st.integers(-(10**12), 10**12), st.floats(-1e12, 1e12), _TEXT),
+                st.sampled_from(["General", "0.00", "#,##0", "@"]),
+            ),
+            st.tuples(
+                st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
+                st.sampled_from(["yyyy-mm-dd", "dd/mm/yyyy", "d mmm yyyy"]),
+            ),
+        ),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PLAIN_CELLS)
+def test_generated_plain_sheets_take_the_fast_path_and_read_alike(cells: list[tuple]) -> None:  # type: ignore[type-arg]
+    def fill(sheet: object) -> None:
+        for row, column, (value, number_format) in cells:
+            if isinstance(value, str) and value.startswith(("=", "#")):
+                value = " " + value
+            sheet.cell(row, column, value).number_format = number_format  # type: ignore[attr-defined]
+
+    data = _workbook(fill)
+    assert _fast(data)
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
+
+
+def _plain_roster(sheet: object) -> None:
+    sheet.append(["Officer ID", "Assignment", "Shift", "CIT course date", "Hours"])  # type: ignore[attr-defined]
+    for number in range(1, 200):
+        sheet.append(
+            [
+                f"B-{number:04}",
+                "Patrol",
+                "ABC"[number % 3],
+                dt.date(2024, 1, 1 + number % 28),
+                number % 9,
+            ]
+        )  # type: ignore[attr-defined]
+        sheet.cell(number + 1, 4).number_format = "yyyy-mm-dd"  # type: ignore[attr-defined]
+
+
+def test_a_plain_roster_is_read_by_the_fast_path_exactly() -> None:
+    data = _workbook(_plain_roster)
+    assert _fast(data)
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
+    assert read[OFFICERS][1][3].value == dt.datetime(2024, 1, 2)
+
+
+def test_only_record_sheets_take_the_fast_path() -> None:
+    data = _workbook(_plain_roster, title=L.DOCUMENTS_SHEET)
+    calls: list[object] = []
+    original = snapshot.fast_sheets
+    snapshot.fast_sheets = lambda data, sheets: calls.append(list(sheets)) or {}  # type: ignore[assignment,func-returns-value]
+    try:
+        snapshot.snapshot(data, "x.xlsx", SHEETS)
+    finally:
+        snapshot.fast_sheets = original
+    assert calls == [[]]
+
+
+def _rewrite(data: bytes, part: str, edit: Callable[[bytes], bytes]) -> bytes:
+    """`data` with one zip part's bytes edited (the rest copied as they are)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info, edit(body) if info.filename == part else body)
+    return out.getvalue()
+
+
+_SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def _without_first_ref(xml: bytes) -> bytes:
+    return re.sub(rb'(<c) r="A2"', rb"\1", xml, count=1)
+
+
+def _far_cell(column: str, row: int) -> Callable[[bytes], bytes]:
+    def edit(xml: bytes) -> bytes:
+        cell = f'<row r="{row}"><c r="{column}{row}" t="inlineStr"><is><t>x</t></is></c></row>'
+        return xml.replace(b"</sheetData>", cell.encode() + b"</sheetData>")
+
+    return edit
+
+
+HANDED_BACK = {
+    "a cell that does not name its place": _without_first_ref,
+    "a row that does not name its number": lambda xml: xml.replace(b'<row r="3"', b"<row", 1),
+    "a cell past the last column read": _far_cell("XFD", 250),
+    "a cell past the row limit": _far_cell("A", L.MAX_RECORD_ROWS + 1),
+    "a cell at Excel's last row": _far_cell("B", 1_048_576),
+    "a character reference": lambda xml: xml.replace(b"<t>Patrol</t>", b"<t>Pat&#114;ol</t>", 1),
+    "an error value": lambda xml: xml.replace(
+        b'<c r="E3" t="n"><v>2</v></c>', b'<c r="E3" t="e"><v>#N/A</v></c>', 1
+    ),
+    "an ISO date": lambda xml: xml.replace(
+        b'<c r="E3" t="n"><v>2</v></c>', b'<c r="E3" t="d"><v>2024-01-02</v></c>', 1
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", HANDED_BACK.values(), ids=HANDED_BACK.keys())
+def test_what_the_fast_path_cannot_vouch_for_is_read_by_openpyxl(
+    edit: Callable[[bytes], bytes],
+) -> None:
+    data = _workbook(lambda s: _plain_roster(s) or s.cell(3, 2, "Patrol"))  # type: ignore[func-returns-value]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        original = archive.read(_SHEET_PART)
+    edited = _rewrite(data, _SHEET_PART, edit)
+    with zipfile.ZipFile(io.BytesIO(edited)) as archive:
+        assert archive.read(_SHEET_PART) != original, "the edit must change the sheet"
+    assert not _fast(edited)
+    try:
+        read, alone = _both(edited)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            snapshot.snapshot(edited, "roster.xlsx", SHEETS)
+        return
+    assert _exact(read) == _exact(alone)
+
+
+@pytest.mark.parametrize(
+    "number_format",
+    ['"Day "0', "[$-409]mmmm d, yyyy;@", "[h]:mm", "0%", "0.0%", "mm/dd/yyyy\\ hh:mm", '0.0" hrs"'],
+)
+def test_a_number_format_the_libraries_may_read_differently_is_left_to_openpyxl(
+    number_format: str,
+) -> None:
+    def fill(sheet: object) -> None:
+        _plain_roster(sheet)
+        sheet.cell(5, 5).number_format = number_format  # type: ignore[attr-defined]
+
+    data = _workbook(fill)
+    assert not _fast(data)
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
+
+
+def test_a_declaration_in_any_part_is_left_to_openpyxl_which_refuses_it() -> None:
+    data = _rewrite(
+        _workbook(_plain_roster),
+        "xl/styles.xml",
+        lambda xml: xml.replace(b"<styleSheet", b'<!DOCTYPE x [<!ENTITY a "b">]><styleSheet', 1),
+    )
+    assert not _fast(data)
+    with pytest.raises(WorkbookError, match="refuses to read"):
+        snapshot.snapshot(data, "roster.xlsx", SHEETS)
+
+
+class _Panic(BaseException):
+    """What a Rust panic looks like from Python: not an `Exception`."""
+
+
+def test_anything_calamine_raises_hands_the_sheet_to_openpyxl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import python_calamine
+
+    def panic(*args: object, **kwargs: object) -> None:
+        raise _Panic("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", panic)
+    data = _workbook(_plain_roster)
+    assert not _fast(data)
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
+    assert len(read[OFFICERS]) == 200
+
+
+def test_calamine_sees_only_stored_xml_parts_and_not_the_other_sheets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import python_calamine
+
+    seen: list[bytes] = []
+    real = python_calamine.CalamineWorkbook.from_filelike
+
+    def spy(stream: io.BytesIO) -> object:
+        seen.append(stream.getvalue())
+        return real(stream)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", spy)
+
+    def fill(sheet: object) -> None:
+        _plain_roster(sheet)
+        other = sheet.parent.create_sheet(L.DOCUMENTS_SHEET)  # type: ignore[attr-defined]
+        other["A1"] = "kept from calamine"
+
+    data = _workbook(fill)
+    assert _fast(data)
+    (package,) = seen
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        infos = archive.infolist()
+    assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED}
+    assert all(i.filename.endswith((".xml", ".rels")) for i in infos)
+    assert "xl/worksheets/sheet2.xml" not in {i.filename for i in infos}
+
+
+@pytest.mark.parametrize(
+    "example", ["brennan-county.xlsx", "lakemont-metro.xlsx", "pine-hollow-rural.xlsx"]
+)
+def test_an_examples_reports_are_the_same_bytes_either_way(example: str) -> None:
+    path = EXAMPLES / example
+    standard = find_standard("cit-best-practice@2019.1")
+
+    def report() -> bytes:
+        assessment = assess(standard, read_workbook(open_book(path), standard))
+        return render(assessment, Format.JSON)
+
+    fast = report()
+    original = snapshot.fast_sheets
+    snapshot.fast_sheets = lambda data, sheets: {}  # type: ignore[assignment]
+    try:
+        alone = report()
+    finally:
+        snapshot.fast_sheets = original
+    assert fast == alone
+    titles = [sheet.title for sheet in RECORD_SHEETS.values()]
+    assert fast_sheet.fast_sheets(path.read_bytes(), titles), "the examples' records read fast"
+    assert json.loads(fast)["derived_numbers"]
