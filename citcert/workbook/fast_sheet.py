@@ -17,8 +17,8 @@ definition) whenever any check fails, so this path can only make reading faster:
 - No error value and no ISO date (``t="e"``, ``t="d"``): calamine reads an error as blank where
   openpyxl reads ``#N/A``.
 - Every number format the sheet's cells use is one both libraries read alike: General, text,
-  a built-in number, date or time format, or a custom one made only of date and time letters or
-  only of digits and separators. A percentage is left to openpyxl, which says so in
+  a built-in number, date or time format, or a custom one made only of date and time letters
+  and separators or only of digits and separators. A percentage is left to openpyxl, which says so in
   `Value.percent` (calamine does not tell).
 
 Anything calamine raises, a Rust panic included (which is not an `Exception`), also sends the
@@ -65,7 +65,9 @@ _LAST_DAY = 2_958_466
 _ALIKE_BUILTIN = frozenset({*range(0, 5), *range(11, 23), *range(37, 50)})
 """Built-in number format ids that openpyxl and calamine both know and read alike, but the
 percentages (9, 10): a percent format is left to openpyxl, which says so in `Value.percent`."""
-_DATE_CODE = re.compile(r"^(?:[ymdhs]+|[-/.:, ]|AM/PM)+$", re.IGNORECASE)
+_DATE_CODE = re.compile(r"^(?:[ymdhs]+|\\?[-/.:, ]|AM/PM)+$", re.IGNORECASE)
+"""Date and time letters with separators, a separator escaped or not (LibreOffice writes
+``yyyy\\-mm\\-dd``)."""
 _NUMBER_CODE = re.compile(r"^[0#?., ]+$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _EXACT = 2**53

@@ -13,6 +13,8 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -132,7 +134,7 @@ _PLAIN_CELLS = st.lists(
             ),
             st.tuples(
                 st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
-                st.sampled_from(["yyyy-mm-dd", "dd/mm/yyyy", "d mmm yyyy"]),
+                st.sampled_from(["yyyy-mm-dd", "dd/mm/yyyy", "d mmm yyyy", "yyyy\\-mm\\-dd"]),
             ),
         ),
     ),
@@ -351,3 +353,36 @@ def test_an_examples_reports_are_the_same_bytes_either_way(example: str) -> None
     titles = [sheet.title for sheet in RECORD_SHEETS.values()]
     assert fast_sheet.fast_sheets(path.read_bytes(), titles), "the examples' records read fast"
     assert json.loads(fast)["derived_numbers"]
+
+
+@pytest.mark.office
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) is not installed; make test-office installs it",
+)
+def test_record_sheets_saved_by_libreoffice_read_alike_and_fast(tmp_path: Path) -> None:
+    """LibreOffice writes its own styles and number formats; the records still read fast."""
+    source = tmp_path / "in" / "brennan-county.xlsx"
+    source.parent.mkdir()
+    shutil.copy(EXAMPLES / "brennan-county.xlsx", source)
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    data = (out / source.name).read_bytes()
+    titles = [sheet.title for sheet in RECORD_SHEETS.values()]
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
+    assert set(fast_sheet.fast_sheets(data, titles)) == set(titles) & set(read)
