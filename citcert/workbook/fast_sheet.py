@@ -18,8 +18,9 @@ definition) whenever any check fails, so this path can only make reading faster:
   openpyxl reads ``#N/A``.
 - Every number format the sheet's cells use is one both libraries read alike: General, text,
   a built-in number, date or time format, or a custom one made only of date and time letters
-  and separators or only of digits and separators. A percentage is left to openpyxl, which says so in
-  `Value.percent` (calamine does not tell).
+  and separators or only of digits and separators. A percentage is left to openpyxl, which
+  says so in `Value.percent` (calamine does not tell). A number shown as a date is a whole day
+  from 1 March 1900 to the end of 9999, which both count alike (`_dates_alike`).
 
 Anything calamine raises, a Rust panic included (which is not an `Exception`), also sends the
 sheet to openpyxl. Values are made what openpyxl gives: a date as a datetime at midnight, a whole
@@ -216,9 +217,10 @@ def _date_styles(parts: dict[str, bytes], sheets: list[bytes]) -> frozenset[int]
 
 def _dates_alike(xml: bytes, styles: frozenset[int]) -> bool:
     """
-    True when every number shown as a date or time lies where both libraries read it alike:
-    a time of day (0 to 1) or a day from 1 March 1900 to the end of 9999. Before that, openpyxl
-    follows Excel's leap day of 1900 and reads negative numbers as older dates; calamine does not.
+    True when every number shown as a date or time is one both libraries read alike: a whole
+    day from 1 March 1900 to the end of 9999, as record sheets hold. Before it, openpyxl follows
+    Excel's leap day of 1900 and reads negative numbers as older dates; a time of day is rounded
+    to the millisecond a little differently by each (both found by the generated tests).
     """
     if not styles:
         return True
@@ -232,7 +234,7 @@ def _dates_alike(xml: bytes, styles: frozenset[int]) -> bool:
         if (kind is not None and kind.group(1) != b"n") or value is None:
             continue  # NOTE: text, a boolean or nothing in a date cell: read alike
         number = float(value.group(1))
-        if not (0 <= number < 1 or _FIRST_SAFE_DAY <= number < _LAST_DAY):
+        if not (number.is_integer() and _FIRST_SAFE_DAY <= number < _LAST_DAY):
             return False
     return found == sum(1 for s in _STYLE.findall(xml) if int(s) in styles)
 
