@@ -93,17 +93,49 @@ def test_standards_list_imports_no_heavy_library(tmp_path: Path) -> None:
     assert set() == warm & {"ruamel", "pydantic", "email"}
 
 
-def test_validate_reads_a_workbook_without_reportlab(tmp_path: Path) -> None:
-    """``citcert validate`` opens the workbook with openpyxl but never imports reportlab."""
+def test_validate_and_a_json_audit_read_a_workbook_without_openpyxl(tmp_path: Path) -> None:
+    """
+    ``citcert validate`` and ``audit --format json`` read a workbook citcert made with
+    python-calamine (`citcert.workbook.fast_sheet`), importing neither openpyxl nor reportlab:
+    a coordinator re-validates after every edit, and openpyxl's import alone is a fifth of a
+    second. The tracker (XLSX) and the PDF still import their writers.
+    """
     from tests.audit.workbook_filler import filled_path
 
     workbook = filled_path(tmp_path)
+    standards = ("--standards-dir", str(data("standards")))
+
+    code, modules = imported(*standards, "validate", str(workbook))
+    assert code == 0
+    assert "python_calamine" in modules
+    assert set() == modules & {"openpyxl", "reportlab", "PIL"}
+
+    out = tmp_path / "out"
+    code, modules = imported(*standards, "audit", str(workbook), "--format", "json", "-o", str(out))
+    assert code == 0
+    assert set() == modules & {"openpyxl", "reportlab", "PIL"}
+
+    code, modules = imported(*standards, "audit", str(workbook), "--format", "xlsx", "-o", str(out))
+    assert code == 0
+    assert "openpyxl" in modules
+
+
+def test_a_workbook_the_fast_reader_cannot_vouch_for_is_read_by_openpyxl(tmp_path: Path) -> None:
+    """An error value in the Evidence sheet (calamine reads it as blank) sends it to openpyxl."""
+    from openpyxl import load_workbook
+
+    from tests.audit.workbook_filler import filled_path
+
+    workbook = filled_path(tmp_path)
+    book = load_workbook(workbook)
+    book["Evidence"]["J5"] = "#N/A"
+    book.save(workbook)
 
     code, modules = imported("--standards-dir", str(data("standards")), "validate", str(workbook))
 
-    assert code == 0
     assert "openpyxl" in modules
     assert "reportlab" not in modules
+    assert code in (0, 2)
 
 
 def test_version_is_still_shown() -> None:

@@ -38,16 +38,24 @@ def hidden_marks(data: bytes, sheet: str = L.EVIDENCE_SHEET) -> Hidden:
     return _marks(xml)
 
 
+def sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """The names of the workbook's sheets (charts too), in its order."""
+    from defusedxml.ElementTree import fromstring
+
+    book = fromstring(archive.read("xl/workbook.xml"))
+    return [s.get("name") or "" for s in book.iter(f"{_MAIN}sheet")]
+
+
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip part holding `sheet`, through the workbook's list of sheets and its relations."""
     from defusedxml.ElementTree import fromstring
 
     book = fromstring(archive.read("xl/workbook.xml"))
-    wanted = _key(sheet)
+    wanted = sheet_key(sheet)
     ids = [
         s.get(f"{_REL}id")
         for s in book.iter(f"{_MAIN}sheet")
-        if _key(s.get("name") or "") == wanted
+        if sheet_key(s.get("name") or "") == wanted
     ]
     if len(ids) != 1:
         return None
@@ -60,8 +68,9 @@ def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _key(name: str) -> str:
-    """A sheet name as the reader matches it (`citcert.workbook.snapshot`)."""
+def sheet_key(name: str) -> str:
+    """A sheet name as a person reads it, as every reader matches it: case, Unicode forms and
+    spaces around it ignored."""
     return unicodedata.normalize("NFKC", name).casefold().strip()
 
 

@@ -1,11 +1,13 @@
 """
-The wanted sheets of a checked workbook, copied out of openpyxl into plain rows.
+The wanted sheets of a checked workbook, copied into plain rows.
 
-openpyxl reads the file read-only, with cached formula values, no macros kept and no external
-links; its XML parsing goes through defusedxml, so entity and DTD tricks are refused. Each cell
-becomes a `Value` (its value and whether it is formatted as a percentage), and the sheet, row
-and column limits of `citcert.workbook.layout` are enforced while copying, so a hostile sheet is
-refused quickly. Nothing after this module sees an openpyxl object.
+python-calamine reads them where the sheets' XML shows it gives what openpyxl gives
+(`citcert.workbook.fast_sheet`). Otherwise openpyxl reads the file read-only, with cached
+formula values, no macros kept and no external links; its XML parsing goes through defusedxml,
+so entity and DTD tricks are refused. Each cell becomes a `Value` (its value and whether it is
+formatted as a percentage), and the sheet, row and column limits of `citcert.workbook.layout`
+are enforced while copying, so a hostile sheet is refused quickly. Nothing after this module
+sees an openpyxl object.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import io
 import itertools
 import operator
 import re
-import unicodedata
 import warnings
 import zipfile
 from typing import Any
@@ -22,12 +23,20 @@ from typing import Any
 from citcert.errors import WorkbookError
 from citcert.workbook import layout as L
 from citcert.workbook.container import DAMAGED, file_error
-from citcert.workbook.fast_sheet import fast_sheets
+from citcert.workbook.fast_sheet import fast_book, fast_sheets
+from citcert.workbook.hidden import sheet_key
 from citcert.workbook.sheets import EMPTY, Row, Value
 
 
 def snapshot(data: bytes, name: str, wanted: tuple[str, ...]) -> dict[str, list[Row]]:
-    """The wanted sheets as rows of plain values; openpyxl is used here and nowhere after."""
+    """
+    The wanted sheets as rows of plain values: read by python-calamine where every one of them
+    passes its checks (`fast_sheet.fast_book`), else by openpyxl, here and nowhere after (with
+    the record sheets that pass read by calamine still).
+    """
+    fast = fast_book(data, wanted)
+    if fast is not None:
+        return fast
     from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
@@ -71,8 +80,8 @@ def _sheets(book: Any, data: bytes, name: str, wanted: tuple[str, ...]) -> dict[
         )
     found: dict[str, str] = {}
     for sheet in book.sheetnames:
-        other = found.setdefault(_sheet_key(sheet), sheet)
-        if other != sheet and _sheet_key(sheet) in {_sheet_key(w) for w in wanted}:
+        other = found.setdefault(sheet_key(sheet), sheet)
+        if other != sheet and sheet_key(sheet) in {sheet_key(w) for w in wanted}:
             hidden = [n for n in (other, sheet) if book[n].sheet_state != "visible"]
             note = f" ({', '.join(hidden)} is hidden)" if hidden else ""
             raise file_error(
@@ -81,20 +90,15 @@ def _sheets(book: Any, data: bytes, name: str, wanted: tuple[str, ...]) -> dict[
                 "tell which one holds the answers. Delete the one that should not be read",
             )
     actual = {
-        sheet: found[_sheet_key(sheet)]
+        sheet: found[sheet_key(sheet)]
         for sheet in wanted
-        if _sheet_key(sheet) in found and hasattr(book[found[_sheet_key(sheet)]], "iter_rows")
+        if sheet_key(sheet) in found and hasattr(book[found[sheet_key(sheet)]], "iter_rows")
     }
     fast = fast_sheets(data, [actual[s] for s in actual if L.is_record_sheet(s)])
     out: dict[str, list[Row]] = {}
     for sheet, real in actual.items():
         out[sheet] = fast[real] if real in fast else _rows(book[real], name, sheet)
     return out
-
-
-def _sheet_key(sheet: str) -> str:
-    """A sheet name as a person reads it: case, Unicode forms and spaces around it ignored."""
-    return unicodedata.normalize("NFKC", sheet).casefold().strip()
 
 
 def _rows(ws: Any, name: str, sheet: str) -> list[Row]:
@@ -173,8 +177,6 @@ def doubtful_formulas(
     written by a library (pandas, xlsxwriter, openpyxl) saves no result, or 0, so the value read
     may not be the one a person sees in Excel. Only files holding a formula are read again.
     """
-    from openpyxl import load_workbook
-
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         has_formula = any(
             _FORMULA.search(archive.read(info))
@@ -183,14 +185,16 @@ def doubtful_formulas(
         )
     if not has_formula:
         return ()
+    from openpyxl import load_workbook
+
     found: list[tuple[str, str, str]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        names = {_sheet_key(n): n for n in book.sheetnames}
+        names = {sheet_key(n): n for n in book.sheetnames}
         for sheet, rows in sheets.items():
-            actual = names.get(_sheet_key(sheet))
+            actual = names.get(sheet_key(sheet))
             if actual is None or not hasattr(book[actual], "iter_rows"):
                 continue
             ws = book[actual]

@@ -9,6 +9,7 @@ hand back, and checks that the fast path really was taken where it should be.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -16,7 +17,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,15 +52,23 @@ def _workbook(fill: Callable[..., None], title: str = OFFICERS) -> bytes:
 
 
 def _both(data: bytes) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
-    """The rows as read (fast path allowed), and as openpyxl alone reads them."""
+    """The rows as read (fast paths allowed), and as openpyxl alone reads them."""
     read = snapshot.snapshot(data, "roster.xlsx", SHEETS)
-    original = snapshot.fast_sheets
+    with _openpyxl_only():
+        alone = snapshot.snapshot(data, "roster.xlsx", SHEETS)
+    return read, alone
+
+
+@contextlib.contextmanager
+def _openpyxl_only() -> Iterator[None]:
+    """Both fast paths switched off, as before python-calamine."""
+    book, sheets = snapshot.fast_book, snapshot.fast_sheets
+    snapshot.fast_book = lambda data, wanted: None  # type: ignore[assignment]
     snapshot.fast_sheets = lambda data, sheets: {}  # type: ignore[assignment]
     try:
-        alone = snapshot.snapshot(data, "roster.xlsx", SHEETS)
+        yield
     finally:
-        snapshot.fast_sheets = original
-    return read, alone
+        snapshot.fast_book, snapshot.fast_sheets = book, sheets
 
 
 def _exact(rows: dict[str, list[Row]]) -> dict[str, list[tuple[object, ...]]]:
@@ -77,8 +86,11 @@ def _kind(value: object) -> str:
 
 
 def _fast(data: bytes, sheet: str = OFFICERS) -> bool:
-    """True when the fast path reads `sheet` of `data` itself."""
-    return sheet in fast_sheet.fast_sheets(data, [sheet])
+    """True when `sheet` of `data` is read without openpyxl, alone or with the whole book."""
+    whole = fast_sheet.fast_book(data, SHEETS)
+    alone = fast_sheet.fast_sheets(data, [sheet])
+    assert (whole is not None) <= (sheet in alone), "what the book reads fast, the sheet does"
+    return sheet in alone
 
 
 _TEXT = st.text(
@@ -130,7 +142,7 @@ _PLAIN_CELLS = st.lists(
         st.one_of(
             st.tuples(
                 st.one_of(st.integers(-(10**12), 10**12), st.floats(-1e12, 1e12), _TEXT),
-                st.sampled_from(["General", "0.00", "#,##0", "@"]),
+                st.sampled_from(["General", "0.00", "#,##0", "@", "0%", "0.0%"]),
             ),
             st.tuples(
                 st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
@@ -181,16 +193,43 @@ def test_a_plain_roster_is_read_by_the_fast_path_exactly() -> None:
     assert read[OFFICERS][1][3].value == dt.datetime(2024, 1, 2)
 
 
-def test_only_record_sheets_take_the_fast_path() -> None:
-    data = _workbook(_plain_roster, title=L.DOCUMENTS_SHEET)
-    calls: list[object] = []
-    original = snapshot.fast_sheets
-    snapshot.fast_sheets = lambda data, sheets: calls.append(list(sheets)) or {}  # type: ignore[assignment,func-returns-value]
-    try:
-        snapshot.snapshot(data, "x.xlsx", SHEETS)
-    finally:
-        snapshot.fast_sheets = original
-    assert calls == [[]]
+def test_record_sheets_read_fast_when_another_sheet_must_go_to_openpyxl() -> None:
+    def fill(sheet: object) -> None:
+        _plain_roster(sheet)
+        documents = sheet.parent.create_sheet(L.DOCUMENTS_SHEET)  # type: ignore[attr-defined]
+        documents["A1"] = "#N/A"  # NOTE: openpyxl writes an error value, which calamine blanks
+
+    data = _workbook(fill)
+    assert fast_sheet.fast_book(data, SHEETS) is None
+    assert set(fast_sheet.fast_sheets(data, [OFFICERS, L.DOCUMENTS_SHEET])) == {OFFICERS}
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
+    assert read[L.DOCUMENTS_SHEET][0][0].value == "#N/A"
+
+
+def test_a_whole_workbook_of_the_examples_is_read_without_openpyxl() -> None:
+    for example in ("brennan-county.xlsx", "lakemont-metro.xlsx", "pine-hollow-rural.xlsx"):
+        data = (EXAMPLES / example).read_bytes()
+        whole = fast_sheet.fast_book(data, SHEETS)
+        assert whole is not None, example
+        with _openpyxl_only():
+            alone = snapshot.snapshot(data, example, SHEETS)
+        assert _exact(whole) == _exact(alone)
+
+
+def test_a_number_shown_as_a_percentage_says_so_as_openpyxl_does() -> None:
+    def fill(sheet: object) -> None:
+        for row, (value, number_format) in enumerate(
+            [(0.85, "0%"), (0.5, "0.0%"), (85, "General"), ("85%", "@"), (True, "0%")], start=1
+        ):
+            sheet.cell(row, 2, value).number_format = number_format  # type: ignore[attr-defined]
+
+    data = _workbook(fill, title=L.PROGRAM_SHEET)
+    whole = fast_sheet.fast_book(data, SHEETS)
+    assert whole is not None
+    assert [row[1].percent for row in whole[L.PROGRAM_SHEET]] == [True, True, False, False, False]
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
 
 
 def _rewrite(data: bytes, part: str, edit: Callable[[bytes], bytes]) -> bytes:
@@ -221,6 +260,8 @@ def _far_cell(column: str, row: int) -> Callable[[bytes], bytes]:
 HANDED_BACK = {
     "a cell that does not name its place": _without_first_ref,
     "a row that does not name its number": lambda xml: xml.replace(b'<row r="3"', b"<row", 1),
+    "a cell tag broken by a newline": lambda xml: xml.replace(b'<c r="A2"', b'<c\nr="A2"', 1),
+    "a row tag broken by a tab": lambda xml: xml.replace(b'<row r="3"', b'<row\tr="3"', 1),
     "a cell past the last column read": _far_cell("XFD", 250),
     "a cell past the row limit": _far_cell("A", L.MAX_RECORD_ROWS + 1),
     "a cell at Excel's last row": _far_cell("B", 1_048_576),
@@ -256,7 +297,14 @@ def test_what_the_fast_path_cannot_vouch_for_is_read_by_openpyxl(
 
 @pytest.mark.parametrize(
     "number_format",
-    ['"Day "0', "[$-409]mmmm d, yyyy;@", "[h]:mm", "0%", "0.0%", "mm/dd/yyyy\\ hh:mm", '0.0" hrs"'],
+    [
+        '"Day "0',
+        "[$-409]mmmm d, yyyy;@",
+        "[h]:mm",
+        "mm/dd/yyyy\\ hh:mm",
+        '0.0" hrs"',
+        "0.0%;[Red]-0.0%",
+    ],
 )
 def test_a_number_format_the_libraries_may_read_differently_is_left_to_openpyxl(
     number_format: str,
@@ -318,17 +366,19 @@ def test_calamine_sees_only_stored_xml_parts_and_not_the_other_sheets(
 
     def fill(sheet: object) -> None:
         _plain_roster(sheet)
-        other = sheet.parent.create_sheet(L.DOCUMENTS_SHEET)  # type: ignore[attr-defined]
-        other["A1"] = "kept from calamine"
+        other = sheet.parent.create_sheet("Instructions")  # type: ignore[attr-defined]
+        other["A1"] = "a sheet citcert does not read"
 
     data = _workbook(fill)
     assert _fast(data)
-    (package,) = seen
-    with zipfile.ZipFile(io.BytesIO(package)) as archive:
-        infos = archive.infolist()
-    assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED}
-    assert all(i.filename.endswith((".xml", ".rels")) for i in infos)
-    assert "xl/worksheets/sheet2.xml" not in {i.filename for i in infos}
+    assert seen
+    for package in seen:
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            infos = archive.infolist()
+        assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED}
+        assert all(i.filename.endswith((".xml", ".rels")) for i in infos)
+        assert "xl/worksheets/sheet1.xml" in {i.filename for i in infos}
+        assert "xl/worksheets/sheet2.xml" not in {i.filename for i in infos}
 
 
 @pytest.mark.parametrize(
@@ -343,12 +393,8 @@ def test_an_examples_reports_are_the_same_bytes_either_way(example: str) -> None
         return render(assessment, Format.JSON)
 
     fast = report()
-    original = snapshot.fast_sheets
-    snapshot.fast_sheets = lambda data, sheets: {}  # type: ignore[assignment]
-    try:
+    with _openpyxl_only():
         alone = report()
-    finally:
-        snapshot.fast_sheets = original
     assert fast == alone
     titles = [sheet.title for sheet in RECORD_SHEETS.values()]
     assert fast_sheet.fast_sheets(path.read_bytes(), titles), "the examples' records read fast"
