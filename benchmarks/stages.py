@@ -61,7 +61,7 @@ def stages(paths: list[Path], rounds: int = 3) -> dict[str, float]:
         render(assessments[0], fmt)
     steps: dict[str, Callable[[], object]] = {
         "openpyxl read-only load, every cell (floor)": lambda: [_floor(p) for p in paths],
-        "open and check the workbook (openpyxl)": lambda: [open_submission(p) for p in paths],
+        "open and check the workbook (calamine)": lambda: [open_submission(p) for p in paths],
         "read the Evidence": lambda: [read_evidence(s, standard) for s in submissions],
         "assess": lambda: [assess(standard, e) for e in evidence],
     }
