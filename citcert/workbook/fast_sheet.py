@@ -1,10 +1,13 @@
 """
-A record sheet's values read fast with python-calamine, where that gives what openpyxl gives.
+Sheets read fast with python-calamine, where the sheets' XML shows it gives what openpyxl gives.
 
-A large agency's roster holds tens of thousands of cells; openpyxl spends some 15 µs of Python
-on each, calamine (Rust) a small fraction of that. calamine is only handed what has been checked
-first, from the package's own bytes, and the sheet goes to openpyxl's reading (exact by
-definition) whenever any check fails, so this path can only make reading faster:
+openpyxl spends some 15 µs of Python on each cell (a large agency's roster holds tens of
+thousands), and importing it costs a fifth of a second of every validate; calamine (Rust) reads
+the same cells in a small fraction of that. `fast_book` reads every wanted sheet of a workbook
+without openpyxl; `fast_sheets`, the record sheets of one openpyxl must read for another sheet.
+calamine is only handed what has been checked first, from the package's own bytes, and a sheet
+goes to openpyxl's reading (exact by definition) whenever any check fails, so this path can only
+make reading faster:
 
 - Every part is unpacked by Python's zipfile no further than the size it declares (a part lying
   about its size sends the workbook to openpyxl, which refuses it), and calamine gets a new
@@ -19,9 +22,10 @@ definition) whenever any check fails, so this path can only make reading faster:
   openpyxl reads ``#N/A``.
 - Every number format the sheet's cells use is one both libraries read alike: General, text,
   a built-in number, date or time format, or a custom one made only of date and time letters
-  and separators or only of digits and separators. A percentage is left to openpyxl, which
-  says so in `Value.percent` (calamine does not tell). A number shown as a date is a whole day
-  from 1 March 1900 to the end of 9999, which both count alike (`_dates_alike`).
+  and separators or only of digits, separators and ``%``. A number shown as a date is a whole
+  day from 1 March 1900 to the end of 9999, which both count alike (`_styled`). calamine does
+  not say which cells show a percentage, so `Value.percent` comes from the cell's own style, as
+  openpyxl's ``number_format`` holds it.
 
 Anything calamine raises, a Rust panic included (which is not an `Exception`), also sends the
 sheet to openpyxl. Values are made what openpyxl gives: a date as a datetime at midnight, a whole

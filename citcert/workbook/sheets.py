@@ -1,7 +1,7 @@
 """
 The evidence workbook's sheets as plain rows, and the tables found in them.
 
-`citcert.workbook.snapshot` copies the cells out of openpyxl into a `Book`; the sheet readers
+`citcert.workbook.snapshot` copies the cells out of the file into a `Book`; the sheet readers
 (`program_sheet`, `evidence_sheet`, `documents_sheet`) find each table's header row and columns
 here by their text (`citcert.workbook.layout`) and its rows by their ID column. Every problem is
 collected in `Findings` with its ``Sheet!Cell``, so they can all be reported together.
