@@ -14,7 +14,8 @@ make reading faster:
   package holding only the workbook's XML parts, stored, so no other unpacker ever inflates
   anything. At most 32 MB of XML in all and 16 MB a sheet: larger is for openpyxl to stream.
 - No part declares a document type or entity (sheets not read included), and the sheet holds no
-  character reference and no control character (openpyxl's parser refuses some of these).
+  character reference and no control character (openpyxl's parser refuses some of these). No
+  text is escaped (``_x000D_``) or empty, where the two libraries differ (`_ESCAPE`).
 - Every cell names its place (``r="B7"``) and every row its number, within the sheet's row limit
   and `layout.MAX_COLUMNS`: calamine keeps a slot for each cell of the rectangle from A1 to the
   last cell, which stays as small as the sheet's real content.
@@ -51,6 +52,11 @@ _PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
 _PLAIN_ROOT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?<worksheet[\s>]")
 """A sheet whose elements carry no namespace prefix (as Excel, LibreOffice and openpyxl write
 them), so that its rows and cells can be counted by their plain tags."""
+_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+"""An escaped character (``_x000D_``, as Excel writes a carriage return): openpyxl keeps some
+as they are written and calamine unescapes them all."""
+_EMPTY_TEXT = re.compile(rb"<(t|v)(?:\s[^>]*)?(?:/>|></\1>)")
+"""An empty text or value: openpyxl reads "" where calamine reads what an empty cell is."""
 _ODD_TAG = re.compile(rb"<(?:c|row)[\t\n\r]")
 _CELL_REF = re.compile(rb"<c\s[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _ROW_NUMBER = re.compile(rb"<row\s[^>]*?\br=[\"']([0-9]{1,7})[\"']")
@@ -215,6 +221,8 @@ def _xml_parts(archive: zipfile.ZipFile, wanted: Collection[str]) -> dict[str, b
         if info in read:
             body = _bounded(archive, info, info.file_size)
             if body is None or (b"<!" in body and _DECLARATION.search(body)):
+                return None
+            if (b"_x" in body and _ESCAPE.search(body)) or _EMPTY_TEXT.search(body):
                 return None
             parts[info.filename] = body
         else:

@@ -432,3 +432,63 @@ def test_record_sheets_saved_by_libreoffice_read_alike_and_fast(tmp_path: Path) 
     read, alone = _both(data)
     assert _exact(read) == _exact(alone)
     assert set(fast_sheet.fast_sheets(data, titles)) == set(titles) & set(read)
+
+
+def _shared_strings(items: list[bytes]) -> bytes:
+    """A roster whose column A holds `items` as shared strings, as Excel and LibreOffice write
+    text (openpyxl here writes inline strings, so the part is added by hand)."""
+    data = _workbook(lambda s: [s.cell(n + 1, 1, f"S{n}") for n in range(len(items))])  # type: ignore[attr-defined]
+    table = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main">' + b"".join(items) + b"</sst>"
+    )
+    relation = (
+        b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats'
+        b'-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == _SHEET_PART:
+                body = re.sub(
+                    rb'<c r="(A\d+)" t="inlineStr"><is><t>S(\d+)</t></is></c>',
+                    rb'<c r="\1" t="s"><v>\2</v></c>',
+                    body,
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", relation)
+            elif info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", override)
+            target.writestr(info, body)
+        target.writestr("xl/sharedStrings.xml", table)
+    return out.getvalue()
+
+
+SHARED = {
+    "plain text": (b"<si><t>Patrol</t></si>", True),
+    "rich text with a phonetic reading": (
+        b"<si><r><t>To</t></r><r><rPr><b/></rPr><t>kyo</t></r>"
+        b'<rPh sb="0" eb="2"><t>TOUKYOU</t></rPh><phoneticPr fontId="1"/></si>',
+        True,
+    ),
+    "spaces kept": (b'<si><t xml:space="preserve">  B-0001  </t></si>', True),
+    "a line break": (b"<si><t>line one\nline two</t></si>", True),
+    "an escaped carriage return": (b"<si><t>one_x000D_two</t></si>", False),
+    "an escaped underscore": (b"<si><t>_x005F_x0041_</t></si>", False),
+    "an empty text": (b"<si><t></t></si>", False),
+    "an empty text, closed at once": (b"<si><t/></si>", False),
+}
+
+
+@pytest.mark.parametrize(("item", "fast"), SHARED.values(), ids=SHARED.keys())
+def test_shared_strings_read_alike_or_go_to_openpyxl(item: bytes, fast: bool) -> None:
+    data = _shared_strings([b"<si><t>Officer ID</t></si>", item])
+    assert _fast(data) is fast
+    read, alone = _both(data)
+    assert _exact(read) == _exact(alone)
+    assert read[OFFICERS][0][0].value == "Officer ID"
