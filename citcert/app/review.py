@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citcert.errors import Location, WorkbookError
+from citcert.standards.identity import RequirementId
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
@@ -127,7 +128,7 @@ def start_review(
     return review_workbook(read_checked(path), evidence, standard, plan)
 
 
-def _legacy_prefill(standard: Standard, evidence: Evidence) -> dict[str, Prefill]:
+def _legacy_prefill(standard: Standard, evidence: Evidence) -> dict[RequirementId, Prefill]:
     """A layout-1 workbook's Reviewer columns, carried into the reviewer's workbook."""
     from citcert.workbook.evidence import Unanswered
     from citcert.workbook.review.writer import Prefill, answer_label

@@ -22,7 +22,7 @@ from citcert.audit.review_model import (
     Strength,
 )
 from citcert.audit.words import join_words, plural
-from citcert.standards.model import RatingScale, Standard
+from citcert.standards.model import RatingScale, RequirementId, Standard
 from citcert.workbook.evidence import Answer, Evidence, NotApplicableAnswer, Rated
 from citcert.workbook.review.model import Review
 
@@ -151,9 +151,9 @@ def _agreement(
 def rater_agreement(
     standard: Standard,
     raters: tuple[str, ...],
-    ratings: Mapping[str, tuple[Answer, ...]],
-    comments: Mapping[str, tuple[str, ...]],
-    consensus: Mapping[str, tuple[str, str]] | None = None,
+    ratings: Mapping[RequirementId, tuple[Answer, ...]],
+    comments: Mapping[RequirementId, tuple[str, ...]],
+    consensus: Mapping[RequirementId, tuple[str, str]] | None = None,
 ) -> AgreementFigures:
     """
     The agreement of `raters` over every requirement: the figures and every disagreement, with

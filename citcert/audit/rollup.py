@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from citcert.errors import Location, Problem
-from citcert.standards.model import Model
+from citcert.standards.model import DomainId, LevelId, Model, RequirementId
 
 SCHEMA_VERSION: Literal["2.1"] = "2.1"
 """
@@ -70,11 +70,11 @@ class AuditedRow(Model):
     standard: str
     """The ``id@version`` it was audited against."""
     assessment_date: dt.date | None
-    decision_id: str
+    decision_id: LevelId
     decision: str
     """The decision's label, e.g. ``Conditionally certified``."""
     overall_score: float | None
-    domain_scores: dict[str, float | None]
+    domain_scores: dict[DomainId, float | None]
     """By domain id; ``None`` where every requirement of the domain was not applicable."""
     core_gaps: int
     other_gaps: int
@@ -142,9 +142,9 @@ RollupRow = Annotated[AuditedRow | FailedRow, Field(discriminator="audited")]
 class RequirementTally(Model):
     """How the programs of the batch fared on one requirement."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
-    domain_id: str
+    domain_id: DomainId
     core: bool
     programs: int
     """Audited programs whose standard has this requirement."""
@@ -163,7 +163,7 @@ class RequirementTally(Model):
 class DecisionCount(Model):
     """How many programs reached one decision level."""
 
-    decision_id: str
+    decision_id: LevelId
     label: str
     programs: int
 
@@ -171,7 +171,7 @@ class DecisionCount(Model):
 class DomainColumn(Model):
     """A domain that has a score column in the roll-up."""
 
-    domain_id: str
+    domain_id: DomainId
     title: str
 
 
@@ -208,7 +208,7 @@ class ProgramChange(Model):
 class DecisionTrend(Model):
     """How many programs reached one decision level then and now."""
 
-    decision_id: str
+    decision_id: LevelId
     label: str
     then: int
     now: int

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from citcert.standards.model import Model, RequirementId
+from citcert.standards.model import Model, RequirementId, RequirementIdField
 
 
 class Mode(StrEnum):
@@ -60,7 +60,7 @@ class CellRef(Model):
 class RequirementEvidence(Model):
     """Everything a workbook says about one requirement."""
 
-    requirement_id: RequirementId
+    requirement_id: RequirementIdField
     self_rating: Answer = Unanswered()
     evidence_summary: str = ""
     documents: tuple[str, ...] = ()
@@ -105,7 +105,7 @@ class Waiver(Model):
     Exceptions sheet now, a reviewer's workbook later); `row` says where it was read.
     """
 
-    requirement_id: RequirementId
+    requirement_id: RequirementIdField
     justification: str
     approved_by: str
     approved_on: dt.date
@@ -155,7 +155,7 @@ class Evidence(Model):
     warnings: tuple[str, ...] = ()
     """Things the reader noticed that do not stop an audit (e.g. unanswered requirements)."""
 
-    def for_requirement(self, requirement_id: str) -> RequirementEvidence:
+    def for_requirement(self, requirement_id: RequirementId) -> RequirementEvidence:
         """The evidence row of a requirement, or an empty one when the workbook has none."""
         for item in self.requirements:
             if item.requirement_id == requirement_id:
@@ -198,7 +198,7 @@ class TrackedStep(Model):
     """One plan step as the tracker holds it now."""
 
     order: int
-    requirement_id: str
+    requirement_id: RequirementId
     title: str = ""
     owner: str = ""
     target_date: dt.date

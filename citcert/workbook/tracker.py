@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from citcert.errors import WorkbookError
+from citcert.standards.identity import RequirementId
 from citcert.workbook import layout as L
 from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.evidence import (
@@ -129,7 +130,7 @@ class Owner:
     """Where this was learnt, for messages: an audit report's or a workbook's file name."""
     program_name: str | None = None
     standard_ref: str | None = None
-    requirement_ids: frozenset[str] | None = None
+    requirement_ids: frozenset[RequirementId] | None = None
 
 
 def check_owner(tracker: Tracker, owner: Owner) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citcert._spreadsheet import workbook_bytes
-from citcert.standards.model import Standard
+from citcert.standards.model import RequirementId, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import Evidence, NotApplicableAnswer, Rated, Unanswered
 from citcert.workbook.review import layout as R
@@ -52,7 +52,7 @@ class Plan:
 
     kind: R.Kind
     reviewers: tuple[str, ...]
-    rows: Mapping[str, Prefill] = field(default_factory=dict)
+    rows: Mapping[RequirementId, Prefill] = field(default_factory=dict)
     corrections: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Number id → (corrected value, reason) to start with."""
     review_date: dt.date | None = None
