@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
-from citcert.standards.identity import RequirementId
+from citcert.standards.identity import LevelId, RequirementId
 from citcert.standards.model import (
     Conditions,
     Direction,
@@ -247,7 +247,7 @@ def _decision_levels(standard: Standard) -> Iterator[CheckProblem]:
 
 
 def _not_stricter(
-    lower: Conditions, upper: Conditions, upper_id: str, loc: Loc
+    lower: Conditions, upper: Conditions, upper_id: LevelId, loc: Loc
 ) -> Iterator[CheckProblem]:
     for name, sign in STRICTER_WHEN.items():
         low, high = getattr(lower, name), getattr(upper, name)

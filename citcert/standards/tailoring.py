@@ -63,13 +63,13 @@ class _Resolver:
         self.document = document
         self.problems: list[Problem] = []
         self.changes: list[TailoringChange] = []
-        self.domains: dict[str, Domain] = {d.id: d for d in base.domains}
-        self.requirements: dict[str, list[Requirement]] = {
+        self.domains: dict[DomainId, Domain] = {d.id: d for d in base.domains}
+        self.requirements: dict[DomainId, list[Requirement]] = {
             d.id: list(d.requirements) for d in base.domains
         }
         self.numbers: list[ProgramNumber] = list(base.program_numbers)
-        self.added: dict[str, Loc] = {}
-        self.removed: dict[str, int] = {}
+        self.added: dict[RequirementId, Loc] = {}
+        self.removed: dict[RequirementId, int] = {}
 
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> None:
         self.problems.append(self.document.problem(loc, message, key=key))
@@ -158,7 +158,7 @@ class _Resolver:
             updated = self.apply_override(requirement, override, loc)
             self.requirements[domain_id][index] = updated
 
-    def find(self, requirement_id: RequirementId) -> tuple[str, int, Requirement] | None:
+    def find(self, requirement_id: RequirementId) -> tuple[DomainId, int, Requirement] | None:
         for domain_id, requirements in self.requirements.items():
             for index, requirement in enumerate(requirements):
                 if requirement.id == requirement_id:

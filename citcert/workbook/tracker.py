@@ -241,7 +241,7 @@ def _step(
     assert isinstance(status, StepStatus) and not isinstance(completed, Invalid)
     return TrackedStep(
         order=int(order),
-        requirement_id=str(texts["requirement_id"]).upper(),
+        requirement_id=RequirementId(str(texts["requirement_id"]).upper()),
         title=str(texts["title"]),
         owner=str(texts["owner"]),
         target_date=target,
