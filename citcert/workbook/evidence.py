@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, assert_never
 
 from pydantic import Field
 
-from citcert.standards.model import Model, RequirementId, RequirementIdField
+from citcert.standards.model import Model, RatingScale, RequirementId, RequirementIdField
 
 
 class Mode(StrEnum):
@@ -45,6 +45,23 @@ class Unanswered(Model):
 
 
 Answer = Annotated[Rated | NotApplicableAnswer | Unanswered, Field(discriminator="kind")]
+
+
+def answer_label(scale: RatingScale, answer: Answer, unanswered: str) -> str:
+    """
+    An answer in the words of `scale`: its level's label, the not-applicable label, or
+    `unanswered` (each caller says what a blank is called where it shows: a report, a panel's
+    view, a workbook cell to type back).
+    """
+    match answer:
+        case Rated(level=level):
+            return scale.level(level).label
+        case NotApplicableAnswer():
+            return scale.not_applicable_label
+        case Unanswered():
+            return unanswered
+        case _:
+            assert_never(answer)
 
 
 class CellRef(Model):
