@@ -34,10 +34,7 @@ def read_exceptions(
         return ()
     waivers: list[Waiver] = []
     seen: dict[RequirementId, str] = {}
-    for number, row in table.rows:
-        values = {key: table.get(row, key).value for key in table.columns}
-        if all(is_blank(v) for v in values.values()):
-            continue
+    for number, values in table.filled_rows():
         waiver = _waiver(table, number, values, standard, limit, findings)
         if waiver is None:
             continue

@@ -165,8 +165,7 @@ def _document_rows(book: Book, findings: Findings) -> list[dict[str, object]]:
     table = find_table(book, L.DOCUMENTS_SHEET, L.DOCUMENT_COLUMNS, findings)
     if table is None:
         return []
-    rows = ({key: table.get(row, key).value for key in table.columns} for _, row in table.rows)
-    return [row for row in rows if not all(is_blank(v) for v in row.values())]
+    return [values for _, values in table.filled_rows()]
 
 
 # --- writing the new workbook ----------------------------------------------------------------

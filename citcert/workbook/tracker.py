@@ -188,10 +188,7 @@ def _plain(name: str) -> str:
 def _steps(table: Table, today: dt.date, findings: Findings) -> list[TrackedStep]:
     steps: list[TrackedStep] = []
     seen: dict[int, str] = {}
-    for number, row in table.rows:
-        values = {key: table.get(row, key).value for key in table.columns}
-        if all(is_blank(v) for v in values.values()):
-            continue
+    for number, values in table.filled_rows():
         step = _step(table, number, values, today, findings)
         if step is None:
             continue
