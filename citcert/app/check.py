@@ -262,15 +262,4 @@ def validation_report(results: Sequence[Checked]) -> ValidationReport:
 
 
 def _out(problem: Problem, severity: Severity) -> ProblemOut:
-    where = problem.location
-    return ProblemOut(
-        file=where.file,
-        sheet=where.sheet,
-        cell=where.cell,
-        line=where.line,
-        column=where.column,
-        requirement_id=requirement_id(problem),
-        subject=problem.subject,
-        severity=severity,
-        message=problem.message,
-    )
+    return ProblemOut(**problem.fields(), requirement_id=requirement_id(problem), severity=severity)

@@ -43,16 +43,7 @@ class RowProblem(Model):
     @classmethod
     def of(cls, problem: Problem) -> RowProblem:
         """The roll-up's copy of a located `Problem`."""
-        where = problem.location
-        return cls(
-            file=where.file,
-            sheet=where.sheet,
-            cell=where.cell,
-            line=where.line,
-            column=where.column,
-            subject=problem.subject,
-            message=problem.message,
-        )
+        return cls(**problem.fields())
 
     def __str__(self) -> str:
         where = Location(self.file, self.line, self.column, self.sheet, self.cell)
