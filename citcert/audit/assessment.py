@@ -85,6 +85,10 @@ class MetricResult(Model):
     """The level the value earns, or ``None`` when it cannot be computed."""
 
 
+RecordInputs = dict[str, int | float | str | tuple[str, ...] | None]
+"""What a computation over a record sheet counted, by name, e.g. ``{"rows": 180}``; never a row."""
+
+
 class DerivedNumber(Model):
     """A program number computed from a record sheet, with its working and its inputs."""
 
@@ -96,7 +100,7 @@ class DerivedNumber(Model):
     """``None`` when the rows give nothing to compute (the typed number is used then)."""
     working: str
     """In words, e.g. ``45 of 180 rows with Assignment Patrol have CIT course completed …``."""
-    inputs: dict[str, int | float | str | tuple[str, ...] | None]
+    inputs: RecordInputs
     """What the computation counted, e.g. ``{"rows": 180, "matching": 45}``; never a row."""
     typed: int | float | dt.date | None = None
     """The number typed on the Program sheet, if any."""
