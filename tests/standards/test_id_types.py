@@ -14,8 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-mypy_api = pytest.importorskip("mypy.api", reason="mypy is a test dependency (.[test])")
+from mypy import api as mypy_api
 
 ROOT = Path(__file__).resolve().parents[2]
 
