@@ -10,7 +10,7 @@ else is a bug and keeps its traceback. No click in here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 from typing import Self
 
@@ -76,6 +76,13 @@ class Problem:
         if where:
             return one_line(f"{where}{about}: {prefix}{self.message}")
         return one_line(f"{prefix}{self.message}")
+
+    def fields(self) -> dict[str, str | int | None]:
+        """
+        The problem as flat fields (the location's, then ``subject`` and ``message``): what the
+        JSON documents that list problems hold (``validate --format json``, a roll-up's rows).
+        """
+        return {**asdict(self.location), "subject": self.subject, "message": self.message}
 
 
 @dataclass(eq=False)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from citcert.app.workbook import StandardChoice, Submission, open_submission
 from citcert.errors import CitcertError, Location, Problem
-from citcert.standards.model import Model
+from citcert.standards.model import Model, RequirementId
 from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
@@ -191,12 +191,14 @@ def _cell(cell: str | None) -> str | None:
     return cell.split("!", 1)[1] if cell and "!" in cell else None
 
 
-def requirement_id(problem: Problem) -> str | None:
+def requirement_id(problem: Problem) -> RequirementId | None:
     """The requirement a problem is about (from its subject, ``TRN-01, self rating``), if any."""
     if not problem.subject:
         return None
     head = problem.subject.split(",", 1)[0].strip()
-    return head if head[:1].isalpha() and "-" in head and head.upper() == head else None
+    return (
+        RequirementId(head) if head[:1].isalpha() and "-" in head and head.upper() == head else None
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +213,7 @@ class ProblemOut(Model):
     cell: str | None
     line: int | None
     column: int | None
-    requirement_id: str | None
+    requirement_id: RequirementId | None
     subject: str | None
     severity: Severity
     message: str
@@ -260,15 +262,4 @@ def validation_report(results: Sequence[Checked]) -> ValidationReport:
 
 
 def _out(problem: Problem, severity: Severity) -> ProblemOut:
-    where = problem.location
-    return ProblemOut(
-        file=where.file,
-        sheet=where.sheet,
-        cell=where.cell,
-        line=where.line,
-        column=where.column,
-        requirement_id=requirement_id(problem),
-        subject=problem.subject,
-        severity=severity,
-        message=problem.message,
-    )
+    return ProblemOut(**problem.fields(), requirement_id=requirement_id(problem), severity=severity)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from citcert.standards.model import Model
+from citcert.standards.model import Model, RequirementId
 
 if TYPE_CHECKING:
     from citcert.workbook.migrate import Migration
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class CarriedOut(Model):
     """A requirement of the new standard that received answers, and where they came from."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     sources: tuple[str, ...]
     """The old workbook's requirement ids whose answers it received."""
 
@@ -26,7 +26,7 @@ class CarriedOut(Model):
 class NoteOut(Model):
     """What was left in a row's Notes column (a rating or value that could not be carried)."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     note: str
 
 
@@ -43,7 +43,7 @@ class MigrationReport(Model):
     target_standard: str
     """The ``id@version`` the new workbook is made for."""
     carried: tuple[CarriedOut, ...]
-    unanswered: tuple[str, ...]
+    unanswered: tuple[RequirementId, ...]
     """Requirement ids with nothing to carry (new in the standard, or never answered)."""
     notes: tuple[NoteOut, ...]
     not_carried: tuple[str, ...]

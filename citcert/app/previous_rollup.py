@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from citcert.audit.calendar import PreviousRollup, PreviousRow
 from citcert.audit.rollup import DecisionCount
 from citcert.errors import CitcertError, Location
+from citcert.standards.identity import LevelId
 
 MAX_SUMMARY_BYTES = 200 * 1024 * 1024
 """A larger summary.json is not one citcert wrote; refused before it is read."""
@@ -30,7 +31,7 @@ class _Row(BaseModel):
     audited: bool
     file: str
     program: str | None = None
-    decision_id: str | None = None
+    decision_id: LevelId | None = None
     decision: str | None = None
     overall_score: float | None = None
 
@@ -38,7 +39,7 @@ class _Row(BaseModel):
 class _Decision(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    decision_id: str
+    decision_id: LevelId
     label: str
     programs: int
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citcert.errors import Location, WorkbookError
+from citcert.standards.identity import RequirementId
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
@@ -127,14 +128,14 @@ def start_review(
     return review_workbook(read_checked(path), evidence, standard, plan)
 
 
-def _legacy_prefill(standard: Standard, evidence: Evidence) -> dict[str, Prefill]:
+def _legacy_prefill(standard: Standard, evidence: Evidence) -> dict[RequirementId, Prefill]:
     """A layout-1 workbook's Reviewer columns, carried into the reviewer's workbook."""
     from citcert.workbook.evidence import Unanswered
-    from citcert.workbook.review.writer import Prefill, answer_label
+    from citcert.workbook.review.writer import Prefill, typed_label
 
     return {
         row.requirement_id: Prefill(
-            rating=answer_label(standard, row.reviewer_rating), comment=row.reviewer_comment
+            rating=typed_label(standard, row.reviewer_rating), comment=row.reviewer_comment
         )
         for row in evidence.requirements
         if not isinstance(row.reviewer_rating, Unanswered) or row.reviewer_comment
@@ -245,12 +246,12 @@ def _consensus_bytes(
     data: bytes, standard: Standard, reviewed: Sequence[Reviewed], raters: tuple[str, ...]
 ) -> bytes:
     from citcert.workbook.review import layout as R
-    from citcert.workbook.review.writer import Plan, Prefill, answer_label, review_workbook
+    from citcert.workbook.review.writer import Plan, Prefill, review_workbook, typed_label
 
     rows = {}
     for _, requirement in standard.requirements():
         items = [r.review.for_requirement(requirement.id) for r in reviewed]
-        labels = tuple(answer_label(standard, i.rating) for i in items)
+        labels = tuple(typed_label(standard, i.rating) for i in items)
         rows[requirement.id] = Prefill(
             rating=labels[0] if len(set(labels)) == 1 else "",
             comment=_joined(raters, [i.comment for i in items]),

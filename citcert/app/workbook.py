@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from citcert.errors import CitcertError
 from citcert.export import Format, render
+from citcert.standards.identity import LevelId
 from citcert.standards.store import StandardsStore
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def read_evidence(
     return read_workbook(submission.book, standard, as_of=as_of)
 
 
-def fail_level(standard: Standard, typed: str | None) -> str | None:
+def fail_level(standard: Standard, typed: str | None) -> LevelId | None:
     """
     The id of the decision level ``--fail-below`` names, by id or label; None for no option.
 
@@ -132,7 +133,7 @@ def check_as_of(as_of: dt.date | None) -> None:
         )
 
 
-def is_below(standard: Standard, assessment: Assessment, required: str | None) -> bool:
+def is_below(standard: Standard, assessment: Assessment, required: LevelId | None) -> bool:
     """True when the decision is worse than the level id `required` (never when it is None)."""
     from citcert.audit.decision import is_below as below
 
@@ -145,7 +146,7 @@ class Audited:
 
     standard: Standard
     assessment: Assessment
-    required: str | None = None
+    required: LevelId | None = None
 
     @property
     def below(self) -> bool:

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from citcert.audit.compare_model import SCHEMA_VERSION, Comparison, SchemaVersion
 from citcert.audit.review_model import ReviewFacts
-from citcert.standards.model import Effort, Model, TailoringChange
+from citcert.standards.model import DomainId, Effort, LevelId, Model, RequirementId, TailoringChange
 from citcert.workbook.evidence import Mode, ProgramProfile
 
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -67,7 +67,7 @@ class Finding(Model):
     """One observation about a requirement, in a plain sentence."""
 
     kind: FindingKind
-    requirement_id: str
+    requirement_id: RequirementId
     message: str
 
 
@@ -85,6 +85,10 @@ class MetricResult(Model):
     """The level the value earns, or ``None`` when it cannot be computed."""
 
 
+RecordInputs = dict[str, int | float | str | tuple[str, ...] | None]
+"""What a computation over a record sheet counted, by name, e.g. ``{"rows": 180}``; never a row."""
+
+
 class DerivedNumber(Model):
     """A program number computed from a record sheet, with its working and its inputs."""
 
@@ -96,7 +100,7 @@ class DerivedNumber(Model):
     """``None`` when the rows give nothing to compute (the typed number is used then)."""
     working: str
     """In words, e.g. ``45 of 180 rows with Assignment Patrol have CIT course completed …``."""
-    inputs: dict[str, int | float | str | tuple[str, ...] | None]
+    inputs: RecordInputs
     """What the computation counted, e.g. ``{"rows": 180, "matching": 45}``; never a row."""
     typed: int | float | dt.date | None = None
     """The number typed on the Program sheet, if any."""
@@ -123,8 +127,8 @@ class QuarterOutcomes(Model):
 class RequirementResult(Model):
     """The outcome of one requirement, with what it rests on."""
 
-    requirement_id: str
-    domain_id: str
+    requirement_id: RequirementId
+    domain_id: DomainId
     title: str
     statement: str
     core: bool
@@ -146,7 +150,7 @@ class RequirementResult(Model):
     documents: tuple[str, ...] = ()
     reviewer_comment: str = ""
     not_applicable_reason: str = ""
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[RequirementId, ...] = ()
     findings: tuple[Finding, ...] = ()
     cell: str | None = None
     """Where the requirement's row is in the workbook, e.g. ``Evidence!F14``."""
@@ -157,7 +161,7 @@ class RequirementResult(Model):
 class DomainScore(Model):
     """A domain's score and counts."""
 
-    domain_id: str
+    domain_id: DomainId
     title: str
     score: Percent | None
     """``None`` when every requirement in the domain is not applicable."""
@@ -188,7 +192,7 @@ class ConditionResult(Model):
 class LevelResult(Model):
     """How the assessment fared against one decision level."""
 
-    level_id: str
+    level_id: LevelId
     label: str
     reached: bool
     conditions: tuple[ConditionResult, ...]
@@ -197,7 +201,7 @@ class LevelResult(Model):
 class Decision(Model):
     """The decision, why, and what stood between it and the level above."""
 
-    level_id: str
+    level_id: LevelId
     label: str
     colour: str
     description: str
@@ -208,7 +212,7 @@ class Decision(Model):
     """
     reasons: tuple[str, ...]
     """Each failed condition of the next level up (empty at the top level)."""
-    next_level_id: str | None
+    next_level_id: LevelId | None
     next_level_label: str | None
     levels: tuple[LevelResult, ...]
     """Every level, best first, with each condition's result."""
@@ -220,7 +224,7 @@ class CertificationDates(Model):
     by the decided level's validity in the standard.
     """
 
-    level_id: str
+    level_id: LevelId
     """The decision level the dates belong to."""
     valid_until: dt.date | None
     """The last day the decision stands; ``None`` when the level awards nothing that lapses."""
@@ -237,7 +241,7 @@ class CertificationDates(Model):
 class ExceptionResult(Model):
     """One exception the workbook records, and whether it was in force on the as-of date."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
     justification: str
     approved_by: str
@@ -275,8 +279,8 @@ class Severity(StrEnum):
 class Gap(Model):
     """An applicable requirement not fully met (unanswered counts too)."""
 
-    requirement_id: str
-    domain_id: str
+    requirement_id: RequirementId
+    domain_id: DomainId
     title: str
     core: bool
     severity: Severity
@@ -297,7 +301,7 @@ class PlanStep(Model):
     """One remediation step: what to do for one gap, by whom, by when, and why it is here."""
 
     order: Annotated[int, Field(ge=1)]
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
     core: bool
     severity: Severity
@@ -306,7 +310,7 @@ class PlanStep(Model):
     effort: Effort
     horizon_days: int
     target_date: dt.date
-    prerequisites: tuple[str, ...]
+    prerequisites: tuple[RequirementId, ...]
     """Requirement ids of gaps that must be closed first."""
     score_gain: float
     """Overall points gained if this gap alone were fully met."""
@@ -320,7 +324,7 @@ class RemediationPlan(Model):
     """The ordered plan, and the single steps that would lift the decision."""
 
     steps: tuple[PlanStep, ...]
-    decision_lifters: tuple[str, ...]
+    decision_lifters: tuple[RequirementId, ...]
     """Requirement ids whose step alone would lift the decision to the next level."""
     summary: str
 

@@ -31,6 +31,7 @@ from citcert.audit.rollup import (
     RollupChange,
 )
 from citcert.audit.words import plain_name, plural
+from citcert.standards.model import LevelId
 
 DUE_WITHIN_DAYS = 90
 """A review due within this many days of the as-of day is listed as due."""
@@ -78,7 +79,7 @@ class PreviousRow:
 
     file: str
     program: str
-    decision_id: str
+    decision_id: LevelId
     decision: str
     overall_score: float | None
 
@@ -125,7 +126,7 @@ def _keyed(rows: Iterable[_Row]) -> dict[tuple[str, str], _Row]:
     }
 
 
-def _change(old: PreviousRow | None, new: AuditedRow, ranks: dict[str, int]) -> ProgramChange:
+def _change(old: PreviousRow | None, new: AuditedRow, ranks: dict[LevelId, int]) -> ProgramChange:
     direction: Literal["up", "down", "same", "new", "changed"]
     if old is None:
         direction = "new"

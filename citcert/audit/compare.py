@@ -38,7 +38,7 @@ from citcert.audit.compare_model import (
 )
 from citcert.audit.matching import Pair, is_renamed, match_requirements
 from citcert.audit.words import change_words, plain_name, plural, score_words
-from citcert.standards.model import Standard
+from citcert.standards.model import RequirementId, Standard
 
 __all__ = [
     "Comparison",
@@ -107,13 +107,15 @@ def compare(
     )
 
 
-def _closed_in_old(pairs: Sequence[Pair], old_gaps: set[str], new_gaps: set[str]) -> set[str]:
+def _closed_in_old(
+    pairs: Sequence[Pair], old_gaps: set[RequirementId], new_gaps: set[RequirementId]
+) -> set[RequirementId]:
     """
     OLD's gaps that are closed in NEW: every requirement they became is there and no gap.
 
     A requirement split in two is closed only when both halves are.
     """
-    became: dict[str, list[str]] = {}
+    became: dict[RequirementId, list[RequirementId]] = {}
     for pair in pairs:
         for old_id in pair.old:
             became.setdefault(old_id, []).extend(pair.new)
@@ -124,14 +126,14 @@ def _closed_in_old(pairs: Sequence[Pair], old_gaps: set[str], new_gaps: set[str]
     }
 
 
-def _by_id(assessment: Assessment) -> dict[str, RequirementResult]:
+def _by_id(assessment: Assessment) -> dict[RequirementId, RequirementResult]:
     return {r.requirement_id: r for r in assessment.results}
 
 
 def _change(
     pair: Pair,
-    old_by: Mapping[str, RequirementResult],
-    new_by: Mapping[str, RequirementResult],
+    old_by: Mapping[RequirementId, RequirementResult],
+    new_by: Mapping[RequirementId, RequirementResult],
     old_ref: str,
 ) -> RequirementChange:
     """The requirement of `pair` with its rating on each side."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final, Literal
 
-from citcert.standards.model import Model
+from citcert.standards.model import Model, RequirementId
 
 SchemaVersion = Literal["1.0"]
 """The version of the layout of citcert's JSON outputs: the audit report, the comparison and the
@@ -34,8 +34,8 @@ class ScoreChange(Model):
 class RequirementChange(Model):
     """One requirement whose gap or rating changed, named by its id in NEW's standard."""
 
-    requirement_id: str
-    old_ids: tuple[str, ...]
+    requirement_id: RequirementId
+    old_ids: tuple[RequirementId, ...]
     """Its id(s) in OLD; the same id unless the standard changed."""
     title: str
     core: bool
@@ -48,7 +48,7 @@ class CompletedStep(Model):
     """A step of OLD's remediation plan whose gap is closed in NEW."""
 
     order: int
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
     actions: tuple[str, ...]
     owner: str
@@ -57,8 +57,8 @@ class CompletedStep(Model):
 class IdChange(Model):
     """Requirement ids that changed between the two standards."""
 
-    old_ids: tuple[str, ...]
-    new_ids: tuple[str, ...]
+    old_ids: tuple[RequirementId, ...]
+    new_ids: tuple[RequirementId, ...]
 
 
 class Comparison(Model):
@@ -85,7 +85,7 @@ class Comparison(Model):
     gaps_remaining: int
     ratings_changed: tuple[RequirementChange, ...]
     steps_completed: tuple[CompletedStep, ...]
-    removed_requirements: tuple[str, ...]
+    removed_requirements: tuple[RequirementId, ...]
     """OLD's requirement ids that the newer standard no longer has."""
     warnings: tuple[str, ...]
     headline: str

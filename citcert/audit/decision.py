@@ -27,6 +27,8 @@ from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import (
     Conditions,
     DecisionLevel,
+    LevelId,
+    RequirementId,
     Rule,
     ScoringPolicy,
     Standard,
@@ -41,7 +43,7 @@ class Facts:
     overall: float
     domains: tuple[tuple[str, float | None], ...]
     """Each domain's title and score (``None`` when nothing in it applies)."""
-    core_shortfalls: tuple[tuple[str, str], ...]
+    core_shortfalls: tuple[tuple[RequirementId, str], ...]
     """Each applicable core requirement not met: its id and the label of its rating."""
     gaps: int
     core_gaps: int
@@ -103,7 +105,7 @@ def decide(policy: ScoringPolicy, facts: Facts) -> Decision:
     )
 
 
-def rank(policy: ScoringPolicy, level_id: str) -> int:
+def rank(policy: ScoringPolicy, level_id: LevelId) -> int:
     """The position of a decision level, 0 for the best; `ValueError` for an unknown id."""
     for index, level in enumerate(policy.decision_levels):
         if level.id == level_id:
@@ -111,7 +113,7 @@ def rank(policy: ScoringPolicy, level_id: str) -> int:
     raise _unknown_level(policy, level_id, "this standard")
 
 
-def level_named(standard: Standard, typed: str) -> str:
+def level_named(standard: Standard, typed: str) -> LevelId:
     """
     The id of the decision level `typed` names, by its id or its label, in any case.
 
@@ -131,7 +133,7 @@ def _unknown_level(policy: ScoringPolicy, value: str, where: str) -> ValueError:
     return ValueError(f"{value!r} is not a decision level of {where}; use one of {known}")
 
 
-def is_below(policy: ScoringPolicy, decided: str, required: str) -> bool:
+def is_below(policy: ScoringPolicy, decided: LevelId, required: LevelId) -> bool:
     """True when the decided level is worse than the required one (for ``--fail-below``)."""
     return rank(policy, decided) > rank(policy, required)
 

@@ -23,7 +23,7 @@ from citcert.audit.assessment import (
 )
 from citcert.audit.context import Context, document_key
 from citcert.audit.decision import is_gap
-from citcert.standards.model import Requirement
+from citcert.standards.model import Requirement, RequirementId
 from citcert.workbook.evidence import RequirementEvidence
 
 
@@ -101,7 +101,7 @@ def with_dependencies(results: tuple[RequirementResult, ...]) -> tuple[Requireme
 
 
 def _check_dependencies(
-    result: RequirementResult, by_id: dict[str, RequirementResult]
+    result: RequirementResult, by_id: dict[RequirementId, RequirementResult]
 ) -> RequirementResult:
     if result.status is not Status.MET:
         return result

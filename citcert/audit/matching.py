@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from citcert.audit.assessment import Assessment
 from citcert.audit.words import plural
-from citcert.standards.model import Standard
+from citcert.standards.model import RequirementId, Standard
 from citcert.standards.succession import predecessors, successor
 
 
@@ -22,8 +22,8 @@ from citcert.standards.succession import predecessors, successor
 class Pair:
     """Requirements of OLD and of NEW that are the same requirement (either side may be empty)."""
 
-    old: tuple[str, ...]
-    new: tuple[str, ...]
+    old: tuple[RequirementId, ...]
+    new: tuple[RequirementId, ...]
 
 
 def is_renamed(pair: Pair) -> bool:
@@ -66,14 +66,16 @@ def match_requirements(
     return pairs, note, []
 
 
-def _by_same_id(old_ids: Sequence[str], new_ids: Sequence[str]) -> list[Pair]:
+def _by_same_id(old_ids: Sequence[RequirementId], new_ids: Sequence[RequirementId]) -> list[Pair]:
     olds = set(old_ids)
     pairs = [Pair((i,) if i in olds else (), (i,)) for i in new_ids]
     news = set(new_ids)
     return pairs + [Pair((i,), ()) for i in old_ids if i not in news]
 
 
-def _through(mapping: Mapping[str, tuple[str, ...]], older_ids: Sequence[str]) -> list[Pair]:
+def _through(
+    mapping: Mapping[RequirementId, tuple[RequirementId, ...]], older_ids: Sequence[RequirementId]
+) -> list[Pair]:
     """Pairs as (older, newer): each newer requirement with the older ones it continues."""
     pairs = [Pair(olds, (newer_id,)) for newer_id, olds in mapping.items()]
     covered = {i for p in pairs for i in p.old}

@@ -45,6 +45,7 @@ from citcert.workbook.evidence import (
     Rated,
     RequirementEvidence,
     Unanswered,
+    answer_label,
 )
 
 NOT_ANSWERED = "Not answered"
@@ -128,7 +129,7 @@ def _claim(ctx: Context, req: Requirement, row: RequirementEvidence) -> _Claim:
                 return _Claim(row.reviewer_rating, RatingSource.REVIEWER, _disagrees(ctx, req, row))
             if isinstance(row.self_rating, Unanswered):
                 return _Claim(row.self_rating, RatingSource.NONE)
-            label = _answer_label(ctx.scale, row.self_rating)
+            label = answer_label(ctx.scale, row.self_rating, NOT_ANSWERED)
             text = (
                 f"No reviewer rating: the program's own rating ({label}) is used "
                 "but has not been verified."
@@ -145,8 +146,8 @@ def _disagrees(ctx: Context, req: Requirement, row: RequirementEvidence) -> tupl
     if isinstance(mine, Unanswered) or _answer_key(mine) == _answer_key(theirs):
         return ()
     text = (
-        f"The reviewer rated this {_answer_label(ctx.scale, theirs)}; "
-        f"the program's own rating was {_answer_label(ctx.scale, mine)}."
+        f"The reviewer rated this {answer_label(ctx.scale, theirs, NOT_ANSWERED)}; "
+        f"the program's own rating was {answer_label(ctx.scale, mine, NOT_ANSWERED)}."
     )
     return (finding(req, FindingKind.REVIEWER_DISAGREES, text),)
 
@@ -227,7 +228,7 @@ def _by_metric(
         findings.append(finding(req, kind, text))
     answer = claim.answer
     if isinstance(answer, Rated) and answer.level != level.id:
-        said = _answer_label(ctx.scale, answer)
+        said = answer_label(ctx.scale, answer, NOT_ANSWERED)
         text = f"Rated {said}, but the numbers give {level.label}; the numbers count."
         findings.append(finding(req, FindingKind.METRIC_CONTRADICTS_RATING, text))
     elif isinstance(answer, NotApplicableAnswer):
@@ -319,17 +320,5 @@ def _answer_key(answer: Answer) -> str | None:
             return "not_applicable"
         case Unanswered():
             return None
-        case _:
-            assert_never(answer)
-
-
-def _answer_label(scale: RatingScale, answer: Answer) -> str:
-    match answer:
-        case Rated():
-            return scale.level(answer.level).label
-        case NotApplicableAnswer():
-            return scale.not_applicable_label
-        case Unanswered():
-            return NOT_ANSWERED
         case _:
             assert_never(answer)

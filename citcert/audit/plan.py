@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from citcert.audit.assessment import Decision, Gap, PlanStep, RemediationPlan
 from citcert.audit.decision import rank
 from citcert.audit.words import join_words, plural, points
-from citcert.standards.model import Effort, Standard
+from citcert.standards.model import Effort, RequirementId, Standard
 
-WhatIf = Callable[[str], tuple[float, Decision]]
+WhatIf = Callable[[RequirementId], tuple[float, Decision]]
 """Given a requirement id: the overall score and decision if that requirement alone were met."""
 
 EFFORT_COST = {Effort.LOW: 1, Effort.MEDIUM: 2, Effort.HIGH: 3}
@@ -38,13 +38,13 @@ class _Item:
     """A gap with what ordering needs to know about it."""
 
     gap: Gap
-    prerequisites: tuple[str, ...]
+    prerequisites: tuple[RequirementId, ...]
     gain: float
     effort: Effort
     lifts_to: str | None
 
     @property
-    def key(self) -> tuple[int, float, str]:
+    def key(self) -> tuple[int, float, RequirementId]:
         """Lower sorts first: core, then more gain per effort, then id."""
         per_effort = self.gain / EFFORT_COST[self.effort]
         return (0 if self.gap.core else 1, -per_effort, self.gap.requirement_id)
@@ -96,27 +96,29 @@ def _item(
     )
 
 
-def _dependents(items: dict[str, _Item]) -> dict[str, list[str]]:
+def _dependents(items: dict[RequirementId, _Item]) -> dict[RequirementId, list[RequirementId]]:
     """For each gap, the gaps that list it as a prerequisite."""
-    found: dict[str, list[str]] = {rid: [] for rid in items}
+    found: dict[RequirementId, list[RequirementId]] = {rid: [] for rid in items}
     for rid, item in items.items():
         for prerequisite in item.prerequisites:
             found[prerequisite].append(rid)
     return found
 
 
-def _order(items: dict[str, _Item]) -> list[str]:
+def _order(items: dict[RequirementId, _Item]) -> list[RequirementId]:
     """Prerequisites first (each borrowing its dependents' urgency), then by each item's key."""
     dependents = _dependents(items)
-    urgency: dict[str, tuple[int, float, str]] = {}
+    urgency: dict[RequirementId, tuple[int, float, RequirementId]] = {}
 
-    def effective(rid: str, seen: frozenset[str] = frozenset()) -> tuple[int, float, str]:
+    def effective(
+        rid: RequirementId, seen: frozenset[RequirementId] = frozenset()
+    ) -> tuple[int, float, RequirementId]:
         if rid not in urgency:
             keys = [effective(d, seen | {rid}) for d in dependents[rid] if d not in seen]
             urgency[rid] = min([items[rid].key, *keys])
         return urgency[rid]
 
-    placed: list[str] = []
+    placed: list[RequirementId] = []
     remaining = set(items)
     while remaining:
         ready = [r for r in remaining if all(p not in remaining for p in items[r].prerequisites)]
@@ -132,8 +134,8 @@ def _step(
     standard: Standard,
     item: _Item,
     position: int,
-    order: list[str],
-    dependents: dict[str, list[str]],
+    order: list[RequirementId],
+    dependents: dict[RequirementId, list[RequirementId]],
     as_of: dt.date,
 ) -> PlanStep:
     remediation = standard.requirement(item.gap.requirement_id).remediation
@@ -155,7 +157,7 @@ def _step(
     )
 
 
-def _reason(item: _Item, dependents: list[str]) -> str:
+def _reason(item: _Item, dependents: list[RequirementId]) -> str:
     """Why a step sits where it does, in the order the rules apply."""
     sentences = []
     if dependents:
@@ -175,7 +177,9 @@ def _reason(item: _Item, dependents: list[str]) -> str:
     return " ".join(sentences)
 
 
-def _summary(steps: Sequence[PlanStep], lifters: Sequence[str], decision: Decision) -> str:
+def _summary(
+    steps: Sequence[PlanStep], lifters: Sequence[RequirementId], decision: Decision
+) -> str:
     if not steps:
         return "Nothing to remediate: every applicable requirement is met."
     core = sum(1 for s in steps if s.core)
@@ -195,7 +199,7 @@ def _summary(steps: Sequence[PlanStep], lifters: Sequence[str], decision: Decisi
 
 def lift_sentence(steps: Sequence[PlanStep]) -> str:
     """Which single steps would lift the decision, and to what (empty when none would)."""
-    by_level: dict[str, list[str]] = {}
+    by_level: dict[str, list[RequirementId]] = {}
     for step in steps:
         if step.lifts_decision_to:
             by_level.setdefault(step.lifts_decision_to, []).append(step.requirement_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from citcert.audit.words import plural
-from citcert.standards.model import Model
+from citcert.standards.model import Model, RequirementId
 from citcert.workbook.evidence import StepStatus, TrackedStep, Tracker
 
 
@@ -21,7 +21,7 @@ class ProgressStep(Model):
     """One plan step and where it stands on the as-of date."""
 
     order: int
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
     owner: str
     target_date: dt.date

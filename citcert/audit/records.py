@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
-from citcert.audit.assessment import DerivedNumber, QuarterOutcomes
+from citcert.audit.assessment import DerivedNumber, QuarterOutcomes, RecordInputs
 from citcert.audit.words import join_words, plural
 from citcert.standards.model import FromRecords, ProgramNumber, RecordCompute, Standard
 from citcert.standards.records import RECORD_SHEETS, RecordSheet
@@ -116,7 +116,7 @@ def effective_numbers(
 class _Result:
     value: int | float | dt.date | None
     working: str
-    inputs: dict[str, int | float | str | tuple[str, ...] | None]
+    inputs: RecordInputs
 
 
 def _with_typed(
@@ -187,10 +187,7 @@ def _compute(
 
 def _share(sheet: RecordSheet, spec: FromRecords, pool: list[RecordRow], scope: str) -> _Result:
     hits = sum(_matches(row, spec.match) for row in pool)
-    inputs: dict[str, int | float | str | tuple[str, ...] | None] = {
-        "rows": len(pool),
-        "matching": hits,
-    }
+    inputs: RecordInputs = {"rows": len(pool), "matching": hits}
     if not pool:
         return _Result(None, f"no rows to count: {scope}", inputs)
     share = round(100 * hits / len(pool), 1)
@@ -215,11 +212,7 @@ def _covered(sheet: RecordSheet, spec: FromRecords, pool: list[RecordRow], scope
     if missing:
         verb = "has" if len(missing) == 1 else "have"
         text += f"; {header} {join_words(list(missing))} {verb} none"
-    inputs: dict[str, int | float | str | tuple[str, ...] | None] = {
-        "groups": len(counts),
-        "covered": covered,
-        "missing": missing,
-    }
+    inputs: RecordInputs = {"groups": len(counts), "covered": covered, "missing": missing}
     return _Result(covered, text, inputs)
 
 
@@ -253,10 +246,7 @@ def _share_within(
         when, start = row.get(spec.column or ""), row.get(spec.after or "")
         if isinstance(when, dt.date) and isinstance(start, dt.date):
             hits += 0 <= (when - start).days <= days
-    inputs: dict[str, int | float | str | tuple[str, ...] | None] = {
-        "rows": len(dated),
-        "within": hits,
-    }
+    inputs: RecordInputs = {"rows": len(dated), "within": hits}
     if not dated:
         return _Result(None, f"no {after} date among {scope}", inputs)
     share = round(100 * hits / len(dated), 1)

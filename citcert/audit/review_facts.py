@@ -22,9 +22,12 @@ from citcert.audit.review_model import (
     Strength,
 )
 from citcert.audit.words import join_words, plural
-from citcert.standards.model import RatingScale, Standard
-from citcert.workbook.evidence import Answer, Evidence, NotApplicableAnswer, Rated
+from citcert.standards.model import RatingScale, RequirementId, Standard
+from citcert.workbook.evidence import Answer, Evidence, Rated, answer_label
 from citcert.workbook.review.model import Review
+
+NOT_RATED = "Not rated"
+"""What a reviewer's blank rating is called in the panel's view."""
 
 
 def review_facts(standard: Standard, evidence: Evidence, review: Review) -> ReviewFacts:
@@ -40,14 +43,15 @@ def review_facts(standard: Standard, evidence: Evidence, review: Review) -> Revi
                     requirement_id=requirement.id,
                     domain_id=domain.id,
                     title=requirement.title,
-                    self_label=label(scale, mine),
-                    rating_label=label(scale, item.rating),
+                    self_label=answer_label(scale, mine, NOT_RATED),
+                    rating_label=answer_label(scale, item.rating, NOT_RATED),
                     comment=item.comment,
                     strength=item.strength,
                     note=item.note,
                     reason=item.reason,
                     raters=tuple(
-                        RaterView(rater=r.rater, label=label(scale, r.rating)) for r in item.raters
+                        RaterView(rater=r.rater, label=answer_label(scale, r.rating, NOT_RATED))
+                        for r in item.raters
                     ),
                     difference=_difference(scale, mine, item.rating),
                 )
@@ -89,17 +93,6 @@ def review_facts(standard: Standard, evidence: Evidence, review: Review) -> Revi
         agreement=_agreement(standard, review, rows) if review.kind.value == "consensus" else None,
         calibration=calibration(standard, rows),
     )
-
-
-def label(scale: RatingScale, answer: Answer) -> str:
-    """An answer in words."""
-    match answer:
-        case Rated(level=level):
-            return scale.level(level).label
-        case NotApplicableAnswer():
-            return scale.not_applicable_label
-        case _:
-            return "Not rated"
 
 
 def _position(scale: RatingScale, answer: Answer) -> int | None:
@@ -151,9 +144,9 @@ def _agreement(
 def rater_agreement(
     standard: Standard,
     raters: tuple[str, ...],
-    ratings: Mapping[str, tuple[Answer, ...]],
-    comments: Mapping[str, tuple[str, ...]],
-    consensus: Mapping[str, tuple[str, str]] | None = None,
+    ratings: Mapping[RequirementId, tuple[Answer, ...]],
+    comments: Mapping[RequirementId, tuple[str, ...]],
+    consensus: Mapping[RequirementId, tuple[str, str]] | None = None,
 ) -> AgreementFigures:
     """
     The agreement of `raters` over every requirement: the figures and every disagreement, with
@@ -175,7 +168,7 @@ def rater_agreement(
                     requirement_id=requirement.id,
                     title=requirement.title,
                     ratings=tuple(
-                        RaterView(rater=n, label=label(scale, a), comment=c)
+                        RaterView(rater=n, label=answer_label(scale, a, NOT_RATED), comment=c)
                         for n, a, c in zip(raters, answers, said, strict=True)
                     ),
                     consensus_label=agreed,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from citcert.standards.model import Model
+from citcert.standards.model import DomainId, Model, RequirementId
 
 
 class Audience(StrEnum):
@@ -33,8 +33,8 @@ class RaterView(Model):
 class ReviewedRequirement(Model):
     """What the review says of one requirement."""
 
-    requirement_id: str
-    domain_id: str
+    requirement_id: RequirementId
+    domain_id: DomainId
     title: str
     self_label: str
     """The program's own rating, in words."""
@@ -57,7 +57,7 @@ class ReviewedRequirement(Model):
 class Strength(Model):
     """A commendation worth naming in the report."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
     text: str
 
@@ -76,7 +76,7 @@ class NumberCorrection(Model):
 class Disagreement(Model):
     """A requirement the raters rated differently before they agreed."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
     ratings: tuple[RaterView, ...]
     consensus_label: str
@@ -99,7 +99,7 @@ class AgreementFigures(Model):
 class DomainCalibration(Model):
     """Per domain: did the program rate itself higher or lower than the reviewers, how often."""
 
-    domain_id: str
+    domain_id: DomainId
     title: str
     compared: int
     higher: int

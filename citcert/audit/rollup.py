@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from citcert.errors import Location, Problem
-from citcert.standards.model import Model
+from citcert.standards.model import DomainId, LevelId, Model, RequirementId
 
 SCHEMA_VERSION: Literal["2.1"] = "2.1"
 """
@@ -43,16 +43,7 @@ class RowProblem(Model):
     @classmethod
     def of(cls, problem: Problem) -> RowProblem:
         """The roll-up's copy of a located `Problem`."""
-        where = problem.location
-        return cls(
-            file=where.file,
-            sheet=where.sheet,
-            cell=where.cell,
-            line=where.line,
-            column=where.column,
-            subject=problem.subject,
-            message=problem.message,
-        )
+        return cls(**problem.fields())
 
     def __str__(self) -> str:
         where = Location(self.file, self.line, self.column, self.sheet, self.cell)
@@ -70,11 +61,11 @@ class AuditedRow(Model):
     standard: str
     """The ``id@version`` it was audited against."""
     assessment_date: dt.date | None
-    decision_id: str
+    decision_id: LevelId
     decision: str
     """The decision's label, e.g. ``Conditionally certified``."""
     overall_score: float | None
-    domain_scores: dict[str, float | None]
+    domain_scores: dict[DomainId, float | None]
     """By domain id; ``None`` where every requirement of the domain was not applicable."""
     core_gaps: int
     other_gaps: int
@@ -142,9 +133,9 @@ RollupRow = Annotated[AuditedRow | FailedRow, Field(discriminator="audited")]
 class RequirementTally(Model):
     """How the programs of the batch fared on one requirement."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
-    domain_id: str
+    domain_id: DomainId
     core: bool
     programs: int
     """Audited programs whose standard has this requirement."""
@@ -163,7 +154,7 @@ class RequirementTally(Model):
 class DecisionCount(Model):
     """How many programs reached one decision level."""
 
-    decision_id: str
+    decision_id: LevelId
     label: str
     programs: int
 
@@ -171,7 +162,7 @@ class DecisionCount(Model):
 class DomainColumn(Model):
     """A domain that has a score column in the roll-up."""
 
-    domain_id: str
+    domain_id: DomainId
     title: str
 
 
@@ -208,7 +199,7 @@ class ProgramChange(Model):
 class DecisionTrend(Model):
     """How many programs reached one decision level then and now."""
 
-    decision_id: str
+    decision_id: LevelId
     label: str
     then: int
     now: int

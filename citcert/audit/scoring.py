@@ -66,6 +66,7 @@ from citcert.audit.validity import certification_dates
 from citcert.standards.model import (
     Domain,
     OverallMethod,
+    RequirementId,
     ScoringPolicy,
     Standard,
     standard_sha256,
@@ -228,7 +229,7 @@ def _what_if(ctx: Context, results: tuple[RequirementResult, ...]) -> planner.Wh
     """The overall score and decision if one requirement alone were fully met."""
     best = ctx.scale.best
 
-    def lifted(requirement_id: str) -> tuple[float, Decision]:
+    def lifted(requirement_id: RequirementId) -> tuple[float, Decision]:
         changed = tuple(
             r.model_copy(update={"status": Status.MET, "level": best.id, "credit": best.credit})
             if r.requirement_id == requirement_id

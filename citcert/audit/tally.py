@@ -33,6 +33,7 @@ from citcert.audit.rollup import (
 )
 from citcert.audit.words import plural
 from citcert.errors import CitcertError, Location, Problem
+from citcert.standards.model import DomainId, LevelId, RequirementId
 
 MAX_MESSAGES = 20
 """A failed workbook's row shows at most this many problems; the rest are counted."""
@@ -42,9 +43,9 @@ MAX_MESSAGES = 20
 class RequirementStatus:
     """One requirement's outcome in one program, as the roll-up tallies it."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     title: str
-    domain_id: str
+    domain_id: DomainId
     core: bool
     status: Status
     gap: bool
@@ -56,9 +57,9 @@ class Contribution:
 
     row: RollupRow
     statuses: tuple[RequirementStatus, ...] = ()
-    domains: tuple[tuple[str, str], ...] = ()
+    domains: tuple[tuple[DomainId, str], ...] = ()
     """(id, title) of each domain of the program's standard."""
-    levels: tuple[tuple[str, str], ...] = ()
+    levels: tuple[tuple[LevelId, str], ...] = ()
     """(id, label) of each decision level of the program's standard, best first."""
     below: bool = False
 
@@ -127,7 +128,7 @@ class _Tally:
     """A requirement's counts across programs (mutable while the run collects them)."""
 
     title: str
-    domain_id: str
+    domain_id: DomainId
     core: bool
     counts: dict[Status, int] = field(default_factory=dict)
     gaps: int = 0
@@ -142,9 +143,9 @@ class RollupCollector:
     """Folds contributions, in input order, into the rows and tallies a `Rollup` is made of."""
 
     rows: list[RollupRow] = field(default_factory=list)
-    tallies: dict[str, _Tally] = field(default_factory=dict)
-    domains: dict[str, str] = field(default_factory=dict)
-    levels: dict[tuple[str, str], int] = field(default_factory=dict)
+    tallies: dict[RequirementId, _Tally] = field(default_factory=dict)
+    domains: dict[DomainId, str] = field(default_factory=dict)
+    levels: dict[tuple[LevelId, str], int] = field(default_factory=dict)
     """(id, label) of each decision level seen, with its rank in its standard (0 = best)."""
     below: list[str] = field(default_factory=list)
     """Files whose program is below ``--fail-below``."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from citcert.audit.assessment import CertificationDates
-from citcert.standards.model import DecisionLevel, ScoringPolicy, Validity
+from citcert.standards.model import DecisionLevel, LevelId, ScoringPolicy, Validity
 
 _TERM_WORDS = {
     "valid_for_days": "the validity",
@@ -22,7 +22,9 @@ _TERM_WORDS = {
 }
 
 
-def certification_dates(policy: ScoringPolicy, level_id: str, as_of: dt.date) -> CertificationDates:
+def certification_dates(
+    policy: ScoringPolicy, level_id: LevelId, as_of: dt.date
+) -> CertificationDates:
     """The dates of the decision `level_id` reached on `as_of`, with their sentence."""
     level = next(lv for lv in policy.decision_levels if lv.id == level_id)
     validity = level.validity or Validity()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
+from citcert.standards.identity import LevelId, RequirementId
 from citcert.standards.model import (
     Conditions,
     Direction,
@@ -246,7 +247,7 @@ def _decision_levels(standard: Standard) -> Iterator[CheckProblem]:
 
 
 def _not_stricter(
-    lower: Conditions, upper: Conditions, upper_id: str, loc: Loc
+    lower: Conditions, upper: Conditions, upper_id: LevelId, loc: Loc
 ) -> Iterator[CheckProblem]:
     for name, sign in STRICTER_WHEN.items():
         low, high = getattr(lower, name), getattr(upper, name)
@@ -328,7 +329,7 @@ def _dependency_cycles(standard: Standard) -> Iterator[CheckProblem]:
     """No requirement depends on itself through a chain of others."""
     graph = {req.id: req.depends_on for _, req in standard.requirements()}
     where = {req.id: (d, r) for d, r, req in _indexed_requirements(standard)}
-    reported: set[frozenset[str]] = set()
+    reported: set[frozenset[RequirementId]] = set()
     for start in graph:
         cycle = _cycle_from(start, graph)
         if cycle is None or frozenset(cycle) in reported:
@@ -340,10 +341,12 @@ def _dependency_cycles(standard: Standard) -> Iterator[CheckProblem]:
         yield _req_loc(d, r, "depends_on", k), f"dependencies go round in a circle: {chain}"
 
 
-def _cycle_from(start: str, graph: dict[str, tuple[str, ...]]) -> list[str] | None:
+def _cycle_from(
+    start: RequirementId, graph: dict[RequirementId, tuple[RequirementId, ...]]
+) -> list[RequirementId] | None:
     """The first dependency cycle through `start` found depth-first, as a closed chain."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
+    stack: list[tuple[RequirementId, list[RequirementId]]] = [(start, [start])]
+    seen: set[RequirementId] = set()
     while stack:
         node, path = stack.pop()
         for target in graph.get(node, ()):

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pydantic import Field, JsonValue
 
 from citcert._text import one_line
+from citcert.standards.identity import DomainId, RequirementId
 from citcert.standards.model import ChangeKind, Model, Requirement, Standard, TailoringChange
 from citcert.standards.requirement_changes import FieldChange, requirement_changes
 from citcert.standards.scoring_changes import scoring_changes
@@ -26,9 +27,9 @@ from citcert.standards.succession import supersedes
 class RequirementSummary(Model):
     """A requirement named in a diff: id, title, domain and whether it is core."""
 
-    id: str
+    id: RequirementId
     title: str
-    domain: str
+    domain: DomainId
     core: bool
     applies_to: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     """Which programs it applies to (``applies_to``), when not to every program."""
@@ -37,7 +38,7 @@ class RequirementSummary(Model):
 class RequirementChange(Model):
     """A requirement present in both standards (same id) whose fields differ."""
 
-    id: str
+    id: RequirementId
     title: str
     changes: tuple[FieldChange, ...]
 
@@ -45,9 +46,9 @@ class RequirementChange(Model):
 class IdMapping(Model):
     """One id and the ids it maps to on the other side (through `replaces:`)."""
 
-    id: str
+    id: RequirementId
     title: str
-    to: tuple[str, ...]
+    to: tuple[RequirementId, ...]
 
 
 class StandardDiff(Model):
@@ -114,7 +115,7 @@ def diff(old: Standard, new: Standard) -> StandardDiff:
 
 def _replacements(
     old: Standard, new: Standard
-) -> tuple[list[tuple[str, str]], list[str], str | None]:
+) -> tuple[list[tuple[RequirementId, RequirementId]], list[str], str | None]:
     """(old id, new id) pairs from whichever standard supersedes the other, and bad entries."""
     old_ids = {r.id for _, r in old.requirements()}
     new_ids = {r.id for _, r in new.requirements()}
@@ -136,7 +137,7 @@ def _replacements(
     return pairs, unknown, by
 
 
-def _summary(domain: str, requirement: Requirement) -> RequirementSummary:
+def _summary(domain: DomainId, requirement: Requirement) -> RequirementSummary:
     return RequirementSummary(
         id=requirement.id,
         title=requirement.title,
@@ -147,12 +148,12 @@ def _summary(domain: str, requirement: Requirement) -> RequirementSummary:
 
 
 def _mapping(
-    pairs: list[tuple[str, str]],
-    side: Mapping[str, tuple[str, Requirement]],
+    pairs: list[tuple[RequirementId, RequirementId]],
+    side: Mapping[RequirementId, tuple[DomainId, Requirement]],
     *,
     forward: bool,
 ) -> tuple[IdMapping, ...]:
-    targets: dict[str, list[str]] = {}
+    targets: dict[RequirementId, list[RequirementId]] = {}
     for old_id, new_id in pairs:
         source, target = (old_id, new_id) if forward else (new_id, old_id)
         bucket = targets.setdefault(source, [])
@@ -173,7 +174,8 @@ def _numbers(first: Standard, second: Standard) -> tuple[str, ...]:
 
 
 def _changed(
-    old: Mapping[str, tuple[str, Requirement]], new: Mapping[str, tuple[str, Requirement]]
+    old: Mapping[RequirementId, tuple[DomainId, Requirement]],
+    new: Mapping[RequirementId, tuple[DomainId, Requirement]],
 ) -> Iterator[RequirementChange]:
     for requirement_id, (new_domain, after) in new.items():
         if requirement_id not in old:

@@ -5,12 +5,28 @@ A reference is ``id`` or ``id@version``: `StandardRef.parse` splits it once, and
 that looks a standard up works on the parsed value. `StandardStatus` is the ``status:`` of a
 standard file; `citcert.standards.model` uses it, and the registry compares file headers with it
 before any model is built.
+
+`RequirementId`, `DomainId` and `LevelId` are the ids inside a standard. All three are text, so
+each is its own type: a decision level's id passed where a requirement's is expected is a type
+error, not a silent miss in a lookup. Text from a file becomes one of them where it is read (the
+models' fields, the workbook's ID column); the patterns they must match are in
+`citcert.standards.model`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NewType
+
+RequirementId = NewType("RequirementId", str)
+"""A requirement's stable id, e.g. ``TRN-01``."""
+
+DomainId = NewType("DomainId", str)
+"""A domain's id, e.g. ``TRN``."""
+
+LevelId = NewType("LevelId", str)
+"""A decision level's id, e.g. ``certified`` (not a rating level such as ``met``)."""
 
 
 class StandardStatus(StrEnum):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from citcert.standards.identity import RequirementId
 from citcert.standards.model import Standard, Verification
 
 
@@ -19,7 +20,7 @@ from citcert.standards.model import Standard, Verification
 class LintWarning:
     """One lint warning: the requirement it is about, its kind and what to do."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     kind: str
     message: str
 

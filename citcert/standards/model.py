@@ -22,13 +22,29 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from citcert.standards.docstrings import describe_fields
+from citcert.standards.identity import DomainId as DomainId
+from citcert.standards.identity import LevelId as LevelId
+from citcert.standards.identity import RequirementId as RequirementId
 from citcert.standards.identity import StandardStatus
 
-RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2}[a-z]?$")]
+# The id types live in `citcert.standards.identity` (no pydantic) and are re-exported here, for the
+# layers that may import this module and not that one.
+
+_SLUG = r"^[a-z][a-z0-9_]*$"
+
+RequirementIdField = Annotated[
+    RequirementId, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2}[a-z]?$")
+]
 """A stable requirement id such as ``TRN-01``: upper-case prefix, dash, two digits."""
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-"""A lower-case identifier for levels, program numbers and decision levels."""
+DomainIdField = Annotated[DomainId, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
+"""A domain id such as ``TRN``: the prefix of its requirements' ids."""
+
+LevelIdField = Annotated[LevelId, StringConstraints(pattern=_SLUG, max_length=64)]
+"""A decision level's id, a slug such as ``certified``."""
+
+Slug = Annotated[str, StringConstraints(pattern=_SLUG, max_length=64)]
+"""A lower-case identifier for rating levels, program numbers and record sheets."""
 
 StandardId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)
@@ -215,7 +231,7 @@ class Remediation(Model):
 class Requirement(Model):
     """One auditable requirement."""
 
-    id: RequirementId
+    id: RequirementIdField
     title: Text
     statement: Text
     core: bool = False
@@ -228,12 +244,12 @@ class Requirement(Model):
     evidence: Annotated[tuple[Text, ...], Field(min_length=1)]
     metric: Metric | None = None
     not_applicable: NotApplicable = NotApplicable()
-    depends_on: tuple[RequirementId, ...] = ()
+    depends_on: tuple[RequirementIdField, ...] = ()
     remediation: Remediation
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
     reference: str | None = None
     """Where in the source material the requirement comes from (chapter, page, research item)."""
-    replaces: tuple[RequirementId, ...] = ()
+    replaces: tuple[RequirementIdField, ...] = ()
     """Ids in the superseded standard that this requirement carries forward."""
     applies_to: dict[Slug, tuple[Slug, ...]] = {}
     """
@@ -246,7 +262,7 @@ class Requirement(Model):
 class Domain(Model):
     """A group of requirements, scored together."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
+    id: DomainIdField
     title: Text
     description: Text
     requirements: Annotated[tuple[Requirement, ...], Field(min_length=1)]
@@ -499,7 +515,7 @@ class Validity(Model):
 class DecisionLevel(Model):
     """One possible decision, e.g. certified, with its conditions."""
 
-    id: Slug
+    id: LevelIdField
     label: Text
     description: Text
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -620,7 +636,7 @@ class Standard(Identity):
             for requirement in domain.requirements:
                 yield domain, requirement
 
-    def requirement(self, requirement_id: str) -> Requirement:
+    def requirement(self, requirement_id: RequirementId) -> Requirement:
         """The requirement with this id (it must exist)."""
         for _, requirement in self.requirements():
             if requirement.id == requirement_id:

@@ -36,12 +36,13 @@ from citcert.standards.loader import validate
 from citcert.standards.model import (
     Citation,
     Domain,
+    DomainIdField,
     Identity,
+    LevelIdField,
     Model,
     ProgramNumber,
     Requirement,
-    RequirementId,
-    Slug,
+    RequirementIdField,
     Standard,
     Text,
 )
@@ -57,13 +58,11 @@ PinnedRef = Annotated[
 ]
 """A versioned reference to a standard: ``id@version``."""
 
-DomainId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
-
 
 class AddedRequirement(Requirement):
     """A requirement an overlay adds, with the id of the domain it goes into."""
 
-    domain: DomainId
+    domain: DomainIdField
 
 
 class Additions(Model):
@@ -77,14 +76,14 @@ class Additions(Model):
 class Removal(Model):
     """A base requirement the overlay drops, and why (always required)."""
 
-    id: RequirementId
+    id: RequirementIdField
     reason: Text
 
 
 class ScoringOverride(Model):
     """Changes to the base's scoring policy: decision levels by id."""
 
-    decision_levels: dict[Slug, DecisionOverride] = Field(default_factory=dict)
+    decision_levels: dict[LevelIdField, DecisionOverride] = Field(default_factory=dict)
     exceptions: ExceptionsOverride | None = None
     """Tighter (or, with a reason, looser) exception policy terms."""
 
@@ -97,7 +96,7 @@ class Overlay(Identity):
     """The overlay's own sources, listed after the base's."""
     add: Additions = Additions()
     remove: tuple[Removal, ...] = ()
-    override: dict[RequirementId, RequirementOverride] = Field(default_factory=dict)
+    override: dict[RequirementIdField, RequirementOverride] = Field(default_factory=dict)
     scoring: ScoringOverride = ScoringOverride()
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from citcert.errors import Location, Problem
 from citcert.standards.checks import Loc, cross_check, format_loc
 from citcert.standards.document import YamlDocument
+from citcert.standards.identity import RequirementId
 from citcert.standards.model import Standard
 from citcert.standards.overrides import RequirementOverride
 
@@ -29,7 +30,7 @@ def locate_checks(
     overlay: Overlay,
     document: YamlDocument,
     *,
-    added: Mapping[str, Loc],
+    added: Mapping[RequirementId, Loc],
 ) -> Iterator[Problem]:
     """
     Cross-check the resolved standard, pointing each problem at the overlay line.
@@ -50,7 +51,7 @@ def locate_checks(
 
 
 def _origins(
-    standard: Standard, base: Standard, overlay: Overlay, added: Mapping[str, Loc]
+    standard: Standard, base: Standard, overlay: Overlay, added: Mapping[RequirementId, Loc]
 ) -> Iterator[tuple[Loc, Loc]]:
     """Pairs of (path in the resolved standard, path in the overlay that put it there)."""
     base_numbers = len(base.program_numbers)

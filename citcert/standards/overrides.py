@@ -17,6 +17,7 @@ from pydantic import Field, create_model
 
 from citcert.standards import strictness
 from citcert.standards.checks import STRICTER_WHEN, Loc
+from citcert.standards.identity import LevelId
 from citcert.standards.model import (
     ChangeKind,
     Conditions,
@@ -298,7 +299,7 @@ def override_conditions(
 
 
 def _condition_change(
-    level_id: str, name: str, old: float | None, new: float | None, loc: Loc
+    level_id: LevelId, name: str, old: float | None, new: float | None, loc: Loc
 ) -> list[Change]:
     what = f"the condition {name} of decision level {level_id}"
     if old == new:

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from citcert.standards.identity import RequirementId
+
 if TYPE_CHECKING:
     from citcert.standards.model import Standard
 
@@ -47,9 +49,9 @@ def predecessors(
     old: Standard,
     new: Standard,
     *,
-    old_ids: Collection[str] | None = None,
-    new_ids: Collection[str] | None = None,
-) -> dict[str, tuple[str, ...]]:
+    old_ids: Collection[RequirementId] | None = None,
+    new_ids: Collection[RequirementId] | None = None,
+) -> dict[RequirementId, tuple[RequirementId, ...]]:
     """
     Each requirement id of `new` → the ids of `old` it continues (empty for a new requirement).
 
@@ -62,7 +64,7 @@ def predecessors(
         return {i: (i,) if i in olds else () for i in news}
     replaces = {r.id: r.replaces for _, r in new.requirements() if r.replaces}
     claimed = {i for ids in replaces.values() for i in ids}
-    result: dict[str, tuple[str, ...]] = {}
+    result: dict[RequirementId, tuple[RequirementId, ...]] = {}
     for i in news:
         named = tuple(o for o in replaces.get(i, ()) if o in olds)
         same = (i,) if i in olds and i not in claimed else ()

@@ -18,6 +18,7 @@ from citcert.errors import OverlayError, Problem, raise_if_any
 from citcert.standards.checks import Loc
 from citcert.standards.document import YamlDocument
 from citcert.standards.exception_override import override_exceptions
+from citcert.standards.identity import DomainId, RequirementId
 from citcert.standards.model import (
     ChangeKind,
     DecisionLevel,
@@ -62,13 +63,13 @@ class _Resolver:
         self.document = document
         self.problems: list[Problem] = []
         self.changes: list[TailoringChange] = []
-        self.domains: dict[str, Domain] = {d.id: d for d in base.domains}
-        self.requirements: dict[str, list[Requirement]] = {
+        self.domains: dict[DomainId, Domain] = {d.id: d for d in base.domains}
+        self.requirements: dict[DomainId, list[Requirement]] = {
             d.id: list(d.requirements) for d in base.domains
         }
         self.numbers: list[ProgramNumber] = list(base.program_numbers)
-        self.added: dict[str, Loc] = {}
-        self.removed: dict[str, int] = {}
+        self.added: dict[RequirementId, Loc] = {}
+        self.removed: dict[RequirementId, int] = {}
 
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> None:
         self.problems.append(self.document.problem(loc, message, key=key))
@@ -124,7 +125,7 @@ class _Resolver:
                 self.removed[removal.id] = i
                 self.remove(removal.id, loc, removal.reason)
 
-    def remove(self, requirement_id: str, loc: Loc, reason: str) -> None:
+    def remove(self, requirement_id: RequirementId, loc: Loc, reason: str) -> None:
         for domain_id, requirements in self.requirements.items():
             for requirement in requirements:
                 if requirement.id == requirement_id:
@@ -135,7 +136,7 @@ class _Resolver:
                     self.record(Change(loc, kind, requirement_id, text), reason)
                     return
 
-    def missing(self, requirement_id: str) -> str:
+    def missing(self, requirement_id: RequirementId) -> str:
         ids = [req.id for _, req in self.base.requirements()]
         close = difflib.get_close_matches(requirement_id, ids, n=1, cutoff=0.8)
         hint = f"; did you mean {close[0]}?" if close else ""
@@ -157,7 +158,7 @@ class _Resolver:
             updated = self.apply_override(requirement, override, loc)
             self.requirements[domain_id][index] = updated
 
-    def find(self, requirement_id: str) -> tuple[str, int, Requirement] | None:
+    def find(self, requirement_id: RequirementId) -> tuple[DomainId, int, Requirement] | None:
         for domain_id, requirements in self.requirements.items():
             for index, requirement in enumerate(requirements):
                 if requirement.id == requirement_id:
@@ -215,7 +216,7 @@ class _Resolver:
             )
             self.add(requirement, added.domain, loc)
 
-    def add(self, requirement: Requirement, domain_id: str, loc: Loc) -> None:
+    def add(self, requirement: Requirement, domain_id: DomainId, loc: Loc) -> None:
         if self.find(requirement.id) is not None or requirement.id in self.removed:
             self.problem(
                 (*loc, "id"),

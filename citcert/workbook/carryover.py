@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from citcert.errors import WorkbookError
 from citcert.standards import succession
-from citcert.standards.model import Metric, MetricCompute, Requirement, Standard
+from citcert.standards.model import Metric, MetricCompute, Requirement, RequirementId, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import NotApplicableAnswer, Rated
 from citcert.workbook.ratings import Invalid, clean_text, parse_answer, quoted
@@ -28,7 +28,7 @@ _RATINGS = ("self_rating",)
 _LEGACY_REVIEW = ("reviewer_rating", "reviewer_comment")
 """Layout 1's reviewer columns: the new workbook has none, so their content becomes a note."""
 
-OldRows = dict[str, dict[str, object]]
+OldRows = dict[RequirementId, dict[str, object]]
 """Old requirement id → column key → the raw value typed (blank cells left out)."""
 
 
@@ -37,11 +37,11 @@ class TargetRow:
     """What one new requirement's row receives."""
 
     values: dict[str, object] = field(default_factory=dict)
-    sources: tuple[str, ...] = ()
+    sources: tuple[RequirementId, ...] = ()
     notes: list[str] = field(default_factory=list)
 
 
-def predecessors(old: Standard, new: Standard) -> dict[str, tuple[str, ...]]:
+def predecessors(old: Standard, new: Standard) -> dict[RequirementId, tuple[RequirementId, ...]]:
     """
     New requirement id → the old requirement ids it takes answers from.
 
@@ -60,8 +60,11 @@ def predecessors(old: Standard, new: Standard) -> dict[str, tuple[str, ...]]:
 
 
 def carry_answers(
-    rows: OldRows, old: Standard, new: Standard, sources: dict[str, tuple[str, ...]]
-) -> tuple[dict[str, TargetRow], list[str]]:
+    rows: OldRows,
+    old: Standard,
+    new: Standard,
+    sources: dict[RequirementId, tuple[RequirementId, ...]],
+) -> tuple[dict[RequirementId, TargetRow], list[str]]:
     """What each new requirement receives, and the answers with no new requirement to go to."""
     targets = {
         rid: _target(new.requirement(rid), ids, rows, old, new) for rid, ids in sources.items()
@@ -82,7 +85,11 @@ def _label(key: str) -> str:
 
 
 def _target(
-    requirement: Requirement, ids: Sequence[str], rows: OldRows, old: Standard, new: Standard
+    requirement: Requirement,
+    ids: Sequence[RequirementId],
+    rows: OldRows,
+    old: Standard,
+    new: Standard,
 ) -> TargetRow:
     answered = [rid for rid in ids if rows.get(rid)]
     target = TargetRow(sources=tuple(answered))
@@ -114,7 +121,7 @@ def _carry_rating(
     target: TargetRow,
     key: str,
     requirement: Requirement,
-    ids: Sequence[str],
+    ids: Sequence[RequirementId],
     rows: OldRows,
     old: Standard,
     new: Standard,
@@ -158,7 +165,7 @@ def _new_label(
     return Invalid(f"{quoted(raw)} could not be read as a rating")
 
 
-def _carry_text(target: TargetRow, key: str, ids: Sequence[str], rows: OldRows) -> None:
+def _carry_text(target: TargetRow, key: str, ids: Sequence[RequirementId], rows: OldRows) -> None:
     texts = [(rid, clean_text(rows[rid][key])) for rid in ids if key in rows[rid]]
     if len(texts) == 1 and len(ids) == 1:
         target.values[key] = texts[0][1]
@@ -167,7 +174,11 @@ def _carry_text(target: TargetRow, key: str, ids: Sequence[str], rows: OldRows) 
 
 
 def _carry_metric(
-    target: TargetRow, requirement: Requirement, ids: Sequence[str], rows: OldRows, old: Standard
+    target: TargetRow,
+    requirement: Requirement,
+    ids: Sequence[RequirementId],
+    rows: OldRows,
+    old: Standard,
 ) -> None:
     values = {rid: rows[rid]["metric_value"] for rid in ids if "metric_value" in rows[rid]}
     if not values:

@@ -27,10 +27,7 @@ def read_documents(book: Book, limit: DateLimit | None, findings: Findings) -> t
     if table is None:
         return ()
     documents = []
-    for number, row in table.rows:
-        values = {key: table.get(row, key).value for key in table.columns}
-        if all(is_blank(v) for v in values.values()):
-            continue
+    for number, values in table.filled_rows():
         document = _document(table, number, values, limit, findings)
         if document is not None:
             documents.append(document)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, assert_never
 
 from pydantic import Field
 
-from citcert.standards.model import Model, RequirementId
+from citcert.standards.model import Model, RatingScale, RequirementId, RequirementIdField
 
 
 class Mode(StrEnum):
@@ -47,6 +47,23 @@ class Unanswered(Model):
 Answer = Annotated[Rated | NotApplicableAnswer | Unanswered, Field(discriminator="kind")]
 
 
+def answer_label(scale: RatingScale, answer: Answer, unanswered: str) -> str:
+    """
+    An answer in the words of `scale`: its level's label, the not-applicable label, or
+    `unanswered` (each caller says what a blank is called where it shows: a report, a panel's
+    view, a workbook cell to type back).
+    """
+    match answer:
+        case Rated(level=level):
+            return scale.level(level).label
+        case NotApplicableAnswer():
+            return scale.not_applicable_label
+        case Unanswered():
+            return unanswered
+        case _:
+            assert_never(answer)
+
+
 class CellRef(Model):
     """Where a value came from in the workbook, so reports can send people back to it."""
 
@@ -60,7 +77,7 @@ class CellRef(Model):
 class RequirementEvidence(Model):
     """Everything a workbook says about one requirement."""
 
-    requirement_id: RequirementId
+    requirement_id: RequirementIdField
     self_rating: Answer = Unanswered()
     evidence_summary: str = ""
     documents: tuple[str, ...] = ()
@@ -105,7 +122,7 @@ class Waiver(Model):
     Exceptions sheet now, a reviewer's workbook later); `row` says where it was read.
     """
 
-    requirement_id: RequirementId
+    requirement_id: RequirementIdField
     justification: str
     approved_by: str
     approved_on: dt.date
@@ -155,7 +172,7 @@ class Evidence(Model):
     warnings: tuple[str, ...] = ()
     """Things the reader noticed that do not stop an audit (e.g. unanswered requirements)."""
 
-    def for_requirement(self, requirement_id: str) -> RequirementEvidence:
+    def for_requirement(self, requirement_id: RequirementId) -> RequirementEvidence:
         """The evidence row of a requirement, or an empty one when the workbook has none."""
         for item in self.requirements:
             if item.requirement_id == requirement_id:
@@ -198,7 +215,7 @@ class TrackedStep(Model):
     """One plan step as the tracker holds it now."""
 
     order: int
-    requirement_id: str
+    requirement_id: RequirementId
     title: str = ""
     owner: str = ""
     target_date: dt.date

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from citcert.standards.model import MetricCompute, Requirement, Standard
+from citcert.standards.model import MetricCompute, Requirement, RequirementId, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import (
     Answer,
@@ -42,7 +42,7 @@ def read_requirements(
 ) -> tuple[RequirementEvidence, ...]:
     """The evidence of every requirement with a good row, in the standard's order."""
     ids = _RowIds(table, standard, findings)
-    items: dict[str, RequirementEvidence] = {}
+    items: dict[RequirementId, RequirementEvidence] = {}
     for number, row in table.rows:
         rid = ids.claim(number, row)
         if rid is not None:
@@ -60,17 +60,17 @@ class _RowIds:
     table: Table
     standard: Standard
     findings: Findings
-    wanted: dict[str, Requirement] = field(init=False)
-    seen: dict[str, int] = field(default_factory=dict)
+    wanted: dict[RequirementId, Requirement] = field(init=False)
+    seen: dict[RequirementId, int] = field(default_factory=dict)
     """Requirement id → the row number that claimed it."""
 
     def __post_init__(self) -> None:
         self.wanted = {r.id: r for _, r in self.standard.requirements()}
 
-    def claim(self, number: int, row: Row) -> str | None:
+    def claim(self, number: int, row: Row) -> RequirementId | None:
         """The requirement id row `number` is for, or ``None`` (blank, or refused and recorded)."""
         raw = self.table.get(row, "id").value
-        rid = clean_text(raw).upper().replace(" ", "")
+        rid = RequirementId(clean_text(raw).upper().replace(" ", ""))
         sheet, cell = self.table.sheet, self.table.cell(number, "id")
         if not rid:
             if self._has_answers(row):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from citcert.standards.model import ExceptionPolicy, Standard
+from citcert.standards.model import ExceptionPolicy, RequirementId, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import CellRef, Waiver
 from citcert.workbook.ratings import Invalid, is_blank, parse_date, parse_text
@@ -33,11 +33,8 @@ def read_exceptions(
     if table is None:
         return ()
     waivers: list[Waiver] = []
-    seen: dict[str, str] = {}
-    for number, row in table.rows:
-        values = {key: table.get(row, key).value for key in table.columns}
-        if all(is_blank(v) for v in values.values()):
-            continue
+    seen: dict[RequirementId, str] = {}
+    for number, values in table.filled_rows():
         waiver = _waiver(table, number, values, standard, limit, findings)
         if waiver is None:
             continue
@@ -94,7 +91,7 @@ def _waiver(
     if problems or not isinstance(approved, dt.date) or not isinstance(expires, dt.date):
         return None
     return Waiver(
-        requirement_id=str(rid).upper(),
+        requirement_id=RequirementId(str(rid).upper()),
         justification=str(texts["justification"]),
         approved_by=str(texts["approved_by"]),
         approved_on=approved,

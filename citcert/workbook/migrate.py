@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from citcert._text import one_line
 from citcert.errors import Location, StandardMismatchError, WorkbookError
-from citcert.standards.model import Standard
+from citcert.standards.model import RequirementId, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.carryover import CARRIED, OldRows, TargetRow, carry_answers, predecessors
 from citcert.workbook.ratings import clean_text, is_blank, quoted
@@ -34,7 +34,7 @@ class Migration:
     target_ref: str
     carried: tuple[str, ...]
     """One line per new requirement that received answers, e.g. ``TRN-01 ← TRN-01, TRN-02``."""
-    unanswered: tuple[str, ...]
+    unanswered: tuple[RequirementId, ...]
     """New requirements with nothing to carry (new in the standard, or never answered)."""
     not_carried: tuple[str, ...]
     """Every answer that could not be carried, with where it was kept."""
@@ -42,7 +42,7 @@ class Migration:
     """Ratings and metric values left in a row's Notes column, as ``ID: what``."""
     new_numbers: tuple[str, ...] = ()
     """Program numbers the new standard asks that the old one did not, to fill in afresh."""
-    carried_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    carried_from: tuple[tuple[RequirementId, tuple[RequirementId, ...]], ...] = ()
     """`carried` as data: each new requirement id with the old ids its answers came from."""
     row_notes: tuple[tuple[str, str], ...] = ()
     """`notes` as data: the requirement id and what was left in its row's Notes column."""
@@ -146,7 +146,7 @@ def _evidence_rows(table: Table, old: Standard, findings: Findings) -> OldRows:
     ids = {r.id for _, r in old.requirements()}
     rows: OldRows = {}
     for number, row in table.rows:
-        rid = clean_text(table.get(row, "id").value).upper().replace(" ", "")
+        rid = RequirementId(clean_text(table.get(row, "id").value).upper().replace(" ", ""))
         if rid in ids and rid not in rows:
             values = {key: table.get(row, key).value for key in CARRIED}
             rows[rid] = {key: value for key, value in values.items() if not is_blank(value)}
@@ -165,15 +165,18 @@ def _document_rows(book: Book, findings: Findings) -> list[dict[str, object]]:
     table = find_table(book, L.DOCUMENTS_SHEET, L.DOCUMENT_COLUMNS, findings)
     if table is None:
         return []
-    rows = ({key: table.get(row, key).value for key in table.columns} for _, row in table.rows)
-    return [row for row in rows if not all(is_blank(v) for v in row.values())]
+    return [values for _, values in table.filled_rows()]
 
 
 # --- writing the new workbook ----------------------------------------------------------------
 
 
 def _instruction_notes(
-    name: str, old: Standard, new: Standard, targets: dict[str, TargetRow], lost: Sequence[str]
+    name: str,
+    old: Standard,
+    new: Standard,
+    targets: dict[RequirementId, TargetRow],
+    lost: Sequence[str],
 ) -> list[str]:
     carried = [f"{rid} ← {', '.join(t.sources)}" for rid, t in targets.items() if t.values]
     fresh = [rid for rid, t in targets.items() if not t.values]
@@ -193,7 +196,7 @@ def _instruction_notes(
 def _render(
     new: Standard,
     program: dict[str, object],
-    targets: dict[str, TargetRow],
+    targets: dict[RequirementId, TargetRow],
     documents: list[dict[str, object]],
     notes: list[str],
     old_ref: str,

@@ -72,10 +72,7 @@ def _rows(
 ) -> list[tuple[int, RecordRow]]:
     rows: list[tuple[int, RecordRow]] = []
     seen: dict[str, int] = {}
-    for number, cells in table.rows:
-        raw = {c.id: table.get(cells, c.id).value for c in sheet.columns if c.id in table.columns}
-        if all(is_blank(v) for v in raw.values()):
-            continue
+    for number, raw in table.filled_rows():
         row: RecordRow = {}
         for column in sheet.columns:
             value = raw.get(column.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -97,6 +97,16 @@ class Table:
     def cell(self, number: int, key: str) -> str:
         """The A1 name of the cell of `key` in row `number`."""
         return L.cell_name(self.columns[key] + 1, number)
+
+    def filled_rows(self) -> Iterator[tuple[int, dict[str, object]]]:
+        """
+        (row number, value typed by column key) of every row with anything in it: a sheet of
+        entries (documents, exceptions, plan steps, records) keeps its blank rows for typing.
+        """
+        for number, row in self.rows:
+            values = {key: self.get(row, key).value for key in self.columns}
+            if not all(is_blank(v) for v in values.values()):
+                yield number, values
 
 
 def find_table(

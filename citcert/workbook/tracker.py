@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from citcert.errors import WorkbookError
+from citcert.standards.identity import RequirementId
 from citcert.workbook import layout as L
 from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.evidence import (
@@ -129,7 +130,7 @@ class Owner:
     """Where this was learnt, for messages: an audit report's or a workbook's file name."""
     program_name: str | None = None
     standard_ref: str | None = None
-    requirement_ids: frozenset[str] | None = None
+    requirement_ids: frozenset[RequirementId] | None = None
 
 
 def check_owner(tracker: Tracker, owner: Owner) -> None:
@@ -187,10 +188,7 @@ def _plain(name: str) -> str:
 def _steps(table: Table, today: dt.date, findings: Findings) -> list[TrackedStep]:
     steps: list[TrackedStep] = []
     seen: dict[int, str] = {}
-    for number, row in table.rows:
-        values = {key: table.get(row, key).value for key in table.columns}
-        if all(is_blank(v) for v in values.values()):
-            continue
+    for number, values in table.filled_rows():
         step = _step(table, number, values, today, findings)
         if step is None:
             continue
@@ -240,7 +238,7 @@ def _step(
     assert isinstance(status, StepStatus) and not isinstance(completed, Invalid)
     return TrackedStep(
         order=int(order),
-        requirement_id=str(texts["requirement_id"]).upper(),
+        requirement_id=RequirementId(str(texts["requirement_id"]).upper()),
         title=str(texts["title"]),
         owner=str(texts["owner"]),
         target_date=target,

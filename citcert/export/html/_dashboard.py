@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from citcert.export.html._charts import Bar, Chart, count_chart
 from citcert.export.wording import score_words
+from citcert.standards.model import DomainId
 
 if TYPE_CHECKING:
     from citcert.audit.rollup import AuditedRow, FailedRow, RequirementTally, Rollup
@@ -29,7 +30,7 @@ BANDS = ((85.0, "85% or more"), (70.0, "70% to 84.9%"), (50.0, "50% to 69.9%"), 
 class DomainSpread:
     """How the programs' scores in one domain are spread."""
 
-    domain_id: str
+    domain_id: DomainId
     title: str
     scored: int
     lowest: float | None
@@ -94,7 +95,7 @@ def _link(row: AuditedRow, suffixes: Sequence[str]) -> str:
     return f"{row.reports}/{row.reports}.html"
 
 
-def _spread(domain_id: str, title: str, rows: Sequence[AuditedRow]) -> DomainSpread:
+def _spread(domain_id: DomainId, title: str, rows: Sequence[AuditedRow]) -> DomainSpread:
     scores = sorted(s for r in rows if (s := r.domain_scores.get(domain_id)) is not None)
     bands = [0] * len(BANDS)
     for score in scores:

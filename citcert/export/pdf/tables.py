@@ -23,6 +23,7 @@ from citcert.audit.assessment import (
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import BAD, INCH, WIDTH, Ink
 from citcert.export.wording import plural, source_words
+from citcert.standards.model import RequirementId
 from citcert.workbook.evidence import Mode
 
 _STATUS_COLOURS = {
@@ -80,7 +81,7 @@ def requirements(a: Assessment, ink: Ink) -> list[Any]:
     ]
 
 
-def _id_markup(requirement_id: str, core: bool, ink: Ink) -> str:
+def _id_markup(requirement_id: RequirementId, core: bool, ink: Ink) -> str:
     """A requirement id in bold, with a red ``CORE`` tag under it when it is mandatory."""
     tag = f'<br/><font color="{BAD}" size="6.5"><b>CORE</b></font>' if core else ""
     return f"<b>{ink.markup(requirement_id)}</b>{tag}"

@@ -13,6 +13,8 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from citcert.standards.model import DomainId
+
 if TYPE_CHECKING:
     from citcert.audit.rollup import Rollup
 
@@ -151,7 +153,7 @@ def _programs_table(rollup: Rollup, width: float) -> tuple[list[list[object]], l
     return rows, [0.2 * width, 0.22 * width, 0.18 * width, 0.16 * width] + [0.08 * width] * 3
 
 
-def domain_chunks(ids: Sequence[str], width: float) -> list[list[str]]:
+def domain_chunks(ids: Sequence[DomainId], width: float) -> list[list[DomainId]]:
     """
     The domain ids split into tables of nearly equal size that each fit `width`.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from citcert.standards.model import Model
+from citcert.standards.model import Model, RequirementId
 from citcert.workbook.evidence import Answer, CellRef, Unanswered
 from citcert.workbook.review.layout import Kind
 
@@ -21,7 +21,7 @@ class RaterRating(Model):
 class RequirementReview(Model):
     """Everything a review says about one requirement."""
 
-    requirement_id: str
+    requirement_id: RequirementId
     rating: Answer = Unanswered()
     comment: str = ""
     """For the program: it goes into the applicant's report."""
@@ -62,7 +62,7 @@ class Review(Model):
     requirements: tuple[RequirementReview, ...]
     corrections: tuple[Correction, ...] = ()
 
-    def for_requirement(self, requirement_id: str) -> RequirementReview:
+    def for_requirement(self, requirement_id: RequirementId) -> RequirementReview:
         """The review of one requirement (an empty one when the workbook has none)."""
         for item in self.requirements:
             if item.requirement_id == requirement_id:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from citcert.errors import Location, StandardMismatchError, WorkbookError
-from citcert.standards.model import Standard
+from citcert.standards.model import RequirementId, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import Answer, CellRef, Evidence, Unanswered
 from citcert.workbook.ratings import (
@@ -153,9 +153,9 @@ class _Reader:
         if table is None:
             return ()
         wanted = {r.id for _, r in self.standard.requirements()}
-        found: dict[str, RequirementReview] = {}
+        found: dict[RequirementId, RequirementReview] = {}
         for number, row in table.rows:
-            rid = clean_text(table.get(row, "id").value).upper()
+            rid = RequirementId(clean_text(table.get(row, "id").value).upper())
             if rid not in wanted or rid in found:
                 if rid:
                     self.findings.error(
@@ -165,7 +165,7 @@ class _Reader:
             found[rid] = self._row(table, number, row, rid)
         return tuple(found[r.id] for _, r in self.standard.requirements() if r.id in found)
 
-    def _row(self, table: Table, number: int, row: Row, rid: str) -> RequirementReview:
+    def _row(self, table: Table, number: int, row: Row, rid: RequirementId) -> RequirementReview:
         item = RequirementReview(
             requirement_id=rid,
             rating=self._answer(table, number, row, "rating"),

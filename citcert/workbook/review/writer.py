@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citcert._spreadsheet import workbook_bytes
-from citcert.standards.model import Standard
+from citcert.standards.model import RequirementId, Standard
 from citcert.workbook import layout as L
-from citcert.workbook.evidence import Evidence, NotApplicableAnswer, Rated, Unanswered
+from citcert.workbook.evidence import (
+    Answer,
+    Evidence,
+    answer_label,
+)
 from citcert.workbook.review import layout as R
 from citcert.workbook.template.checks import choice_check
 from citcert.workbook.template.styles import (
@@ -52,7 +56,7 @@ class Plan:
 
     kind: R.Kind
     reviewers: tuple[str, ...]
-    rows: Mapping[str, Prefill] = field(default_factory=dict)
+    rows: Mapping[RequirementId, Prefill] = field(default_factory=dict)
     corrections: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Number id → (corrected value, reason) to start with."""
     review_date: dt.date | None = None
@@ -67,16 +71,9 @@ def evidence_sha256(evidence: Evidence) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def answer_label(standard: Standard, answer: Rated | NotApplicableAnswer | Unanswered) -> str:
-    """How an answer is typed back into a workbook: its label, or empty."""
-    scale = standard.scoring.scale
-    match answer:
-        case Rated(level=level):
-            return scale.level(level).label
-        case NotApplicableAnswer():
-            return scale.not_applicable_label
-        case _:
-            return ""
+def typed_label(standard: Standard, answer: Answer) -> str:
+    """How an answer is typed back into a workbook: its label, or a blank cell."""
+    return answer_label(standard.scoring.scale, answer, "")
 
 
 def review_workbook(submission: bytes, evidence: Evidence, standard: Standard, plan: Plan) -> bytes:
@@ -148,7 +145,7 @@ def _review_sheet(ws: Any, evidence: Evidence, standard: Standard, plan: Plan) -
             "id": requirement.id,
             "core": "CORE" if requirement.core else "",
             "title": requirement.title,
-            "self_rating": answer_label(standard, item.self_rating),
+            "self_rating": typed_label(standard, item.self_rating),
             "evidence": _evidence_text(item.evidence_summary, item.documents, item.metric_value),
             "rating": prefill.rating,
             "reason": prefill.reason,

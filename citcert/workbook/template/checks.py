@@ -13,7 +13,7 @@ from typing import Any
 
 from citcert.standards.model import NumberKind
 from citcert.workbook import layout as L
-from citcert.workbook.template.styles import DATE_FORMAT
+from citcert.workbook.template.styles import DATE_FORMAT, style
 
 
 def _validation(ws: Any, kind: str, prompt: str, **options: Any) -> Any:
@@ -72,6 +72,24 @@ def date_check(ws: Any) -> Any:
         formula1="DATE(1990,1,1)",
         formula2="DATE(2100,12,31)",
     )
+
+
+def entry_rows(ws: Any, columns: tuple[L.Column, ...], count: int, dates: Sequence[str]) -> None:
+    """
+    `count` empty, unlocked rows under a table's header for a coordinator to fill in (the
+    Documents and Exceptions sheets), the columns keyed `dates` formatted and checked as dates
+    (they stand side by side, so one check covers them), and the panes frozen above them.
+    """
+    check = date_check(ws)
+    letters = [L.column_letter(columns, key) for key in dates]
+    last = L.FIRST_DATA_ROW + count - 1
+    for row in range(L.FIRST_DATA_ROW, last + 1):
+        for index in range(1, len(columns) + 1):
+            style(ws.cell(row, index), editable=True)
+        for letter in letters:
+            ws[f"{letter}{row}"].number_format = DATE_FORMAT
+    check.add(f"{letters[0]}{L.FIRST_DATA_ROW}:{letters[-1]}{last}")
+    ws.freeze_panes = L.cell_name(1, L.FIRST_DATA_ROW)
 
 
 def profile_check(ws: Any, kind: L.FieldKind, ref: str) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from citcert.standards.model import ExceptionPolicy
 from citcert.workbook import layout as L
-from citcert.workbook.template.checks import date_check
-from citcert.workbook.template.styles import DATE_FORMAT, frame_table, style
+from citcert.workbook.template.checks import entry_rows
+from citcert.workbook.template.styles import frame_table
 
 
 def policy_words(policy: ExceptionPolicy) -> str:
@@ -32,12 +32,4 @@ def build_exceptions(ws: Any, policy: ExceptionPolicy) -> None:
     """The Exceptions sheet: a fixed number of empty rows, all unlocked, with date checks."""
     columns = L.EXCEPTION_COLUMNS
     frame_table(ws, "Exceptions", policy_words(policy), columns)
-    dates = date_check(ws)
-    last = L.FIRST_DATA_ROW + L.EXCEPTION_ROWS - 1
-    for row in range(L.FIRST_DATA_ROW, last + 1):
-        for index in range(1, len(columns) + 1):
-            style(ws.cell(row, index), editable=True)
-        ws.cell(row, 4).number_format = DATE_FORMAT
-        ws.cell(row, 5).number_format = DATE_FORMAT
-    dates.add(f"D{L.FIRST_DATA_ROW}:E{last}")
-    ws.freeze_panes = L.cell_name(1, L.FIRST_DATA_ROW)
+    entry_rows(ws, columns, L.EXCEPTION_ROWS, dates=("approved_on", "expires_on"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from citcert.standards.identity import RequirementId
 from citcert.standards.records import RECORD_SHEETS
 from citcert.workbook import layout as L
 from citcert.workbook.template.styles import fit_row, put
@@ -20,7 +21,7 @@ def fill_workbook(
     book: Any,
     *,
     program: Mapping[str, object] = {},
-    rows: Mapping[str, Mapping[str, object]] = {},
+    rows: Mapping[RequirementId, Mapping[str, object]] = {},
     documents: Sequence[Mapping[str, object]] = (),
     records: Mapping[str, Sequence[Mapping[str, object]]] = {},
 ) -> None:
@@ -35,7 +36,7 @@ def fill_workbook(
     _fill_keyed(book[L.PROGRAM_SHEET], L.PROGRAM_COLUMNS, "value", program)
     evidence = book[L.EVIDENCE_SHEET]
     for row in range(L.FIRST_DATA_ROW, evidence.max_row + 1):
-        answers = rows.get(str(evidence.cell(row, 1).value), {})
+        answers = rows.get(RequirementId(str(evidence.cell(row, 1).value)), {})
         for key, value in answers.items():
             put(evidence.cell(row, _index(L.EVIDENCE_COLUMNS, key)), value)
         if answers:

@@ -16,8 +16,8 @@ from citcert.standards.model import Requirement, Standard, standard_sha256
 from citcert.workbook import layout as L
 from citcert.workbook.template.checks import (
     choice_check,
-    date_check,
     decimal_check,
+    entry_rows,
     number_check,
     profile_check,
 )
@@ -25,7 +25,6 @@ from citcert.workbook.template.styles import (
     CORE_FILL,
     CORE_FONT,
     DARK,
-    DATE_FORMAT,
     DOMAIN_FILL,
     fit_row,
     frame_table,
@@ -153,14 +152,7 @@ def build_documents(ws: Any) -> None:
     """The Documents sheet: a fixed number of empty rows, all unlocked, with a date check."""
     columns = L.DOCUMENT_COLUMNS
     frame_table(ws, "Supporting documents", "Optional: one row per document you refer to.", columns)
-    dates = date_check(ws)
-    last = L.FIRST_DATA_ROW + L.DOCUMENT_ROWS - 1
-    for row in range(L.FIRST_DATA_ROW, last + 1):
-        for index in range(1, len(columns) + 1):
-            style(ws.cell(row, index), editable=True)
-        ws.cell(row, 2).number_format = DATE_FORMAT
-    dates.add(f"B{L.FIRST_DATA_ROW}:B{last}")
-    ws.freeze_panes = L.cell_name(1, L.FIRST_DATA_ROW)
+    entry_rows(ws, columns, L.DOCUMENT_ROWS, dates=("date",))
 
 
 def build_metadata(ws: Any, standard: Standard, migrated_from: str | None) -> None:
