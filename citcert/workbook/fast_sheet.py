@@ -66,11 +66,9 @@ _ERROR_OR_DATE = re.compile(rb"\st=[\"'][ed][\"']")
 _DECLARATION = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 _DATE_BUILTIN = frozenset({*range(14, 23), *range(45, 48)})
-_DATED = re.compile(rb"<c\s([^>]*?\bs=[\"'][0-9]{1,5}[\"'][^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _REF_OF = re.compile(rb"\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _BUILTIN_PERCENT = {9: "0%", 10: "0.00%"}
 """The built-in percent formats, by id, spelt as openpyxl gives them in `number_format`."""
-_STYLE_OF = re.compile(rb"\bs=[\"']([0-9]{1,5})[\"']")
 _TYPE_OF = re.compile(rb"\bt=[\"']([A-Za-z]+)[\"']")
 _VALUE = re.compile(rb"<v>([-+0-9.eE]{1,40})</v>")
 _FIRST_SAFE_DAY = 61
@@ -344,34 +342,47 @@ def _styled(xml: bytes, styles: _Styles) -> frozenset[tuple[int, int]] | None:
     numbers as older dates; a time of day is rounded to the millisecond a little differently by
     each (both found by the generated tests).
     """
-    if not (styles.dates or styles.percents):
+    dated = _dates_alike(xml, styles.dates)
+    if not dated:
+        return None
+    if not styles.percents:
         return frozenset()
-    dated = 0
+    cells, count = _styled_cells(styles.percents)
     percents: set[tuple[int, int]] = set()
-    for attributes, inner in _DATED.findall(xml):
-        style = int(_STYLE_OF.search(attributes).group(1))  # type: ignore[union-attr]
-        if style in styles.percents:
-            ref = _REF_OF.search(attributes)
-            if ref is None:
-                return None
-            percents.add((int(ref.group(2)) - 1, _column(ref.group(1)) - 1))
-        if style not in styles.dates:
-            continue
-        dated += 1
+    for attributes, _ in cells.findall(xml):
+        ref = _REF_OF.search(attributes)
+        if ref is None:
+            return None
+        percents.add((int(ref.group(2)) - 1, _column(ref.group(1)) - 1))
+    return frozenset(percents) if len(percents) == len(count.findall(xml)) else None
+
+
+def _dates_alike(xml: bytes, dates: frozenset[int]) -> bool:
+    """True when every cell of a date style in `xml` holds a whole day both count alike."""
+    if not dates:
+        return True
+    cells, count = _styled_cells(dates)
+    found = cells.findall(xml)
+    for attributes, inner in found:
         kind = _TYPE_OF.search(attributes)
         value = _VALUE.search(inner)
         if (kind is not None and kind.group(1) != b"n") or value is None:
             continue  # NOTE: text, a boolean or nothing in a date cell: read alike
         number = float(value.group(1))
         if not (number.is_integer() and _FIRST_SAFE_DAY <= number < _LAST_DAY):
-            return None
-    in_styles = styles.dates | styles.percents
-    styled = [int(s) for s in _STYLE.findall(xml) if int(s) in in_styles]
-    if dated != sum(1 for s in styled if s in styles.dates):
-        return None
-    if len(percents) != sum(1 for s in styled if s in styles.percents):
-        return None
-    return frozenset(percents)
+            return False
+    return len(found) == len(count.findall(xml))
+
+
+def _styled_cells(styles: frozenset[int]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """
+    Two patterns for the cells of `styles`: the whole cell (its attributes and its content),
+    and its opening alone, to count them (so that a cell the first misses is noticed).
+    """
+    which = b"|".join(str(style).encode() for style in sorted(styles))
+    opening = rb"<c\s[^>]*?\bs=[\"'](?:" + which + rb")[\"']"
+    whole = rb"<c\s([^>]*?\bs=[\"'](?:" + which + rb")[\"'][^>]*?)(?:/>|>(.*?)</c>)"
+    return re.compile(whole, re.DOTALL), re.compile(opening)
 
 
 def _read(checked: _Checked) -> dict[str, list[Row]]:
