@@ -27,8 +27,7 @@ from citcert.export.validity import (
     exception_rows,
     with_without_rows,
 )
-from citcert.export.wording import clean, percent, points
-from citcert.standards.model import ChangeKind
+from citcert.export.wording import clean, percent, points, tailoring_summary
 from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
@@ -324,9 +323,8 @@ def _tailoring(a: Assessment) -> str:
         reason = f" (reason: {escape(change.reason)})" if change.reason else ""
         what = f"{escape(change.target)}: {escape(change.description)}"
         lines.append(f"- **{change.kind.value}** {what}{reason}")
-    weakened = sum(1 for c in a.tailoring if c.kind is ChangeKind.WEAKENED)
-    if weakened:
-        lines += ["", f"**{weakened} of these changes loosen the base standard.**"]
+    for line in tailoring_summary(a.tailoring):
+        lines += ["", f"**{line}**"]
     return "\n".join(lines)
 
 

@@ -17,7 +17,30 @@ from xml.sax.saxutils import escape
 
 from citcert.audit.assessment import QuarterOutcomes, RatingSource, Status
 from citcert.audit.words import change_words, join_words, percent, plural, points, score_words
+from citcert.standards.model import ChangeKind, TailoringChange
 from citcert.workbook.evidence import Mode
+
+RESCORED_WORDS = (
+    "change how scores are formed (an added requirement or a changed weight moves every score "
+    "of its domain), so a program may score higher or lower for them"
+)
+"""What an overlay's rescorings do, in the words every report uses after their count."""
+
+
+def tailoring_summary(changes: Sequence[TailoringChange]) -> tuple[str, ...]:
+    """
+    How many of an overlay's changes loosen its base and how many change the scoring: the
+    sentences every report prints under its list of changes, so none hides either.
+    """
+    weakened = sum(1 for c in changes if c.kind is ChangeKind.WEAKENED)
+    rescored = sum(1 for c in changes if c.kind is ChangeKind.RESCORED)
+    lines = []
+    if weakened:
+        lines.append(f"{weakened} of these changes loosen the base standard.")
+    if rescored:
+        lines.append(f"{rescored} of these changes {RESCORED_WORDS}.")
+    return tuple(lines)
+
 
 REPLACEMENT = "\ufffd"
 """What a character that cannot be shown becomes (the Unicode replacement character)."""

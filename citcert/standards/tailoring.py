@@ -3,9 +3,11 @@ Tailoring: applying a validated overlay to its base standard, giving a full `Sta
 
 The overlay's entries are applied in a fixed order (removals, overrides, added program numbers,
 domains and requirements, decision levels), then dependencies on removed requirements are
-dropped. Every change is recorded as a `TailoringChange` of the result; a weakening without a
-``reason`` and an entry whose target is missing or already taken are problems at the overlay
-line that makes them, all reported at once. The resolved standard is then cross-checked like
+dropped. Every change is recorded as a `TailoringChange` of the result; a weakening or a
+rescoring of a base requirement (its weight) without a ``reason``, and an entry whose target is
+missing or already taken, are problems at the overlay line that makes them, all reported at
+once. Added requirements are rescorings too (they take a share of the weight) but need no
+reason. The resolved standard is then cross-checked like
 any other, its problems pointed back at the overlay (`overlay_origins`).
 """
 
@@ -43,6 +45,15 @@ if TYPE_CHECKING:
 
 _REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
 
+_NEEDS_REASON = {
+    ChangeKind.WEAKENED: "weakens {base}",
+    ChangeKind.RESCORED: (
+        "changes how {base} weighs its requirements in the scores and may lift a program's "
+        "score or decision"
+    ),
+}
+"""The kinds of change to the base that need the overlay's `reason:`, and why, in words."""
+
 
 def apply_overlay(base: Standard, overlay: Overlay, document: YamlDocument) -> Standard:
     """Apply a validated overlay to its base; pure apart from reading `document`'s positions."""
@@ -73,15 +84,21 @@ class _Resolver:
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> None:
         self.problems.append(self.document.problem(loc, message, key=key))
 
-    def record(self, change: Change, reason: str | None) -> None:
-        """Keep a change; a weakening without a reason is a problem at its line."""
-        if change.kind is ChangeKind.WEAKENED and reason is None:
-            self.problem(
-                change.loc,
-                f"{change.description}, which weakens {self.base.ref}; "
-                "give a `reason:` for this change to allow it",
-            )
-            return
+    def record(self, change: Change, reason: str | None, *, free: bool = False) -> None:
+        """
+        Keep a change. A weakening, or a rescoring of the base's own requirements, without a
+        reason is a problem at its line; `free` marks the overlay's own additions, which are
+        rescorings that need no reason (adding is what overlays are for) but are shown as such.
+        """
+        if reason is None and not free:
+            why = _NEEDS_REASON.get(change.kind)
+            if why is not None:
+                self.problem(
+                    change.loc,
+                    f"{change.description}, which {why.format(base=self.base.ref)}; "
+                    "give a `reason:` for this change to allow it",
+                )
+                return
         self.changes.append(
             TailoringChange(
                 kind=change.kind,
@@ -167,7 +184,8 @@ class _Resolver:
     def apply_override(
         self, req: Requirement, override: RequirementOverride, loc: Loc
     ) -> Requirement:
-        updated, changes, refusals = override_requirement(req, override, loc)
+        scored = self.base.scoring.include_core_in_scores
+        updated, changes, refusals = override_requirement(req, override, loc, core_scored=scored)
         for where, message in refusals:
             self.problem(where, message)
         for change in changes:
@@ -226,8 +244,11 @@ class _Resolver:
         self.requirements[domain_id].append(requirement)
         self.added[requirement.id] = loc
         core = "core requirement" if requirement.core else "requirement"
-        text = f"adds {core} {requirement.id} “{requirement.title}” to {domain_id}"
-        self.record(Change(loc, ChangeKind.ADDED, requirement.id, text), None)
+        text = (
+            f"adds {core} {requirement.id} “{requirement.title}” to {domain_id}, "
+            f"weight {requirement.weight:g}"
+        )
+        self.record(Change(loc, ChangeKind.RESCORED, requirement.id, text), None, free=True)
 
     # -- scoring --------------------------------------------------------------------------
 

@@ -109,8 +109,12 @@ CASES = [
         "unknown-decision-level.yaml:12:5: scoring.decision_levels.gold: mini-standard@1.0 has no decision level gold (certified, conditional, not_certified)",
     ),
     (
+        "heavier-weight-without-reason.yaml",
+        "heavier-weight-without-reason.yaml:12:13: override.TRN-02.weight: raises the weight of TRN-02 from 1 to 5, which changes how mini-standard@1.0 weighs its requirements in the scores and may lift a program's score or decision; give a `reason:` for this change to allow it",
+    ),
+    (
         "weaker-weight-without-reason.yaml",
-        "weaker-weight-without-reason.yaml:12:13: override.PART-02.weight: lowers the weight of PART-02 from 2 to 1, which weakens mini-standard@1.0; give a `reason:` for this change to allow it",
+        "weaker-weight-without-reason.yaml:12:13: override.PART-02.weight: lowers the weight of PART-02 from 2 to 1, which changes how mini-standard@1.0 weighs its requirements in the scores and may lift a program's score or decision; give a `reason:` for this change to allow it",
     ),
 ]
 
@@ -200,17 +204,28 @@ class TestGuardrails:
         """No bad overlay fixture is left without an expected message."""
         assert sorted(c[0] for c in CASES) == sorted(p.name for p in OVERLAYS.glob("*.yaml"))
 
-    def test_a_reason_turns_a_weakening_into_a_recorded_change(self, tmp_path: Path) -> None:
-        """The same lower weight that is refused without a reason is accepted with one."""
-        text = (OVERLAYS / "weaker-weight-without-reason.yaml").read_text(encoding="utf-8")
+    @pytest.mark.parametrize(
+        ("name", "kind"),
+        [
+            ("weaker-weight-without-reason.yaml", ChangeKind.RESCORED),
+            ("heavier-weight-without-reason.yaml", ChangeKind.RESCORED),
+            ("not-core-without-reason.yaml", ChangeKind.WEAKENED),
+            ("looser-threshold-without-reason.yaml", ChangeKind.WEAKENED),
+        ],
+    )
+    def test_a_reason_turns_a_refused_change_into_a_recorded_one(
+        self, tmp_path: Path, name: str, kind: ChangeKind
+    ) -> None:
+        """The same change that is refused without a reason is accepted, and kept, with one."""
+        text = (OVERLAYS / name).read_text(encoding="utf-8")
         path = tmp_path / "ok.yaml"
-        path.write_text(text + "    reason: Less central for us.\n", encoding="utf-8")
+        path.write_text(text + "    reason: Our state's own rule.\n", encoding="utf-8")
 
         standard = load_file(path, store=StandardsStore([STANDARDS]))
 
         assert standard.tailoring is not None
-        (change,) = standard.tailoring.weakenings
-        assert (change.target, change.reason) == ("PART-02", "Less central for us.")
+        (change,) = standard.tailoring.changes
+        assert (change.kind, change.reason) == (kind, "Our state's own rule.")
 
 
 class TestResolution:
@@ -261,20 +276,23 @@ class TestResolution:
             (ChangeKind.WEAKENED, "PART-01"),
             (ChangeKind.TIGHTENED, "TRN-01"),
             (ChangeKind.TIGHTENED, "TRN-01"),
-            (ChangeKind.WEAKENED, "TRN-02"),
+            (ChangeKind.RESCORED, "TRN-02"),
             (ChangeKind.TIGHTENED, "TRN-02"),
             (ChangeKind.ADDED, "program_numbers"),
-            (ChangeKind.ADDED, "STATE-01"),
-            (ChangeKind.ADDED, "TRN-09"),
+            (ChangeKind.RESCORED, "STATE-01"),
+            (ChangeKind.RESCORED, "TRN-09"),
             (ChangeKind.TIGHTENED, "scoring"),
             (ChangeKind.TIGHTENED, "scoring"),
             (ChangeKind.CHANGED, "PART-02"),
         ]
         reasons = {c.target: c.reason for c in state.tailoring.weakenings}
-        assert reasons == {
-            "PART-01": "The state charters every committee itself.",
-            "TRN-02": "Course length is set by state law.",
-        }
+        assert reasons == {"PART-01": "The state charters every committee itself."}
+        rescored = [(c.target, c.reason) for c in state.tailoring.rescorings]
+        assert rescored == [
+            ("TRN-02", "Course length is set by state law."),
+            ("STATE-01", None),
+            ("TRN-09", None),
+        ]
 
     def test_resolving_twice_gives_the_same_standard(self, state: Standard, tmp_path: Path) -> None:
         """Resolution is deterministic: same overlay, same base, equal result."""

@@ -27,6 +27,7 @@ from citcert.export.wording import (
     share_words,
     source_words,
     status_words,
+    tailoring_summary,
 )
 
 if TYPE_CHECKING:
@@ -138,7 +139,10 @@ def environment() -> Environment:
         score_words=score_words,
     )
     env.globals.update(
-        quarters_sentence=quarters_sentence, share_words=share_words, on_time_words=on_time_words
+        quarters_sentence=quarters_sentence,
+        share_words=share_words,
+        on_time_words=on_time_words,
+        tailoring_summary=tailoring_summary,
     )
     return env
 
