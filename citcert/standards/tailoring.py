@@ -20,6 +20,7 @@ from citcert.errors import OverlayError, Problem, raise_if_any
 from citcert.standards.checks import Loc
 from citcert.standards.document import YamlDocument
 from citcert.standards.exception_override import override_exceptions
+from citcert.standards.metric_range import empty_thresholds
 from citcert.standards.model import (
     ChangeKind,
     DecisionLevel,
@@ -41,6 +42,8 @@ from citcert.standards.overrides import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from citcert.standards.overlay import Overlay
 
 _REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
@@ -53,6 +56,26 @@ _NEEDS_REASON = {
     ),
 }
 """The kinds of change to the base that need the overlay's `reason:`, and why, in words."""
+
+
+def _empty_threshold_message(requirement: Requirement, which: str, why: str, added: bool) -> str:
+    """Why a threshold every value reaches is refused, and what to write instead."""
+    metric = requirement.metric
+    assert metric is not None
+    words = "at least" if metric.direction.value == "at_least" else "at most"
+    unit = metric.unit if metric.unit == "%" else f" {metric.unit}"
+    value = getattr(metric, which)
+    effect = "meets" if which == "met" else "earns at least partial credit for"
+    instead = (
+        "leave it out, or set a threshold a program has to reach"
+        if added
+        else f"to drop {requirement.id}, remove it under `remove:` with a `reason:`"
+    )
+    return (
+        f"a {which} threshold of {words} {value:g}{unit} is reached by every possible value "
+        f"({why}), so every program {effect} {requirement.id} whatever it does; no reason can "
+        f"allow a threshold that asks nothing: {instead}"
+    )
 
 
 def apply_overlay(base: Standard, overlay: Overlay, document: YamlDocument) -> Standard:
@@ -188,6 +211,9 @@ class _Resolver:
         updated, changes, refusals = override_requirement(req, override, loc, core_scored=scored)
         for where, message in refusals:
             self.problem(where, message)
+        if override.metric is not None and not refusals:
+            written = override.metric.model_fields_set
+            self.refuse_empty_thresholds(updated, (*loc, "metric"), written, added=False)
         for change in changes:
             self.record(change, override.reason)
         return updated
@@ -241,6 +267,10 @@ class _Resolver:
                 "under `override:` or choose a new id",
             )
             return
+        if requirement.metric is not None:
+            written = {"met", "partial"}
+            if self.refuse_empty_thresholds(requirement, (*loc, "metric"), written, added=True):
+                return
         self.requirements[domain_id].append(requirement)
         self.added[requirement.id] = loc
         core = "core requirement" if requirement.core else "requirement"
@@ -249,6 +279,25 @@ class _Resolver:
             f"weight {requirement.weight:g}"
         )
         self.record(Change(loc, ChangeKind.RESCORED, requirement.id, text), None, free=True)
+
+    def refuse_empty_thresholds(
+        self, requirement: Requirement, loc: Loc, written: Collection[str], *, added: bool
+    ) -> bool:
+        """
+        Refuse, whatever the reason given, each threshold the overlay wrote that every possible
+        value reaches (`metric_range`): such a requirement asks nothing of a program and only
+        adds weight every program earns. True when one was refused.
+        """
+        assert requirement.metric is not None
+        numbers = {number.id: number for number in self.numbers}
+        empty = [
+            (which, why)
+            for which, why in empty_thresholds(requirement.metric, numbers)
+            if which in written
+        ]
+        for which, why in empty:
+            self.problem((*loc, which), _empty_threshold_message(requirement, which, why, added))
+        return bool(empty)
 
     # -- scoring --------------------------------------------------------------------------
 

@@ -47,6 +47,34 @@ CASES = [
         "allow-not-applicable-without-reason.yaml:12:21: override.TRN-02.not_applicable: lets TRN-02 be rated not applicable, which weakens mini-standard@1.0; give a `reason:` for this change to allow it",
     ),
     (
+        "always-met-added-count.yaml",
+        "always-met-added-count.yaml:19:94: add.requirements[0].metric.met: a met threshold of at least 0 visits is reached by every possible value (no value is below 0), so every program meets TRN-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-at-most-past-100.yaml",
+        "always-met-at-most-past-100.yaml:22:14: add.requirements[0].metric.met: a met threshold of at most 150% is reached by every possible value (“CIT-trained patrol officers” may not exceed “Patrol officers”, so the share is at most 100%), so every program meets TRN-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-at-most-share.yaml",
+        "always-met-at-most-share.yaml:16:97: add.requirements[0].metric.met: a met threshold of at most 100% is reached by every possible value (a share typed on the requirement's row is at most 100%), so every program meets TRN-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-below-minimum.yaml",
+        "always-met-below-minimum.yaml:16:55: add.requirements[0].metric.met: a met threshold of at least -5 hours is reached by every possible value (no value is below 0), so every program meets PART-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-in-added-domain.yaml",
+        "always-met-in-added-domain.yaml:24:18: add.domains[0].requirements[0].metric.met: a met threshold of at least 0% is reached by every possible value (no value is below 0), so every program meets STATE-01 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-override-with-reason.yaml",
+        "always-met-override-with-reason.yaml:12:19: override.TRN-01.metric.met: a met threshold of at least 0% is reached by every possible value (no value is below 0), so every program meets TRN-01 whatever it does; no reason can allow a threshold that asks nothing: to drop TRN-01, remove it under `remove:` with a `reason:`",
+    ),
+    (
+        "always-partial-override.yaml",
+        "always-partial-override.yaml:12:23: override.TRN-02.metric.partial: a partial threshold of at least 0 hours is reached by every possible value (no value is below 0), so every program earns at least partial credit for TRN-02 whatever it does; no reason can allow a threshold that asks nothing: to drop TRN-02, remove it under `remove:` with a `reason:`",
+    ),
+    (
         "dropped-condition-without-reason.yaml",
         "dropped-condition-without-reason.yaml:13:32: scoring.decision_levels.certified.conditions.min_domain: drops the condition min_domain of decision level certified (60), which weakens mini-standard@1.0; give a `reason:` for this change to allow it",
     ),
