@@ -177,11 +177,12 @@ def _wording(name: str) -> Callable[[Requirement, RequirementOverride, Loc], _Ou
 def _weight(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
     """A new weight rescores either way (`strictness.weight`): it is never a tightening."""
     new = override.weight if override.weight is not None else req.weight
-    if strictness.weight(req.weight, new) is None:
+    kind = strictness.weight(req.weight, new)
+    if kind is None:
         return new, []
     verb = "raises" if new > req.weight else "lowers"
     text = f"{verb} the weight of {req.id} from {req.weight:g} to {new:g}"
-    return new, [Change(loc, ChangeKind.RESCORED, req.id, text)]
+    return new, [Change(loc, kind, req.id, text)]
 
 
 def _core(req: Requirement, override: RequirementOverride, loc: Loc, *, scored: bool) -> _Outcome:
