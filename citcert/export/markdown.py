@@ -27,7 +27,7 @@ from citcert.export.validity import (
     exception_rows,
     with_without_rows,
 )
-from citcert.export.wording import clean, percent, points, tailoring_summary
+from citcert.export.wording import clean, overlay_effect, percent, points, tailoring_summary
 from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
@@ -138,6 +138,8 @@ def _title(a: Assessment) -> str:
 def _decision(a: Assessment) -> str:
     d = a.decision
     out = [f"## Decision: {escape(d.label)}", "", f"**{escape(d.sentence)}**", ""]
+    if (effect := overlay_effect(a)) is not None:
+        out += [f"**{escape(effect)}**", ""]
     out.append(escape(d.description))
     out += ["", _table(["Date", "When"], [[k, escape(v)] for k, v in date_rows(a)])]
     if d.reasons and d.next_level_label:

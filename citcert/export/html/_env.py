@@ -20,6 +20,7 @@ from citcert.export.wording import (
     level_words,
     mode_words,
     on_time_words,
+    overlay_effect,
     percent,
     plural,
     quarters_sentence,
@@ -143,6 +144,7 @@ def environment() -> Environment:
         share_words=share_words,
         on_time_words=on_time_words,
         tailoring_summary=tailoring_summary,
+        overlay_effect=overlay_effect,
     )
     return env
 

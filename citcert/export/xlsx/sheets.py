@@ -18,6 +18,7 @@ from citcert.export.validity import date_rows, exception_rows, with_without_rows
 from citcert.export.wording import (
     level_words,
     mode_words,
+    overlay_effect,
     source_words,
     status_words,
     tailoring_summary,
@@ -91,6 +92,7 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         gap,
         ("Decision", d.label),
         ("Why", d.sentence),
+        *([("Without the overlay", effect)] if (effect := overlay_effect(a)) else []),
         *_date_cells(a),
         (
             f"To reach {d.next_level_label}" if d.next_level_label else "To reach the next level",
