@@ -123,6 +123,13 @@ def test_the_reports_say_the_overlay_made_the_difference(
     assert SENTENCE in lenient[where].replace("&#39;", "'")
 
 
+def test_the_terminal_counts_the_overlays_weakenings(lenient: dict[str, Any]) -> None:
+    """The terminal lists no changes, so it says how many loosen the base."""
+    line = "This standard is an overlay: 1 change loosens its base (the reports list each change)."
+
+    assert line in lenient["terminal"].splitlines()
+
+
 def test_an_overlay_that_changes_nothing_of_the_decision_says_nothing(
     strict: dict[str, Any],
 ) -> None:

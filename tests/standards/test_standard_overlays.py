@@ -330,6 +330,28 @@ class TestResolution:
         assert load_file(path, store=StandardsStore([STANDARDS])) == state
 
 
+class TestShown:
+    """`standards show` names each change's kind and counts the weakenings and rescorings."""
+
+    def test_show_lists_rescorings_and_counts_them(self, runner: CliRunner, tmp_path: Path) -> None:
+        path = tmp_path / "state.yaml"
+        path.write_text(GOOD, encoding="utf-8")
+
+        result = runner.invoke(
+            cli, ["--standards-dir", str(STANDARDS), "standards", "show", str(path)]
+        )
+
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert "  RESCORED: lowers the weight of TRN-02 from 1 to 0.5. Reason: Course length is set by state law." in lines
+        assert "  RESCORED: adds requirement TRN-09 “State module” to TRN, weight 1." in lines
+        assert "This overlay weakens mini-standard@1.0 in 1 place(s)." in lines
+        assert (
+            "This overlay changes how mini-standard@1.0 forms its scores in 3 place(s) (added "
+            "requirements, changed weights), so a program may score higher or lower under it."
+        ) in lines
+
+
 class TestFindWithOverlay:
     """find_standard's overlay argument, as commands use it through `_standard()`."""
 
