@@ -11,12 +11,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from citcert.cli import cli
+from citcert.export.json import json_schema
 from tests.audit import workbook_filler as wb
 from tests.conftest import DATA
 
@@ -113,6 +115,7 @@ def test_the_json_carries_the_base_decision(lenient: dict[str, Any]) -> None:
     )
     assert view["better"] is True
     assert view["sentence"] == SENTENCE
+    jsonschema.validate(lenient["json"], json_schema())  # the published schema knows the field
 
 
 @pytest.mark.parametrize("where", ["terminal", "md", "html", "pdf", "xlsx"])
