@@ -179,9 +179,33 @@ def audit_submission(
 
         reviewed = read_reviewed(submission.book, standard, as_of=as_of)
         assessment = assess_reviewed(standard, reviewed, as_of=as_of, mode=mode)
-        return Audited(standard, assessment, required)
-    evidence = read_evidence(submission, standard, as_of=as_of)
-    return Audited(standard, assess(standard, evidence, as_of=as_of, mode=mode), required)
+        evidence = reviewed.evidence
+    else:
+        evidence = read_evidence(submission, standard, as_of=as_of)
+        assessment = assess(standard, evidence, as_of=as_of, mode=mode)
+    assessment = _with_base_decision(choice, standard, assessment, evidence, as_of, mode)
+    return Audited(standard, assessment, required)
+
+
+def _with_base_decision(
+    choice: StandardChoice,
+    standard: Standard,
+    assessment: Assessment,
+    evidence: Evidence,
+    as_of: dt.date | None,
+    mode: Mode | None,
+) -> Assessment:
+    """
+    When the standard is an overlay, the assessment with the decision its base alone gives the
+    same evidence, so the reports can say when the overlay made the difference.
+    """
+    if standard.tailoring is None:
+        return assessment
+    from citcert.audit.overlay_effect import without_overlay
+
+    base = choice.named(standard.tailoring.base)
+    effect = without_overlay(base, assessment, evidence, as_of=as_of, mode=mode)
+    return assessment.model_copy(update={"without_overlay": effect})
 
 
 def render_reports(

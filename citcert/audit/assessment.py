@@ -267,6 +267,25 @@ class ExceptionsView(Model):
     """e.g. ``With its 1 exception: Certified (85%); without it: Conditionally certified (78%).``"""
 
 
+class WithoutOverlay(Model):
+    """
+    The same evidence decided against the overlay's base standard alone, so a report can say
+    when the overlay, not the program, made the decision better.
+    """
+
+    base_ref: str
+    """The base standard's ``id@version``."""
+    level_id: LevelId
+    label: str
+    overall_score: Percent
+    better: bool
+    """True when the overlay gives a better decision than the base alone does."""
+    removed: int = 0
+    """Base requirements the overlay removes: the workbook never answered them."""
+    sentence: str
+    """e.g. ``Under cit-best-practice@2019.1 without the overlay this program would be …``."""
+
+
 class Severity(StrEnum):
     """How serious a gap is."""
 
@@ -400,3 +419,5 @@ class Assessment(Model):
     """Valid until and next review due (``None`` only in an assessment saved before them)."""
     since: Comparison | None = None
     """With ``audit --since``: what changed since the previous audit of the program."""
+    without_overlay: WithoutOverlay | None = None
+    """When the standard is an overlay: the decision its base alone gives the same evidence."""

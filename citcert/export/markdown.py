@@ -27,8 +27,7 @@ from citcert.export.validity import (
     exception_rows,
     with_without_rows,
 )
-from citcert.export.wording import clean, percent, points
-from citcert.standards.model import ChangeKind
+from citcert.export.wording import clean, overlay_effect, percent, points, tailoring_summary
 from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
@@ -139,6 +138,8 @@ def _title(a: Assessment) -> str:
 def _decision(a: Assessment) -> str:
     d = a.decision
     out = [f"## Decision: {escape(d.label)}", "", f"**{escape(d.sentence)}**", ""]
+    if (effect := overlay_effect(a)) is not None:
+        out += [f"**{escape(effect)}**", ""]
     out.append(escape(d.description))
     out += ["", _table(["Date", "When"], [[k, escape(v)] for k, v in date_rows(a)])]
     if d.reasons and d.next_level_label:
@@ -324,9 +325,8 @@ def _tailoring(a: Assessment) -> str:
         reason = f" (reason: {escape(change.reason)})" if change.reason else ""
         what = f"{escape(change.target)}: {escape(change.description)}"
         lines.append(f"- **{change.kind.value}** {what}{reason}")
-    weakened = sum(1 for c in a.tailoring if c.kind is ChangeKind.WEAKENED)
-    if weakened:
-        lines += ["", f"**{weakened} of these changes loosen the base standard.**"]
+    for line in tailoring_summary(a.tailoring):
+        lines += ["", f"**{line}**"]
     return "\n".join(lines)
 
 

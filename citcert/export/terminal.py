@@ -22,7 +22,7 @@ from citcert.audit.explanation import standing
 from citcert.export.review import Section, banner, review_sections, strengths
 from citcert.export.since import since_sections
 from citcert.export.validity import dates_line, exception_rows
-from citcert.export.wording import percent
+from citcert.export.wording import overlay_effect, overlay_line, percent
 from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
@@ -103,6 +103,10 @@ def _decision(a: Assessment) -> str:
     note = click.style(standing(a.provenance.standard_ref), dim=True)
     dates = click.style(clean(dates_line(a)), bold=True)
     text = f"{label}\n{click.style(clean(d.sentence), fg=colour)}\n{note}\n{dates}"
+    if (effect := overlay_effect(a)) is not None:
+        text += "\n" + click.style(clean(effect), bold=True)
+    if (overlay := overlay_line(a.tailoring)) is not None:
+        text += "\n" + click.style(clean(overlay), dim=True)
     if a.exceptions is not None:
         text += "\n" + click.style(clean(a.exceptions.sentence), bold=True)
         for row in exception_rows(a):

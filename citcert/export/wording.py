@@ -15,9 +15,61 @@ import re
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
-from citcert.audit.assessment import QuarterOutcomes, RatingSource, Status
+from citcert.audit.assessment import Assessment, QuarterOutcomes, RatingSource, Status
 from citcert.audit.words import change_words, join_words, percent, plural, points, score_words
+from citcert.standards.model import ChangeKind, TailoringChange
 from citcert.workbook.evidence import Mode
+
+RESCORED_WORDS = (
+    "change how scores are formed (an added requirement or a changed weight moves every score "
+    "of its domain), so a program may score higher or lower for them"
+)
+"""What an overlay's rescorings do, in the words every report uses after their count."""
+
+
+def overlay_effect(a: Assessment) -> str | None:
+    """
+    The sentence saying that the overlay, not the program, made the decision better than its
+    base alone would; ``None`` when it did not (or there is no overlay).
+    """
+    view = a.without_overlay
+    return view.sentence if view is not None and view.better else None
+
+
+def overlay_line(changes: Sequence[TailoringChange]) -> str | None:
+    """
+    One line for the terminal, which lists no changes: how many loosen the base and how many
+    change the scoring; ``None`` when there are none of either.
+    """
+    weakened = sum(1 for c in changes if c.kind is ChangeKind.WEAKENED)
+    rescored = sum(1 for c in changes if c.kind is ChangeKind.RESCORED)
+    parts = []
+    if weakened:
+        parts.append(
+            f"{plural(weakened, 'change')} {'loosens' if weakened == 1 else 'loosen'} its base"
+        )
+    if rescored:
+        verb = "changes" if rescored == 1 else "change"
+        parts.append(f"{plural(rescored, 'change')} {verb} how scores are formed")
+    if not parts:
+        return None
+    return f"This standard is an overlay: {' and '.join(parts)} (the reports list each change)."
+
+
+def tailoring_summary(changes: Sequence[TailoringChange]) -> tuple[str, ...]:
+    """
+    How many of an overlay's changes loosen its base and how many change the scoring: the
+    sentences every report prints under its list of changes, so none hides either.
+    """
+    weakened = sum(1 for c in changes if c.kind is ChangeKind.WEAKENED)
+    rescored = sum(1 for c in changes if c.kind is ChangeKind.RESCORED)
+    lines = []
+    if weakened:
+        lines.append(f"{weakened} of these changes loosen the base standard.")
+    if rescored:
+        lines.append(f"{rescored} of these changes {RESCORED_WORDS}.")
+    return tuple(lines)
+
 
 REPLACEMENT = "\ufffd"
 """What a character that cannot be shown becomes (the Unicode replacement character)."""

@@ -7,7 +7,7 @@ other (``supersedes: id@version``), its ``replaces:`` lists map old ids to new o
 may map to several new ids and several old ids to one new id, and the mapping is reported both
 ways. Old ids that nothing maps or keeps are removed; new ids with no old counterpart are added.
 When the newer standard is an overlay on the older, the weakenings it declared are listed with
-their reasons.
+their reasons, and so are its changes to the scoring (added requirements, changed weights).
 """
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ class StandardDiff(Model):
     scoring: tuple[FieldChange, ...] = ()
     weakenings: tuple[TailoringChange, ...] = ()
     """Weakenings the newer standard (an overlay on the older) declared, with their reasons."""
+    rescorings: tuple[TailoringChange, ...] = ()
+    """
+    Changes to how scores are formed that the newer standard (an overlay on the older)
+    declared: added requirements and changed weights, with any reasons.
+    """
 
     @property
     def is_empty(self) -> bool:
@@ -88,8 +93,11 @@ def diff(old: Standard, new: Standard) -> StandardDiff:
     mapped_old = {o for o, _ in pairs}
     mapped_new = {n for _, n in pairs}
     weakenings: tuple[TailoringChange, ...] = ()
+    rescorings: tuple[TailoringChange, ...] = ()
     if new.tailoring is not None and new.tailoring.base == old.ref:
         weakenings = new.tailoring.weakenings
+        rescorings = new.tailoring.rescorings
+    core_scored = old.scoring.include_core_in_scores and new.scoring.include_core_in_scores
     return StandardDiff(
         old=old.ref,
         new=new.ref,
@@ -103,13 +111,14 @@ def diff(old: Standard, new: Standard) -> StandardDiff:
         old_to_new=_mapping(pairs, old_reqs, forward=True),
         new_to_old=_mapping(pairs, new_reqs, forward=False),
         unknown_replaces=tuple(unknown),
-        changed=tuple(_changed(old_reqs, new_reqs)),
+        changed=tuple(_changed(old_reqs, new_reqs, core_scored=core_scored)),
         domains_added=_difference(new, old),
         domains_removed=_difference(old, new),
         program_numbers_added=_numbers(new, old),
         program_numbers_removed=_numbers(old, new),
         scoring=tuple(scoring_changes(old.scoring, new.scoring)),
         weakenings=weakenings,
+        rescorings=rescorings,
     )
 
 
@@ -176,12 +185,14 @@ def _numbers(first: Standard, second: Standard) -> tuple[str, ...]:
 def _changed(
     old: Mapping[RequirementId, tuple[DomainId, Requirement]],
     new: Mapping[RequirementId, tuple[DomainId, Requirement]],
+    *,
+    core_scored: bool,
 ) -> Iterator[RequirementChange]:
     for requirement_id, (new_domain, after) in new.items():
         if requirement_id not in old:
             continue
         old_domain, before = old[requirement_id]
-        changes = list(requirement_changes(before, after))
+        changes = list(requirement_changes(before, after, core_scored=core_scored))
         if old_domain != new_domain:
             changes.insert(
                 0,
@@ -201,7 +212,7 @@ def render_text(result: StandardDiff) -> str:
     lines = [f"{result.old} → {result.new}"]
     if result.mapped_by:
         lines.append(f"Ids are mapped through the `replaces:` lists of {result.mapped_by}.")
-    if result.is_empty and not result.weakenings:
+    if result.is_empty and not result.weakenings and not result.rescorings:
         lines.append("No differences in requirements or scoring.")
     for title, body in _sections(result):
         if body:
@@ -225,6 +236,13 @@ def _sections(result: StandardDiff) -> Iterator[tuple[str, list[str]]]:
     yield (
         "Weakenings declared by the overlay",
         [f"! {w.target}: {w.description} (reason: {w.reason})" for w in result.weakenings],
+    )
+    yield (
+        "Changes to the scoring declared by the overlay",
+        [
+            f"~ {r.target}: {r.description}" + (f" (reason: {r.reason})" if r.reason else "")
+            for r in result.rescorings
+        ],
     )
 
 

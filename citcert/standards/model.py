@@ -570,10 +570,22 @@ class ChangeKind(StrEnum):
     """What an overlay did to one part of its base."""
 
     ADDED = "added"
+    """Something new that no score counts (a program number)."""
     REMOVED = "removed"
+    """A requirement dropped (always with a reason)."""
     TIGHTENED = "tightened"
+    """Stricter: no program can end up with a better score or decision for it."""
     WEAKENED = "weakened"
+    """Looser: some program may end up with a better score or decision (needs a reason)."""
+    RESCORED = "rescored"
+    """
+    Changes how scores are formed, so a program may score higher or lower: an added
+    requirement or domain (more weight in the mean), a requirement's weight raised or lowered
+    (which dilutes or concentrates the rest of its domain), a requirement made core or not
+    where core requirements are left out of the scores.
+    """
     CHANGED = "changed"
+    """Neither stricter nor looser, and no score moves: wording, guidance, a dependency."""
 
 
 class TailoringChange(Model):
@@ -598,6 +610,11 @@ class Tailoring(Model):
     def weakenings(self) -> tuple[TailoringChange, ...]:
         """The changes that loosen the base, each with its stated reason."""
         return tuple(c for c in self.changes if c.kind is ChangeKind.WEAKENED)
+
+    @property
+    def rescorings(self) -> tuple[TailoringChange, ...]:
+        """The changes to how scores are formed (added requirements, weights), in order."""
+        return tuple(c for c in self.changes if c.kind is ChangeKind.RESCORED)
 
 
 class Identity(Model):

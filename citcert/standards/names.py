@@ -111,3 +111,11 @@ def _meaning(scale: RatingScale, level_id: str | None) -> str:
     if level_id is None:
         return "not applicable"
     return f"the level {scale.level(level_id).label} ({level_id})"
+
+
+def is_percent_unit(unit: str) -> bool:
+    """
+    True when a metric or number is a percentage (its unit is ``%`` or ``percent``): the
+    workbook reads it as 0 to 100%, and the overlay guardrails (`metric_range`) rely on that.
+    """
+    return unit.strip().casefold() in {"%", "percent", "per cent", "percentage"}

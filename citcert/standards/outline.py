@@ -161,6 +161,12 @@ def _tailoring(standard: Standard) -> Iterator[str]:
         yield f"  {change.kind.value.upper()}: {change.description}.{reason}"
     if tailoring.weakenings:
         yield f"This overlay weakens {tailoring.base} in {len(tailoring.weakenings)} place(s)."
+    if tailoring.rescorings:
+        yield (
+            f"This overlay changes how {tailoring.base} forms its scores in "
+            f"{len(tailoring.rescorings)} place(s) (added requirements, changed weights), so a "
+            "program may score higher or lower under it."
+        )
 
 
 def _wrap(text: str, indent: str) -> list[str]:

@@ -13,10 +13,13 @@ version, title, publisher, effective, status, summary, optional citation), then:
 - ``scoring: decision_levels:`` per decision level id: ``conditions`` (only the conditions
   named change; ``null`` drops one) and an optional ``reason``.
 
-Resolving gives a full `Standard` whose `tailoring` records every change. Adding and tightening
-are free; a change that weakens the base (removing a core requirement, core to non-core, a lower
-weight, a looser threshold or decision condition, allowing not applicable) is an error unless
-its entry gives a ``reason``. The resolved standard is cross-checked like any other.
+Resolving gives a full `Standard` whose `tailoring` records every change. A change is judged by
+what it can do to a program's decision, not by its form: tightening is free (no program scores
+or is decided better for it); a change that weakens the base (removing a core requirement, core
+to non-core, a looser threshold or decision condition, allowing not applicable) or rescores it
+(a base requirement's weight raised or lowered) is an error unless its entry gives a
+``reason``; added requirements need no reason but are recorded as changes to the scoring. The
+resolved standard is cross-checked like any other.
 
 This module reads the overlay document (its format, validated like a standard's) and finds its
 base; `tailoring` applies it.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 from pydantic import Field, create_model
@@ -115,14 +116,20 @@ class Refused:
 
 
 def override_requirement(
-    req: Requirement, override: RequirementOverride, loc: Loc
+    req: Requirement, override: RequirementOverride, loc: Loc, *, core_scored: bool = True
 ) -> tuple[Requirement, list[Change], list[tuple[Loc, str]]]:
-    """The requirement with `override` applied, the changes made, and any refused fields."""
+    """
+    The requirement with `override` applied, the changes made, and any refused fields.
+
+    `core_scored` is the base's ``include_core_in_scores``: where core requirements are left
+    out of the scores, making one core also rescores (`strictness.core`).
+    """
     update: dict[str, object] = {}
     changes: list[Change] = []
     refusals: list[tuple[Loc, str]] = []
+    overrides: dict[str, _Override] = {**_OVERRIDES, "core": partial(_core, scored=core_scored)}
     for name in sorted(override.model_fields_set - {"reason"}, key=_FIELD_ORDER.index):
-        value, found = _OVERRIDES[name](req, override, (*loc, name))
+        value, found = overrides[name](req, override, (*loc, name))
         if isinstance(value, Refused):
             refusals.append(((*loc, name), value.message))
             continue
@@ -169,26 +176,27 @@ def _wording(name: str) -> Callable[[Requirement, RequirementOverride, Loc], _Ou
 
 
 def _weight(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+    """A new weight rescores either way (`strictness.weight`): it is never a tightening."""
     new = override.weight if override.weight is not None else req.weight
-    old_text, new_text = f"{req.weight:g}", f"{new:g}"
-    return new, _compare(
-        loc,
-        req.id,
-        new - req.weight,
-        f"raises the weight of {req.id} from {old_text} to {new_text}",
-        f"lowers the weight of {req.id} from {old_text} to {new_text}",
-    )
+    kind = strictness.weight(req.weight, new)
+    if kind is None:
+        return new, []
+    verb = "raises" if new > req.weight else "lowers"
+    text = f"{verb} the weight of {req.id} from {req.weight:g} to {new:g}"
+    return new, [Change(loc, kind, req.id, text)]
 
 
-def _core(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
+def _core(req: Requirement, override: RequirementOverride, loc: Loc, *, scored: bool) -> _Outcome:
     new = bool(override.core) if override.core is not None else req.core
-    return new, _compare(
-        loc,
-        req.id,
-        int(new) - int(req.core),
-        f"makes {req.id} a core requirement",
-        f"makes core requirement {req.id} no longer core",
-    )
+    kind = strictness.core(req.core, new, scored=scored)
+    if kind is None:
+        return new, []
+    if kind is ChangeKind.WEAKENED:
+        return new, [Change(loc, kind, req.id, f"makes core requirement {req.id} no longer core")]
+    text = f"makes {req.id} a core requirement"
+    if kind is ChangeKind.RESCORED:
+        text += " (core requirements are left out of the scores here)"
+    return new, [Change(loc, kind, req.id, text)]
 
 
 def _metric(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outcome:
@@ -268,11 +276,12 @@ def _remediation(req: Requirement, override: RequirementOverride, loc: Loc) -> _
     return new, [Change(loc, ChangeKind.CHANGED, req.id, text)]
 
 
-_OVERRIDES = {
+_Override = Callable[[Requirement, RequirementOverride, Loc], _Outcome]
+
+_OVERRIDES: dict[str, _Override] = {
     "title": _wording("title"),
     "statement": _wording("statement"),
     "weight": _weight,
-    "core": _core,
     "metric": _metric,
     "anchors": _anchors,
     "evidence": _evidence,

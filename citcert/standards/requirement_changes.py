@@ -2,7 +2,8 @@
 How two versions of one requirement differ, field by field.
 
 Each field has its own comparison: a plain one for wording, an ordered one where a larger value
-is stricter or looser (weight, core, thresholds), and ones that look inside a metric, the rating
+is stricter or looser (thresholds), one that rescores (weight; core where core requirements are
+not scored), and ones that look inside a metric, the rating
 anchors or the remediation guidance so a long value shows only what changed. The single-value
 comparisons (`plain`, `ordered`) are shared with the scoring policy's comparison.
 """
@@ -32,9 +33,18 @@ Comparison = Callable[[str, Any, Any], Iterator[FieldChange]]
 """Compares the old and new value of the field named by its first argument."""
 
 
-def requirement_changes(old: Requirement, new: Requirement) -> Iterator[FieldChange]:
-    """The differences between two versions of one requirement, field by field."""
-    for name, compare in _REQUIREMENT_FIELDS.items():
+def requirement_changes(
+    old: Requirement, new: Requirement, *, core_scored: bool = True
+) -> Iterator[FieldChange]:
+    """
+    The differences between two versions of one requirement, field by field.
+
+    `core_scored` says whether core requirements count in the scores on both sides
+    (``include_core_in_scores``); where they do not, making one core rescores
+    (`strictness.core`).
+    """
+    fields = {**_REQUIREMENT_FIELDS, "core": _core(core_scored)}
+    for name, compare in fields.items():
         yield from compare(name, getattr(old, name), getattr(new, name))
 
 
@@ -52,6 +62,24 @@ def ordered(sign: int) -> Comparison:
             return
         kind = strictness.ordered(old, new, sign) or ChangeKind.CHANGED
         yield FieldChange(field=name, old=_json(old), new=_json(new), kind=kind)
+
+    return compare
+
+
+def _weight(name: str, old: float, new: float) -> Iterator[FieldChange]:
+    """A weight: any change rescores (`strictness.weight`)."""
+    kind = strictness.weight(old, new)
+    if kind is not None:
+        yield FieldChange(field=name, old=old, new=new, kind=kind)
+
+
+def _core(scored: bool) -> Comparison:
+    """The core flag, judged by whether core requirements are scored (`strictness.core`)."""
+
+    def compare(name: str, old: bool, new: bool) -> Iterator[FieldChange]:
+        kind = strictness.core(old, new, scored=scored)
+        if kind is not None:
+            yield FieldChange(field=name, old=old, new=new, kind=kind)
 
     return compare
 
@@ -103,9 +131,9 @@ def _not_applicable(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
 _REQUIREMENT_FIELDS: Mapping[str, Comparison] = {
     "title": plain,
     "statement": plain,
-    "core": ordered(+1),
+    "core": _core(True),
     "core_reason": plain,
-    "weight": ordered(+1),
+    "weight": _weight,
     "metric": _metric,
     "anchors": _anchors,
     "evidence": _evidence,

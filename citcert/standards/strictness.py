@@ -1,5 +1,11 @@
 """
-Whether a change to a standard tightens it, weakens it, or only changes it: one classifier.
+Whether a change to a standard tightens it, weakens it, rescores it or only changes it: one
+classifier.
+
+A tightening is sound: no program gets a better score or decision for it
+(`tests/test_overlay_soundness.py` tries to break that with generated overlays and
+programs). Whatever can lift some program is a weakening (looser) or a rescoring (the weights
+of the mean change: a weight, an added requirement), never a tightening.
 
 An overlay's overrides (`citcert.standards.overrides`, which refuse an unjustified weakening)
 and the diff of two standards (`citcert.standards.requirement_changes`) both ask; both answer
@@ -54,3 +60,28 @@ def evidence(old: Collection[str], new: Collection[str]) -> ChangeKind | None:
     if list(new) == list(old):
         return None
     return ChangeKind.TIGHTENED if set(new) > set(old) else ChangeKind.CHANGED
+
+
+def weight(old: float, new: float) -> ChangeKind | None:
+    """
+    A requirement's weight: any change rescores, neither way a tightening.
+
+    A score is a weighted mean, so more weight on a requirement a program meets lifts its score
+    as surely as less weight on one it misses: raising one weight dilutes the rest of its
+    domain (and of the whole), lowering it concentrates them.
+    """
+    return None if old == new else ChangeKind.RESCORED
+
+
+def core(old: bool, new: bool, *, scored: bool) -> ChangeKind | None:
+    """
+    A requirement's core flag. Making it core adds a gate (tightens) where core requirements
+    count in the scores; where they are left out (``include_core_in_scores: false``) it also
+    takes the requirement out of every score, which may lift one: a rescoring. Making a core
+    requirement no longer core always drops a gate (weakens).
+    """
+    if old == new:
+        return None
+    if not new:
+        return ChangeKind.WEAKENED
+    return ChangeKind.TIGHTENED if scored else ChangeKind.RESCORED

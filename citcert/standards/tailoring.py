@@ -3,9 +3,11 @@ Tailoring: applying a validated overlay to its base standard, giving a full `Sta
 
 The overlay's entries are applied in a fixed order (removals, overrides, added program numbers,
 domains and requirements, decision levels), then dependencies on removed requirements are
-dropped. Every change is recorded as a `TailoringChange` of the result; a weakening without a
-``reason`` and an entry whose target is missing or already taken are problems at the overlay
-line that makes them, all reported at once. The resolved standard is then cross-checked like
+dropped. Every change is recorded as a `TailoringChange` of the result; a weakening or a
+rescoring of a base requirement (its weight) without a ``reason``, and an entry whose target is
+missing or already taken, are problems at the overlay line that makes them, all reported at
+once. Added requirements are rescorings too (they take a share of the weight) but need no
+reason. The resolved standard is then cross-checked like
 any other, its problems pointed back at the overlay (`overlay_origins`).
 """
 
@@ -19,6 +21,7 @@ from citcert.standards.checks import Loc
 from citcert.standards.document import YamlDocument
 from citcert.standards.exception_override import override_exceptions
 from citcert.standards.identity import DomainId, RequirementId
+from citcert.standards.metric_range import empty_thresholds
 from citcert.standards.model import (
     ChangeKind,
     DecisionLevel,
@@ -40,9 +43,40 @@ from citcert.standards.overrides import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from citcert.standards.overlay import Overlay
 
 _REQUIREMENT_FIELDS = tuple(Requirement.model_fields)
+
+_NEEDS_REASON = {
+    ChangeKind.WEAKENED: "weakens {base}",
+    ChangeKind.RESCORED: (
+        "changes how {base} weighs its requirements in the scores and may lift a program's "
+        "score or decision"
+    ),
+}
+"""The kinds of change to the base that need the overlay's `reason:`, and why, in words."""
+
+
+def _empty_threshold_message(requirement: Requirement, which: str, why: str, added: bool) -> str:
+    """Why a threshold every value reaches is refused, and what to write instead."""
+    metric = requirement.metric
+    assert metric is not None
+    words = "at least" if metric.direction.value == "at_least" else "at most"
+    unit = metric.unit if metric.unit == "%" else f" {metric.unit}"
+    value = getattr(metric, which)
+    effect = "meets" if which == "met" else "earns at least partial credit for"
+    instead = (
+        "leave it out, or set a threshold a program has to reach"
+        if added
+        else f"to drop {requirement.id}, remove it under `remove:` with a `reason:`"
+    )
+    return (
+        f"a {which} threshold of {words} {value:g}{unit} is reached by every possible value "
+        f"({why}), so every program {effect} {requirement.id} whatever it does; no reason can "
+        f"allow a threshold that asks nothing: {instead}"
+    )
 
 
 def apply_overlay(base: Standard, overlay: Overlay, document: YamlDocument) -> Standard:
@@ -74,15 +108,21 @@ class _Resolver:
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> None:
         self.problems.append(self.document.problem(loc, message, key=key))
 
-    def record(self, change: Change, reason: str | None) -> None:
-        """Keep a change; a weakening without a reason is a problem at its line."""
-        if change.kind is ChangeKind.WEAKENED and reason is None:
-            self.problem(
-                change.loc,
-                f"{change.description}, which weakens {self.base.ref}; "
-                "give a `reason:` for this change to allow it",
-            )
-            return
+    def record(self, change: Change, reason: str | None, *, free: bool = False) -> None:
+        """
+        Keep a change. A weakening, or a rescoring of the base's own requirements, without a
+        reason is a problem at its line; `free` marks the overlay's own additions, which are
+        rescorings that need no reason (adding is what overlays are for) but are shown as such.
+        """
+        if reason is None and not free:
+            why = _NEEDS_REASON.get(change.kind)
+            if why is not None:
+                self.problem(
+                    change.loc,
+                    f"{change.description}, which {why.format(base=self.base.ref)}; "
+                    "give a `reason:` for this change to allow it",
+                )
+                return
         self.changes.append(
             TailoringChange(
                 kind=change.kind,
@@ -168,9 +208,13 @@ class _Resolver:
     def apply_override(
         self, req: Requirement, override: RequirementOverride, loc: Loc
     ) -> Requirement:
-        updated, changes, refusals = override_requirement(req, override, loc)
+        scored = self.base.scoring.include_core_in_scores
+        updated, changes, refusals = override_requirement(req, override, loc, core_scored=scored)
         for where, message in refusals:
             self.problem(where, message)
+        if override.metric is not None and not refusals:
+            written = override.metric.model_fields_set
+            self.refuse_empty_thresholds(updated, (*loc, "metric"), written, added=False)
         for change in changes:
             self.record(change, override.reason)
         return updated
@@ -224,11 +268,37 @@ class _Resolver:
                 "under `override:` or choose a new id",
             )
             return
+        if requirement.metric is not None:
+            written = {"met", "partial"}
+            if self.refuse_empty_thresholds(requirement, (*loc, "metric"), written, added=True):
+                return
         self.requirements[domain_id].append(requirement)
         self.added[requirement.id] = loc
         core = "core requirement" if requirement.core else "requirement"
-        text = f"adds {core} {requirement.id} “{requirement.title}” to {domain_id}"
-        self.record(Change(loc, ChangeKind.ADDED, requirement.id, text), None)
+        text = (
+            f"adds {core} {requirement.id} “{requirement.title}” to {domain_id}, "
+            f"weight {requirement.weight:g}"
+        )
+        self.record(Change(loc, ChangeKind.RESCORED, requirement.id, text), None, free=True)
+
+    def refuse_empty_thresholds(
+        self, requirement: Requirement, loc: Loc, written: Collection[str], *, added: bool
+    ) -> bool:
+        """
+        Refuse, whatever the reason given, each threshold the overlay wrote that every possible
+        value reaches (`metric_range`): such a requirement asks nothing of a program and only
+        adds weight every program earns. True when one was refused.
+        """
+        assert requirement.metric is not None
+        numbers = {number.id: number for number in self.numbers}
+        empty = [
+            (which, why)
+            for which, why in empty_thresholds(requirement.metric, numbers)
+            if which in written
+        ]
+        for which, why in empty:
+            self.problem((*loc, which), _empty_threshold_message(requirement, which, why, added))
+        return bool(empty)
 
     # -- scoring --------------------------------------------------------------------------
 

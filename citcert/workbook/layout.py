@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from citcert.standards.names import is_percent_unit as is_percent_unit
 from citcert.standards.names import spelling_key
 from citcert.workbook.evidence import Mode
 
@@ -253,11 +254,6 @@ def _letter(number: int) -> str:
 def cell_name(column: int, row: int) -> str:
     """An A1-style cell name from 1-based column and row numbers."""
     return f"{_letter(column)}{row}"
-
-
-def is_percent_unit(unit: str) -> bool:
-    """True when a metric or number is a percentage (its unit is ``%`` or ``percent``)."""
-    return unit.strip().casefold() in {"%", "percent", "per cent", "percentage"}
 
 
 def is_record_sheet(sheet: str) -> bool:

@@ -443,7 +443,9 @@ def hostile_assessment() -> Assessment:
             "Certified needs every core requirement met, 80% overall and 60% in every domain.",
         ),
         tailoring=(
-            TailoringChange(kind=ChangeKind.ADDED, target="OH-01", description="Ohio adds OH-01."),
+            TailoringChange(
+                kind=ChangeKind.RESCORED, target="OH-01", description="Ohio adds OH-01, weight 2."
+            ),
             TailoringChange(
                 kind=ChangeKind.WEAKENED,
                 target="TRN-01",

@@ -164,10 +164,24 @@ class TestBestPracticeToOverlay:
             ("changed", "OFC-03"),
             ("tightened", "DATA-03"),
             ("added", "program_numbers"),
-            ("added", "NFS-01"),
-            ("added", "DATA-05"),
+            ("rescored", "NFS-01"),
+            ("rescored", "DATA-05"),
         ]
         assert northfield.tailoring.weakenings == ()
+
+    def test_added_requirements_are_listed_as_changes_to_the_scoring(
+        self, best_practice: Standard, northfield: Standard
+    ) -> None:
+        """The diff names the overlay's added requirements again, as changes to the scoring."""
+        result = diff(best_practice, northfield)
+        text = render_text(result)
+
+        assert [r.target for r in result.rescorings] == ["NFS-01", "DATA-05"]
+        assert "Changes to the scoring declared by the overlay (2):" in text
+        assert (
+            "  ~ DATA-05: adds requirement DATA-05 “Quarterly submissions to the state crisis "
+            "data system” to DATA, weight 2"
+        ) in text.splitlines()
 
     def test_weakenings_are_named_with_their_reasons(
         self, mini_standard: Standard, tmp_path: Path

@@ -47,6 +47,34 @@ CASES = [
         "allow-not-applicable-without-reason.yaml:12:21: override.TRN-02.not_applicable: lets TRN-02 be rated not applicable, which weakens mini-standard@1.0; give a `reason:` for this change to allow it",
     ),
     (
+        "always-met-added-count.yaml",
+        "always-met-added-count.yaml:19:94: add.requirements[0].metric.met: a met threshold of at least 0 visits is reached by every possible value (no value is below 0), so every program meets TRN-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-at-most-past-100.yaml",
+        "always-met-at-most-past-100.yaml:22:14: add.requirements[0].metric.met: a met threshold of at most 150% is reached by every possible value (“CIT-trained patrol officers” may not exceed “Patrol officers”, so the share is at most 100%), so every program meets TRN-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-at-most-share.yaml",
+        "always-met-at-most-share.yaml:16:97: add.requirements[0].metric.met: a met threshold of at most 100% is reached by every possible value (a share typed on the requirement's row is at most 100%), so every program meets TRN-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-below-minimum.yaml",
+        "always-met-below-minimum.yaml:16:55: add.requirements[0].metric.met: a met threshold of at least -5 hours is reached by every possible value (no value is below 0), so every program meets PART-09 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-in-added-domain.yaml",
+        "always-met-in-added-domain.yaml:24:18: add.domains[0].requirements[0].metric.met: a met threshold of at least 0% is reached by every possible value (no value is below 0), so every program meets STATE-01 whatever it does; no reason can allow a threshold that asks nothing: leave it out, or set a threshold a program has to reach",
+    ),
+    (
+        "always-met-override-with-reason.yaml",
+        "always-met-override-with-reason.yaml:12:19: override.TRN-01.metric.met: a met threshold of at least 0% is reached by every possible value (no value is below 0), so every program meets TRN-01 whatever it does; no reason can allow a threshold that asks nothing: to drop TRN-01, remove it under `remove:` with a `reason:`",
+    ),
+    (
+        "always-partial-override.yaml",
+        "always-partial-override.yaml:12:23: override.TRN-02.metric.partial: a partial threshold of at least 0 hours is reached by every possible value (no value is below 0), so every program earns at least partial credit for TRN-02 whatever it does; no reason can allow a threshold that asks nothing: to drop TRN-02, remove it under `remove:` with a `reason:`",
+    ),
+    (
         "dropped-condition-without-reason.yaml",
         "dropped-condition-without-reason.yaml:13:32: scoring.decision_levels.certified.conditions.min_domain: drops the condition min_domain of decision level certified (60), which weakens mini-standard@1.0; give a `reason:` for this change to allow it",
     ),
@@ -109,8 +137,12 @@ CASES = [
         "unknown-decision-level.yaml:12:5: scoring.decision_levels.gold: mini-standard@1.0 has no decision level gold (certified, conditional, not_certified)",
     ),
     (
+        "heavier-weight-without-reason.yaml",
+        "heavier-weight-without-reason.yaml:12:13: override.TRN-02.weight: raises the weight of TRN-02 from 1 to 5, which changes how mini-standard@1.0 weighs its requirements in the scores and may lift a program's score or decision; give a `reason:` for this change to allow it",
+    ),
+    (
         "weaker-weight-without-reason.yaml",
-        "weaker-weight-without-reason.yaml:12:13: override.PART-02.weight: lowers the weight of PART-02 from 2 to 1, which weakens mini-standard@1.0; give a `reason:` for this change to allow it",
+        "weaker-weight-without-reason.yaml:12:13: override.PART-02.weight: lowers the weight of PART-02 from 2 to 1, which changes how mini-standard@1.0 weighs its requirements in the scores and may lift a program's score or decision; give a `reason:` for this change to allow it",
     ),
 ]
 
@@ -200,17 +232,28 @@ class TestGuardrails:
         """No bad overlay fixture is left without an expected message."""
         assert sorted(c[0] for c in CASES) == sorted(p.name for p in OVERLAYS.glob("*.yaml"))
 
-    def test_a_reason_turns_a_weakening_into_a_recorded_change(self, tmp_path: Path) -> None:
-        """The same lower weight that is refused without a reason is accepted with one."""
-        text = (OVERLAYS / "weaker-weight-without-reason.yaml").read_text(encoding="utf-8")
+    @pytest.mark.parametrize(
+        ("name", "kind"),
+        [
+            ("weaker-weight-without-reason.yaml", ChangeKind.RESCORED),
+            ("heavier-weight-without-reason.yaml", ChangeKind.RESCORED),
+            ("not-core-without-reason.yaml", ChangeKind.WEAKENED),
+            ("looser-threshold-without-reason.yaml", ChangeKind.WEAKENED),
+        ],
+    )
+    def test_a_reason_turns_a_refused_change_into_a_recorded_one(
+        self, tmp_path: Path, name: str, kind: ChangeKind
+    ) -> None:
+        """The same change that is refused without a reason is accepted, and kept, with one."""
+        text = (OVERLAYS / name).read_text(encoding="utf-8")
         path = tmp_path / "ok.yaml"
-        path.write_text(text + "    reason: Less central for us.\n", encoding="utf-8")
+        path.write_text(text + "    reason: Our state's own rule.\n", encoding="utf-8")
 
         standard = load_file(path, store=StandardsStore([STANDARDS]))
 
         assert standard.tailoring is not None
-        (change,) = standard.tailoring.weakenings
-        assert (change.target, change.reason) == ("PART-02", "Less central for us.")
+        (change,) = standard.tailoring.changes
+        assert (change.kind, change.reason) == (kind, "Our state's own rule.")
 
 
 class TestResolution:
@@ -261,20 +304,23 @@ class TestResolution:
             (ChangeKind.WEAKENED, "PART-01"),
             (ChangeKind.TIGHTENED, "TRN-01"),
             (ChangeKind.TIGHTENED, "TRN-01"),
-            (ChangeKind.WEAKENED, "TRN-02"),
+            (ChangeKind.RESCORED, "TRN-02"),
             (ChangeKind.TIGHTENED, "TRN-02"),
             (ChangeKind.ADDED, "program_numbers"),
-            (ChangeKind.ADDED, "STATE-01"),
-            (ChangeKind.ADDED, "TRN-09"),
+            (ChangeKind.RESCORED, "STATE-01"),
+            (ChangeKind.RESCORED, "TRN-09"),
             (ChangeKind.TIGHTENED, "scoring"),
             (ChangeKind.TIGHTENED, "scoring"),
             (ChangeKind.CHANGED, "PART-02"),
         ]
         reasons = {c.target: c.reason for c in state.tailoring.weakenings}
-        assert reasons == {
-            "PART-01": "The state charters every committee itself.",
-            "TRN-02": "Course length is set by state law.",
-        }
+        assert reasons == {"PART-01": "The state charters every committee itself."}
+        rescored = [(c.target, c.reason) for c in state.tailoring.rescorings]
+        assert rescored == [
+            ("TRN-02", "Course length is set by state law."),
+            ("STATE-01", None),
+            ("TRN-09", None),
+        ]
 
     def test_resolving_twice_gives_the_same_standard(self, state: Standard, tmp_path: Path) -> None:
         """Resolution is deterministic: same overlay, same base, equal result."""
@@ -282,6 +328,28 @@ class TestResolution:
         path.write_text(GOOD, encoding="utf-8")
 
         assert load_file(path, store=StandardsStore([STANDARDS])) == state
+
+
+class TestShown:
+    """`standards show` names each change's kind and counts the weakenings and rescorings."""
+
+    def test_show_lists_rescorings_and_counts_them(self, runner: CliRunner, tmp_path: Path) -> None:
+        path = tmp_path / "state.yaml"
+        path.write_text(GOOD, encoding="utf-8")
+
+        result = runner.invoke(
+            cli, ["--standards-dir", str(STANDARDS), "standards", "show", str(path)]
+        )
+
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert "  RESCORED: lowers the weight of TRN-02 from 1 to 0.5. Reason: Course length is set by state law." in lines
+        assert "  RESCORED: adds requirement TRN-09 “State module” to TRN, weight 1." in lines
+        assert "This overlay weakens mini-standard@1.0 in 1 place(s)." in lines
+        assert (
+            "This overlay changes how mini-standard@1.0 forms its scores in 3 place(s) (added "
+            "requirements, changed weights), so a program may score higher or lower under it."
+        ) in lines
 
 
 class TestFindWithOverlay:

@@ -4,13 +4,17 @@ The one classifier of tightening and weakening, used by overlays and by the diff
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citcert.standards import strictness
+from citcert.standards import load_file, strictness
 from citcert.standards.model import ChangeKind
-from citcert.standards.overrides import _compare
-from citcert.standards.requirement_changes import ordered
+from citcert.standards.overrides import RequirementOverride, _compare, override_requirement
+from citcert.standards.requirement_changes import ordered, requirement_changes
+from tests.conftest import DATA
+
+MINI = load_file(DATA / "standards" / "mini.yaml")
 
 values = st.none() | st.floats(min_value=0, max_value=1000, allow_nan=False)
 
@@ -43,3 +47,46 @@ def test_more_evidence_tightens_and_other_evidence_only_changes() -> None:
     assert strictness.evidence(("a",), ("a", "b")) is ChangeKind.TIGHTENED
     assert strictness.evidence(("a", "b"), ("a", "c")) is ChangeKind.CHANGED
     assert strictness.evidence(("a",), ("a",)) is None
+
+
+@given(
+    old=st.floats(min_value=0.1, max_value=100, allow_nan=False),
+    new=st.floats(min_value=0.1, max_value=100, allow_nan=False),
+)
+def test_a_weight_rescores_either_way_in_the_diff_and_in_an_overlay(old: float, new: float) -> None:
+    """Up or down, a weight is never a tightening nor a weakening: both sides say rescored."""
+    base = MINI.requirement("PART-02").model_copy(update={"weight": old})
+    after = base.model_copy(update={"weight": new})
+    override = RequirementOverride(weight=new)
+
+    from_diff = [c.kind for c in requirement_changes(base, after) if c.field == "weight"]
+    _, changes, _ = override_requirement(base, override, ())
+    expected = [] if old == new else [ChangeKind.RESCORED]
+
+    assert from_diff == expected
+    assert [c.kind for c in changes] == expected
+
+
+@pytest.mark.parametrize(
+    ("scored", "old", "new", "kind"),
+    [
+        (True, False, True, ChangeKind.TIGHTENED),
+        (False, False, True, ChangeKind.RESCORED),
+        (True, True, False, ChangeKind.WEAKENED),
+        (False, True, False, ChangeKind.WEAKENED),
+    ],
+)
+def test_core_is_judged_by_whether_core_requirements_are_scored(
+    scored: bool, old: bool, new: bool, kind: ChangeKind
+) -> None:
+    """Made core: a gate where core counts in the scores, a rescoring where it is left out."""
+    base = MINI.requirement("PART-02").model_copy(update={"core": old})
+    after = base.model_copy(update={"core": new})
+
+    from_diff = [c.kind for c in requirement_changes(base, after, core_scored=scored)]
+    _, changes, _ = override_requirement(
+        base, RequirementOverride(core=new), (), core_scored=scored
+    )
+
+    assert strictness.core(old, new, scored=scored) is kind
+    assert from_diff == [c.kind for c in changes] == [kind]

@@ -20,6 +20,7 @@ from citcert.export.wording import (
     level_words,
     mode_words,
     on_time_words,
+    overlay_effect,
     percent,
     plural,
     quarters_sentence,
@@ -27,6 +28,7 @@ from citcert.export.wording import (
     share_words,
     source_words,
     status_words,
+    tailoring_summary,
 )
 
 if TYPE_CHECKING:
@@ -138,7 +140,11 @@ def environment() -> Environment:
         score_words=score_words,
     )
     env.globals.update(
-        quarters_sentence=quarters_sentence, share_words=share_words, on_time_words=on_time_words
+        quarters_sentence=quarters_sentence,
+        share_words=share_words,
+        on_time_words=on_time_words,
+        tailoring_summary=tailoring_summary,
+        overlay_effect=overlay_effect,
     )
     return env
 

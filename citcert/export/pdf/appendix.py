@@ -12,8 +12,9 @@ from typing import Any
 
 from citcert.audit.assessment import Assessment, ConditionResult
 from citcert.export.pdf import kit
-from citcert.export.pdf.kit import BAD, INCH, WIDTH, Ink
-from citcert.export.wording import REPLACEMENT, mode_words, plural
+from citcert.export.pdf.kit import AMBER, BAD, INCH, WIDTH, Ink
+from citcert.export.wording import REPLACEMENT, mode_words, plural, tailoring_summary
+from citcert.standards.model import ChangeKind
 
 
 def appendix(a: Assessment, ink: Ink) -> list[Any]:
@@ -42,13 +43,17 @@ def _condition_words(condition: ConditionResult) -> str:
 
 
 def _tailoring(a: Assessment, ink: Ink) -> list[Any]:
-    """The overlay's changes to its base, weakenings in red with their reasons."""
+    """
+    The overlay's changes to its base, weakenings in red and changes to the scoring in amber,
+    with their reasons, and how many of each there are.
+    """
     flow: list[Any] = [ink.own("Tailoring", "h2")]
     if not a.tailoring:
         return [*flow, ink.own("The standard is used as published, with no overlay.")]
     rows: list[list[Any]] = [[ink.own(h, "th") for h in ("Change", "Target", "What", "Reason")]]
+    tints = {ChangeKind.WEAKENED: BAD, ChangeKind.RESCORED: AMBER}
     for change in a.tailoring:
-        tint = BAD if change.kind.value == "weakened" else kit.INK
+        tint = tints.get(change.kind, kit.INK)
         kind = f'<font color="{tint}"><b>{change.kind.value.capitalize()}</b></font>'
         rows.append(
             [
@@ -59,7 +64,12 @@ def _tailoring(a: Assessment, ink: Ink) -> list[Any]:
             ]
         )
     widths = [0.9 * INCH, 0.9 * INCH, 2.6 * INCH]
-    return [*flow, kit.table(rows, [*widths, WIDTH - sum(widths)])]
+    return [*flow, kit.table(rows, [*widths, WIDTH - sum(widths)]), *_tailoring_counts(a, ink)]
+
+
+def _tailoring_counts(a: Assessment, ink: Ink) -> list[Any]:
+    """How many of the overlay's changes loosen the base, and how many change the scoring."""
+    return [ink.own(f"<b>{line}</b>") for line in tailoring_summary(a.tailoring)]
 
 
 def _provenance(a: Assessment, ink: Ink) -> list[Any]:

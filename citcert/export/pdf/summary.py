@@ -20,7 +20,7 @@ from citcert.export.validity import (
     exception_rows,
     with_without_rows,
 )
-from citcert.export.wording import mode_words, plural
+from citcert.export.wording import mode_words, overlay_effect, plural
 
 _TOP_STEPS = 5
 """How many plan steps the summary lists as the most important next steps."""
@@ -92,6 +92,8 @@ def summary(a: Assessment, ink: Ink) -> list[Any]:
             f"{ink.markup(decision.label)}.</b></font> {ink.markup(decision.description)}"
         ),
     ]
+    if (effect := overlay_effect(a)) is not None:
+        flow.append(ink.own(f"<b>{ink.markup(effect)}</b>"))
     if a.dates is not None:
         flow.append(ink.para(a.dates.sentence))
     if decision.reasons and decision.next_level_label:

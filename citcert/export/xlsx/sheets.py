@@ -15,7 +15,14 @@ from typing import Any
 from citcert._spreadsheet import fit_row_height, font, print_readable
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
 from citcert.export.validity import date_rows, exception_rows, with_without_rows
-from citcert.export.wording import level_words, mode_words, source_words, status_words
+from citcert.export.wording import (
+    level_words,
+    mode_words,
+    overlay_effect,
+    source_words,
+    status_words,
+    tailoring_summary,
+)
 from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
 
 TRACKER_STATUSES = ("Not started", "In progress", "Done")
@@ -85,6 +92,7 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         gap,
         ("Decision", d.label),
         ("Why", d.sentence),
+        *([("Without the overlay", effect)] if (effect := overlay_effect(a)) else []),
         *_date_cells(a),
         (
             f"To reach {d.next_level_label}" if d.next_level_label else "To reach the next level",
@@ -119,9 +127,14 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         (
             "Tailoring",
             _lines(
-                f"{t.kind.value.capitalize()} {t.target}: {t.description}"
-                + (f" (reason: {t.reason})" if t.reason else "")
-                for t in a.tailoring
+                [
+                    *(
+                        f"{t.kind.value.capitalize()} {t.target}: {t.description}"
+                        + (f" (reason: {t.reason})" if t.reason else "")
+                        for t in a.tailoring
+                    ),
+                    *tailoring_summary(a.tailoring),
+                ]
             )
             or "None: the standard is used as published.",
         ),
