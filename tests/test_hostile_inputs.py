@@ -382,3 +382,38 @@ def test_a_worker_that_dies_costs_only_its_own_workbook(
     assert crash["file"] == "d.xlsx"
     assert "the process auditing this workbook ended abruptly" in crash["message"]
     assert len([p for p in out.iterdir() if p.is_dir()]) == 6
+
+
+def _worker_sigterm() -> object:
+    import signal
+
+    return signal.getsignal(signal.SIGTERM)
+
+
+def test_a_worker_dies_of_sigterm_whatever_handler_the_batch_set_for_itself() -> None:
+    """
+    The executor ends the workers left over with SIGTERM when one dies. A forked worker that
+    kept the batch's own SIGTERM handler (an interrupt) caught it while sending a result back,
+    tried to send the error instead and waited forever on the queue's lock: the whole batch
+    hung. Workers now take SIGTERM's default: they end.
+    """
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    import citcert.app.batch as batch
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("only a forked worker inherits the parent's handler")
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with ProcessPoolExecutor(
+            1, initializer=batch._start_worker, initargs=(batch.BatchSettings(),)
+        ) as pool:
+            assert pool.submit(_worker_sigterm).result(timeout=60) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, before)

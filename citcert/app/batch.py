@@ -174,11 +174,20 @@ _WORKER: Auditor | None = None
 
 
 def _start_worker(settings: BatchSettings) -> None:
-    """Pool initializer: one `Auditor` per worker; Ctrl-C is the parent's to handle."""
+    """
+    Pool initializer: one `Auditor` per worker; Ctrl-C is the parent's to handle, and SIGTERM
+    ends the worker at once.
+
+    NOTE: a forked worker inherits the parent's SIGTERM handler (which turns it into an
+    interrupt, `cli.batch`). The executor ends the workers that are left with SIGTERM when one
+    dies; a worker that caught it as an interrupt while sending a result back tried to send the
+    error instead and waited forever on the result queue's lock, and the batch with it.
+    """
     import signal
 
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = Auditor(settings)
 
 
