@@ -15,7 +15,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,6 +33,7 @@ from citcert.workbook import fast_sheet, snapshot
 from citcert.workbook import layout as L
 from citcert.workbook.reader import SHEETS, open_book, read_workbook
 from citcert.workbook.sheets import Row
+from tests.audit.workbook_filler import saved_by_libreoffice
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 OFFICERS = "Officers"
@@ -411,23 +411,7 @@ def test_record_sheets_saved_by_libreoffice_read_alike_and_fast(tmp_path: Path) 
     source = tmp_path / "in" / "brennan-county.xlsx"
     source.parent.mkdir()
     shutil.copy(EXAMPLES / "brennan-county.xlsx", source)
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    data = (out / source.name).read_bytes()
+    data = saved_by_libreoffice(source, tmp_path).read_bytes()
     titles = [sheet.title for sheet in RECORD_SHEETS.values()]
     read, alone = _both(data)
     assert _exact(read) == _exact(alone)

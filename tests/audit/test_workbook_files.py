@@ -9,7 +9,6 @@ import hashlib
 import io
 import shutil
 import struct
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from tests.audit.workbook_filler import (
     filled_path,
     rewrite_part,
     save,
+    saved_by_libreoffice,
     standard,
 )
 
@@ -284,25 +284,10 @@ def test_a_workbook_saved_by_libreoffice_still_reads(tmp_path: Path) -> None:
     """A filled workbook converted by LibreOffice Calc reads to the same evidence."""
     (tmp_path / "in").mkdir()
     source = filled_path(tmp_path / "in")
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    converted_path = saved_by_libreoffice(source, tmp_path)
 
     original = read_workbook(open_book(source), standard())
-    converted = read_workbook(open_book(out / source.name), standard())
+    converted = read_workbook(open_book(converted_path), standard())
 
     assert converted.profile == original.profile
     assert converted.numbers == original.numbers

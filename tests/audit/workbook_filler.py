@@ -219,3 +219,26 @@ def rewrite_part(path: Path, part: str, pattern: str, replacement: str) -> Path:
         for name, data in parts.items():
             archive.writestr(name, data)
     return path
+
+
+def saved_by_libreoffice(source: Path, folder: Path) -> Path:
+    """`source` opened and saved again as .xlsx by LibreOffice Calc, into `folder`."""
+    import subprocess
+
+    out = folder / "libreoffice"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder / 'libreoffice-profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out / source.name
