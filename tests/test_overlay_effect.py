@@ -69,6 +69,7 @@ def _audited(folder: Path, overlay: str, name: str) -> dict[str, Any]:
         "pdf": " ".join(
             " ".join(page.extract_text() for page in PdfReader(files[".pdf"]).pages).split()
         ),
+        "pdf cover": " ".join(PdfReader(files[".pdf"]).pages[0].extract_text().split()),
         "xlsx": "\n".join(
             str(cell.value)
             for sheet in load_workbook(files[".xlsx"])
@@ -118,11 +119,12 @@ def test_the_json_carries_the_base_decision(lenient: dict[str, Any]) -> None:
     jsonschema.validate(lenient["json"], json_schema())  # the published schema knows the field
 
 
-@pytest.mark.parametrize("where", ["terminal", "md", "html", "pdf", "xlsx"])
+@pytest.mark.parametrize("where", ["terminal", "md", "html", "pdf", "pdf cover", "xlsx"])
 def test_the_reports_say_the_overlay_made_the_difference(
     lenient: dict[str, Any], where: str
 ) -> None:
-    """The terminal and every report print the sentence."""
+    """The terminal and every report print the sentence; the PDF on its cover, under the
+    decision a panel sees first, as well as in its summary."""
     assert SENTENCE in lenient[where].replace("&#39;", "'")
 
 

@@ -42,6 +42,8 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
         ("Coordinator", profile.coordinator),
     ]
     rows = [[ink.own(label, "small_bold"), ink.para(value, "small")] for label, value in facts]
+    # NOTE: the cover is what a panel sees first: a decision the overlay made says so here too
+    effect = overlay_effect(a)
     return [
         Spacer(1, 0.6 * INCH),
         ink.own("CIT PROGRAM AUDIT REPORT", "kicker"),
@@ -51,6 +53,7 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
         Spacer(1, 0.45 * INCH),
         _decision_box(a, ink),
         Spacer(1, 0.12 * INCH),
+        *([] if effect is None else [ink.own(f"<b>{ink.markup(effect)}</b>", "small")]),
         ink.para(standing(prov.standard_ref), "small"),
         PageBreak(),
     ]
