@@ -244,6 +244,18 @@ def test_an_overlay_of_tightenings_never_lifts_any_program(data: st.DataObject) 
             assert after.points is not None and after.points <= before.points
 
 
+_TYPICAL = {
+    "numbers": {
+        "patrol_officers": 100,
+        "cit_officers": 25,
+        "last_committee_meeting": AS_OF - dt.timedelta(days=300),
+    },
+    "metric_values": {"TRN-02": 40.0},
+    "summaries": {},
+}
+"""The numbers, metric value and summaries of a program that only its ratings tell apart."""
+
+
 def test_the_property_can_fail_on_a_weight_raise_recorded_as_a_tightening() -> None:
     """
     The check above is not vacuous: a heavier weight on a met requirement does lift a program
@@ -258,10 +270,7 @@ def test_the_property_can_fail_on_a_weight_raise_recorded_as_a_tightening() -> N
     program = {
         "ratings": {"PART-01": "met", "PART-02": "not_met", "TRN-01": "met", "TRN-02": "met",
                     "TRN-03": "met"},
-        "numbers": {"patrol_officers": 100, "cit_officers": 25,
-                    "last_committee_meeting": AS_OF - dt.timedelta(days=300)},
-        "metric_values": {"TRN-02": 40.0},
-        "summaries": {},
+        **_TYPICAL,
     }  # fmt: skip
     tailored = _resolve(base, overlay)
     before, after = _audit(base, program), _audit(tailored, program)
@@ -287,10 +296,7 @@ def test_making_a_requirement_core_where_core_is_not_scored_is_a_rescoring() -> 
     }  # fmt: skip
     program = {
         "ratings": dict.fromkeys(IDS, "met"),
-        "numbers": {"patrol_officers": 100, "cit_officers": 25,
-                    "last_committee_meeting": AS_OF - dt.timedelta(days=300)},
-        "metric_values": {"TRN-02": 40.0},
-        "summaries": {},
+        **_TYPICAL,
     }  # fmt: skip
     tailored = _resolve(base, overlay)
 
