@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from citcert.workbook import layout as L
-from citcert.workbook.hidden import sheet_key, sheet_names, sheet_part
+from citcert.workbook.package import sheet_key, sheet_parts
 from citcert.workbook.sheets import EMPTY, Row, Value
 
 _PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
@@ -113,7 +113,7 @@ def fast_book(data: bytes, wanted: Collection[str]) -> dict[str, list[Row]] | No
 
     def read() -> dict[str, list[Row]] | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = sheet_names(archive)
+            names = list(sheet_parts(archive))
         if len(names) > L.MAX_SHEETS:
             return None
         by_key: dict[str, list[str]] = {}
@@ -168,7 +168,8 @@ def _checked(data: bytes, sheets: Collection[str], *, every: bool) -> _Checked:
     `every`, nothing unless all of them pass.
     """
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        wanted = {part: sheet for sheet in sheets if (part := sheet_part(archive, sheet))}
+        by_name = sheet_parts(archive)
+        wanted = {part: sheet for sheet in sheets if (part := by_name.get(sheet))}
         parts = _xml_parts(archive, wanted)
     if parts is None or (every and len(wanted) != len(set(sheets))):
         return _Checked()

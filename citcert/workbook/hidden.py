@@ -12,17 +12,14 @@ read, but a reviewer looking at the workbook may not see it, so the reader warns
 from __future__ import annotations
 
 import io
-import posixpath
-import unicodedata
 import zipfile
 
 from citcert.workbook import layout as L
+from citcert.workbook.package import sheet_part
 from citcert.workbook.ratings import clean_text, is_blank
 from citcert.workbook.sheets import Findings, Hidden, Table
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TRUE = frozenset({"1", "true"})
 
 
@@ -36,42 +33,6 @@ def hidden_marks(data: bytes, sheet: str = L.EVIDENCE_SHEET) -> Hidden:
     if b"hidden" not in xml:
         return Hidden()
     return _marks(xml)
-
-
-def sheet_names(archive: zipfile.ZipFile) -> list[str]:
-    """The names of the workbook's sheets (charts too), in its order."""
-    from defusedxml.ElementTree import fromstring
-
-    book = fromstring(archive.read("xl/workbook.xml"))
-    return [s.get("name") or "" for s in book.iter(f"{_MAIN}sheet")]
-
-
-def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip part holding `sheet`, through the workbook's list of sheets and its relations."""
-    from defusedxml.ElementTree import fromstring
-
-    book = fromstring(archive.read("xl/workbook.xml"))
-    wanted = sheet_key(sheet)
-    ids = [
-        s.get(f"{_REL}id")
-        for s in book.iter(f"{_MAIN}sheet")
-        if sheet_key(s.get("name") or "") == wanted
-    ]
-    if len(ids) != 1:
-        return None
-    relations = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for relation in relations.iter(f"{_PACKAGE_REL}Relationship"):
-        if relation.get("Id") == ids[0]:
-            target = relation.get("Target") or ""
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-            return posixpath.normpath(path)
-    return None
-
-
-def sheet_key(name: str) -> str:
-    """A sheet name as a person reads it, as every reader matches it: case, Unicode forms and
-    spaces around it ignored."""
-    return unicodedata.normalize("NFKC", name).casefold().strip()
 
 
 def _marks(xml: bytes) -> Hidden:

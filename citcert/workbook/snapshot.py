@@ -24,7 +24,7 @@ from citcert.errors import WorkbookError
 from citcert.workbook import layout as L
 from citcert.workbook.container import DAMAGED, file_error
 from citcert.workbook.fast_sheet import fast_book, fast_sheets
-from citcert.workbook.hidden import sheet_key
+from citcert.workbook.package import sheet_key
 from citcert.workbook.sheets import EMPTY, Row, Value
 
 
