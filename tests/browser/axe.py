@@ -36,6 +36,12 @@ FLAGS = (
     "--disable-sync",
     "--hide-scrollbars",
 )
+_ENVIRONMENT = dict(os.environ)
+"""
+The environment Chromium runs in, copied once at import: the runs happen in worker threads
+while the main thread's fixtures set and unset variables, and reading `os.environ` while another
+thread changes it can raise KeyError halfway through the copy.
+"""
 _RESULT = re.compile(r'data-axe-(result|error)="([^"]*)"')
 _RUNNER = """
 <script>
@@ -100,7 +106,7 @@ class Violation:
 def _run(args: list[str], work: Path) -> subprocess.CompletedProcess[str]:
     profile = tempfile.mkdtemp(prefix="profile-", dir=work)  # fresh, also for parallel runs
     command = [chromium() or "chromium", *FLAGS, f"--user-data-dir={profile}", *args]
-    env = {**os.environ, "HOME": str(work)}
+    env = {**_ENVIRONMENT, "HOME": str(work)}
     return subprocess.run(
         command, capture_output=True, text=True, timeout=120, check=False, env=env
     )
