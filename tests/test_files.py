@@ -133,3 +133,35 @@ def test_a_folder_where_a_report_goes_is_a_located_error(tmp_path: Path) -> None
     )
     assert (tmp_path / "report.json").read_bytes() == b"old"
     assert _leftovers(tmp_path) == []
+
+
+def test_a_target_is_checked_against_many_inputs_without_resolving_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    A batch checks every report of a thousand programs against a thousand workbooks: the
+    inputs are resolved once, not once per target, and a clash is still found through a
+    symlinked folder and through a hard link.
+    """
+    inputs = []
+    for n in range(300):
+        path = tmp_path / "in" / f"program-{n}.xlsx"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"workbook")
+        inputs.append(path)
+    (tmp_path / "via").symlink_to(tmp_path / "in")
+    os.link(inputs[7], tmp_path / "linked.xlsx")
+    staging = _files.Staging(inputs)
+    resolved = {"n": 0}
+    real = os.path.realpath
+
+    def counting(path: str | os.PathLike[str]) -> str:
+        resolved["n"] += 1
+        return real(path)
+
+    monkeypatch.setattr(_files.os.path, "realpath", counting)
+    staging.check([tmp_path / "out" / f"report-{n}.json" for n in range(50)])
+    assert resolved["n"] <= 50
+    for target in (tmp_path / "via" / "program-3.xlsx", tmp_path / "linked.xlsx"):
+        with pytest.raises(OutputError, match="would replace the input program-"):
+            staging.check([target])
