@@ -56,6 +56,15 @@ def one_line(text: str) -> str:
     return _IN_LINE.sub(_line_char, text)
 
 
+def not_one_line(text: str) -> str | None:
+    """
+    The first character `text` may not hold as a one-line value typed on the command line (a
+    line break, a tab, a control or bidirectional override character), or None.
+    """
+    found = _IN_LINE.search(text)
+    return found.group() if found else None
+
+
 def _kept_or_code(match: re.Match[str]) -> str:
     char = match.group()
     return char if char.startswith(_SGR) else code(char)

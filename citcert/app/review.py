@@ -93,6 +93,31 @@ def assess_reviewed(
     return assessment.model_copy(update={"review": facts})
 
 
+REVIEWER_LENGTH = 200
+"""The longest reviewer name and role accepted, in characters."""
+
+
+def _check_reviewer(reviewer: str) -> None:
+    """Refuse a reviewer name that is empty, too long, or not plain one-line text."""
+    from citcert._text import code, not_one_line
+
+    if not reviewer.strip():
+        raise WorkbookError.single("a reviewer's name is needed", subject="--reviewer")
+    if len(reviewer) > REVIEWER_LENGTH:
+        raise WorkbookError.single(
+            f"{len(reviewer):,} characters is too long; give a name and role of at most "
+            f"{REVIEWER_LENGTH}",
+            subject="--reviewer",
+        )
+    char = not_one_line(reviewer)
+    if char is not None:
+        raise WorkbookError.single(
+            f"the name holds a character that is not plain text ({code(char)}); type the "
+            "name and role on one line, in plain letters",
+            subject="--reviewer",
+        )
+
+
 def start_review(
     path: Path,
     store: StandardsStore,
@@ -108,8 +133,7 @@ def start_review(
     from citcert.workbook.review.reader import is_review
     from citcert.workbook.review.writer import Plan, review_workbook
 
-    if not reviewer.strip():
-        raise WorkbookError.single("--reviewer needs a name", subject="--reviewer")
+    _check_reviewer(reviewer)
     book = open_book(path)
     if is_review(book):
         raise WorkbookError.single(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -191,3 +192,49 @@ class TestAgreementInvariants:
 
         assert figures.value is None or figures.value <= 1 + 1e-9
         assert same.value is None or abs(same.value - 1) < 1e-9
+
+
+class TestReviewerName:
+    """The name typed after --reviewer goes into every report: plain one-line text only."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def submission(cls, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        """One filled submission for every name tried."""
+        return filler.filled_path(tmp_path_factory.mktemp("submission"))
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.text(min_size=1, max_size=20),
+        st.sampled_from(["\x00", "\x07", "\x1b[31m", "\n", "\t", "\r", "\x9b", "\u202e"]),
+    )
+    def test_a_control_character_is_refused_with_nothing_written(
+        self, submission: Path, name: str, bad: str
+    ) -> None:
+        """Exit 2, one message naming --reviewer and the character's code; no workbook."""
+        out = submission.parent / "review.xlsx"
+
+        result = invoke(
+            "review", "start", str(submission), "--reviewer", name + bad, "-o", str(out)
+        )
+
+        assert result.exit_code == 2, result.output
+        assert "--reviewer" in result.stderr
+        assert "not plain text (\\u" in result.stderr
+        assert "Traceback" not in result.output
+        assert sorted(p.name for p in submission.parent.iterdir()) == [submission.name]
+
+    def test_a_name_too_long_or_blank_is_refused(self, tmp_path: Path) -> None:
+        submission = filler.filled_path(tmp_path)
+        out = tmp_path / "review.xlsx"
+        for name, said in (("x" * 201, "201 characters is too long"), ("  ", "name is needed")):
+            result = invoke("review", "start", str(submission), "--reviewer", name, "-o", str(out))
+            assert result.exit_code == 2, result.output
+            assert said in result.stderr
+            assert not out.exists()
+
+    def test_a_name_with_accents_and_punctuation_is_kept(self, tmp_path: Path) -> None:
+        out = started(tmp_path, who="Dr. Zoë O'Neil-Łukasiewicz, Sgt. (CIT coordinator)")
+        book = load_workbook(out)
+        values = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+        assert "Dr. Zoë O'Neil-Łukasiewicz, Sgt. (CIT coordinator)" in values
