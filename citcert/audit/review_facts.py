@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from citcert.audit.agreement import agreement
+from citcert.audit.agreement import Figures, agreement
 from citcert.audit.review_model import (
     AgreementFigures,
     Disagreement,
@@ -63,13 +63,7 @@ def review_facts(standard: Standard, evidence: Evidence, review: Review) -> Revi
         final=review.final,
         response_days=review.response_days,
         decision_date=review.decision_date,
-        status=status_sentence(
-            review.final,
-            review.reviewers,
-            review.review_date,
-            review.response_days,
-            review.decision_date,
-        ),
+        status=status_sentence(review),
         submission_name=review.submission_name,
         submission_sha256=review.submission_sha256,
         requirements=tuple(rows),
@@ -106,21 +100,17 @@ def _difference(scale: RatingScale, mine: Answer, theirs: Answer) -> int | None:
     return None if a is None or b is None else b - a  # best level is position 0
 
 
-def status_sentence(
-    final: bool,
-    reviewers: tuple[str, ...],
-    review_date: dt.date,
-    response_days: int,
-    decision_date: dt.date | None,
-) -> str:
+def status_sentence(review: Review) -> str:
     """The banner a draft carries on every page, or the final's line naming who and when."""
-    names = join_words(list(reviewers)) or "the reviewers"
-    if final:
-        return f"Final review by {names}; decision of {(decision_date or review_date).isoformat()}."
-    until = review_date + dt.timedelta(days=response_days)
+    names = join_words(list(review.reviewers)) or "the reviewers"
+    date = review.review_date
+    if review.final:
+        return f"Final review by {names}; decision of {(review.decision_date or date).isoformat()}."
+    until = date + dt.timedelta(days=review.response_days)
+    days = plural(review.response_days, "day")
     return (
-        f"DRAFT, not a decision: the program may respond within {plural(response_days, 'day')} "
-        f"of {review_date.isoformat()} (until {until.isoformat()}). Review by {names}."
+        f"DRAFT, not a decision: the program may respond within {days} "
+        f"of {date.isoformat()} (until {until.isoformat()}). Review by {names}."
     )
 
 
@@ -183,23 +173,20 @@ def rater_agreement(
         within_one=figures.within_one,
         statistic=figures.statistic,
         value=figures.value,
-        sentence=agreement_sentence(
-            figures.items, figures.exact, figures.within_one, figures.statistic, figures.value
-        ),
+        sentence=agreement_sentence(figures),
         disagreements=tuple(disagreements),
     )
 
 
-def agreement_sentence(
-    items: int, exact: float | None, within: float | None, statistic: str, value: float | None
-) -> str:
+def agreement_sentence(figures: Figures) -> str:
     """The agreement figures in one line."""
-    if not items or exact is None or within is None:
+    exact, within, value = figures.exact, figures.within_one, figures.value
+    if not figures.items or exact is None or within is None:
         return "No requirement was rated at a level by every rater: no agreement figures."
     stat = "cannot be computed (no spread in the ratings)" if value is None else f"{value:.2f}"
     return (
-        f"Over {plural(items, 'requirement')} rated by every rater: exact agreement "
-        f"{exact:.0%}, within one level {within:.0%}; {statistic} {stat}."
+        f"Over {plural(figures.items, 'requirement')} rated by every rater: exact agreement "
+        f"{exact:.0%}, within one level {within:.0%}; {figures.statistic} {stat}."
     )
 
 

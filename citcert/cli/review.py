@@ -11,7 +11,7 @@ import click
 
 from citcert.cli.app import _store, cli, format_choice
 from citcert.cli.conventions import common, detail, echo, note
-from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite
+from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite, force_option
 
 
 @cli.group()
@@ -39,7 +39,7 @@ def review() -> None:
     metavar="YYYY-MM-DD",
     help="Fill in the review date (else the reviewer types it).",
 )
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@force_option
 @click.pass_context
 def start(
     ctx: click.Context,
@@ -86,7 +86,7 @@ def start(
     type=_WORKBOOK,
     help="Also check that every review was made from this very submitted workbook.",
 )
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@force_option
 @format_choice(
     "terminal",
     "html",

@@ -20,7 +20,7 @@ from citcert.errors import ExitCode
 if TYPE_CHECKING:
     from citcert.app.check import Checked
 from citcert._text import one_line
-from citcert.cli.conventions import common, detail, echo, verbose
+from citcert.cli.conventions import F, common, detail, echo, verbose
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -36,6 +36,12 @@ def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
         )
 
 
+def force_option(command: F) -> F:
+    """``--force``: the one way to let `_refuse_overwrite` replace an existing output file."""
+    option = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+    return option(command)
+
+
 _WORKBOOK = click.Path(exists=True, dir_okay=False, path_type=Path)
 _OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -45,7 +51,7 @@ _OUTPUT = click.Path(dir_okay=False, path_type=Path)
 @click.option("--standard", "ref", metavar="ID[@VERSION]", help="Default: cit-best-practice.")
 @click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The workbook to write (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@force_option
 @click.pass_context
 def template(
     ctx: click.Context, ref: str | None, overlay: Path | None, output: Path, force: bool
@@ -172,7 +178,7 @@ def _print_check(result: Checked) -> None:
 @click.argument("workbook", type=_WORKBOOK)
 @click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
 @click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@force_option
 @format_choice(
     "text",
     "json",

@@ -32,20 +32,26 @@ class Migration:
     workbook: bytes
     source_ref: str
     target_ref: str
-    carried: tuple[str, ...]
-    """One line per new requirement that received answers, e.g. ``TRN-01 ← TRN-01, TRN-02``."""
+    carried_from: tuple[tuple[RequirementId, tuple[RequirementId, ...]], ...]
+    """Each new requirement that received answers, with the old ids its answers came from."""
     unanswered: tuple[RequirementId, ...]
     """New requirements with nothing to carry (new in the standard, or never answered)."""
     not_carried: tuple[str, ...]
     """Every answer that could not be carried, with where it was kept."""
-    notes: tuple[str, ...] = ()
-    """Ratings and metric values left in a row's Notes column, as ``ID: what``."""
+    row_notes: tuple[tuple[str, str], ...] = ()
+    """The requirement id and what was left in its row's Notes column, one pair a note."""
     new_numbers: tuple[str, ...] = ()
     """Program numbers the new standard asks that the old one did not, to fill in afresh."""
-    carried_from: tuple[tuple[RequirementId, tuple[RequirementId, ...]], ...] = ()
-    """`carried` as data: each new requirement id with the old ids its answers came from."""
-    row_notes: tuple[tuple[str, str], ...] = ()
-    """`notes` as data: the requirement id and what was left in its row's Notes column."""
+
+    @property
+    def carried(self) -> tuple[str, ...]:
+        """One line per new requirement that received answers, e.g. ``TRN-01 ← TRN-01, TRN-02``."""
+        return tuple(_carried_line(rid, sources) for rid, sources in self.carried_from)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Ratings and metric values left in a row's Notes column, as ``ID: what``."""
+        return tuple(f"{rid}: {note}" for rid, note in self.row_notes)
 
     def report(self) -> str:
         """What happened, for a person: counts, then every answer that did not move cleanly."""
@@ -91,14 +97,17 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
         workbook=data,
         source_ref=old.ref,
         target_ref=new.ref,
-        carried=tuple(f"{rid} ← {', '.join(t.sources)}" for rid, t in targets.items() if t.values),
+        carried_from=tuple((rid, tuple(t.sources)) for rid, t in targets.items() if t.values),
         unanswered=tuple(rid for rid, target in targets.items() if not target.values),
         not_carried=tuple(lost),
-        notes=tuple(f"{rid}: {note}" for rid, t in targets.items() for note in t.notes),
-        new_numbers=fresh,
-        carried_from=tuple((rid, tuple(t.sources)) for rid, t in targets.items() if t.values),
         row_notes=tuple((rid, note) for rid, t in targets.items() for note in t.notes),
+        new_numbers=fresh,
     )
+
+
+def _carried_line(rid: RequirementId, sources: Sequence[RequirementId]) -> str:
+    """A new requirement and the old ones its answers came from: ``TRN-10 ← TRN-01, TRN-02``."""
+    return f"{rid} ← {', '.join(sources)}"
 
 
 def _check_made_for(book: Book, old: Standard) -> None:
@@ -178,7 +187,7 @@ def _instruction_notes(
     targets: dict[RequirementId, TargetRow],
     lost: Sequence[str],
 ) -> list[str]:
-    carried = [f"{rid} ← {', '.join(t.sources)}" for rid, t in targets.items() if t.values]
+    carried = [_carried_line(rid, t.sources) for rid, t in targets.items() if t.values]
     fresh = [rid for rid, t in targets.items() if not t.values]
     notes = [
         f"This workbook was migrated by citcert migrate from {name}, made for {old.ref}, "
