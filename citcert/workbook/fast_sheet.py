@@ -63,6 +63,11 @@ _ROW_NUMBER = re.compile(rb"<row\s[^>]*?\br=[\"']([0-9]{1,7})[\"']")
 _STYLE = re.compile(rb"<c\s[^>]*?\bs=[\"']([0-9]{1,5})[\"']")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ERROR_OR_DATE = re.compile(rb"\st=[\"'][ed][\"']")
+_SPELT_AS_FLOAT = re.compile(rb"<v>([-+]?[0-9]*[.eE][-+0-9.eE]{0,38})</v>")
+_LONG_WHOLE = re.compile(rb"<v>[-+]?[0-9]{16,}</v>")
+"""Numbers openpyxl and calamine read as different types: a whole number spelt as a float
+("2.0", "2E0"; openpyxl gives 2.0 where this reader gives 2), and one of 16 digits or more
+(openpyxl gives the exact integer, calamine a float)."""
 _DECLARATION = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 _DATE_BUILTIN = frozenset({*range(14, 23), *range(45, 48)})
@@ -261,6 +266,8 @@ def _rows_within_limits(xml: bytes, limit: int) -> list[int] | None:
         return None  # NOTE: so that every row and cell is counted by "<row " and "<c " below
     if b"&#" in xml or _CONTROL.search(xml) or _ERROR_OR_DATE.search(xml):
         return None
+    if _LONG_WHOLE.search(xml) or any(_whole(v) for v in _SPELT_AS_FLOAT.findall(xml)):
+        return None
     numbers = [int(n) for n in _ROW_NUMBER.findall(xml)]
     if len(numbers) != xml.count(b"<row ") or any(n > limit for n in numbers):
         return None
@@ -270,6 +277,14 @@ def _rows_within_limits(xml: bytes, limit: int) -> list[int] | None:
     if any(_column(letters) > L.MAX_COLUMNS for letters in {c for c, _ in refs}):
         return None
     return numbers
+
+
+def _whole(spelt: bytes) -> bool:
+    """True when a number spelt with a point or an exponent is a whole number."""
+    try:
+        return float(spelt).is_integer()
+    except ValueError:
+        return False
 
 
 def _column(letters: bytes) -> int:

@@ -257,6 +257,20 @@ def _far_cell(column: str, row: int) -> Callable[[bytes], bytes]:
     return edit
 
 
+def _number_spelt(spelt: bytes) -> Callable[[bytes], bytes]:
+    """
+    A number openpyxl reads as a float because of its spelling ("2.0", "2E0") or exactly as a
+    long integer, where calamine reads a float of the same value.
+    """
+
+    def edit(xml: bytes) -> bytes:
+        return xml.replace(
+            b'<c r="E3" t="n"><v>2</v></c>', b'<c r="E3" t="n"><v>' + spelt + b"</v></c>", 1
+        )
+
+    return edit
+
+
 HANDED_BACK = {
     "a cell that does not name its place": _without_first_ref,
     "a row that does not name its number": lambda xml: xml.replace(b'<row r="3"', b"<row", 1),
@@ -272,6 +286,10 @@ HANDED_BACK = {
     "an ISO date": lambda xml: xml.replace(
         b'<c r="E3" t="n"><v>2</v></c>', b'<c r="E3" t="d"><v>2024-01-02</v></c>', 1
     ),
+    **{
+        f"a whole number spelt {spelt.decode()}": _number_spelt(spelt)
+        for spelt in (b"2.0", b"2.", b"2E0", b"0.2e1", b"-3.000", b"12345678901234567", b"1e+20")
+    },
 }
 
 
