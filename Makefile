@@ -23,7 +23,7 @@ demo-review: $(STAMP)
 	$(BIN)/python examples/demo_review.py
 
 test: lint
-	$(BIN)/python -m pytest -q -n auto -m "not browser and not office"
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not browser and not office"
 
 # The HTML reports checked in a real browser: Debian's chromium and axe-core (pinned in
 # .browser/package-lock.json) are installed when missing, then the tests marked `browser` run.

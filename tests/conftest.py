@@ -55,6 +55,24 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("CITCERT_NO_CACHE", None)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """
+    Tests that share a module- or class-scoped fixture run on one xdist worker.
+
+    With ``--dist loadgroup`` (``make test``) the other tests go to whichever worker is free,
+    but these stay together, so an expensive fixture (a batch, every report of an example) is
+    built once per run instead of once on each worker that happens to get one of its tests.
+    """
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs}
+        if scopes & {"module", "class"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Remove the run's standards cache."""
     shutil.rmtree(os.environ.pop("CITCERT_CACHE_DIR", ""), ignore_errors=True)
