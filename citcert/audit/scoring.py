@@ -143,6 +143,14 @@ def _judge(
     """Domain scores, the overall score and the decision for a set of results."""
     policy = ctx.standard.scoring
     domains = tuple(_domain_score(d, results, policy) for d in ctx.standard.domains)
+    return _judged(ctx, results, domains)
+
+
+def _judged(
+    ctx: Context, results: Sequence[RequirementResult], domains: tuple[DomainScore, ...]
+) -> tuple[tuple[DomainScore, ...], float, Decision]:
+    """`_judge` with the domain scores of `results` already computed."""
+    policy = ctx.standard.scoring
     overall = round(_overall(policy, results, domains), 1)
     points, _ = _points(policy, results)
     return domains, overall, decide(policy, facts_of(results, domains, overall, points))
@@ -228,6 +236,8 @@ def _with_thresholds(
 def _what_if(ctx: Context, results: tuple[RequirementResult, ...]) -> planner.WhatIf:
     """The overall score and decision if one requirement alone were fully met."""
     best = ctx.scale.best
+    policy = ctx.standard.scoring
+    as_is = {d.id: _domain_score(d, results, policy) for d in ctx.standard.domains}
 
     def lifted(requirement_id: RequirementId) -> tuple[float, Decision]:
         changed = tuple(
@@ -236,7 +246,14 @@ def _what_if(ctx: Context, results: tuple[RequirementResult, ...]) -> planner.Wh
             else r
             for r in results
         )
-        _, overall, decision = _judge(ctx, changed)
+        # NOTE: only the lifted requirement's domain can score differently (a plan asks this
+        # of every gap, so rescoring every domain each time made planning quadratic)
+        domain_ids = {r.domain_id for r in results if r.requirement_id == requirement_id}
+        domains = tuple(
+            _domain_score(d, changed, policy) if d.id in domain_ids else as_is[d.id]
+            for d in ctx.standard.domains
+        )
+        _, overall, decision = _judged(ctx, changed, domains)
         return overall, decision
 
     return lifted
