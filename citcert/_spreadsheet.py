@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from functools import lru_cache
 from typing import Any
 
 
@@ -186,7 +187,25 @@ def wrapped_lines(text: str, capacity: float, *, bold: bool = False) -> int:
     How many lines `text` takes when its words are wrapped at `capacity` column-width units,
     measured by `text_width`: a line may also break after a hyphen, and a word wider than a
     line breaks between two characters, wherever it must.
+
+    A pure function of its arguments, so short texts are remembered: most of a tracker's text is
+    the standard's own, measured again for every program of a batch.
     """
+    if len(text) <= _REMEMBERED_TEXT:
+        return _remembered_lines(text, capacity, bold)
+    return _wrapped_lines(text, capacity, bold)
+
+
+_REMEMBERED_TEXT = 1000
+"""Texts up to this many characters have their line counts remembered (at most 4,096 of them)."""
+
+
+@lru_cache(maxsize=4096)
+def _remembered_lines(text: str, capacity: float, bold: bool) -> int:
+    return _wrapped_lines(text, capacity, bold)
+
+
+def _wrapped_lines(text: str, capacity: float, bold: bool) -> int:
     space = text_width(" ", bold=bold)
     count = 0
     for paragraph in text.split("\n"):

@@ -176,6 +176,8 @@ def _header_row(rows: list[Row], columns: Sequence[L.Column]) -> tuple[int, dict
     for number, row in enumerate(rows[: L.HEADER_SEARCH_ROWS], start=1):
         here: dict[str, int] = {}
         for index, value in enumerate(row):
+            if value.value is None:
+                continue  # NOTE: most of a sheet's width is blank cells; no header is None
             key = wanted.get(L.normalise_header(value.value))
             if key is not None:
                 here.setdefault(key, index)
