@@ -380,6 +380,8 @@ def _dates_alike(xml: bytes, dates: frozenset[int]) -> bool:
     cells, count = _styled_cells(dates)
     found = cells.findall(xml)
     for attributes, inner in found:
+        if not inner:
+            continue  # NOTE: an empty cell (most of a date column the template styles)
         kind = _TYPE_OF.search(attributes)
         value = _VALUE.search(inner)
         if (kind is not None and kind.group(1) != b"n") or value is None:
