@@ -183,12 +183,17 @@ def _start_worker(settings: BatchSettings) -> None:
     dies; a worker that caught it as an interrupt while sending a result back tried to send the
     error instead and waited forever on the result queue's lock, and the batch with it.
     """
+    global _WORKER
+    _leave_signals_to_the_parent()
+    _WORKER = Auditor(settings)
+
+
+def _leave_signals_to_the_parent() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle, SIGTERM ends the worker at once."""
     import signal
 
-    global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER = Auditor(settings)
 
 
 def _audit_in_worker(workbook: Workbook) -> Outcome:
@@ -423,7 +428,7 @@ def run_batch(
             suffixes = tuple(sorted(SUFFIX[fmt] for fmt in settings.formats))
             rollup = collector.rollup(as_of=as_of, previous=previous_rollup)
             rollup = rollup.model_copy(update={"report_suffixes": suffixes})
-            writer.write({name: render_file(rollup) for name, render_file in FILES.items()})
+            writer.write(rollup_files(rollup, jobs or os.cpu_count() or 1))
             remove, kept = stale(outdir, previous, writer.written)
             staging.add({outdir / MANIFEST: manifest_bytes({**kept, **writer.written})})
             staging.commit()
@@ -437,6 +442,43 @@ def run_batch(
         tuple(collector.below),
         writer.sizes,
     )
+
+
+_DRAWN_APART = ("summary.pdf", "summary.xlsx")
+"""The roll-up files that take longest to draw, each drawn in a process of its own."""
+
+
+def rollup_files(rollup: Rollup, jobs: int) -> dict[str, bytes]:
+    """
+    Every roll-up file by name, in the order of `FILES`. With more than one job the PDF and the
+    workbook are drawn in processes of their own while this one writes the others (the same
+    bytes: each writer is a function of the roll-up alone); should such a process die, its file
+    is drawn here instead.
+    """
+    if jobs < 2:
+        return {name: render(rollup) for name, render in FILES.items()}
+    pool = ProcessPoolExecutor(len(_DRAWN_APART), initializer=_leave_signals_to_the_parent)
+    try:
+        apart = {name: pool.submit(_draw, name, rollup) for name in _DRAWN_APART}
+        here = {name: render(rollup) for name, render in FILES.items() if name not in apart}
+        drawn = {name: _drawn(future, name, rollup) for name, future in apart.items()}
+    except BaseException:  # an error, Ctrl-C or SIGTERM: end the workers now, never wait
+        _terminate(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return {name: here[name] if name in here else drawn[name] for name in FILES}
+
+
+def _draw(name: str, rollup: Rollup) -> bytes:
+    return FILES[name](rollup)
+
+
+def _drawn(future: Future[bytes], name: str, rollup: Rollup) -> bytes:
+    try:
+        return future.result()
+    except BrokenProcessPool:  # the process died (the memory killer): draw it here
+        return FILES[name](rollup)
 
 
 def check_fail_below(choice: StandardChoice, typed: str | None) -> None:

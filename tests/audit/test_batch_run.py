@@ -522,3 +522,55 @@ class TestProgress:
 
         assert "1/4 region-0/a.xlsx  elapsed 0:00  remaining ~0:00" in tty.getvalue()
         assert pipe.getvalue() == ""
+
+
+def killed_while_drawing(name: str, rollup: Rollup) -> bytes:
+    """A roll-up drawing process ended by the memory killer (a worker imports it by name)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("not reached")
+
+
+class TestRollupDrawnApart:
+    """With more than one job the roll-up's PDF and workbook are drawn in processes of their own."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def rollup(cls, tmp_path_factory: pytest.TempPathFactory, standards_dir: Path) -> Rollup:
+        folder = tmp_path_factory.mktemp("drawn-apart")
+        rng = random.Random(11)
+        for index in range(4):
+            write_program(folder / "in" / f"p{index}.xlsx", index, rng)
+        done = run_batch(
+            [str(folder / "in")],
+            outdir=folder / "out",
+            standard_ref="mini-standard",
+            store=StandardsStore([standards_dir]),
+            formats=(Format.JSON,),
+            jobs=1,
+        )
+        return done.rollup
+
+    def test_the_files_are_the_bytes_one_process_draws_in_the_same_order(
+        self, rollup: Rollup
+    ) -> None:
+        from citcert.app.batch import rollup_files
+        from citcert.export.rollup import FILES
+
+        alone, apart = rollup_files(rollup, 1), rollup_files(rollup, 2)
+
+        assert list(apart) == list(FILES) == list(alone)
+        assert apart == alone
+
+    def test_a_drawing_process_that_dies_leaves_its_file_to_this_one(
+        self, rollup: Rollup, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The memory killer ends a drawing process: the roll-up is still whole."""
+        from citcert.app import batch
+
+        expected = batch.rollup_files(rollup, 1)
+        monkeypatch.setattr(batch, "_draw", killed_while_drawing)
+
+        assert batch.rollup_files(rollup, 2) == expected
