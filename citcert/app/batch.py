@@ -428,7 +428,8 @@ def run_batch(
             suffixes = tuple(sorted(SUFFIX[fmt] for fmt in settings.formats))
             rollup = collector.rollup(as_of=as_of, previous=previous_rollup)
             rollup = rollup.model_copy(update={"report_suffixes": suffixes})
-            writer.write(rollup_files(rollup, jobs or os.cpu_count() or 1))
+            drawing = min(jobs or os.cpu_count() or 1, len(workbooks))
+            writer.write(rollup_files(rollup, drawing))
             remove, kept = stale(outdir, previous, writer.written)
             staging.add({outdir / MANIFEST: manifest_bytes({**kept, **writer.written})})
             staging.commit()
@@ -452,21 +453,29 @@ def rollup_files(rollup: Rollup, jobs: int) -> dict[str, bytes]:
     """
     Every roll-up file by name, in the order of `FILES`. With more than one job the PDF and the
     workbook are drawn in processes of their own while this one writes the others (the same
-    bytes: each writer is a function of the roll-up alone); should such a process die, its file
-    is drawn here instead.
+    bytes: each writer is a function of the roll-up alone). Should those processes not start,
+    or one die, what they did not draw is drawn here: the roll-up is never lost for it.
     """
     if jobs < 2:
         return {name: render(rollup) for name, render in FILES.items()}
-    pool = ProcessPoolExecutor(len(_DRAWN_APART), initializer=_leave_signals_to_the_parent)
+    apart: dict[str, Future[bytes]] = {}
+    pool: ProcessPoolExecutor | None = None
     try:
-        apart = {name: pool.submit(_draw, name, rollup) for name in _DRAWN_APART}
+        try:
+            pool = ProcessPoolExecutor(len(_DRAWN_APART), initializer=_leave_signals_to_the_parent)
+            for name in _DRAWN_APART:
+                apart[name] = pool.submit(_draw, name, rollup)
+        except (OSError, NotImplementedError, BrokenProcessPool):
+            pass  # NOTE: no processes here (no shared memory, a limit reached): drawn below
         here = {name: render(rollup) for name, render in FILES.items() if name not in apart}
         drawn = {name: _drawn(future, name, rollup) for name, future in apart.items()}
     except BaseException:  # an error, Ctrl-C or SIGTERM: end the workers now, never wait
-        _terminate(pool)
+        if pool is not None:
+            _terminate(pool)
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return {name: here[name] if name in here else drawn[name] for name in FILES}
 
 

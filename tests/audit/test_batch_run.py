@@ -574,3 +574,27 @@ class TestRollupDrawnApart:
         monkeypatch.setattr(batch, "_draw", killed_while_drawing)
 
         assert batch.rollup_files(rollup, 2) == expected
+
+    def test_processes_that_cannot_start_leave_every_file_to_this_one(
+        self, rollup: Rollup, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """No shared memory or a process limit reached: the roll-up is drawn here, whole."""
+        import errno
+        import os
+
+        from citcert.app import batch
+
+        class NoProcesses:
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                pass
+
+            def submit(self, *args: object) -> None:
+                raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+
+            def shutdown(self, **kwargs: object) -> None:
+                pass
+
+        expected = batch.rollup_files(rollup, 1)
+        monkeypatch.setattr(batch, "ProcessPoolExecutor", NoProcesses)
+
+        assert batch.rollup_files(rollup, 2) == expected
