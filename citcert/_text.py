@@ -61,8 +61,12 @@ def not_one_line(text: str) -> str | None:
     The first character `text` may not hold as a one-line value typed on the command line (a
     line break, a tab, a control or bidirectional override character), or None.
     """
-    found = _IN_LINE.search(text)
+    found = _IN_LINE.search(text) or _NONCHARACTER.search(text)
     return found.group() if found else None
+
+
+_NONCHARACTER = re.compile("[\ufffe\uffff]")
+"""Characters XML may not hold at all, so no workbook can."""
 
 
 def _kept_or_code(match: re.Match[str]) -> str:

@@ -312,9 +312,10 @@ class TestWorkbookText:
             assert started.exit_code == 0, started.output
             fill_review(path, {"TRN-01": rating}, HOSTILE[trick])
             book = load_workbook(path)
-            for row in book[R.REVIEWER_SHEET].iter_rows():
-                if row[0].value == "reviewer":
-                    row[2].value = who
+            (name,) = [
+                row[2] for row in book[R.REVIEWER_SHEET].iter_rows() if row[0].value == "reviewer"
+            ]
+            name.value = who
             book.save(path)
             reviews.append(str(path))
 
@@ -323,6 +324,7 @@ class TestWorkbookText:
         assert result.exit_code == 0, result.output
         assert_result_inert(result)
         assert "Disagreements (1):" in result.stdout
+        assert "Raters: Ada" in result.stdout  # the name typed in the workbook, not "R"
 
 
 # --- standards --------------------------------------------------------------------------------

@@ -111,11 +111,16 @@ def _check_reviewer(reviewer: str) -> None:
         )
     char = not_one_line(reviewer)
     if char is not None:
+        what = _NAMED.get(char, f"a character that is not text ({code(char)})")
         raise WorkbookError.single(
-            f"the name holds a character that is not plain text ({code(char)}); type the "
-            "name and role on one line, in plain letters",
+            f"the name holds {what}; type the name and role on one line, as they should read "
+            "in the report",
             subject="--reviewer",
         )
+
+
+_NAMED = {"\t": "a tab", "\n": "a line break", "\r": "a line break", "\u2028": "a line break"}
+"""The characters people paste into a name by mistake, by their names."""
 
 
 def start_review(

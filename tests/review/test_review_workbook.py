@@ -206,7 +206,7 @@ class TestReviewerName:
     @settings(max_examples=25, deadline=None)
     @given(
         st.text(min_size=1, max_size=20),
-        st.sampled_from(["\x00", "\x07", "\x1b[31m", "\n", "\t", "\r", "\x9b", "\u202e"]),
+        st.sampled_from(["\x00", "\x07", "\x1b[31m", "\n", "\t", "\r", "\x9b", "\u202e", "\ufffe"]),
     )
     def test_a_control_character_is_refused_with_nothing_written(
         self, submission: Path, name: str, bad: str
@@ -215,12 +215,13 @@ class TestReviewerName:
         out = submission.parent / "review.xlsx"
 
         result = invoke(
-            "review", "start", str(submission), "--reviewer", name + bad, "-o", str(out)
+            "review", "start", str(submission), "--reviewer", "A" + name + bad, "-o", str(out)
         )
 
         assert result.exit_code == 2, result.output
         assert "--reviewer" in result.stderr
-        assert "not plain text (\\u" in result.stderr
+        said = ("a line break", "a tab", "a character that is not text (\\u")
+        assert any(f"the name holds {what}" in result.stderr for what in said)
         assert "Traceback" not in result.output
         assert sorted(p.name for p in submission.parent.iterdir()) == [submission.name]
 
