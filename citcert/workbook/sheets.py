@@ -103,13 +103,9 @@ class Table:
         (row number, value typed by column key) of every row with anything in it: a sheet of
         entries (documents, exceptions, plan steps, records) keeps its blank rows for typing.
         """
-        places = list(self.columns.items())
         for number, row in self.rows:
-            width = len(row)
-            values = {key: row[i].value if i < width else None for key, i in places}
-            if any(v is not None for v in values.values()) and not all(
-                is_blank(v) for v in values.values()
-            ):
+            values = {key: self.get(row, key).value for key in self.columns}
+            if not all(is_blank(v) for v in values.values()):
                 yield number, values
 
 
