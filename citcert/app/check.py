@@ -78,7 +78,7 @@ def _checked(
 ) -> Checked:
     from citcert.audit.scoring import assess
     from citcert.workbook.reader import inspect_workbook
-    from citcert.workbook.review.reader import is_review
+    from citcert.workbook.review.layout import is_review
 
     if is_review(submission.book):  # a reviewer's or consensus workbook: open items refused
         from citcert.app.review import read_reviewed

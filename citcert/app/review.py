@@ -135,7 +135,7 @@ def start_review(
     from citcert.workbook.container import read_checked
     from citcert.workbook.reader import open_book, read_standard_ref, read_workbook
     from citcert.workbook.review import layout as R
-    from citcert.workbook.review.reader import is_review
+    from citcert.workbook.review.layout import is_review
     from citcert.workbook.review.writer import Plan, review_workbook
 
     _check_reviewer(reviewer)
@@ -218,7 +218,8 @@ def reconcile(
 
 
 def _review_book(book: Book) -> Book:
-    from citcert.workbook.review.reader import is_review, review_meta
+    from citcert.workbook.review.layout import is_review
+    from citcert.workbook.review.reader import review_meta
 
     if not is_review(book) or review_meta(book).get("kind") != "review":
         raise WorkbookError.single(

@@ -93,7 +93,7 @@ def read_evidence(
     consensus is refused with every unresolved cell).
     """
     from citcert.workbook.reader import read_workbook
-    from citcert.workbook.review.reader import is_review
+    from citcert.workbook.review.layout import is_review
 
     if is_review(submission.book):
         from citcert.app.review import read_reviewed
@@ -169,7 +169,7 @@ def audit_submission(
     The option is checked before the evidence is read, so a typo is reported on its own.
     """
     from citcert.audit.scoring import assess
-    from citcert.workbook.review.reader import is_review
+    from citcert.workbook.review.layout import is_review
 
     check_as_of(as_of)
     standard = standard or choice.resolve(submission.standard_ref)

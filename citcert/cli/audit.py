@@ -162,13 +162,14 @@ def audit(
         audience=audience,
         since=since,
     )
-    from citcert.app.check import review_without_ratings
-
     for line in run.details(choice, since) if verbose(ctx) else ():
         detail(ctx, line)
-    warning = review_without_ratings(run.audited.assessment)
-    if warning:
-        note(ctx, warning)
+    if run.audited.assessment.provenance.mode is Mode.REVIEW:  # only a review can lack ratings
+        from citcert.app.check import review_without_ratings
+
+        warning = review_without_ratings(run.audited.assessment)
+        if warning:
+            note(ctx, warning)
     if run.printed is not None:
         from citcert._files import write_atomic
 

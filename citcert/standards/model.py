@@ -60,6 +60,7 @@ class Model(
     extra="forbid",
     allow_inf_nan=False,
     json_schema_extra=describe_fields,
+    defer_build=True,
 ):
     """
     Base of every citcert model: immutable, unknown keys are errors, and every number is an

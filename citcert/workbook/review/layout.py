@@ -9,8 +9,12 @@ reader finds columns by their header text, so adding one does not break older re
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from citcert.workbook.layout import Column
+
+if TYPE_CHECKING:
+    from citcert.workbook.sheets import Book
 
 REVIEW_LAYOUT_VERSION = 1
 """Raised when the reader could no longer follow an older review workbook."""
@@ -23,6 +27,16 @@ SHEETS = (REVIEW_SHEET, CORRECTIONS_SHEET, REVIEWER_SHEET, REVIEW_META_SHEET)
 
 RATER_PREFIX = "Rating by "
 """A consensus workbook's per-rater columns are headed ``Rating by NAME``."""
+
+
+def is_review(book: Book) -> bool:
+    """
+    True when `book` is a reviewer's or consensus workbook (it has the review metadata).
+
+    It lives beside the sheet names so that an audit, which only asks this, does not import the
+    review reader and writer.
+    """
+    return REVIEW_META_SHEET in book.sheets
 
 
 class Kind(StrEnum):

@@ -27,11 +27,6 @@ from citcert.workbook.review.writer import evidence_sha256
 from citcert.workbook.sheets import Book, Findings, Row, Table, find_table, keyed_rows
 
 
-def is_review(book: Book) -> bool:
-    """True when `book` is a reviewer's or consensus workbook (it has the review metadata)."""
-    return R.REVIEW_META_SHEET in book.sheets
-
-
 def review_meta(book: Book) -> dict[str, str]:
     """The review metadata sheet as key → text."""
     rows = book.sheets.get(R.REVIEW_META_SHEET) or []
