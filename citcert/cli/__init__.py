@@ -42,7 +42,13 @@ def console() -> None:
     flushed first, and the exit status is the one `main` gave (120, as Python's own, when the
     output cannot be flushed). An exception escaping `main` is left to Python as usual. Tests
     and ``python -m citcert`` call `main`, which exits the ordinary way.
+
+    It also tells pydantic not to look for plugins, unless ``PYDANTIC_DISABLE_PLUGINS`` is
+    already set: citcert uses none, and looking means reading the metadata of every package
+    installed beside it, about a tenth of a short command; a plugin found there (an
+    observability tool's, say) would watch citcert's models without citcert asking.
     """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         main()
     except SystemExit as done:
