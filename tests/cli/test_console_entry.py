@@ -71,3 +71,43 @@ def test_a_usage_error_keeps_clicks_exit_status(tmp_path: Path) -> None:
 
     assert done.returncode == 2
     assert "no-such-option" in done.stderr
+
+
+_PLUGINS_LOOKED_UP = """
+import sys
+sys.argv = ['citcert', *sys.argv[1:]]
+import citcert.cli as entry
+ran = entry.main
+def main():
+    try:
+        ran()
+    finally:
+        from pydantic.plugin import _loader
+        print('plugins looked up:', _loader._plugins is not None)
+entry.main = main
+entry.console()
+"""
+
+
+def _audit_with(env: dict[str, str], cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", _PLUGINS_LOOKED_UP, "audit", str(EXAMPLE), "--format", "json"],
+        cwd=cwd,
+        env={**env, "CITCERT_CACHE_DIR": str(cwd / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_pydantic_plugins_are_not_looked_up_unless_asked_for(tmp_path: Path) -> None:
+    """Looking reads every installed package's metadata; a user who sets the variable decides."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+
+    assert "plugins looked up: False" in _audit_with(env, tmp_path)
+    (tmp_path / "asked").mkdir()
+    asked = _audit_with({**env, "PYDANTIC_DISABLE_PLUGINS": ""}, tmp_path / "asked")
+    assert "plugins looked up: True" in asked
