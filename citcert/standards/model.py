@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
@@ -671,13 +672,19 @@ class Standard(Identity):
                 return number
         raise KeyError(number_id)
 
+    @cached_property
+    def _sha256(self) -> str:
+        """`standard_sha256`, worked out once: a batch worker asks it twice per workbook."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
 
 def standard_sha256(standard: Standard) -> str:
     """
     The SHA-256 of a resolved standard's canonical JSON.
 
     It identifies the content, not the file: the same standard loaded from reformatted YAML, or
-    an overlay resolved twice, gives the same digest.
+    an overlay resolved twice, gives the same digest. A standard is immutable, so it is worked
+    out once for each.
     """
-    payload = json.dumps(standard.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return standard._sha256

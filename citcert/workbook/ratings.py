@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from citcert.standards.model import RatingScale
@@ -125,8 +127,14 @@ def split_documents(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
-def _scale_keys(scale: RatingScale) -> dict[str, str | None]:
-    """Every accepted spelling → level id (``None`` meaning not applicable)."""
+@functools.lru_cache(maxsize=8)
+def _scale_keys(scale: RatingScale) -> Mapping[str, str | None]:
+    """
+    Every accepted spelling → level id (``None`` meaning not applicable).
+
+    Remembered for each scale (a frozen model, hashed by its content): a workbook asks it for
+    every rating cell.
+    """
     keys: dict[str, str | None] = {}
     for _, spelling, level_id in scale_spellings(scale):
         keys.setdefault(normalise_header(spelling), level_id)
