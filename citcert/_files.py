@@ -21,7 +21,6 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -165,6 +164,9 @@ def _rename(tmp: str, target: Path) -> None:
 
 def _stage(target: Path, data: bytes) -> str:
     """`data` in a synced temporary file beside `target`; its path."""
+    import tempfile  # NOTE: here, not above: a command that only reads (`standards list`) is
+    # spared it and what it imports (random, shutil and its compressors), a few ms at start-up
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

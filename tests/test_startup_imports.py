@@ -91,6 +91,7 @@ def test_standards_list_imports_no_heavy_library(tmp_path: Path) -> None:
     assert set() == (cold | warm) & HEAVY
     assert {"ruamel", "pydantic"} <= cold
     assert set() == warm & {"ruamel", "pydantic", "email"}
+    assert set() == warm & {"tempfile", "shutil"}, "it writes no file, so needs no temporary one"
 
 
 def test_validate_and_a_json_audit_read_a_workbook_without_openpyxl(tmp_path: Path) -> None:
