@@ -53,7 +53,7 @@ test-office: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check citcert tests examples benchmarks
 	$(BIN)/ruff format --check citcert
-	$(BIN)/mypy --strict citcert
+	$(BIN)/mypy --strict citcert benchmarks
 
 format: $(STAMP)
 	$(BIN)/ruff format citcert tests examples benchmarks

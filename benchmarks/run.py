@@ -2,7 +2,8 @@
 Time the real citcert commands on generated workloads and print a table of ratios (`make bench`).
 
 Every figure is measured against a floor measured in the same run on the same machine, so the
-ratios mean something on a busy laptop too:
+ratios mean something on a busy laptop too; the start-up and one-workbook commands run in turns
+with their floor (`measure_together`), so a spell of load elsewhere falls on both sides:
 
 - start-up: ``citcert --help`` and ``citcert standards list`` against ``python -c "import click"``
   (with the standards cache warm, as every run after the first is, and once with it off);
@@ -135,6 +136,24 @@ def measure(argv: Sequence[str], *, runs: int, env: dict[str, str]) -> Run:
     return Run(best, peak)
 
 
+def measure_together(
+    commands: Sequence[Sequence[str]], *, runs: int, env: dict[str, str]
+) -> list[Run]:
+    """
+    `measure` of several commands in turns (the first, the second, …, then again), so that a
+    spell of load from elsewhere on a shared machine falls on each of them alike rather than
+    on whichever was being measured at the time; a ratio of two of them is then fair.
+    """
+    best = [float("inf")] * len(commands)
+    peak = [0.0] * len(commands)
+    for _ in range(runs):
+        for index, argv in enumerate(commands):
+            run = measure(argv, runs=1, env=env)
+            best[index] = min(best[index], run.wall)
+            peak[index] = max(peak[index], run.peak_mib)
+    return [Run(wall, mib) for wall, mib in zip(best, peak, strict=True)]
+
+
 def citcert_command() -> list[str]:
     """The installed ``citcert`` script beside this Python, or ``python -m citcert``."""
     script = Path(sys.executable).with_name("citcert")
@@ -208,13 +227,18 @@ class Bench:
     def startup(self) -> None:
         """``--help`` and ``standards list`` against importing click."""
         self.say("start-up …")
-        floor = self.time([sys.executable, "-c", "import click"], self.args.runs * 2)
+        labels = ("citcert --help", "citcert standards list")
+        floor, *runs = measure_together(
+            [
+                [sys.executable, "-c", "import click"],
+                [*self.citcert, "--help"],
+                [*self.citcert, "standards", "list"],
+            ],
+            runs=self.args.runs * 2,
+            env=self.env,
+        )
         self.rows.append(Row('python -c "import click" (floor)', floor.wall))
-        for label, argv in (
-            ("citcert --help", ["--help"]),
-            ("citcert standards list", ["standards", "list"]),
-        ):
-            run = self.time([*self.citcert, *argv], self.args.runs * 2)
+        for label, run in zip(labels, runs, strict=True):
             self.rows.append(
                 Row(label, run.wall, "import click", run.wall / floor.wall, target="<= 1.5")
             )
@@ -236,10 +260,17 @@ class Bench:
     def audit(self, workbook: Path) -> float:
         """One audit to JSON against opening the workbook with openpyxl; the JSON time back."""
         self.say("one audit …")
-        floor = self.time([sys.executable, "-c", _FLOOR_OPEN, str(workbook)])
-        self.rows.append(Row("openpyxl read-only open + read every cell (floor)", floor.wall))
         out = self.folder / "audit-out"
-        run = self.time([*self.citcert, "audit", str(workbook), "--format", "json", "-o", str(out)])
+        floor, run, check = measure_together(
+            [
+                [sys.executable, "-c", _FLOOR_OPEN, str(workbook)],
+                [*self.citcert, "audit", str(workbook), "--format", "json", "-o", str(out)],
+                [*self.citcert, "validate", str(workbook)],
+            ],
+            runs=self.args.runs * 2,
+            env=self.env,
+        )
+        self.rows.append(Row("openpyxl read-only open + read every cell (floor)", floor.wall))
         self.rows.append(
             Row(
                 "citcert audit --format json",
@@ -250,7 +281,6 @@ class Bench:
                 notes=f"peak {run.peak_mib:.0f} MiB",
             )
         )
-        check = self.time([*self.citcert, "validate", str(workbook)])
         self.rows.append(
             Row(
                 "citcert validate",
@@ -427,9 +457,10 @@ def _report(rows: Sequence[Row], info: dict[str, str], args: argparse.Namespace)
     return (
         "# citcert benchmark results\n\n"
         f"Written by `make bench` (benchmarks/run.py) on {when}, N = {args.workbooks}; best of "
-        f"{args.runs} runs (start-up: best of twice as many), batch runs once each. Times are "
-        "wall-clock seconds of fresh processes, except the per-workbook stages and the roll-up, "
-        "measured inside one process; ratios compare with the floor measured in the same run. "
+        f"{args.runs} runs (start-up and one audit: best of twice as many, taken in turns with "
+        "their floor), batch runs once each. Times are wall-clock seconds of fresh processes, "
+        "except the per-workbook stages and the roll-up, measured inside one process; ratios "
+        "compare with the floor measured in the same run. "
         "Memory is the peak RSS of the largest single process of the command (parent or "
         "worker).\n\n"
         f"## Machine\n\n{facts}\n\n## Results\n\n{_table(rows)}"

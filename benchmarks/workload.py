@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from citcert._spreadsheet import workbook_bytes
+from citcert.standards.identity import RequirementId
 from citcert.standards.model import Standard
 from citcert.workbook.template import build_workbook, fixed_time
 from citcert.workbook.template.filling import fill_workbook
@@ -76,9 +77,9 @@ def _numbers(rng: random.Random) -> dict[str, object]:
     }
 
 
-def _rows(standard: Standard, rng: random.Random) -> dict[str, dict[str, object]]:
+def _rows(standard: Standard, rng: random.Random) -> dict[RequirementId, dict[str, object]]:
     labels = [level.label for level in standard.scoring.scale.levels]
-    rows: dict[str, dict[str, object]] = {}
+    rows: dict[RequirementId, dict[str, object]] = {}
     for domain in standard.domains:
         for requirement in domain.requirements:
             rating = rng.choices(labels, weights=[6, 3, 1][: len(labels)] or None)[0]
