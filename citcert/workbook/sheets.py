@@ -103,10 +103,13 @@ class Table:
         (row number, value typed by column key) of every row with anything in it: a sheet of
         entries (documents, exceptions, plan steps, records) keeps its blank rows for typing.
         """
+        keys = tuple(self.columns)
+        places = tuple(self.columns.values())
         for number, row in self.rows:
-            values = {key: self.get(row, key).value for key in self.columns}
-            if not all(is_blank(v) for v in values.values()):
-                yield number, values
+            width = len(row)
+            cells = [row[i].value if i < width else None for i in places]
+            if any(v is not None and not is_blank(v) for v in cells):
+                yield number, dict(zip(keys, cells, strict=True))
 
 
 def find_table(

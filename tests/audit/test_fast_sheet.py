@@ -286,6 +286,12 @@ HANDED_BACK = {
     "an ISO date": lambda xml: xml.replace(
         b'<c r="E3" t="n"><v>2</v></c>', b'<c r="E3" t="d"><v>2024-01-02</v></c>', 1
     ),
+    "an error value, its type in single quotes": lambda xml: xml.replace(
+        b'<c r="E3" t="n"><v>2</v></c>', b"<c r=\"E3\"\nt='e'><v>#N/A</v></c>", 1
+    ),
+    "a control character XML forbids": lambda xml: xml.replace(
+        b"<t>Patrol</t>", b"<t>Pat\x0brol</t>", 1
+    ),
     **{
         f"a whole number spelt {spelt.decode()}": _number_spelt(spelt)
         for spelt in (b"2.0", b"2.", b"2E0", b"0.2e1", b"-3.000", b"12345678901234567", b"1e+20")
@@ -494,3 +500,25 @@ def test_shared_strings_read_alike_or_go_to_openpyxl(item: bytes, fast: bool) ->
     read, alone = _both(data)
     assert _exact(read) == _exact(alone)
     assert read[OFFICERS][0][0].value == "Officer ID"
+
+
+_CONTROL_CLASS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The control characters XML 1.0 forbids, as a pattern: what `fast_sheet._has_control` means."""
+_NEAR_A_TYPE = st.lists(
+    st.sampled_from(
+        [b"t=", b'"', b"'", b"e", b"d", b"s", b" ", b"\t", b"\n", b"<c", b"x", b"\x0b"]
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=40), _NEAR_A_TYPE))
+def test_the_quick_checks_refuse_exactly_what_their_patterns_refuse(xml: bytes) -> None:
+    """
+    The reader looks for a forbidden control character by deleting them, and for a cell typed
+    as an error or an ISO date by a plain search before the pattern: both only faster ways of
+    asking what the patterns ask.
+    """
+    assert fast_sheet._has_control(xml) == (_CONTROL_CLASS.search(xml) is not None)
+    assert fast_sheet._error_or_date(xml) == (fast_sheet._ERROR_OR_DATE.search(xml) is not None)
