@@ -71,6 +71,33 @@ def test_programs_of_one_name_are_told_apart_by_jurisdiction_and_file(
         assert f"{SHARED}\n{row.jurisdiction} · {row.file}" in text
 
 
+def test_the_figures_read_back_beside_their_program_in_the_bundled_font(
+    batch: tuple[Rollup, list[str]],
+) -> None:
+    """
+    A program's domain scores, drawn as plain text rather than paragraphs, still follow its name
+    in the text, one per domain; and every page uses the bundled fonts alone (a plain-text cell
+    without its font would fall back to reportlab's Helvetica, which cannot draw every letter).
+    """
+    rollup, pages = batch
+    text = "\n".join(pages)
+    row = next(r for r in rollup.rows if r.audited and len(set(r.domain_scores.values())) > 2)
+    scores = [row.domain_scores.get(d.domain_id) for d in rollup.domains]
+    cells = "\n".join(f"{s:.1f}" for s in scores if s is not None)  # an empty cell shows nothing
+    assert f"{row.jurisdiction} · {row.file}\n{cells}" in text
+
+    drawn_in: set[str] = set()
+
+    def visit(text: str, _cm: object, _tm: object, font: object, _size: object) -> None:
+        if text.strip() and isinstance(font, dict):
+            drawn_in.add(str(font.get("/BaseFont")))
+
+    for page in PdfReader(io.BytesIO(render_pdf(rollup))).pages:
+        page.extract_text(visitor_text=visit)
+    assert drawn_in, "the pages draw text"
+    assert all("DejaVuSans" in name for name in drawn_in), drawn_in
+
+
 def test_the_first_page_charts_decisions_and_the_most_common_gaps(
     batch: tuple[Rollup, list[str]],
 ) -> None:

@@ -2,9 +2,10 @@
 The roll-up as a landscape PDF: the summary, the programs, their domain scores, the workbooks
 that could not be audited, and the requirements with the most common gaps first.
 
-Every cell, numbers included, is a paragraph made by `kit.Ink`, so workbook text is escaped
-before it becomes markup. reportlab's invariant mode makes the same roll-up give the same bytes;
-reportlab is imported inside the functions.
+Every cell of text is a paragraph made by `kit.Ink`, so workbook text is escaped before it
+becomes markup; a figure citcert wrote (a score, a count) is plain text (`_figures`).
+reportlab's invariant mode makes the same roll-up give the same bytes; reportlab is imported
+inside the functions.
 """
 
 from __future__ import annotations
@@ -214,14 +215,32 @@ def _domain_tables(rollup: Rollup, ink: Any, width: float) -> list[Any]:
         rows: list[list[Any]] = [[ink.para(h, "th") for h in ("Program", *chunk)]]
         for r in audited:
             who = [ink.para(r.program, "small_bold"), ink.para(_place(r), "small")]
-            rows.append(
-                [who, *(ink.para(_cell_text(r.domain_scores.get(d)), "small") for d in chunk)]
-            )
+            rows.append([who, *(_cell_text(r.domain_scores.get(d)) for d in chunk)])
         column = (width - label) / len(chunk)
         pad = [("LEFTPADDING", (1, 0), (-1, -1), _PAD), ("RIGHTPADDING", (1, 0), (-1, -1), _PAD)]
         widths = [label] + [column] * len(chunk)
-        story += [Spacer(1, 8), table(rows, widths, extra=pad, whole_rows=True)]
+        extra = [*pad, *_figures(ink)]
+        story += [Spacer(1, 8), table(rows, widths, extra=extra, whole_rows=True)]
     return story
+
+
+def _figures(ink: Any) -> list[tuple[Any, ...]]:
+    """
+    A table's style for the cells that hold a figure citcert wrote (a score, a count): plain
+    text in the small style, not a paragraph.
+
+    A figure is one short line of digits, never typed text, so nothing in it needs escaping,
+    replacing or wrapping; drawn as plain text it takes reportlab a fraction of the work of a
+    paragraph, in a row of the same height (the style's leading), so pages break alike.
+    """
+    small = ink.styles["small"]
+    every = ((0, 0), (-1, -1))
+    return [
+        ("FONTNAME", *every, small.fontName),
+        ("FONTSIZE", *every, small.fontSize),
+        ("LEADING", *every, small.leading),
+        ("TEXTCOLOR", *every, small.textColor),
+    ]
 
 
 def _place(row: Any) -> str:
@@ -269,8 +288,15 @@ def _table(ink: Any, rows: Sequence[Sequence[object]], widths: Sequence[float]) 
     from citcert.export.pdf.kit import table
 
     head = [ink.para(_cell_text(cell), "th") for cell in rows[0]]
-    body = [[ink.para(_cell_text(cell), "small") for cell in row] for row in rows[1:]]
-    return table([head, *body], widths)
+    body = [[_cell(ink, cell) for cell in row] for row in rows[1:]]
+    return table([head, *body], widths, extra=_figures(ink))
+
+
+def _cell(ink: Any, value: object) -> Any:
+    """A body cell: a figure as plain text (`_figures`), anything else as a safe paragraph."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return _cell_text(value)
+    return ink.para(_cell_text(value), "small")
 
 
 def _cell_text(value: object) -> str:
