@@ -134,25 +134,33 @@ def fit_row_height(ws: Any, row: int) -> None:
     programs (LibreOffice among them) do not all grow rows to fit wrapped text when they open a
     file, and then lines overlap.
     """
-    from openpyxl.utils import get_column_letter
-
-    merged = {
-        r.min_col: range(r.min_col, r.max_col + 1)
-        for r in ws.merged_cells.ranges
-        if r.min_row == r.max_row == row
-    }
-    height = 0.0
-    for cell in ws[row]:
-        columns = merged.get(cell.column, (cell.column,))
-        width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
-        height = max(height, cell_height(cell, width))
-    ws.row_dimensions[row].height = min(409, round(max(height, _LINE_HEIGHT) + 4, 1))
+    fit_row_heights(ws, range(row, row + 1))
 
 
 def fit_row_heights(ws: Any, rows: range) -> None:
-    """`fit_row_height` for each of `rows`."""
+    """
+    `fit_row_height` for each of `rows`.
+
+    The sheet's width and its merged cells are looked up once for all of them: openpyxl works
+    out a sheet's last column by going through every cell, so asking for it per row made a
+    table's heights cost the square of its size.
+    """
+    from openpyxl.utils import get_column_letter
+
+    last = ws.max_column
+    merged: dict[int, dict[int, range]] = {}
+    for r in ws.merged_cells.ranges:
+        if r.min_row == r.max_row:
+            merged.setdefault(r.min_row, {})[r.min_col] = range(r.min_col, r.max_col + 1)
     for row in rows:
-        fit_row_height(ws, row)
+        spans = merged.get(row, {})
+        height = 0.0
+        (cells,) = ws.iter_rows(min_row=row, max_row=row, min_col=1, max_col=last)
+        for cell in cells:
+            columns = spans.get(cell.column, (cell.column,))
+            width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
+            height = max(height, cell_height(cell, width))
+        ws.row_dimensions[row].height = min(409, round(max(height, _LINE_HEIGHT) + 4, 1))
 
 
 def print_header(ws: Any, text: str) -> None:
