@@ -273,13 +273,18 @@ def _rows_within_limits(xml: bytes, limit: int) -> list[int] | None:
         return None
     if _LONG_WHOLE.search(xml) or any(_whole(v) for v in _SPELT_AS_FLOAT.findall(xml)):
         return None
-    numbers = [int(n) for n in _ROW_NUMBER.findall(xml)]
+    spelt = _ROW_NUMBER.findall(xml)
+    numbers = [int(n) for n in spelt]
     if len(numbers) != xml.count(b"<row ") or any(n > limit for n in numbers):
         return None
     refs = _CELL_REF.findall(xml)
-    if len(refs) != xml.count(b"<c ") or any(int(n) > limit for _, n in refs):
+    if len(refs) != xml.count(b"<c "):
         return None
-    if any(_column(letters) > L.MAX_COLUMNS for letters in {c for c, _ in refs}):
+    # NOTE: a cell's row spelt as some row's own number is within the limit (checked above);
+    # only the others need reading as a number
+    if any(int(n) > limit for n in {n for _, n in refs}.difference(spelt)):
+        return None
+    if any(_column(c) > L.MAX_COLUMNS for c in {c for c, _ in refs}):
         return None
     return numbers
 
@@ -323,7 +328,7 @@ def _styles(parts: dict[str, bytes], sheets: list[bytes]) -> _Styles | None:
     The styles the sheets use that show a date or a percentage, once every style they use is
     read alike by both libraries; None when one may not be.
     """
-    used = {int(s) for xml in sheets for s in _STYLE.findall(xml)} - {0}
+    used = {int(s) for s in set().union(*(_STYLE.findall(xml) for xml in sheets))} - {0}
     if not used:
         return _Styles()
     styles = next((body for name, body in parts.items() if name.endswith("/styles.xml")), None)

@@ -279,6 +279,9 @@ HANDED_BACK = {
     "a cell past the last column read": _far_cell("XFD", 250),
     "a cell past the row limit": _far_cell("A", L.MAX_RECORD_ROWS + 1),
     "a cell at Excel's last row": _far_cell("B", 1_048_576),
+    "a cell in a row within the limit naming a row past it": lambda xml: xml.replace(
+        b'<c r="A2"', f'<c r="A{L.MAX_RECORD_ROWS + 1}"'.encode(), 1
+    ),
     "a character reference": lambda xml: xml.replace(b"<t>Patrol</t>", b"<t>Pat&#114;ol</t>", 1),
     "an error value": lambda xml: xml.replace(
         b'<c r="E3" t="n"><v>2</v></c>', b'<c r="E3" t="e"><v>#N/A</v></c>', 1
