@@ -87,15 +87,32 @@ def test_the_figures_read_back_beside_their_program_in_the_bundled_font(
     assert f"{row.jurisdiction} · {row.file}\n{cells}" in text
 
     drawn_in: set[str] = set()
+    figure_sizes: set[float] = set()
 
-    def visit(text: str, _cm: object, _tm: object, font: object, _size: object) -> None:
+    def visit(text: str, _cm: object, _tm: object, font: object, size: object) -> None:
         if text.strip() and isinstance(font, dict):
             drawn_in.add(str(font.get("/BaseFont")))
+        if re.fullmatch(r"\d{1,3}\.\d", text.strip()) and isinstance(size, int | float):
+            figure_sizes.add(float(size))
 
     for page in PdfReader(io.BytesIO(render_pdf(rollup))).pages:
         page.extract_text(visitor_text=visit)
     assert drawn_in, "the pages draw text"
     assert all("DejaVuSans" in name for name in drawn_in), drawn_in
+    assert figure_sizes == {kit.paragraph_styles()["small"].fontSize}
+
+
+def test_a_row_of_figures_is_as_tall_as_a_row_of_one_line_paragraphs() -> None:
+    """Figures drawn as plain text take the small style's leading, so pages break as before."""
+    from citcert.export.rollup.pdf import _figures
+
+    ink = kit.Ink(kit.font_coverage())
+    head = [ink.para("Score", "th")]
+    figures = kit.table([head, ["83.3"]], [60.0], extra=_figures(ink))
+    paragraphs = kit.table([head, [ink.para("83.3", "small")]], [60.0])
+    for each in (figures, paragraphs):
+        each.wrap(60.0, 500.0)
+    assert figures._rowHeights == paragraphs._rowHeights
 
 
 def test_the_first_page_charts_decisions_and_the_most_common_gaps(

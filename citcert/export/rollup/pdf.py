@@ -284,7 +284,7 @@ def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]
 
 
 def _table(ink: Any, rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Any:
-    """A house-style table; every cell (numbers included) is a safe paragraph."""
+    """A house-style table: each text a safe paragraph, each figure plain text (`_cell`)."""
     from citcert.export.pdf.kit import table
 
     head = [ink.para(_cell_text(cell), "th") for cell in rows[0]]
