@@ -2,8 +2,8 @@
 Workloads for the benchmarks: filled-in evidence workbooks for the default standard.
 
 A workbook is filled the way a coordinator would fill it (every profile field, every program
-number, a rating, an evidence summary and document references on every requirement, a few
-documents), with ratings drawn from a seeded random generator so each program scores differently
+number, a rating, an evidence summary and one or two of its listed documents on every
+requirement, three to eight documents listed), with ratings drawn from a seeded random generator so each program scores differently
 and every run of the benchmarks sees the same files. Filling a workbook with openpyxl takes a
 fraction of a second, so a folder of many workbooks is made from a few filled variants whose
 program name is then rewritten inside the zip, which is cheap and keeps every name distinct.
@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import random
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,46 +77,66 @@ def _numbers(rng: random.Random) -> dict[str, object]:
     }
 
 
-def _rows(standard: Standard, rng: random.Random) -> dict[RequirementId, dict[str, object]]:
+def _rows(
+    standard: Standard, rng: random.Random, documents: Sequence[str]
+) -> dict[RequirementId, dict[str, object]]:
+    """A rating, an evidence summary and one or two of the listed `documents` per requirement."""
     labels = [level.label for level in standard.scoring.scale.levels]
     rows: dict[RequirementId, dict[str, object]] = {}
     for domain in standard.domains:
         for requirement in domain.requirements:
             rating = rng.choices(labels, weights=[6, 3, 1][: len(labels)] or None)[0]
+            cited = rng.sample(list(documents), k=min(len(documents), rng.randrange(1, 3)))
             rows[requirement.id] = {
                 "self_rating": rating,
                 "evidence_summary": f"{requirement.title}: described in the program's "
                 f"{rng.choice(['charter', 'policy', 'annual report', 'training plan'])}, "
                 f"reviewed {rng.randrange(1, 12)} months ago.",
-                "documents": f"{requirement.id} Policy 2024\n{requirement.id} Minutes 2025-01",
+                "documents": "\n".join(cited),
             }
     return rows
+
+
+DOCUMENT_NAMES = (
+    "Memorandum of understanding 2024",
+    "CIT policy manual",
+    "CIT training curriculum 2025",
+    "Steering committee minutes 2025-01",
+    "Annual report 2024",
+    "Dispatch protocol 2024",
+    "Crisis center agreement",
+    "Quarterly data report 2024-Q4",
+)
+"""The documents a program lists (the first three to all of them), which its answers cite."""
 
 
 def _documents(rng: random.Random) -> list[dict[str, object]]:
     return [
         {
-            "name": f"Document {number}",
+            "name": name,
             "date": dt.datetime.combine(
                 ASSESSMENT_DATE - dt.timedelta(days=number * 30), dt.time()
             ),
             "description": "Signed by every partner agency.",
             "link": f"https://riverton.example/cit/{number}.pdf",
         }
-        for number in range(1, rng.randrange(3, 9))
+        for number, name in enumerate(DOCUMENT_NAMES[: rng.randrange(3, 9)], start=1)
     ]
+
+
+def _filled(standard: Standard, rng: random.Random) -> dict[str, Any]:
+    """What `fill_workbook` is given for a program: its profile and numbers, documents, rows."""
+    program = {**_profile(rng), **_numbers(rng)}
+    documents = _documents(rng)
+    rows = _rows(standard, rng, [str(d["name"]) for d in documents])
+    return {"program": program, "rows": rows, "documents": documents}
 
 
 def filled_workbook(standard: Standard, seed: int) -> bytes:
     """One complete, valid workbook for `standard`; `seed` picks its ratings and numbers."""
     rng = random.Random(seed)
     book: Any = build_workbook(standard)
-    fill_workbook(
-        book,
-        program={**_profile(rng), **_numbers(rng)},
-        rows=_rows(standard, rng),
-        documents=_documents(rng),
-    )
+    fill_workbook(book, **_filled(standard, rng))
     return workbook_bytes(book, fixed_time(standard))
 
 
@@ -136,13 +156,7 @@ def with_roster(standard: Standard, seed: int, officers: int) -> bytes:
         }
         for i in range(officers)
     ]
-    fill_workbook(
-        book,
-        program={**_profile(rng), **_numbers(rng)},
-        rows=_rows(standard, rng),
-        documents=_documents(rng),
-        records={"officers": roster} if roster else {},
-    )
+    fill_workbook(book, **_filled(standard, rng), records={"officers": roster} if roster else {})
     return workbook_bytes(book, fixed_time(standard))
 
 
