@@ -3,10 +3,11 @@ Workloads for the benchmarks: filled-in evidence workbooks for the default stand
 
 A workbook is filled the way a coordinator would fill it (every profile field, every program
 number, a rating, an evidence summary and one or two of its listed documents on every
-requirement, three to eight documents listed), with ratings drawn from a seeded random generator so each program scores differently
-and every run of the benchmarks sees the same files. Filling a workbook with openpyxl takes a
-fraction of a second, so a folder of many workbooks is made from a few filled variants whose
-program name is then rewritten inside the zip, which is cheap and keeps every name distinct.
+requirement, three to eight documents listed), with ratings drawn from a seeded random
+generator so each program scores differently and every run of the benchmarks sees the same
+files. Filling a workbook with openpyxl takes a fraction of a second, so a folder of many
+workbooks is made from a few filled variants whose program name is then rewritten inside the
+zip, which is cheap and keeps every name distinct.
 """
 
 from __future__ import annotations
