@@ -89,10 +89,10 @@ def test_the_figures_read_back_beside_their_program_in_the_bundled_font(
     drawn_in: set[str] = set()
     figure_sizes: set[float] = set()
 
-    def visit(text: str, _cm: object, _tm: object, font: object, size: object) -> None:
-        if text.strip() and isinstance(font, dict):
+    def visit(shown: str, _cm: object, _tm: object, font: object, size: object) -> None:
+        if shown.strip() and isinstance(font, dict):
             drawn_in.add(str(font.get("/BaseFont")))
-        if re.fullmatch(r"\d{1,3}\.\d", text.strip()) and isinstance(size, int | float):
+        if re.fullmatch(r"\d{1,3}\.\d", shown.strip()) and isinstance(size, int | float):
             figure_sizes.add(float(size))
 
     for page in PdfReader(io.BytesIO(render_pdf(rollup))).pages:
