@@ -37,34 +37,28 @@ def _settings(ctx: click.Context) -> dict[str, Any]:
     return obj
 
 
-def _set(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+def _setting(name: str, short: str, help: str) -> Callable[[F], F]:
+    """A flag kept in the root context's settings under `name`, not passed to the command."""
+
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         if value:
-            _settings(ctx)[key] = value
+            _settings(ctx)[name] = value
 
-    return callback
+    return click.option(
+        short, f"--{name}", is_flag=True, expose_value=False, callback=callback, help=help
+    )
 
 
 def verbosity_options(f: F) -> F:
     """``-q/--quiet`` and ``-v/--verbose``, on the group and on every command."""
-    f = click.option(
+    verbose = _setting(
+        "verbose",
         "-v",
-        "--verbose",
-        is_flag=True,
-        expose_value=False,
-        callback=_set("verbose"),
-        help="Also say what was read, used and written (files, SHA-256, standard, sizes), on "
-        "stderr; on a crash, print the traceback.",
-    )(f)
-    f = click.option(
-        "-q",
-        "--quiet",
-        is_flag=True,
-        expose_value=False,
-        callback=_set("quiet"),
-        help="Print only results and errors, no notes or progress.",
-    )(f)
-    return f
+        "Also say what was read, used and written (files, SHA-256, standard, sizes), on stderr; "
+        "on a crash, print the traceback.",
+    )
+    quiet = _setting("quiet", "-q", "Print only results and errors, no notes or progress.")
+    return quiet(verbose(f))
 
 
 def common(f: F) -> F:

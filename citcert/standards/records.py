@@ -76,6 +76,14 @@ def _sector(column_id: str, header: str, verb: str) -> RecordColumn:
     return RecordColumn(column_id, header, ColumnKind.YES_NO, f"{verb} (Yes or No).", width=14)
 
 
+def _shift(help: str) -> RecordColumn:
+    return RecordColumn("shift", "Shift", ColumnKind.TEXT, help)
+
+
+def _training(column_id: str, header: str, help: str) -> RecordColumn:
+    return RecordColumn(column_id, header, ColumnKind.DATE, help, width=18)
+
+
 RECORD_SHEETS: Mapping[str, RecordSheet] = MappingProxyType(
     {
         sheet.id: sheet
@@ -102,20 +110,16 @@ RECORD_SHEETS: Mapping[str, RecordSheet] = MappingProxyType(
                         choices=(PATROL, OTHER),
                         required=True,
                     ),
-                    RecordColumn("shift", "Shift", ColumnKind.TEXT, "The shift or squad, e.g. A."),
-                    RecordColumn(
+                    _shift("The shift or squad, e.g. A."),
+                    _training(
                         "course_date",
                         "CIT course completed",
-                        ColumnKind.DATE,
                         "Last day of the 40-hour CIT course; empty if not trained.",
-                        width=18,
                     ),
-                    RecordColumn(
+                    _training(
                         "last_inservice",
                         "Last in-service",
-                        ColumnKind.DATE,
                         "Date of the officer's latest CIT in-service training.",
-                        width=18,
                     ),
                 ),
             ),
@@ -133,13 +137,11 @@ RECORD_SHEETS: Mapping[str, RecordSheet] = MappingProxyType(
                         required=True,
                         identifier=True,
                     ),
-                    RecordColumn("shift", "Shift", ColumnKind.TEXT, "The shift, e.g. Night."),
-                    RecordColumn(
+                    _shift("The shift, e.g. Night."),
+                    _training(
                         "course_date",
                         "CIT dispatch course",
-                        ColumnKind.DATE,
                         "Date of CIT dispatch training; empty if not trained.",
-                        width=18,
                     ),
                 ),
             ),

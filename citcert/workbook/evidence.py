@@ -8,8 +8,9 @@ The workbook reader returns an `Evidence`; after that point nothing sees an open
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import Annotated, Literal, assert_never
+from typing import Annotated, Literal, Protocol, TypeVar, assert_never
 
 from pydantic import Field
 
@@ -149,6 +150,26 @@ RecordRow = dict[str, RecordValue]
 """One row of a record sheet, by column id (`citcert.standards.records`)."""
 
 
+class _ForRequirement(Protocol):
+    """A row about one requirement (an evidence row, a review's row)."""
+
+    @property
+    def requirement_id(self) -> RequirementId: ...
+
+
+_Row = TypeVar("_Row", bound=_ForRequirement)
+
+
+def row_for(
+    requirement_id: RequirementId, rows: Iterable[_Row], empty: Callable[..., _Row]
+) -> _Row:
+    """The row of `rows` for `requirement_id`, or ``empty(requirement_id=…)`` when none is."""
+    for row in rows:
+        if row.requirement_id == requirement_id:
+            return row
+    return empty(requirement_id=requirement_id)
+
+
 class Evidence(Model):
     """A whole workbook, read and validated."""
 
@@ -174,10 +195,7 @@ class Evidence(Model):
 
     def for_requirement(self, requirement_id: RequirementId) -> RequirementEvidence:
         """The evidence row of a requirement, or an empty one when the workbook has none."""
-        for item in self.requirements:
-            if item.requirement_id == requirement_id:
-                return item
-        return RequirementEvidence(requirement_id=requirement_id)
+        return row_for(requirement_id, self.requirements, RequirementEvidence)
 
 
 # ── the remediation tracker read back (`citcert.workbook.tracker`) ──────────────────────────

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from citcert.standards.model import Model, RequirementId
-from citcert.workbook.evidence import Answer, CellRef, Unanswered
+from citcert.workbook.evidence import Answer, CellRef, Unanswered, row_for
 from citcert.workbook.review.layout import Kind
 
 
@@ -64,7 +64,4 @@ class Review(Model):
 
     def for_requirement(self, requirement_id: RequirementId) -> RequirementReview:
         """The review of one requirement (an empty one when the workbook has none)."""
-        for item in self.requirements:
-            if item.requirement_id == requirement_id:
-                return item
-        return RequirementReview(requirement_id=requirement_id)
+        return row_for(requirement_id, self.requirements, RequirementReview)
