@@ -74,6 +74,7 @@ def apply_review(evidence: Evidence, review: Review) -> Evidence:
         update={
             "requirements": rows,
             "numbers": numbers,
+            "corrected": frozenset(c.number_id for c in review.corrections),
             "profile": profile,
             "file_name": review.file_name,
             "workbook_sha256": review.workbook_sha256,

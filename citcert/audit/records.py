@@ -37,12 +37,15 @@ GIVEN, BLANK = "given", "blank"
 def derive_numbers(
     standard: Standard, evidence: Evidence, as_of: dt.date
 ) -> tuple[DerivedNumber, ...]:
-    """Every program number computable from a record sheet that holds rows, in standard order."""
+    """
+    Every program number computable from a record sheet that holds rows, in standard order;
+    not one a reviewer corrected, whose number stands over the records'.
+    """
     derived = []
     for number in standard.program_numbers:
         spec = number.from_records
         rows = evidence.records.get(spec.sheet, ()) if spec else ()
-        if spec is None or not rows:
+        if spec is None or not rows or number.id in evidence.corrected:
             continue
         result = _compute(RECORD_SHEETS[spec.sheet], spec, rows, as_of)
         typed = evidence.numbers.get(number.id)

@@ -183,6 +183,8 @@ class Evidence(Model):
     profile: ProgramProfile
     numbers: dict[str, NumberValue | None]
     """The program numbers by id; ``None`` where the cell was left empty."""
+    corrected: frozenset[str] = frozenset()
+    """The numbers a reviewer corrected: they stand, even over a figure the records give."""
     requirements: tuple[RequirementEvidence, ...]
     """In the standard's order, one per requirement the workbook lists."""
     documents: tuple[Document, ...] = ()

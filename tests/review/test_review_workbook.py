@@ -24,6 +24,7 @@ from tests.audit import workbook_filler as filler
 from tests.review.test_review_cycle import fill_review, rows_by_id
 
 STANDARDS = filler.MINI.parent
+EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "brennan-county.xlsx"
 ALL_MET = {"PART-01": "Met", "PART-02": "Met", "TRN-01": "Met", "TRN-02": "Met"}
 
 
@@ -103,6 +104,62 @@ class TestCorrections:
         assert "Corrections!D5: cit_officers: the raters corrected this number differently" in (
             result.stderr
         )
+
+    def test_a_correction_stands_over_the_records(self, tmp_path: Path) -> None:
+        """
+        Brennan's Officers sheet counts 49 CIT-trained patrol officers of 214 (22.9%, Met). A
+        reviewer's 20 (9.3%) is what OFC-03 is scored on, and no finding blames the program.
+        """
+        submission = tmp_path / EXAMPLE.name
+        submission.write_bytes(EXAMPLE.read_bytes())
+        review = tmp_path / "review.xlsx"
+        assert (
+            invoke(
+                "review", "start", str(submission), "--reviewer", "Ada", "-o", str(review)
+            ).exit_code
+            == 0
+        )
+        fill_review(review, {}, "Ada", date="2025-10-01")
+        correct(review, "cit_patrol_officers", 20, "The roster lists 20 who finished the course.")
+
+        result = invoke("audit", str(review), "-o", "-", "--format", "json")
+
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        ofc = next(r for r in report["results"] if r["requirement_id"] == "OFC-03")
+        assert ofc["status"] == "not_met"
+        assert ofc["metric"]["display"].startswith("20 CIT-trained patrol officers of 214")
+        assert "number_contradicts_records" not in {f["kind"] for f in ofc["findings"]}
+        assert "cit_patrol_officers" not in {d["number_id"] for d in report["derived_numbers"]}
+        assert "patrol_officers" in {d["number_id"] for d in report["derived_numbers"]}
+
+    def test_the_raters_numbers_must_give_way_to_the_consensus_reason(self, tmp_path: Path) -> None:
+        """A consensus value typed beside the prefilled text, which names each rater's number,
+        is refused at the Reason cell: that text would go into the program's report."""
+        first, second = started(tmp_path, "a.xlsx", "Ada"), started(tmp_path, "b.xlsx", "Ben")
+        for path, value in ((first, 6), (second, 8)):
+            fill_review(path, ALL_MET, path.stem)
+            correct(path, "cit_officers", value, f"Roster count by {path.stem}.")
+        consensus = tmp_path / "consensus.xlsx"
+        assert (
+            invoke("review", "reconcile", str(first), str(second), "-o", str(consensus)).exit_code
+            == 0
+        )
+        book = load_workbook(consensus)
+        ws = book[R.CORRECTIONS_SHEET]
+        rows, headers = rows_by_id(ws)
+        ws.cell(rows["cit_officers"], headers["Corrected value"]).value = 7
+        book.save(consensus)
+
+        result = invoke("validate", str(consensus))
+
+        assert result.exit_code == 2
+        assert (
+            "Corrections!E5: cit_officers: the reason still lists each rater's number; replace it"
+            in result.stderr
+        )
+        correct(consensus, "cit_officers", 7, "The panel counted 7 on the May roster.")
+        assert invoke("validate", str(consensus)).exit_code == 0
 
 
 class TestStart:

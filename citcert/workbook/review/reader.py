@@ -226,6 +226,13 @@ class _Reader:
                     table.cell(number, "reason"),
                     f"{key}: a corrected number needs a reason",
                 )
+            elif reason.startswith(R.DIFFERING_CORRECTION):
+                self.findings.error(
+                    table.sheet,
+                    table.cell(number, "reason"),
+                    f"{key}: the reason still lists each rater's number; replace it with the "
+                    "consensus's reason (it goes into the program's report)",
+                )
             given = evidence.numbers.get(key)
             out.append(
                 Correction(
