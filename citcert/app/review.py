@@ -204,6 +204,7 @@ def reconcile(
     standard = StandardChoice(None, None, store).resolve(ref)
     given = open_book(submission) if submission else None
     reviewed = [read_reviewed(b, standard, submission=given) for b in books]
+    _each_once(books, reviewed)
     _same_submission(books, reviewed)
     raters = _rater_names(reviewed)
     data = _consensus_bytes(read_checked(paths[0]), standard, reviewed, raters)
@@ -228,6 +229,20 @@ def _review_book(book: Book) -> Book:
             Location(file=book.name),
         )
     return book
+
+
+def _each_once(books: Sequence[Book], reviewed: Sequence[Reviewed]) -> None:
+    """Refuse a review given twice (the same file, or a copy): it would count as two raters."""
+    seen: dict[str, str] = {}
+    for book, item in zip(books, reviewed, strict=True):
+        earlier = seen.get(item.review.workbook_sha256)
+        if earlier is not None:
+            what = "given twice" if earlier == book.name else f"the same as {earlier} (a copy)"
+            raise WorkbookError.single(
+                f"this review is {what}; give each reviewer's workbook once",
+                Location(file=book.name),
+            )
+        seen[item.review.workbook_sha256] = book.name
 
 
 def _same_submission(books: Sequence[Book], reviewed: Sequence[Reviewed]) -> None:

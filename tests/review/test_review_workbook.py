@@ -162,6 +162,56 @@ class TestCorrections:
         assert invoke("validate", str(consensus)).exit_code == 0
 
 
+def test_a_reviewer_may_not_rate_not_applicable_where_the_standard_forbids_it(
+    tmp_path: Path,
+) -> None:
+    """As on the program's Evidence sheet: refused at the Review sheet's rating cell, exit 2."""
+    review = started(tmp_path)
+    fill_review(review, {**ALL_MET, "PART-01": "Not applicable"}, "Ada")
+    ws = load_workbook(review)[R.REVIEW_SHEET]
+    rows, headers = rows_by_id(ws)
+    cell = ws.cell(rows["PART-01"], headers["Rating"]).coordinate
+
+    result = invoke("validate", str(review))
+
+    assert result.exit_code == 2
+    assert (
+        f'review.xlsx: {R.REVIEW_SHEET}!{cell}: "Not applicable" is not allowed here: every '
+        "program must meet PART-01"
+    ) in result.stderr
+
+
+class TestReconcileEachReviewOnce:
+    """A review given twice would count as two raters agreeing: refused, nothing written."""
+
+    def test_the_same_file_twice(self, tmp_path: Path) -> None:
+        review = started(tmp_path)
+        fill_review(review, ALL_MET, "Ada")
+        out = tmp_path / "consensus.xlsx"
+
+        result = invoke("review", "reconcile", str(review), str(review), "-o", str(out))
+
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "Error: review.xlsx: this review is given twice; give each reviewer's workbook once\n"
+        )
+        assert not out.exists()
+
+    def test_a_copy_of_a_review(self, tmp_path: Path) -> None:
+        review, other = started(tmp_path), started(tmp_path, "ben.xlsx", "Ben")
+        fill_review(review, ALL_MET, "Ada")
+        fill_review(other, ALL_MET, "Ben")
+        copy = tmp_path / "copy.xlsx"
+        copy.write_bytes(review.read_bytes())
+        out = tmp_path / "consensus.xlsx"
+
+        result = invoke("review", "reconcile", str(review), str(other), str(copy), "-o", str(out))
+
+        assert result.exit_code == 2
+        assert "copy.xlsx: this review is the same as review.xlsx (a copy)" in result.stderr
+        assert not out.exists()
+
+
 class TestStart:
     """What `review start` makes, and what it refuses."""
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from citcert.errors import Location, StandardMismatchError, WorkbookError
 from citcert.standards.model import RequirementId, Standard
 from citcert.workbook import layout as L
-from citcert.workbook.evidence import Answer, CellRef, Evidence, Unanswered
+from citcert.workbook.evidence import Answer, CellRef, Evidence, NotApplicableAnswer, Unanswered
 from citcert.workbook.ratings import (
     Invalid,
     clean_text,
@@ -134,12 +134,22 @@ class _Reader:
             return ""
         return value
 
-    def _answer(self, table: Table, number: int, row: Row, key: str) -> Answer:
+    def _answer(self, table: Table, number: int, row: Row, key: str, rid: RequirementId) -> Answer:
         raw = table.get(row, key).value
-        answer = parse_answer(raw, self.standard.scoring.scale)
+        scale = self.standard.scoring.scale
+        answer = parse_answer(raw, scale)
         if isinstance(answer, Invalid):
             self.findings.error(table.sheet, table.cell(number, key), answer.message)
             return Unanswered()
+        if isinstance(answer, NotApplicableAnswer) and not (
+            self.standard.requirement(rid).not_applicable.allowed
+        ):
+            self.findings.error(
+                table.sheet,
+                table.cell(number, key),
+                f'"{scale.not_applicable_label}" is not allowed here: every program must meet '
+                f"{rid}",
+            )
         return answer
 
     def requirements(self, book: Book) -> tuple[RequirementReview, ...]:
@@ -163,13 +173,13 @@ class _Reader:
     def _row(self, table: Table, number: int, row: Row, rid: RequirementId) -> RequirementReview:
         item = RequirementReview(
             requirement_id=rid,
-            rating=self._answer(table, number, row, "rating"),
+            rating=self._answer(table, number, row, "rating", rid),
             comment=self._text(table, number, row, "comment"),
             note=self._text(table, number, row, "note"),
             strength=self._text(table, number, row, "strength"),
             reason=self._text(table, number, row, "reason"),
             raters=tuple(
-                RaterRating(rater=name, rating=self._answer(table, number, row, f"rater{i}"))
+                RaterRating(rater=name, rating=self._answer(table, number, row, f"rater{i}", rid))
                 for i, name in enumerate(self.raters)
             ),
             cell=CellRef(sheet=table.sheet, cell=table.cell(number, "rating")),
