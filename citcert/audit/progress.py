@@ -1,11 +1,12 @@
 """
 Progress on a remediation plan, as of a day: pure computation over a tracker read back.
 
-A step is done, in progress or not started as the program's Status says; a step not done whose
-target date is before the as-of date is overdue (due on its target day). What the done steps
-should lift once evidenced is the sum of the points each step alone gains, which the audit that
-wrote the tracker computed; it is an estimate, because gains overlap, and the next audit is
-what counts. No file, no clock: the as-of date is the caller's.
+A step is done, in progress or not started as the program's Status says, except that a step
+completed after the as-of date was not done yet on that day: it counts as in progress then. A
+step not done whose target date is before the as-of date is overdue (due on its target day).
+What the done steps should lift once evidenced is the sum of the points each step alone gains,
+which the audit that wrote the tracker computed; it is an estimate, because gains overlap, and
+the next audit is what counts. No file, no clock: the as-of date is the caller's.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Progress(Model):
 def progress(tracker: Tracker, as_of: dt.date) -> Progress:
     """Where the tracker's plan stands on `as_of`."""
     steps = tuple(_step(s, as_of) for s in tracker.steps)
-    done = [s for s in tracker.steps if s.status is StepStatus.DONE]
+    done = [s for s in tracker.steps if _status(s, as_of) is StepStatus.DONE]
+    later = sum(1 for s in tracker.steps if _status(s, as_of) is not s.status)
     counts = {status: sum(1 for s in steps if s.status is status) for status in StepStatus}
     overdue = sum(1 for s in steps if s.overdue)
     points = round(sum(s.score_gain for s in done), 1)
@@ -76,19 +78,27 @@ def progress(tracker: Tracker, as_of: dt.date) -> Progress:
         overdue=overdue,
         points_once_evidenced=points,
         lifts_to=lifts,
-        sentence=_sentence(len(steps), counts, overdue, points, lifts, as_of),
+        sentence=_sentence(len(steps), counts, overdue, points, lifts, as_of, later),
     )
 
 
+def _status(s: TrackedStep, as_of: dt.date) -> StepStatus:
+    """The step's status on `as_of`: a step completed after that day was still in progress."""
+    if s.status is StepStatus.DONE and s.completed_on is not None and s.completed_on > as_of:
+        return StepStatus.IN_PROGRESS
+    return s.status
+
+
 def _step(s: TrackedStep, as_of: dt.date) -> ProgressStep:
-    late = s.status is not StepStatus.DONE and s.target_date < as_of
+    status = _status(s, as_of)
+    late = status is not StepStatus.DONE and s.target_date < as_of
     return ProgressStep(
         order=s.order,
         requirement_id=s.requirement_id,
         title=s.title,
         owner=s.owner,
         target_date=s.target_date,
-        status=s.status,
+        status=status,
         overdue=late,
         days_overdue=(as_of - s.target_date).days if late else 0,
         completed_on=s.completed_on,
@@ -104,12 +114,18 @@ def _sentence(
     points: float,
     lifts: tuple[str, ...],
     as_of: dt.date,
+    later: int,
 ) -> str:
     text = (
         f"As of {as_of.isoformat()}: {counts[StepStatus.DONE]} of {plural(total, 'step')} done, "
         f"{counts[StepStatus.IN_PROGRESS]} in progress, {counts[StepStatus.NOT_STARTED]} not "
         f"started; {plural(overdue, 'step', none=True)} overdue."
     )
+    if later:
+        text += (
+            f" {plural(later, 'step')} completed after that day "
+            f"{'counts' if later == 1 else 'count'} as in progress."
+        )
     if counts[StepStatus.DONE]:
         text += f" Once evidenced, the done steps should add about {points:g} overall points"
         text += f" and could lift the decision to {lifts[0]}." if lifts else "."

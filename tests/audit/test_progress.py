@@ -89,6 +89,28 @@ def test_progress_reads_a_tracker_a_person_updated(tmp_path: Path) -> None:
     assert "DSP-04" in terminal.stdout and "Done, completed 2026-01-15" in terminal.stdout
 
 
+def test_a_step_completed_after_the_as_of_date_was_not_done_on_it(tmp_path: Path) -> None:
+    """On 2026-01-10 the two steps completed on 2026-01-15 were still in progress."""
+    path = _tracker(tmp_path)
+    edits = _edit(path)
+    day = dt.date(2026, 1, 10)
+    result = CliRunner().invoke(
+        cli, ["progress", str(path), "--as-of", day.isoformat(), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["done"], report["in_progress"], report["not_started"]) == (0, 3, 22)
+    assert report["points_once_evidenced"] == 0
+    assert report["lifts_to"] == []
+    steps = {s["requirement_id"]: s for s in report["steps"]}
+    assert {steps[rid]["status"] for rid in edits["done"]} == {"in_progress"}
+    assert report["overdue"] == sum(1 for target in edits["targets"].values() if target < day)
+    assert report["sentence"] == (
+        "As of 2026-01-10: 0 of 25 steps done, 3 in progress, 22 not started; "
+        f"{report['overdue']} steps overdue. 2 steps completed after that day count as in progress."
+    )
+
+
 def test_a_status_that_is_not_one_is_refused_at_its_cell(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
