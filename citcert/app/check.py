@@ -83,9 +83,8 @@ def _checked(
     if is_review(submission.book):  # a reviewer's or consensus workbook: open items refused
         from citcert.app.review import read_reviewed
 
-        evidence = read_reviewed(submission.book, standard, as_of=as_of).evidence
-        where = Location(file=submission.name)
-        warnings: tuple[Problem, ...] = tuple(Problem(where, w) for w in evidence.warnings)
+        reviewed = read_reviewed(submission.book, standard, as_of=as_of)
+        evidence, warnings = reviewed.evidence, reviewed.warnings
     else:
         evidence, warnings = inspect_workbook(submission.book, standard, as_of=as_of)
     from citcert.app.details import reading_line
@@ -117,20 +116,28 @@ def audit_warnings(
         if finding.kind is FindingKind.UNSUPPORTED_CLAIM
     ]
     found += _unlisted_documents(submission, evidence)
-    review = no_reviewer_ratings(evidence, assessment.provenance.mode)
+    review = no_reviewer_ratings(evidence, assessment.provenance.mode, submission)
     if review is not None:
         found.append(review)
     return tuple(found)
 
 
-def no_reviewer_ratings(evidence: Evidence, mode: Mode) -> Problem | None:
+def no_reviewer_ratings(evidence: Evidence, mode: Mode, submission: Submission) -> Problem | None:
     """The warning for a review whose workbook holds no reviewer rating at all, else None."""
     from citcert.workbook.evidence import Unanswered
+    from citcert.workbook.review.layout import REVIEW_SHEET, is_review
 
     if mode is not Mode.REVIEW or not evidence.requirements:
         return None
     if any(not isinstance(r.reviewer_rating, Unanswered) for r in evidence.requirements):
         return None
+    if is_review(submission.book):
+        return Problem(
+            Location(file=evidence.file_name, sheet=REVIEW_SHEET),
+            "no rating is filled in yet: every requirement will be scored on the program's own "
+            "rating, marked unverified. Fill in the Rating column",
+            "Rating",
+        )
     return Problem(
         Location(file=evidence.file_name, sheet="Evidence"),
         "a review (--mode review or the workbook's assessment type), but no reviewer rating is "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citcert.errors import Location, WorkbookError
+from citcert.errors import Location, Problem, WorkbookError
 from citcert.standards.identity import RequirementId
 
 if TYPE_CHECKING:
@@ -37,20 +37,22 @@ class Reviewed:
     base: Evidence
     review: Review
     evidence: Evidence
+    warnings: tuple[Problem, ...] = ()
+    """What reading the program's sheets noticed, located (for `validate`)."""
 
 
 def read_reviewed(
     book: Book, standard: Standard, *, as_of: dt.date | None = None, submission: Book | None = None
 ) -> Reviewed:
     """Read and check a review or consensus workbook; raises with located problems."""
-    from citcert.workbook.reader import read_workbook
+    from citcert.workbook.reader import inspect_workbook
     from citcert.workbook.review.reader import check_standard, check_submission, read_review
 
     check_standard(book, standard)
-    base = read_workbook(book, standard, as_of=as_of)
+    base, warnings = inspect_workbook(book, standard, as_of=as_of)
     check_submission(book, base, submission)
     review = read_review(book, standard, base)
-    return Reviewed(base, review, apply_review(base, review))
+    return Reviewed(base, review, apply_review(base, review), warnings)
 
 
 def apply_review(evidence: Evidence, review: Review) -> Evidence:
@@ -327,6 +329,7 @@ def _joined(raters: Sequence[str], texts: Sequence[str]) -> str:
 
 def _corrections(raters: Sequence[str], reviewed: Sequence[Reviewed]) -> dict[str, tuple[str, str]]:
     """Corrections the raters agree on are carried; differing ones wait for the consensus."""
+    from citcert.workbook.ratings import clean_text
     from citcert.workbook.review import layout as R
 
     out: dict[str, tuple[str, str]] = {}
@@ -341,8 +344,8 @@ def _corrections(raters: Sequence[str], reviewed: Sequence[Reviewed]) -> dict[st
         values = {c.value for _, c in given}
         reasons = _joined([n for n, _ in given], [c.reason for _, c in given])
         if len(values) == 1 and len(given) == len(reviewed):
-            out[number_id] = (f"{given[0][1].value:g}", reasons)
+            out[number_id] = (clean_text(given[0][1].value), reasons)
         else:
-            told = "; ".join(f"{n}: {c.value:g} ({c.reason})" for n, c in given)
+            told = "; ".join(f"{n}: {clean_text(c.value)} ({c.reason})" for n, c in given)
             out[number_id] = ("", f"{R.DIFFERING_CORRECTION}: {told}")
     return out

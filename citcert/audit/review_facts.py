@@ -24,7 +24,7 @@ from citcert.audit.review_model import (
 from citcert.audit.words import join_words, plural
 from citcert.standards.model import RatingScale, RequirementId, Standard
 from citcert.workbook.evidence import Answer, Evidence, Rated, answer_label
-from citcert.workbook.review.model import Review
+from citcert.workbook.review.model import Correction, Review
 
 NOT_RATED = "Not rated"
 """What a reviewer's blank rating is called in the panel's view."""
@@ -77,16 +77,26 @@ def review_facts(standard: Standard, evidence: Evidence, review: Review) -> Revi
                 number_id=c.number_id,
                 label=c.label,
                 program_value=c.program_value or "none given",
-                value=f"{c.value:g}",
+                value=_value(standard, c),
                 reason=c.reason,
                 sentence=f"{c.label}: the program gave {c.program_value or 'no number'}; the "
-                f"reviewer's {c.value:g} was used ({c.reason}).",
+                f"reviewer's {_value(standard, c)} was used ({c.reason}).",
             )
             for c in review.corrections
         ),
         agreement=_agreement(standard, review, rows) if review.kind.value == "consensus" else None,
         calibration=calibration(standard, rows),
     )
+
+
+def _value(standard: Standard, correction: Correction) -> str:
+    """A corrected number as the report gives it: a choice by its label, a date in ISO form."""
+    value = correction.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return standard.number(correction.number_id).choice(value).label
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _position(scale: RatingScale, answer: Answer) -> int | None:

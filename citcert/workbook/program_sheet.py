@@ -48,7 +48,8 @@ _PROFILE_PARSERS: dict[L.FieldKind, Parser] = {
 }
 
 
-def _number_parser(spec: ProgramNumber) -> Parser:
+def number_parser(spec: ProgramNumber) -> Parser:
+    """How a number of `spec`'s kind is read from a cell (the Program sheet's, a correction's)."""
     match spec.kind:
         case NumberKind.INTEGER:
             return parse_whole
@@ -163,7 +164,7 @@ def _read_numbers(
     numbers: dict[str, NumberValue | None] = {}
     for spec in standard.program_numbers:
         required = spec.required and spec.id not in supplied
-        value = program.value(spec.id, spec.label, required, _number_parser(spec))
+        value = program.value(spec.id, spec.label, required, number_parser(spec))
         numbers[spec.id] = value if isinstance(value, int | float | dt.date | str) else None
         if value is None and not required and spec.id in program.rows and spec.id not in supplied:
             program.findings.warn(

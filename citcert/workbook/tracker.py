@@ -218,7 +218,10 @@ def _step(
     problems += [(k, v.message) for k, v in texts.items() if isinstance(v, Invalid)]
     if texts["requirement_id"] == "":
         problems.append(("requirement_id", "a step needs its requirement id"))
-    target = parse_date(values.get("target_date"))
+    raw_target = values.get("target_date")
+    target = (
+        Invalid("a step needs its target date") if is_blank(raw_target) else parse_date(raw_target)
+    )
     if isinstance(target, Invalid):
         problems.append(("target_date", target.message))
     status = _status(values.get("status"))
@@ -227,14 +230,15 @@ def _step(
     completed = _completed(values.get("completed_on"), today)
     if isinstance(completed, Invalid):
         problems.append(("completed_on", completed.message))
-    gain = parse_number(values.get("score_gain")) if not is_blank(values.get("score_gain")) else 0.0
+    gain = _gain(values.get("score_gain"))
     if isinstance(gain, Invalid):
-        gain = 0.0
+        problems.append(("score_gain", gain.message))
     for key, message in problems:
         findings.error(table.sheet, table.cell(number, key), message, key.replace("_", " "))
     if problems:
         return None
     assert not isinstance(order, Invalid) and isinstance(target, dt.date)
+    assert not isinstance(gain, Invalid)
     assert isinstance(status, StepStatus) and not isinstance(completed, Invalid)
     return TrackedStep(
         order=int(order),
@@ -250,6 +254,16 @@ def _step(
         row=CellRef(sheet=table.sheet, cell=table.cell(number, "order")),
         requirement_cell=CellRef(sheet=table.sheet, cell=table.cell(number, "requirement_id")),
     )
+
+
+def _gain(raw: object) -> float | Invalid:
+    """The overall points a step alone gains, as the audit wrote them: 0 to 100 (blank is 0)."""
+    if is_blank(raw):
+        return 0.0
+    gain = parse_number(raw)
+    if isinstance(gain, float) and not 0 <= gain <= 100:
+        return Invalid(f"{gain:g} is not a number of overall points from 0 to 100")
+    return gain
 
 
 def _completed(raw: object, today: dt.date) -> dt.date | Invalid | None:

@@ -127,6 +127,35 @@ def test_a_status_that_is_not_one_is_refused_at_its_cell(tmp_path: Path) -> None
     ) in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("header", "typed", "message"),
+    [
+        ("Overall points gained", "lots", '"lots" is not a number'),
+        ("Overall points gained", 250, "250 is not a number of overall points from 0 to 100"),
+        ("Overall points gained", -3, "-3 is not a number of overall points from 0 to 100"),
+        ("Target date", None, "a step needs its target date"),
+    ],
+)
+def test_a_step_cell_a_person_can_break_is_refused_at_it(
+    tmp_path: Path, header: str, typed: object, message: str
+) -> None:
+    """The points a step gains and its target date are read, not assumed."""
+    from openpyxl import load_workbook
+
+    path = _tracker(tmp_path)
+    book = load_workbook(path)
+    ws = book["Remediation plan"]
+    column = next(c.column_letter for c in ws[1] if c.value == header)
+    ws[f"{column}3"] = typed
+    book.save(path)
+
+    result = CliRunner().invoke(cli, ["progress", str(path)])
+
+    assert result.exit_code == 2
+    assert f"Remediation plan!{column}3 " in result.stderr
+    assert f"): {message}" in result.stderr
+
+
 @pytest.mark.parametrize("other", ["brennan-county.xlsx"])
 def test_a_workbook_that_is_not_a_tracker_is_a_located_error(other: str) -> None:
     result = CliRunner().invoke(cli, ["progress", str(EXAMPLES / other)])

@@ -5,6 +5,7 @@ deterministic bytes, and the agreement figures' invariants.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -105,6 +106,56 @@ class TestCorrections:
             result.stderr
         )
 
+    def test_a_date_is_corrected_as_a_date(self, tmp_path: Path) -> None:
+        """The last committee meeting is a date: a date cell (or ISO text) is its correction."""
+        review = started(tmp_path)
+        fill_review(review, ALL_MET, "Ada")
+        correct(review, "last_committee_meeting", dt.datetime(2024, 4, 2), "Minutes say so.")
+
+        result = invoke("audit", str(review), "-o", "-", "--format", "json")
+
+        assert result.exit_code == 0, result.stderr
+        (correction,) = json.loads(result.stdout)["review"]["corrections"]
+        assert correction["value"] == "2024-04-02"
+        assert "the reviewer's 2024-04-02 was used (Minutes say so.)" in correction["sentence"]
+
+    @pytest.mark.parametrize(
+        ("number_id", "value", "message"),
+        [
+            ("cit_officers", -5, 'Corrections!D5: "-5" is negative; enter 0 or more'),
+            ("cit_officers", "many", 'Corrections!D5: "many" is not a number'),
+            (
+                "cit_officers",
+                500,
+                "Corrections!D5: cit_officers: CIT-trained patrol officers would be 500, more "
+                "than Patrol officers (120); check both numbers",
+            ),
+            (
+                "patrol_officers",
+                10,
+                "Corrections!D4: patrol_officers: Patrol officers would be 10, fewer than "
+                "CIT-trained patrol officers (30); check both numbers",
+            ),
+            (
+                "last_committee_meeting",
+                12,
+                'Corrections!D6: "12" is not a date; write dates like 2024-03-31 or 03/31/2024',
+            ),
+        ],
+    )
+    def test_a_corrected_number_is_checked_as_the_program_sheet_checks_it(
+        self, tmp_path: Path, number_id: str, value: object, message: str
+    ) -> None:
+        """Negative counts, text, a part larger than its whole: refused at the correction."""
+        review = started(tmp_path)
+        fill_review(review, ALL_MET, "Ada")
+        correct(review, number_id, value, "Checked against the roster.")
+
+        result = invoke("validate", str(review))
+
+        assert result.exit_code == 2
+        assert f"review.xlsx: {message}" in result.stderr
+
     def test_a_correction_stands_over_the_records(self, tmp_path: Path) -> None:
         """
         Brennan's Officers sheet counts 49 CIT-trained patrol officers of 214 (22.9%, Met). A
@@ -179,6 +230,51 @@ def test_a_reviewer_may_not_rate_not_applicable_where_the_standard_forbids_it(
         f'review.xlsx: {R.REVIEW_SHEET}!{cell}: "Not applicable" is not allowed here: every '
         "program must meet PART-01"
     ) in result.stderr
+
+
+def test_a_decision_date_before_the_review_date_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """A final review dated 2024-06-10 with the decision of 2024-05-30 that fill_review types."""
+    review = started(tmp_path)
+    fill_review(review, ALL_MET, "Ada", final=True, date="2024-06-10")
+    ws = load_workbook(review)[R.REVIEWER_SHEET]
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "decision_date")
+
+    result = invoke("validate", str(review))
+
+    assert result.exit_code == 2
+    assert (
+        f"review.xlsx: {R.REVIEWER_SHEET}!C{row}: the decision date 2024-05-30 is before the "
+        "review date 2024-06-10; a decision follows the review"
+    ) in result.stderr
+
+
+def test_validate_locates_a_reviews_warnings_once_and_on_the_review_sheet(tmp_path: Path) -> None:
+    """
+    Pine Hollow leaves three optional numbers empty: a review of it gives the same warnings as
+    the submission, each naming the file once, and asks for ratings on the Review sheet.
+    """
+    submission = tmp_path / "pine-hollow-rural.xlsx"
+    submission.write_bytes((EXAMPLE.parent / submission.name).read_bytes())
+    review = tmp_path / "review.xlsx"
+    assert (
+        invoke("review", "start", str(submission), "--reviewer", "Ada", "-o", str(review)).exit_code
+        == 0
+    )
+    fill_review(review, {}, "Ada", date="2025-10-01")
+
+    result = invoke("validate", str(review))
+
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        "  review.xlsx: Program!C23 (Hours of the CIT course for dispatchers): no value yet "
+        "(optional)"
+    ) in lines
+    assert (
+        "  review.xlsx: Review (Rating): no rating is filled in yet: every requirement will be "
+        "scored on the program's own rating, marked unverified. Fill in the Rating column"
+    ) in lines
+    assert "review.xlsx: review.xlsx" not in result.stdout
 
 
 class TestReconcileEachReviewOnce:

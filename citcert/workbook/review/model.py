@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from citcert.standards.model import Model, RequirementId
-from citcert.workbook.evidence import Answer, CellRef, Unanswered, row_for
+from citcert.workbook.evidence import Answer, CellRef, NumberValue, Unanswered, row_for
 from citcert.workbook.review.layout import Kind
 
 
@@ -41,7 +41,7 @@ class Correction(Model):
     number_id: str
     label: str
     program_value: str
-    value: float
+    value: NumberValue
     reason: str
     cell: CellRef
 

@@ -6,12 +6,14 @@ submission it was made from, and the `Review`, with every problem located as ``S
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citcert.errors import Location, StandardMismatchError, WorkbookError
 from citcert.standards.model import RequirementId, Standard
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import Answer, CellRef, Evidence, NotApplicableAnswer, Unanswered
+from citcert.workbook.program_sheet import number_parser
 from citcert.workbook.ratings import (
     Invalid,
     clean_text,
@@ -225,7 +227,7 @@ class _Reader:
                         "consensus value (or clear the reason to keep the program's)",
                     )
                 continue
-            value = parse_number(raw)
+            value = number_parser(numbers[key])(raw)
             reason = self._text(table, number, row, "reason")
             if isinstance(value, Invalid):
                 self.findings.error(table.sheet, table.cell(number, "value"), value.message)
@@ -244,6 +246,7 @@ class _Reader:
                     "consensus's reason (it goes into the program's report)",
                 )
             given = evidence.numbers.get(key)
+            assert isinstance(value, int | float | dt.date | str)
             out.append(
                 Correction(
                     number_id=key,
@@ -254,7 +257,32 @@ class _Reader:
                     cell=CellRef(sheet=table.sheet, cell=table.cell(number, "value")),
                 )
             )
+        self._check_bounds(evidence, out)
         return tuple(out)
+
+    def _check_bounds(self, evidence: Evidence, corrections: Sequence[Correction]) -> None:
+        """No number may exceed the one it is part of (``not_more_than``) once corrected."""
+        corrected = {c.number_id: c for c in corrections}
+        numbers = dict(evidence.numbers) | {c.number_id: c.value for c in corrections}
+        for spec in self.standard.program_numbers:
+            limit_id = spec.not_more_than or ""
+            value, limit = numbers.get(spec.id), numbers.get(limit_id)
+            where = corrected.get(spec.id) or corrected.get(limit_id)
+            if where is None or not isinstance(value, int | float):
+                continue
+            if isinstance(limit, int | float) and value > limit:
+                partner = self.standard.number(limit_id)
+                part, whole = (clean_text(value), clean_text(limit))
+                problem = (
+                    f"{spec.label} would be {part}, more than {partner.label} ({whole})"
+                    if where.number_id == spec.id
+                    else f"{partner.label} would be {whole}, fewer than {spec.label} ({part})"
+                )
+                self.findings.error(
+                    where.cell.sheet,
+                    where.cell.cell,
+                    f"{where.number_id}: {problem}; check both numbers",
+                )
 
     def reviewer(self, book: Book) -> dict[str, object]:
         """Name(s), review date, status, response window and decision date."""
@@ -289,6 +317,13 @@ class _Reader:
         if isinstance(decision, Invalid):
             self.findings.error(sheet, where, decision.message)
             decision = None
+        elif decision is not None and decision < date:
+            self.findings.error(
+                sheet,
+                where,
+                f"the decision date {decision.isoformat()} is before the review date "
+                f"{date.isoformat()}; a decision follows the review",
+            )
         if final and decision is None:
             decision = date
         return {

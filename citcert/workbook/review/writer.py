@@ -66,8 +66,14 @@ class Plan:
 
 
 def evidence_sha256(evidence: Evidence) -> str:
-    """A fingerprint of the program's answers as read, whatever file they were read from."""
-    data = evidence.model_dump_json(exclude={"file_name", "workbook_sha256", "warnings"})
+    """
+    A fingerprint of the program's answers as read, whatever file they were read from (not
+    which numbers a review corrected: that is the review's, and reviews made before it was
+    recorded keep their fingerprint).
+    """
+    data = evidence.model_dump_json(
+        exclude={"file_name", "workbook_sha256", "warnings", "corrected"}
+    )
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
