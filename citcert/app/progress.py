@@ -11,7 +11,7 @@ from citcert.app.workbook import StandardChoice
 from citcert.audit.progress import Progress, progress
 from citcert.errors import StandardNotFoundError
 from citcert.workbook.evidence import Tracker
-from citcert.workbook.tracker import Owner, check_owner, read_tracker
+from citcert.workbook.tracker import Owner, check_owner, check_plan, read_tracker
 
 
 def tracker_progress(
@@ -31,21 +31,37 @@ def tracker_progress(
     """
     tracker = read_tracker(path, today=today)
     choice = choice or StandardChoice()
-    check_owner(tracker, _owner(tracker, choice, audit))
+    if audit is None:
+        check_owner(tracker, _standard_owner(tracker, choice))
+    else:
+        _check_audit(tracker, audit, choice)
     return progress(tracker, as_of or today)
 
 
-def _owner(tracker: Tracker, choice: StandardChoice, audit: Path | None) -> Owner:
-    if audit is not None:
-        from citcert.app.reports import load_audit
+def _check_audit(tracker: Tracker, audit: Path, choice: StandardChoice) -> None:
+    """The tracker is of `audit`'s program and standard; of that very audit, it holds its plan."""
+    from citcert.app.reports import load_audit
 
-        assessment, _ = load_audit(audit, choice.named)
-        return Owner(
+    assessment, _ = load_audit(audit, choice.named)
+    check_owner(
+        tracker,
+        Owner(
             source=audit.name,
             program_name=assessment.profile.program_name,
             standard_ref=assessment.provenance.standard_ref,
             requirement_ids=frozenset(r.requirement_id for r in assessment.results),
-        )
+        ),
+    )
+    same = (assessment.provenance.workbook_sha256, assessment.provenance.as_of) == (
+        tracker.workbook_sha256,
+        tracker.as_of,
+    )
+    if same:
+        gains = {s.requirement_id: s.score_gain for s in assessment.plan.steps}
+        check_plan(tracker, audit.name, gains)
+
+
+def _standard_owner(tracker: Tracker, choice: StandardChoice) -> Owner:
     try:
         standard = choice.named(tracker.standard_ref)
     except StandardNotFoundError:

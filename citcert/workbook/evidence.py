@@ -247,6 +247,8 @@ class TrackedStep(Model):
     row: CellRef
     requirement_cell: CellRef | None = None
     """The cell holding the requirement id (None in a tracker built in code)."""
+    gain_cell: CellRef | None = None
+    """The cell holding the points gained (None without that column, or built in code)."""
 
 
 class Tracker(Model):

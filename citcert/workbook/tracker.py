@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,6 +182,54 @@ def check_owner(tracker: Tracker, owner: Owner) -> None:
         )
 
 
+def check_plan(tracker: Tracker, source: str, gains: Mapping[RequirementId, float]) -> None:
+    """
+    Refuse a tracker that no longer holds the plan of the audit that wrote it, read from
+    `source` (`gains`: each plan step's requirement and the points it gains): a step missing, a
+    step the plan does not have, or points gained typed over. The caller makes sure `source`
+    is that same audit.
+    """
+    findings = Findings(tracker.file_name)
+    held = {step.requirement_id for step in tracker.steps}
+    missing = [rid for rid in gains if rid not in held]
+    if missing:
+        findings.error(
+            PLAN_SHEET,
+            None,
+            f"the plan of {source} has {len(missing)} step{'' if len(missing) == 1 else 's'} "
+            f"this tracker does not: {', '.join(missing)}; restore their rows (from the "
+            "tracker that audit wrote)",
+            "plan",
+        )
+    for step in tracker.steps:
+        expected = gains.get(step.requirement_id)
+        if expected is None:
+            cell = step.requirement_cell or step.row
+            findings.error(
+                cell.sheet,
+                cell.cell,
+                f"step {step.order} names {step.requirement_id}, which has no step in the plan "
+                f"of {source}",
+                "requirement",
+            )
+        elif abs(step.score_gain - expected) > 1e-6:
+            cell = step.gain_cell or step.row
+            findings.error(
+                cell.sheet,
+                cell.cell,
+                f"step {step.order} ({step.requirement_id}) gains {expected:g} overall points "
+                f"in {source}, not {step.score_gain:g}: the audit's figure counts",
+                "points gained",
+            )
+    if findings.errors:
+        count = len(findings.errors)
+        raise WorkbookError(
+            findings.errors,
+            headline=f"{tracker.file_name} does not hold the plan of {source}: "
+            f"{count} problem{'' if count == 1 else 's'}",
+        )
+
+
 def _plain(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -253,6 +302,9 @@ def _step(
         completed_on=completed,
         row=CellRef(sheet=table.sheet, cell=table.cell(number, "order")),
         requirement_cell=CellRef(sheet=table.sheet, cell=table.cell(number, "requirement_id")),
+        gain_cell=CellRef(sheet=table.sheet, cell=table.cell(number, "score_gain"))
+        if "score_gain" in table.columns
+        else None,
     )
 
 

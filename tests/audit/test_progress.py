@@ -204,6 +204,61 @@ def test_a_tracker_checked_against_its_own_audit_reads(tmp_path: Path, given: st
     assert "Brennan County Crisis Intervention Team" in result.stdout
 
 
+def _rows_changed(path: Path, change: str) -> dict[str, str]:
+    """Change the plan as a person might (rows deleted, a requirement or points typed over);
+    return the cells by requirement id of the rows changed."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    ws = book["Remediation plan"]
+    col = {c.value: c.column_letter for c in ws[1]}
+    rows = {ws[f"{col['Requirement']}{r}"].value: r for r in range(2, ws.max_row + 1)}
+    first, second = list(rows)[:2]
+    if change == "deleted":
+        ws.delete_rows(rows[second])
+    elif change == "requirement":
+        ws[f"{col['Requirement']}{rows[second]}"] = first
+    else:
+        ws[f"{col['Overall points gained']}{rows[first]}"] = 50
+    book.save(path)
+    return {"first": first, "second": second, "points": f"{col['Overall points gained']}"
+            f"{rows[first]}", "requirement": f"{col['Requirement']}{rows[second]}"}  # fmt: skip
+
+
+@pytest.mark.parametrize("given", ["json", "workbook"])
+@pytest.mark.parametrize("change", ["deleted", "requirement", "points"])
+def test_a_tracker_that_lost_its_audits_plan_is_refused(
+    tmp_path: Path, given: str, change: str
+) -> None:
+    """Given the very audit that wrote it, the tracker must still hold that audit's plan."""
+    path = _tracker(tmp_path)
+    audit = (
+        _audit_json(tmp_path, "brennan-county.xlsx")
+        if given == "json"
+        else EXAMPLES / "brennan-county.xlsx"
+    )
+    cells = _rows_changed(path, change)
+
+    result = CliRunner().invoke(cli, ["progress", str(path), "--audit", str(audit)])
+
+    assert result.exit_code == 2
+    name = path.name
+    assert result.stderr.startswith(f"Error: {name} does not hold the plan of {audit.name}: ")
+    if change in ("deleted", "requirement"):
+        assert (
+            f"{name}: Remediation plan (plan): the plan of {audit.name} has 1 step this tracker "
+            f"does not: {cells['second']}; restore their rows"
+        ) in result.stderr
+    if change == "points":
+        assert (
+            f"{name}: Remediation plan!{cells['points']} (points gained): step 1 "
+            f"({cells['first']}) gains "
+        ) in result.stderr
+        assert "overall points in" in result.stderr and "not 50: the audit's figure counts" in (
+            result.stderr
+        )
+
+
 @pytest.mark.parametrize("given", ["json", "workbook"])
 def test_a_tracker_of_another_program_is_refused_at_its_cell(tmp_path: Path, given: str) -> None:
     path = _tracker(tmp_path)
