@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 
 from citcert.audit.rollup import (
     AuditedRow,
@@ -98,13 +98,10 @@ def rollup_change(
 ) -> RollupChange:
     """Each program's change since `previous`, and the programs per decision level then and now."""
     ranks = {d.decision_id: i for i, d in enumerate(decisions)}
-    before = _keyed(previous.rows)
-    changes, seen = [], set()
-    for key, row in _keyed(rows).items():
-        old = before.get(key)
-        seen.add(key)
-        changes.append(_change(old, row, ranks))
-    changes += [_gone(old) for key, old in before.items() if key not in seen]
+    matched = _match(previous.rows, rows)
+    changes = [_change(matched.get(i), row, ranks) for i, row in enumerate(rows)]
+    taken = {id(old) for old in matched.values()}
+    changes += [_gone(old) for old in previous.rows if id(old) not in taken]
     return RollupChange(
         previous_latest_assessment=previous.latest_assessment,
         programs=tuple(changes),
@@ -113,17 +110,31 @@ def rollup_change(
     )
 
 
-_Row = TypeVar("_Row", AuditedRow, PreviousRow)
-
-
-def _keyed(rows: Iterable[_Row]) -> dict[tuple[str, str], _Row]:
-    """Rows by plain program name, and by file too where one name is used more than once."""
-    rows = list(rows)
-    names = [plain_name(r.program) for r in rows]
-    return {
-        (name, r.file if names.count(name) > 1 else ""): r
-        for name, r in zip(names, rows, strict=True)
-    }
+def _match(before: Sequence[PreviousRow], rows: Sequence[AuditedRow]) -> dict[int, PreviousRow]:
+    """
+    Each row's previous row, by the index of the row: the same program name (as people read it)
+    and file first; then the same name where one row of it is left on each side (a renamed file).
+    """
+    found: dict[int, PreviousRow] = {}
+    exact = {(plain_name(old.program), old.file): old for old in before}
+    for i, row in enumerate(rows):
+        old = exact.get((plain_name(row.program), row.file))
+        if old is not None:
+            found[i] = old
+    taken = {id(old) for old in found.values()}
+    left_old: dict[str, list[PreviousRow]] = {}
+    for old in before:
+        if id(old) not in taken:
+            left_old.setdefault(plain_name(old.program), []).append(old)
+    left_new: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if i not in found:
+            left_new.setdefault(plain_name(row.program), []).append(i)
+    for name, indexes in left_new.items():
+        olds = left_old.get(name, [])
+        if len(indexes) == 1 and len(olds) == 1:
+            found[indexes[0]] = olds[0]
+    return found
 
 
 def _change(old: PreviousRow | None, new: AuditedRow, ranks: dict[LevelId, int]) -> ProgramChange:

@@ -1,0 +1,74 @@
+"""
+Which program of the previous roll-up each program of this one continues (`batch --since`):
+by name and file first, then by name where one row of it is left on each side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from citcert.audit.calendar import PreviousRollup, PreviousRow, rollup_change
+from citcert.audit.rollup import AuditedRow, DecisionCount
+from citcert.standards.model import LevelId
+
+LEVELS = (
+    DecisionCount(decision_id=LevelId("certified"), label="Certified", programs=0),
+    DecisionCount(decision_id=LevelId("conditional"), label="Conditional", programs=0),
+)
+
+
+def _now(file: str, program: str, level: str = "certified", score: float = 90.0) -> AuditedRow:
+    return AuditedRow(
+        file=file,
+        program=program,
+        jurisdiction="Northfield",
+        standard="mini-standard@1.0",
+        assessment_date=dt.date(2025, 9, 1),
+        decision_id=LevelId(level),
+        decision=level.title(),
+        overall_score=score,
+        domain_scores={},
+        core_gaps=0,
+        other_gaps=0,
+    )
+
+
+def _then(file: str, program: str, level: str = "conditional", score: float = 70.0) -> PreviousRow:
+    return PreviousRow(file, program, LevelId(level), level.title(), score)
+
+
+def _directions(before: list[PreviousRow], rows: list[AuditedRow]) -> list[tuple[str, str]]:
+    previous = PreviousRollup(tuple(before), LEVELS, dt.date(2024, 9, 1))
+    change = rollup_change(previous, rows, LEVELS)
+    return [(c.file, c.direction) for c in change.programs]
+
+
+def test_a_name_used_twice_before_is_matched_by_file_and_then_by_name() -> None:
+    """Lakemont had its workbook and its review workbook last time; now only a renamed one."""
+    before = [
+        _then("lakemont.xlsx", "Lakemont Metro CIT"),
+        _then("lakemont-review.xlsx", "Lakemont Metro CIT"),
+    ]
+    assert _directions(before, [_now("lakemont.xlsx", "Lakemont  metro CIT")]) == [
+        ("lakemont.xlsx", "up"),
+        ("lakemont-review.xlsx", "gone"),
+    ]
+
+
+def test_a_renamed_file_of_a_name_used_once_on_each_side_is_the_same_program() -> None:
+    before = [_then("2024/brennan.xlsx", "Brennan County CIT")]
+    assert _directions(before, [_now("2025/brennan.xlsx", "Brennan County CIT")]) == [
+        ("2025/brennan.xlsx", "up"),
+    ]
+
+
+def test_two_renamed_files_of_one_name_cannot_be_told_apart() -> None:
+    """Which is which is not guessed: both are new, both old ones gone."""
+    before = [_then("a.xlsx", "Twin CIT"), _then("b.xlsx", "Twin CIT")]
+    rows = [_now("c.xlsx", "Twin CIT"), _now("d.xlsx", "Twin CIT")]
+    assert _directions(before, rows) == [
+        ("c.xlsx", "new"),
+        ("d.xlsx", "new"),
+        ("a.xlsx", "gone"),
+        ("b.xlsx", "gone"),
+    ]
