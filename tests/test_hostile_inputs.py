@@ -169,6 +169,23 @@ class TestRanges:
         assert result.exit_code == ExitCode.INPUT_ERROR, result.output
         assert "Program!C17" in result.stderr
 
+    @pytest.mark.parametrize(
+        ("field", "cell"), [("assessment_date", "C12"), ("last_committee_meeting", "C17")]
+    )
+    @pytest.mark.parametrize("date", [dt.datetime(9999, 12, 31), dt.datetime(3000, 1, 1)])
+    def test_a_date_after_2999_is_a_located_error(
+        self, tmp_path: Path, standards: Path, field: str, cell: str, date: dt.datetime
+    ) -> None:
+        """Every deadline counted from it could not be dated (9999 crashed with exit 70)."""
+        book = workbook(tmp_path / "p.xlsx", **{field: date})
+
+        for command in ("validate", "audit"):
+            result = invoke(standards, command, str(book))
+
+            assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+            assert f"Program!{cell} " in result.stderr
+            assert f"{date.date().isoformat()} is after 2999; check the year" in result.stderr
+
     @pytest.mark.parametrize("as_of", ["1975-03-01", "1979-12-31"])
     def test_reports_of_an_assessment_before_1980_are_written(
         self, tmp_path: Path, standards: Path, as_of: str
@@ -201,6 +218,22 @@ class TestRanges:
 
         assert result.exit_code == ExitCode.INPUT_ERROR, result.output
         assert f"--as-of: {as_of}" in result.stderr
+
+    @pytest.mark.parametrize("command", ["batch", "progress", "validate"])
+    def test_every_as_of_has_the_same_range(
+        self, tmp_path: Path, standards: Path, command: str
+    ) -> None:
+        """batch and progress took any day (9999-01-01: "4 reviews overdue"), validate crashed."""
+        given = tmp_path / "in.xlsx"
+        given.write_bytes(b"not even a workbook")
+        out = tmp_path / "out"
+        args = [str(given), "-o", str(out)] if command == "batch" else [str(given)]
+
+        result = invoke(standards, command, *args, "--as-of", "9999-01-01")
+
+        assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+        assert "--as-of: 9999-01-01 is not a day citcert can judge dates by" in result.stderr
+        assert not out.exists()
 
     @pytest.mark.parametrize("version", ["²", "٣", "1e3", "", " 1 2", "1" * 40])
     def test_odd_digits_in_the_hidden_sheet_are_a_located_error(

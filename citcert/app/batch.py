@@ -56,6 +56,7 @@ from citcert.app.previous_rollup import read_previous
 from citcert.app.workbook import (
     StandardChoice,
     audit_submission,
+    check_as_of,
     fail_level,
     open_submission,
     render_reports,
@@ -415,6 +416,7 @@ def run_batch(
     (each workbook is still judged as of its own date); `since` is an earlier run's output
     folder, whose roll-up the new one is compared with.
     """
+    check_as_of(as_of)
     choice = StandardChoice(standard_ref, overlay, store or StandardsStore())
     settings = BatchSettings(choice, mode, tuple(dict.fromkeys(formats)), fail_below)
     check_fail_below(choice, fail_below)

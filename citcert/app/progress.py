@@ -29,6 +29,9 @@ def tracker_progress(
     program's workbook) when one is given; each step's requirement must be one of the standard
     the tracker names, when `choice`'s store has it. A mismatch is a located error.
     """
+    from citcert.app.workbook import check_as_of
+
+    check_as_of(as_of)
     tracker = read_tracker(path, today=today)
     choice = choice or StandardChoice()
     if audit is None:

@@ -118,13 +118,12 @@ def fail_level(standard: Standard, typed: str | None) -> LevelId | None:
         raise CitcertError.single(str(error), subject="--fail-below") from None
 
 
-AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
-"""The days ``--as-of`` may name: any real assessment, with room for every deadline after it."""
-
-
 def check_as_of(as_of: dt.date | None) -> None:
-    """Refuse an ``--as-of`` outside `AS_OF_RANGE` (deadlines after it could not be dated)."""
-    first, last = AS_OF_RANGE
+    """Refuse an ``--as-of`` on a day no workbook may record (deadlines after it could not be
+    dated): the range of `citcert.workbook.ratings.parse_date`."""
+    from citcert.workbook.ratings import EARLIEST_DATE as first
+    from citcert.workbook.ratings import LATEST_DATE as last
+
     if as_of is not None and not first <= as_of <= last:
         raise CitcertError.single(
             f"{as_of.isoformat()} is not a day citcert can judge dates by; give a day from "

@@ -132,8 +132,10 @@ def validate(
       citcert validate state-2025/*.xlsx --format json
     """
     from citcert.app.check import check_workbook, validation_report
+    from citcert.app.workbook import check_as_of
     from citcert.workbook.evidence import Mode
 
+    check_as_of(as_of.date() if as_of else None)
     choice = _choice(ctx, ref, configured(ctx).overlay_for(ref, overlay))
     results = [
         check_workbook(

@@ -243,17 +243,23 @@ def parse_percent(raw: object, *, percent_format: bool = False) -> float | Inval
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
 """No date a workbook records (an assessment, a meeting, a document) lies before this one."""
+LATEST_DATE = dt.date(2999, 12, 31)
+"""Nor after this one, which leaves room for every deadline counted from it (a review due, an
+expiry, a plan step's target date)."""
 
 
 def parse_date(raw: object) -> dt.date | Invalid:
     """
     A date from a date cell, an Excel serial number, or ISO or US (MM/DD/YYYY) text.
 
-    A date before `EARLIEST_DATE` is `Invalid` (a mistyped year), checked where it enters.
+    A date before `EARLIEST_DATE` or after `LATEST_DATE` is `Invalid` (a mistyped year), checked
+    where it enters.
     """
     value = _parse_date(raw)
     if isinstance(value, dt.date) and value < EARLIEST_DATE:
         return Invalid(f"{value.isoformat()} is before 1900; check the year")
+    if isinstance(value, dt.date) and value > LATEST_DATE:
+        return Invalid(f"{value.isoformat()} is after 2999; check the year")
     return value
 
 

@@ -232,6 +232,19 @@ def test_a_reviewer_may_not_rate_not_applicable_where_the_standard_forbids_it(
     ) in result.stderr
 
 
+def test_a_review_date_after_2999_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """Its response window could not be dated: audit crashed with exit 70 before."""
+    review = started(tmp_path)
+    fill_review(review, ALL_MET, "Ada", date="9999-12-31")
+
+    for command in ("validate", "audit"):
+        result = invoke(command, str(review))
+
+        assert result.exit_code == 2, result.output
+        assert f"review.xlsx: {R.REVIEWER_SHEET}!C" in result.stderr
+        assert "9999-12-31 is after 2999; check the year" in result.stderr
+
+
 def test_a_decision_date_before_the_review_date_is_refused_at_its_cell(tmp_path: Path) -> None:
     """A final review dated 2024-06-10 with the decision of 2024-05-30 that fill_review types."""
     review = started(tmp_path)
