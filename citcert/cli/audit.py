@@ -25,7 +25,7 @@ from citcert.cli.app import (
     overlay_and_mode,
     report_formats,
 )
-from citcert.cli.conventions import common, detail, echo, note, quiet, verbose
+from citcert.cli.conventions import common, day, detail, echo, note, quiet, verbose
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -78,7 +78,7 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
 @overlay_and_mode("from the workbook.")
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=day,
     metavar="YYYY-MM-DD",
     help="Judge dates as of this day. Default: the workbook's assessment date.",
 )
@@ -120,7 +120,7 @@ def audit(
     ref: str | None,
     overlay: Path | None,
     mode: str | None,
-    as_of: dt.datetime | None,
+    as_of: dt.date | None,
     outdir: Path | None,
     formats: tuple[Format, ...] | None,
     fail_below: str | None,
@@ -157,7 +157,7 @@ def audit(
         formats=chosen,
         outdir=folder,
         mode=Mode(mode) if mode else None,
-        as_of=as_of.date() if as_of else None,
+        as_of=as_of,
         fail_below=fail_below,
         audience=audience,
         since=since,

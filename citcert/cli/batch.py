@@ -25,7 +25,7 @@ from citcert.cli.app import (
     overlay_and_mode,
     report_formats,
 )
-from citcert.cli.conventions import colour, common, detail, echo, note, quiet, verbose
+from citcert.cli.conventions import colour, common, day, detail, echo, note, quiet, verbose
 from citcert.export import Format
 
 
@@ -165,7 +165,7 @@ def _batch_formats(
 )
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=day,
     metavar="YYYY-MM-DD",
     help="Count reviews due (within 90 days) and overdue as of this day. Default: today. Each "
     "workbook is still judged as of its own assessment date.",
@@ -188,7 +188,7 @@ def batch(
     jobs: int | None,
     formats: tuple[Format, ...] | None,
     fail_below: str | None,
-    as_of: dt.datetime | None,
+    as_of: dt.date | None,
     since: Path | None,
 ) -> None:
     """
@@ -227,7 +227,7 @@ def batch(
                 fail_below=fail_below,
                 jobs=jobs or settings.jobs.value,
                 progress=_progress(ctx),
-                as_of=as_of.date() if as_of else dt.date.today(),
+                as_of=as_of or dt.date.today(),
                 since=since,
             )
     except KeyboardInterrupt:

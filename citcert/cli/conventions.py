@@ -21,7 +21,9 @@ The command-line conventions every command shares: colour, quiet and verbose, an
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,6 +32,21 @@ import click
 from citcert._text import one_line, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """The callback of every ``--as-of`` and ``--date``: a day typed as YYYY-MM-DD."""
+    if value is None:
+        return None
+    text = one_line(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise click.BadParameter(f'"{text}" is not a day written YYYY-MM-DD, e.g. 2025-03-31')
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text} is not a day of the calendar; check the month and the day"
+        ) from None
 
 
 def _settings(ctx: click.Context) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import _choice, cli
-from citcert.cli.conventions import common, echo
+from citcert.cli.conventions import common, day, echo
 
 
 @cli.command()
@@ -19,7 +19,7 @@ from citcert.cli.conventions import common, echo
 @click.argument("tracker", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=day,
     help="Count overdue steps as of this day (YYYY-MM-DD). Default: today.",
 )
 @click.option(
@@ -39,7 +39,7 @@ from citcert.cli.conventions import common, echo
 )
 @click.pass_context
 def progress(
-    ctx: click.Context, tracker: Path, as_of: dt.datetime | None, fmt: str, audit: Path | None
+    ctx: click.Context, tracker: Path, as_of: dt.date | None, fmt: str, audit: Path | None
 ) -> None:
     """
     Report a remediation TRACKER's progress: steps done, in progress and overdue.
@@ -57,7 +57,7 @@ def progress(
 
     result = tracker_progress(
         tracker,
-        as_of=as_of.date() if as_of else None,
+        as_of=as_of,
         today=dt.date.today(),
         choice=_choice(ctx, None, None),
         audit=audit,

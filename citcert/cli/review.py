@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import _store, cli, format_choice
-from citcert.cli.conventions import common, detail, echo, note
+from citcert.cli.conventions import common, day, detail, echo, note
 from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite, force_option
 
 
@@ -35,7 +35,7 @@ def review() -> None:
 @click.option(
     "--date",
     "review_date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=day,
     metavar="YYYY-MM-DD",
     help="Fill in the review date (else the reviewer types it).",
 )
@@ -46,7 +46,7 @@ def start(
     submission: Path,
     reviewer: str,
     output: Path,
-    review_date: dt.datetime | None,
+    review_date: dt.date | None,
     force: bool,
 ) -> None:
     """
@@ -70,7 +70,7 @@ def start(
         submission,
         _store(ctx),
         reviewer,
-        review_date=review_date.date() if review_date else None,
+        review_date=review_date,
     )
     write_atomic(output, data)
     detail(ctx, wrote_line(output, len(data)))

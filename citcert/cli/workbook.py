@@ -20,7 +20,7 @@ from citcert.errors import ExitCode
 if TYPE_CHECKING:
     from citcert.app.check import Checked
 from citcert._text import one_line
-from citcert.cli.conventions import F, common, detail, echo, verbose
+from citcert.cli.conventions import F, common, day, detail, echo, verbose
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -101,7 +101,7 @@ def template(
 )
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=day,
     metavar="YYYY-MM-DD",
     help="Judge dates as of this day. Default: the workbook's assessment date.",
 )
@@ -115,7 +115,7 @@ def validate(
     ref: str | None,
     overlay: Path | None,
     mode: str | None,
-    as_of: dt.datetime | None,
+    as_of: dt.date | None,
     fmt: str,
 ) -> None:
     """
@@ -135,14 +135,14 @@ def validate(
     from citcert.app.workbook import check_as_of
     from citcert.workbook.evidence import Mode
 
-    check_as_of(as_of.date() if as_of else None)
+    check_as_of(as_of)
     choice = _choice(ctx, ref, configured(ctx).overlay_for(ref, overlay))
     results = [
         check_workbook(
             path,
             choice,
             mode=Mode(mode) if mode else None,
-            as_of=as_of.date() if as_of else None,
+            as_of=as_of,
         )
         for path in workbooks
     ]

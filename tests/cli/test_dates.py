@@ -75,3 +75,33 @@ def test_an_assessment_dated_after_today_is_judged_by_its_own_date(
     result = _run(folder, command, str(path))
 
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2025-02-29", "2025-02-29 is not a day of the calendar; check the month and the day"),
+        ("March 1", '"March 1" is not a day written YYYY-MM-DD, e.g. 2025-03-31'),
+        ("2025-3-1", '"2025-3-1" is not a day written YYYY-MM-DD, e.g. 2025-03-31'),
+    ],
+)
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["validate", "x.xlsx"], "--as-of"),
+        (["audit", "x.xlsx"], "--as-of"),
+        (["batch", "x.xlsx", "-o", "out"], "--as-of"),
+        (["progress", "x.xlsx"], "--as-of"),
+        (["review", "start", "x.xlsx", "--reviewer", "A", "-o", "r.xlsx"], "--date"),
+    ],
+)
+def test_a_day_is_refused_in_plain_words(
+    tmp_path: Path, command: list[str], option: str, typed: str, message: str
+) -> None:
+    """Not click's "does not match the format '%Y-%m-%d'": every day option says it alike."""
+    (tmp_path / "x.xlsx").write_bytes(b"never read")
+    args = [str(tmp_path / a) if a.endswith(("xlsx", "out")) else a for a in command]
+    result = CliRunner().invoke(cli, [*args, option, typed], catch_exceptions=False)
+
+    assert result.exit_code == 2
+    assert f"Error: Invalid value for '{option}': {message}" in result.stderr
