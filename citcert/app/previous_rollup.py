@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from citcert.audit.calendar import PreviousRollup, PreviousRow
 from citcert.audit.rollup import DecisionCount
@@ -33,7 +33,7 @@ class _Row(BaseModel):
     program: str | None = None
     decision_id: LevelId | None = None
     decision: str | None = None
-    overall_score: float | None = None
+    overall_score: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
 class _Decision(BaseModel):
@@ -41,7 +41,7 @@ class _Decision(BaseModel):
 
     decision_id: LevelId
     label: str
-    programs: int
+    programs: Annotated[int, Field(ge=0)]
 
 
 class _Summary(BaseModel):
@@ -51,6 +51,18 @@ class _Summary(BaseModel):
     rows: tuple[_Row, ...]
     decisions: tuple[_Decision, ...]
     latest_assessment: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _levels_known(self) -> _Summary:
+        """Each row decides one of the levels the roll-up counts."""
+        known = {d.decision_id for d in self.decisions}
+        for row in self.rows:
+            if row.decision_id is not None and row.decision_id not in known:
+                raise ValueError(
+                    f"the row of {row.file} decides {row.decision_id}, which is not one of its "
+                    f"levels ({', '.join(sorted(known))})"
+                )
+        return self
 
 
 def read_previous(folder: Path) -> PreviousRollup:
@@ -69,13 +81,7 @@ def read_previous(folder: Path) -> PreviousRollup:
     try:
         summary = _Summary.model_validate_json(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        place = ".".join(str(p) for p in first["loc"]) or "the top level"
-        raise CitcertError.single(
-            f"is not a roll-up written by `citcert batch` (at {place}: {first['msg'].lower()})",
-            where,
-            "--since",
-        ) from None
+        raise CitcertError.single(_not_a_rollup(error), where, "--since") from None
     rows = tuple(
         PreviousRow(r.file, r.program, r.decision_id, r.decision, r.overall_score)
         for r in summary.rows
@@ -86,3 +92,17 @@ def read_previous(folder: Path) -> PreviousRollup:
         for d in summary.decisions
     )
     return PreviousRollup(rows, decisions, summary.latest_assessment)
+
+
+def _not_a_rollup(error: ValidationError) -> str:
+    first = error.errors()[0]
+    if first["type"] == "json_invalid":
+        return "is not valid JSON; give --since the output folder of an earlier `citcert batch`"
+    if first["loc"][:1] == ("schema_version",):
+        return (
+            "was written by a citcert whose roll-up this one does not read (schema_version "
+            "2.0 or 2.1 is read); run that batch again with this citcert first"
+        )
+    place = ".".join(str(p) for p in first["loc"]) or "the top level"
+    why = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"].lower()
+    return f"is not a roll-up written by `citcert batch` (at {place}: {why})"

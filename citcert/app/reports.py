@@ -66,7 +66,5 @@ def _not_a_report(error: ValidationError) -> str:
             "audit the workbook again"
         )
     place = ".".join(str(p) for p in first["loc"]) or "the top level"
-    return (
-        f"is not an audit report written by `citcert audit --format json` (at {place}: "
-        f"{first['msg'].lower()})"
-    )
+    why = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"].lower()
+    return f"is not an audit report written by `citcert audit --format json` (at {place}: {why})"

@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from citcert.audit.compare_model import SCHEMA_VERSION, Comparison, SchemaVersion
 from citcert.audit.review_model import ReviewFacts
@@ -216,6 +216,14 @@ class Decision(Model):
     next_level_label: str | None
     levels: tuple[LevelResult, ...]
     """Every level, best first, with each condition's result."""
+
+    @model_validator(mode="after")
+    def _one_of_its_levels(self) -> Decision:
+        """A report read back (an edited JSON) decides one of the levels it lists."""
+        ids = [level.level_id for level in self.levels]
+        if self.levels and self.level_id not in ids:
+            raise ValueError(f"{self.level_id} is not one of its levels ({', '.join(ids)})")
+        return self
 
 
 class CertificationDates(Model):

@@ -204,5 +204,36 @@ def test_a_since_folder_without_a_rollup_is_refused_before_anything_is_written(
     (empty / "summary.json").write_text('{"schema_version": "9.9"}', encoding="utf-8")
     result = _batch("batch", state["out1"], "-o", out, "--since", empty)
     assert result.exit_code == 2
-    assert "is not a roll-up written by `citcert batch`" in result.output
+    assert "was written by a citcert whose roll-up this one does not read" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("overall_score", 1e308, "at rows.0.overall_score: input should be less than or equal"),
+        ("overall_score", -50, "at rows.0.overall_score: input should be greater than or equal"),
+        ("decision_id", "gold", "decides gold, which is not one of its levels (certified, "),
+    ],
+)
+def test_an_impossible_previous_rollup_is_refused_before_anything_is_written(
+    state: dict[str, Any], tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    """Its rows are checked as an audit report's are: 1e308 made a 300-digit change column."""
+    summary = json.loads((state["out1"] / "summary.json").read_text(encoding="utf-8"))
+    audited = next(row for row in summary["rows"] if row["audited"])
+    audited[field] = value
+    summary["rows"] = [audited]
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    (edited / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    out = tmp_path / "out"
+
+    result = _batch("batch", state["out1"], "-o", out, "--since", edited)
+
+    assert result.exit_code == 2
+    assert "edited/summary.json: --since: is not a roll-up written by `citcert batch` (" in (
+        result.output
+    )
+    assert message in result.output
     assert not out.exists()

@@ -183,6 +183,26 @@ class TestCompareCommand:
         assert "Warning:" in as_json.stderr
         assert json.loads(as_json.stdout)["warnings"]
 
+    @pytest.mark.parametrize("edited", ["old", "new"])
+    def test_a_report_edited_to_an_unknown_level_is_refused_not_a_crash(
+        self, runner: CliRunner, mini_standard: Standard, tmp_path: Path, edited: str
+    ) -> None:
+        """A decision of "gold" among certified, conditional, not certified: exit 2, not 70."""
+        files = {"old": tmp_path / "old.json", "new": tmp_path / "new.json"}
+        for name, path in files.items():
+            report = json.loads(render_report(audit(mini_standard)))
+            if name == edited:
+                report["decision"]["level_id"] = "gold"
+            path.write_text(json.dumps(report), encoding="utf-8")
+
+        result = runner.invoke(cli, ["compare", str(files["old"]), str(files["new"])])
+
+        assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+        assert result.stderr.startswith(
+            f"Error: {edited}.json: is not an audit report written by `citcert audit --format "
+            "json` (at decision: gold is not one of its levels ("
+        )
+
     @pytest.mark.parametrize(
         ("content", "message"),
         [
