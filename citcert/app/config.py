@@ -139,8 +139,11 @@ def candidates(cwd: Path, environ: Mapping[str, str]) -> tuple[Path, ...]:
 def find_file(cwd: Path, environ: Mapping[str, str]) -> Path | None:
     """The configuration file in force, or None when there is none."""
     for place in candidates(cwd, environ):
-        if place.exists() or place.is_symlink():
-            return place
+        try:
+            if place.exists() or place.is_symlink():
+                return place
+        except OSError:  # a folder this user may not enter (a HOME of another user's): not one
+            continue
     return None
 
 
@@ -257,26 +260,51 @@ def _strings(value: Any, at: Location, key: str) -> list[str]:
     return value
 
 
-def _path(text: str, folder: Path) -> Path:
-    path = Path(text).expanduser()
+def _path(text: str, folder: Path, at: Location, key: str) -> Path:
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # ~name of no user, or no home folder at all
+        raise ConfigError.single(
+            f"{text} starts with ~, but there is no such home folder here; give the full path",
+            at,
+            key,
+        ) from None
     return path if path.is_absolute() else folder / path
 
 
+def _kind(path: Path) -> str:
+    """What is at `path`, in words: "folder", "file", "nothing" or "unreadable"."""
+    try:
+        return "folder" if path.is_dir() else "file" if path.exists() else "nothing"
+    except OSError:
+        return "unreadable"
+
+
 def _check_dirs(value: Any, folder: Path, at: Location, key: str) -> tuple[Path, ...]:
-    paths = tuple(_path(v, folder) for v in _strings(value, at, key))
+    paths = tuple(_path(v, folder, at, key) for v in _strings(value, at, key))
     for path in paths:
-        if not path.is_dir():
-            raise ConfigError.single(f"names a folder that does not exist: {path}", at, key)
+        kind = _kind(path)
+        if kind != "folder":
+            raise ConfigError.single(_missing(path, kind, "folder"), at, key)
     return paths
 
 
 def _check_overlay(value: Any, folder: Path, at: Location, key: str) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError.single("must be the path of an overlay file, in quotes", at, key)
-    path = _path(value, folder)
-    if not path.is_file():
-        raise ConfigError.single(f"names a file that does not exist: {path}", at, key)
+    path = _path(value, folder, at, key)
+    kind = _kind(path)
+    if kind != "file":
+        raise ConfigError.single(_missing(path, kind, "file"), at, key)
     return path
+
+
+def _missing(path: Path, kind: str, wanted: str) -> str:
+    if kind == "unreadable":
+        return f"names {path}, which this user may not read"
+    if kind == "nothing":
+        return f"names a {wanted} that does not exist: {path}"
+    return f"names a {kind}, not a {wanted}: {path}"
 
 
 def _check_formats(value: Any, folder: Path, at: Location, key: str) -> tuple[Format, ...]:

@@ -197,6 +197,16 @@ BAD = [
     ('standards_dirs = ["nowhere"]\n', ":1: standards_dirs: names a folder that does not exist"),
     ('overlay = "missing.yaml"\n', ":1: overlay: names a file that does not exist"),
     ("overlay = 3\n", ":1: overlay: must be the path of an overlay file"),
+    ('overlay = "."\n', ":1: overlay: names a folder, not a file: "),
+    ('standards_dirs = ["citcert.toml"]\n', ":1: standards_dirs: names a file, not a folder: "),
+    (
+        'overlay = "~no-such-user-here/o.yaml"\n',
+        ":1: overlay: ~no-such-user-here/o.yaml starts with ~, but there is no such home folder",
+    ),
+    (
+        'standards_dirs = ["~no-such-user-here/x"]\n',
+        ":1: standards_dirs: ~no-such-user-here/x starts with ~, but there is no such home folder",
+    ),
     ("jobs = 2\n\n[audit]\nformats = []\n", ":3: audit: unknown key 'audit'"),
     ("colour = true\n", ":1: colour: unknown key 'colour'; the keys are standards_dirs"),
     ("jobs = 2\njobs = 3\n", "citcert.toml:2:"),
@@ -273,3 +283,26 @@ def test_a_real_process_reads_the_working_folders_file(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == f"Error: {work / 'citcert.toml'}:1: jobs: must be at least 1, not -1\n"
     assert not (work / "out").exists()
+
+
+def test_a_config_folder_this_user_may_not_enter_is_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HOME of another user (``~/.config`` unreadable): no crash, the next place is looked at."""
+    from citcert.app.config import find_file
+
+    barred = tmp_path / "barred"
+    real_exists = Path.exists
+
+    def exists(path: Path, *args: object, **kwargs: object) -> bool:
+        if barred in path.parents:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_exists(path)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    here = tmp_path / "here"
+    here.mkdir()
+
+    assert find_file(here, {"XDG_CONFIG_HOME": str(barred)}) is None
+    (here / "citcert.toml").write_text("jobs = 2\n", encoding="utf-8")
+    assert find_file(here, {"XDG_CONFIG_HOME": str(barred)}) == here / "citcert.toml"
