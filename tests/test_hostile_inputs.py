@@ -58,7 +58,7 @@ def workbook(path: Path, name: str = "Riverton CIT Program", **program: object) 
     return save(book, path)
 
 
-def with_meta(path: Path, key: str, value: str) -> Path:
+def with_meta(path: Path, key: str, value: object) -> Path:
     """Change one value of the hidden metadata sheet."""
     book = load_workbook(path)
     for row in book["citcert"].iter_rows():
@@ -234,6 +234,31 @@ class TestRanges:
         assert result.exit_code == ExitCode.INPUT_ERROR, result.output
         assert "--as-of: 9999-01-01 is not a day citcert can judge dates by" in result.stderr
         assert not out.exists()
+
+    @pytest.mark.parametrize(
+        ("typed", "shown"),
+        [
+            (None, "nothing"),
+            (42, "“42”"),
+            ("mini-standard", "“mini-standard”"),
+            ("a b@1", "“a b@1”"),
+        ],
+    )
+    def test_a_standard_ref_changed_in_the_hidden_sheet_is_refused_at_its_cell(
+        self, tmp_path: Path, standards: Path, typed: object, shown: str
+    ) -> None:
+        """Before, a blank cell read as the text "None": "there is no standard None"."""
+        book = with_meta(workbook(tmp_path / "p.xlsx"), "standard_ref", typed)
+
+        for command in ("validate", "audit"):
+            result = invoke(standards, command, str(book))
+
+            assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+            assert result.stderr == (
+                "Error: p.xlsx: citcert!B2: its hidden citcert sheet was changed: it must record "
+                f"the standard the workbook was made for as id@version, and holds {shown}. Make a "
+                "fresh workbook with `citcert template` and copy your answers into it\n"
+            )
 
     @pytest.mark.parametrize("version", ["²", "٣", "1e3", "", " 1 2", "1" * 40])
     def test_odd_digits_in_the_hidden_sheet_are_a_located_error(

@@ -47,10 +47,12 @@ LevelIdField = Annotated[LevelId, StringConstraints(pattern=_SLUG, max_length=64
 Slug = Annotated[str, StringConstraints(pattern=_SLUG, max_length=64)]
 """A lower-case identifier for rating levels, program numbers and record sheets."""
 
-StandardId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)
-]
-Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=40)]
+STANDARD_ID = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
+"""How a standard's id is spelt, e.g. ``cit-best-practice``."""
+VERSION = r"[0-9A-Za-z][0-9A-Za-z.\-]*"
+"""How a standard's version is spelt, e.g. ``2019.2``."""
+StandardId = Annotated[str, StringConstraints(pattern=f"^{STANDARD_ID}$", max_length=80)]
+Version = Annotated[str, StringConstraints(pattern=f"^{VERSION}$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 

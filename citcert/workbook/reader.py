@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from citcert._text import one_line
 from citcert.errors import Location, Problem, StandardMismatchError, WorkbookError
-from citcert.standards.model import Standard, standard_sha256
+from citcert.standards.model import STANDARD_ID, VERSION, Standard, standard_sha256
 from citcert.workbook import layout as L
 from citcert.workbook.container import STDIN_NAME, file_error, read_checked, read_stream_checked
 from citcert.workbook.documents_sheet import read_documents
@@ -114,20 +115,34 @@ def book_of(data: bytes, name: str) -> Book:
     return Book(name, sha256, sheets, formulas, hidden, len(data))
 
 
+_STANDARD_REF = re.compile(f"{STANDARD_ID}@{VERSION}")
+"""What the hidden sheet records: ``id@version``, as `citcert template` writes it."""
+
+
 def read_metadata(book: Book) -> dict[str, str]:
     """The metadata sheet as key → text; refuses a workbook citcert did not make."""
     rows = book.sheets.get(L.METADATA_SHEET)
-    meta = {
-        str(r[0].value).strip(): str(r[1].value).strip()
-        for r in rows or ()
+    found = {
+        str(r[0].value).strip(): (number, "" if r[1].value is None else str(r[1].value).strip())
+        for number, r in enumerate(rows or (), start=1)
         if len(r) > 1 and r[0].value
     }
-    if not meta.get(L.Meta.STANDARD_REF):
+    meta = {key: value for key, (_, value) in found.items()}
+    if L.Meta.STANDARD_REF not in meta:
         raise file_error(
             book.name,
             f"this is not a citcert evidence workbook: its hidden {L.METADATA_SHEET} sheet, which "
             "records the standard, is missing or empty. Make one with `citcert template` and copy "
             "your answers into it",
+        )
+    number, ref = found[L.Meta.STANDARD_REF]
+    if not _STANDARD_REF.fullmatch(ref):
+        shown = f"“{one_line(ref)[:40]}”" if ref else "nothing"
+        raise WorkbookError.single(
+            f"its hidden {L.METADATA_SHEET} sheet was changed: it must record the standard the "
+            f"workbook was made for as id@version, and holds {shown}. Make a fresh workbook "
+            "with `citcert template` and copy your answers into it",
+            Location(file=book.name, sheet=L.METADATA_SHEET, cell=f"B{number}"),
         )
     version = meta.get(L.Meta.LAYOUT_VERSION, "1")
     if not re.fullmatch(r"[0-9]{1,6}", version):
