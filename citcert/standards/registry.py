@@ -317,7 +317,7 @@ def pick(ref: str | StandardRef, entries: Sequence[Entry]) -> Entry:
     same = [e for e in entries if e.id == identity]
     if not same:
         raise StandardNotFoundError.single(_unknown_id(identity, entries))
-    versions = ", ".join(f"{e.version} ({e.status})" for e in _by_version(same))
+    versions = ", ".join(f"{e.version} ({e.status or 'no status'})" for e in _by_version(same))
     if version:
         for entry in same:
             if entry.version == version:
@@ -326,6 +326,9 @@ def pick(ref: str | StandardRef, entries: Sequence[Entry]) -> Entry:
             f"{identity} has no version {version}; available: {versions}"
         )
     current = [e for e in same if e.status == StandardStatus.CURRENT]
+    broken = [e for e in same if e.status not in {s.value for s in StandardStatus}]
+    if not current and broken:  # loading it names what is wrong with it, with its lines
+        return _by_version(broken)[-1]
     if not current:
         raise StandardNotFoundError.single(
             f"{identity} has no current version (available: {versions}); "

@@ -343,7 +343,10 @@ class TestShown:
 
         assert result.exit_code == 0, result.output
         lines = result.stdout.splitlines()
-        assert "  RESCORED: lowers the weight of TRN-02 from 1 to 0.5. Reason: Course length is set by state law." in lines
+        assert (
+            "  RESCORED: lowers the weight of TRN-02 from 1 to 0.5. Reason: Course length is set by state law."
+            in lines
+        )
         assert "  RESCORED: adds requirement TRN-09 “State module” to TRN, weight 1." in lines
         assert "This overlay weakens mini-standard@1.0 in 1 place(s)." in lines
         assert (

@@ -299,6 +299,23 @@ class TestSkippedFiles:
         assert result.stderr.startswith(f"Error: {tmp_path / 'broken.yaml'}:4:7: YAML syntax")
         assert "there is no standard" not in result.stderr
 
+    @pytest.mark.parametrize("status", ["", "status: currnt\n"])
+    def test_show_of_a_file_without_a_known_status_gives_its_own_errors(
+        self, runner: CliRunner, tmp_path: Path, status: str
+    ) -> None:
+        """Not "has no current version (available: 1 (None))": what the file lacks, by line."""
+        path = tmp_path / "abc.yaml"
+        path.write_text(f"id: abc-standard\nversion: '1'\n{status}", encoding="utf-8")
+
+        result = runner.invoke(
+            cli, ["--standards-dir", str(tmp_path), "standards", "show", "abc-standard"]
+        )
+
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: {path} has ")
+        assert f"{path}:1:1: title: is required but missing" in result.stderr
+        assert "no current version" not in result.stderr and "None" not in result.stderr
+
     def test_not_found_names_the_unreadable_files_that_may_hold_it(self, tmp_path: Path) -> None:
         """A file whose id could not be read may be the one asked for: it is named."""
         (tmp_path / "nameless.yaml").write_text(NAMELESS, encoding="utf-8")
