@@ -33,6 +33,7 @@ from tests.audit.workbook_filler import (
     rewrite_part,
     save,
     set_answer,
+    set_program,
 )
 
 
@@ -203,6 +204,23 @@ class TestFormulasWithoutSavedResults:
 
         assert f"Evidence!{letter}" in result.output
         assert f"holds the formula {formula} with no saved result" in result.output
+
+    def test_a_required_cell_holding_a_formula_says_so_in_its_error(
+        self, tmp_path: Path, standards: Path
+    ) -> None:
+        """Not just "required but empty": the error names the formula it holds."""
+        book = fill(blank())
+        set_program(book, "assessment_date", "=TODAY()")
+        path = save(book, tmp_path / "p.xlsx")
+
+        result = invoke(standards, "validate", str(path))
+
+        assert result.exit_code == ExitCode.INPUT_ERROR
+        assert (
+            "p.xlsx: Program!C12 (Assessment date): required but empty; fill it in (the cell "
+            "holds the formula =TODAY() with no saved result: open the file in Excel or "
+            "LibreOffice Calc and save it, or type the value itself)"
+        ) in result.stderr
 
     def test_a_workbook_without_formulas_has_no_such_warning(
         self, tmp_path: Path, standards: Path

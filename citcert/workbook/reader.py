@@ -181,6 +181,7 @@ def read_evidence(
 ) -> Evidence:
     """Every sheet of `book` read and checked against `standard`; raises with all problems."""
     findings = findings or Findings(book.name)
+    findings.formulas.update({(sheet, cell): formula for sheet, cell, formula in book.formulas})
     for sheet, cell, formula in book.formulas:
         findings.warn(
             sheet,

@@ -65,9 +65,17 @@ class Findings:
     file: str
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    formulas: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Formulas with no saved result by (sheet, cell): a problem at one says it holds one."""
 
     def error(self, sheet: str, cell: str | None, message: str, subject: str | None = None) -> None:
         """Record a problem that stops the audit."""
+        formula = self.formulas.get((sheet, cell or ""))
+        if formula is not None:
+            message = (
+                f"{message} (the cell holds the formula {formula} with no saved result: open the "
+                "file in Excel or LibreOffice Calc and save it, or type the value itself)"
+            )
         self.errors.append(
             Problem(Location(file=self.file, sheet=sheet, cell=cell), message, subject)
         )
