@@ -36,7 +36,8 @@ PATTERN_HINTS: Mapping[str, str] = {
         "starting with a letter)"
     ),
     r"^[a-z0-9][a-z0-9-]*[a-z0-9]$": (
-        "must be a lower-case id like `cit-best-practice` (letters, digits and dashes)"
+        "must be a lower-case id like `cit-best-practice`: two or more letters and digits, "
+        "dashes only between them"
     ),
     r"^[0-9A-Za-z][0-9A-Za-z.\-]*$": "must be a version like `2019.1` (letters, digits, dots)",
     r"^https?://\S+$": "must be a web address starting with https:// (or http://)",
