@@ -40,6 +40,11 @@ class RecordColumn:
     """A filled row must give this column."""
     identifier: bool = False
     """An identifier (a badge or staff number, never a name): read, never shown or computed on."""
+    whole: bool = False
+    """For a number column: a count, so a whole number of 0 or more (else any number, 0 or more)."""
+    not_more_than: str | None = None
+    """For a number column: the id of the column of the same row it is a part of, and may not
+    exceed (each outcome of a quarter's CIT calls is at most its calls)."""
     width: float = 16
 
 
@@ -52,6 +57,21 @@ class RecordSheet:
     purpose: str
     columns: tuple[RecordColumn, ...]
 
+    def __post_init__(self) -> None:
+        """A count or a part is a number column, and a part names a number column of this sheet."""
+        kinds = {column.id: column.kind for column in self.columns}
+        for column in self.columns:
+            numeric = column.whole or column.not_more_than is not None
+            if numeric and column.kind is not ColumnKind.NUMBER:
+                raise ValueError(f"{self.id}.{column.id}: only a number column is whole or a part")
+            if column.not_more_than is not None and (
+                kinds.get(column.not_more_than) is not ColumnKind.NUMBER
+                or column.not_more_than == column.id
+            ):
+                raise ValueError(
+                    f"{self.id}.{column.id}: not_more_than names no other number column"
+                )
+
     def column(self, column_id: str) -> RecordColumn:
         """The column `column_id` (raises `KeyError` when the sheet has none)."""
         for column in self.columns:
@@ -62,6 +82,8 @@ class RecordSheet:
 
 YES, NO = "Yes", "No"
 PATROL, OTHER = "Patrol", "Other"
+CALLS = "cit_calls"
+"""The Quarterly data column each outcome of a quarter's calls is a part of."""
 
 _SECTORS = (
     ("law_enforcement", "Law enforcement"),
@@ -82,6 +104,21 @@ def _shift(help: str) -> RecordColumn:
 
 def _training(column_id: str, header: str, help: str) -> RecordColumn:
     return RecordColumn(column_id, header, ColumnKind.DATE, help, width=18)
+
+
+def _count(
+    column_id: str, header: str, help: str, *, part_of: str | None = None, width: float = 16
+) -> RecordColumn:
+    """A number column counting something: whole, 0 or more, and at most `part_of` if given."""
+    return RecordColumn(
+        column_id,
+        header,
+        ColumnKind.NUMBER,
+        help,
+        whole=True,
+        not_more_than=part_of,
+        width=width,
+    )
 
 
 RECORD_SHEETS: Mapping[str, RecordSheet] = MappingProxyType(
@@ -164,7 +201,7 @@ RECORD_SHEETS: Mapping[str, RecordSheet] = MappingProxyType(
                         required=True,
                     ),
                     RecordColumn("hours", "Hours", ColumnKind.NUMBER, "Hours of instruction."),
-                    RecordColumn("trained", "Trained", ColumnKind.NUMBER, "People who completed."),
+                    _count("trained", "Trained", "People who completed."),
                     *(_sector(i, h, f"{h} taught") for i, h in _SECTORS[:4]),
                 ),
             ),
@@ -199,30 +236,25 @@ RECORD_SHEETS: Mapping[str, RecordSheet] = MappingProxyType(
                         "Last day of the quarter, e.g. 2025-03-31.",
                         required=True,
                     ),
-                    RecordColumn("cit_calls", "CIT calls", ColumnKind.NUMBER, "Calls handled."),
-                    RecordColumn(
-                        "resolved", "Resolved on scene", ColumnKind.NUMBER, "Resolved on scene."
-                    ),
-                    RecordColumn(
+                    _count("cit_calls", "CIT calls", "Calls handled."),
+                    # NOTE: each outcome counts some of the quarter's calls, so is at most them;
+                    # injuries and uses of force count events, several of which one call can have
+                    _count("resolved", "Resolved on scene", "Resolved on scene.", part_of=CALLS),
+                    _count(
                         "treatment",
                         "Referred or taken to treatment",
-                        ColumnKind.NUMBER,
                         "Referred or transported to treatment.",
+                        part_of=CALLS,
                         width=20,
                     ),
-                    RecordColumn("arrested", "Arrested", ColumnKind.NUMBER, "Arrests."),
-                    RecordColumn(
+                    _count("arrested", "Arrested", "Arrests.", part_of=CALLS),
+                    _count(
                         "person_injuries",
                         "Injuries to the person",
-                        ColumnKind.NUMBER,
                         "Injuries to the person in crisis.",
                     ),
-                    RecordColumn(
-                        "officer_injuries", "Injuries to officers", ColumnKind.NUMBER, "Injuries."
-                    ),
-                    RecordColumn(
-                        "use_of_force", "Use of force", ColumnKind.NUMBER, "Uses of force."
-                    ),
+                    _count("officer_injuries", "Injuries to officers", "Injuries."),
+                    _count("use_of_force", "Use of force", "Uses of force."),
                     RecordColumn(
                         "report_sent",
                         "Report to committee on",

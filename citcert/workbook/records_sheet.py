@@ -3,10 +3,11 @@ The record sheets read back: rosters and logs, row by row, each problem at its c
 
 Every record sheet is optional: a sheet the standard asks for but the workbook lacks, or one
 left empty, simply gives no rows, and the typed program numbers are used. A filled row is
-checked column by column (dates, numbers, choices, Yes/No); blank rows are skipped. Identifiers
-are read so that repeated ones can be reported, never to be shown: messages name the rows, not
-the identifier. A text column that looks like people's names (two capitalised words in most
-rows) is a warning, since the sheets should hold no names.
+checked column by column (dates, numbers, whole numbers for counts, choices, Yes/No), then each
+number against the one of its row it is a part of (an outcome against the quarter's CIT calls);
+blank rows are skipped. Identifiers are read so that repeated ones can be reported, never to be
+shown: messages name the rows, not the identifier. A text column that looks like people's names
+(two capitalised words in most rows) is a warning, since the sheets should hold no names.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from citcert.workbook.ratings import (
     parse_amount,
     parse_date,
     parse_text,
+    parse_whole,
     quoted,
 )
 from citcert.workbook.sheets import Book, DateLimit, Findings, Table, find_table, not_future
@@ -88,6 +90,7 @@ def _rows(
                 findings.error(table.sheet, where, parsed.message, column.header)
                 parsed = None
             row[column.id] = parsed
+        _check_parts(table, sheet, number, row, findings)
         _check_repeated(table, sheet, number, row, seen, findings)
         rows.append((number, row))
     return rows
@@ -97,7 +100,7 @@ def _parse(column: RecordColumn, raw: object, limit: DateLimit | None) -> Record
     parsers: dict[ColumnKind, Callable[[object], RecordValue | Invalid]] = {
         ColumnKind.TEXT: parse_text,
         ColumnKind.DATE: lambda value: not_future(parse_date(value), limit),
-        ColumnKind.NUMBER: parse_amount,
+        ColumnKind.NUMBER: parse_whole if column.whole else parse_amount,
         ColumnKind.CHOICE: lambda value: _choice(column, value),
         ColumnKind.YES_NO: _yes_no,
     }
@@ -121,6 +124,18 @@ def _yes_no(raw: object) -> bool | Invalid:
     if text in _NO:
         return False
     return Invalid(f"{quoted(raw)} is not Yes or No")
+
+
+def _check_parts(
+    table: Table, sheet: RecordSheet, number: int, row: RecordRow, findings: Findings
+) -> None:
+    """A part larger than the number of its row it is part of (``not_more_than``) is an error."""
+    for column in sheet.columns:
+        value, limit = row.get(column.id), row.get(column.not_more_than or "")
+        if isinstance(value, int | float) and isinstance(limit, int | float) and value > limit:
+            whole = sheet.column(column.not_more_than or "").header
+            message = f"{value:g} is more than this row's {whole} ({limit:g}); check both numbers"
+            findings.error(table.sheet, table.cell(number, column.id), message, column.header)
 
 
 def _check_repeated(
