@@ -168,6 +168,28 @@ def test_the_testers_tiny_call_count_no_longer_crashes_the_pdf(tmp_path: Path) -
     assert not out.exists()
 
 
+def test_the_template_checks_counts_as_whole_numbers_and_names_the_calls() -> None:
+    """Excel refuses 40.5 calls while typing; an outcome's prompt says it is at most the calls."""
+    book = load_workbook(io.BytesIO(_template()))
+    for sheet in (QUARTERLY, CLASSES):
+        checks = book[sheet.title].data_validations.dataValidation
+        for column in sheet.columns:
+            if column.kind is not ColumnKind.NUMBER:
+                continue
+            cell = f"{_letter(sheet.id, column.id)}{ROW}"
+            (check,) = [c for c in checks if cell in c.sqref]
+            assert check.type == ("whole" if column.whole else "decimal"), column.id
+            assert check.operator == "greaterThanOrEqual" and check.formula1 == "0"
+            if column.not_more_than:
+                assert "at most this row's CIT calls" in (check.prompt or ""), column.id
+    assert [c.id for c in QUARTERLY.columns if c.not_more_than == "cit_calls"] == [
+        "resolved",
+        "treatment",
+        "arrested",
+    ]
+    assert not CLASSES.column("hours").whole
+
+
 # ── any number typed into any record number cell ─────────────────────────────────────────
 
 

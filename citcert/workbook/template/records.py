@@ -3,18 +3,18 @@ The record sheets of the evidence template: one per roster or log the standard a
 
 Each sheet has the usual title, guidance and header rows, then rows left open for pasting a
 roster: no sheet protection, so rows can be pasted, sorted and added, and checks on the typed
-columns (dates, numbers, drop-downs for choices and Yes/No) over `RECORD_ROWS` rows. The
-guidance says what the sheet must not hold: names.
+columns (dates, whole numbers for counts, other numbers, drop-downs for choices and Yes/No) over
+`RECORD_ROWS` rows. The guidance says what the sheet must not hold: names.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from citcert.standards.records import ColumnKind, RecordSheet
+from citcert.standards.records import ColumnKind, RecordColumn, RecordSheet
 from citcert.workbook import layout as L
 from citcert.workbook.records_sheet import record_columns
-from citcert.workbook.template.checks import choice_check, date_check, decimal_check
+from citcert.workbook.template.checks import choice_check, date_check, decimal_check, whole_check
 from citcert.workbook.template.styles import DATE_FORMAT, frame_table
 
 RECORD_ROWS = L.MAX_RECORD_ROWS - L.FIRST_DATA_ROW + 1
@@ -24,6 +24,14 @@ PRIVACY = (
     "Optional. Identifiers only (badge or staff numbers), never names: citcert computes counts "
     "from these rows and no report shows a row."
 )
+
+
+def _whole_prompt(sheet: RecordSheet, column: RecordColumn) -> str:
+    """What a count column takes, and the number of its row it may not exceed."""
+    if column.not_more_than is None:
+        return "Enter a whole number, 0 or more."
+    whole = sheet.column(column.not_more_than).header
+    return f"Enter a whole number, 0 or more, and at most this row's {whole}."
 
 
 def build_record_sheet(ws: Any, sheet: RecordSheet) -> None:
@@ -40,6 +48,8 @@ def build_record_sheet(ws: Any, sheet: RecordSheet) -> None:
                 date_check(ws).add(ref)
                 for row in range(L.FIRST_DATA_ROW, L.FIRST_DATA_ROW + 200):
                     ws.cell(row, index).number_format = DATE_FORMAT
+            case ColumnKind.NUMBER if column.whole:
+                whole_check(ws, _whole_prompt(sheet, column)).add(ref)
             case ColumnKind.NUMBER:
                 decimal_check(ws, percent=False).add(ref)
             case ColumnKind.CHOICE:
