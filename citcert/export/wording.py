@@ -224,6 +224,13 @@ def on_time_words(on_time: bool | None, sent: dt.date | None) -> str:
             return f"Not known{when}" if sent else "Not sent"
 
 
+def calls_words(value: float | None) -> str:
+    """A quarter's CIT calls: ``412`` (never ``1.23457e+06``); ``—`` when none were given."""
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def share_words(value: float | None) -> str:
     """A share of calls: ``62.5%``; ``no calls reported`` when there were none to share."""
     return "no calls reported" if value is None else f"{value:.1f}%"
@@ -232,6 +239,7 @@ def share_words(value: float | None) -> str:
 __all__ = [
     "QUARTER_CHARTS",
     "REPLACEMENT",
+    "calls_words",
     "change_words",
     "clean",
     "join_words",

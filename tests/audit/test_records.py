@@ -319,6 +319,23 @@ def test_the_quarterly_trend_is_computed_oldest_first_and_charted_in_pdf_and_htm
     assert "2025-03-31: 59.6%" in page  # the chart's text alternative
 
 
+def test_a_quarters_calls_print_as_a_whole_number_in_pdf_and_html(standard: Standard) -> None:
+    """1,234,567 calls were printed "1.23457e+06" by the PDF's and the page's ``%g``."""
+    assessment = _audit(BRENNAN, standard)
+    first, second = assessment.quarters
+    many = assessment.model_copy(
+        update={"quarters": (first.model_copy(update={"cit_calls": 1234567.0}), second)}
+    )
+
+    pdf = render(many, Format.PDF)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    page = render(many, Format.HTML).decode()
+
+    for shown in (text, page):
+        assert "1234567" in shown
+        assert "e+06" not in shown
+
+
 def test_a_late_report_and_a_quarter_without_calls(tmp_path: Path, standard: Standard) -> None:
     def late(ws: object) -> None:
         columns = [c.id for c in RECORD_SHEETS["quarterly"].columns]

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from citcert.export.wording import (
+    calls_words,
     change_words,
     clean,
     level_words,
@@ -140,6 +141,7 @@ def environment() -> Environment:
         score_words=score_words,
     )
     env.globals.update(
+        calls_words=calls_words,
         quarters_sentence=quarters_sentence,
         share_words=share_words,
         on_time_words=on_time_words,

@@ -14,7 +14,13 @@ from typing import Any
 from citcert.audit.assessment import Assessment
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import INCH, WIDTH, Ink
-from citcert.export.wording import QUARTER_CHARTS, on_time_words, quarters_sentence, share_words
+from citcert.export.wording import (
+    QUARTER_CHARTS,
+    calls_words,
+    on_time_words,
+    quarters_sentence,
+    share_words,
+)
 
 
 def quarters(a: Assessment, ink: Ink) -> list[Any]:
@@ -43,7 +49,7 @@ def quarters(a: Assessment, ink: Ink) -> list[Any]:
     cells = [
         [
             q.quarter_end.isoformat(),
-            _count(q.cit_calls),
+            calls_words(q.cit_calls),
             share_words(q.resolved),
             share_words(q.treatment),
             share_words(q.arrested),
@@ -56,7 +62,3 @@ def quarters(a: Assessment, ink: Ink) -> list[Any]:
     widths[-1] = WIDTH - sum(widths)
     flow.append(kit.table(rows, widths, whole_rows=True))
     return flow
-
-
-def _count(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
