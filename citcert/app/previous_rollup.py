@@ -95,14 +95,13 @@ def read_previous(folder: Path) -> PreviousRollup:
 
 
 def _not_a_rollup(error: ValidationError) -> str:
-    first = error.errors()[0]
-    if first["type"] == "json_invalid":
-        return "is not valid JSON; give --since the output folder of an earlier `citcert batch`"
-    if first["loc"][:1] == ("schema_version",):
-        return (
+    from citcert.app.reports import json_problem
+
+    return json_problem(
+        error,
+        what="a roll-up written by `citcert batch`",
+        other_version=(
             "was written by a citcert whose roll-up this one does not read (schema_version "
             "2.0 or 2.1 is read); run that batch again with this citcert first"
-        )
-    place = ".".join(str(p) for p in first["loc"]) or "the top level"
-    why = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"].lower()
-    return f"is not a roll-up written by `citcert batch` (at {place}: {why})"
+        ),
+    )

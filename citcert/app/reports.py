@@ -57,14 +57,27 @@ def _read_report(path: Path, data: bytes) -> Assessment:
 
 
 def _not_a_report(error: ValidationError) -> str:
-    first = error.errors()[0]
-    if first["type"] == "json_invalid":
-        return "is not valid JSON; give an audit report written by `citcert audit --format json`"
-    if first["loc"][:1] == ("schema_version",):
-        return (
+    return json_problem(
+        error,
+        what="an audit report written by `citcert audit --format json`",
+        other_version=(
             "was written by another version of citcert (its schema_version differs); "
             "audit the workbook again"
-        )
+        ),
+    )
+
+
+def json_problem(error: ValidationError, *, what: str, other_version: str) -> str:
+    """
+    Why a JSON document citcert wrote and reads back (a report, a roll-up) is not `what`: not
+    JSON at all, of another schema version (`other_version` says what to do), or its first
+    wrong value, where it is.
+    """
+    first = error.errors()[0]
+    if first["type"] == "json_invalid":
+        return f"is not valid JSON; give {what}"
+    if first["loc"][:1] == ("schema_version",):
+        return other_version
     place = ".".join(str(p) for p in first["loc"]) or "the top level"
     why = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"].lower()
-    return f"is not an audit report written by `citcert audit --format json` (at {place}: {why})"
+    return f"is not {what} (at {place}: {why})"

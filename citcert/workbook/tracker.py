@@ -173,13 +173,7 @@ def check_owner(tracker: Tracker, owner: Owner) -> None:
                 f"of {tracker.standard_ref}: is this row from another standard's tracker?",
                 "requirement",
             )
-    if findings.errors:
-        count = len(findings.errors)
-        raise WorkbookError(
-            findings.errors,
-            headline=f"{tracker.file_name} is not this program's tracker: "
-            f"{count} problem{'' if count == 1 else 's'}",
-        )
+    _refuse(findings, f"{tracker.file_name} is not this program's tracker")
 
 
 def check_plan(tracker: Tracker, source: str, gains: Mapping[RequirementId, float]) -> None:
@@ -221,12 +215,15 @@ def check_plan(tracker: Tracker, source: str, gains: Mapping[RequirementId, floa
                 f"in {source}, not {step.score_gain:g}: the audit's figure counts",
                 "points gained",
             )
+    _refuse(findings, f"{tracker.file_name} does not hold the plan of {source}")
+
+
+def _refuse(findings: Findings, headline: str) -> None:
+    """Raise the problems found, if any, under `headline` and their count."""
     if findings.errors:
         count = len(findings.errors)
         raise WorkbookError(
-            findings.errors,
-            headline=f"{tracker.file_name} does not hold the plan of {source}: "
-            f"{count} problem{'' if count == 1 else 's'}",
+            findings.errors, headline=f"{headline}: {count} problem{'' if count == 1 else 's'}"
         )
 
 
