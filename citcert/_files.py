@@ -10,8 +10,10 @@ Every writer takes the files the command reads (`inputs`) and refuses, before wr
 a target that is one of them: the same path once symlinks are resolved, or the same file (a hard
 link, or another spelling on a case-insensitive disk). `read_regular` is the one way an input is
 read: regular files only (never a folder, a named pipe or a device such as /dev/zero, which
-would hang or never end), and never more than a limit. `lock_folder` keeps a second run out of
-an output folder while one is writing there.
+would hang or never end), and never more than a limit. `check_output` is the one rule of an
+output named by the user (``-o FILE``): a new file, or a regular file when the command may
+replace it, never anything else. `lock_folder` keeps a second run out of an output folder while
+one is writing there.
 """
 
 from __future__ import annotations
@@ -30,13 +32,63 @@ from citcert.errors import CitcertError, Location, OutputError
 _CHUNK = 1 << 16
 
 
-def write_atomic(path: Path | str, data: bytes, *, inputs: Iterable[Path] = ()) -> None:
-    """Write `data` to `path` whole or not at all; ``-`` writes to standard output."""
+def write_atomic(
+    path: Path | str, data: bytes, *, inputs: Iterable[Path] = (), replace: bool | None = None
+) -> None:
+    """
+    Write `data` to `path` whole or not at all; ``-`` writes to standard output.
+
+    With `replace` given (a command's ``--force``), the target is held to `check_output` once
+    more, as the command held it before it began; without it, whatever file is there is
+    replaced (the standards cache's own entries).
+    """
     if str(path) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    inputs = tuple(inputs)
+    if replace is not None:
+        check_output(Path(path), replace=replace, inputs=inputs)
     write_all_atomic({Path(path): data}, inputs=inputs)
+
+
+def check_output(path: Path, *, replace: bool, inputs: Iterable[Path] = ()) -> None:
+    """
+    The one rule of a file the user names for one output (``-o FILE``), checked before it is
+    written: not one of the `inputs`, and nothing there yet or a regular file that `replace`
+    (the command's ``--force``) allows to be replaced.
+
+    Anything else at the path is refused even with `replace`: a symbolic link (renaming over it
+    would replace the link, not write where it points), a folder, a named pipe, a socket or a
+    device (/dev/full, /dev/stdout), which renaming a report over would destroy. Raises
+    `OutputError` located at `path`; nothing is written.
+    """
+    where = Location(str(path))
+    clash = _Inputs(inputs).replaced_by(path)
+    if clash is not None:
+        raise OutputError.single(
+            f"this would replace the input {clash.name}, which citcert only reads; "
+            "write the output to another name",
+            where,
+        )
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):  # nothing there, or a path the write itself will say is wrong
+        return
+    if stat.S_ISREG(mode):
+        if not replace:
+            raise OutputError.single(
+                "already exists; choose another name or add --force to replace it", where
+            )
+        return
+    kinds = ((stat.S_ISLNK, "a symbolic link"), *_KINDS)
+    kind = next((f"is {name}, not a file" for test, name in kinds if test(mode)), None)
+    verb = "write through it" if stat.S_ISLNK(mode) else "write to it"
+    raise OutputError.single(
+        f"{kind or 'is not a regular file'}: citcert does not {verb} or replace it, even with "
+        "--force; give the name of a file (or - for standard output)",
+        where,
+    )
 
 
 def write_all_atomic(files: Mapping[Path, bytes], *, inputs: Iterable[Path] = ()) -> None:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -192,6 +193,147 @@ class TestOutputsNeverReplaceInputs:
 
         assert source.read_bytes() == b"answers"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["input.xlsx"]
+
+
+# ---------------------------------------------------------------------------------------------
+# One output file: never over a file unasked, never over what is not a file
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory, standards: Path) -> dict[str, list[str]]:
+    """Every command that writes one file with ``-o FILE``: its arguments, all but ``-o``."""
+    folder = tmp_path_factory.mktemp("single")
+    book = workbook(folder / "program.xlsx")
+    later = folder / "program-later.xlsx"
+    later.write_bytes(book.read_bytes())
+    reviews = [folder / "review-a.xlsx", folder / "review-b.xlsx"]
+    for review, name in zip(reviews, ("A. Morgan", "S. Lee"), strict=True):
+        started = invoke(
+            standards, "review", "start", str(book), "--reviewer", name, "--date", "2024-05-20",
+            "-o", str(review),
+        )  # fmt: skip
+        assert started.exit_code == 0, started.output
+    return {
+        "template": ["template", "--standard", "mini-standard@1.0"],
+        "migrate": ["migrate", str(book), "--to", "mini-standard@1.0"],
+        "review start": ["review", "start", str(book), "--reviewer", "A. Morgan"],
+        "review reconcile": ["review", "reconcile", *map(str, reviews)],
+        "compare": ["compare", str(book), str(later), "--format", "md"],
+        "standards schema": ["standards", "schema"],
+    }
+
+
+SINGLE = ["template", "migrate", "review start", "review reconcile", "compare", "standards schema"]
+
+
+_KINDS = {"link": stat.S_ISLNK, "fifo": stat.S_ISFIFO, "device": stat.S_ISCHR, "file": stat.S_ISREG}
+
+
+def _kind(path: Path) -> str:
+    """What stands at `path`, without following a link."""
+    mode = path.lstat().st_mode
+    return next(name for name, test in _KINDS.items() if test(mode))
+
+
+@pytest.mark.parametrize("command", SINGLE)
+class TestOneOutputFile:
+    """
+    ``-o FILE`` keeps one rule in every command: an existing file is replaced only with
+    --force, and what is not a regular file (a named pipe, a device, a link) never, not even
+    with it. Refused: exit status 2, one located line, nothing written, nothing touched.
+    """
+
+    def test_an_existing_file_is_kept_without_force(
+        self, tmp_path: Path, standards: Path, single: dict[str, list[str]], command: str
+    ) -> None:
+        target = tmp_path / "notes.txt"
+        target.write_bytes(b"someone's notes")
+
+        result = invoke(standards, *single[command], "-o", str(target))
+
+        assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+        assert result.stderr == (
+            f"Error: {target}: already exists; choose another name or add --force to replace it\n"
+        )
+        assert target.read_bytes() == b"someone's notes"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+    def test_an_existing_file_is_replaced_with_force(
+        self, tmp_path: Path, standards: Path, single: dict[str, list[str]], command: str
+    ) -> None:
+        target = tmp_path / "out"
+        target.write_bytes(b"an older output")
+
+        result = invoke(standards, *single[command], "-o", str(target), "--force")
+
+        assert result.exit_code == 0, result.output
+        assert target.read_bytes() not in (b"", b"an older output")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+    @pytest.mark.parametrize("force", [(), ("--force",)], ids=["", "force"])
+    @pytest.mark.parametrize("kind", ["fifo", "link", "device"])
+    def test_what_is_not_a_file_is_left_as_it_is(
+        self,
+        tmp_path: Path,
+        standards: Path,
+        single: dict[str, list[str]],
+        command: str,
+        kind: str,
+        force: tuple[str, ...],
+    ) -> None:
+        """A named pipe, a link to a file, a device such as /dev/full: refused, left alone."""
+        kept = tmp_path / "kept.txt"
+        kept.write_bytes(b"what the link points at")
+        target = tmp_path / "out"
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "link":
+            target.symlink_to(kept)
+        else:
+            try:  # the null device's numbers, in a folder of the test's own
+                os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+            except (PermissionError, AttributeError, OSError) as why:
+                pytest.skip(f"cannot make a device here ({why}): only root can")
+        named = {"fifo": "a named pipe", "link": "a symbolic link", "device": "a device"}[kind]
+
+        result = invoke(standards, *single[command], "-o", str(target), *force)
+
+        assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+        assert result.stderr.startswith(f"Error: {target}: is {named}, not a file: ")
+        assert result.stderr.endswith("(or - for standard output)\n")
+        assert result.stderr.count("\n") == 1
+        assert _kind(target) == kind
+        assert kind != "link" or os.readlink(target) == str(kept)
+        assert kept.read_bytes() == b"what the link points at"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt", "out"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/stdout"])
+def test_a_run_of_the_program_refuses_a_named_pipe_or_stdouts_link(
+    tmp_path: Path, standards: Path, kind: str
+) -> None:
+    """
+    As a shell runs it: ``-o fifo --force`` must not hang or replace the pipe, and a link such
+    as /dev/stdout is refused with a pointer to ``-o -`` (click's "not readable" said nothing).
+    """
+    target = tmp_path / "out"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/proc/self/fd/1")  # what /dev/stdout is on Linux
+    command = [
+        sys.executable, "-m", "citcert", "--standards-dir", str(standards),
+        "standards", "schema", "-o", str(target), "--force",
+    ]  # fmt: skip
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == ExitCode.INPUT_ERROR, done.stderr
+    assert done.stderr.startswith(f"Error: {target}: is a ")
+    assert "(or - for standard output)" in done.stderr
+    assert done.stdout == ""
+    assert _kind(target) == ("fifo" if kind == "fifo" else "link")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 class TestBatchIntoItsInputFolder:

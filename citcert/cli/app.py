@@ -5,9 +5,10 @@ The group carries the one error boundary (`_CitcertGroup.invoke`: a `CitcertErro
 message on stderr with exit status 2; anything else is a bug, exit status 70 with a request for
 a report, its traceback only with ``--verbose`` or ``CITCERT_DEBUG``), the ``--version``,
 ``--standards-dir``, ``--color`` and ``-q``/``-v`` options (`citcert.cli.conventions`), and the
-helpers several commands use: resolving the standard a command works on and parsing
-``--format`` lists. The command modules import `cli`
-from here and register on it, so this module imports none of them.
+helpers several commands use: resolving the standard a command works on, parsing ``--format``
+lists, and the one file a command writes (``-o FILE``: `OUTPUT_FILE`, `force_option`,
+`refuse_output`). The command modules import `cli` from here and register on it, so this module
+imports none of them.
 """
 
 from __future__ import annotations
@@ -224,6 +225,33 @@ def report_formats(help: str) -> Callable[[F], F]:
 def fail_below_option(help: str) -> Callable[[F], F]:
     """``--fail-below LEVEL``: a decision level's id or label (`app.workbook.fail_level`)."""
     return click.option("--fail-below", metavar="LEVEL", help=help)
+
+
+OUTPUT_FILE = click.Path(readable=False, path_type=Path)
+"""
+The type of a ``-o FILE`` option: any path, left to `refuse_output`, which says in one line what
+is wrong with it (a folder, a link, a device). click's own checks would say it in a usage error,
+and its `readable` one made ``-o /dev/stdout`` "not readable".
+"""
+
+
+def force_option(command: F) -> F:
+    """``--force``: the one way to let `refuse_output` replace an existing output file."""
+    option = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+    return option(command)
+
+
+def refuse_output(output: Path | None, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """
+    Hold a ``-o FILE`` to the rule every single-file output keeps (`citcert._files.check_output`),
+    before anything is read or written: an existing file only with `force`, and never what is not
+    a regular file (a link, a named pipe, a device), nor one of the `inputs`. A located error
+    (exit status 2) otherwise; ``-`` (standard output) and no ``-o`` at all pass.
+    """
+    from citcert._files import check_output
+
+    if output is not None and str(output) != "-":
+        check_output(output, replace=force, inputs=inputs)
 
 
 def _parse_formats(

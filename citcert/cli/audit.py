@@ -17,12 +17,15 @@ import click
 from citcert.app.audit import STDOUT
 from citcert.app.schemas import SCHEMAS
 from citcert.cli.app import (
+    OUTPUT_FILE,
     _choice,
     cli,
     configured,
     fail_below_option,
+    force_option,
     format_choice,
     overlay_and_mode,
+    refuse_output,
     report_formats,
 )
 from citcert.cli.conventions import common, day, detail, echo, note, quiet, verbose
@@ -218,14 +221,12 @@ def schema(what: str) -> None:
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @format_choice("terminal", "md", "json", "html", help="How to show the changes.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the screen.",
-)
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Write to this file instead of the screen.")
+@force_option
 @click.pass_context
-def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | None) -> None:
+def compare(
+    ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | None, force: bool
+) -> None:
     """
     Show what changed between two audits of a program: OLD first, NEW second.
 
@@ -244,6 +245,7 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     from citcert.app.compare import compare_files
     from citcert.export.comparison import WRITERS
 
+    refuse_output(output, force, (old, new))
     comparison = compare_files(old, new, _choice(ctx, None, None))
     data = WRITERS[Format(fmt)](comparison)
     if output is not None or fmt != "terminal":  # the terminal view shows them itself
@@ -254,7 +256,7 @@ def compare(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     else:
         from citcert.app.details import wrote_line
 
-        write_atomic(output, data, inputs=(old, new))
+        write_atomic(output, data, inputs=(old, new), replace=force)
         detail(ctx, wrote_line(output, len(data)))
         if not quiet(ctx):
             echo(f"Comparison written to {output}")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from citcert.cli.app import _store, cli, format_choice
+from citcert.cli.app import OUTPUT_FILE, _store, cli, force_option, format_choice
 from citcert.cli.conventions import common, day, detail, echo, note
-from citcert.cli.workbook import _OUTPUT, _WORKBOOK, _refuse_overwrite, force_option
+from citcert.cli.workbook import _WORKBOOK, _refuse_overwrite
 
 
 @cli.group()
@@ -31,7 +31,7 @@ def review() -> None:
 @common
 @click.argument("submission", type=_WORKBOOK)
 @click.option("--reviewer", required=True, metavar="NAME", help="The reviewer's name and role.")
-@click.option("-o", "--output", required=True, type=_OUTPUT, help="The reviewer's workbook.")
+@click.option("-o", "--output", required=True, type=OUTPUT_FILE, help="The reviewer's workbook.")
 @click.option(
     "--date",
     "review_date",
@@ -72,7 +72,7 @@ def start(
         reviewer,
         review_date=review_date,
     )
-    write_atomic(output, data)
+    write_atomic(output, data, inputs=(submission,), replace=force)
     detail(ctx, wrote_line(output, len(data)))
     echo(f"Reviewer's workbook written to {output}. Fill in the Review sheet.")
 
@@ -80,7 +80,7 @@ def start(
 @review.command()
 @common
 @click.argument("reviews", nargs=-1, required=True, type=_WORKBOOK)
-@click.option("-o", "--output", required=True, type=_OUTPUT, help="The consensus workbook.")
+@click.option("-o", "--output", required=True, type=OUTPUT_FILE, help="The consensus workbook.")
 @click.option(
     "--submission",
     type=_WORKBOOK,
@@ -127,7 +127,7 @@ def reconcile(
         result.figures, result.program_name, result.submission_name, result.standard_ref
     )
     data = AGREEMENT_WRITERS[fmt](report)
-    write_atomic(output, result.workbook)
+    write_atomic(output, result.workbook, inputs=reviews, replace=force)
     detail(ctx, wrote_line(output, len(result.workbook)))
     echo(data.decode("utf-8"), nl=False)
     done = f"Consensus workbook written to {output}."

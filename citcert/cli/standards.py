@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from citcert._text import one_line
-from citcert.cli.app import _store, cli, format_choice
+from citcert.cli.app import OUTPUT_FILE, _store, cli, force_option, format_choice, refuse_output
 from citcert.cli.conventions import common, echo
 
 if TYPE_CHECKING:
@@ -184,12 +184,13 @@ def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     default="-",
     show_default=True,
     help="Write the schema to this file ('-' is standard output).",
 )
-def standards_schema(output: Path) -> None:
+@force_option
+def standards_schema(output: Path, force: bool) -> None:
     """
     Print the JSON Schema of the standard file format.
 
@@ -202,4 +203,5 @@ def standards_schema(output: Path) -> None:
     from citcert._files import write_atomic
     from citcert.app.schemas import schema_bytes
 
-    write_atomic(output, schema_bytes("standard"))
+    refuse_output(output, force)
+    write_atomic(output, schema_bytes("standard"), replace=force)

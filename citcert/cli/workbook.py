@@ -3,7 +3,8 @@
 
 `template` writes a blank workbook for a standard, `validate` checks a filled-in one before an
 audit, and `migrate` carries its answers to a newer standard. Neither writer ever replaces an
-existing workbook unasked (`_refuse_overwrite`), since it holds a program's answers.
+existing workbook unasked (`_refuse_overwrite`), since it holds a program's answers, nor
+anything that is not a file (`citcert.cli.app.refuse_output`).
 """
 
 from __future__ import annotations
@@ -14,43 +15,45 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citcert.cli.app import _choice, cli, configured, format_choice
+from citcert.cli.app import (
+    OUTPUT_FILE,
+    _choice,
+    cli,
+    configured,
+    force_option,
+    format_choice,
+    refuse_output,
+)
 from citcert.errors import ExitCode
 
 if TYPE_CHECKING:
     from citcert.app.check import Checked
 from citcert._text import one_line
-from citcert.cli.conventions import F, common, day, detail, echo, verbose
+from citcert.cli.conventions import common, day, detail, echo, verbose
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
-    """A usage error, before anything is written, rather than overwrite a workbook's answers."""
+    """
+    A usage error, before anything is written, rather than overwrite a workbook's answers; then
+    the rule of every output file (`refuse_output`).
+    """
     if str(output) == "-":
         return
     if any(output.resolve() == i.resolve() for i in inputs):
         raise click.BadParameter("the output must not be the input workbook", param_hint="'-o'")
-    if output.exists() and not force:
-        raise click.BadParameter(
-            f"{output} already exists; choose another name or add --force to replace it",
-            param_hint="'-o'",
-        )
-
-
-def force_option(command: F) -> F:
-    """``--force``: the one way to let `_refuse_overwrite` replace an existing output file."""
-    option = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-    return option(command)
+    refuse_output(output, force, inputs)
 
 
 _WORKBOOK = click.Path(exists=True, dir_okay=False, path_type=Path)
-_OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
 
 @cli.command()
 @common
 @click.option("--standard", "ref", metavar="ID[@VERSION]", help="Default: cit-best-practice.")
 @click.option("--overlay", type=_WORKBOOK, help="Apply this overlay file on top of the standard.")
-@click.option("-o", "--output", required=True, type=_OUTPUT, help="The workbook to write (.xlsx).")
+@click.option(
+    "-o", "--output", required=True, type=OUTPUT_FILE, help="The workbook to write (.xlsx)."
+)
 @force_option
 @click.pass_context
 def template(
@@ -73,7 +76,7 @@ def template(
     choice = _choice(ctx, ref, overlay)
     standard = choice.resolve()
     data = template_bytes(standard)
-    write_atomic(output, data, inputs=[overlay] if overlay else [])
+    write_atomic(output, data, inputs=[overlay] if overlay else [], replace=force)
     if verbose(ctx):
         detail(ctx, standard_line(standard, choice))
         detail(ctx, wrote_line(output, len(data)))
@@ -179,7 +182,7 @@ def _print_check(result: Checked) -> None:
 @common
 @click.argument("workbook", type=_WORKBOOK)
 @click.option("--to", "to", required=True, metavar="ID@VERSION", help="The standard to move to.")
-@click.option("-o", "--output", required=True, type=_OUTPUT, help="The new workbook to write.")
+@click.option("-o", "--output", required=True, type=OUTPUT_FILE, help="The new workbook to write.")
 @force_option
 @format_choice(
     "text",
@@ -214,7 +217,7 @@ def migrate(
     _refuse_overwrite(output, force, workbook)
     submission = open_submission(workbook)
     result = migrate_submission(submission, _choice(ctx, None, None), to)
-    write_atomic(output, result.workbook, inputs=(workbook,))
+    write_atomic(output, result.workbook, inputs=(workbook,), replace=force)
     if verbose(ctx):
         detail(ctx, workbook_line(submission.book))
         detail(ctx, wrote_line(output, len(result.workbook)))
