@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
-from citcert.errors import CitcertError, Location, OutputError
+from citcert.errors import CitcertError, Location, OutputError, StdoutError
 
 _CHUNK = 1 << 16
 
@@ -40,16 +40,25 @@ def write_atomic(
 
     With `replace` given (a command's ``--force``), the target is held to `check_output` once
     more, as the command held it before it began; without it, whatever file is there is
-    replaced (the standards cache's own entries).
+    replaced (the standards cache's own entries). A standard output that refuses the bytes
+    raises `StdoutError`.
     """
     if str(path) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        write_stdout(data)
         return
     inputs = tuple(inputs)
     if replace is not None:
         check_output(Path(path), replace=replace, inputs=inputs)
     write_all_atomic({Path(path): data}, inputs=inputs)
+
+
+def write_stdout(data: bytes) -> None:
+    """Write `data` to standard output and flush it; a failure raises `StdoutError`."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except OSError as exc:
+        raise StdoutError(exc) from exc
 
 
 def check_output(path: Path, *, replace: bool, inputs: Iterable[Path] = ()) -> None:

@@ -4,7 +4,8 @@ The one error tree of citcert.
 Every error a user can cause is a `CitcertError`. It carries structured `Problem`s, each with a
 `Location` (a YAML line and column, or a workbook sheet and cell), and builds its sentence in
 `__str__`. The CLI maps any `CitcertError` to a message on stderr and exit status 2; anything
-else is a bug and keeps its traceback. No click in here.
+else is a bug and keeps its traceback, but for `StdoutError` (standard output refused what was
+printed), which the CLI reports as a line of its own. No click in here.
 """
 
 from __future__ import annotations
@@ -134,6 +135,31 @@ class StandardMismatchError(WorkbookError):
 
 class OutputError(CitcertError):
     """An output cannot be written where the user asked."""
+
+
+class StdoutError(Exception):
+    """
+    Standard output refused what a command printed: a full disk, a device, or a reader that
+    stopped reading (`closed`). The cause is `error`.
+
+    Not a `CitcertError`: nothing in a file is at fault, and only the CLI's boundary knows what
+    the user should see (a line on stderr, or nothing for a reader that left on purpose).
+    """
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+    @property
+    def closed(self) -> bool:
+        """True for a broken pipe: the reader left, as ``| head -1`` does once it has its line."""
+        return isinstance(self.error, BrokenPipeError)
+
+    @property
+    def reason(self) -> str:
+        """Why, in the system's words (``no space left on device``), as one line."""
+        text = one_line(str(self))
+        return text[:1].lower() + text[1:]
 
 
 def problems_from(errors: Iterable[CitcertError]) -> list[Problem]:

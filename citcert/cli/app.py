@@ -2,13 +2,14 @@
 The `citcert` click group and what every command shares.
 
 The group carries the one error boundary (`_CitcertGroup.invoke`: a `CitcertError` becomes a
-message on stderr with exit status 2; anything else is a bug, exit status 70 with a request for
-a report, its traceback only with ``--verbose`` or ``CITCERT_DEBUG``), the ``--version``,
-``--standards-dir``, ``--color`` and ``-q``/``-v`` options (`citcert.cli.conventions`), and the
-helpers several commands use: resolving the standard a command works on, parsing ``--format``
-lists, and the one file a command writes (``-o FILE``: `OUTPUT_FILE`, `force_option`,
-`refuse_output`). The command modules import `cli` from here and register on it, so this module
-imports none of them.
+message on stderr with exit status 2, and so does a standard output that refuses what is printed
+(`StdoutError`), but for a reader that left, which ends the command quietly; anything else is a
+bug, exit status 70 with a request for a report, its traceback only with ``--verbose`` or
+``CITCERT_DEBUG``), the ``--version``, ``--standards-dir``, ``--color`` and ``-q``/``-v`` options
+(`citcert.cli.conventions`), and the helpers several commands use: resolving the standard a
+command works on, parsing ``--format`` lists, and the one file a command writes (``-o FILE``:
+`OUTPUT_FILE`, `force_option`, `refuse_output`). The command modules import `cli` from here and
+register on it, so this module imports none of them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import click
 
 from citcert._text import printable
 from citcert.cli import conventions
-from citcert.errors import CitcertError, ExitCode
+from citcert.errors import CitcertError, ExitCode, StdoutError
 from citcert.export import Format
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class _CitcertGroup(click.Group):
             return super().invoke(ctx)
         except CitcertError as error:
             raise InputError(str(error)) from error
+        except StdoutError as error:  # a full disk: one line; a reader that left: nothing
+            conventions.silence_stdout()
+            if error.closed:
+                ctx.exit(ExitCode.OK)
+            raise InputError(f"could not write to standard output: {error.reason}") from error
         except click.exceptions.ClickException as error:  # its message may name a file
             # NOTE: click types `message` as final, but it is the one place its text is kept.
             error.message = printable(error.message)  # type: ignore[misc]

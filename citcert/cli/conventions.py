@@ -14,6 +14,10 @@ The command-line conventions every command shares: colour, quiet and verbose, an
   bidirectional override) reaches the terminal as a command, piped or not; a coloured report
   keeps only citcert's own colour codes. Values are made single lines where they are put into
   a line (`citcert._text.one_line`), which a whole output no longer can be.
+- **Standard output refused** (`silence_stdout`): a full disk or a device that takes nothing is
+  one line, ``Error: could not write to standard output: …``, and exit status 2; a reader that
+  stopped reading (``| head -1``) ends the command quietly, with status 0, as when it happened
+  to take every byte before it left.
 - **Crashes** (`crash_message`): an error that is not the user's is a bug. It exits with its own
   status (70) and a short request for a report; the traceback only with ``--verbose`` or
   ``CITCERT_DEBUG=1``, read here, at the boundary.
@@ -30,6 +34,7 @@ from typing import Any, TypeVar
 import click
 
 from citcert._text import one_line, printable
+from citcert.errors import StdoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -116,10 +121,18 @@ def echo(
     Print `text` (on stderr with `err`) with nothing a terminal would obey in it.
 
     Given the command's `ctx`, the text may be a coloured report: its colour codes are kept
-    (shown when `colour` says so); without it nothing but text and line breaks is printed.
+    (shown when `colour` says so); without it nothing but text and line breaks is printed. A
+    standard output that refuses the text raises `StdoutError`.
     """
     styled = ctx is not None
-    click.echo(printable(text, styled=styled), err=err, nl=nl, color=colour(ctx) if ctx else None)
+    try:
+        click.echo(
+            printable(text, styled=styled), err=err, nl=nl, color=colour(ctx) if ctx else None
+        )
+    except OSError as error:
+        if err:
+            raise
+        raise StdoutError(error) from error
 
 
 def note(ctx: click.Context, text: str) -> None:
@@ -151,3 +164,22 @@ def crash_message(error: BaseException) -> str:
         "with the command you ran and the output of the same command run again with --verbose\n"
         "(or CITCERT_DEBUG=1), which adds the details."
     )
+
+
+def silence_stdout() -> None:
+    """
+    Point standard output at the null device once it has refused a write: what is still
+    buffered for it is dropped when Python flushes it at exit, rather than failing a second time
+    with a traceback of Python's own (``Exception ignored … BrokenPipeError``).
+    """
+    import sys
+
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file of the system's (a test's runner): nothing to do
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)

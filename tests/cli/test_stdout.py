@@ -1,0 +1,83 @@
+"""
+A standard output that refuses what citcert prints: a full disk is the user's to fix, one line
+and exit status 2, never a crash (70); a reader that stopped reading (``| head -1``) ends the
+command quietly.
+
+Each case runs citcert in a fresh process with a real standard output: /dev/full, which
+refuses every byte with "No space left on device", or a pipe whose reader has already gone.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "brennan-county.xlsx"
+FULL = Path("/dev/full")
+
+RUNS = {
+    "python -m citcert": [sys.executable, "-m", "citcert"],
+    "the citcert script": [str(Path(sys.executable).parent / "citcert")],
+}
+"""The two ways in: `citcert.cli.main`, and the console entry that skips Python's teardown."""
+
+COMMANDS = {
+    "standards list": ["standards", "list"],  # printed through `conventions.echo`
+    "audit -o -": ["audit", str(EXAMPLE), "-o", "-", "--format", "json"],  # `write_atomic("-")`
+}
+
+
+def _run(way: str, args: list[str], stdout: int, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CITCERT_CACHE_DIR": str(cwd / "cache")}
+    env.pop("CITCERT_STANDARDS_PATH", None)
+    return subprocess.run(
+        [*RUNS[way], *args],
+        cwd=cwd,
+        env=env,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("way", sorted(RUNS))
+def test_a_full_standard_output_is_one_line_and_exit_status_2(
+    tmp_path: Path, way: str, command: str
+) -> None:
+    if not FULL.exists():
+        reason = f"{FULL} does not exist on this system, so standard output cannot be made full"
+        print(reason)
+        pytest.skip(reason)
+    reason = os.strerror(errno.ENOSPC)
+
+    with FULL.open("wb") as full:
+        done = _run(way, COMMANDS[command], full.fileno(), tmp_path)
+
+    assert done.returncode == 2, done.stderr
+    expected = reason[:1].lower() + reason[1:]
+    assert done.stderr == f"Error: could not write to standard output: {expected}\n"
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("way", sorted(RUNS))
+def test_a_reader_that_left_ends_the_command_quietly(
+    tmp_path: Path, way: str, command: str
+) -> None:
+    """The reader is gone before the first byte: as when ``| head -1`` took its line and left."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = _run(way, COMMANDS[command], writer, tmp_path)
+    finally:
+        os.close(writer)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
