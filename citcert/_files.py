@@ -232,6 +232,13 @@ def _stage(target: Path, data: bytes) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
+        in_the_way = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        if in_the_way is not None:
+            raise OutputError.single(
+                "is a file where citcert needs a folder of that name; move it away or write "
+                "to another output folder",
+                Location(str(in_the_way)),
+            ) from exc
         raise OutputError.single(
             f"cannot write here: {exc.strerror}", Location(str(target))
         ) from exc

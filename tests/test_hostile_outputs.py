@@ -395,6 +395,26 @@ class TestBatchIntoItsInputFolder:
 # Cleaning an output folder deletes only what citcert wrote and replaced
 
 
+def test_a_file_where_a_programs_folder_goes_is_named_and_nothing_is_written(
+    tmp_path: Path, standards: Path
+) -> None:
+    """Not "cannot write here: File exists": which file is in the way, and what to do."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    workbook(folder / "a.xlsx")
+    out.mkdir()
+    (out / STEM).write_text("a note someone left\n", encoding="utf-8")
+    before = snapshot(out)
+
+    result = invoke(standards, "batch", str(folder), "-o", str(out), "--format", "json")
+
+    assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+    assert result.stderr == (
+        f"Error: {out / STEM}: is a file where citcert needs a folder of that name; move it "
+        "away or write to another output folder\n"
+    )
+    assert {k: v for k, v in snapshot(out).items() if not k.startswith(".citcert")} == before
+
+
 class TestManifestIsNotTrusted:
     @pytest.fixture
     def ran(self, tmp_path: Path, standards: Path) -> tuple[Path, Path]:
