@@ -28,7 +28,7 @@ from citcert.cli.app import (
     refuse_output,
     report_formats,
 )
-from citcert.cli.conventions import common, day, detail, echo, note, quiet, verbose
+from citcert.cli.conventions import common, day, detail, done, echo, note, quiet, verbose
 from citcert.errors import ExitCode
 from citcert.export import Format
 
@@ -259,4 +259,4 @@ def compare(
         write_atomic(output, data, inputs=(old, new), replace=force)
         detail(ctx, wrote_line(output, len(data)))
         if not quiet(ctx):
-            echo(f"Comparison written to {output}")
+            done(ctx, output, "Comparison written to ")

@@ -141,6 +141,18 @@ def note(ctx: click.Context, text: str) -> None:
         echo(text, err=True, ctx=ctx)
 
 
+def done(ctx: click.Context, output: object, before: str, after: str = "") -> None:
+    """
+    Say what a command wrote, the `output` named between `before` and `after`: on stdout, except
+    when the file itself went there (``-o -``): then on stderr, unless --quiet, so that the file
+    on stdout stays whole.
+    """
+    if str(output) == "-":
+        note(ctx, f"{before}standard output{after}")
+    else:
+        echo(f"{before}{one_line(str(output))}{after}")
+
+
 def detail(ctx: click.Context, text: str) -> None:
     """A line of ``--verbose``: on stderr, only with --verbose and never with --quiet."""
     if verbose(ctx) and not quiet(ctx):

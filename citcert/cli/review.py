@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from citcert.cli.app import OUTPUT_FILE, _store, cli, force_option, format_choice
-from citcert.cli.conventions import common, day, detail, echo, note
+from citcert.cli.conventions import common, day, detail, done, echo, note
 from citcert.cli.workbook import _WORKBOOK, _refuse_overwrite
 
 
@@ -74,7 +74,7 @@ def start(
     )
     write_atomic(output, data, inputs=(submission,), replace=force)
     detail(ctx, wrote_line(output, len(data)))
-    echo(f"Reviewer's workbook written to {output}. Fill in the Review sheet.")
+    done(ctx, output, "Reviewer's workbook written to ", ". Fill in the Review sheet.")
 
 
 @review.command()
@@ -121,6 +121,11 @@ def reconcile(
     from citcert.app.review import reconcile as run
     from citcert.export.review import AGREEMENT_WRITERS, Agreement
 
+    if str(output) == "-":
+        raise click.BadParameter(
+            "standard output carries the agreement report; write the consensus workbook to a file",
+            param_hint="'-o'",
+        )
     _refuse_overwrite(output, force, *reviews)
     result = run(list(reviews), _store(ctx), submission=submission)
     report = Agreement(

@@ -29,7 +29,7 @@ from citcert.errors import ExitCode
 if TYPE_CHECKING:
     from citcert.app.check import Checked
 from citcert._text import one_line
-from citcert.cli.conventions import common, day, detail, echo, verbose
+from citcert.cli.conventions import common, day, detail, done, echo, verbose
 
 
 def _refuse_overwrite(output: Path, force: bool, *inputs: Path) -> None:
@@ -228,4 +228,4 @@ def migrate(
         report = migration_report(result, str(workbook), str(output))
         echo(dumps(report.model_dump(mode="json")).decode("utf-8"), nl=False)
     else:
-        echo(f"Wrote {output}. {result.report()}")
+        done(ctx, output, "Wrote ", f". {result.report()}")

@@ -81,3 +81,55 @@ def test_a_reader_that_left_ends_the_command_quietly(
 
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+class TestTheFileAloneOnStandardOutput:
+    """With ``-o -`` standard output carries the file, byte for byte; what was done, stderr."""
+
+    def _both(self, tmp_path: Path, args: list[str]) -> tuple[bytes, bytes, str]:
+        """The bytes the command writes to a file, then to standard output (and its stderr)."""
+        from click.testing import CliRunner
+
+        from citcert.cli import cli
+
+        runner = CliRunner()
+        to_file = runner.invoke(cli, [*args, "-o", str(tmp_path / "out.bin")])
+        assert to_file.exit_code == 0, to_file.output
+        to_stdout = runner.invoke(cli, [*args, "-o", "-"])
+        assert to_stdout.exit_code == 0, to_stdout.output
+        return (tmp_path / "out.bin").read_bytes(), to_stdout.stdout_bytes, to_stdout.stderr
+
+    def test_review_start(self, tmp_path: Path) -> None:
+        written, printed, said = self._both(
+            tmp_path, ["review", "start", str(EXAMPLE), "--reviewer", "Ada Morgan"]
+        )
+        assert printed == written
+        assert said == "Reviewer's workbook written to standard output. Fill in the Review sheet.\n"
+
+    def test_migrate(self, tmp_path: Path) -> None:
+        written, printed, said = self._both(
+            tmp_path, ["migrate", str(EXAMPLE), "--to", "cit-best-practice@2019.2"]
+        )
+        assert printed == written
+        assert said.startswith("Wrote standard output. Moved from cit-best-practice@2019.1 to ")
+
+    def test_compare(self, tmp_path: Path) -> None:
+        written, printed, said = self._both(
+            tmp_path, ["compare", str(EXAMPLE), str(EXAMPLE), "--format", "json"]
+        )
+        assert printed == written
+        assert said == "Comparison written to standard output\n"
+
+    def test_reconcile_refuses_it_for_its_agreement_report_goes_there(self, tmp_path: Path) -> None:
+        from click.testing import CliRunner
+
+        from citcert.cli import cli
+
+        result = CliRunner().invoke(
+            cli, ["review", "reconcile", str(EXAMPLE), str(EXAMPLE), "-o", "-"]
+        )
+        assert result.exit_code == 2
+        assert (
+            "Invalid value for '-o': standard output carries the agreement report; write the "
+            "consensus workbook to a file"
+        ) in result.stderr
