@@ -213,14 +213,7 @@ def survey(store: StandardsStore) -> tuple[list[Entry], list[Skipped]]:
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")):
-            key = file_key(path)
-            if key is None:  # a dangling link, or a file removed meanwhile: not a standard
-                continue
-            if not path.is_file():  # a folder, pipe or device named *.yaml: not one
-                continue
-            if key not in store.headers:
-                store.headers[key] = _header(path, key[2], store)
-            header = store.headers[key]
+            header = _read_header(path, store)
             if isinstance(header, Skipped):
                 skipped.append(replace(header, builtin=builtin))
             elif header is not None:
@@ -233,6 +226,24 @@ def survey(store: StandardsStore) -> tuple[list[Entry], list[Skipped]]:
                         Location(str(entry.path)),
                     )
     return list(found.values()), skipped
+
+
+def _read_header(path: Path, store: StandardsStore) -> Header | Skipped | None:
+    """The header of one ``*.yaml`` of a search folder (remembered in `store`), why it cannot
+    be read, or None when it is not a standard file at all."""
+    if path.name.startswith("."):  # hidden: an editor's lock or backup, not a standard
+        return None
+    key = file_key(path)
+    if key is None and path.is_symlink():
+        problem = Problem(
+            Location(str(path)), "is a link to a file that is not there; fix the link or remove it"
+        )
+        return Skipped(path, (problem,))
+    if key is None or not path.is_file():  # removed meanwhile; a folder, pipe or device
+        return None
+    if key not in store.headers:
+        store.headers[key] = _header(path, key[2], store)
+    return store.headers[key]
 
 
 def _header(path: Path, size: int, store: StandardsStore) -> Header | Skipped | None:

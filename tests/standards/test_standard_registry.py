@@ -330,6 +330,22 @@ class TestSkippedFiles:
         assert lines[2].startswith(f"{tmp_path / 'nameless.yaml'}:2:1: YAML syntax error")
         assert len(lines) == 3  # broken.yaml declares another id, so it is not named
 
+    def test_a_dangling_link_is_skipped_with_a_reason_but_a_hidden_file_is_not_a_standard(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """A link to a removed file is named; an editor's lock file (``.#x.yaml``) is not."""
+        (tmp_path / "state.yaml").symlink_to(tmp_path / "moved-away.yaml")
+        (tmp_path / ".#state.yaml").symlink_to("someone@host.1234")
+
+        result = runner.invoke(cli, ["--standards-dir", str(tmp_path), "standards", "list"])
+
+        assert result.exit_code == 0, result.output
+        skipped = result.stdout.split("\n\n")[1].splitlines()
+        assert skipped[1:] == [
+            f"  {tmp_path / 'state.yaml'}: is a link to a file that is not there; fix the link "
+            "or remove it"
+        ]
+
     def test_a_file_that_is_not_utf8_is_skipped_with_its_line(self, tmp_path: Path) -> None:
         """Bytes that are not text are a located reason too."""
         (tmp_path / "latin.yaml").write_bytes(b"id: x\nversion: '1'\ntitle: caf\xe9\n")
