@@ -27,8 +27,25 @@ __all__ = ["cli", "console", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line (``argv`` defaults to ``sys.argv[1:]``)."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="citcert")
+    """
+    Run the command line (``argv`` defaults to ``sys.argv[1:]``).
+
+    What click prints itself before a command runs (``--help``, ``--version``, a usage error)
+    is held to the rule of the commands' own output: a standard output that refuses it is one
+    line on stderr and exit status 2, and a reader that left ends the command quietly.
+    """
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="citcert")
+    except OSError as error:  # only printing can fail here: a command's own errors are caught
+        from citcert.cli.conventions import echo, silence_stdout
+        from citcert.errors import ExitCode, StdoutError
+
+        refused = StdoutError(error)
+        silence_stdout()
+        if refused.closed:
+            sys.exit(ExitCode.OK)
+        echo(f"Error: could not write to standard output: {refused.reason}", err=True)
+        sys.exit(ExitCode.INPUT_ERROR)
 
 
 def console() -> None:
