@@ -152,6 +152,13 @@ class Staging:
                 raise OutputError.single(
                     "cannot write here: a folder has this name", Location(str(target))
                 )
+            kind = _special(target)
+            if kind is not None:
+                raise OutputError.single(
+                    f"is {kind}, not a file: citcert does not replace it; move it away or write "
+                    "the reports to another folder",
+                    Location(str(target)),
+                )
 
     def add(self, files: Mapping[Path, bytes]) -> None:
         """Check every target first, then stage each file (raises `OutputError` naming it)."""
@@ -292,6 +299,15 @@ _KINDS = (
     (stat.S_ISBLK, "a device"),
     (stat.S_ISSOCK, "a socket"),
 )
+
+
+def _special(path: Path) -> str | None:
+    """What stands at `path` if it is one of `_KINDS` (not a link followed), in words; else None."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):  # nothing there
+        return None
+    return next((name for test, name in _KINDS if test(mode)), None)
 
 
 def read_regular(

@@ -395,6 +395,30 @@ class TestBatchIntoItsInputFolder:
 # Cleaning an output folder deletes only what citcert wrote and replaced
 
 
+@pytest.mark.parametrize("command", ["audit", "batch"])
+def test_a_named_pipe_where_a_report_goes_is_left_as_it_is(
+    tmp_path: Path, standards: Path, command: str
+) -> None:
+    """Renaming a report over it would destroy it: refused and named (a batch's error row)."""
+    book = workbook(tmp_path / "in" / "a.xlsx")
+    out = tmp_path / "out"
+    target = out / (f"{STEM}.json" if command == "audit" else f"{STEM}/{STEM}.json")
+    target.parent.mkdir(parents=True)
+    os.mkfifo(target)
+    given = str(book) if command == "audit" else str(book.parent)
+
+    result = invoke(standards, command, given, "-o", str(out), "--format", "json")
+
+    assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+    assert (
+        f"{target}: is a named pipe, not a file: citcert does not replace it; move it away or "
+        "write the reports to another folder"
+    ) in result.stderr
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)
+    if command == "audit":
+        assert [p.name for p in out.iterdir()] == [target.name]
+
+
 def test_a_file_where_a_programs_folder_goes_is_named_and_nothing_is_written(
     tmp_path: Path, standards: Path
 ) -> None:

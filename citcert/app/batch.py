@@ -433,6 +433,7 @@ def run_batch(
             drawing = min(jobs or os.cpu_count() or 1, len(workbooks))
             writer.write(rollup_files(rollup, drawing))
             remove, kept = stale(outdir, previous, writer.written)
+            _clear_manifest(outdir / MANIFEST)
             staging.add({outdir / MANIFEST: manifest_bytes({**kept, **writer.written})})
             staging.commit()
         remove_stale(outdir, previous, remove)
@@ -449,6 +450,14 @@ def run_batch(
 
 _DRAWN_APART = ("summary.pdf", "summary.xlsx")
 """The roll-up files that take longest to draw, each drawn in a process of its own."""
+
+
+def _clear_manifest(path: Path) -> None:
+    """The manifest's name is citcert's own: a pipe or a device put there is not read (see
+    `read_manifest`) and is removed, so that the new manifest can take its place."""
+    with contextlib.suppress(OSError):
+        if not path.is_symlink() and path.exists() and not (path.is_file() or path.is_dir()):
+            path.unlink()
 
 
 def rollup_files(rollup: Rollup, jobs: int) -> dict[str, bytes]:
@@ -542,7 +551,7 @@ def _find(
     }
     workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in ours(outdir, reports)])
     inputs = (*(w.path for w in workbooks), *([overlay] if overlay else []))
-    Staging(inputs).check([outdir / name for name in (*FILES, MANIFEST)])
+    Staging(inputs).check([outdir / name for name in FILES])  # the manifest is no workbook
     return previous, workbooks, inputs
 
 
