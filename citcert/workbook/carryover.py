@@ -72,7 +72,7 @@ def carry_answers(
     used = {s for ids in sources.values() for s in ids}
     lost = []
     for rid, values in rows.items():
-        if rid not in used and any(key in values for key in _ANSWERS):
+        if rid not in used and values:  # any cell typed in it, a note alone included
             summary = "; ".join(f"{_label(key)} {quoted(v)}" for key, v in values.items())
             lost.append(
                 f"{rid} ({old.requirement(rid).title}) has no successor in {new.ref}: {summary}"

@@ -2,10 +2,13 @@
 Carry a workbook's answers to another standard or version (`citcert migrate`).
 
 Answers follow the new standard's ``replaces:`` lists, or else equal ids; `carryover` decides
-what each new requirement's row receives. Nothing is dropped: whatever cannot be carried is
-listed (for the command to print), written into the Notes column of the row it concerns, or, for
-requirements that no longer exist, on the Instructions sheet. This module reads the old
-workbook's raw values and writes the new workbook with those notes.
+what each new requirement's row receives. Documents and the record sheets' rows (the same
+columns in every standard) are copied, and exceptions into a fresh workbook of the same
+standard (another version approves them again). Nothing is dropped: whatever cannot be carried
+is listed (for the command to print), written into the Notes column of the row it concerns, or,
+for requirements that no longer exist and for record sheets and exceptions the new standard has
+no place for, on the Instructions sheet. This module reads the old workbook's raw values and
+writes the new workbook with those notes.
 
 Migrating copies what people typed; it does not judge it. The old workbook need not be complete
 (run `citcert validate` on the result). The old file is only read.
@@ -82,6 +85,9 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
     sources = predecessors(old, new)
     program, rows, documents = _read_old(book, old)
     targets, lost = carry_answers(rows, old, new, sources)
+    records, lost_records = _carry_records(book, old, new)
+    exceptions, lost_exceptions = _carry_exceptions(book, old, new)
+    lost += lost_records + lost_exceptions
     lost += [
         f"Program: {key} = {quoted(value)} (not asked by {new.ref})"
         for key, value in program.items()
@@ -92,7 +98,7 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
     notes = _instruction_notes(book.name, old, new, targets, lost)
     if fresh:
         notes.insert(3, f"New on the Program sheet, to fill in: {', '.join(fresh)}.")
-    data = _render(new, program, targets, documents, notes, old.ref)
+    data = _render(new, program, targets, (documents, records, exceptions), notes, old.ref)
     return Migration(
         workbook=data,
         source_ref=old.ref,
@@ -177,6 +183,79 @@ def _document_rows(book: Book, findings: Findings) -> list[dict[str, object]]:
     return [values for _, values in table.filled_rows()]
 
 
+def _carry_records(
+    book: Book, old: Standard, new: Standard
+) -> tuple[dict[str, list[dict[str, object]]], list[str]]:
+    """
+    Every filled row of the old workbook's record sheets, for the sheets the new standard keeps
+    (their columns are the same in every standard); a sheet it does not keep, or one whose
+    headers cannot be read, is listed with its count of rows instead.
+    """
+    from citcert.standards.records import RECORD_SHEETS
+    from citcert.workbook.records_sheet import record_columns
+
+    carried: dict[str, list[dict[str, object]]] = {}
+    lost = []
+    for sheet_id in old.records:
+        sheet = RECORD_SHEETS[sheet_id]
+        if sheet.title not in book.sheets:
+            continue
+        table = find_table(book, sheet.title, record_columns(sheet), Findings(book.name))
+        if table is None:
+            lost.append(
+                f"{sheet.title}: its header row could not be read, so its rows were not carried; "
+                f"they are still in {book.name}"
+            )
+            continue
+        rows = [values for _, values in table.filled_rows()]
+        if rows and sheet_id in new.records:
+            carried[sheet_id] = rows
+        elif rows:
+            rows_are = (
+                "1 row not carried; it is"
+                if len(rows) == 1
+                else f"{len(rows)} rows not carried; they are"
+            )
+            lost.append(
+                f"{sheet.title}: {rows_are} still in {book.name} ({new.ref} has no "
+                f"{sheet.title} sheet)"
+            )
+    return carried, lost
+
+
+_HEADERS = {c.key: c.header for c in L.EXCEPTION_COLUMNS}
+
+
+def _carry_exceptions(
+    book: Book, old: Standard, new: Standard
+) -> tuple[list[dict[str, object]], list[str]]:
+    """
+    The old Exceptions sheet's rows: copied into a fresh workbook of the same standard; for
+    another standard or version each is listed with its values, since an exception is approved
+    against one version's requirement and must be approved again for the new one.
+    """
+    if L.EXCEPTIONS_SHEET not in book.sheets:
+        return [], []
+    table = find_table(book, L.EXCEPTIONS_SHEET, L.EXCEPTION_COLUMNS, Findings(book.name))
+    if table is None:
+        unread = f"{L.EXCEPTIONS_SHEET}: its header row could not be read, so it was not carried"
+        return [], [unread]
+    rows = [values for _, values in table.filled_rows()]
+    if old.ref == new.ref:
+        return rows, []
+    why = (
+        f"{new.ref} accepts no exceptions"
+        if not new.scoring.exceptions.allowed
+        else f"approved for {old.ref}; if it still holds, approve it again for {new.ref}"
+    )
+    return [], [f"Exception ({_shown(values)}): {why}" for values in rows]
+
+
+def _shown(values: dict[str, object]) -> str:
+    """An Exceptions row in words: each filled cell under its header."""
+    return "; ".join(f"{_HEADERS[key]} {quoted(v)}" for key, v in values.items() if not is_blank(v))
+
+
 # --- writing the new workbook ----------------------------------------------------------------
 
 
@@ -202,11 +281,17 @@ def _instruction_notes(
     return notes
 
 
+_Entries = tuple[
+    list[dict[str, object]], dict[str, list[dict[str, object]]], list[dict[str, object]]
+]
+"""The rows carried into sheets of entries: documents, records by sheet id, exceptions."""
+
+
 def _render(
     new: Standard,
     program: dict[str, object],
     targets: dict[RequirementId, TargetRow],
-    documents: list[dict[str, object]],
+    entries: _Entries,
     notes: list[str],
     old_ref: str,
 ) -> bytes:
@@ -222,6 +307,14 @@ def _render(
                 filter(None, [clean_text(values.get("notes")), *target.notes])
             )
         rows[rid] = values
+    documents, records, exceptions = entries
     book = build_workbook(new, notes=notes, migrated_from=old_ref)
-    fill_workbook(book, program=program, rows=rows, documents=documents)
+    fill_workbook(
+        book,
+        program=program,
+        rows=rows,
+        documents=documents,
+        records=records,
+        exceptions=exceptions,
+    )
     return workbook_bytes(book, fixed_time(new))

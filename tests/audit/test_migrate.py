@@ -198,6 +198,141 @@ class TestCarrying:
             migrate_workbook(open_book(source), standard(), two).workbook
         )
 
+    def test_a_note_alone_on_a_withdrawn_requirement_is_listed_and_kept(
+        self, tmp_path: Path, two: Standard
+    ) -> None:
+        """TRN-03 is withdrawn; its row holds only a note: the note is not lost either."""
+        book = fill(blank())
+        for header in ("Self rating", "Evidence summary"):
+            set_answer(book, "TRN-03", header, None)
+        set_answer(book, "TRN-03", "Notes", "Asked the school district again in May.")
+        path = save(book, tmp_path / "program.xlsx")
+
+        result = migrate_workbook(open_book(path), standard(), two)
+
+        line = (
+            'TRN-03 (Youth module) has no successor in mini-standard@2.0: notes "Asked the '
+            'school district again in May."'
+        )
+        assert line in result.not_carried
+        assert line in _sheet_text(result.workbook, L.INSTRUCTIONS_SHEET)
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "brennan-county.xlsx"
+ENTRY_SHEETS = ("Exceptions", "Officers", "Dispatchers", "Classes", "Meetings", "Quarterly data")
+
+
+def _entries(data: bytes) -> dict[str, list[tuple[object, ...]]]:
+    """The filled rows of each sheet of entries (exceptions, records), as typed."""
+    book = load_workbook(io.BytesIO(data))
+    return {
+        ws.title: [
+            tuple(c.value for c in row)
+            for row in ws.iter_rows(min_row=L.FIRST_DATA_ROW)
+            if any(c.value not in (None, "") for c in row)
+        ]
+        for ws in book.worksheets
+        if ws.title in ENTRY_SHEETS
+    }
+
+
+@pytest.fixture(scope="module")
+def brennan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Brennan's workbook with an approved exception typed in."""
+    import datetime as dt
+
+    book = load_workbook(EXAMPLE)
+    ws = book[L.EXCEPTIONS_SHEET]
+    typed = ("DSP-04", "Waiting for the new CAD", "Board chair")
+    dates = (dt.datetime(2025, 3, 1), dt.datetime(2026, 2, 28))
+    for column, value in enumerate((*typed, *dates), start=1):
+        ws.cell(L.FIRST_DATA_ROW, column).value = value
+    return save(book, tmp_path_factory.mktemp("brennan") / "brennan.xlsx")
+
+
+class TestRecordsAndExceptions:
+    """Brennan's rosters, meetings, classes and quarters, and an approved exception."""
+
+    @pytest.mark.parametrize("to", ["cit-best-practice@2019.1", "cit-best-practice@2019.2"])
+    def test_records_are_carried_to_a_standard_that_keeps_them(
+        self, brennan: Path, to: str
+    ) -> None:
+        """They were all dropped before, without a word, even into the same standard."""
+        from citcert.standards import find_standard
+
+        old, new = find_standard("cit-best-practice@2019.1"), find_standard(to)
+
+        result = migrate_workbook(open_book(brennan), old, new)
+
+        before, after = _entries(brennan.read_bytes()), _entries(result.workbook)
+        assert {sheet: len(rows) for sheet, rows in before.items()} == {
+            "Exceptions": 1,
+            "Officers": 310,
+            "Dispatchers": 38,
+            "Classes": 1,
+            "Meetings": 4,
+            "Quarterly data": 2,
+        }
+        same = old.ref == new.ref
+        assert after == (before if same else {**before, "Exceptions": []})
+        exception_lines = [line for line in result.not_carried if line.startswith("Exception")]
+        assert exception_lines == (
+            []
+            if same
+            else [
+                'Exception (Requirement ID "DSP-04"; Justification "Waiting for the new CAD"; '
+                'Approved by "Board chair"; Approved on "2025-03-01"; Expires on "2026-02-28"): '
+                "approved for cit-best-practice@2019.1; if it still holds, approve it again for "
+                "cit-best-practice@2019.2"
+            ]
+        )
+        assert not [line for line in result.not_carried if " rows not carried" in line]
+
+    def test_the_same_standard_audits_the_same_after_a_copy(
+        self, brennan: Path, tmp_path: Path, runner: CliRunner
+    ) -> None:
+        """The records still give their numbers, and the exception still stands."""
+        copy_ = tmp_path / "copy.xlsx"
+        to = ["--to", "cit-best-practice@2019.1", "-o", str(copy_)]
+        assert runner.invoke(cli, ["migrate", str(brennan), *to]).exit_code == 0
+
+        def report(path: Path) -> dict[str, Any]:
+            done = runner.invoke(cli, ["audit", str(path), "-o", "-", "--format", "json"])
+            assert done.exit_code == 0, done.stderr
+            data: dict[str, Any] = json.loads(done.stdout)
+            return data
+
+        old, new = report(brennan), report(copy_)
+        for key in ("overall_score", "domain_scores", "derived_numbers", "decision", "results"):
+            assert new.get(key) == old.get(key), key
+
+    def test_what_has_no_place_in_the_new_standard_is_listed(self, brennan: Path) -> None:
+        """The Core Elements keep no record sheets and take no exceptions: each is named."""
+        from citcert.standards import find_standard
+
+        old, new = (
+            find_standard("cit-best-practice@2019.1"),
+            find_standard("cit-core-elements@2007.1"),
+        )
+
+        result = migrate_workbook(open_book(brennan), old, new)
+
+        assert (
+            "Officers: 310 rows not carried; they are still in brennan.xlsx "
+            "(cit-core-elements@2007.1 has no Officers sheet)"
+        ) in result.not_carried
+        assert (
+            "Classes: 1 row not carried; it is still in brennan.xlsx (cit-core-elements@2007.1 "
+            "has no Classes sheet)"
+        ) in result.not_carried
+        assert (
+            'Exception (Requirement ID "DSP-04"; Justification "Waiting for the new CAD"; '
+            'Approved by "Board chair"; Approved on "2025-03-01"; Expires on "2026-02-28"): '
+            "cit-core-elements@2007.1 accepts no exceptions"
+        ) in result.not_carried
+        instructions = _sheet_text(result.workbook, L.INSTRUCTIONS_SHEET)
+        assert all(line in instructions for line in result.not_carried)
+
 
 class TestCommand:
     """`citcert migrate` on the command line."""

@@ -24,14 +24,16 @@ def fill_workbook(
     rows: Mapping[RequirementId, Mapping[str, object]] = {},
     documents: Sequence[Mapping[str, object]] = (),
     records: Mapping[str, Sequence[Mapping[str, object]]] = {},
+    exceptions: Sequence[Mapping[str, object]] = (),
 ) -> None:
     """
     Type answers into a workbook from `build_workbook`, the way a person would.
 
     `program` maps Program IDs (profile keys, program-number ids) to values; `rows` maps
     requirement ids to Evidence column keys and values; `documents` are Documents rows by column
-    key; `records` are record-sheet rows by sheet id and column id. Used by `citcert migrate`
-    and by the examples generator.
+    key; `records` are record-sheet rows by sheet id and column id; `exceptions` are Exceptions
+    rows by column key (the sheet must be there). Used by `citcert migrate` and by the examples
+    generator.
     """
     _fill_keyed(book[L.PROGRAM_SHEET], L.PROGRAM_COLUMNS, "value", program)
     evidence = book[L.EVIDENCE_SHEET]
@@ -41,7 +43,9 @@ def fill_workbook(
             put(evidence.cell(row, _index(L.EVIDENCE_COLUMNS, key)), value)
         if answers:
             fit_row(evidence, row)
-    _fill_documents(book[L.DOCUMENTS_SHEET], documents)
+    _fill_rows(book[L.DOCUMENTS_SHEET], L.DOCUMENT_COLUMNS, documents)
+    if exceptions:
+        _fill_rows(book[L.EXCEPTIONS_SHEET], L.EXCEPTION_COLUMNS, exceptions)
     for sheet_id, rows_of_sheet in records.items():
         sheet = RECORD_SHEETS[sheet_id]
         ws = book[sheet.title]
@@ -64,11 +68,14 @@ def _fill_keyed(
             fit_row(ws, row)
 
 
-def _fill_documents(ws: Any, documents: Sequence[Mapping[str, object]]) -> None:
+def _fill_rows(
+    ws: Any, columns: tuple[L.Column, ...], entries: Sequence[Mapping[str, object]]
+) -> None:
+    """Entries typed into a sheet of entries (Documents, Exceptions), one row each, unlocked."""
     from openpyxl.styles import Protection
 
-    for offset, document in enumerate(documents):
-        for key, value in document.items():
-            cell = ws.cell(L.FIRST_DATA_ROW + offset, _index(L.DOCUMENT_COLUMNS, key))
+    for offset, entry in enumerate(entries):
+        for key, value in entry.items():
+            cell = ws.cell(L.FIRST_DATA_ROW + offset, _index(columns, key))
             put(cell, value)
             cell.protection = Protection(locked=False)
