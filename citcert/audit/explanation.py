@@ -52,8 +52,8 @@ def headline(
     sentences = [
         f"{who}: {decision.label}.",
         standing(ctx.standard.ref),
-        f"Assessed as {_how(ctx)} against {ctx.standard.title} ({ctx.standard.ref}) "
-        f"as of {ctx.as_of.isoformat()}.",
+        f"Assessed against {ctx.standard.title} ({ctx.standard.ref}) as of "
+        f"{ctx.as_of.isoformat()}, as {_how(ctx)}.",
         f"Overall score {percent(overall)}; {counts.met} of {counts.applicable} applicable "
         f"requirements met; {gaps}.",
     ]

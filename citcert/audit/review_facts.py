@@ -215,7 +215,11 @@ def calibration(
         if not diffs:
             sentence = "No requirement has both a self rating and a review rating."
         elif higher == lower == 0:
-            sentence = f"The program's self ratings matched the review on all {len(diffs)}."
+            sentence = (
+                "The program's self rating matched the review on its one requirement."
+                if len(diffs) == 1
+                else f"The program's self ratings matched the review on all {len(diffs)}."
+            )
         else:
             direction = (
                 "higher" if (mean or 0) > 0 else "lower" if (mean or 0) < 0 else "as high as"

@@ -27,7 +27,14 @@ from citcert.export.validity import (
     exception_rows,
     with_without_rows,
 )
-from citcert.export.wording import clean, overlay_effect, percent, points, tailoring_summary
+from citcert.export.wording import (
+    clean,
+    overlay_effect,
+    percent,
+    plural,
+    points,
+    tailoring_summary,
+)
 from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
@@ -180,7 +187,8 @@ def _scores(a: Assessment) -> str:
     counts = (
         f"{c.requirements} requirements: {c.applicable} applicable, {c.met} met, "
         f"{c.partial} partially met, {c.not_met} not met, {c.not_applicable} not applicable, "
-        f"{c.unanswered} unanswered; {c.gaps} gaps ({c.core_gaps} core); {c.findings} findings."
+        f"{c.unanswered} unanswered; {plural(c.gaps, 'gap')} ({c.core_gaps} core); "
+        f"{plural(c.findings, 'finding')}."
     )
     head = ["Domain", "Score", "Minimum", "Requirements", "Applicable", "Met", "Gaps", "Core gaps"]
     rows = [

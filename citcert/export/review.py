@@ -74,7 +74,7 @@ def _comments(facts: ReviewFacts) -> Section | None:
     who = "the reviewers' consensus" if facts.kind == "consensus" else "the reviewer's"
     return Section(
         "comments",
-        "Reviewers' comments for the program",
+        "Comments for the program",
         (f"Ratings are {who}.",),
         ("ID", "Requirement", "Rating", "Comment"),
         rows,

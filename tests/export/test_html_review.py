@@ -113,7 +113,7 @@ class TestSameAsThePdf:
             assert len(panel) == 4
         else:
             assert panel == []
-        assert "Strengths" in headings and "Reviewers' comments for the program" in headings
+        assert "Strengths" in headings and "Comments for the program" in headings
 
 
 class TestAudience:

@@ -161,7 +161,7 @@ class TestPrintedLayout:
 
     def test_a_long_comment_gets_a_tall_row(self, reviewed: Any) -> None:
         """The 600-character comment makes its row many lines tall, the one-line row is not."""
-        sheet = reviewed["Reviewers' comments"]
+        sheet = reviewed["Comments for the program"]
 
         assert sheet.row_dimensions[2].height > 10 * 14.5
         assert sheet["D2"].value == COMMENT

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 SHEET_NAMES = {
     "strengths": "Strengths",
-    "comments": "Reviewers' comments",
+    "comments": "Comments for the program",
     "corrections": "Corrected numbers",
     "notes": "Internal notes (panel)",
     "raters": "Raters (panel)",
