@@ -29,6 +29,7 @@ from citcert.export.validity import (
 )
 from citcert.export.wording import (
     clean,
+    level_standing,
     overlay_effect,
     percent,
     plural,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
         PlanStep,
         RequirementResult,
     )
+    from citcert.standards.model import LevelId
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(r"^(#|>|[+\-=](?=\s|$)|\d+[.)](?=\s|$))")
@@ -152,7 +154,8 @@ def _decision(a: Assessment) -> str:
     if d.reasons and d.next_level_label:
         out += ["", f"What stood between this and **{escape(d.next_level_label)}**:", ""]
         out += [f"- {escape(r)}" for r in d.reasons]
-    out += ["", _table(["Level", "Reached", "Condition", "Result"], _level_rows(d.levels))]
+    rows = _level_rows(d.levels, d.level_id)
+    out += ["", _table(["Level", "Standing", "Condition", "Result"], rows)]
     return "\n".join(out)
 
 
@@ -166,9 +169,9 @@ def _exceptions(a: Assessment) -> str:
     return "\n".join(out)
 
 
-def _level_rows(levels: Sequence[LevelResult]) -> Iterable[list[str]]:
+def _level_rows(levels: Sequence[LevelResult], decided: LevelId) -> Iterable[list[str]]:
     for level in levels:
-        reached = "yes" if level.reached else "no"
+        reached = level_standing(level, decided)
         if not level.conditions:
             yield [escape(level.label), reached, "no conditions", "applies"]
         for index, c in enumerate(level.conditions):

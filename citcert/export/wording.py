@@ -15,9 +15,15 @@ import re
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
-from citcert.audit.assessment import Assessment, QuarterOutcomes, RatingSource, Status
+from citcert.audit.assessment import (
+    Assessment,
+    LevelResult,
+    QuarterOutcomes,
+    RatingSource,
+    Status,
+)
 from citcert.audit.words import change_words, join_words, percent, plural, points, score_words
-from citcert.standards.model import ChangeKind, TailoringChange
+from citcert.standards.model import ChangeKind, LevelId, TailoringChange
 from citcert.workbook.evidence import Mode
 
 RESCORED_WORDS = (
@@ -224,6 +230,16 @@ def on_time_words(on_time: bool | None, sent: dt.date | None) -> str:
             return f"Not known{when}" if sent else "Not sent"
 
 
+def level_standing(level: LevelResult, decided: LevelId) -> str:
+    """
+    Where a decision level stands: ``decided``; ``conditions hold`` for one below the decision
+    (its conditions hold, but a better level was decided); or ``not reached``.
+    """
+    if level.level_id == decided:
+        return "decided"
+    return "conditions hold" if level.reached else "not reached"
+
+
 def calls_words(value: float | None) -> str:
     """A quarter's CIT calls: ``412`` (never ``1.23457e+06``); ``—`` when none were given."""
     if value is None:
@@ -243,6 +259,7 @@ __all__ = [
     "change_words",
     "clean",
     "join_words",
+    "level_standing",
     "level_words",
     "mode_words",
     "neutralise_formula",

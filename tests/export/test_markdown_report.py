@@ -57,8 +57,28 @@ def test_decision_reasons_and_levels_are_shown(report: str) -> None:
     assert f"**{sentence}**" in report
     assert "What stood between this and **Conditionally certified**:" in report
     assert "- overall 50% is below 60%" in report
-    assert "| Conditionally certified | no | overall score at least 60% | ✗ overall 50% " in report
-    assert "| Not certified | yes | no conditions | applies |" in report
+    assert (
+        "| Conditionally certified | not reached | overall score at least 60% | ✗ overall 50% "
+    ) in report
+    assert "| Not certified | decided | no conditions | applies |" in report
+
+
+def test_a_level_below_the_decision_is_not_called_reached() -> None:
+    """Brennan is Close to the standard: Does not yet meet it holds too, but is not the decision."""
+    from citcert.audit.assessment import LevelResult
+    from citcert.export.wording import level_standing
+    from citcert.standards.model import LevelId
+
+    def level(level_id: str, reached: bool) -> LevelResult:
+        return LevelResult(
+            level_id=LevelId(level_id), label=level_id, reached=reached, conditions=()
+        )
+
+    decided = LevelId("close")
+    assert [
+        level_standing(level(i, r), decided)
+        for i, r in (("meets", False), ("close", True), ("not_yet", True))
+    ] == ["not reached", "decided", "conditions hold"]
 
 
 def test_gaps_and_plan_carry_the_details(report: str) -> None:

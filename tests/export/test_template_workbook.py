@@ -114,9 +114,7 @@ class TestAidsToAPerson:
 
         assert len(ratings) == 1
         assert ratings[0].formula1 == '"Met,Partially met,Not met,Not applicable"'
-        assert {"H5", "H10"} <= {
-            str(c) for r in ratings[0].sqref.ranges for c in [r.coord]
-        }
+        assert {"H5", "H10"} <= {str(c) for r in ratings[0].sqref.ranges for c in [r.coord]}
 
     def test_program_values_have_number_and_date_checks(self, book: Any) -> None:
         """Counts take whole numbers of 0 or more; dates take dates; the type is a drop-down."""

@@ -13,7 +13,13 @@ from typing import Any
 from citcert.audit.assessment import Assessment, ConditionResult
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import AMBER, BAD, INCH, WIDTH, Ink
-from citcert.export.wording import REPLACEMENT, mode_words, plural, tailoring_summary
+from citcert.export.wording import (
+    REPLACEMENT,
+    level_standing,
+    mode_words,
+    plural,
+    tailoring_summary,
+)
 from citcert.standards.model import ChangeKind
 
 
@@ -26,8 +32,8 @@ def appendix(a: Assessment, ink: Ink) -> list[Any]:
     flow += ink.bullets(a.scoring_explanation)
     flow.append(ink.own("Decision levels", "h2"))
     for level in a.decision.levels:
-        reached = "reached" if level.reached else "not reached"
-        flow.append(ink.own(f"<b>{ink.markup(level.label)}</b> ({reached})"))
+        standing = level_standing(level, a.decision.level_id)
+        flow.append(ink.own(f"<b>{ink.markup(level.label)}</b> ({standing})"))
         flow += ink.bullets(_condition_words(c) for c in level.conditions)
     flow += _tailoring(a, ink)
     flow.append(ink.own("Warnings from the workbook", "h2"))
