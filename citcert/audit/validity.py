@@ -55,7 +55,7 @@ def _sentence(
     if valid_until is not None:
         parts = [f"{level.label} is valid until {valid_until.isoformat()}"]
     else:
-        parts = [f"{level.label} has no term set in the standard"]
+        parts = [f"{level.label} has no term in the standard, so there is no date it lapses"]
     if review is not None:
         parts.append(f"the next review is due by {review.isoformat()}")
     else:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
 
 NOT_RECORDED = "not recorded in this assessment"
+NO_TERM = "not applicable: this level has no term"
+"""Valid until, for a level the standard gives no term (nothing lapses; never "indefinitely")."""
 
 
 def date_rows(a: Assessment) -> list[tuple[str, str]]:
@@ -22,7 +24,7 @@ def date_rows(a: Assessment) -> list[tuple[str, str]]:
     if d is None:
         return [("Valid until", NOT_RECORDED), ("Next review due", NOT_RECORDED)]
     rows = [
-        ("Valid until", d.valid_until.isoformat() if d.valid_until else "no term set"),
+        ("Valid until", d.valid_until.isoformat() if d.valid_until else NO_TERM),
         ("Next review due", d.next_review_due.isoformat() if d.next_review_due else "not set"),
     ]
     if d.interim_report_due is not None:

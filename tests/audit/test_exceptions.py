@@ -123,8 +123,7 @@ def test_every_format_shows_the_decision_with_and_without_exceptions(
     md = reports[".md"].read_text(encoding="utf-8")
     assert "## Exceptions" in md
     assert (
-        f"| Without exceptions | Close to the standard ({without['overall_without']:.1f}%) |"
-        in md
+        f"| Without exceptions | Close to the standard ({without['overall_without']:.1f}%) |" in md
     )
     assert "| DSP-04 " in md and "| expired: counts as not met |" in md
 
@@ -137,8 +136,7 @@ def test_every_format_shows_the_decision_with_and_without_exceptions(
     summary = load_workbook(reports[".xlsx"])["Summary"]
     cells = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
     assert (
-        cells["Without exceptions"]
-        == f"Close to the standard ({without['overall_without']:.1f}%)"
+        cells["Without exceptions"] == f"Close to the standard ({without['overall_without']:.1f}%)"
     )
     assert "DSP-04" in cells["Exceptions"] and "PART-04" in cells["Exceptions"]
 

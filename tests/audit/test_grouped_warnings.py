@@ -36,8 +36,7 @@ def test_blank_ratings_are_one_warning(tmp_path: Path) -> None:
 
     blank_ratings = [w for w in evidence.warnings if "self rating" in w]
     assert blank_ratings == [
-        "review.xlsx: Evidence!H5:H10 (self rating): not answered yet in 5 rows "
-        "(PART-01 to TRN-03)"
+        "review.xlsx: Evidence!H5:H10 (self rating): not answered yet in 5 rows (PART-01 to TRN-03)"
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from citcert.export.review import Section
+from citcert.export.validity import NO_TERM
 from citcert.export.wording import change_words, score_words
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def _due_row(d: DueReview) -> tuple[str, ...]:
         when = "overdue: validity ended"
     else:
         when = "today" if d.days == 0 else f"in {d.days} days"
-    valid = d.valid_until.isoformat() if d.valid_until else "no term set"
+    valid = d.valid_until.isoformat() if d.valid_until else NO_TERM
     return (d.program, d.next_review_due.isoformat(), when, valid, d.file)
 
 
