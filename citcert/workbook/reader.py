@@ -163,10 +163,15 @@ def _check_standard(name: str, meta: dict[str, str], standard: Standard) -> None
     made_for = meta[L.Meta.STANDARD_REF]
     if made_for == standard.ref:
         return
+    folder, which = (
+        (" --standards-dir FOLDER", ", FOLDER being the overlay file's folder")
+        if (standard.tailoring)
+        else ("", "")
+    )
     raise StandardMismatchError.single(
         f"this workbook was made for {made_for}, not {standard.ref}. Check it against the "
         f"standard it was made for (--standard {made_for}), or carry its answers over with: "
-        f"citcert migrate {name} --to {standard.ref} -o new.xlsx",
+        f"citcert{folder} migrate {name} --to {standard.ref} -o new.xlsx{which}",
         Location(file=name),
     )
 

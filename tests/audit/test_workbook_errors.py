@@ -328,3 +328,27 @@ def test_a_workbook_without_the_metadata_sheet_is_refused(
     assert result.exit_code == 2
     assert "this is not a citcert evidence workbook" in result.stderr
     assert "`citcert template`" in result.stderr
+
+
+def test_a_workbook_checked_against_an_overlay_points_to_a_migrate_that_finds_it(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """migrate has no --overlay: the command it is told to run names the overlay's folder."""
+    examples = Path(__file__).parents[2] / "examples"
+    overlay = examples / "overlays" / "northfield-state-2024.yaml"
+    name = "brennan-county.xlsx"
+
+    result = runner.invoke(cli, ["validate", str(examples / name), "--overlay", str(overlay)])
+
+    assert result.exit_code == 2
+    assert result.stderr.rstrip("\n").endswith(
+        f"carry its answers over with: citcert --standards-dir FOLDER migrate {name} --to "
+        "northfield-cit@2024.1 -o new.xlsx, FOLDER being the overlay file's folder"
+    )
+    folder = tmp_path / "overlays"
+    folder.mkdir()
+    (folder / overlay.name).write_bytes(overlay.read_bytes())
+    out = tmp_path / "new.xlsx"
+    args = ["--standards-dir", str(folder), "migrate", str(examples / name)]
+    migrated = runner.invoke(cli, [*args, "--to", "northfield-cit@2024.1", "-o", str(out)])
+    assert migrated.exit_code == 0, migrated.stderr
