@@ -191,3 +191,25 @@ def test_importing_the_writer_does_not_import_reportlab() -> None:
     )
 
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("example", ["brennan-county", "pine-hollow-rural"])
+def test_no_page_ends_on_a_domains_name(example: str, tmp_path: object) -> None:
+    """
+    Brennan's page 8 and Pine Hollow's page 7 ended on "INS · In-service and continued
+    training" with the domain's rows on the next page, under no name.
+    """
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from citcert.cli import cli
+
+    workbook = Path(__file__).parents[2] / "examples" / f"{example}.xlsx"
+    result = CliRunner().invoke(cli, ["audit", str(workbook), "-o", "-", "--format", "pdf"])
+    assert result.exit_code == 0, result.stderr
+    domain = re.compile(r"^[A-Z]{2,8} · \S")
+    for number, page in enumerate(PdfReader(io.BytesIO(result.stdout_bytes)).pages, start=1):
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        body = lines[:-3]  # the running header and the two footer lines come last
+        assert body and not domain.match(body[-1]), f"page {number} ends on {body[-1]!r}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -200,13 +200,15 @@ def table(
     repeat: int | None = None,
     extra: Sequence[tuple[Any, ...]] = (),
     whole_rows: bool = False,
+    headings: Collection[int] = (),
 ) -> Any:
     """
     A table in the house style: navy header row (repeated on every page), zebra rows.
 
     Rows may split across pages, so that a 5,000-character cell never breaks the layout, but
-    no page holds a single row of a longer table (`kept_table_class`). With `whole_rows`, rows
-    of short cells never split.
+    no page holds a single row of a longer table (`kept_table_class`), and no row of
+    `headings` (a group's name, such as a domain's) ends a page. With `whole_rows`, rows of
+    short cells never split.
     """
     from reportlab.platypus import TableStyle
 
@@ -231,6 +233,7 @@ def table(
         hAlign="LEFT",
     )
     result.setStyle(TableStyle([*style, *extra]))
+    result.headings = frozenset(headings)
     return result
 
 
@@ -261,6 +264,7 @@ def kept_table_class() -> type:
             shared = first + rest - head - len(self._cellvalues)  # 1: a row split inside itself
             if rest - head - shared < MIN_ROWS:  # the tail of a split row is not a row of its own
                 parts = self._end_earlier(availWidth, head) or parts
+            parts = _keep_headings(self, parts, availWidth, head)
             if len(parts[0]._cellvalues) - head < MIN_ROWS and not self._starts_page():
                 return []
             return parts
@@ -270,6 +274,10 @@ def kept_table_class() -> type:
             end = len(self._cellvalues) - MIN_ROWS
             if end - head < MIN_ROWS:
                 return []
+            return self._split_before(availWidth, end)
+
+        def _split_before(self, availWidth: float, end: int) -> list[Any]:
+            """Split between rows, row `end` beginning the second part."""
             by_row: int = getattr(self, "splitByRow")  # noqa: B009  (reportlab has no hints)
             self.splitByRow = 1
             try:
@@ -284,6 +292,22 @@ def kept_table_class() -> type:
             return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
 
     return KeptTable
+
+
+def _keep_headings(table: Any, parts: list[Any], availWidth: float, head: int) -> list[Any]:
+    """
+    The split `parts` of a `kept_table_class` table, so that no heading row (its `headings`)
+    ends the first part; the second part's are numbered again, for it splits in its turn.
+    """
+    headings: frozenset[int] = getattr(table, "headings", frozenset())
+    last = len(parts[0]._cellvalues) - 1
+    if last in headings and last - head >= MIN_ROWS:
+        parts = table._split_before(availWidth, last) or parts
+    if len(parts) == 2 and headings:
+        first, rest = (len(part._cellvalues) for part in parts)
+        start = first - (first + rest - head - len(table._cellvalues))  # its first row's index
+        parts[1].headings = frozenset(head + j - start for j in headings if j >= start)
+    return parts
 
 
 def _repeated(table: Any) -> int:

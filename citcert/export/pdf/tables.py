@@ -50,9 +50,11 @@ def requirements(a: Assessment, ink: Ink) -> list[Any]:
     extra: list[tuple[Any, ...]] = []
     titles = {d.domain_id: d.title for d in a.domains}
     domain = None
+    headings: set[int] = set()
     for result in a.results:
         if result.domain_id != domain:
             domain, r = result.domain_id, len(rows)
+            headings.add(r)
             rows.append([ink.para(f"{domain} · {titles.get(domain, '')}", "small_bold")])
             extra += [
                 ("SPAN", (0, r), (-1, r)),
@@ -76,7 +78,7 @@ def requirements(a: Assessment, ink: Ink) -> list[Any]:
     return [
         ink.own("All requirements", "h1"),
         ink.own(intro, "muted"),
-        kit.table(rows, [*widths, WIDTH - sum(widths)], extra=extra),
+        kit.table(rows, [*widths, WIDTH - sum(widths)], extra=extra, headings=headings),
         PageBreak(),
     ]
 
