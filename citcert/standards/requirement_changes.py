@@ -5,7 +5,7 @@ Each field has its own comparison: a plain one for wording, an ordered one where
 is stricter or looser (thresholds), one that rescores (weight; core where core requirements are
 not scored), and ones that look inside a metric, the rating
 anchors or the remediation guidance so a long value shows only what changed. The single-value
-comparisons (`plain`, `ordered`) are shared with the scoring policy's comparison.
+comparisons (`plain`, `ordered`, `judged`) are shared with the scoring policy's comparison.
 """
 
 from __future__ import annotations
@@ -54,16 +54,24 @@ def plain(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
         yield FieldChange(field=name, old=_json(old), new=_json(new), kind=ChangeKind.CHANGED)
 
 
-def ordered(sign: int) -> Comparison:
-    """A comparison where a larger value is stricter (sign +1) or looser (sign -1)."""
+def judged(classify: Callable[[Any, Any], ChangeKind | None]) -> Comparison:
+    """
+    A comparison whose kind one of `strictness`'s classifiers gives (`classify(old, new)`);
+    a difference it does not call stricter or looser is a plain change.
+    """
 
     def compare(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
         if old == new:
             return
-        kind = strictness.ordered(old, new, sign) or ChangeKind.CHANGED
+        kind = classify(old, new) or ChangeKind.CHANGED
         yield FieldChange(field=name, old=_json(old), new=_json(new), kind=kind)
 
     return compare
+
+
+def ordered(sign: int) -> Comparison:
+    """A comparison where a larger value is stricter (sign +1) or looser (sign -1)."""
+    return judged(lambda old, new: strictness.ordered(old, new, sign))
 
 
 def _weight(name: str, old: float, new: float) -> Iterator[FieldChange]:

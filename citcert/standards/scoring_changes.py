@@ -1,11 +1,13 @@
 """
 How two scoring policies differ: the rating scale, the scoring methods, how unsupported claims
-and old evidence are treated, and the decision levels with their conditions.
+and old evidence are treated, the exception policy, and the decision levels with their
+conditions.
 
 Levels of the scale and decision levels are matched by id; a change in their order is reported
 once, then each level present on both sides is compared part by part. More credit for a level or
-older evidence accepted loosens; a decision condition tightens in the direction `STRICTER_WHEN`
-gives it.
+older evidence accepted loosens; so does allowing more exceptions, or longer ones
+(`strictness.exception_term`, as an overlay's exception terms are judged); a decision condition
+tightens in the direction `STRICTER_WHEN` gives it.
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from citcert.standards import strictness
 from citcert.standards.checks import STRICTER_WHEN
-from citcert.standards.model import ChangeKind, ScoringPolicy
-from citcert.standards.requirement_changes import Comparison, FieldChange, ordered, plain
+from citcert.standards.model import ChangeKind, ExceptionPolicy, ScoringPolicy
+from citcert.standards.requirement_changes import (
+    Comparison,
+    FieldChange,
+    judged,
+    ordered,
+    plain,
+)
 
 
 def scoring_changes(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldChange]:
-    """Differences in the scoring policy: scale, methods, claims, ages, decision levels."""
+    """Differences in the scoring policy: scale, methods, claims, ages, exceptions, levels."""
     yield from _levels("scale", old.scale.levels, new.scale.levels, _scale_level)
     yield from plain("overall", old.overall, new.overall)
     yield from plain(
@@ -31,6 +40,7 @@ def scoring_changes(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldCha
     yield from ordered(-1)(
         "evidence_max_age_days", old.evidence_max_age_days, new.evidence_max_age_days
     )
+    yield from _exceptions("exceptions", old.exceptions, new.exceptions)
     yield from _levels("decision_levels", old.decision_levels, new.decision_levels, _decision_level)
 
 
@@ -49,6 +59,12 @@ def _levels(
     for level_id in after:
         if level_id in before:
             yield from compare(f"{name}.{level_id}", before[level_id], after[level_id])
+
+
+def _exceptions(name: str, old: ExceptionPolicy, new: ExceptionPolicy) -> Iterator[FieldChange]:
+    compare = judged(strictness.exception_term)
+    for term in strictness.EXCEPTION_TERMS:
+        yield from compare(f"{name}.{term}", getattr(old, term), getattr(new, term))
 
 
 def _scale_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:

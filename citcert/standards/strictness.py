@@ -7,9 +7,10 @@ A tightening is sound: no program gets a better score or decision for it
 programs). Whatever can lift some program is a weakening (looser) or a rescoring (the weights
 of the mean change: a weight, an added requirement), never a tightening.
 
-An overlay's overrides (`citcert.standards.overrides`, which refuse an unjustified weakening)
-and the diff of two standards (`citcert.standards.requirement_changes`) both ask; both answer
-here, so an overlay and the diff of that overlay against its base always agree.
+An overlay's overrides (`citcert.standards.overrides` and `exception_override`, which refuse
+an unjustified weakening) and the diff of two standards (`citcert.standards.requirement_changes`
+and `scoring_changes`) both ask; both answer here, so an overlay and the diff of that overlay
+against its base always agree.
 """
 
 from __future__ import annotations
@@ -85,3 +86,16 @@ def core(old: bool, new: bool, *, scored: bool) -> ChangeKind | None:
     if not new:
         return ChangeKind.WEAKENED
     return ChangeKind.TIGHTENED if scored else ChangeKind.RESCORED
+
+
+EXCEPTION_TERMS = ("allowed", "core_allowed", "max_exceptions", "max_days")
+"""The terms of an exception policy (`ExceptionPolicy`), in the order they are compared."""
+
+
+def exception_term(old: float | None, new: float | None) -> ChangeKind | None:
+    """
+    A term of the exception policy: allowing exceptions, allowing them on core requirements,
+    more of them or longer ones loosens; less tightens. A limit set where there was none
+    (``max_exceptions``, ``max_days``) tightens; dropping one loosens.
+    """
+    return ordered(old, new, -1)

@@ -336,3 +336,19 @@ def test_an_overlay_tightens_the_policy_and_the_reader_follows_it(tmp_path: Path
         "Exceptions!A5 (exception): mini-state@2024.1 allows at most 1 exception; this one is "
         "over the limit"
     ) in result.stderr
+
+
+@pytest.mark.parametrize("key", ["allowed", "core_allowed"])
+def test_an_overlay_may_not_set_a_yes_or_no_term_to_null(tmp_path: Path, key: str) -> None:
+    """`allowed: null` would leave the policy neither yes nor no: refused at its line."""
+    result = CliRunner().invoke(
+        cli,
+        ["--standards-dir", str(wb.MINI.parent), "standards", "validate",
+         str(_overlay(tmp_path, f"    {key}: null\n"))],
+    )  # fmt: skip
+
+    assert result.exit_code == 2
+    assert (
+        f"state.yaml:11:{7 + len(key)}: scoring.exceptions.{key}: must be true or false; leave "
+        "the key out to keep the base's"
+    ) in result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +20,18 @@ from citcert.standards.store import StandardsStore
 
 ROOT = Path(__file__).parents[2]
 NORTHFIELD = ROOT / "examples" / "overlays" / "northfield-state-2024.yaml"
+BEST_PRACTICE_YAML = ROOT / "standards" / "cit-best-practice-2019.1.yaml"
+
+OVERLAY_HEAD = """\
+extends: cit-best-practice@2019.1
+id: state-tailoring
+version: "1"
+title: State tailoring
+publisher: Tests state office
+effective: 2024-06-01
+status: draft
+summary: One change to its base.
+"""
 
 DATA_STANDARDS = Path(__file__).parents[1] / "data" / "standards"
 
@@ -258,3 +271,108 @@ class TestDiffCommand:
 
         assert result.exit_code == 2
         assert result.stderr.startswith("Error: there is no standard nope.")
+
+
+# -- every change, with its kind, through the command ------------------------------------------
+
+
+def _overlay(tmp_path: Path, body: str) -> Path:
+    """An overlay file on cit-best-practice@2019.1 with `body` after its identity."""
+    path = tmp_path / "state.yaml"
+    path.write_text(OVERLAY_HEAD + body, encoding="utf-8")
+    return path
+
+
+def _next_version(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """cit-best-practice@2019.1 copied as 2019.4, each (old, new) text replaced exactly once."""
+    text = BEST_PRACTICE_YAML.read_text(encoding="utf-8")
+    for old, new in (('version: "2019.1"', 'version: "2019.4"'), *edits):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "cit-best-practice-2019.4.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _diff_text(old: str, new: Path) -> list[str]:
+    result = CliRunner().invoke(cli, ["standards", "diff", old, str(new)])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def _diff_json(old: str, new: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["standards", "diff", old, str(new), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    parsed: dict[str, Any] = json.loads(result.stdout)
+    return parsed
+
+
+def _scoring(report: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
+    return [(c["field"], c["old"], c["new"], c["kind"]) for c in report["scoring"]]
+
+
+class TestExceptionPolicy:
+    """Every change to the exception policy is listed with its kind, in text and JSON."""
+
+    def test_an_overlay_with_fewer_and_shorter_exceptions(self, tmp_path: Path) -> None:
+        """Fewer and shorter exceptions: two tightenings of the scoring policy."""
+        path = _overlay(tmp_path, "scoring:\n  exceptions: {max_exceptions: 1, max_days: 90}\n")
+
+        assert _diff_text("cit-best-practice@2019.1", path) == [
+            "cit-best-practice@2019.1 → state-tailoring@1",
+            "",
+            "Scoring policy (2):",
+            "  exceptions.max_exceptions: 3 → 1 (tightened)",
+            "  exceptions.max_days: 365 → 90 (tightened)",
+        ]
+        assert _scoring(_diff_json("cit-best-practice@2019.1", path)) == [
+            ("exceptions.max_exceptions", 3, 1, "tightened"),
+            ("exceptions.max_days", 365, 90, "tightened"),
+        ]
+
+    def test_an_overlay_that_allows_no_exceptions(self, tmp_path: Path) -> None:
+        """No exceptions at all (the template drops its Exceptions sheet): a tightening."""
+        path = _overlay(tmp_path, "scoring:\n  exceptions: {allowed: false}\n")
+
+        assert _diff_text("cit-best-practice@2019.1", path)[2:] == [
+            "Scoring policy (1):",
+            "  exceptions.allowed: true → false (tightened)",
+        ]
+        report = _diff_json("cit-best-practice@2019.1", path)
+        assert _scoring(report) == [("exceptions.allowed", True, False, "tightened")]
+
+    def test_an_overlay_that_allows_longer_exceptions_with_a_reason(self, tmp_path: Path) -> None:
+        """A longer term loosens: listed in the policy and among the declared weakenings."""
+        body = "scoring:\n  exceptions:\n    max_days: 730\n    reason: Waivers run two years.\n"
+        path = _overlay(tmp_path, body)
+
+        assert _diff_text("cit-best-practice@2019.1", path)[2:] == [
+            "Scoring policy (1):",
+            "  exceptions.max_days: 365 → 730 (weakened)",
+            "",
+            "Weakenings declared by the overlay (1):",
+            "  ! scoring: loosens the exception policy's max_days from 365 to 730 "
+            "(reason: Waivers run two years.)",
+        ]
+        assert _scoring(_diff_json("cit-best-practice@2019.1", path)) == [
+            ("exceptions.max_days", 365, 730, "weakened")
+        ]
+
+    def test_between_versions(self, tmp_path: Path) -> None:
+        """More exceptions, and on core requirements too: two weakenings between versions."""
+        path = _next_version(
+            tmp_path,
+            ("    max_exceptions: 3\n", "    core_allowed: true\n    max_exceptions: 10\n"),
+        )
+
+        assert _diff_text("cit-best-practice@2019.1", path) == [
+            "cit-best-practice@2019.1 → cit-best-practice@2019.4",
+            "",
+            "Scoring policy (2):",
+            "  exceptions.core_allowed: false → true (weakened)",
+            "  exceptions.max_exceptions: 3 → 10 (weakened)",
+        ]
+        assert _scoring(_diff_json("cit-best-practice@2019.1", path)) == [
+            ("exceptions.core_allowed", False, True, "weakened"),
+            ("exceptions.max_exceptions", 3, 10, "weakened"),
+        ]

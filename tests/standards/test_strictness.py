@@ -9,9 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citcert.standards import load_file, strictness
-from citcert.standards.model import ChangeKind
+from citcert.standards.exception_override import ExceptionsOverride, override_exceptions
+from citcert.standards.model import ChangeKind, ExceptionPolicy
 from citcert.standards.overrides import RequirementOverride, _compare, override_requirement
 from citcert.standards.requirement_changes import ordered, requirement_changes
+from citcert.standards.scoring_changes import scoring_changes
 from tests.conftest import DATA
 
 MINI = load_file(DATA / "standards" / "mini.yaml")
@@ -90,3 +92,30 @@ def test_core_is_judged_by_whether_core_requirements_are_scored(
 
     assert strictness.core(old, new, scored=scored) is kind
     assert from_diff == [c.kind for c in changes] == [kind]
+
+
+limits = st.none() | st.integers(min_value=1, max_value=3650)
+policies = st.builds(
+    ExceptionPolicy,
+    allowed=st.booleans(),
+    core_allowed=st.booleans(),
+    max_exceptions=limits,
+    max_days=limits,
+)
+
+
+@given(old=policies, new=policies)
+def test_the_diff_and_an_overlay_judge_an_exception_policy_alike(
+    old: ExceptionPolicy, new: ExceptionPolicy
+) -> None:
+    """Each term an overlay changes has the kind the diff of the two policies gives it."""
+    given = ExceptionsOverride(**new.model_dump())
+    policy, changes = override_exceptions(old, given, ("scoring", "exceptions"))
+    scoring = MINI.scoring
+    before = scoring.model_copy(update={"exceptions": old})
+    after = scoring.model_copy(update={"exceptions": new})
+
+    from_diff = [(c.field, c.kind) for c in scoring_changes(before, after)]
+
+    assert policy == new
+    assert from_diff == [(f"exceptions.{c.loc[-1]}", c.kind) for c in changes]
