@@ -4,7 +4,8 @@ and old evidence are treated, the exception policy, and the decision levels with
 conditions.
 
 Levels of the scale and decision levels are matched by id; a change in their order is reported
-once, then each level present on both sides is compared part by part. More credit for a level or
+once, then each level present on both sides is compared part by part. More credit for a level,
+an unsupported claim scored as a level that earns more (`strictness.unsupported_claim`) or
 older evidence accepted loosens; so does allowing more exceptions, or longer ones
 (`strictness.exception_term`, as an overlay's exception terms are judged); a decision condition
 tightens in the direction `STRICTER_WHEN` gives it.
@@ -34,9 +35,7 @@ def scoring_changes(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldCha
     yield from plain(
         "include_core_in_scores", old.include_core_in_scores, new.include_core_in_scores
     )
-    old_claim = old.unsupported_claim.treat_as if old.unsupported_claim else None
-    new_claim = new.unsupported_claim.treat_as if new.unsupported_claim else None
-    yield from plain("unsupported_claim.treat_as", old_claim, new_claim)
+    yield from _claim(old, new)
     yield from ordered(-1)(
         "evidence_max_age_days", old.evidence_max_age_days, new.evidence_max_age_days
     )
@@ -59,6 +58,18 @@ def _levels(
     for level_id in after:
         if level_id in before:
             yield from compare(f"{name}.{level_id}", before[level_id], after[level_id])
+
+
+def _claim(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldChange]:
+    """The level an unsupported claim is scored as, judged by that level on each side's scale."""
+    old_claim = old.unsupported_claim.treat_as if old.unsupported_claim else None
+    new_claim = new.unsupported_claim.treat_as if new.unsupported_claim else None
+    if old_claim == new_claim:
+        return
+    old_level = old.scale.level(old_claim) if old_claim else None
+    new_level = new.scale.level(new_claim) if new_claim else None
+    kind = strictness.unsupported_claim(old_level, new_level) or ChangeKind.CHANGED
+    yield FieldChange(field="unsupported_claim.treat_as", old=old_claim, new=new_claim, kind=kind)
 
 
 def _exceptions(name: str, old: ExceptionPolicy, new: ExceptionPolicy) -> Iterator[FieldChange]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from citcert.standards.model import ChangeKind
+from citcert.standards.model import ChangeKind, RatingLevel
 
 
 def direction(delta: float) -> ChangeKind | None:
@@ -99,3 +99,29 @@ def exception_term(old: float | None, new: float | None) -> ChangeKind | None:
     (``max_exceptions``, ``max_days``) tightens; dropping one loosens.
     """
     return ordered(old, new, -1)
+
+
+def unsupported_claim(old: RatingLevel | None, new: RatingLevel | None) -> ChangeKind | None:
+    """
+    The level an unsupported claim (a meeting rating with no evidence) is scored as, on each
+    side's own scale; None when the standard does not lower such a claim.
+
+    An unbacked claim scores as that level or its own, whichever earns less, so a level with
+    more credit or points, or one that counts as met where the old did not, can lift a program:
+    a weakening, even when another part of it is lower. A level lower in every part tightens.
+    Lowering claims where they were not lowered tightens; no longer lowering them weakens.
+    """
+    if old == new:
+        return None
+    if old is None:
+        return ChangeKind.TIGHTENED
+    if new is None:
+        return ChangeKind.WEAKENED
+    deltas = [old.credit - new.credit, int(old.meets) - int(new.meets)]
+    if old.points is not None and new.points is not None:
+        deltas.append(old.points - new.points)
+    if any(delta < 0 for delta in deltas):
+        return ChangeKind.WEAKENED
+    if any(delta > 0 for delta in deltas):
+        return ChangeKind.TIGHTENED
+    return None

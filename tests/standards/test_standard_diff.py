@@ -376,3 +376,45 @@ class TestExceptionPolicy:
             ("exceptions.core_allowed", False, True, "weakened"),
             ("exceptions.max_exceptions", 3, 10, "weakened"),
         ]
+
+
+class TestUnsupportedClaims:
+    """The level an unbacked claim is scored as: more credit loosens, less tightens."""
+
+    def test_full_credit_for_an_unbacked_claim_is_a_weakening(self, tmp_path: Path) -> None:
+        """partially_met → met between versions: an unbacked claim now earns full credit."""
+        path = _next_version(tmp_path, ("treat_as: partially_met", "treat_as: met"))
+
+        assert _diff_text("cit-best-practice@2019.1", path)[2:] == [
+            "Scoring policy (1):",
+            "  unsupported_claim.treat_as: partially_met → met (weakened)",
+        ]
+        assert _scoring(_diff_json("cit-best-practice@2019.1", path)) == [
+            ("unsupported_claim.treat_as", "partially_met", "met", "weakened")
+        ]
+
+    def test_less_credit_or_a_new_cap_tightens_and_no_cap_weakens(self, tmp_path: Path) -> None:
+        """The other way round it tightens; dropping the rule leaves claims at full credit."""
+        met = _next_version(tmp_path, ("treat_as: partially_met", "treat_as: met"))
+        assert _scoring(_diff_json(str(met), BEST_PRACTICE_YAML)) == [
+            ("unsupported_claim.treat_as", "met", "partially_met", "tightened")
+        ]
+        dropped = _next_version(
+            tmp_path, ("  unsupported_claim:\n    treat_as: partially_met\n", "")
+        )
+        assert _diff_text("cit-best-practice@2019.1", dropped)[2:] == [
+            "Scoring policy (1):",
+            "  unsupported_claim.treat_as: partially_met → none (weakened)",
+        ]
+
+    def test_an_overlay_cannot_make_the_same_change(self, tmp_path: Path) -> None:
+        """No overlay can loosen the rule unseen: the key is refused at its line."""
+        path = _overlay(tmp_path, "scoring:\n  unsupported_claim: {treat_as: met}\n")
+
+        result = CliRunner().invoke(cli, ["standards", "validate", str(path)])
+
+        assert result.exit_code == 2
+        assert (
+            "state.yaml:10:3: scoring.unsupported_claim: is not a known key here (allowed: "
+            "decision_levels, exceptions)"
+        ) in result.stderr

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from citcert.standards import load_file, strictness
 from citcert.standards.exception_override import ExceptionsOverride, override_exceptions
-from citcert.standards.model import ChangeKind, ExceptionPolicy
+from citcert.standards.model import ChangeKind, ExceptionPolicy, RatingLevel
 from citcert.standards.overrides import RequirementOverride, _compare, override_requirement
 from citcert.standards.requirement_changes import ordered, requirement_changes
 from citcert.standards.scoring_changes import scoring_changes
@@ -119,3 +119,29 @@ def test_the_diff_and_an_overlay_judge_an_exception_policy_alike(
 
     assert policy == new
     assert from_diff == [(f"exceptions.{c.loc[-1]}", c.kind) for c in changes]
+
+
+def _level(credit: float, meets: bool, points: float | None = None) -> RatingLevel:
+    return RatingLevel(
+        id="x", label="X", credit=credit, meets=meets, description="X.", points=points
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        (_level(0.5, False), _level(1, True), ChangeKind.WEAKENED),
+        (_level(1, True), _level(0.5, False), ChangeKind.TIGHTENED),
+        (_level(0.5, False), _level(0.5, True), ChangeKind.WEAKENED),
+        (_level(0.5, False, 2), _level(0.4, False, 3), ChangeKind.WEAKENED),
+        (_level(0.5, False, 2), _level(0.5, False, 1), ChangeKind.TIGHTENED),
+        (None, _level(0.5, False), ChangeKind.TIGHTENED),
+        (_level(0.5, False), None, ChangeKind.WEAKENED),
+        (_level(0.5, False), _level(0.5, False), None),
+    ],
+)
+def test_an_unsupported_claim_is_judged_by_what_its_level_earns(
+    old: RatingLevel | None, new: RatingLevel | None, kind: ChangeKind | None
+) -> None:
+    """More credit, points or counting as met, in any part, loosens; less in every part tightens."""
+    assert strictness.unsupported_claim(old, new) is kind
