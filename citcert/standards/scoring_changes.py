@@ -8,7 +8,8 @@ once, then each level present on both sides is compared part by part. More credi
 an unsupported claim scored as a level that earns more (`strictness.unsupported_claim`) or
 older evidence accepted loosens; so does allowing more exceptions, or longer ones
 (`strictness.exception_term`, as an overlay's exception terms are judged); a decision condition
-tightens in the direction `STRICTER_WHEN` gives it.
+tightens in the direction `STRICTER_WHEN` gives it, and a decision level's validity or the time
+to its next review or interim report loosens when it is longer (`strictness.term`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from citcert.standards import strictness
 from citcert.standards.checks import STRICTER_WHEN
-from citcert.standards.model import ChangeKind, ExceptionPolicy, ScoringPolicy
+from citcert.standards.model import ChangeKind, ExceptionPolicy, ScoringPolicy, Validity
 from citcert.standards.requirement_changes import (
     Comparison,
     FieldChange,
@@ -90,3 +91,26 @@ def _decision_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
         after = getattr(new.conditions, condition)
         yield from ordered(sign)(f"{name}.{condition}", before, after)
     yield from plain(f"{name}.label", old.label, new.label)
+    yield from _validity(f"{name}.validity", old.validity or Validity(), new.validity or Validity())
+
+
+def _validity(name: str, old: Validity, new: Validity) -> Iterator[FieldChange]:
+    """A level's terms: longer loosens, shorter tightens (`strictness.term`)."""
+    yield from judged(strictness.term)(
+        f"{name}.valid_for_days", old.valid_for_days, new.valid_for_days
+    )
+    if old.review_every_days != new.review_every_days:
+        kind = strictness.review_interval(old, new) or ChangeKind.CHANGED
+        yield FieldChange(
+            field=f"{name}.review_every_days",
+            old=old.review_every_days,
+            new=new.review_every_days,
+            kind=kind,
+        )
+    yield from judged(strictness.term)(
+        f"{name}.interim_report_every_days",
+        old.interim_report_every_days,
+        new.interim_report_every_days,
+    )
+    yield from plain(f"{name}.proposal", old.proposal, new.proposal)
+    yield from plain(f"{name}.basis", old.basis, new.basis)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from citcert.standards.model import ChangeKind, RatingLevel
+from citcert.standards.model import ChangeKind, RatingLevel, Validity
 
 
 def direction(delta: float) -> ChangeKind | None:
@@ -125,3 +125,26 @@ def unsupported_claim(old: RatingLevel | None, new: RatingLevel | None) -> Chang
     if any(delta > 0 for delta in deltas):
         return ChangeKind.TIGHTENED
     return None
+
+
+def term(old: int | None, new: int | None) -> ChangeKind | None:
+    """
+    A decision level's term in days (`Validity`): how long the decision stands, or how long
+    until an interim report. Longer loosens, shorter tightens; a term set where there was none
+    (a decision that did not lapse, no report asked for) tightens, dropping one loosens.
+    """
+    return ordered(old, new, -1)
+
+
+def review_interval(old: Validity, new: Validity) -> ChangeKind | None:
+    """
+    The days until a decision level's next review, judged as a `term` by when the review
+    falls due: after ``review_every_days``, or when the decision lapses if that is not set.
+    """
+    return term(_review_days(old), _review_days(new))
+
+
+def _review_days(validity: Validity) -> int | None:
+    if validity.review_every_days is not None:
+        return validity.review_every_days
+    return validity.valid_for_days

@@ -418,3 +418,56 @@ class TestUnsupportedClaims:
             "state.yaml:10:3: scoring.unsupported_claim: is not a known key here (allowed: "
             "decision_levels, exceptions)"
         ) in result.stderr
+
+
+class TestValidity:
+    """A decision level's terms: longer loosens, shorter tightens."""
+
+    def test_terms_and_review_intervals_between_versions(self, tmp_path: Path) -> None:
+        """Ten years' validity weakens; a sooner review tightens, a later one weakens."""
+        path = _next_version(
+            tmp_path,
+            ("valid_for_days: 1095", "valid_for_days: 3650"),
+            (
+                "review_every_days: 182\n        proposal: [valid_for_days,",
+                "review_every_days: 90\n        proposal: [valid_for_days,",
+            ),
+            (
+                "review_every_days: 182\n        proposal: [review_every_days]",
+                "review_every_days: 365\n        proposal: [review_every_days]",
+            ),
+        )
+
+        levels = "decision_levels"
+        assert _diff_text("cit-best-practice@2019.1", path)[2:] == [
+            "Scoring policy (3):",
+            f"  {levels}.certified.validity.valid_for_days: 1095 → 3650 (weakened)",
+            f"  {levels}.conditional.validity.review_every_days: 182 → 90 (tightened)",
+            f"  {levels}.not_certified.validity.review_every_days: 182 → 365 (weakened)",
+        ]
+        assert _scoring(_diff_json("cit-best-practice@2019.1", path)) == [
+            (f"{levels}.certified.validity.valid_for_days", 1095, 3650, "weakened"),
+            (f"{levels}.conditional.validity.review_every_days", 182, 90, "tightened"),
+            (f"{levels}.not_certified.validity.review_every_days", 182, 365, "weakened"),
+        ]
+
+    def test_a_review_is_judged_by_when_it_falls_due(self, tmp_path: Path) -> None:
+        """
+        With no review interval the review is due when the decision lapses: writing that same
+        interval out only changes the file; no interim report any more loosens.
+        """
+        path = _next_version(
+            tmp_path,
+            (
+                "valid_for_days: 1095\n        interim_report_every_days: 365\n"
+                "        proposal: [interim_report_every_days]\n",
+                "valid_for_days: 1095\n        review_every_days: 1095\n",
+            ),
+        )
+
+        assert _diff_text("cit-best-practice@2019.1", path)[2:] == [
+            "Scoring policy (3):",
+            "  decision_levels.certified.validity.review_every_days: none → 1095",
+            "  decision_levels.certified.validity.interim_report_every_days: 365 → none (weakened)",
+            "  decision_levels.certified.validity.proposal: [interim_report_every_days] → []",
+        ]

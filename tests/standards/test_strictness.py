@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from citcert.standards import load_file, strictness
 from citcert.standards.exception_override import ExceptionsOverride, override_exceptions
-from citcert.standards.model import ChangeKind, ExceptionPolicy, RatingLevel
+from citcert.standards.model import ChangeKind, ExceptionPolicy, RatingLevel, Validity
 from citcert.standards.overrides import RequirementOverride, _compare, override_requirement
 from citcert.standards.requirement_changes import ordered, requirement_changes
 from citcert.standards.scoring_changes import scoring_changes
@@ -145,3 +145,24 @@ def test_an_unsupported_claim_is_judged_by_what_its_level_earns(
 ) -> None:
     """More credit, points or counting as met, in any part, loosens; less in every part tightens."""
     assert strictness.unsupported_claim(old, new) is kind
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        (Validity(valid_for_days=365), Validity(valid_for_days=365, review_every_days=182),
+         ChangeKind.TIGHTENED),
+        (Validity(valid_for_days=365), Validity(valid_for_days=365, review_every_days=365),
+         None),
+        (Validity(valid_for_days=365), Validity(valid_for_days=365, review_every_days=730),
+         ChangeKind.WEAKENED),
+        (Validity(review_every_days=182), Validity(), ChangeKind.WEAKENED),
+    ],
+)  # fmt: skip
+def test_a_review_interval_is_judged_by_when_the_review_falls_due(
+    old: Validity, new: Validity, kind: ChangeKind | None
+) -> None:
+    """Without an interval the review is due when the decision lapses."""
+    assert strictness.review_interval(old, new) is kind
+    assert strictness.term(1095, 3650) is ChangeKind.WEAKENED
+    assert strictness.term(365, None) is ChangeKind.WEAKENED
