@@ -105,16 +105,18 @@ def _requirement_overrides(draw: st.DrawFn, base: Standard) -> dict[str, Any]:
     return override
 
 
-def _stricter_thresholds(draw: st.DrawFn, metric: Any) -> dict[str, float]:
+def _stricter_thresholds(draw: st.DrawFn, metric: Any) -> dict[str, float | None]:
     """A met threshold further in the strict direction, and a partial band raised or dropped."""
     sign = 1 if metric.direction.value == "at_least" else -1
     step = draw(st.sampled_from([0, 1, 5, 10, 30]))
     met = metric.met + sign * step
-    thresholds: dict[str, float] = {"met": met}
+    thresholds: dict[str, float | None] = {"met": met}
     if metric.partial is not None and draw(st.booleans()):
         partial = metric.partial + sign * draw(st.sampled_from([0, 1, 5]))
         # keep the band on the loose side of met, as the cross-checks require
         thresholds["partial"] = min(partial, met) if sign > 0 else max(partial, met)
+    elif metric.partial is not None and draw(st.booleans()):
+        thresholds["partial"] = None  # `partial: null` drops the band
     return thresholds
 
 

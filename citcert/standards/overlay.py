@@ -8,7 +8,8 @@ version, title, publisher, effective, status, summary, optional citation), then:
   ``domain:``) placed into an existing or new domain;
 - ``remove:`` ``[{id, reason}]`` (a reason is always required);
 - ``override:`` per requirement id: ``title``, ``statement``, ``weight``, ``core``, ``metric``
-  (``met``/``partial``), ``anchors`` (merged by level), ``evidence``, ``not_applicable``,
+  (``met``/``partial``; ``partial: null`` drops the partial-credit band, a metric always keeps
+  its ``met``), ``anchors`` (merged by level), ``evidence``, ``not_applicable``,
   ``remediation`` (merged by key), each entry with an optional ``reason``;
 - ``scoring: decision_levels:`` per decision level id: ``conditions`` (only the conditions
   named change; ``null`` drops one) and an optional ``reason``.

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-from pydantic import Field, create_model
+from pydantic import Field, WithJsonSchema, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from citcert.standards import strictness
 from citcert.standards.checks import STRICTER_WHEN, Loc
@@ -38,8 +39,22 @@ from citcert.standards.model import (
 class ThresholdsOverride(Model):
     """New metric thresholds; an omitted one keeps the base's."""
 
-    met: float | None = None
+    met: Annotated[float | None, WithJsonSchema({"type": "number"})] = None
+    """The new met threshold; a metric always has one, so it cannot be dropped (``null``)."""
     partial: float | None = None
+    """The new partial-credit threshold; ``null`` drops the partial-credit band (a tightening)."""
+
+    @field_validator("met", mode="before")
+    @classmethod
+    def _met_stays(cls, value: object) -> object:
+        """``met: null`` would leave a metric with no threshold to meet: refused at its line."""
+        if value is None:
+            raise PydanticCustomError(
+                "met_threshold_null",
+                "a metric always has a met threshold, so it cannot be dropped; give a number, "
+                "or leave `met:` out to keep the base's",
+            )
+        return value
 
 
 class RemediationOverride(Model):
@@ -113,6 +128,8 @@ class Refused:
     """An override that cannot be applied, and why."""
 
     message: str
+    at: tuple[str, ...] = ()
+    """The key inside the field that is refused (``partial`` of ``metric``), when not all."""
 
 
 def override_requirement(
@@ -131,7 +148,7 @@ def override_requirement(
     for name in sorted(override.model_fields_set - {"reason"}, key=_FIELD_ORDER.index):
         value, found = overrides[name](req, override, (*loc, name))
         if isinstance(value, Refused):
-            refusals.append(((*loc, name), value.message))
+            refusals.append(((*loc, name, *value.at), value.message))
             continue
         update[name] = value
         changes.extend(found)
@@ -206,11 +223,14 @@ def _metric(req: Requirement, override: RequirementOverride, loc: Loc) -> _Outco
         return Refused(f"{req.id} has no metric, so it has no thresholds to change"), []
     sign = 1 if metric.direction is Direction.AT_LEAST else -1
     changes: list[Change] = []
-    update: dict[str, float] = {}
+    update: dict[str, float | None] = {}
     if thresholds.met is not None:
         update["met"] = thresholds.met
         changes += _threshold(req.id, "met", metric.met, thresholds.met, sign, (*loc, "met"))
-    if thresholds.partial is not None:
+    if "partial" in thresholds.model_fields_set:
+        if thresholds.partial is None and metric.partial is None:
+            text = f"{req.id} has no partial-credit threshold to drop; leave `partial:` out"
+            return Refused(text, ("partial",)), []
         update["partial"] = thresholds.partial
         changes += _partial(req.id, metric, thresholds.partial, sign, (*loc, "partial"))
     return metric.model_copy(update=update), changes
@@ -223,12 +243,16 @@ def _threshold(
     return _compare(loc, target, (new - old) * sign, f"tightens {text}", f"loosens {text}")
 
 
-def _partial(target: str, metric: Metric, new: float, sign: int, loc: Loc) -> list[Change]:
+def _partial(target: str, metric: Metric, new: float | None, sign: int, loc: Loc) -> list[Change]:
+    """A partial-credit band added (weakens), dropped (``null``, tightens) or moved."""
     kind = strictness.partial_band(metric.partial, new)
     if kind is not None:
-        text = f"adds a partial-credit threshold of {new:g} to {target}"
+        if metric.partial is not None:
+            text = f"drops the partial-credit threshold of {metric.partial:g} from {target}"
+        else:
+            text = f"adds a partial-credit threshold of {new:g} to {target}"
         return [Change(loc, kind, target, text)]
-    assert metric.partial is not None  # both have a band: compared as a threshold
+    assert metric.partial is not None and new is not None  # both have a band
     return _threshold(target, "partial", metric.partial, new, sign, loc)
 
 

@@ -471,3 +471,74 @@ class TestValidity:
             "  decision_levels.certified.validity.interim_report_every_days: 365 → none (weakened)",
             "  decision_levels.certified.validity.proposal: [interim_report_every_days] → []",
         ]
+
+
+class TestDroppedPartialBand:
+    """``partial: null`` drops the partial-credit band (a tightening); ``met: null`` is refused."""
+
+    def test_dropping_the_band_is_a_tightening_in_the_overlay_and_the_diff(
+        self, tmp_path: Path
+    ) -> None:
+        """The overlay records it as tightened and the diff lists it the same way."""
+        path = _overlay(tmp_path, "override:\n  OFC-03:\n    metric: {partial: null}\n")
+
+        assert _diff_text("cit-best-practice@2019.1", path) == [
+            "cit-best-practice@2019.1 → state-tailoring@1",
+            "",
+            "Changed (1):",
+            "  OFC-03 At least a fifth of patrol trained",
+            "    metric.partial: 10 → none (tightened)",
+        ]
+        report = _diff_json("cit-best-practice@2019.1", path)
+        assert [c["id"] for c in report["changed"]] == ["OFC-03"]
+        assert report["changed"][0]["changes"] == [
+            {"field": "metric.partial", "old": 10.0, "new": None, "kind": "tightened"}
+        ]
+        shown = CliRunner().invoke(cli, ["standards", "show", str(path), "--format", "json"])
+        standard = json.loads(shown.stdout)
+        assert standard["tailoring"]["changes"] == [
+            {
+                "kind": "tightened",
+                "target": "OFC-03",
+                "description": "drops the partial-credit threshold of 10 from OFC-03",
+                "reason": None,
+            }
+        ]
+        ofc03 = next(
+            r for d in standard["domains"] for r in d["requirements"] if r["id"] == "OFC-03"
+        )
+        assert (ofc03["metric"]["met"], ofc03["metric"]["partial"]) == (20.0, None)
+
+    def test_a_met_threshold_cannot_be_dropped(self, tmp_path: Path) -> None:
+        """``met: null`` is refused at its line, in plain words."""
+        path = _overlay(tmp_path, "override:\n  OFC-03:\n    metric: {met: null}\n")
+
+        result = CliRunner().invoke(cli, ["standards", "validate", str(path)])
+
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1].endswith(
+            "state.yaml:11:19: override.OFC-03.metric.met: a metric always has a met threshold, "
+            "so it cannot be dropped; give a number, or leave `met:` out to keep the base's"
+        )
+
+    def test_a_band_that_is_not_there_cannot_be_dropped(self, tmp_path: Path) -> None:
+        """Dropping the band again, in an overlay on the first, is refused at its line."""
+        _overlay(tmp_path, "override:\n  OFC-03:\n    metric: {partial: null}\n")
+        county = tmp_path / "county.yaml"
+        county.write_text(
+            OVERLAY_HEAD.replace("cit-best-practice@2019.1", "state-tailoring@1").replace(
+                "id: state-tailoring", "id: county-tailoring"
+            )
+            + "override:\n  OFC-03:\n    metric:\n      partial: null\n",
+            encoding="utf-8",
+        )
+
+        result = CliRunner().invoke(
+            cli, ["--standards-dir", str(tmp_path), "standards", "validate", str(county)]
+        )
+
+        assert result.exit_code == 2
+        assert (
+            "county.yaml:12:16: override.OFC-03.metric.partial: OFC-03 has no partial-credit "
+            "threshold to drop; leave `partial:` out"
+        ) in result.stderr
