@@ -6,8 +6,9 @@ the scoring policies (`scoring_changes`). When one standard supersedes the
 other (``supersedes: id@version``), its ``replaces:`` lists map old ids to new ones; one old id
 may map to several new ids and several old ids to one new id, and the mapping is reported both
 ways. Old ids that nothing maps or keeps are removed; new ids with no old counterpart are added.
-When the newer standard is an overlay on the older, the weakenings it declared are listed with
-their reasons, and so are its changes to the scoring (added requirements, changed weights).
+When the newer standard is an overlay on the older, each removed requirement carries the reason
+its ``remove:`` entry gives, and the weakenings it declared are listed with their reasons, and
+so are its changes to the scoring (added requirements, changed weights).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ class RequirementSummary(Model):
     """Which programs it applies to (``applies_to``), when not to every program."""
 
 
+class RemovedRequirement(RequirementSummary):
+    """A requirement of the older standard that the newer one no longer has."""
+
+    reason: str | None = None
+    """Why it was removed, when the newer standard is an overlay on the older (``remove:``)."""
+
+
 class RequirementChange(Model):
     """A requirement present in both standards (same id) whose fields differ."""
 
@@ -59,7 +67,7 @@ class StandardDiff(Model):
     mapped_by: str | None = None
     """The ``id@version`` whose ``replaces:`` lists map the ids, if one supersedes the other."""
     added: tuple[RequirementSummary, ...] = ()
-    removed: tuple[RequirementSummary, ...] = ()
+    removed: tuple[RemovedRequirement, ...] = ()
     old_to_new: tuple[IdMapping, ...] = ()
     new_to_old: tuple[IdMapping, ...] = ()
     unknown_replaces: tuple[str, ...] = ()
@@ -94,9 +102,11 @@ def diff(old: Standard, new: Standard) -> StandardDiff:
     mapped_new = {n for _, n in pairs}
     weakenings: tuple[TailoringChange, ...] = ()
     rescorings: tuple[TailoringChange, ...] = ()
+    reasons: dict[str, str | None] = {}
     if new.tailoring is not None and new.tailoring.base == old.ref:
         weakenings = new.tailoring.weakenings
         rescorings = new.tailoring.rescorings
+        reasons = _removal_reasons(new.tailoring.changes)
     core_scored = old.scoring.include_core_in_scores and new.scoring.include_core_in_scores
     return StandardDiff(
         old=old.ref,
@@ -106,7 +116,9 @@ def diff(old: Standard, new: Standard) -> StandardDiff:
             _summary(*new_reqs[i]) for i in new_reqs if i not in old_reqs and i not in mapped_new
         ),
         removed=tuple(
-            _summary(*old_reqs[i]) for i in old_reqs if i not in new_reqs and i not in mapped_old
+            _removed(*old_reqs[i], reason=reasons.get(i))
+            for i in old_reqs
+            if i not in new_reqs and i not in mapped_old
         ),
         old_to_new=_mapping(pairs, old_reqs, forward=True),
         new_to_old=_mapping(pairs, new_reqs, forward=False),
@@ -146,6 +158,18 @@ def _replacements(
     return pairs, unknown, by
 
 
+def _removal_reasons(changes: tuple[TailoringChange, ...]) -> dict[str, str | None]:
+    """
+    The reason of each removal an overlay on the older standard made, by requirement id.
+
+    A requirement the overlay removes can be the target of no other change of its own (an
+    override of it is refused), and changes inherited from the older standard come first, so
+    the last removal or weakening aimed at an id is its removal.
+    """
+    kinds = (ChangeKind.REMOVED, ChangeKind.WEAKENED)
+    return {change.target: change.reason for change in changes if change.kind in kinds}
+
+
 def _summary(domain: DomainId, requirement: Requirement) -> RequirementSummary:
     return RequirementSummary(
         id=requirement.id,
@@ -154,6 +178,10 @@ def _summary(domain: DomainId, requirement: Requirement) -> RequirementSummary:
         core=requirement.core,
         applies_to=requirement.applies_to,
     )
+
+
+def _removed(domain: DomainId, requirement: Requirement, reason: str | None) -> RemovedRequirement:
+    return RemovedRequirement(**_summary(domain, requirement).model_dump(), reason=reason)
 
 
 def _mapping(
@@ -226,7 +254,7 @@ def _sections(result: StandardDiff) -> Iterator[tuple[str, list[str]]]:
     yield "Mapped, new ← old", [f"{m.id} {m.title} ← {', '.join(m.to)}" for m in result.new_to_old]
     yield "Problems in the mapping", list(result.unknown_replaces)
     yield "Added", [_line("+", r) for r in result.added]
-    yield "Removed", [_line("-", r) for r in result.removed]
+    yield "Removed", [_line("-", r) + _reason(r.reason) for r in result.removed]
     yield "Changed", [line for change in result.changed for line in _change_lines(change)]
     yield "Domains added", list(result.domains_added)
     yield "Domains removed", list(result.domains_removed)
@@ -239,10 +267,7 @@ def _sections(result: StandardDiff) -> Iterator[tuple[str, list[str]]]:
     )
     yield (
         "Changes to the scoring declared by the overlay",
-        [
-            f"~ {r.target}: {r.description}" + (f" (reason: {r.reason})" if r.reason else "")
-            for r in result.rescorings
-        ],
+        [f"~ {r.target}: {r.description}{_reason(r.reason)}" for r in result.rescorings],
     )
 
 
@@ -253,6 +278,10 @@ def _line(sign: str, requirement: RequirementSummary) -> str:
         for key, values in requirement.applies_to.items()
     )
     return f"{sign} {requirement.id} {requirement.title} ({requirement.domain}){core}{only}"
+
+
+def _reason(reason: str | None) -> str:
+    return f" (reason: {reason})" if reason else ""
 
 
 def _change_lines(change: RequirementChange) -> list[str]:

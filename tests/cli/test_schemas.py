@@ -69,6 +69,29 @@ def test_the_real_output_is_valid_against_its_schema(name: str) -> None:
     jsonschema.validate(_run(*OUTPUTS[name]), _schema(name))
 
 
+def test_an_overlays_diff_is_valid_against_its_schema(tmp_path: Path) -> None:
+    """
+    The diff of an overlay that removes a requirement (with its reason), drops a partial band
+    and tightens the exception policy fits the schema, which names the removal's reason.
+    """
+    overlay = tmp_path / "state.yaml"
+    overlay.write_text(
+        "extends: cit-best-practice@2019.1\nid: state\nversion: '1'\ntitle: State\n"
+        "publisher: P\neffective: 2024-06-01\nstatus: draft\nsummary: S.\n"
+        "remove:\n  - {id: POP-02, reason: not relevant}\n"
+        "override:\n  OFC-03:\n    metric: {partial: null}\n"
+        "scoring:\n  exceptions: {max_exceptions: 1}\n",
+        encoding="utf-8",
+    )
+    schema = _schema("standards-diff")
+    output = _run("standards", "diff", "cit-best-practice@2019.1", str(overlay), "--format", "json")
+
+    jsonschema.validate(output, schema)
+    assert [r["reason"] for r in output["removed"]] == ["not relevant"]
+    assert [c["field"] for c in output["scoring"]] == ["exceptions.max_exceptions"]
+    assert "reason" in schema["$defs"]["RemovedRequirement"]["properties"]
+
+
 def test_the_schema_would_catch_a_changed_output() -> None:
     """The check has teeth: a listing missing a key, or with a wrong type, is refused."""
     listing = _run(*OUTPUTS["standards-list"])

@@ -542,3 +542,42 @@ class TestDroppedPartialBand:
             "county.yaml:12:16: override.OFC-03.metric.partial: OFC-03 has no partial-credit "
             "threshold to drop; leave `partial:` out"
         ) in result.stderr
+
+
+class TestRemovalReasons:
+    """A requirement the overlay removes is listed with the reason its entry gives."""
+
+    def test_a_removed_requirement_carries_its_reason(self, tmp_path: Path) -> None:
+        """Text and JSON name the reason next to the removal."""
+        path = _overlay(tmp_path, "remove:\n  - {id: POP-02, reason: not relevant}\n")
+
+        assert _diff_text("cit-best-practice@2019.1", path)[2:] == [
+            "Removed (1):",
+            "  - POP-02 Veterans and justice professionals (POP) (reason: not relevant)",
+        ]
+        removed = _diff_json("cit-best-practice@2019.1", path)["removed"]
+        assert [(r["id"], r["core"], r["reason"]) for r in removed] == [
+            ("POP-02", False, "not relevant")
+        ]
+
+    def test_a_removed_core_requirement_is_also_a_declared_weakening(self, tmp_path: Path) -> None:
+        """Removing a core requirement weakens the base: the reason is in both places."""
+        body = "remove:\n  - id: PART-01\n    reason: The county runs its own committee.\n"
+        path = _overlay(tmp_path, body)
+
+        lines = _diff_text("cit-best-practice@2019.1", path)
+
+        removed = next(line for line in lines if line.startswith("  - PART-01 "))
+        assert removed.endswith("[core] (reason: The county runs its own committee.)")
+        weakening = lines[lines.index("Weakenings declared by the overlay (1):") + 1]
+        assert weakening.startswith("  ! PART-01: removes core requirement PART-01 ")
+        assert weakening.endswith("(reason: The county runs its own committee.)")
+        removed_json = _diff_json("cit-best-practice@2019.1", path)["removed"]
+        assert [r["reason"] for r in removed_json] == ["The county runs its own committee."]
+
+    def test_between_versions_a_removal_has_no_reason(self, tmp_path: Path) -> None:
+        """Two versions of a standard declare no reasons: the key is there, and null."""
+        args = ["standards", "diff", "cit-best-practice@2019.1", "cit-core-elements@2007.1"]
+        result = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+
+        assert result["removed"] and all(r["reason"] is None for r in result["removed"])
