@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from citcert.audit.assessment import Assessment
 from citcert.audit.scoring import assess
-from citcert.export import markdown, pdf, xlsx
+from citcert.export import html, markdown, pdf, xlsx
 from citcert.standards.model import Standard
 from citcert.workbook.evidence import Document, Mode
 from tests.audit.builders import (
@@ -26,6 +26,7 @@ from tests.audit.builders import (
     sample_evidence,
     variant,
 )
+from tests.export.html_page import Page
 
 SUMMARY = "Forty-two officers trained; the roster is kept by the sheriff's office."
 DOCUMENT = "Officers-2024.xlsx"
@@ -37,6 +38,24 @@ def _flat(text: str) -> str:
 
 def _pdf_text(a: Assessment) -> str:
     return _flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.render(a))).pages))
+
+
+def _gap_rows(a: Assessment, requirement_id: str) -> list[tuple[str, str]]:
+    """The (term, description) rows of the HTML gap box of `requirement_id`, in order."""
+    page = Page(html.render(a))
+    start = next(
+        i
+        for i, e in enumerate(page.elements)
+        if e.tag == "article" and e.text.split(" · ")[1].startswith(f"{requirement_id} ")
+    )
+    inside = []
+    for element in page.elements[start + 1 :]:
+        if "article" not in element.ancestors:
+            break
+        inside.append(element)
+    terms = [e.text for e in inside if e.tag == "dt"]
+    descriptions = [e.text for e in inside if e.tag == "dd"]
+    return list(zip(terms, descriptions, strict=True))
 
 
 def _sheet_rows(a: Assessment, name: str) -> list[dict[str, Any]]:
@@ -126,6 +145,25 @@ def test_a_self_assessment_has_no_empty_reviewer_comment_rows(short_text: str) -
 def test_a_review_keeps_the_reviewer_comment_row(mini_standard: Standard) -> None:
     """In a review, the comment row stays, with a dash when the reviewer wrote nothing."""
     assert "Reviewer's comment" in _pdf_text(_training_short(mini_standard, Mode.REVIEW))
+
+
+def test_a_self_assessment_html_has_no_empty_reviewer_comment_rows(short: Assessment) -> None:
+    """As in the PDF: nobody reviewed, so no gap box offers a reviewer's comment."""
+    assert all("Reviewer’s comment" not in term for term, _ in _gap_rows(short, "TRN-01"))
+    assert "Reviewer’s comment" not in html.render(short).decode()
+
+
+def test_a_review_html_keeps_the_reviewer_comment_row(mini_standard: Standard) -> None:
+    """In a review the HTML keeps the row, with a dash when the reviewer wrote nothing."""
+    rows = _gap_rows(_training_short(mini_standard, Mode.REVIEW), "TRN-01")
+    assert ("Reviewer’s comment", "—") in rows
+
+
+def test_a_self_assessment_html_shows_a_comment_that_was_given(short: Assessment) -> None:
+    """A comment in a self-assessment's workbook is still shown, as the PDF shows it."""
+    gaps = tuple(g.model_copy(update={"reviewer_comment": "Seen on site."}) for g in short.gaps)
+    rows = _gap_rows(short.model_copy(update={"gaps": gaps}), "TRN-01")
+    assert ("Reviewer’s comment", "Seen on site.") in rows
 
 
 def test_a_metric_sentence_is_not_said_twice(short: Assessment, short_text: str) -> None:
