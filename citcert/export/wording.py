@@ -203,6 +203,14 @@ def level_words(level_id: str | None) -> str:
     return level_id.replace("_", " ").capitalize() if level_id else ""
 
 
+DOMAIN_MINIMUM = "the standard's minimum score for a domain"
+"""
+What the mark on each bar of a domain chart is (a domain's `threshold`): the per-domain
+minimum the standard sets, which may belong to a level above the next one, or to the top level
+when the program is already there. Never "what the next level needs".
+"""
+
+
 QUARTER_CHARTS = (
     ("CIT calls resolved on scene, by quarter", "resolved"),
     ("CIT calls referred or taken to treatment, by quarter", "treatment"),
@@ -253,6 +261,7 @@ def share_words(value: float | None) -> str:
 
 
 __all__ = [
+    "DOMAIN_MINIMUM",
     "QUARTER_CHARTS",
     "REPLACEMENT",
     "calls_words",

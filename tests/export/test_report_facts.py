@@ -194,6 +194,42 @@ def test_the_pdf_needed_column_is_not_all_dashes(not_certified: Assessment) -> N
     assert "the standard's minimum score for a domain" in text
 
 
+def _chart_texts(a: Assessment) -> tuple[str, str, list[str]]:
+    """The domain chart's caption and description, and the note under it, from the HTML."""
+    page = Page(html.render(a))
+    ids = page.by_id()
+    notes = [p.text for p in page.all("p") if "dark mark" in p.text]
+    return ids["domain-chart-caption"].text, ids["domain-chart-desc"].text, notes
+
+
+def test_the_html_chart_marks_the_standards_minimum_not_the_next_level(
+    not_certified: Assessment,
+) -> None:
+    """
+    The next level (conditional) sets no domain minimum: the mark is certified's 60%, the
+    standard's minimum score for a domain, as the PDF says, not what the next level needs.
+    """
+    caption, desc, notes = _chart_texts(not_certified)
+    assert caption == "Score by domain, marked with the standard's minimum score for a domain"
+    assert notes == [
+        "The dark mark on each bar is the standard's minimum score for a domain; a bar that "
+        "misses it is red and its figure says so."
+    ]
+    assert "PART · Partnerships: 50.0%, below the minimum of 60%" in desc
+    page = html.render(not_certified).decode()
+    assert "needs 60" not in page and "next level needs" not in page
+    assert "50.0%, min. 60%</text>" in page
+
+
+def test_the_html_chart_at_the_top_level_names_no_next_level(mini_standard: Standard) -> None:
+    """A program at the top level has no next level; its bars show the top level's minimum."""
+    top = assess(mini_standard, make_evidence(mini_standard))
+    assert top.decision.next_level_id is None and {d.threshold for d in top.domains} == {60.0}
+    caption, desc, _ = _chart_texts(top)
+    assert "next" not in caption and "needs" not in desc
+    assert all(f"{d.domain_id} · {d.title}: 100.0%, minimum 60%" in desc for d in top.domains)
+
+
 def test_the_tracker_colours_a_short_domain_red(not_certified: Assessment) -> None:
     """A domain at 50% of a needed 60% is filled red in the Domain scores sheet, not green."""
     sheet = load_workbook(io.BytesIO(xlsx.render(not_certified)))["Domain scores"]

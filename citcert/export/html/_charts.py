@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from citcert.export.wording import QUARTER_CHARTS, plural, score_words, share_words
+from citcert.export.wording import (
+    DOMAIN_MINIMUM,
+    QUARTER_CHARTS,
+    percent,
+    plural,
+    score_words,
+    share_words,
+)
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import DomainScore, QuarterOutcomes
@@ -85,17 +92,27 @@ class Chart:
 
 
 def domain_chart(domains: Sequence[DomainScore]) -> Chart:
-    """The score of each domain against what the next decision level needs."""
+    """
+    The score of each domain, marked with the standard's minimum score for a domain.
+
+    The figure beside a bar is short (``50.0%, min. 60%``) so that it fits beside its label in
+    the picture; the description says it in words, and whether the bar falls short.
+    """
     bars = []
+    spoken = []
     for d in domains:
-        words = "not applicable" if d.score is None else score_words(d.score)
-        if d.threshold is not None:
-            words += f", needs {score_words(d.threshold)}"
+        label = f"{d.domain_id} · {d.title}"
+        score = "not applicable" if d.score is None else score_words(d.score)
         low = d.score is not None and d.threshold is not None and d.score < d.threshold
-        bars.append(Bar(f"{d.domain_id} · {d.title}", d.score, words, d.threshold, low))
-    description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "."
+        words, said = score, score
+        if d.threshold is not None and d.score is not None:
+            words += f", min. {percent(d.threshold)}"
+            said += f", {'below the minimum of' if low else 'minimum'} {percent(d.threshold)}"
+        bars.append(Bar(label, d.score, words, d.threshold, low))
+        spoken.append(f"{label}: {said}")
+    description = "; ".join(spoken) + "."
     marked = any(d.threshold is not None for d in domains)
-    title = "Score by domain" + (", with the score the next level needs" if marked else "")
+    title = "Score by domain" + (f", marked with {DOMAIN_MINIMUM}" if marked else "")
     return Chart("domain-chart", title, description, tuple(bars), 100.0)
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from citcert.export.wording import (
+    DOMAIN_MINIMUM,
     calls_words,
     change_words,
     clean,
@@ -147,6 +148,7 @@ def environment() -> Environment:
         on_time_words=on_time_words,
         tailoring_summary=tailoring_summary,
         overlay_effect=overlay_effect,
+        domain_minimum=DOMAIN_MINIMUM,
     )
     return env
 

@@ -20,7 +20,7 @@ from citcert.export.validity import (
     exception_rows,
     with_without_rows,
 )
-from citcert.export.wording import mode_words, overlay_effect, plural
+from citcert.export.wording import DOMAIN_MINIMUM, mode_words, overlay_effect, plural
 
 _TOP_STEPS = 5
 """How many plan steps the summary lists as the most important next steps."""
@@ -177,8 +177,5 @@ def _domain_table(a: Assessment, ink: Ink) -> list[Any]:
     table = kit.table(rows, [WIDTH - sum(widths), *widths])
     if all(d.threshold is None for d in a.domains):
         return [table]
-    note = (
-        "The dark mark on each bar is the standard's minimum score for a domain; red bars fall "
-        "short of it."
-    )
+    note = f"The dark mark on each bar is {DOMAIN_MINIMUM}; red bars fall short of it."
     return [ink.own(note, "muted"), table]
