@@ -129,6 +129,68 @@ def test_the_pdf_requirement_table_shows_the_evidence_given(short_text: str) -> 
     assert f"Documents: {DOCUMENT}" in table
 
 
+def test_the_html_gap_box_shows_the_evidence_given_in_the_pdfs_order(short: Assessment) -> None:
+    """The HTML gap box has the summary and the documents, after what was found, as the PDF."""
+    rows = _gap_rows(short, "TRN-01")
+    terms = [term for term, _ in rows]
+    assert terms[:5] == [
+        "What the standard asks",
+        "What was found",
+        "Evidence given",
+        "Documents cited",
+        "Evidence missing",
+    ]
+    assert ("Evidence given", SUMMARY) in rows and ("Documents cited", DOCUMENT) in rows
+
+
+def test_the_html_gap_box_says_when_nothing_was_given(short: Assessment) -> None:
+    """No summary and no document: the rows stay, saying so, as in the PDF."""
+    results = tuple(
+        r.model_copy(update={"evidence_summary": " \n", "documents": ()}) for r in short.results
+    )
+    rows = _gap_rows(short.model_copy(update={"results": results}), "TRN-01")
+    assert ("Evidence given", "None described.") in rows and ("Documents cited", "None.") in rows
+
+
+def _requirement_cells(a: Assessment, requirement_id: str) -> dict[str, str]:
+    """The HTML requirement table's row of `requirement_id`, each cell under its header."""
+    page = Page(html.render(a))
+    heads = [th.text for th in page.all("th") if th.attrs.get("scope") == "col"]
+    heads = heads[heads.index("ID") : heads.index("ID") + 5]
+    row = next(tr for tr in page.all("tr") if tr.text.startswith(f"{requirement_id} "))
+    start = page.elements.index(row)
+    cells = [e for e in page.elements[start + 1 :] if e.tag in {"th", "td"}][: len(heads)]
+    return dict(zip(heads, (c.text for c in cells), strict=True))
+
+
+def test_the_html_requirement_table_shows_the_evidence_given(short: Assessment) -> None:
+    """Each requirement's summary and documents are in its row, under the PDF's header."""
+    cell = _requirement_cells(short, "TRN-01")["Evidence given, and findings"]
+    assert cell.startswith(f"Evidence: {SUMMARY} Documents: {DOCUMENT} Metric:")
+
+
+def test_the_html_evidence_is_text_as_typed(short: Assessment) -> None:
+    """A summary or document full of markup, controls or an override is shown as typed."""
+    summary = "<b>bold</b> & <script>alert(1)</script>"
+    documents = ("<i>roster</i>.xlsx", "bell\x07.pdf", "\u202eevil.pdf", "plain.pdf")
+    results = tuple(
+        r.model_copy(update={"evidence_summary": summary, "documents": documents})
+        if r.requirement_id == "TRN-01"
+        else r
+        for r in short.results
+    )
+    a = short.model_copy(update={"results": results})
+    source = html.render(a).decode()
+    page = Page(source)
+    assert not page.all("script") and not page.all("b") and not page.all("i")
+    cell = _requirement_cells(a, "TRN-01")["Evidence given, and findings"]
+    assert f"Evidence: {summary} Documents: <i>roster</i>.xlsx; bell.pdf;" in cell
+    rows = dict(_gap_rows(a, "TRN-01"))
+    assert rows["Evidence given"] == summary
+    assert "\x07" not in source
+    assert source.count("\u2068\u202eevil.pdf\u202c\u2069") == 2  # isolated in the table and box
+
+
 def test_the_tracker_gap_sheet_carries_the_evidence_given(short: Assessment) -> None:
     """The XLSX Gaps sheet has the summary and the documents beside what is still to show."""
     row = next(r for r in _sheet_rows(short, "Gaps") if r["Requirement"] == "TRN-01")

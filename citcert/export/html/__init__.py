@@ -56,6 +56,7 @@ def render(assessment: Assessment) -> bytes:
     return render_template(
         "report.html.j2",
         a=a,
+        evidence={r.requirement_id: r for r in a.results},
         chart=chart,
         quarter_charts=quarters,
         banner=banner(facts),
