@@ -138,7 +138,7 @@ def test_the_html_gap_box_shows_the_evidence_given_in_the_pdfs_order(short: Asse
         "What was found",
         "Evidence given",
         "Documents cited",
-        "Evidence missing",
+        "Evidence still to show",
     ]
     assert ("Evidence given", SUMMARY) in rows and ("Documents cited", DOCUMENT) in rows
 

@@ -19,6 +19,7 @@ from citcert.export.wording import (
     calls_words,
     change_words,
     clean,
+    level_standing,
     level_words,
     mode_words,
     on_time_words,
@@ -143,6 +144,7 @@ def environment() -> Environment:
     )
     env.globals.update(
         calls_words=calls_words,
+        level_standing=level_standing,
         quarters_sentence=quarters_sentence,
         share_words=share_words,
         on_time_words=on_time_words,
