@@ -6,21 +6,81 @@ from an audience view (`citcert.export.audience.view`), so the applicant's and t
 reports say the same things in every format. A section with nothing in it is left out; the
 panel-only ones are empty in the applicant's view by construction.
 
+A table's numbers and dates are text in every row (`Section.rows`), as the text writers show
+them; the spreadsheets write `Section.cells` instead, where each is a `Value`: a number or a
+date cell with a number format that shows it as the text does, never text behind a formula
+guard (that guard is for text that came from a file).
+
 `citcert review reconcile` prints the raters' agreement (`Agreement`) with one of
 `AGREEMENT_WRITERS`: plain text for the terminal, or one accessible HTML page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from citcert._text import one_line
+from citcert.export.wording import change_words, score_words
 
 if TYPE_CHECKING:
     from citcert.audit.review_model import AgreementFigures, ReviewFacts
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """
+    A number or a date citcert worked out, in a section's table: a spreadsheet stores `value`
+    with `number_format` (which shows it as `text` does); every other writer shows `text`.
+    """
+
+    value: int | float | dt.date
+    number_format: str
+    text: str
+
+
+SheetCell = str | Value
+"""One cell of a section's table as a spreadsheet holds it: text, or a `Value`."""
+
+SIGNED = "+0;-0;0"
+"""A whole number with its sign: +1, -2, 0."""
+_SCORE = '0.0"%"'
+_POINTS = '+0.0" points";-0.0" points";"no change"'
+_ONE_POINT = '+0.0" point";-0.0" point";"no change"'
+
+
+def signed(value: int | None) -> SheetCell:
+    """A difference of whole numbers, ``+1``, ``-2``, ``+0``; ``—`` for none."""
+    return "—" if value is None else Value(value, SIGNED, f"{value:+d}")
+
+
+def count(value: int) -> SheetCell:
+    """A count or a step's number, as a plain whole number."""
+    return Value(value, "General", str(value))
+
+
+def score(value: float | None) -> SheetCell:
+    """A score with one decimal, ``71.0%`` (`score_words`); ``—`` for none."""
+    return score_words(value) if value is None else Value(value, _SCORE, score_words(value))
+
+
+def change(value: float | None) -> SheetCell:
+    """
+    A change of score already rounded once to one decimal, ``+3.5 points``, ``no change``
+    (`change_words`); ``n/a`` for none. The cell holds that rounded number.
+    """
+    text = change_words(value)
+    if value is None:
+        return text
+    return Value(value, _ONE_POINT if abs(round(value, 1)) == 1 else _POINTS, text)
+
+
+def text_rows(cells: Sequence[Sequence[SheetCell]]) -> tuple[tuple[str, ...], ...]:
+    """The rows of `cells` as the text writers show them: each `Value` as its text."""
+    return tuple(tuple(c if isinstance(c, str) else c.text for c in row) for row in cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +94,14 @@ class Section:
     rows: tuple[tuple[str, ...], ...] = field(default=())
     weights: tuple[float, ...] = ()
     """Relative column widths for writers that size columns; none: a narrow first one."""
+    cells: tuple[tuple[SheetCell, ...], ...] = ()
+    """The rows as a spreadsheet holds them, each number or date a `Value` (`rows` is their
+    text); empty when every cell is text. Read through `sheet_rows`."""
+
+    @property
+    def sheet_rows(self) -> tuple[tuple[SheetCell, ...], ...]:
+        """The rows for a spreadsheet: `cells` when the table has numbers or dates, else `rows`."""
+        return self.cells or self.rows
 
 
 def banner(facts: ReviewFacts | None) -> str:
@@ -190,8 +258,8 @@ def _calibration(facts: ReviewFacts) -> Section | None:
     if not facts.calibration:
         return None
     lines = tuple(f"{d.title}: {d.sentence}" for d in facts.calibration)
-    rows = tuple(
-        (r.requirement_id, r.title, r.self_label, r.rating_label, _signed(r.difference))
+    cells = tuple(
+        (r.requirement_id, r.title, r.self_label, r.rating_label, signed(r.difference))
         for r in facts.requirements
     )
     return Section(
@@ -199,9 +267,6 @@ def _calibration(facts: ReviewFacts) -> Section | None:
         "Calibration: the program's self ratings against the review (panel only)",
         lines,
         ("ID", "Requirement", "Self rating", "Review rating", "Levels above (+) / below (-)"),
-        rows,
+        text_rows(cells),
+        cells=cells,
     )
-
-
-def _signed(value: int | None) -> str:
-    return "—" if value is None else f"{value:+d}"

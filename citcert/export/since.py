@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from citcert.export.review import Section
-from citcert.export.wording import change_words, plural, score_words
+from citcert.export.review import Section, SheetCell, change, count, score, text_rows
+from citcert.export.wording import plural
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
@@ -51,17 +51,19 @@ def since_sections(a: Assessment) -> list[Section]:
             _changes("since_opened", "Gaps opened since the last review", c.gaps_opened)
         )
     if c.steps_completed:
+        steps = tuple(
+            (count(s.order), f"{s.requirement_id} {s.title}", " ".join(s.actions), s.owner)
+            for s in c.steps_completed
+        )
         sections.append(
             Section(
                 "since_steps",
                 f"Plan steps completed since the last review ({len(c.steps_completed)})",
                 ("Steps of the previous plan whose gap is now closed:",),
                 ("Step", "Requirement", "Actions", "Owner"),
-                tuple(
-                    (str(s.order), f"{s.requirement_id} {s.title}", " ".join(s.actions), s.owner)
-                    for s in c.steps_completed
-                ),
+                text_rows(steps),
                 (0.6, 2.4, 3.6, 1.6),
+                cells=steps,
             )
         )
     if c.id_changes or c.removed_requirements:
@@ -81,18 +83,20 @@ def _overview(c: Comparison) -> Section:
     ]
     if c.standards_note and c.standards_note not in c.warnings:
         lines.append(c.standards_note)
+    cells = tuple(_score_row(s) for s in (c.overall, *c.domains))
     return Section(
         "since",
         TITLE,
         tuple(lines),
         ("Score", "Then", "Now", "Change", "Trend"),
-        tuple(_score_row(s) for s in (c.overall, *c.domains)),
+        text_rows(cells),
         (3.2, 1, 1, 1.4, 1.4),
+        cells=cells,
     )
 
 
-def _score_row(s: ScoreChange) -> tuple[str, ...]:
-    return (s.title, score_words(s.old), score_words(s.new), change_words(s.change), _trend(s))
+def _score_row(s: ScoreChange) -> tuple[SheetCell, ...]:
+    return (s.title, score(s.old), score(s.new), change(s.change), _trend(s))
 
 
 def _trend(s: ScoreChange) -> str:

@@ -13,10 +13,14 @@ from pypdf import PdfReader
 from citcert.audit.rollup import (
     AuditedRow,
     DecisionCount,
+    DecisionTrend,
     DomainColumn,
+    DueReview,
     FailedRow,
+    ProgramChange,
     RequirementTally,
     Rollup,
+    RollupChange,
     RowProblem,
 )
 from citcert.export.rollup import FILES
@@ -91,6 +95,37 @@ def rollup() -> Rollup:
     )
 
 
+@pytest.fixture(scope="module")
+def over_time(rollup: Rollup) -> Rollup:
+    """The roll-up with a calendar of reviews due and the change since a previous one."""
+    audited = rollup.rows[0]
+    due = DueReview(
+        file=audited.file,
+        program=audited.program or "",
+        next_review_due=dt.date(2024, 4, 30),
+        valid_until=None,
+        overdue=True,
+        days=-2,
+    )
+    change = ProgramChange(
+        program=HOSTILE, file="east/a.xlsx", old_decision="Not certified",
+        new_decision="Certified", old_score=90.5, new_score=91.5, change=1.0, direction="up",
+    )  # fmt: skip
+    trend = (
+        DecisionTrend(decision_id="certified", label="Certified", then=0, now=1),
+        DecisionTrend(decision_id="not_certified", label="Not certified", then=1, now=0),
+    )
+    since = RollupChange(
+        previous_latest_assessment=dt.date(2023, 5, 2),
+        programs=(change,),
+        decisions=trend,
+        sentence="1 program moved up.",
+    )
+    return rollup.model_copy(
+        update={"as_of": dt.date(2024, 5, 2), "calendar": (due,), "since": since}
+    )
+
+
 class TestRollupWriters:
     """Each roll-up file lays out the same model, safely and deterministically."""
 
@@ -130,6 +165,19 @@ class TestRollupWriters:
         assert programs["G2"].value == 91.5
         assert [requirements["A2"].value, requirements["A3"].value] == ["TRN-01", "PART-01"]
         assert dt.datetime(2024, 5, 2) == book.properties.created
+
+    def test_xlsx_changes_are_numbers_not_quoted_text(self, over_time: Rollup) -> None:
+        """The trend's counts and signed change, and each program's scores, are number cells."""
+        book = load_workbook(io.BytesIO(render_xlsx(over_time)))
+        trend, programs = book["Decisions then and now"], book["Change per program"]
+
+        assert [c.value for c in trend[2]] == ["Certified", 0, 1, 1]
+        assert [c.value for c in trend[3]] == ["Not certified", 1, 0, -1]
+        assert trend["D2"].data_type == "n" and trend["D2"].number_format == "+0;-0;0"
+        assert [c.value for c in programs[2]][3:6] == [90.5, 91.5, 1.0]
+        assert programs["D2"].number_format == '0.0"%"'
+        assert programs["F2"].number_format == '+0.0" point";-0.0" point";"no change"'
+        assert programs["A2"].value == "'" + HOSTILE + " · east/a.xlsx"
 
     def test_pdf_shows_markup_as_typed_and_lists_failures(self, rollup: Rollup) -> None:
         """Workbook text appears literally (not as markup); the failure table names the file."""

@@ -117,6 +117,40 @@ class TestSheets:
         assert _column(sheet, "Needed (%)") == [60.0, 60.0, 60.0, None]
 
 
+class TestOwnNumbers:
+    """citcert's own numbers in the review and since sheets are number cells, never quoted."""
+
+    def test_calibration_differences_are_signed_numbers(self, reviewed: Any) -> None:
+        """Levels above or below are whole numbers shown with their sign; none is a dash."""
+        cells = [reviewed["Calibration (panel)"].cell(row=r, column=5) for r in range(2, 6)]
+
+        assert [c.value for c in cells] == [1, "—", 1, "—"]
+        assert [(c.data_type, c.number_format) for c in cells[::2]] == [("n", "+0;-0;0")] * 2
+
+    def test_since_scores_and_changes_are_numbers_shown_as_in_the_report(
+        self, reviewed: Any
+    ) -> None:
+        """Then and now are scores, the change is points (no quote before its sign)."""
+        sheet = reviewed["Since last review"]
+        then, now, change = (sheet.cell(row=2, column=c) for c in (2, 3, 4))
+
+        assert (then.value, now.value, change.value) == (70, 60, -10)
+        assert {then.data_type, now.data_type, change.data_type} == {"n"}
+        assert then.number_format == now.number_format == '0.0"%"'
+        assert change.number_format == '+0.0" points";-0.0" points";"no change"'
+        assert reviewed["Steps completed"]["A2"].value == 3
+
+    def test_no_cell_of_a_review_without_formula_text_is_quoted(self, reviewed: Any) -> None:
+        """The review's text holds no formula, so no cell needs (or gets) the guard's quote."""
+        quoted = [
+            f"{c.parent.title}!{c.coordinate}"
+            for c in _all_cells(reviewed)
+            if isinstance(c.value, str) and c.value.startswith("'")
+        ]
+
+        assert quoted == []
+
+
 class TestTracker:
     """The remediation plan works as a tracker."""
 

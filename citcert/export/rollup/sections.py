@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from citcert.export.review import Section
+from citcert.export.review import Section, SheetCell, change, count, score, signed, text_rows
 from citcert.export.validity import NO_TERM
-from citcert.export.wording import change_words, score_words
 
 if TYPE_CHECKING:
     from citcert.audit.rollup import DueReview, ProgramChange, Rollup
@@ -49,16 +48,19 @@ def rollup_sections(r: Rollup) -> list[Section]:
         s = r.since
         then = s.previous_latest_assessment
         lines = (s.sentence, f"The previous roll-up's newest assessment: {then or 'none'}.")
+        trend = tuple(
+            (t.label, count(t.then), count(t.now), signed(t.now - t.then)) for t in s.decisions
+        )
+        changes = tuple(_change_row(c) for c in s.programs)
         sections.append(
             Section(
                 "trend",
                 "Decisions then and now",
                 lines,
                 ("Decision", "Programs then", "Programs now", "Change"),
-                tuple(
-                    (t.label, str(t.then), str(t.now), f"{t.now - t.then:+d}") for t in s.decisions
-                ),
+                text_rows(trend),
                 (3, 1.2, 1.2, 1),
+                cells=trend,
             )
         )
         sections.append(
@@ -75,8 +77,9 @@ def rollup_sections(r: Rollup) -> list[Section]:
                     "Change",
                     "Direction",
                 ),
-                tuple(_change_row(c) for c in s.programs),
+                text_rows(changes),
                 (2.6, 1.8, 1.8, 1, 1, 1.1, 1.4),
+                cells=changes,
             )
         )
     return sections
@@ -93,13 +96,13 @@ def _due_row(d: DueReview) -> tuple[str, ...]:
     return (d.program, d.next_review_due.isoformat(), when, valid, d.file)
 
 
-def _change_row(c: ProgramChange) -> tuple[str, ...]:
+def _change_row(c: ProgramChange) -> tuple[SheetCell, ...]:
     return (
         f"{c.program} · {c.file}",
         c.old_decision or "—",
         c.new_decision or "—",
-        score_words(c.old_score),
-        score_words(c.new_score),
-        change_words(c.change),
+        score(c.old_score),
+        score(c.new_score),
+        change(c.change),
         _DIRECTION[c.direction],
     )

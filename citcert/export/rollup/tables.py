@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from citcert.export import json as json_writer
+from citcert.export.review import SheetCell, Value
 from citcert.export.wording import neutralise_formula
 
 if TYPE_CHECKING:
@@ -137,8 +138,12 @@ def render_xlsx(rollup: Rollup) -> bytes:
 
     for section in rollup_sections(rollup):
         sheet = book.create_sheet(SHEET_NAMES[section.key])
-        rows = [[neutralise_formula(c) for c in row] for row in section.rows]
+        rows = [[_section_cell(c) for c in row] for row in section.sheet_rows]
         _fill_sheet(sheet, list(section.head), rows)
+        for row, cells in enumerate(section.sheet_rows, start=2):
+            for column, cell in enumerate(cells, start=1):
+                if isinstance(cell, Value):
+                    sheet.cell(row, column).number_format = cell.number_format
         for offset, line in enumerate(section.lines, start=len(rows) + 3):
             sheet.cell(offset, 1).value = neutralise_formula(line)
     from citcert._spreadsheet import workbook_bytes
@@ -146,6 +151,14 @@ def render_xlsx(rollup: Rollup) -> bytes:
     day = rollup.latest_assessment
     book.properties.title = "CIT programs: state roll-up"
     return workbook_bytes(book, dt.datetime.combine(day, dt.time()) if day else EPOCH)
+
+
+def _section_cell(cell: SheetCell) -> object:
+    """
+    A section's cell: its text neutralised, or its number or date (citcert's own, never
+    behind the formula guard: a date is a date cell as on the Programs sheet).
+    """
+    return cell.value if isinstance(cell, Value) else neutralise_formula(cell)
 
 
 def _fill_sheet(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

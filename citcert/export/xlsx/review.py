@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from citcert._spreadsheet import ONE_PAGE_WIDE, fit_row_height, font, print_header
-from citcert.export.review import Section, banner, review_sections, strengths
+from citcert.export.review import Section, Value, banner, review_sections, strengths
 from citcert.export.since import SHEET_NAMES as SINCE_SHEETS
 from citcert.export.since import since_sections
 from citcert.export.xlsx.cells import put, table
@@ -57,12 +57,21 @@ def review_sheets(book: Any, a: Assessment) -> None:
 
 
 def section_sheet(sheet: Any, section: Section) -> None:
-    """The section's table (or just its title), its sentences below, across the table."""
+    """
+    The section's table (or just its title), its sentences below, across the table; its
+    numbers and dates are number and date cells, shown as the other formats write them.
+    """
     head = section.head or (section.title,)
     widths = [14 if section.head else 100] + [36] * (len(head) - 1)
     if section.weights:
         widths = [round(12 * w) for w in section.weights]
-    last = table(sheet, head, section.rows, _one_page(widths))
+    cells = section.sheet_rows
+    values = ([c.value if isinstance(c, Value) else c for c in row] for row in cells)
+    last = table(sheet, head, values, _one_page(widths))
+    for row, found in enumerate(cells, start=2):
+        for column, cell in enumerate(found, start=1):
+            if isinstance(cell, Value):
+                sheet.cell(row=row, column=column).number_format = cell.number_format
     for offset, line in enumerate(section.lines, start=last + 2):
         put(sheet, offset, 1, line)
         _across(sheet, offset, len(head))
