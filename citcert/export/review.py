@@ -47,6 +47,8 @@ SheetCell = str | Value
 
 SIGNED = "+0;-0;0"
 """A whole number with its sign: +1, -2, 0."""
+DATE = "yyyy-mm-dd"
+"""A date as every report writes one (and as openpyxl formats a date cell)."""
 _SCORE = '0.0"%"'
 _POINTS = '+0.0" points";-0.0" points";"no change"'
 _ONE_POINT = '+0.0" point";-0.0" point";"no change"'
@@ -76,6 +78,11 @@ def change(value: float | None) -> SheetCell:
     if value is None:
         return text
     return Value(value, _ONE_POINT if abs(round(value, 1)) == 1 else _POINTS, text)
+
+
+def date(value: dt.date | None, none: str = "—") -> SheetCell:
+    """A date, ``2026-01-28``; the words `none` when there is none."""
+    return none if value is None else Value(value, DATE, value.isoformat())
 
 
 def text_rows(cells: Sequence[Sequence[SheetCell]]) -> tuple[tuple[str, ...], ...]:

@@ -180,7 +180,7 @@ def test_the_calendar_and_the_change_are_in_every_rollup_file(state: dict[str, A
     assert {"Reviews due", "Decisions then and now", "Change per program"} <= set(book.sheetnames)
     first = state["rollups"][2]["calendar"][0]
     due_sheet = [c for row in book["Reviews due"].iter_rows(values_only=True) for c in row]
-    assert first["next_review_due"] in due_sheet
+    assert dt.datetime.fromisoformat(first["next_review_due"]) in due_sheet
     csv = (out / "summary.csv").read_text(encoding="utf-8-sig")
     assert "Valid until,Next review due" in csv.splitlines()[0]
     pdf = " ".join(p.extract_text() for p in PdfReader(out / "summary.pdf").pages)

@@ -26,6 +26,7 @@ from citcert.audit.rollup import (
 from citcert.export.rollup import FILES
 from citcert.export.rollup.pdf import render_pdf
 from citcert.export.rollup.tables import render_csv, render_json, render_xlsx
+from citcert.export.validity import NO_TERM
 
 HOSTILE = "=cmd|' /C calc'!A0 <b>bold</b> & Co"
 
@@ -178,6 +179,18 @@ class TestRollupWriters:
         assert programs["D2"].number_format == '0.0"%"'
         assert programs["F2"].number_format == '+0.0" point";-0.0" point";"no change"'
         assert programs["A2"].value == "'" + HOSTILE + " · east/a.xlsx"
+
+    def test_xlsx_reviews_due_are_date_cells_as_on_the_programs_sheet(
+        self, over_time: Rollup
+    ) -> None:
+        """The review date is a date cell formatted as the Programs sheet's; no term is text."""
+        book = load_workbook(io.BytesIO(render_xlsx(over_time)))
+        due, assessed = book["Reviews due"]["B2"], book["Programs"]["E2"]
+
+        assert due.value == dt.datetime(2024, 4, 30)
+        assert due.is_date and assessed.is_date
+        assert due.number_format == assessed.number_format == "yyyy-mm-dd"
+        assert book["Reviews due"]["D2"].value == NO_TERM
 
     def test_pdf_shows_markup_as_typed_and_lists_failures(self, rollup: Rollup) -> None:
         """Workbook text appears literally (not as markup); the failure table names the file."""

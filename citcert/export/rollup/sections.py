@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from citcert.export.review import Section, SheetCell, change, count, score, signed, text_rows
+from citcert.export.review import Section, SheetCell, change, count, date, score, signed, text_rows
 from citcert.export.validity import NO_TERM
 
 if TYPE_CHECKING:
@@ -34,14 +34,16 @@ def rollup_sections(r: Rollup) -> list[Section]:
     """The calendar (when the roll-up has an as-of day), then the change since the previous."""
     sections = []
     if r.as_of is not None:
+        due = tuple(_due_row(d) for d in r.calendar)
         sections.append(
             Section(
                 "calendar",
                 "Reviews due",
                 (r.calendar_sentence,),
                 ("Program", "Next review due", "When", "Valid until", "File"),
-                tuple(_due_row(d) for d in r.calendar),
+                text_rows(due),
                 (3, 1.4, 1.6, 1.4, 2.4),
+                cells=due,
             )
         )
     if r.since is not None:
@@ -85,15 +87,15 @@ def rollup_sections(r: Rollup) -> list[Section]:
     return sections
 
 
-def _due_row(d: DueReview) -> tuple[str, ...]:
+def _due_row(d: DueReview) -> tuple[SheetCell, ...]:
     if d.overdue and d.days < 0:
         when = f"overdue by {-d.days} days"
     elif d.overdue:
         when = "overdue: validity ended"
     else:
         when = "today" if d.days == 0 else f"in {d.days} days"
-    valid = d.valid_until.isoformat() if d.valid_until else NO_TERM
-    return (d.program, d.next_review_due.isoformat(), when, valid, d.file)
+    valid = date(d.valid_until, NO_TERM)
+    return (d.program, date(d.next_review_due), when, valid, d.file)
 
 
 def _change_row(c: ProgramChange) -> tuple[SheetCell, ...]:
