@@ -89,8 +89,21 @@ class TestSheets:
         sheet = book["Requirements"]
 
         assert _column(sheet, "ID") == [r.requirement_id for r in hostile_assessment.results]
-        assert _column(sheet, "Credit") == [r.credit for r in hostile_assessment.results]
+        assert _column(sheet, "Credit") == [
+            r.credit if r.applicable else None for r in hostile_assessment.results
+        ]
         assert sheet.auto_filter.ref == f"A1:R{len(hostile_assessment.results) + 1}"
+
+    def test_a_not_applicable_requirement_has_a_blank_credit(self, book: Any) -> None:
+        """PART-03 counts in no score: its Credit cell is empty, as in the Markdown, not 0."""
+        sheet = book["Requirements"]
+        rows = dict(zip(_column(sheet, "ID"), range(2, sheet.max_row + 1), strict=True))
+        credit = [c.value for c in sheet[1]].index("Credit") + 1
+
+        assert _column(sheet, "Status")[rows["PART-03"] - 2] == "Not applicable"
+        assert sheet.cell(row=rows["PART-03"], column=credit).value is None
+        assert sheet.cell(row=rows["TRN-02"], column=credit).value == 0
+        assert sheet.cell(row=rows["TRN-02"], column=credit).data_type == "n"
 
     def test_requirements_are_coloured_by_rating(self, book: Any) -> None:
         """Conditional formatting colours the status and rating cells by their words."""

@@ -170,11 +170,12 @@ _REQUIREMENT_HEADER = (
 
 
 def _requirement_row(r: RequirementResult) -> list[Cell]:
+    """One requirement's row; a not-applicable one has no credit (no score counts it)."""
     metric = f"{r.metric.display} (needs {r.metric.threshold})" if r.metric else ""
     return [
         r.requirement_id, r.domain_id, r.title, _yes(r.core), r.weight, status_words(r.status),
-        r.level_label, source_words(r.source), r.credit, level_words(r.self_level),
-        level_words(r.reviewer_level), metric,
+        r.level_label, source_words(r.source), r.credit if r.applicable else None,
+        level_words(r.self_level), level_words(r.reviewer_level), metric,
         _lines(f.message for f in r.findings), r.evidence_summary, _lines(r.documents),
         r.reviewer_comment, r.not_applicable_reason, r.cell or "",
     ]  # fmt: skip
