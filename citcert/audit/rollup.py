@@ -164,6 +164,9 @@ class DomainColumn(Model):
 
     domain_id: DomainId
     title: str
+    median: float | None = None
+    """The median of the programs' scores in the domain, worked out from their unrounded
+    scores and rounded once to one decimal; ``None`` when no program has a score in it."""
 
 
 class DueReview(Model):

@@ -10,6 +10,7 @@ tallies of the `Rollup` the roll-up writers lay out. Pure: no file, no writer.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -59,6 +60,9 @@ class Contribution:
     statuses: tuple[RequirementStatus, ...] = ()
     domains: tuple[tuple[DomainId, str], ...] = ()
     """(id, title) of each domain of the program's standard."""
+    scores: tuple[tuple[DomainId, float], ...] = ()
+    """(id, unrounded score) of each domain the program has a score in: the roll-up's
+    statistics are worked out from these and rounded once, never from the rows' rounded ones."""
     levels: tuple[tuple[LevelId, str], ...] = ()
     """(id, label) of each decision level of the program's standard, best first."""
     below: bool = False
@@ -118,6 +122,11 @@ def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribut
         row=row,
         statuses=statuses,
         domains=tuple((d.domain_id, d.title) for d in a.domains),
+        scores=tuple(
+            (d.domain_id, d.score if d.exact_score is None else d.exact_score)
+            for d in a.domains
+            if d.score is not None
+        ),
         levels=tuple((lv.level_id, lv.label) for lv in a.decision.levels),
         below=below,
     )
@@ -145,6 +154,8 @@ class RollupCollector:
     rows: list[RollupRow] = field(default_factory=list)
     tallies: dict[RequirementId, _Tally] = field(default_factory=dict)
     domains: dict[DomainId, str] = field(default_factory=dict)
+    scores: dict[DomainId, list[float]] = field(default_factory=dict)
+    """Each domain's unrounded scores, one per audited program scored in it."""
     levels: dict[tuple[LevelId, str], int] = field(default_factory=dict)
     """(id, label) of each decision level seen, with its rank in its standard (0 = best)."""
     below: list[str] = field(default_factory=list)
@@ -159,6 +170,8 @@ class RollupCollector:
             self.below.append(outcome.row.file)
         for domain_id, title in outcome.domains:
             self.domains.setdefault(domain_id, title)
+        for domain_id, score in outcome.scores:
+            self.scores.setdefault(domain_id, []).append(score)
         for rank, level in enumerate(outcome.levels):
             self.levels.setdefault(level, rank)
         for status in outcome.statuses:
@@ -200,7 +213,10 @@ class RollupCollector:
                 (r.assessment_date for r in audited if r.assessment_date), default=None
             ),
             decisions=decisions,
-            domains=tuple(DomainColumn(domain_id=i, title=t) for i, t in self.domains.items()),
+            domains=tuple(
+                DomainColumn(domain_id=i, title=t, median=_median(self.scores.get(i, ())))
+                for i, t in self.domains.items()
+            ),
             rows=rows,
             requirements=self._requirements(),
             summary=_summary(len(self.rows), len(audited), decisions),
@@ -230,6 +246,11 @@ class RollupCollector:
                 )
             )
         return tuple(sorted(tallies, key=lambda t: (-t.gaps, not t.core, t.requirement_id)))
+
+
+def _median(scores: Sequence[float]) -> float | None:
+    """The median of unrounded scores, rounded once to one decimal; ``None`` for none."""
+    return round(statistics.median(scores), 1) if scores else None
 
 
 def _summary(total: int, audited: int, decisions: Sequence[DecisionCount]) -> str:

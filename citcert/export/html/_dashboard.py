@@ -8,7 +8,6 @@ common gaps, the charts, and the relative link to each program's own HTML report
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +17,13 @@ from citcert.export.wording import score_words
 from citcert.standards.model import DomainId
 
 if TYPE_CHECKING:
-    from citcert.audit.rollup import AuditedRow, FailedRow, RequirementTally, Rollup
+    from citcert.audit.rollup import (
+        AuditedRow,
+        DomainColumn,
+        FailedRow,
+        RequirementTally,
+        Rollup,
+    )
 
 TOP_GAPS = 10
 """How many of the most common gaps the dashboard charts and lists."""
@@ -70,7 +75,7 @@ def view(rollup: Rollup) -> DashboardView:
     decisions = [(d.label, d.programs) for d in rollup.decisions]
     gaps = tuple(t for t in rollup.requirements if t.gaps)[:TOP_GAPS]
     gap_items = [(f"{t.requirement_id} · {t.title}", t.gaps) for t in gaps]
-    spreads = tuple(_spread(d.domain_id, d.title, audited) for d in rollup.domains)
+    spreads = tuple(_spread(d, audited) for d in rollup.domains)
     return DashboardView(
         decision_chart=count_chart("decision-chart", "Programs by decision", decisions, "program"),
         gap_chart=count_chart(
@@ -95,17 +100,21 @@ def _link(row: AuditedRow, suffixes: Sequence[str]) -> str:
     return f"{row.reports}/{row.reports}.html"
 
 
-def _spread(domain_id: DomainId, title: str, rows: Sequence[AuditedRow]) -> DomainSpread:
-    scores = sorted(s for r in rows if (s := r.domain_scores.get(domain_id)) is not None)
+def _spread(domain: DomainColumn, rows: Sequence[AuditedRow]) -> DomainSpread:
+    """
+    The domain's spread: the lowest and highest scores and the bands from the rows (as they
+    show them), the median the roll-up worked out from the unrounded scores.
+    """
+    scores = sorted(s for r in rows if (s := r.domain_scores.get(domain.domain_id)) is not None)
     bands = [0] * len(BANDS)
     for score in scores:
         bands[next(i for i, (floor, _) in enumerate(BANDS) if score >= floor)] += 1
     return DomainSpread(
-        domain_id,
-        title,
+        domain.domain_id,
+        domain.title,
         len(scores),
         scores[0] if scores else None,
-        round(statistics.median(scores), 1) if scores else None,
+        domain.median if scores else None,
         scores[-1] if scores else None,
         tuple(bands),
     )
