@@ -19,6 +19,7 @@ from citcert.export.since import SHEET_NAMES as SINCE_SHEETS
 from citcert.export.wording import FORMULA_TRIGGERS, neutralise_formula
 from citcert.export.xlsx import cells as xlsx_cells
 from citcert.export.xlsx.review import SHEET_NAMES
+from citcert.export.xlsx.sheets import SHORTFALL
 from citcert.standards.model import Standard
 from tests.export.assessment_fixture import FORMULAS, PROGRAM_NAME
 from tests.export.reviewed_assessment import COMMENT, reviewed_assessment
@@ -120,7 +121,42 @@ class TestSheets:
 
         assert _column(sheet, "Requirement") == [g.requirement_id for g in hostile_assessment.gaps]
         assert _column(sheet, "Severity")[0] == "Critical"
-        assert _column(sheet, "Shortfall")[0] == 1.0
+        assert _column(sheet, SHORTFALL)[0] == 1.0
+
+    def test_domains_are_named_and_the_shortfall_says_what_it_is(
+        self, book: Any, hostile_assessment: Assessment
+    ) -> None:
+        """Both sheets name each domain as the PDF does; the shortfall's header says what it is."""
+        titles = {d.domain_id: d.title for d in hostile_assessment.domains}
+        requirements, gaps = book["Requirements"], book["Gaps"]
+
+        assert _column(requirements, "Domain") == [
+            f"{r.domain_id} · {titles[r.domain_id]}" for r in hostile_assessment.results
+        ]
+        assert _column(requirements, "Domain")[0] == "PART · Partnerships & <governance>"
+        assert _column(gaps, "Domain") == [
+            f"{g.domain_id} · {titles[g.domain_id]}" for g in hostile_assessment.gaps
+        ]
+        assert SHORTFALL == "Shortfall (credit short of full, 0 to 1)"
+        assert _column(gaps, SHORTFALL) == [g.shortfall for g in hostile_assessment.gaps]
+
+    def test_named_domains_and_the_long_header_still_fit_their_rows(self, book: Any) -> None:
+        """The wider Domain column wraps its names, and the header row is tall enough for them."""
+        for name in ("Requirements", "Gaps"):
+            sheet = book[name]
+            column = [c.value for c in sheet[1]].index("Domain") + 1
+            letter = sheet.cell(row=1, column=column).column_letter
+
+            assert sheet.column_dimensions[letter].width >= 20
+            assert all(
+                sheet.cell(row=r, column=column).alignment.wrap_text
+                for r in range(2, sheet.max_row + 1)
+            )
+            assert all(sheet.row_dimensions[r].height for r in range(1, sheet.max_row + 1))
+            assert (sheet.print_title_rows, sheet.print_title_cols) == ("$1:$1", "$A:$A")
+        header = book["Gaps"].cell(row=1, column=7)
+        assert header.value == SHORTFALL
+        assert book["Gaps"].row_dimensions[1].height >= 3 * 14.5
 
     def test_domain_scores_are_numbers(self, book: Any) -> None:
         """Scores and thresholds are numbers; a domain with no applicable requirement is blank."""

@@ -27,6 +27,8 @@ from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put,
 
 TRACKER_STATUSES = ("Not started", "In progress", "Done")
 """The choices of the plan tracker's status drop-down."""
+SHORTFALL = "Shortfall (credit short of full, 0 to 1)"
+"""The Gaps sheet's header over 1 − credit: 1 for nothing earned, 0.5 for half."""
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _MUTED = "5F6B7A"
@@ -169,12 +171,18 @@ _REQUIREMENT_HEADER = (
 )  # fmt: skip
 
 
-def _requirement_row(r: RequirementResult) -> list[Cell]:
+def _domain_names(a: Assessment) -> dict[str, str]:
+    """Each domain as the PDF names it: ``PART · Partnerships and governance``."""
+    return {d.domain_id: f"{d.domain_id} · {d.title}" for d in a.domains}
+
+
+def _requirement_row(r: RequirementResult, domains: dict[str, str]) -> list[Cell]:
     """One requirement's row; a not-applicable one has no credit (no score counts it)."""
     metric = f"{r.metric.display} (needs {r.metric.threshold})" if r.metric else ""
     return [
-        r.requirement_id, r.domain_id, r.title, _yes(r.core), r.weight, status_words(r.status),
-        r.level_label, source_words(r.source), r.credit if r.applicable else None,
+        r.requirement_id, domains.get(r.domain_id, r.domain_id), r.title, _yes(r.core), r.weight,
+        status_words(r.status), r.level_label, source_words(r.source),
+        r.credit if r.applicable else None,
         level_words(r.self_level), level_words(r.reviewer_level), metric,
         _lines(f.message for f in r.findings), r.evidence_summary, _lines(r.documents),
         r.reviewer_comment, r.not_applicable_reason, r.cell or "",
@@ -183,15 +191,18 @@ def _requirement_row(r: RequirementResult) -> list[Cell]:
 
 def requirements(sheet: Any, a: Assessment) -> None:
     """Every requirement, filterable, with its status coloured by rating."""
-    widths = [10, 9, 36, 7, 8, 14, 16, 12, 8, 14, 14, 36, 50, 50, 30, 40, 30, 14]
-    last = table(sheet, _REQUIREMENT_HEADER, (_requirement_row(r) for r in a.results), widths)
+    widths = [10, 24, 36, 7, 8, 14, 16, 12, 8, 14, 14, 36, 50, 50, 30, 40, 30, 14]
+    domains = _domain_names(a)
+    rows = (_requirement_row(r, domains) for r in a.results)
+    last = table(sheet, _REQUIREMENT_HEADER, rows, widths)
     fill_when(sheet, f"F2:G{last}", _RATING_FILLS)
 
 
-def _gap_row(g: Gap, r: RequirementResult | None) -> list[Cell]:
+def _gap_row(g: Gap, r: RequirementResult | None, domains: dict[str, str]) -> list[Cell]:
     summary, documents = (r.evidence_summary, _lines(r.documents)) if r else ("", "")
     return [
-        g.severity.value.capitalize(), g.requirement_id, g.title, g.domain_id, _yes(g.core),
+        g.severity.value.capitalize(), g.requirement_id, g.title,
+        domains.get(g.domain_id, g.domain_id), _yes(g.core),
         g.level_label, g.shortfall, g.asks, g.found, summary, documents,
         _lines(g.evidence_missing), g.reviewer_comment, _lines(f.message for f in g.findings),
     ]  # fmt: skip
@@ -200,13 +211,13 @@ def _gap_row(g: Gap, r: RequirementResult | None) -> list[Cell]:
 def gaps(sheet: Any, a: Assessment) -> None:
     """One row per gap, most severe first, with the evidence the program gave for it."""
     header = (
-        "Severity", "Requirement", "Title", "Domain", "Core", "Rating", "Shortfall",
+        "Severity", "Requirement", "Title", "Domain", "Core", "Rating", SHORTFALL,
         "What the standard asks", "What was found", "Evidence given", "Documents cited",
         "Evidence still to show", "Reviewer comment", "Findings",
     )  # fmt: skip
-    widths = [10, 12, 36, 9, 7, 16, 10, 50, 50, 50, 30, 40, 40, 50]
-    results = {r.requirement_id: r for r in a.results}
-    rows = (_gap_row(g, results.get(g.requirement_id)) for g in a.gaps)
+    widths = [10, 12, 36, 24, 7, 16, 14, 50, 50, 50, 30, 40, 40, 50]
+    results, domains = {r.requirement_id: r for r in a.results}, _domain_names(a)
+    rows = (_gap_row(g, results.get(g.requirement_id), domains) for g in a.gaps)
     table(sheet, header, rows, widths)
 
 
