@@ -35,13 +35,16 @@ def ordered(old: float | None, new: float | None, sign: int) -> ChangeKind | Non
 
     Adding a limit where there was none (None) tightens; dropping one weakens.
     """
+    if old is None or new is None or old == new:
+        return _limit(old, new)
+    return direction((float(new) - float(old)) * sign)
+
+
+def _limit(old: object, new: object) -> ChangeKind | None:
+    """A rule or limit on one side only (else the same): adding it tightens, dropping weakens."""
     if old == new:
         return None
-    if old is None:
-        return ChangeKind.TIGHTENED
-    if new is None:
-        return ChangeKind.WEAKENED
-    return direction((float(new) - float(old)) * sign)
+    return ChangeKind.TIGHTENED if old is None else ChangeKind.WEAKENED
 
 
 def partial_band(old: float | None, new: float | None) -> ChangeKind | None:
@@ -111,12 +114,8 @@ def unsupported_claim(old: RatingLevel | None, new: RatingLevel | None) -> Chang
     a weakening, even when another part of it is lower. A level lower in every part tightens.
     Lowering claims where they were not lowered tightens; no longer lowering them weakens.
     """
-    if old == new:
-        return None
-    if old is None:
-        return ChangeKind.TIGHTENED
-    if new is None:
-        return ChangeKind.WEAKENED
+    if old is None or new is None or old == new:
+        return _limit(old, new)
     deltas = [old.credit - new.credit, int(old.meets) - int(new.meets)]
     if old.points is not None and new.points is not None:
         deltas.append(old.points - new.points)
