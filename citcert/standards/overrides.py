@@ -57,6 +57,17 @@ class ThresholdsOverride(Model):
         return value
 
 
+def _not_null(value: object) -> object:
+    """An override's key written as ``null`` would be read as left out: refused at its line."""
+    if value is None:
+        raise PydanticCustomError(
+            "override_null",
+            "`null` changes nothing here and removes nothing from the base; give a value, or "
+            "leave the key out to keep the base's",
+        )
+    return value
+
+
 class RemediationOverride(Model):
     """New remediation guidance; omitted keys keep the base's."""
 
@@ -64,6 +75,11 @@ class RemediationOverride(Model):
     owner: Text | None = None
     effort: Effort | None = None
     horizon_days: Annotated[int, Field(gt=0, le=3650)] | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: object) -> object:
+        return _not_null(value)
 
 
 class RequirementOverride(Model):
@@ -79,6 +95,11 @@ class RequirementOverride(Model):
     not_applicable: NotApplicable | None = None
     remediation: RemediationOverride | None = None
     reason: Text | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: object) -> object:
+        return _not_null(value)
 
 
 def _conditions_override() -> type[Model]:

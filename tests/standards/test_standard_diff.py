@@ -276,6 +276,21 @@ class TestDiffCommand:
 # -- every change, with its kind, through the command ------------------------------------------
 
 
+NULLABLE_KEYS = (
+    "title",
+    "statement",
+    "weight",
+    "core",
+    "metric",
+    "anchors",
+    "evidence",
+    "not_applicable",
+    "remediation",
+    "reason",
+)
+"""A requirement override's keys that are optional: written ``null``, each is refused."""
+
+
 def _overlay(tmp_path: Path, body: str) -> Path:
     """An overlay file on cit-best-practice@2019.1 with `body` after its identity."""
     path = tmp_path / "state.yaml"
@@ -519,6 +534,27 @@ class TestDroppedPartialBand:
         assert result.stderr.splitlines()[-1].endswith(
             "state.yaml:11:19: override.OFC-03.metric.met: a metric always has a met threshold, "
             "so it cannot be dropped; give a number, or leave `met:` out to keep the base's"
+        )
+
+    @pytest.mark.parametrize(
+        ("lines", "where"),
+        [
+            *((f"    {key}: null\n", key) for key in NULLABLE_KEYS),
+            ("    remediation:\n      owner: null\n", "remediation.owner"),
+        ],
+    )
+    def test_any_other_key_written_null_is_refused_not_ignored(
+        self, tmp_path: Path, lines: str, where: str
+    ) -> None:
+        """``weight: null`` was read as left out: validate said valid, the diff nothing."""
+        path = _overlay(tmp_path, f"override:\n  OFC-03:\n{lines}")
+
+        result = CliRunner().invoke(cli, ["standards", "validate", str(path)])
+
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1].endswith(
+            f"override.OFC-03.{where}: `null` changes nothing here and removes nothing from the "
+            "base; give a value, or leave the key out to keep the base's"
         )
 
     def test_a_band_that_is_not_there_cannot_be_dropped(self, tmp_path: Path) -> None:
