@@ -51,9 +51,25 @@ def _read_report(path: Path, data: bytes) -> Assessment:
     """An audit JSON report, validated; a plain message when it is not one."""
     where = Location(file=path.name)
     try:
-        return Assessment.model_validate_json(data)
+        report = Assessment.model_validate_json(data)
     except ValidationError as error:
         raise CitcertError.single(_not_a_report(error), where) from None
+    if "schema_version" not in report.model_fields_set:
+        raise CitcertError.single(
+            "records no schema_version, which every audit report citcert writes has; "
+            "audit the workbook again",
+            where,
+        )
+    seen: set[str] = set()
+    for index, result in enumerate(report.results):
+        if result.requirement_id in seen:
+            raise CitcertError.single(
+                f"is not an audit report written by `citcert audit --format json` (at "
+                f"results.{index}: {result.requirement_id} is listed twice)",
+                where,
+            )
+        seen.add(result.requirement_id)
+    return report
 
 
 def _not_a_report(error: ValidationError) -> str:

@@ -183,6 +183,36 @@ class TestCompareCommand:
         assert "Warning:" in as_json.stderr
         assert json.loads(as_json.stdout)["warnings"]
 
+    @pytest.mark.parametrize(
+        ("edit", "message"),
+        [
+            ("no schema_version", "old.json: records no schema_version, which every audit"),
+            ("a result twice", "old.json: is not an audit report written by `citcert audit "),
+        ],
+    )
+    def test_a_report_edited_by_hand_is_refused_with_what_is_wrong(
+        self, runner: CliRunner, mini_standard: Standard, tmp_path: Path, edit: str, message: str
+    ) -> None:
+        """Both were read as they were: a result listed twice counted twice in the change."""
+        old, new = tmp_path / "old.json", tmp_path / "new.json"
+        report = json.loads(render_report(audit(mini_standard)))
+        if edit == "no schema_version":
+            del report["schema_version"]
+        else:
+            report["results"].append(report["results"][0])
+        old.write_text(json.dumps(report), encoding="utf-8")
+        new.write_bytes(render_report(audit(mini_standard)))
+
+        result = runner.invoke(cli, ["compare", str(old), str(new)])
+
+        assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+        assert result.stderr.startswith(f"Error: {message}")
+        if edit == "a result twice":
+            first = report["results"][0]["requirement_id"]
+            assert f"(at results.{len(report['results']) - 1}: {first} is listed twice)" in (
+                result.stderr
+            )
+
     @pytest.mark.parametrize("edited", ["old", "new"])
     def test_a_report_edited_to_an_unknown_level_is_refused_not_a_crash(
         self, runner: CliRunner, mini_standard: Standard, tmp_path: Path, edited: str
