@@ -90,12 +90,14 @@ def check_output(path: Path, *, replace: bool, inputs: Iterable[Path] = ()) -> N
                 "already exists; choose another name or add --force to replace it", where
             )
         return
-    kinds = ((stat.S_ISLNK, "a symbolic link"), *_KINDS)
-    kind = next((f"is {name}, not a file" for test, name in kinds if test(mode)), None)
-    verb = "write through it" if stat.S_ISLNK(mode) else "write to it"
+    if stat.S_ISLNK(mode):
+        what, verb = "is a symbolic link, not a file", "write through it"
+    else:
+        kind = _special(path)
+        what, verb = (f"is {kind}, not a file" if kind else "is not a regular file"), "write to it"
     raise OutputError.single(
-        f"{kind or 'is not a regular file'}: citcert does not {verb} or replace it, even with "
-        "--force; give the name of a file (or - for standard output)",
+        f"{what}: citcert does not {verb} or replace it, even with --force; give the name of a "
+        "file (or - for standard output)",
         where,
     )
 

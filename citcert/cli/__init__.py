@@ -37,14 +37,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="citcert")
     except OSError as error:  # only printing can fail here: a command's own errors are caught
-        from citcert.cli.conventions import echo, silence_stdout
+        from citcert.cli.conventions import echo, stdout_refused
         from citcert.errors import ExitCode, StdoutError
 
-        refused = StdoutError(error)
-        silence_stdout()
-        if refused.closed:
+        said = stdout_refused(StdoutError(error))
+        if said is None:
             sys.exit(ExitCode.OK)
-        echo(f"Error: could not write to standard output: {refused.reason}", err=True)
+        echo(f"Error: {said}", err=True)
         sys.exit(ExitCode.INPUT_ERROR)
 
 

@@ -49,10 +49,10 @@ class _CitcertGroup(click.Group):
         except CitcertError as error:
             raise InputError(str(error)) from error
         except StdoutError as error:  # a full disk: one line; a reader that left: nothing
-            conventions.silence_stdout()
-            if error.closed:
+            said = conventions.stdout_refused(error)
+            if said is None:
                 ctx.exit(ExitCode.OK)
-            raise InputError(f"could not write to standard output: {error.reason}") from error
+            raise InputError(said) from error
         except click.exceptions.ClickException as error:  # its message may name a file
             # NOTE: click types `message` as final, but it is the one place its text is kept.
             error.message = printable(error.message)  # type: ignore[misc]

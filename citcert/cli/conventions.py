@@ -14,7 +14,7 @@ The command-line conventions every command shares: colour, quiet and verbose, an
   bidirectional override) reaches the terminal as a command, piped or not; a coloured report
   keeps only citcert's own colour codes. Values are made single lines where they are put into
   a line (`citcert._text.one_line`), which a whole output no longer can be.
-- **Standard output refused** (`silence_stdout`): a full disk or a device that takes nothing is
+- **Standard output refused** (`stdout_refused`): a full disk or a device that takes nothing is
   one line, ``Error: could not write to standard output: …``, and exit status 2; a reader that
   stopped reading (``| head -1``) ends the command quietly, with status 0, as when it happened
   to take every byte before it left.
@@ -195,3 +195,12 @@ def silence_stdout() -> None:
         os.dup2(null, fd)
     finally:
         os.close(null)
+
+
+def stdout_refused(error: StdoutError) -> str | None:
+    """
+    What to say once standard output refused a write (after `silence_stdout`): the line for a
+    full disk or a device, or None for a reader that left, which ends the command quietly.
+    """
+    silence_stdout()
+    return None if error.closed else f"could not write to standard output: {error.reason}"

@@ -135,8 +135,8 @@ def reconcile(
     write_atomic(output, result.workbook, inputs=reviews, replace=force)
     detail(ctx, wrote_line(output, len(result.workbook)))
     echo(data.decode("utf-8"), nl=False)
-    done = f"Consensus workbook written to {output}."
+    written = f"Consensus workbook written to {output}."
     if fmt == "terminal":
-        echo(done)
+        echo(written)
     else:  # stdout is the page alone, so that it can be redirected to a file
-        note(ctx, done)
+        note(ctx, written)

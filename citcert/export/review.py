@@ -6,10 +6,10 @@ from an audience view (`citcert.export.audience.view`), so the applicant's and t
 reports say the same things in every format. A section with nothing in it is left out; the
 panel-only ones are empty in the applicant's view by construction.
 
-A table's numbers and dates are text in every row (`Section.rows`), as the text writers show
-them; the spreadsheets write `Section.cells` instead, where each is a `Value`: a number or a
-date cell with a number format that shows it as the text does, never text behind a formula
-guard (that guard is for text that came from a file).
+A table's numbers and dates are `Value`s in its cells (`Section.cells`): the spreadsheets write
+each as a number or date cell with a number format that shows it as the text does, never text
+behind a formula guard (that guard is for text that came from a file); every other writer shows
+their text (`Section.rows`).
 
 `citcert review reconcile` prints the raters' agreement (`Agreement`) with one of
 `AGREEMENT_WRITERS`: plain text for the terminal, or one accessible HTML page.
@@ -18,7 +18,7 @@ guard (that guard is for text that came from a file).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -85,11 +85,6 @@ def date(value: dt.date | None, none: str = "—") -> SheetCell:
     return none if value is None else Value(value, DATE, value.isoformat())
 
 
-def text_rows(cells: Sequence[Sequence[SheetCell]]) -> tuple[tuple[str, ...], ...]:
-    """The rows of `cells` as the text writers show them: each `Value` as its text."""
-    return tuple(tuple(c if isinstance(c, str) else c.text for c in row) for row in cells)
-
-
 @dataclass(frozen=True, slots=True)
 class Section:
     """One section: a title, sentences, and an optional table (header and rows)."""
@@ -98,17 +93,15 @@ class Section:
     title: str
     lines: tuple[str, ...] = ()
     head: tuple[str, ...] = ()
-    rows: tuple[tuple[str, ...], ...] = field(default=())
+    cells: tuple[tuple[SheetCell, ...], ...] = field(default=())
+    """The table's rows as a spreadsheet holds them: text, and each number or date a `Value`."""
     weights: tuple[float, ...] = ()
     """Relative column widths for writers that size columns; none: a narrow first one."""
-    cells: tuple[tuple[SheetCell, ...], ...] = ()
-    """The rows as a spreadsheet holds them, each number or date a `Value` (`rows` is their
-    text); empty when every cell is text. Read through `sheet_rows`."""
 
     @property
-    def sheet_rows(self) -> tuple[tuple[SheetCell, ...], ...]:
-        """The rows for a spreadsheet: `cells` when the table has numbers or dates, else `rows`."""
-        return self.cells or self.rows
+    def rows(self) -> tuple[tuple[str, ...], ...]:
+        """The rows as every other writer shows them: each `Value` as its text."""
+        return tuple(tuple(c if isinstance(c, str) else c.text for c in row) for row in self.cells)
 
 
 def banner(facts: ReviewFacts | None) -> str:
@@ -274,6 +267,5 @@ def _calibration(facts: ReviewFacts) -> Section | None:
         "Calibration: the program's self ratings against the review (panel only)",
         lines,
         ("ID", "Requirement", "Self rating", "Review rating", "Levels above (+) / below (-)"),
-        text_rows(cells),
-        cells=cells,
+        cells,
     )

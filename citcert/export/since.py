@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from citcert.export.review import Section, SheetCell, change, count, score, text_rows
+from citcert.export.review import Section, SheetCell, change, count, score
 from citcert.export.wording import plural
 
 if TYPE_CHECKING:
@@ -61,9 +61,8 @@ def since_sections(a: Assessment) -> list[Section]:
                 f"Plan steps completed since the last review ({len(c.steps_completed)})",
                 ("Steps of the previous plan whose gap is now closed:",),
                 ("Step", "Requirement", "Actions", "Owner"),
-                text_rows(steps),
+                steps,
                 (0.6, 2.4, 3.6, 1.6),
-                cells=steps,
             )
         )
     if c.id_changes or c.removed_requirements:
@@ -89,9 +88,8 @@ def _overview(c: Comparison) -> Section:
         TITLE,
         tuple(lines),
         ("Score", "Then", "Now", "Change", "Trend"),
-        text_rows(cells),
+        cells,
         (3.2, 1, 1, 1.4, 1.4),
-        cells=cells,
     )
 
 

@@ -16,6 +16,7 @@ from citcert.cli import cli
 from citcert.standards import find_standard, load_file
 from citcert.standards.diff import StandardDiff, diff, render_text
 from citcert.standards.model import ChangeKind, Standard
+from citcert.standards.overrides import RequirementOverride
 from citcert.standards.store import StandardsStore
 
 ROOT = Path(__file__).parents[2]
@@ -276,19 +277,8 @@ class TestDiffCommand:
 # -- every change, with its kind, through the command ------------------------------------------
 
 
-NULLABLE_KEYS = (
-    "title",
-    "statement",
-    "weight",
-    "core",
-    "metric",
-    "anchors",
-    "evidence",
-    "not_applicable",
-    "remediation",
-    "reason",
-)
-"""A requirement override's keys that are optional: written ``null``, each is refused."""
+NULLABLE_KEYS = tuple(RequirementOverride.model_fields)
+"""A requirement override's keys, every one optional: written ``null``, each is refused."""
 
 
 def _overlay(tmp_path: Path, body: str) -> Path:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from citcert.export.review import Section, SheetCell, change, count, date, score, signed, text_rows
+from citcert.export.review import Section, SheetCell, change, count, date, score, signed
 from citcert.export.validity import NO_TERM
 
 if TYPE_CHECKING:
@@ -41,9 +41,8 @@ def rollup_sections(r: Rollup) -> list[Section]:
                 "Reviews due",
                 (r.calendar_sentence,),
                 ("Program", "Next review due", "When", "Valid until", "File"),
-                text_rows(due),
+                due,
                 (3, 1.4, 1.6, 1.4, 2.4),
-                cells=due,
             )
         )
     if r.since is not None:
@@ -60,9 +59,8 @@ def rollup_sections(r: Rollup) -> list[Section]:
                 "Decisions then and now",
                 lines,
                 ("Decision", "Programs then", "Programs now", "Change"),
-                text_rows(trend),
+                trend,
                 (3, 1.2, 1.2, 1),
-                cells=trend,
             )
         )
         sections.append(
@@ -79,9 +77,8 @@ def rollup_sections(r: Rollup) -> list[Section]:
                     "Change",
                     "Direction",
                 ),
-                text_rows(changes),
+                changes,
                 (2.6, 1.8, 1.8, 1, 1, 1.1, 1.4),
-                cells=changes,
             )
         )
     return sections

@@ -138,9 +138,9 @@ def render_xlsx(rollup: Rollup) -> bytes:
 
     for section in rollup_sections(rollup):
         sheet = book.create_sheet(SHEET_NAMES[section.key])
-        rows = [[_section_cell(c) for c in row] for row in section.sheet_rows]
+        rows = [[_section_cell(c) for c in row] for row in section.cells]
         _fill_sheet(sheet, list(section.head), rows)
-        for row, cells in enumerate(section.sheet_rows, start=2):
+        for row, cells in enumerate(section.cells, start=2):
             for column, cell in enumerate(cells, start=1):
                 if isinstance(cell, Value):
                     sheet.cell(row, column).number_format = cell.number_format

@@ -65,7 +65,7 @@ def section_sheet(sheet: Any, section: Section) -> None:
     widths = [14 if section.head else 100] + [36] * (len(head) - 1)
     if section.weights:
         widths = [round(12 * w) for w in section.weights]
-    cells = section.sheet_rows
+    cells = section.cells
     values = ([c.value if isinstance(c, Value) else c for c in row] for row in cells)
     last = table(sheet, head, values, _one_page(widths))
     for row, found in enumerate(cells, start=2):
