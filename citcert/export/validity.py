@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
 
 NOT_RECORDED = "not recorded in this assessment"
-NO_TERM = "not applicable: this level has no term"
+NO_TERM = "not applicable (this level has no term)"
 """Valid until, for a level the standard gives no term (nothing lapses; never "indefinitely")."""
 
 

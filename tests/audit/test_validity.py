@@ -179,7 +179,7 @@ def test_a_level_that_awards_nothing_says_so(dated_mini: Standard) -> None:
         "is due by 2024-11-30."
     )
     md = render(a, Format.MARKDOWN).decode()
-    assert "| Valid until | not applicable: this level has no term |" in md
+    assert "| Valid until | not applicable (this level has no term) |" in md
 
 
 def test_as_of_moves_every_date(dated_mini: Standard) -> None:
@@ -273,5 +273,5 @@ def test_the_mini_standard_of_other_tests_has_no_dates(mini_standard: Standard) 
     assert a.dates is not None
     assert (a.dates.valid_until, a.dates.next_review_due) == (None, None)
     md = render(a, Format.MARKDOWN).decode()
-    assert "| Valid until | not applicable: this level has no term |" in md
+    assert "| Valid until | not applicable (this level has no term) |" in md
     assert "| Next review due | not set |" in md
