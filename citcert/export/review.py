@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from citcert._text import one_line
+from citcert.audit.review_model import Audience
 from citcert.export.wording import change_words, score_words
 
 if TYPE_CHECKING:
@@ -104,9 +105,21 @@ class Section:
         return tuple(tuple(c if isinstance(c, str) else c.text for c in row) for row in self.cells)
 
 
+PANEL_ONLY = "PANEL ONLY, not for the program:"
+"""What a panel report's banner opens with, so that no printed page of it is taken for the
+applicant's report (it holds internal notes, each rater's rating and the agreement)."""
+
+
 def banner(facts: ReviewFacts | None) -> str:
-    """The line a review report carries on every page (a draft's, or the final's); else ''."""
-    return "" if facts is None else facts.status
+    """
+    The line a review report carries on every page (a draft's, or the final's), opening with
+    `PANEL_ONLY` in the panel's view; '' when the assessment is not of a review.
+    """
+    if facts is None:
+        return ""
+    if facts.audience is Audience.PANEL:
+        return f"{PANEL_ONLY} {facts.status}"
+    return facts.status
 
 
 def strengths(facts: ReviewFacts | None) -> Section | None:

@@ -281,6 +281,27 @@ class TestAudiences:
         for suffix, data in cycle.panel.items():
             assert any(SECRET.encode() in form for form in searchable(suffix, data)), suffix
 
+    def test_every_panel_report_says_it_is_not_for_the_program(self, cycle: Cycle) -> None:
+        """
+        A printed page of the panel's report cannot pass for the applicant's: its banner opens
+        with the notice in every format (on every PDF page, the cover and every printed sheet);
+        the applicant's has none of it.
+        """
+        notice = "PANEL ONLY, not for the program: Final review by Dr. Ada Morgan"
+        pdf = PdfReader(io.BytesIO(cycle.panel[".pdf"]))
+        tracker = load_workbook(io.BytesIO(cycle.panel[".xlsx"]))
+
+        assert all(notice in page.extract_text() for page in pdf.pages)
+        assert "CIT PROGRAM AUDIT REPORT · FOR THE REVIEW PANEL ONLY" in pdf.pages[0].extract_text()
+        assert notice in cycle.panel[".md"].decode()
+        assert notice in cycle.panel[".html"].decode()
+        assert str(tracker["Summary"]["A2"].value).startswith(notice)
+        printed = [s for s in tracker.worksheets if s.sheet_state == "visible"]
+        assert all(notice in sheet.oddHeader.center.text for sheet in printed)
+        for suffix, data in cycle.applicant.items():
+            assert not any(b"PANEL ONLY" in form for form in searchable(suffix, data)), suffix
+        assert "PANEL ONLY" not in cycle.applicant_terminal
+
     def test_applicant_sees_no_single_raters_rating(self, cycle: Cycle) -> None:
         """No rater columns, agreement or calibration in the applicant's view."""
         review = json.loads(cycle.applicant[".json"])["review"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from citcert.audit.assessment import Assessment
 from citcert.audit.explanation import standing
+from citcert.audit.review_model import Audience
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import INCH, WIDTH, Ink
 from citcert.export.validity import (
@@ -46,7 +47,7 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
     effect = overlay_effect(a)
     return [
         Spacer(1, 0.6 * INCH),
-        ink.own("CIT PROGRAM AUDIT REPORT", "kicker"),
+        ink.own(_kicker(a), "kicker"),
         ink.para(profile.program_name, "title"),
         ink.own("Gap report and remediation plan", "subtitle"),
         kit.table(rows, [1.3 * INCH, WIDTH - 1.3 * INCH], header=False),
@@ -57,6 +58,12 @@ def cover(a: Assessment, ink: Ink) -> list[Any]:
         ink.para(standing(prov.standard_ref), "small"),
         PageBreak(),
     ]
+
+
+def _kicker(a: Assessment) -> str:
+    """The line above the program's name; a panel's report says it is not the applicant's."""
+    panel = a.review is not None and a.review.audience is Audience.PANEL
+    return "CIT PROGRAM AUDIT REPORT" + (" · FOR THE REVIEW PANEL ONLY" if panel else "")
 
 
 def _decision_box(a: Assessment, ink: Ink) -> Any:
