@@ -163,15 +163,16 @@ def fit_row_heights(ws: Any, rows: range) -> None:
         ws.row_dimensions[row].height = min(409, round(max(height, _LINE_HEIGHT) + 4, 1))
 
 
-def print_header(ws: Any, text: str) -> None:
+def print_header(ws: Any, text: str, *, room: int = 2) -> None:
     """
-    Print `text` at the top of every page of the sheet, with room for two lines of it above
-    the sheet's first row (a header without room is printed under the sheet's text, unseen).
+    Print `text` at the top of every page of the sheet, with room for `room` lines of it (it
+    wraps) above the sheet's first row: a header without room is printed under the sheet's
+    text, unseen.
     """
     ws.oddHeader.center.text = text.replace("&", "&&")
     ws.oddHeader.center.size = 11  # shrunk with the page, as the sheet's own 11-pt text
     ws.page_margins.header = 0.3
-    ws.page_margins.top = 0.9
+    ws.page_margins.top = 0.5 + 0.2 * room  # 0.2 inch holds one 11-point line
 
 
 def cell_height(cell: Any, width: float) -> float:

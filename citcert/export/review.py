@@ -115,11 +115,19 @@ def banner(facts: ReviewFacts | None) -> str:
     The line a review report carries on every page (a draft's, or the final's), opening with
     `PANEL_ONLY` in the panel's view; '' when the assessment is not of a review.
     """
+    return " ".join(banner_lines(facts))
+
+
+def banner_lines(facts: ReviewFacts | None) -> tuple[str, ...]:
+    """
+    `banner` in its parts: the panel's notice, then the status; () when not of a review (a
+    printed sheet leaves a line of room for each).
+    """
     if facts is None:
-        return ""
+        return ()
     if facts.audience is Audience.PANEL:
-        return f"{PANEL_ONLY} {facts.status}"
-    return facts.status
+        return (PANEL_ONLY, facts.status)
+    return (facts.status,)
 
 
 def strengths(facts: ReviewFacts | None) -> Section | None:

@@ -135,11 +135,17 @@ class TestDraft:
     """A draft says so at the top and the foot of the page, and carries a DRAFT watermark."""
 
     def test_the_banner_opens_and_closes_the_page(self, case: tuple[Assessment, bytes]) -> None:
-        """The review's status line is the page's first text and is repeated in the footer."""
+        """
+        The review's status line is the page's first text and is repeated in the footer; the
+        panel's opens by saying it is not for the program.
+        """
         a, source = case
         page = Page(source)
         banners = [e.text for e in page.all("p") if "review-banner" in e.attrs.get("class", "")]
-        expected = DRAFT_BANNER if a.review and not a.review.final else FINAL_BANNER
+        assert a.review is not None
+        expected = FINAL_BANNER if a.review.final else DRAFT_BANNER
+        if a.review.audience is Audience.PANEL:
+            expected = f"PANEL ONLY, not for the program: {expected}"
 
         assert banners == [expected, expected]
         assert page.all("header")[0].text.startswith(expected)

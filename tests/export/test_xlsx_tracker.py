@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from citcert._spreadsheet import ONE_PAGE_WIDE
 from citcert.audit.assessment import Assessment
 from citcert.export import xlsx
+from citcert.export.review import PANEL_ONLY
 from citcert.export.since import SHEET_NAMES as SINCE_SHEETS
 from citcert.export.wording import FORMULA_TRIGGERS, neutralise_formula
 from citcert.export.xlsx import cells as xlsx_cells
@@ -274,8 +275,8 @@ class TestPrintedLayout:
     def test_the_draft_banner_heads_every_printed_page_with_room(self, reviewed: Any) -> None:
         """Every sheet prints the draft's banner in a top margin that leaves it room."""
         for sheet in (s for s in reviewed if s.sheet_state == "visible"):
-            assert sheet.oddHeader.center.text.startswith("DRAFT, not a decision")
-            assert sheet.page_margins.top - sheet.page_margins.header >= 0.5
+            assert sheet.oddHeader.center.text.startswith(f"{PANEL_ONLY} DRAFT, not a decision")
+            assert sheet.page_margins.top - sheet.page_margins.header >= 0.7  # three lines
 
     def test_summary_labels_sit_beside_the_first_line_of_their_value(self, reviewed: Any) -> None:
         """Labels and values are top-aligned and wrap; the Summary is one page wide at 100%."""
@@ -283,7 +284,7 @@ class TestPrintedLayout:
         labels = [c for c in sheet["A"][2:] if c.value]
 
         assert all(c.alignment.vertical == "top" and c.alignment.wrap_text for c in labels)
-        assert sheet["A2"].value.startswith("DRAFT") and "A2:B2" in {
+        assert sheet["A2"].value.startswith(f"{PANEL_ONLY} DRAFT") and "A2:B2" in {
             str(r) for r in sheet.merged_cells.ranges
         }
         assert sheet.page_setup.scale == 100

@@ -297,7 +297,7 @@ class TestAudiences:
         assert notice in cycle.panel[".html"].decode()
         assert str(tracker["Summary"]["A2"].value).startswith(notice)
         printed = [s for s in tracker.worksheets if s.sheet_state == "visible"]
-        assert all(notice in sheet.oddHeader.center.text for sheet in printed)
+        assert all(sheet.oddHeader.center.text.startswith(notice) for sheet in printed)
         for suffix, data in cycle.applicant.items():
             assert not any(b"PANEL ONLY" in form for form in searchable(suffix, data)), suffix
         assert "PANEL ONLY" not in cycle.applicant_terminal

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from citcert._spreadsheet import ONE_PAGE_WIDE, fit_row_height, font, print_header
-from citcert.export.review import Section, Value, banner, review_sections, strengths
+from citcert.export.review import Section, Value, banner_lines, review_sections, strengths
 from citcert.export.since import SHEET_NAMES as SINCE_SHEETS
 from citcert.export.since import since_sections
 from citcert.export.xlsx.cells import put, table
@@ -46,14 +46,14 @@ def review_sheets(book: Any, a: Assessment) -> None:
     """The review's other sheets, then its banner on the Summary and every printed page."""
     for section in review_sections(a.review):
         section_sheet(book.create_sheet(SHEET_NAMES[section.key]), section)
-    line = banner(a.review)
-    if not line:
+    lines = banner_lines(a.review)
+    if not lines:
         return
-    cell = put(book.worksheets[0], 2, 1, line)
+    cell = put(book.worksheets[0], 2, 1, " ".join(lines))
     cell.font = font(bold=True, color="C0392B")
     _across(book.worksheets[0], 2, 2)
-    for sheet in book.worksheets:
-        print_header(sheet, line)
+    for sheet in book.worksheets:  # the panel's notice can take the status to a third line
+        print_header(sheet, " ".join(lines), room=len(lines) + 1)
 
 
 def section_sheet(sheet: Any, section: Section) -> None:
