@@ -24,6 +24,7 @@ LEAVES = (
     "citcert._files",
     "citcert._spreadsheet",
     "citcert._text",
+    "citcert._words",
     "citcert.data",
 )
 """Modules of no layer: any layer may import them (they import nothing of citcert's layers)."""
@@ -46,6 +47,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "_files": (),
     "_spreadsheet": (),
     "_text": (),
+    "_words": (),
     "data": (),
 }
 """Per layer, the citcert packages or modules its modules may import (besides the leaves)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citcert._text import one_line
-from citcert.audit.words import plural
+from citcert._words import plural
 from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from citcert._words import plain_name, plural
 from citcert.audit.rollup import (
     AuditedRow,
     DecisionCount,
@@ -30,7 +31,6 @@ from citcert.audit.rollup import (
     ProgramChange,
     RollupChange,
 )
-from citcert.audit.words import plain_name, plural
 from citcert.standards.model import LevelId
 
 DUE_WITHIN_DAYS = 90

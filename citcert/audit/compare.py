@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from citcert._words import change_words, plain_name, plural, score_words
 from citcert.audit.assessment import Assessment, PlanStep, RequirementResult
 from citcert.audit.compare_model import (
     Comparison,
@@ -37,7 +38,6 @@ from citcert.audit.compare_model import (
     ScoreChange,
 )
 from citcert.audit.matching import Pair, is_renamed, match_requirements
-from citcert.audit.words import change_words, plain_name, plural, score_words
 from citcert.standards.model import RequirementId, Standard
 
 __all__ = [

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
+from citcert._words import join_words, percent, plural
 from citcert.audit.assessment import (
     ConditionResult,
     Decision,
@@ -23,7 +24,6 @@ from citcert.audit.assessment import (
     RequirementResult,
     Status,
 )
-from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import (
     Conditions,
     DecisionLevel,

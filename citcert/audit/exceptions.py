@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from citcert._words import percent, plural
 from citcert.audit.assessment import (
     Decision,
     ExceptionResult,
@@ -21,7 +22,6 @@ from citcert.audit.assessment import (
     RequirementResult,
     Status,
 )
-from citcert.audit.words import percent, plural
 from citcert.standards.model import Standard
 from citcert.workbook.evidence import Waiver
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from citcert._words import join_words, percent, plural
 from citcert.audit import plan as planner
 from citcert.audit.assessment import Counts, Decision, RemediationPlan
 from citcert.audit.context import Context
 from citcert.audit.decision import describe
 from citcert.audit.validity import validity_lines
-from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import OverallMethod, RatingScale, ScoringPolicy, Standard
 from citcert.workbook.evidence import Mode
 

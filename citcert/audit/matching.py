@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from citcert._words import plural
 from citcert.audit.assessment import Assessment
-from citcert.audit.words import plural
 from citcert.standards.model import RequirementId, Standard
 from citcert.standards.succession import predecessors, successor
 

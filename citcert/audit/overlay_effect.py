@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from citcert._words import percent, plural
 from citcert.audit.assessment import Assessment, WithoutOverlay
 from citcert.audit.decision import rank
 from citcert.audit.scoring import assess
-from citcert.audit.words import percent, plural
 from citcert.standards.model import LevelId, Standard
 from citcert.workbook.evidence import Evidence, Mode
 

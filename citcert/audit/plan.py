@@ -21,9 +21,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from citcert._words import join_words, plural, points
 from citcert.audit.assessment import Decision, Gap, PlanStep, RemediationPlan
 from citcert.audit.decision import rank
-from citcert.audit.words import join_words, plural, points
 from citcert.standards.model import Effort, RequirementId, Standard
 
 WhatIf = Callable[[RequirementId], tuple[float, Decision]]

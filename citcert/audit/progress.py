@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from citcert.audit.words import plural
+from citcert._words import plural
 from citcert.standards.model import Model, RequirementId
 from citcert.workbook.evidence import StepStatus, TrackedStep, Tracker
 

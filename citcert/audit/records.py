@@ -25,8 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
+from citcert._words import join_words, plural
 from citcert.audit.assessment import DerivedNumber, QuarterOutcomes, RecordInputs
-from citcert.audit.words import join_words, plural
 from citcert.standards.model import FromRecords, ProgramNumber, RecordCompute, Standard
 from citcert.standards.records import RECORD_SHEETS, RecordSheet
 from citcert.workbook.evidence import Evidence, NumberValue, RecordRow, RecordValue

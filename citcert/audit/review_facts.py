@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from citcert._words import join_words, plural
 from citcert.audit.agreement import Figures, agreement
 from citcert.audit.review_model import (
     AgreementFigures,
@@ -21,7 +22,6 @@ from citcert.audit.review_model import (
     ReviewFacts,
     Strength,
 )
-from citcert.audit.words import join_words, plural
 from citcert.standards.model import RatingScale, RequirementId, Standard
 from citcert.workbook.evidence import Answer, Evidence, Rated, answer_label
 from citcert.workbook.review.model import Correction, Review

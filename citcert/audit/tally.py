@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from citcert._words import plural
 from citcert.audit.assessment import Assessment, Status
 from citcert.audit.calendar import (
     DUE_WITHIN_DAYS,
@@ -32,7 +33,6 @@ from citcert.audit.rollup import (
     RollupRow,
     RowProblem,
 )
-from citcert.audit.words import plural
 from citcert.errors import CitcertError, Location, Problem
 from citcert.standards.model import DomainId, LevelId, RequirementId
 

@@ -15,12 +15,6 @@ import datetime as dt
 from citcert.audit.assessment import CertificationDates
 from citcert.standards.model import DecisionLevel, LevelId, ScoringPolicy, Validity
 
-_TERM_WORDS = {
-    "valid_for_days": "the validity",
-    "review_every_days": "the review interval",
-    "interim_report_every_days": "the interim report interval",
-}
-
 
 def certification_dates(
     policy: ScoringPolicy, level_id: LevelId, as_of: dt.date
@@ -67,26 +61,11 @@ def _sentence(
 
 def validity_lines(policy: ScoringPolicy) -> tuple[str, ...]:
     """How long each decision level lasts, in words, for the scoring explanation."""
-    lines = []
-    for level in policy.decision_levels:
-        v = level.validity
-        if v is None:
-            continue
-        terms = []
-        if v.valid_for_days is not None:
-            terms.append(f"lasts {v.valid_for_days} days")
-        if v.review_every_days is not None:
-            terms.append(f"is reviewed again after {v.review_every_days} days")
-        if v.interim_report_every_days is not None:
-            terms.append(f"asks an interim report every {v.interim_report_every_days} days")
-        if not terms:
-            continue
-        text = f"{level.label} {', '.join(terms[:-1])}{' and ' if len(terms) > 1 else ''}"
-        text += terms[-1]
-        if v.proposal:
-            named = ", ".join(_TERM_WORDS[t] for t in v.proposal)
-            text += f" ({named}: proposed by citcert, not a published rule)"
-        lines.append(text + (f"; {v.basis.strip()}" if v.basis else "") + ".")
+    lines = [
+        text
+        for level in policy.decision_levels
+        if level.validity is not None and (text := level.validity.describe(level.label))
+    ]
     if lines:
         lines.insert(0, "Dates are counted from the assessment's as-of date:")
     return tuple(lines)

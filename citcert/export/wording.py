@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
+from citcert._words import change_words, join_words, percent, plural, points, score_words
 from citcert.audit.assessment import (
     Assessment,
     LevelResult,
@@ -22,7 +23,6 @@ from citcert.audit.assessment import (
     RatingSource,
     Status,
 )
-from citcert.audit.words import change_words, join_words, percent, plural, points, score_words
 from citcert.standards.model import ChangeKind, LevelId, TailoringChange
 from citcert.workbook.evidence import Mode
 

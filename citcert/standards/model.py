@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from citcert._words import join_words, plural, span
 from citcert.standards.docstrings import describe_fields
 from citcert.standards.identity import DomainId as DomainId
 from citcert.standards.identity import LevelId as LevelId
@@ -481,6 +482,13 @@ def condition_rules() -> dict[str, Rule]:
 
 
 ValidityTerm = Literal["valid_for_days", "review_every_days", "interim_report_every_days"]
+
+_TERM_WORDS: dict[ValidityTerm, str] = {
+    "valid_for_days": "the validity",
+    "review_every_days": "the review interval",
+    "interim_report_every_days": "the interim report interval",
+}
+"""How each term is named where the scoring explanation says it is citcert's proposal."""
 """The names of the terms of a `Validity`, as `Validity.proposal` lists them."""
 
 Days = Annotated[int, Field(gt=0, le=3650)]
@@ -506,6 +514,29 @@ class Validity(Model):
     """The terms that are citcert's proposal; every other term set is a published rule."""
     basis: str | None = None
     """Where the terms come from, in words, for the scoring explanation."""
+
+    def describe(self, label: str) -> str | None:
+        """
+        The terms of the level called `label` in words, saying which are citcert's proposal
+        and where they come from: ``Meets the standard lasts 1,095 days (3 years) and asks an
+        interim report every 365 days (1 year) (…: proposed by citcert, …); <basis>.``; None
+        when no term is set.
+        """
+        terms = []
+        if self.valid_for_days is not None:
+            terms.append(f"lasts {span(self.valid_for_days)}")
+        if self.review_every_days is not None:
+            terms.append(f"is reviewed again after {span(self.review_every_days)}")
+        if self.interim_report_every_days is not None:
+            terms.append(f"asks an interim report every {span(self.interim_report_every_days)}")
+        if not terms:
+            return None
+        text = f"{label} {join_words(terms)}"
+        if self.proposal:
+            named = join_words([_TERM_WORDS[t] for t in self.proposal])
+            verb = "is" if len(self.proposal) == 1 else "are"
+            text += f"; {named} {verb} proposed by citcert, not a published rule"
+        return text + (f"; {self.basis.strip()}" if self.basis else "") + "."
 
     @model_validator(mode="after")
     def _proposals_are_set(self) -> Validity:
@@ -545,6 +576,26 @@ class ExceptionPolicy(Model):
     """At most this many exceptions in one workbook."""
     max_days: Days | None = None
     """An exception may run at most this many days from its approval to its expiry."""
+
+    def describe(self) -> str:
+        """What this policy allows, in words, for ``citcert standards show``."""
+        if not self.allowed:
+            return "This standard accepts no exceptions: every requirement is rated."
+        which = (
+            "any requirement, core ones included,"
+            if self.core_allowed
+            else ("requirements that are not core")
+        )
+        limits = []
+        if self.max_exceptions is not None:
+            limits.append(f"at most {plural(self.max_exceptions, 'exception')} in one workbook")
+        if self.max_days is not None:
+            limits.append(f"each running at most {span(self.max_days)} from approval to expiry")
+        rest = f" ({join_words(limits)})" if limits else ""
+        return (
+            f"Exceptions: an approver may except {which}{rest}; an excepted requirement is left "
+            "out of the scores until its exception expires."
+        )
 
 
 class OverallMethod(StrEnum):

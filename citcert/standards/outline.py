@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Iterator
 
 from citcert._text import one_line
+from citcert._words import plural, span
 from citcert.standards.model import (
     Conditions,
     Direction,
@@ -95,11 +96,23 @@ def _scoring(standard: Standard) -> Iterator[str]:
         level_id = policy.unsupported_claim.treat_as
         yield f"A rating that counts as met but cites no evidence is scored as {level_id}."
     if policy.evidence_max_age_days is not None:
-        yield f"Documents older than {policy.evidence_max_age_days} days are stale."
+        yield f"Documents older than {span(policy.evidence_max_age_days)} are stale."
     yield ""
     yield "Decision rules (the first level whose conditions all hold applies):"
     for number, level in enumerate(policy.decision_levels, start=1):
         yield f"  {number}. {level.label} [{level.id}]: {_conditions(level.conditions)}"
+    terms = [
+        text
+        for level in policy.decision_levels
+        if level.validity is not None and (text := level.validity.describe(level.label))
+    ]
+    if terms:
+        yield "How long a decision stands (counted from the assessment's as-of date):"
+        for text in terms:
+            yield from _wrap(text, "  ")
+    else:
+        yield "This standard sets no term for any decision: none of them lapses."
+    yield policy.exceptions.describe()
     if policy.proposal_note:
         yield from _wrap(f"Note: {policy.proposal_note}", "  ")
 
@@ -115,7 +128,8 @@ def _domains(standard: Standard) -> Iterator[str]:
     for domain in standard.domains:
         core = sum(req.core for req in domain.requirements)
         yield ""
-        yield f"{domain.id}  {domain.title} ({len(domain.requirements)} requirements, {core} core)"
+        count = plural(len(domain.requirements), "requirement")
+        yield f"{domain.id}  {domain.title} ({count}, {core} core)"
         for requirement in domain.requirements:
             yield from _requirement(requirement)
 

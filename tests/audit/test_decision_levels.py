@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from citcert._words import join_words, percent, plural
 from citcert.audit.decision import (
     Facts,
     decide,
@@ -14,7 +15,6 @@ from citcert.audit.decision import (
     level_named,
     rank,
 )
-from citcert.audit.words import join_words, percent, plural
 from citcert.standards.model import Conditions, ScoringPolicy, Standard
 from tests.audit.builders import variant
 

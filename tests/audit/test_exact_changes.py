@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from citcert._words import change_words, points
 from citcert.audit.assessment import Assessment
 from citcert.audit.compare import compare
 from citcert.audit.scoring import assess
-from citcert.audit.words import change_words, points
 from citcert.standards.model import Standard
 from tests.audit.builders import make_evidence
 

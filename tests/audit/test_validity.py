@@ -220,9 +220,9 @@ def test_the_scoring_explanation_names_the_terms_and_the_proposals(
 ) -> None:
     a = assess(dated_mini, make_evidence(dated_mini))
     assert (
-        "Certified lasts 1095 days and asks an interim report every 365 days (the interim "
-        "report interval: proposed by citcert, not a published rule); three years, as CIT "
-        "International's program certification."
+        "Certified lasts 1,095 days (3 years) and asks an interim report every 365 days "
+        "(1 year); the interim report interval is proposed by citcert, not a published rule; "
+        "three years, as CIT International's program certification."
     ) in a.scoring_explanation
 
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citcert._words import span
 from citcert.audit.assessment import RatingSource, Status
 from citcert.export.html._env import isolate_bidi
 from citcert.export.wording import (
@@ -130,6 +131,21 @@ class TestWording:
     def test_plural(self, count: int, expected: str) -> None:
         """One is singular; zero and more are plural."""
         assert plural(count, "gap") == expected
+
+    @pytest.mark.parametrize(
+        ("days", "expected"),
+        [
+            (1, "1 day"),
+            (45, "45 days"),
+            (182, "182 days (about 6 months)"),
+            (365, "365 days (1 year)"),
+            (1095, "1,095 days (3 years)"),
+            (400, "400 days"),
+        ],
+    )
+    def test_span(self, days: int, expected: str) -> None:
+        """A span keeps its days and adds whole years or about so many months where it is one."""
+        assert span(days) == expected
 
     def test_irregular_plural(self) -> None:
         """An irregular plural can be given."""

@@ -41,6 +41,42 @@ class TestShow:
         assert "Decision rules (the first level whose conditions all hold applies):" in out
         assert "read at the source" in out
 
+    def test_outline_says_how_long_a_decision_stands_and_what_may_be_excepted(
+        self, runner: CliRunner
+    ) -> None:
+        """
+        A reviewer reads the terms and the exception policy in the outline, in years as well as
+        days, with the proposals marked; a domain of one requirement says "1 requirement".
+        """
+        code, out, _ = _show(runner, "cit-best-practice@2019.2")
+        text = " ".join(out.split())
+
+        assert code == 0
+        assert "How long a decision stands (counted from the assessment's as-of date):" in out
+        assert (
+            "Meets the standard lasts 1,095 days (3 years) and asks an interim report every "
+            "365 days (1 year); the interim report interval is proposed by citcert"
+        ) in text
+        assert (
+            "Close to the standard lasts 365 days (1 year) and is reviewed again after 182 days "
+            "(about 6 months); the validity and the review interval are proposed by citcert"
+        ) in text
+        assert (
+            "Exceptions: an approver may except requirements that are not core (at most 3 "
+            "exceptions in one workbook and each running at most 365 days (1 year) from "
+            "approval to expiry)"
+        ) in text
+        assert "Documents older than 1,095 days (3 years) are stale." in out
+        assert " (1 requirement, " in out
+        assert " (1 requirements, " not in out
+
+    def test_a_standard_without_terms_or_exceptions_says_so(self, runner: CliRunner) -> None:
+        """No validity and no exceptions are stated, not left out."""
+        out = _show(runner, str(STANDARDS / "mini.yaml"))[1]
+
+        assert "This standard sets no term for any decision: none of them lapses." in out
+        assert "This standard accepts no exceptions: every requirement is rated." in out
+
     def test_an_overlay_file_is_shown_resolved_with_its_changes(self, runner: CliRunner) -> None:
         """Showing the example overlay lists what it changed in its base."""
         code, out, _ = _show(runner, str(NORTHFIELD))

@@ -1,9 +1,10 @@
 """
 The words numbers are written in, the same in every sentence the core builds and every report.
 
-Pure string helpers, with no knowledge of the models: counts (``1 gap``, ``3 gaps``), lists
-(``a, b and c``), scores as people write them (``71%``, ``79.5%``) and as tables show them side
-by side (``71.0%``), and changes of score (``+3.5 points``). The writers take them through
+Pure string helpers, with no knowledge of the models, so every layer may use them (a leaf
+module): counts (``1 gap``, ``3 gaps``), lists (``a, b and c``), spans of days (``1,095 days
+(3 years)``), scores as people write them (``71%``, ``79.5%``) and as tables show them side by
+side (``71.0%``), and changes of score (``+3.5 points``). The writers take them through
 `citcert.export.wording`, so a report never words a number differently from the core.
 """
 
@@ -23,6 +24,25 @@ def plural(count: int, noun: str, nouns: str | None = None, *, none: bool = Fals
     if count == 0 and none:
         return f"no {many}"
     return f"{count} {noun if count == 1 else many}"
+
+
+def span(days: int) -> str:
+    """
+    A span of days as a standard sets it and as people think of it: ``1,095 days (3 years)``,
+    ``182 days (about 6 months)``, ``45 days``. The days stay, as every date is counted in them.
+    """
+    exact = f"{days:,} {'day' if days == 1 else 'days'}"
+    years, rest = divmod(days, 365)
+    if years and not rest:
+        return f"{exact} ({plural(years, 'year')})"
+    months = round(days / _MONTH)
+    if months >= 2 and abs(months * _MONTH - days) <= 2:
+        return f"{exact} (about {months} months)"
+    return exact
+
+
+_MONTH = 365.25 / 12
+"""The mean month in days, to tell whether a span is a whole number of months."""
 
 
 def plain_name(name: str) -> str:
