@@ -215,6 +215,29 @@ def test_the_template_carries_the_record_sheets_with_checks(standard: Standard) 
         assert not ws.protection.sheet, "a roster must be pasteable"
 
 
+def test_each_record_sheet_asks_for_identifiers_only_where_it_has_them(
+    standard: Standard,
+) -> None:
+    """
+    A roster with an identifier column asks for badge or staff numbers, never names; a log of
+    classes or meetings has no such column, so it asks that no one be named at all.
+    """
+    from citcert.workbook.template import render_template
+
+    book = load_workbook(io.BytesIO(render_template(standard)))
+    guidance = {
+        sheet_id: str(book[RECORD_SHEETS[sheet_id].title].cell(L.GUIDANCE_ROW, 1).value)
+        for sheet_id in standard.records
+    }
+
+    assert "Identifiers only (badge or staff numbers), never names" in guidance["officers"]
+    assert "Identifiers only (badge or staff numbers), never names" in guidance["dispatchers"]
+    for log in ("classes", "meetings", "quarterly"):
+        assert "Identifiers only" not in guidance[log], log
+        assert "Name no one, nor anything that would identify a person" in guidance[log], log
+    assert all("no report shows a row" in text for text in guidance.values())
+
+
 # ── the computations, on rows made here ────────────────────────────────────────────────────
 
 

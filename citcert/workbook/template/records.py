@@ -20,10 +20,17 @@ from citcert.workbook.template.styles import DATE_FORMAT, frame_table
 RECORD_ROWS = L.MAX_RECORD_ROWS - L.FIRST_DATA_ROW + 1
 """Rows below the header that carry the checks (the reader reads at most that many)."""
 
-PRIVACY = (
-    "Optional. Identifiers only (badge or staff numbers), never names: citcert computes counts "
-    "from these rows and no report shows a row."
-)
+_NO_ROW_SHOWN = "citcert computes counts from these rows and no report shows a row."
+
+
+def privacy(sheet: RecordSheet) -> str:
+    """
+    What the sheet must not hold: a roster (a sheet with an identifier column) says to use
+    identifiers, never names; a log of classes or meetings, that no one is to be named.
+    """
+    if any(column.identifier for column in sheet.columns):
+        return f"Optional. Identifiers only (badge or staff numbers), never names: {_NO_ROW_SHOWN}"
+    return f"Optional. Name no one, nor anything that would identify a person: {_NO_ROW_SHOWN}"
 
 
 def _whole_prompt(sheet: RecordSheet, column: RecordColumn) -> str:
@@ -37,7 +44,7 @@ def _whole_prompt(sheet: RecordSheet, column: RecordColumn) -> str:
 def build_record_sheet(ws: Any, sheet: RecordSheet) -> None:
     """One record sheet: framed like the others, open for pasting, with a check per column."""
     ws.title = sheet.title
-    frame_table(ws, sheet.title, f"{sheet.purpose} {PRIVACY}", record_columns(sheet))
+    frame_table(ws, sheet.title, f"{sheet.purpose} {privacy(sheet)}", record_columns(sheet))
     ws.protection.sheet = False
     last = L.FIRST_DATA_ROW + RECORD_ROWS - 1
     for index, column in enumerate(sheet.columns, start=1):
