@@ -17,6 +17,7 @@ from pydantic import Field
 
 from citcert.errors import Location, Problem
 from citcert.standards.model import DomainId, LevelId, Model, RequirementId
+from citcert.workbook.evidence import Mode
 
 SCHEMA_VERSION: Literal["2.1"] = "2.1"
 """
@@ -61,6 +62,9 @@ class AuditedRow(Model):
     standard: str
     """The ``id@version`` it was audited against."""
     assessment_date: dt.date | None
+    mode: Mode | None = None
+    """Whose ratings were scored: the program's own (``self``) or a reviewer's (``review``);
+    ``None`` only in a roll-up written before citcert recorded it."""
     decision_id: LevelId
     decision: str
     """The decision's label, e.g. ``Conditionally certified``."""
@@ -99,6 +103,7 @@ class FailedRow(Model):
     jurisdiction: None = None
     standard: None = None
     assessment_date: None = None
+    mode: None = None
     decision_id: None = None
     decision: None = None
     overall_score: None = None
@@ -238,7 +243,9 @@ class Rollup(Model):
     requirements: tuple[RequirementTally, ...]
     """Most common gaps first; core before other requirements at equal counts; then by id."""
     summary: str
-    """One plain sentence, e.g. ``31 workbooks: 28 audited (10 Certified, …); 3 could not be …``."""
+    """One plain sentence, e.g. ``31 workbooks: 28 audited (10 Certified, …); 3 could not be …``,
+    then one naming each program audited in more than one workbook (a self-assessment and a
+    review, say), as each workbook is counted."""
     report_suffixes: tuple[str, ...] = ()
     """The suffixes of the reports in each program's folder, e.g. ``("html", "pdf")``, sorted."""
     as_of: dt.date | None = None

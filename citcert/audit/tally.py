@@ -14,7 +14,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from citcert._words import plural
+from citcert._words import join_words, plain_name, plural
 from citcert.audit.assessment import Assessment, Status
 from citcert.audit.calendar import (
     DUE_WITHIN_DAYS,
@@ -35,6 +35,7 @@ from citcert.audit.rollup import (
 )
 from citcert.errors import CitcertError, Location, Problem
 from citcert.standards.model import DomainId, LevelId, RequirementId
+from citcert.workbook.evidence import Mode
 
 MAX_MESSAGES = 20
 """A failed workbook's row shows at most this many problems; the rest are counted."""
@@ -103,6 +104,7 @@ def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribut
         jurisdiction=a.profile.jurisdiction,
         standard=a.provenance.standard_ref,
         assessment_date=a.provenance.as_of,
+        mode=a.provenance.mode,
         decision_id=a.decision.level_id,
         decision=a.decision.label,
         overall_score=a.overall_score,
@@ -219,7 +221,7 @@ class RollupCollector:
             ),
             rows=rows,
             requirements=self._requirements(),
-            summary=_summary(len(self.rows), len(audited), decisions),
+            summary=_summary(len(self.rows), len(audited), decisions) + _repeated(audited),
         )
 
     def _requirements(self) -> tuple[RequirementTally, ...]:
@@ -260,3 +262,29 @@ def _summary(total: int, audited: int, decisions: Sequence[DecisionCount]) -> st
     text += f" ({parts})" if parts else ""
     failed = total - audited
     return f"{text}; {failed} could not be audited." if failed else f"{text}."
+
+
+def _repeated(audited: Sequence[AuditedRow]) -> str:
+    """
+    `` Lakemont CIT is in 2 workbooks (a.xlsx, a self-assessment; b.xlsx, a review), each
+    counted as a program.``, for every program (by name and jurisdiction) audited more than
+    once, so that no one reads the counts as that many programs; '' when there is none.
+    """
+    by_program: dict[tuple[str, str], list[AuditedRow]] = {}
+    for row in audited:
+        by_program.setdefault((plain_name(row.program), plain_name(row.jurisdiction)), []).append(
+            row
+        )
+    sentences = []
+    for rows in by_program.values():
+        if len(rows) < 2:
+            continue
+        files = "; ".join(f"{row.file}, {_kind(row.mode)}" for row in rows)
+        sentences.append(f"{rows[0].program} is in {len(rows)} workbooks ({files})")
+    if not sentences:
+        return ""
+    return f" {join_words(sentences)}: each workbook is counted as a program."
+
+
+def _kind(mode: Mode | None) -> str:
+    return f"a {mode.noun}" if mode else "an assessment"

@@ -23,6 +23,11 @@ class Mode(StrEnum):
     SELF = "self"
     REVIEW = "review"
 
+    @property
+    def noun(self) -> str:
+        """What such an assessment is called in a sentence: ``self-assessment``, ``review``."""
+        return "self-assessment" if self is Mode.SELF else "review"
+
 
 class Rated(Model):
     """An answer at one level of the standard's scale."""

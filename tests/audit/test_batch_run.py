@@ -8,6 +8,7 @@ write JSON reports only (fast); one small run writes every format.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -20,6 +21,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from citcert.app.batch import BatchStarted, RollupWriting, WorkbookFinished, run_batch
 from citcert.app.discovery import discover, unique_slug
@@ -35,6 +37,7 @@ from citcert.standards.store import StandardsStore
 from citcert.workbook.template import render_template
 from tests.audit.workbook_filler import MINI, blank, dump_yaml, fill, load_yaml, save
 
+EXAMPLES = Path(__file__).parents[2] / "examples"
 STATE_SIZE = 30
 SHARED_NAME = "Lakeside CIT"
 HOSTILE_NAME = "@SUM(1+1)*cmd|' /C calc'!A0 CIT"
@@ -443,6 +446,58 @@ class TestSmallRuns:
         assert "Could not audit future.xlsx" in result.stderr
         assert "no version 9.9" in result.stderr
         assert "3 workbooks: 2 audited" in result.stdout
+
+
+class TestOneProgramInTwoWorkbooks:
+    """A program's self-assessment and its review in one batch: both listed, and said so."""
+
+    def test_each_row_says_whose_ratings_and_the_summary_names_the_program(
+        self, tmp_path: Path
+    ) -> None:
+        """
+        A state analyst must not read two workbooks of one program as two programs: every
+        format says which row is a self-assessment and which a review, and the summary names
+        the program that is in both; a program in one workbook is not named.
+        """
+        folder = tmp_path / "state"
+        folder.mkdir()
+        for name in ("lakemont-metro.xlsx", "lakemont-metro-review.xlsx", "brennan-county.xlsx"):
+            (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+        out = tmp_path / "out"
+
+        result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "--format", "json"])
+
+        sentence = (
+            "Lakemont Metropolitan CIT Partnership is in 2 workbooks (lakemont-metro-review.xlsx, "
+            "a review; lakemont-metro.xlsx, a self-assessment): each workbook is counted as a "
+            "program."
+        )
+        assert result.exit_code == 0, result.output
+        assert sentence in result.stdout
+        assert "Brennan" not in result.stdout.split("audited")[-1]
+        data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert [(r["file"], r["mode"]) for r in data["rows"]] == [
+            ("brennan-county.xlsx", "self"),
+            ("lakemont-metro-review.xlsx", "review"),
+            ("lakemont-metro.xlsx", "self"),
+        ]
+        assert sentence in data["summary"]
+        table = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text("utf-8-sig"))))
+        assert [r["Assessment"] for r in table] == [
+            "Self-assessment by the program",
+            "Review by a reviewer",
+            "Self-assessment by the program",
+        ]
+        pdf = " ".join(
+            " ".join(page.extract_text().split())
+            for page in PdfReader(io.BytesIO((out / "summary.pdf").read_bytes())).pages
+        )
+        assert "Meets the standard (review)" in pdf
+        assert "Meets the standard (self-assessment)" in pdf
+        assert " ".join(sentence.split()) in pdf
+        html = (out / "summary.html").read_text(encoding="utf-8")
+        assert '<span class="muted">review</span>' in html
+        assert sentence.replace("'", "&#39;") in html or sentence in html
 
 
 class TestDiscovery:

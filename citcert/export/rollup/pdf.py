@@ -148,7 +148,8 @@ def _programs_table(rollup: Rollup, width: float) -> tuple[list[list[object]], l
     head = ["File", "Program", "Jurisdiction", "Decision", "Overall", "Core gaps", "Other gaps"]
     rows: list[list[object]] = [list(head)]
     for r in rollup.rows:
-        decision = r.decision or "could not be audited"
+        decision = f"{r.decision} ({r.mode.noun})" if r.decision and r.mode else r.decision
+        decision = decision or "could not be audited"
         row = [r.file, r.program, r.jurisdiction, decision, r.overall_score, r.core_gaps]
         rows.append([*row, r.other_gaps])
     return rows, [0.2 * width, 0.22 * width, 0.18 * width, 0.16 * width] + [0.08 * width] * 3
