@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from citcert.audit.assessment import Gap, RatingSource, RequirementResult, Severity, Status
+from citcert._words import percent
+from citcert.audit.assessment import (
+    FindingKind,
+    Gap,
+    RatingSource,
+    RequirementResult,
+    Severity,
+    Status,
+)
 from citcert.audit.context import document_key
 from citcert.audit.decision import is_gap
 
@@ -87,10 +95,26 @@ def _found(result: RequirementResult) -> str:
     claimed = result.reviewer_level if result.source is RatingSource.REVIEWER else result.self_level
     if result.source is not RatingSource.METRIC and claimed and claimed != result.level:
         parts.append("lower than the rating given, see the findings")
-    if result.metric is not None:
-        sep = ":" if result.metric.value is not None else ""
-        parts.append(f"{result.metric.label}{sep} {result.metric.display}")
+    metric = result.metric
+    shown = _short(metric.value, metric.unit) if metric and metric.value is not None else None
+    if metric and shown and shown != metric.display and _worked_in_findings(result):
+        parts.append(f"{metric.label}: {shown} (the findings show how it was worked out)")
+    elif metric is not None:
+        sep = ":" if metric.value is not None else ""
+        parts.append(f"{metric.label}{sep} {metric.display}")
     return "; ".join(parts) + "."
+
+
+def _worked_in_findings(result: RequirementResult) -> bool:
+    """Whether a finding already gives the metric's working (with what the top level needs)."""
+    kinds = {FindingKind.METRIC_BELOW_THRESHOLD, FindingKind.STALE}
+    label = result.metric.label if result.metric else ""
+    return any(f.kind in kinds and f.message.startswith(f"{label}: ") for f in result.findings)
+
+
+def _short(value: float, unit: str) -> str:
+    """A metric's value alone, for a sentence pointing to its working: ``44.7%``, ``1021 days``."""
+    return percent(value) if unit == "%" else f"{value:g} {unit}"
 
 
 def _evidence_missing(result: RequirementResult, described: Mapping[str, str]) -> tuple[str, ...]:

@@ -18,7 +18,9 @@ from xml.sax.saxutils import escape
 from citcert._words import change_words, join_words, percent, plural, points, score_words
 from citcert.audit.assessment import (
     Assessment,
+    Finding,
     LevelResult,
+    MetricResult,
     QuarterOutcomes,
     RatingSource,
     Status,
@@ -260,10 +262,23 @@ def share_words(value: float | None) -> str:
     return "no calls reported" if value is None else f"{value:.1f}%"
 
 
+def beside_metric(finding: Finding, metric: MetricResult | None) -> str:
+    """
+    A finding without the metric sentence it opens with, for a cell that shows the metric's
+    working just above it (a requirement's row); the whole finding everywhere else.
+    """
+    if metric is None:
+        return finding.message
+    repeated = f"{metric.label}: {metric.display}; "
+    rest = finding.message.removeprefix(repeated)
+    return rest[:1].upper() + rest[1:] if rest != finding.message else finding.message
+
+
 __all__ = [
     "DOMAIN_MINIMUM",
     "QUARTER_CHARTS",
     "REPLACEMENT",
+    "beside_metric",
     "calls_words",
     "change_words",
     "clean",

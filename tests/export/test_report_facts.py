@@ -229,10 +229,28 @@ def test_a_self_assessment_html_shows_a_comment_that_was_given(short: Assessment
 
 
 def test_a_metric_sentence_is_not_said_twice(short: Assessment, short_text: str) -> None:
-    """The metric's working appears once in the table and once in the gap entry, not four times."""
+    """
+    The metric's working appears once in the table and once in the gap entry, in its findings
+    with what Met needs; what was found gives the value alone and points to them.
+    """
     metric = next(r.metric for r in short.results if r.requirement_id == "TRN-01")
     assert metric is not None
     assert short_text.count(metric.display) == 2
+    text = " ".join(short_text.split())
+    assert (
+        "Share of patrol officers CIT trained: 15% (the findings show how it was worked out)"
+        in text
+    )
+
+
+def test_the_html_gap_entry_gives_the_working_once(short: Assessment) -> None:
+    """As in the PDF: the requirement's row and the gap's findings, not also what was found."""
+    metric = next(r.metric for r in short.results if r.requirement_id == "TRN-01")
+    assert metric is not None
+    page = html.render(short).decode()
+
+    assert page.count(metric.display) == 2
+    assert "CIT trained: 15% (the findings show how it was worked out)" in page
 
 
 @pytest.fixture(scope="module")

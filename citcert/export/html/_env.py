@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from citcert.export.wording import (
     DOMAIN_MINIMUM,
+    beside_metric,
     calls_words,
     change_words,
     clean,
@@ -136,6 +137,7 @@ def environment() -> Environment:
         lines=_lines,
         colour=_colour,
         mode_words=mode_words,
+        beside_metric=beside_metric,
         source_words=source_words,
         status_words=status_words,
         level_words=level_words,

@@ -22,7 +22,7 @@ from citcert.audit.assessment import (
 )
 from citcert.export.pdf import kit
 from citcert.export.pdf.kit import BAD, INCH, WIDTH, Ink
-from citcert.export.wording import plural, source_words
+from citcert.export.wording import beside_metric, plural, source_words
 from citcert.standards.model import RequirementId
 from citcert.workbook.evidence import Mode
 
@@ -111,17 +111,8 @@ def _evidence_cell(result: RequirementResult, ink: Ink) -> list[Any]:
 def _findings_cell(findings: Sequence[Finding], metric: MetricResult | None, ink: Ink) -> list[Any]:
     """The findings of one requirement as small bullets, after its metric's working if any."""
     cell = [ink.para(metric.display, "small", label="Metric:")] if metric else []
-    cell += ink.bullets((_finding_text(f, metric) for f in findings), "small_bullet")
+    cell += ink.bullets((beside_metric(f, metric) for f in findings), "small_bullet")
     return cell or [ink.own("—", "small")]
-
-
-def _finding_text(finding: Finding, metric: MetricResult | None) -> str:
-    """A finding without the metric sentence it repeats, when the metric is shown beside it."""
-    if metric is None:
-        return finding.message
-    repeated = f"{metric.label}: {metric.display}; "
-    rest = finding.message.removeprefix(repeated)
-    return rest[:1].upper() + rest[1:] if rest != finding.message else finding.message
 
 
 def gap_report(a: Assessment, ink: Ink) -> list[Any]:
@@ -166,9 +157,8 @@ def _gap_entry(gap: Gap, result: RequirementResult | None, mode: Mode, ink: Ink)
     ]
     if gap.reviewer_comment.strip() or mode is Mode.REVIEW:
         body.append(("Reviewer's comment", [ink.para(gap.reviewer_comment or "—", "small")]))
-    if gap.findings:
-        metric = result.metric if result else None
-        texts = (_finding_text(f, metric) for f in gap.findings)
+    if gap.findings:  # whole: what was found gives a metric's value and leaves its working here
+        texts = (f.message for f in gap.findings)
         body.append(("Findings", ink.bullets(texts, "small_bullet")))
     rows = [[ink.own(head, "small"), ""]] + [[ink.own(k, "small_bold"), v] for k, v in body]
     extra = [
