@@ -36,6 +36,8 @@ def span(days: int) -> str:
     if years and not rest:
         return f"{exact} ({plural(years, 'year')})"
     months = round(days / _MONTH)
+    if months >= 12 and not months % 12 and abs(months * _MONTH - days) <= 2:
+        return f"{exact} (about {plural(months // 12, 'year')})"
     if months >= 2 and abs(months * _MONTH - days) <= 2:
         return f"{exact} (about {months} months)"
     return exact

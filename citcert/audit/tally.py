@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from citcert._text import one_line
 from citcert._words import join_words, plain_name, plural
 from citcert.audit.assessment import Assessment, Status
 from citcert.audit.calendar import (
@@ -279,8 +280,8 @@ def _repeated(audited: Sequence[AuditedRow]) -> str:
     for rows in by_program.values():
         if len(rows) < 2:
             continue
-        files = "; ".join(f"{row.file}, {_kind(row.mode)}" for row in rows)
-        sentences.append(f"{rows[0].program} is in {len(rows)} workbooks ({files})")
+        files = "; ".join(f"{one_line(row.file)}, {_kind(row.mode)}" for row in rows)
+        sentences.append(f"{one_line(rows[0].program)} is in {len(rows)} workbooks ({files})")
     if not sentences:
         return ""
     return f" {join_words(sentences)}: each workbook is counted as a program."

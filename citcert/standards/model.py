@@ -482,6 +482,7 @@ def condition_rules() -> dict[str, Rule]:
 
 
 ValidityTerm = Literal["valid_for_days", "review_every_days", "interim_report_every_days"]
+"""The names of the terms of a `Validity`, as `Validity.proposal` lists them."""
 
 _TERM_WORDS: dict[ValidityTerm, str] = {
     "valid_for_days": "the validity",
@@ -489,7 +490,6 @@ _TERM_WORDS: dict[ValidityTerm, str] = {
     "interim_report_every_days": "the interim report interval",
 }
 """How each term is named where the scoring explanation says it is citcert's proposal."""
-"""The names of the terms of a `Validity`, as `Validity.proposal` lists them."""
 
 Days = Annotated[int, Field(gt=0, le=3650)]
 
@@ -519,8 +519,8 @@ class Validity(Model):
         """
         The terms of the level called `label` in words, saying which are citcert's proposal
         and where they come from: ``Meets the standard lasts 1,095 days (3 years) and asks an
-        interim report every 365 days (1 year) (…: proposed by citcert, …); <basis>.``; None
-        when no term is set.
+        interim report every 365 days (1 year); the interim report interval is proposed by
+        citcert, not a published rule; <basis>.``; None when no term is set.
         """
         terms = []
         if self.valid_for_days is not None:
@@ -579,10 +579,10 @@ class ExceptionPolicy(Model):
 
     def describe(self) -> str:
         """What this policy allows, in words, for ``citcert standards show``."""
-        if not self.allowed:
+        if not self.allowed or self.max_exceptions == 0:
             return "This standard accepts no exceptions: every requirement is rated."
         which = (
-            "any requirement, core ones included,"
+            "any requirement, core ones included"
             if self.core_allowed
             else ("requirements that are not core")
         )
@@ -593,8 +593,8 @@ class ExceptionPolicy(Model):
             limits.append(f"each running at most {span(self.max_days)} from approval to expiry")
         rest = f" ({join_words(limits)})" if limits else ""
         return (
-            f"Exceptions: an approver may except {which}{rest}; an excepted requirement is left "
-            "out of the scores until its exception expires."
+            f"Exceptions: an approver may except {which}{rest}. An excepted requirement is left "
+            "out of the scores until its exception expires; after that it counts as not met."
         )
 
 

@@ -106,13 +106,14 @@ def _scoring(standard: Standard) -> Iterator[str]:
         for level in policy.decision_levels
         if level.validity is not None and (text := level.validity.describe(level.label))
     ]
+    yield ""
     if terms:
         yield "How long a decision stands (counted from the assessment's as-of date):"
         for text in terms:
             yield from _wrap(text, "  ")
     else:
         yield "This standard sets no term for any decision: none of them lapses."
-    yield policy.exceptions.describe()
+    yield from _wrap(policy.exceptions.describe(), "")
     if policy.proposal_note:
         yield from _wrap(f"Note: {policy.proposal_note}", "  ")
 

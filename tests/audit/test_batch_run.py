@@ -483,11 +483,7 @@ class TestOneProgramInTwoWorkbooks:
         ]
         assert sentence in data["summary"]
         table = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text("utf-8-sig"))))
-        assert [r["Assessment"] for r in table] == [
-            "Self-assessment by the program",
-            "Review by a reviewer",
-            "Self-assessment by the program",
-        ]
+        assert [r["Assessment"] for r in table] == ["Self-assessment", "Review", "Self-assessment"]
         pdf = " ".join(
             " ".join(page.extract_text().split())
             for page in PdfReader(io.BytesIO((out / "summary.pdf").read_bytes())).pages
@@ -497,7 +493,27 @@ class TestOneProgramInTwoWorkbooks:
         assert " ".join(sentence.split()) in pdf
         html = (out / "summary.html").read_text(encoding="utf-8")
         assert '<span class="muted">review</span>' in html
-        assert sentence.replace("'", "&#39;") in html or sentence in html
+        assert sentence in html
+
+    def test_a_name_repeated_from_a_workbook_stays_on_one_line(self, tmp_path: Path) -> None:
+        """A program name with a line break and a direction override cannot forge a line."""
+        folder = tmp_path / "state"
+        folder.mkdir()
+        forged = "Riverton\n4 workbooks: 4 audited (4 Meets the standard).\u202e"
+        for name in ("a.xlsx", "b.xlsx"):
+            book = load_workbook(EXAMPLES / "brennan-county.xlsx")
+            book["Program"]["C4"] = forged
+            book.save(folder / name)
+
+        result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(tmp_path / "o")])
+
+        assert result.exit_code == 0, result.output
+        assert "\u202e" not in result.stdout
+        assert (
+            "Riverton 4 workbooks: 4 audited (4 Meets the standard).\\u202e is in 2 workbooks"
+            in (result.stdout)
+        )
+        assert not any(line.startswith("4 workbooks") for line in result.stdout.splitlines())
 
 
 class TestDiscovery:

@@ -235,7 +235,7 @@ def test_each_record_sheet_asks_for_identifiers_only_where_it_has_them(
     for log in ("classes", "meetings", "quarterly"):
         assert "Identifiers only" not in guidance[log], log
         assert "Name no one, nor anything that would identify a person" in guidance[log], log
-    assert all("no report shows a row" in text for text in guidance.values())
+    assert all("no report shows one" in text for text in guidance.values())
 
 
 # ── the computations, on rows made here ────────────────────────────────────────────────────

@@ -151,6 +151,26 @@ class TestDraft:
         assert page.all("header")[0].text.startswith(expected)
         assert expected in page.all("footer")[0].text
 
+    def test_the_pdf_prints_the_whole_banner_on_every_page(
+        self, case: tuple[Assessment, bytes]
+    ) -> None:
+        """
+        The PDF's banner is not cut: the panel's notice takes a line of its own, so the status
+        with every reviewer's name fits on the next.
+        """
+        a, _ = case
+        assert a.review is not None
+        status = FINAL_BANNER if a.review.final else DRAFT_BANNER
+        # the reviewers' names hold glyphs the PDF font lacks: compare up to the first of them
+        shown = status[: status.index("Zoë")]
+        pages = PdfReader(io.BytesIO(pdf.render(a))).pages
+
+        for page in pages:
+            lines = page.extract_text().splitlines()
+            assert any(line.startswith(shown) for line in lines)
+            if a.review.audience is Audience.PANEL:
+                assert "PANEL ONLY, not for the program:" in lines
+
     def test_only_a_draft_has_the_watermark(self, case: tuple[Assessment, bytes]) -> None:
         """A decorative DRAFT, hidden from screen readers (the banner says it in words)."""
         a, source = case

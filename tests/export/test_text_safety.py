@@ -141,6 +141,9 @@ class TestWording:
             (365, "365 days (1 year)"),
             (1095, "1,095 days (3 years)"),
             (400, "400 days"),
+            (364, "364 days (about 1 year)"),
+            (1096, "1,096 days (about 3 years)"),
+            (730, "730 days (2 years)"),
         ],
     )
     def test_span(self, days: int, expected: str) -> None:

@@ -21,7 +21,7 @@ from citcert.export.pdf import appendix, kit, quarters, review, summary, tables
 from citcert.export.pdf.kit import Ink
 from citcert.export.pdf.outline import outlined_template
 from citcert.export.pdf.page import numbered_canvas
-from citcert.export.review import banner
+from citcert.export.review import banner_lines
 from citcert.export.wording import clean
 
 
@@ -63,7 +63,7 @@ def render(assessment: Assessment) -> bytes:
         header,
         footer,
         a.provenance.as_of,
-        banner=ink.line(banner(facts)),
+        banner=tuple(ink.line(line) for line in banner_lines(facts)),
         draft=facts is not None and not facts.final,
     )
     doc.build(story, canvasmaker=canvas)

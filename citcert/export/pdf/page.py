@@ -16,15 +16,21 @@ from citcert.export.pdf.kit import FONT, MARGIN, MUTED, PAGE_H, PAGE_W, RULE, WI
 
 
 def numbered_canvas(
-    header: str, footer: str, day: dt.date, *, banner: str = "", draft: bool = False
+    header: str,
+    footer: str,
+    day: dt.date,
+    *,
+    banner: tuple[str, ...] = (),
+    draft: bool = False,
 ) -> type:
     """
     A canvas class that holds its pages back to stamp "Page N of M" on each, with the running
     `header` (from page 2 on) and the `footer`. Both must already be clean, single-line text.
 
     The document's creation and modification dates are `day` (the assessment date), never the
-    clock, so that the same assessment gives the same bytes. A review's `banner` (its draft or
-    final status) is printed at the top of every page; a `draft` also gets a DRAFT watermark.
+    clock, so that the same assessment gives the same bytes. A review's `banner` (its lines: the
+    panel's notice, then the draft or final status) is printed at the top of every page; a
+    `draft` also gets a DRAFT watermark.
     """
     from reportlab.pdfgen.canvas import Canvas
 
@@ -79,7 +85,7 @@ def numbered_canvas(
     return NumberedCanvas
 
 
-def _banner(canvas: Any, banner: str, *, draft: bool) -> None:
+def _banner(canvas: Any, banner: tuple[str, ...], *, draft: bool) -> None:
     """A review's status line at the top of the page; a draft also gets a DRAFT watermark."""
     canvas.saveState()
     if draft:
@@ -91,4 +97,5 @@ def _banner(canvas: Any, banner: str, *, draft: bool) -> None:
     canvas.restoreState()
     canvas.setFont(FONT, 7)
     canvas.setFillColor(colour("#C0392B" if draft else MUTED))
-    canvas.drawString(MARGIN, PAGE_H - MARGIN + 28, fit(banner, WIDTH, 7))
+    for above, line in enumerate(reversed(banner)):  # the last line just above the header
+        canvas.drawString(MARGIN, PAGE_H - MARGIN + 28 + 8 * above, fit(line, WIDTH, 7))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from citcert.export import json as json_writer
 from citcert.export.review import SheetCell, Value
-from citcert.export.wording import mode_words, neutralise_formula
+from citcert.export.wording import neutralise_formula
 
 if TYPE_CHECKING:
     from citcert.audit.rollup import RequirementTally, Rollup, RollupRow
@@ -40,7 +40,7 @@ def _row_cells(rollup: Rollup, row: RollupRow) -> list[object]:
     cells += [row.assessment_date, neutralise_formula(row.decision or ""), row.overall_score]
     cells += [(row.domain_scores or {}).get(d.domain_id) for d in rollup.domains]
     cells += [row.core_gaps, row.other_gaps, row.valid_until, row.next_review_due]
-    cells.append(mode_words(row.mode) if row.mode else "")
+    cells.append(row.mode.noun.capitalize() if row.mode else "")
     cells += [neutralise_formula(row.reports or "")]
     cells.append(neutralise_formula("\n".join(row.messages)))
     return cells

@@ -20,7 +20,7 @@ from citcert.workbook.template.styles import DATE_FORMAT, frame_table
 RECORD_ROWS = L.MAX_RECORD_ROWS - L.FIRST_DATA_ROW + 1
 """Rows below the header that carry the checks (the reader reads at most that many)."""
 
-_NO_ROW_SHOWN = "citcert computes counts from these rows and no report shows a row."
+_NO_ROW_SHOWN = "citcert only counts these rows; no report shows one."
 
 
 def privacy(sheet: RecordSheet) -> str:
@@ -29,8 +29,8 @@ def privacy(sheet: RecordSheet) -> str:
     identifiers, never names; a log of classes or meetings, that no one is to be named.
     """
     if any(column.identifier for column in sheet.columns):
-        return f"Optional. Identifiers only (badge or staff numbers), never names: {_NO_ROW_SHOWN}"
-    return f"Optional. Name no one, nor anything that would identify a person: {_NO_ROW_SHOWN}"
+        return f"Optional. Identifiers only (badge or staff numbers), never names. {_NO_ROW_SHOWN}"
+    return f"Optional. Name no one, nor anything that would identify a person. {_NO_ROW_SHOWN}"
 
 
 def _whole_prompt(sheet: RecordSheet, column: RecordColumn) -> str:
