@@ -61,11 +61,5 @@ def _sentence(
 
 def validity_lines(policy: ScoringPolicy) -> tuple[str, ...]:
     """How long each decision level lasts, in words, for the scoring explanation."""
-    lines = [
-        text
-        for level in policy.decision_levels
-        if level.validity is not None and (text := level.validity.describe(level.label))
-    ]
-    if lines:
-        lines.insert(0, "Dates are counted from the assessment's as-of date:")
-    return tuple(lines)
+    terms = policy.validity_terms()
+    return ("Dates are counted from the assessment's as-of date:", *terms) if terms else ()

@@ -581,11 +581,8 @@ class ExceptionPolicy(Model):
         """What this policy allows, in words, for ``citcert standards show``."""
         if not self.allowed or self.max_exceptions == 0:
             return "This standard accepts no exceptions: every requirement is rated."
-        which = (
-            "any requirement, core ones included"
-            if self.core_allowed
-            else ("requirements that are not core")
-        )
+        core = "any requirement, core ones included"
+        which = core if self.core_allowed else "requirements that are not core"
         limits = []
         if self.max_exceptions is not None:
             limits.append(f"at most {plural(self.max_exceptions, 'exception')} in one workbook")
@@ -622,6 +619,14 @@ class ScoringPolicy(Model):
     """Which thresholds are citcert's proposal rather than a published rule."""
     exceptions: ExceptionPolicy = ExceptionPolicy()
     """What may be excepted; by default nothing."""
+
+    def validity_terms(self) -> tuple[str, ...]:
+        """Each decision level's terms in words (`Validity.describe`), for levels that set any."""
+        return tuple(
+            text
+            for level in self.decision_levels
+            if level.validity is not None and (text := level.validity.describe(level.label))
+        )
 
 
 class ChangeKind(StrEnum):

@@ -101,11 +101,7 @@ def _scoring(standard: Standard) -> Iterator[str]:
     yield "Decision rules (the first level whose conditions all hold applies):"
     for number, level in enumerate(policy.decision_levels, start=1):
         yield f"  {number}. {level.label} [{level.id}]: {_conditions(level.conditions)}"
-    terms = [
-        text
-        for level in policy.decision_levels
-        if level.validity is not None and (text := level.validity.describe(level.label))
-    ]
+    terms = policy.validity_terms()
     yield ""
     if terms:
         yield "How long a decision stands (counted from the assessment's as-of date):"
