@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from citcert._text import one_line
 from citcert._words import plural
-from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
     from citcert.app.batch import BatchResult, BatchStarted, WorkbookFinished
@@ -64,12 +63,11 @@ def reading_line(assessment: Assessment) -> str:
     """How many requirements were read and how they were answered, the mode and the date."""
     c, p = assessment.counts, assessment.provenance
     rated = c.requirements - c.not_applicable - c.unanswered
-    mode = "a review" if p.mode is Mode.REVIEW else "a self-assessment"
     return (
         f"Read: {plural(c.requirements, 'requirement')} in "
         f"{plural(len(assessment.domains), 'domain')} ({rated} rated, "
         f"{c.not_applicable} not applicable, {c.unanswered} not answered), "
-        f"scored as {mode} as of {p.as_of.isoformat()}."
+        f"scored as a {p.mode.noun} as of {p.as_of.isoformat()}."
     )
 
 

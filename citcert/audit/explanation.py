@@ -69,14 +69,10 @@ def headline(
 
 
 def _how(ctx: Context) -> str:
-    match ctx.mode:
-        case Mode.SELF:
-            return "a self-assessment"
-        case Mode.REVIEW:
-            reviewer = ctx.evidence.profile.reviewer.strip()
-            return f"a review by {reviewer}" if reviewer else "a review"
-        case _:
-            assert_never(ctx.mode)
+    reviewer = ctx.evidence.profile.reviewer.strip()
+    if ctx.mode is Mode.REVIEW and reviewer:
+        return f"a {ctx.mode.noun} by {reviewer}"
+    return f"a {ctx.mode.noun}"
 
 
 def explain(standard: Standard) -> tuple[str, ...]:

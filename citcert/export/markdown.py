@@ -36,7 +36,6 @@ from citcert.export.wording import (
     points,
     tailoring_summary,
 )
-from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import (
@@ -137,7 +136,7 @@ def _title(a: Assessment) -> str:
     facts = [
         place,
         f"{a.provenance.standard_title} ({a.provenance.standard_ref})",
-        "review" if a.provenance.mode is Mode.REVIEW else "self-assessment",
+        a.provenance.mode.noun,
         f"as of {a.provenance.as_of.isoformat()}",
     ]
     line = " · ".join(escape(f) for f in facts if f)

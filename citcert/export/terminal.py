@@ -23,7 +23,6 @@ from citcert.export.review import Section, banner, review_sections, strengths
 from citcert.export.since import since_sections
 from citcert.export.validity import dates_line, exception_rows
 from citcert.export.wording import overlay_effect, overlay_line, percent
-from citcert.workbook.evidence import Mode
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment, DomainScore
@@ -91,8 +90,10 @@ def _header(a: Assessment) -> str:
     p, prov = a.profile, a.provenance
     place = ", ".join(x for x in (clean(p.jurisdiction), clean(p.state)) if x)
     title = click.style(clean(p.program_name), bold=True) + (f" — {place}" if place else "")
-    how = "review" if prov.mode is Mode.REVIEW else "self-assessment"
-    about = f"{prov.standard_title} ({prov.standard_ref}) · {how} · as of {prov.as_of.isoformat()}"
+    about = (
+        f"{prov.standard_title} ({prov.standard_ref}) · {prov.mode.noun} · "
+        f"as of {prov.as_of.isoformat()}"
+    )
     return f"{title}\n{click.style(clean(about), dim=True)}"
 
 

@@ -165,11 +165,8 @@ def shorten(text: str, limit: int) -> str:
 
 def mode_words(mode: Mode) -> str:
     """What the assessment mode means, in words."""
-    match mode:
-        case Mode.SELF:
-            return "Self-assessment by the program"
-        case Mode.REVIEW:
-            return "Review by a reviewer"
+    by = "the program" if mode is Mode.SELF else "a reviewer"
+    return f"{mode.noun.capitalize()} by {by}"
 
 
 def source_words(source: RatingSource) -> str:
