@@ -17,7 +17,8 @@ Decisions taken here, and why:
   order.
 - **One reading of ``--fail-below``.** The level is named by id or label
   (`citcert.app.workbook.fail_level`, as for ``citcert audit``), against each workbook's own
-  standard; a level that no standard has is refused before anything is read or written.
+  standard; a level that no standard has is refused before anything is read or written. It
+  is a program's bar: a workbook not counted (its program's later assessment is) never fails it.
 - **Reports are written as one set.** Each program's reports are staged beside their places as
   they arrive (`citcert._files.Staging`) and renamed into place only once every workbook is
   done, with the roll-up and the manifest last; a full disk, an error or a signal before then
@@ -378,7 +379,7 @@ class BatchResult:
     kept: tuple[str, ...]
     """Files of the previous run kept though not written again (a workbook failed or left)."""
     below: tuple[str, ...]
-    """Files whose program's decision is below ``--fail-below``."""
+    """Counted files whose program's decision is below ``--fail-below``."""
     sizes: Mapping[str, int] = field(default_factory=dict)
     """The size in bytes of each file written, by its relative path."""
 
@@ -443,7 +444,7 @@ def run_batch(
         tuple(writer.written),
         remove,
         tuple(kept),
-        tuple(collector.below),
+        tuple(f for f in collector.below if f in {r.file for r in rollup.rows if r.counted}),
         writer.sizes,
     )
 

@@ -1,9 +1,10 @@
 """
 The previous roll-up read back, for ``citcert batch --since PREVIOUS_OUTDIR``.
 
-This is an edge: the ``summary.json`` an earlier batch wrote (roll-up schema 2.0 or 2.1) is
+This is an edge: the ``summary.json`` an earlier batch wrote (roll-up schema 2.0, 2.1 or 2.2) is
 read bounded, checked, and reduced to what the change since then needs: each audited program's
-decision and overall score, and the programs per decision level. Anything else in the file is
+decision and overall score (a row a later one replaced, ``counted`` false, is left out), and
+the programs per decision level. Anything else in the file is
 ignored, so a roll-up of an older citcert still compares. A folder without one, or a file that
 is not one, is a plain error naming the file.
 """
@@ -34,6 +35,8 @@ class _Row(BaseModel):
     decision_id: LevelId | None = None
     decision: str | None = None
     overall_score: Annotated[float, Field(ge=0, le=100)] | None = None
+    counted: bool | None = None
+    """False for a program's row another row replaced (schema 2.2; older rows are counted)."""
 
 
 class _Decision(BaseModel):
@@ -47,7 +50,7 @@ class _Decision(BaseModel):
 class _Summary(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    schema_version: Literal["2.0", "2.1"]
+    schema_version: Literal["2.0", "2.1", "2.2"]
     rows: tuple[_Row, ...]
     decisions: tuple[_Decision, ...]
     latest_assessment: dt.date | None = None
@@ -85,7 +88,7 @@ def read_previous(folder: Path) -> PreviousRollup:
     rows = tuple(
         PreviousRow(r.file, r.program, r.decision_id, r.decision, r.overall_score)
         for r in summary.rows
-        if r.audited and r.program and r.decision_id and r.decision
+        if r.audited and r.program and r.decision_id and r.decision and r.counted is not False
     )
     decisions = tuple(
         DecisionCount(decision_id=d.decision_id, label=d.label, programs=d.programs)
@@ -102,6 +105,6 @@ def _not_a_rollup(error: ValidationError) -> str:
         what="a roll-up written by `citcert batch`",
         other_version=(
             "was written by a citcert whose roll-up this one does not read (schema_version "
-            "2.0 or 2.1 is read); run that batch again with this citcert first"
+            "2.0, 2.1 or 2.2 is read); run that batch again with this citcert first"
         ),
     )

@@ -6,6 +6,11 @@ sentence a roll-up file shows is a field of it. `citcert.audit.tally` folds it t
 what each workbook's audit contributed; the writers in `citcert.export.rollup` and the
 dashboard (`citcert.export.html`) only lay it out. It holds one row per workbook (audited or
 not) and, per requirement, how many programs meet it, the state's most common gaps first.
+
+A program in more than one workbook (its self-assessment and its review, say) is counted once,
+by its latest assessment (`citcert.audit.tally`): its other rows stay listed, each saying which
+row is counted instead, and every count, median, tally, calendar entry and change since the
+previous roll-up is worked out from the counted rows only.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from citcert.errors import Location, Problem
 from citcert.standards.model import DomainId, LevelId, Model, RequirementId
 from citcert.workbook.evidence import Mode
 
-SCHEMA_VERSION: Literal["2.1"] = "2.1"
+SCHEMA_VERSION: Literal["2.2"] = "2.2"
 """
 2.0: a failed row's errors are located fields (`RowProblem`) and its missing values null.
 2.1: each row's valid-until and next-review dates, the calendar of reviews due, and the change
 since a previous roll-up (``batch --since``); a 2.0 file still reads as a previous roll-up.
+2.2: a program in more than one workbook is counted once: each audited row says whether it is
+`counted` (with `not_counted`, why not), and `programs` is how many are counted.
 """
 
 
@@ -78,6 +85,11 @@ class AuditedRow(Model):
     next_review_due: dt.date | None = None
     reports: str = ""
     """The folder (under the output folder) holding the program's reports."""
+    counted: bool = True
+    """False when another workbook of the same program (a later assessment) is counted instead."""
+    not_counted: str = ""
+    """Why the row is not counted, e.g. ``Not counted: this program's review of 2026-03-01
+    (county-review.xlsx) is counted instead.``; '' for a counted row."""
     headline: None = None
     errors: tuple[()] = ()
     more_errors: Literal[0] = 0
@@ -113,6 +125,8 @@ class FailedRow(Model):
     valid_until: None = None
     next_review_due: None = None
     reports: None = None
+    counted: None = None
+    not_counted: None = None
     headline: str | None = None
     """The error's first line when it has one, e.g. ``program.xlsx has 3 problems:``."""
     errors: tuple[RowProblem, ...]
@@ -143,7 +157,7 @@ class RequirementTally(Model):
     domain_id: DomainId
     core: bool
     programs: int
-    """Audited programs whose standard has this requirement."""
+    """Counted programs whose standard has this requirement."""
     applicable: int
     met: int
     partial: int
@@ -227,11 +241,13 @@ class RollupChange(Model):
 class Rollup(Model):
     """The state-wide picture of one batch run."""
 
-    schema_version: Literal["2.1"] = SCHEMA_VERSION
+    schema_version: Literal["2.2"] = SCHEMA_VERSION
     standards: tuple[str, ...]
     """Every ``id@version`` a workbook was audited against, sorted."""
     workbooks: int
     audited: int
+    programs: int
+    """The programs counted: the audited workbooks, each program in more than one counted once."""
     failed: int
     latest_assessment: dt.date | None
     """The newest assessment date among the audited workbooks."""
@@ -244,8 +260,8 @@ class Rollup(Model):
     """Most common gaps first; core before other requirements at equal counts; then by id."""
     summary: str
     """One plain sentence, e.g. ``31 workbooks: 28 audited (10 Certified, …); 3 could not be …``,
-    then one naming each program audited in more than one workbook (a self-assessment and a
-    review, say), as each workbook is counted."""
+    then, for each program audited in more than one workbook (a self-assessment and a review,
+    say), one naming its workbooks and the one counted."""
     report_suffixes: tuple[str, ...] = ()
     """The suffixes of the reports in each program's folder, e.g. ``("html", "pdf")``, sorted."""
     as_of: dt.date | None = None

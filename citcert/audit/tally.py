@@ -5,6 +5,13 @@ A workbook's audit contributes a `Contribution`: one roll-up row and each requir
 never the whole `Assessment`, so memory does not grow with the number of workbooks.
 `RollupCollector` folds contributions, in input order, into the rows and per-requirement
 tallies of the `Rollup` the roll-up writers lay out. Pure: no file, no writer.
+
+**A program is counted once.** Workbooks are the same program when its name and jurisdiction
+read the same (case, spacing and Unicode form aside). Of those, the latest assessment is
+counted; on the same day a review before a self-assessment (the review is the one a decision
+rests on); on the same day and of the same kind, the one later in the batch. The collector keeps
+only each program's counted contribution so far, so memory grows with the programs, not the
+workbooks; the rows of the others stay listed, each saying which row is counted instead.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from citcert._text import one_line
-from citcert._words import join_words, plain_name, plural
+from citcert._words import plain_name, plural
 from citcert.audit.assessment import Assessment, Status
 from citcert.audit.calendar import (
     DUE_WITHIN_DAYS,
@@ -52,6 +59,20 @@ class RequirementStatus:
     core: bool
     status: Status
     gap: bool
+
+
+ProgramKey = tuple[str, str]
+"""A program as the roll-up tells programs apart: its name and jurisdiction as people read them."""
+
+
+def program_key(row: AuditedRow) -> ProgramKey:
+    """The program `row` is an assessment of (`ProgramKey`)."""
+    return plain_name(row.program), plain_name(row.jurisdiction)
+
+
+def _recency(row: AuditedRow, order: int) -> tuple[dt.date, bool, int]:
+    """What picks a program's counted row: the latest date, then a review, then batch order."""
+    return row.assessment_date or dt.date.min, row.mode is Mode.REVIEW, order
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +176,9 @@ class RollupCollector:
     """Folds contributions, in input order, into the rows and tallies a `Rollup` is made of."""
 
     rows: list[RollupRow] = field(default_factory=list)
-    tallies: dict[RequirementId, _Tally] = field(default_factory=dict)
+    counted: dict[ProgramKey, tuple[int, Contribution]] = field(default_factory=dict)
+    """Each program's counted contribution so far, with the index of its row in `rows`."""
     domains: dict[DomainId, str] = field(default_factory=dict)
-    scores: dict[DomainId, list[float]] = field(default_factory=dict)
-    """Each domain's unrounded scores, one per audited program scored in it."""
     levels: dict[tuple[LevelId, str], int] = field(default_factory=dict)
     """(id, label) of each decision level seen, with its rank in its standard (0 = best)."""
     below: list[str] = field(default_factory=list)
@@ -166,22 +186,24 @@ class RollupCollector:
 
     def add(self, outcome: Contribution, reports: str) -> None:
         """Add one workbook's contribution; `reports` is the folder its reports went to."""
-        self.rows.append(
-            outcome.row.model_copy(update={"reports": reports}) if reports else outcome.row
-        )
+        row = outcome.row.model_copy(update={"reports": reports}) if reports else outcome.row
+        self.rows.append(row)
         if outcome.below:
-            self.below.append(outcome.row.file)
+            self.below.append(row.file)
         for domain_id, title in outcome.domains:
             self.domains.setdefault(domain_id, title)
-        for domain_id, score in outcome.scores:
-            self.scores.setdefault(domain_id, []).append(score)
         for rank, level in enumerate(outcome.levels):
             self.levels.setdefault(level, rank)
-        for status in outcome.statuses:
-            tally = self.tallies.setdefault(
-                status.requirement_id, _Tally(status.title, status.domain_id, status.core)
-            )
-            tally.add(status)
+        if isinstance(row, AuditedRow):
+            index = len(self.rows) - 1
+            kept = self.counted.get(program_key(row))
+            if kept is None or _recency(row, index) > _recency(self._audited(kept[0]), kept[0]):
+                self.counted[program_key(row)] = (index, outcome)
+
+    def _audited(self, index: int) -> AuditedRow:
+        row = self.rows[index]
+        assert isinstance(row, AuditedRow)  # only audited rows are counted
+        return row
 
     def rollup(
         self, *, as_of: dt.date | None = None, previous: PreviousRollup | None = None
@@ -190,9 +212,11 @@ class RollupCollector:
         The finished roll-up; with `as_of`, its calendar of reviews due from that day, and with
         `previous`, each program's change since that roll-up.
         """
-        audited = [r for r in self.rows if isinstance(r, AuditedRow)]
+        rows = self._marked()
+        audited = [r for r in rows if isinstance(r, AuditedRow)]
+        counted = [r for r in audited if r.counted]
         counts = {
-            key: sum(r.decision_id == key[0] and r.decision == key[1] for r in audited)
+            key: sum(r.decision_id == key[0] and r.decision == key[1] for r in counted)
             for key in self.levels
         }
         ordered = sorted(self.levels, key=lambda key: (self.levels[key], key[1]))
@@ -200,34 +224,57 @@ class RollupCollector:
             DecisionCount(decision_id=i, label=label, programs=counts[(i, label)])
             for i, label in ordered
         )
-        due = due_reviews(audited, as_of) if as_of else ()
-        rows = tuple(self.rows)
+        due = due_reviews(counted, as_of) if as_of else ()
+        scores: dict[DomainId, list[float]] = {}
+        for _, outcome in self.counted.values():
+            for domain_id, score in outcome.scores:
+                scores.setdefault(domain_id, []).append(score)
         return Rollup(
             as_of=as_of,
             due_within_days=DUE_WITHIN_DAYS,
             calendar=due,
             calendar_sentence=calendar_sentence(due, as_of, DUE_WITHIN_DAYS) if as_of else "",
-            since=rollup_change(previous, audited, decisions) if previous else None,
+            since=rollup_change(previous, counted, decisions) if previous else None,
             standards=tuple(sorted({r.standard for r in audited})),
-            workbooks=len(self.rows),
+            workbooks=len(rows),
             audited=len(audited),
-            failed=len(self.rows) - len(audited),
+            programs=len(counted),
+            failed=len(rows) - len(audited),
             latest_assessment=max(
                 (r.assessment_date for r in audited if r.assessment_date), default=None
             ),
             decisions=decisions,
             domains=tuple(
-                DomainColumn(domain_id=i, title=t, median=_median(self.scores.get(i, ())))
+                DomainColumn(domain_id=i, title=t, median=_median(scores.get(i, ())))
                 for i, t in self.domains.items()
             ),
             rows=rows,
             requirements=self._requirements(),
-            summary=_summary(len(self.rows), len(audited), decisions) + _repeated(audited),
+            summary=_summary(len(rows), len(audited), decisions, len(counted)) + _repeated(audited),
         )
 
+    def _marked(self) -> tuple[RollupRow, ...]:
+        """The rows, each not counted (another row of its program is) saying which is."""
+        chosen = {key: index for key, (index, _) in self.counted.items()}
+        rows: list[RollupRow] = []
+        for index, row in enumerate(self.rows):
+            if isinstance(row, AuditedRow) and chosen[program_key(row)] != index:
+                instead = self._audited(chosen[program_key(row)])
+                update = {"counted": False, "not_counted": _not_counted(row, instead)}
+                row = row.model_copy(update=update)
+            rows.append(row)
+        return tuple(rows)
+
     def _requirements(self) -> tuple[RequirementTally, ...]:
+        tallied: dict[RequirementId, _Tally] = {}
+        for _, outcome in self.counted.values():
+            for status in outcome.statuses:
+                tally = tallied.setdefault(
+                    status.requirement_id, _Tally(status.title, status.domain_id, status.core)
+                )
+                tally.add(status)
         tallies = []
-        for requirement_id, t in self.tallies.items():
+        for requirement_id, t in tallied.items():
             get = t.counts.get
             applicable = sum(t.counts.values()) - get(Status.NOT_APPLICABLE, 0)
             met = get(Status.MET, 0)
@@ -256,10 +303,15 @@ def _median(scores: Sequence[float]) -> float | None:
     return round(statistics.median(scores), 1) if scores else None
 
 
-def _summary(total: int, audited: int, decisions: Sequence[DecisionCount]) -> str:
-    """``31 workbooks: 28 audited (10 Certified, 12 …); 3 could not be audited.``"""
+def _summary(total: int, audited: int, decisions: Sequence[DecisionCount], programs: int) -> str:
+    """
+    ``31 workbooks: 28 audited (10 Certified, 12 …); 3 could not be audited.``, with the
+    programs counted after the audited workbooks when some program is in more than one
+    (``6 workbooks: 6 audited, 5 programs (…).``).
+    """
     parts = ", ".join(f"{d.programs} {d.label}" for d in decisions)
     text = f"{plural(total, 'workbook')}: {audited} audited"
+    text += f", {plural(programs, 'program')}" if programs != audited else ""
     text += f" ({parts})" if parts else ""
     failed = total - audited
     return f"{text}; {failed} could not be audited." if failed else f"{text}."
@@ -267,25 +319,44 @@ def _summary(total: int, audited: int, decisions: Sequence[DecisionCount]) -> st
 
 def _repeated(audited: Sequence[AuditedRow]) -> str:
     """
-    `` Lakemont CIT is in 2 workbooks (a.xlsx, a self-assessment; b.xlsx, a review), each
-    counted as a program.``, for every program (by name and jurisdiction) audited more than
-    once, so that no one reads the counts as that many programs; '' when there is none.
+    `` Lakemont CIT is in 2 workbooks (a.xlsx, a self-assessment of 2026-01-05; b.xlsx, a
+    review of 2026-03-01) and is counted once, by b.xlsx.``, for every program audited in more
+    than one workbook, then the rule that picked the counted one; '' when there is none.
     """
-    by_program: dict[tuple[str, str], list[AuditedRow]] = {}
+    by_program: dict[ProgramKey, list[AuditedRow]] = {}
     for row in audited:
-        by_program.setdefault((plain_name(row.program), plain_name(row.jurisdiction)), []).append(
-            row
-        )
+        by_program.setdefault(program_key(row), []).append(row)
     sentences = []
     for rows in by_program.values():
         if len(rows) < 2:
             continue
-        files = "; ".join(f"{one_line(row.file)}, {_kind(row.mode)}" for row in rows)
-        sentences.append(f"{one_line(rows[0].program)} is in {len(rows)} workbooks ({files})")
+        files = "; ".join(f"{one_line(row.file)}, {_kind(row)}" for row in rows)
+        counted = next(row for row in rows if row.counted)
+        sentences.append(
+            f" {one_line(rows[0].program)} is in {len(rows)} workbooks ({files}) and is "
+            f"counted once, by {one_line(counted.file)}."
+        )
     if not sentences:
         return ""
-    return f" {join_words(sentences)}: each workbook is counted as a program."
+    return "".join(sentences) + (
+        " A program is counted by its latest assessment (on the same day, a review before a "
+        "self-assessment)."
+    )
 
 
-def _kind(mode: Mode | None) -> str:
-    return f"a {mode.noun}" if mode else "an assessment"
+def _not_counted(row: AuditedRow, instead: AuditedRow) -> str:
+    """Why `row` is not counted: `instead`, the same program's later assessment, is."""
+    tie = (row.assessment_date, row.mode) == (instead.assessment_date, instead.mode)
+    later = ", later in the batch," if tie else ""
+    return (
+        f"Not counted: this program's {_kind(instead, article=False)} "
+        f"({one_line(instead.file)}){later} is counted instead."
+    )
+
+
+def _kind(row: AuditedRow, *, article: bool = True) -> str:
+    """``a review of 2026-03-01``: the kind of assessment and its day, as far as they are known."""
+    kind = row.mode.noun if row.mode else "assessment"
+    if article:
+        kind = f"a {kind}" if row.mode else "an assessment"
+    return f"{kind} of {row.assessment_date.isoformat()}" if row.assessment_date else kind

@@ -204,7 +204,7 @@ class TestStateBatch:
         jsonschema.validate(data, json.loads(CliRunner().invoke(cli, ["schema", "rollup"]).stdout))
         rows = {row["file"]: row for row in data["rows"]}
 
-        assert data["schema_version"] == "2.1"
+        assert data["schema_version"] == "2.2"
         bad = rows["broken/bad-rating.xlsx"]
         assert bad["audited"] is False
         assert [(p["file"], p["sheet"]) for p in bad["errors"]] == [("bad-rating.xlsx", "Evidence")]
@@ -449,15 +449,16 @@ class TestSmallRuns:
 
 
 class TestOneProgramInTwoWorkbooks:
-    """A program's self-assessment and its review in one batch: both listed, and said so."""
+    """A program's self-assessment and its review in one batch: both listed, counted once."""
 
-    def test_each_row_says_whose_ratings_and_the_summary_names_the_program(
+    def test_each_row_says_whose_ratings_and_the_program_is_counted_once(
         self, tmp_path: Path
     ) -> None:
         """
         A state analyst must not read two workbooks of one program as two programs: every
-        format says which row is a self-assessment and which a review, and the summary names
-        the program that is in both; a program in one workbook is not named.
+        format says which row is a self-assessment and which a review, counts the review (the
+        same day as the self-assessment), says the other is not counted and why, and the
+        summary names the program that is in both; a program in one workbook is not named.
         """
         folder = tmp_path / "state"
         folder.mkdir()
@@ -469,31 +470,83 @@ class TestOneProgramInTwoWorkbooks:
 
         sentence = (
             "Lakemont Metropolitan CIT Partnership is in 2 workbooks (lakemont-metro-review.xlsx, "
-            "a review; lakemont-metro.xlsx, a self-assessment): each workbook is counted as a "
-            "program."
+            "a review of 2025-09-15; lakemont-metro.xlsx, a self-assessment of 2025-09-15) and is "
+            "counted once, by lakemont-metro-review.xlsx."
+        )
+        why = (
+            "Not counted: this program's review of 2025-09-15 (lakemont-metro-review.xlsx) is "
+            "counted instead."
         )
         assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("3 workbooks: 3 audited, 2 programs (1 Meets the standard")
         assert sentence in result.stdout
         assert "Brennan" not in result.stdout.split("audited")[-1]
         data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-        assert [(r["file"], r["mode"]) for r in data["rows"]] == [
-            ("brennan-county.xlsx", "self"),
-            ("lakemont-metro-review.xlsx", "review"),
-            ("lakemont-metro.xlsx", "self"),
+        assert [(r["file"], r["mode"], r["counted"]) for r in data["rows"]] == [
+            ("brennan-county.xlsx", "self", True),
+            ("lakemont-metro-review.xlsx", "review", True),
+            ("lakemont-metro.xlsx", "self", False),
         ]
+        assert data["rows"][2]["not_counted"] == why
+        assert (data["audited"], data["programs"]) == (3, 2)
+        assert sum(d["programs"] for d in data["decisions"]) == 2
+        assert {t["programs"] for t in data["requirements"]} == {2}
         assert sentence in data["summary"]
         table = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text("utf-8-sig"))))
         assert [r["Assessment"] for r in table] == ["Self-assessment", "Review", "Self-assessment"]
+        assert [r["Counted"] for r in table] == ["yes", "yes", "no"]
         pdf = " ".join(
             " ".join(page.extract_text().split())
             for page in PdfReader(io.BytesIO((out / "summary.pdf").read_bytes())).pages
         )
         assert "Meets the standard (review)" in pdf
-        assert "Meets the standard (self-assessment)" in pdf
+        assert "Meets the standard (self-assessment; not counted)" in pdf
+        assert f"lakemont-metro.xlsx: {why}" in pdf
         assert " ".join(sentence.split()) in pdf
         html = (out / "summary.html").read_text(encoding="utf-8")
         assert '<span class="muted">review</span>' in html
+        assert f'<span class="muted">{why}</span>'.replace("'s", "&#39;s") in html
+        assert "<dt>Programs counted</dt><dd>2: each program once" in html
         assert sentence in html
+
+    @pytest.mark.parametrize(
+        ("day", "exit_code"), [(dt.date(2025, 9, 15), 0), (dt.date(2026, 1, 1), 1)]
+    )
+    def test_fail_below_is_a_bar_for_the_counted_workbook(
+        self, tmp_path: Path, day: dt.date, exit_code: int
+    ) -> None:
+        """
+        A copy of Lakemont's self-assessment rated Not met throughout (below "Meets the
+        standard"): on the review's day it is not counted and does not fail the run; dated
+        after it, it is the program's latest assessment and does.
+        """
+        from citcert.workbook import layout as L
+
+        folder = tmp_path / "state"
+        folder.mkdir()
+        (folder / "lakemont-metro-review.xlsx").write_bytes(
+            (EXAMPLES / "lakemont-metro-review.xlsx").read_bytes()
+        )
+        book = load_workbook(EXAMPLES / "lakemont-metro.xlsx")
+        for cell in book[L.PROGRAM_SHEET]["A"]:
+            if cell.value == "assessment_date":
+                book[L.PROGRAM_SHEET].cell(cell.row, 3).value = dt.datetime.combine(day, dt.time())
+        evidence = book[L.EVIDENCE_SHEET]
+        header = next(c for c in evidence[L.FIRST_DATA_ROW - 1] if c.value == "Self rating")
+        for row in range(L.FIRST_DATA_ROW, evidence.max_row + 1):
+            if evidence.cell(row, header.column).value:
+                evidence.cell(row, header.column).value = "Not met"
+        book.save(folder / "lakemont-metro.xlsx")
+
+        result = CliRunner().invoke(
+            cli, ["batch", str(folder), "-o", str(tmp_path / "out"), "--format", "json",
+                  "--fail-below", "Meets the standard"],
+        )  # fmt: skip
+
+        assert result.exit_code == exit_code, result.output
+        said = "lakemont-metro.xlsx: the decision is below Meets the standard"
+        assert (said in result.stderr) is bool(exit_code)
+        assert "counted once, by lakemont-metro" in result.stdout
 
     def test_a_name_repeated_from_a_workbook_stays_on_one_line(self, tmp_path: Path) -> None:
         """A program name with a line break and a direction override cannot forge a line."""

@@ -80,6 +80,7 @@ def rollup() -> Rollup:
         standards=("mini-standard@1.0",),
         workbooks=2,
         audited=1,
+        programs=1,
         failed=1,
         latest_assessment=dt.date(2024, 5, 2),
         decisions=(
@@ -153,7 +154,7 @@ class TestRollupWriters:
         data = render_json(rollup)
 
         assert rollup == Rollup.model_validate_json(data)
-        assert b'"schema_version": "2.1"' in data
+        assert b'"schema_version": "2.2"' in data
         assert data.index(b'"audited"') < data.index(b'"decisions"') < data.index(b'"failed"')
 
     def test_xlsx_has_programs_and_requirements_as_text_not_formulas(self, rollup: Rollup) -> None:

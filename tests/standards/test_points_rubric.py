@@ -47,16 +47,19 @@ def _column(ws: Any, header: str) -> int:
     return next(c.column for c in ws[row] if c.value == header)
 
 
-def _workbook(tmp_path: Path, name: str, ratings: dict[str, str]) -> Path:
+def _workbook(
+    tmp_path: Path, name: str, ratings: dict[str, str], jurisdiction: str = "City of Harlow"
+) -> Path:
     """A template of the rubric, filled in: each item's rating with a line of evidence."""
     path = tmp_path / f"{name}.xlsx"
     made = _run("template", "--standard", REF, "-o", str(path))
     assert made.exit_code == 0, made.output
     book = load_workbook(path)
     program = book[L.PROGRAM_SHEET]
+    profile = {**PROFILE, "jurisdiction": jurisdiction}
     for cell in program["A"]:
-        if cell.value in PROFILE:
-            program.cell(cell.row, 3).value = PROFILE[str(cell.value)]
+        if cell.value in profile:
+            program.cell(cell.row, 3).value = profile[str(cell.value)]
     evidence = book[L.EVIDENCE_SHEET]
     rating, summary = _column(evidence, "Self rating"), _column(evidence, "Evidence summary")
     for cell in evidence["A"]:
@@ -130,7 +133,8 @@ def test_a_missing_submission_withholds_every_level(tmp_path: Path) -> None:
 
 def test_every_report_and_the_batch_work_on_it(tmp_path: Path) -> None:
     gold = _workbook(tmp_path, "gold", _ratings(16, 0))
-    blue = _workbook(tmp_path, "blue", _ratings(15, 1))
+    # Another program (the roll-up counts one workbook per program and jurisdiction).
+    blue = _workbook(tmp_path, "blue", _ratings(15, 1), jurisdiction="Harlow County")
     out = tmp_path / "reports"
     assert _run("validate", str(gold)).exit_code == 0
 

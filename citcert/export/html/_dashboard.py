@@ -75,7 +75,7 @@ def view(rollup: Rollup) -> DashboardView:
     decisions = [(d.label, d.programs) for d in rollup.decisions]
     gaps = tuple(t for t in rollup.requirements if t.gaps)[:TOP_GAPS]
     gap_items = [(f"{t.requirement_id} · {t.title}", t.gaps) for t in gaps]
-    spreads = tuple(_spread(d, audited) for d in rollup.domains)
+    spreads = tuple(_spread(d, [r for r in audited if r.counted]) for d in rollup.domains)
     return DashboardView(
         decision_chart=count_chart("decision-chart", "Programs by decision", decisions, "program"),
         gap_chart=count_chart(

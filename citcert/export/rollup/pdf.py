@@ -82,6 +82,7 @@ def _story(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     story += _charts(rollup, ink, width)
     story.append(PageBreak())
     story += [ink.para("Programs", "h2"), _table(ink, *_programs_table(rollup, width))]
+    story += [ink.para(f"{r.file}: {r.not_counted}", "muted") for r in rollup.rows if r.not_counted]
     story += _sections(rollup, ink, width)
     story += _domain_tables(rollup, ink, width)
     failed = [row for row in rollup.rows if not row.audited]
@@ -129,12 +130,12 @@ def _charts(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     ]
     left = [
         ink.para("Programs by decision", "h2"),
-        count_chart(decisions, rollup.workbooks, half, 0.42 * half),
+        count_chart(decisions, rollup.programs + rollup.failed, half, 0.42 * half),
     ]
     right = [ink.para(f"The {_TOP_GAPS} most common gaps", "h2")]
     if gaps:
         right.append(ink.para("Programs for which the requirement is a gap.", "muted"))
-        right.append(count_chart(gaps, rollup.audited, half, 0.55 * half))
+        right.append(count_chart(gaps, rollup.programs, half, 0.55 * half))
     else:
         right.append(ink.para("No program has a gap.", "body"))
     box = Table([[left, right]], colWidths=[half + 24, half], hAlign="LEFT")
@@ -148,7 +149,9 @@ def _programs_table(rollup: Rollup, width: float) -> tuple[list[list[object]], l
     head = ["File", "Program", "Jurisdiction", "Decision", "Overall", "Core gaps", "Other gaps"]
     rows: list[list[object]] = [list(head)]
     for r in rollup.rows:
-        decision = f"{r.decision} ({r.mode.noun})" if r.decision and r.mode else r.decision
+        kind = [r.mode.noun] if r.mode else []
+        kind += [] if r.counted is not False else ["not counted"]
+        decision = f"{r.decision} ({'; '.join(kind)})" if r.decision and kind else r.decision
         decision = decision or "could not be audited"
         row = [r.file, r.program, r.jurisdiction, decision, r.overall_score, r.core_gaps]
         rows.append([*row, r.other_gaps])

@@ -41,6 +41,7 @@ def _row_cells(rollup: Rollup, row: RollupRow) -> list[object]:
     cells += [(row.domain_scores or {}).get(d.domain_id) for d in rollup.domains]
     cells += [row.core_gaps, row.other_gaps, row.valid_until, row.next_review_due]
     cells.append(row.mode.noun.capitalize() if row.mode else "")
+    cells.append({True: "yes", False: "no", None: ""}[row.counted])
     cells += [neutralise_formula(row.reports or "")]
     cells.append(neutralise_formula("\n".join(row.messages)))
     return cells
@@ -63,6 +64,7 @@ def _row_headers(rollup: Rollup) -> list[str]:
         "Valid until",
         "Next review due",
         "Assessment",
+        "Counted",
         "Reports folder",
         "Error",
     ]

@@ -1,0 +1,240 @@
+"""
+A program in more than one workbook of a batch is counted once, by its latest assessment.
+
+A state's folder often holds a program's self-assessment beside the review that followed it.
+Counting both would make one program two in every count a state analyst reads: programs per
+decision, each requirement's tally, the domains' medians, the calendar of reviews due and the
+change since the last roll-up. Each row stays listed; a row not counted says which is instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from citcert.app.previous_rollup import read_previous
+from citcert.audit.assessment import Status
+from citcert.audit.calendar import PreviousRollup, PreviousRow
+from citcert.audit.rollup import AuditedRow, Rollup
+from citcert.audit.tally import Contribution, RequirementStatus, RollupCollector, failed
+from citcert.errors import CitcertError
+from citcert.export.html._dashboard import view
+from citcert.export.rollup.tables import render_json
+from citcert.standards.model import DomainId, LevelId, RequirementId
+from citcert.workbook.evidence import Mode
+
+LEVELS = ((LevelId("certified"), "Certified"), (LevelId("conditional"), "Conditional"))
+TRN = DomainId("TRN")
+
+
+def _workbook(
+    file: str,
+    *,
+    day: int,
+    mode: Mode = Mode.SELF,
+    program: str = "Lakemont CIT",
+    jurisdiction: str = "Lakemont",
+    certified: bool = True,
+) -> Contribution:
+    """One workbook: certified with TRN-01 met and 90 in TRN, or conditional with it not met."""
+    level = "certified" if certified else "conditional"
+    score = 90.0 if certified else 40.0
+    row = AuditedRow(
+        file=file, program=program, jurisdiction=jurisdiction, standard="s@1",
+        assessment_date=dt.date(2025, 1, day), mode=mode, decision_id=LevelId(level),
+        decision=level.title(), overall_score=score, domain_scores={"TRN": score},
+        core_gaps=0 if certified else 1, other_gaps=0,
+        valid_until=dt.date(2026, 1, day), next_review_due=dt.date(2025, 12, day),
+    )  # fmt: skip
+    status = RequirementStatus(
+        RequirementId("TRN-01"),
+        "Share trained",
+        TRN,
+        core=True,
+        status=Status.MET if certified else Status.NOT_MET,
+        gap=not certified,
+    )
+    return Contribution(
+        row=row,
+        statuses=(status,),
+        domains=((TRN, "Training"),),
+        scores=((TRN, score),),
+        levels=LEVELS,
+    )
+
+
+def _rollup(*workbooks: Contribution, **options: object) -> Rollup:
+    collector = RollupCollector()
+    for workbook in workbooks:
+        collector.add(workbook, "")
+    return collector.rollup(**options)  # type: ignore[arg-type]
+
+
+def _counted(rollup: Rollup) -> dict[str, bool | None]:
+    return {row.file: row.counted for row in rollup.rows}
+
+
+def test_the_later_assessment_is_counted_even_a_self_assessment_after_a_review() -> None:
+    """A review in January and the program's own check in March: March is the latest picture."""
+    rollup = _rollup(
+        _workbook("a-review.xlsx", day=10, mode=Mode.REVIEW),
+        _workbook("b-self.xlsx", day=20, certified=False),
+    )
+
+    assert _counted(rollup) == {"a-review.xlsx": False, "b-self.xlsx": True}
+    (review, _) = rollup.rows
+    assert review.not_counted == (
+        "Not counted: this program's self-assessment of 2025-01-20 (b-self.xlsx) is counted "
+        "instead."
+    )
+    assert (rollup.workbooks, rollup.audited, rollup.programs) == (2, 2, 1)
+    assert [(d.decision_id, d.programs) for d in rollup.decisions] == [
+        ("certified", 0),
+        ("conditional", 1),
+    ]
+
+
+def test_on_the_same_day_the_review_is_counted_whichever_comes_first() -> None:
+    for order in ((0, 1), (1, 0)):
+        pair = [
+            _workbook("lakemont-review.xlsx", day=15, mode=Mode.REVIEW),
+            _workbook("lakemont.xlsx", day=15, certified=False),
+        ]
+        rollup = _rollup(*(pair[i] for i in order))
+
+        counted = {row.file: row.not_counted for row in rollup.rows}
+        assert counted == {
+            "lakemont-review.xlsx": "",
+            "lakemont.xlsx": "Not counted: this program's review of 2025-01-15 "
+            "(lakemont-review.xlsx) is counted instead.",
+        }
+
+
+def test_the_same_day_and_kind_counts_the_one_later_in_the_batch_and_says_so() -> None:
+    rollup = _rollup(_workbook("a.xlsx", day=15), _workbook("b.xlsx", day=15))
+
+    assert _counted(rollup) == {"a.xlsx": False, "b.xlsx": True}
+    assert rollup.rows[0].not_counted == (
+        "Not counted: this program's self-assessment of 2025-01-15 (b.xlsx), later in the "
+        "batch, is counted instead."
+    )
+
+
+def test_a_program_is_its_name_and_jurisdiction_as_people_read_them() -> None:
+    """Case and spacing aside the same; another jurisdiction is another program."""
+    rollup = _rollup(
+        _workbook("a.xlsx", day=1, program="Lakemont  CIT"),
+        _workbook("b.xlsx", day=2, program="lakemont cit"),
+        _workbook("c.xlsx", day=3, program="Lakemont CIT", jurisdiction="Lakemont County"),
+    )
+
+    assert _counted(rollup) == {"a.xlsx": False, "b.xlsx": True, "c.xlsx": True}
+    assert rollup.programs == 2
+
+
+def test_every_count_is_of_the_counted_rows_only() -> None:
+    """The self-assessment (conditional, TRN-01 not met, 40) gives way to the review."""
+    rollup = _rollup(
+        _workbook("lakemont.xlsx", day=15, certified=False),
+        _workbook("lakemont-review.xlsx", day=15, mode=Mode.REVIEW),
+        _workbook("brennan.xlsx", day=15, program="Brennan CIT", jurisdiction="Brennan"),
+        as_of=dt.date(2025, 12, 1),
+        previous=PreviousRollup(
+            (PreviousRow("lakemont.xlsx", "Lakemont CIT", LevelId("conditional"), "C", 40.0),),
+            (),
+            None,
+        ),
+    )
+
+    assert [(d.decision_id, d.programs) for d in rollup.decisions] == [
+        ("certified", 2),
+        ("conditional", 0),
+    ]
+    (tally,) = rollup.requirements
+    assert (tally.programs, tally.met, tally.not_met, tally.gaps) == (2, 2, 0, 0)
+    assert rollup.domains[0].median == 90.0
+    assert [d.file for d in rollup.calendar] == ["brennan.xlsx", "lakemont-review.xlsx"]
+    assert rollup.since is not None
+    assert [(c.file, c.direction) for c in rollup.since.programs] == [
+        ("lakemont-review.xlsx", "up"),
+        ("brennan.xlsx", "new"),
+    ]
+    spread = view(rollup).spreads[0]
+    assert (spread.scored, spread.lowest) == (2, 90.0)
+    assert rollup.summary == (
+        "3 workbooks: 3 audited, 2 programs (2 Certified, 0 Conditional). Lakemont CIT is in 2 "
+        "workbooks (lakemont.xlsx, a self-assessment of 2025-01-15; lakemont-review.xlsx, a "
+        "review of 2025-01-15) and is counted once, by lakemont-review.xlsx. A program is "
+        "counted by its latest assessment (on the same day, a review before a self-assessment)."
+    )
+
+
+def test_a_batch_of_one_workbook_per_program_reads_as_before() -> None:
+    rollup = _rollup(
+        _workbook("a.xlsx", day=1, program="A"),
+        _workbook("b.xlsx", day=1, program="B"),
+    )
+
+    assert all(row.counted for row in rollup.rows)
+    assert rollup.summary == "2 workbooks: 2 audited (2 Certified, 0 Conditional)."
+
+
+def test_a_workbook_that_failed_is_neither_counted_nor_a_reason() -> None:
+    collector = RollupCollector()
+    collector.add(_workbook("a.xlsx", day=1), "")
+    collector.add(failed("b.xlsx", CitcertError.single("cannot be read")), "")
+    rollup = collector.rollup()
+
+    assert _counted(rollup) == {"a.xlsx": True, "b.xlsx": None}
+    assert rollup.programs == 1
+    assert rollup.summary == (
+        "2 workbooks: 1 audited (1 Certified, 0 Conditional); 1 could not be audited."
+    )
+
+
+_ASSESSMENTS = st.lists(
+    st.tuples(st.integers(1, 28), st.sampled_from(Mode)), min_size=1, max_size=6, unique=True
+)
+
+
+@given(_ASSESSMENTS, st.randoms(use_true_random=False))
+def test_the_counted_row_does_not_depend_on_the_order_of_the_batch(
+    assessments: list[tuple[int, Mode]], shuffle: object
+) -> None:
+    """Distinct (day, kind) pairs: the latest, a review on a tie, whatever order they come in."""
+    workbooks = [
+        _workbook(f"{day:02d}-{mode}.xlsx", day=day, mode=mode) for day, mode in assessments
+    ]
+    expected = max(assessments, key=lambda a: (a[0], a[1] is Mode.REVIEW))
+    shuffled = list(workbooks)
+    shuffle.shuffle(shuffled)  # type: ignore[attr-defined]
+    rollup = _rollup(*shuffled)
+
+    counted = [row.file for row in rollup.rows if row.counted]
+    assert counted == [f"{expected[0]:02d}-{expected[1]}.xlsx"]
+    assert sum(d.programs for d in rollup.decisions) == 1
+    assert all(
+        f"({counted[0]})" in (row.not_counted or "") for row in rollup.rows if not row.counted
+    )
+
+
+def test_a_previous_rollup_gives_only_its_counted_rows_to_the_change(tmp_path: Path) -> None:
+    """`batch --since` reads the programs the earlier run counted, not the rows it set aside."""
+    earlier = _rollup(
+        _workbook("lakemont.xlsx", day=15, certified=False),
+        _workbook("lakemont-review.xlsx", day=15, mode=Mode.REVIEW),
+    )
+    (tmp_path / "summary.json").write_bytes(render_json(earlier))
+
+    previous = read_previous(tmp_path)
+
+    assert [(row.file, row.decision_id) for row in previous.rows] == [
+        ("lakemont-review.xlsx", "certified")
+    ]
+    assert [(d.decision_id, d.programs) for d in previous.decisions] == [
+        ("certified", 1),
+        ("conditional", 0),
+    ]
