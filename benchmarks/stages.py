@@ -21,6 +21,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,10 @@ def rollup(count: int, paths: list[Path]) -> dict[str, Any]:
     collector = RollupCollector()
     for index in range(count):
         a = assessments[index % len(assessments)]
-        collector.add(contribution(f"program-{index:04d}.xlsx", a, below=False), f"p{index}")
+        made = contribution(f"program-{index:04d}.xlsx", a, below=False)
+        # Each its own program: the roll-up counts one workbook per program name.
+        made = replace(made, row=made.row.model_copy(update={"program": f"Program {index:04d}"}))
+        collector.add(made, f"p{index}")
     result = collector.rollup()
     times = {"fold": time.perf_counter() - started}
     for name, writer in FILES.items():
