@@ -59,6 +59,8 @@ def override_exceptions(
         verb = "loosens" if kind is ChangeKind.WEAKENED else "tightens"
         text = f"{verb} {what} from {_shown(old)} to {_shown(new)}"
         changes.append(Change((*loc, name), kind, "scoring", text))
+    if update:  # a limit the overlay sets is its own rule, no longer citcert's proposal
+        update["proposal"] = tuple(limit for limit in base.proposal if limit not in update)
     return base.model_copy(update=update), changes
 
 

@@ -562,6 +562,15 @@ class DecisionLevel(Model):
     """How long this decision lasts and when the next review or interim report is due."""
 
 
+ExceptionLimit = Literal["max_exceptions", "max_days"]
+"""The names of the limits of an `ExceptionPolicy`, as `ExceptionPolicy.proposal` lists them."""
+
+_LIMIT_WORDS: dict[ExceptionLimit, str] = {
+    "max_exceptions": "the limit on how many",
+    "max_days": "the limit on how long",
+}
+
+
 class ExceptionPolicy(Model):
     """
     What a program may have excepted (waived): an approved, dated exception takes a requirement
@@ -576,6 +585,8 @@ class ExceptionPolicy(Model):
     """At most this many exceptions in one workbook."""
     max_days: Days | None = None
     """An exception may run at most this many days from its approval to its expiry."""
+    proposal: tuple[ExceptionLimit, ...] = ()
+    """The limits that are citcert's proposal; every other limit set is a published rule."""
 
     def describe(self) -> str:
         """What this policy allows, in words, for ``citcert standards show``."""
@@ -589,10 +600,25 @@ class ExceptionPolicy(Model):
         if self.max_days is not None:
             limits.append(f"each running at most {span(self.max_days)} from approval to expiry")
         rest = f" ({join_words(limits)})" if limits else ""
+        if self.proposal:
+            named = "these limits" if len(self.proposal) > 1 else _LIMIT_WORDS[self.proposal[0]]
+            verb = "are" if len(self.proposal) > 1 else "is"
+            rest += f"; {named} {verb} proposed by citcert, not a published rule"
         return (
             f"Exceptions: an approver may except {which}{rest}. An excepted requirement is left "
             "out of the scores until its exception expires; after that it counts as not met."
         )
+
+    @model_validator(mode="after")
+    def _proposals_are_set(self) -> ExceptionPolicy:
+        unset = [limit for limit in self.proposal if getattr(self, limit) is None]
+        if unset:
+            raise PydanticCustomError(
+                "exceptions_proposal",
+                "proposal names {limits}, which this policy does not set",
+                {"limits": ", ".join(unset)},
+            )
+        return self
 
 
 class OverallMethod(StrEnum):

@@ -363,6 +363,38 @@ class TestExceptionPolicy:
             ("exceptions.max_days", 365, 730, "weakened")
         ]
 
+    def test_a_limit_the_overlay_sets_is_no_longer_marked_as_citcerts_proposal(
+        self, tmp_path: Path
+    ) -> None:
+        """
+        2019.1's limits are citcert's proposal; a state that sets its own term makes that term
+        its rule, while the count it kept is still the proposal, and the outline says which.
+        """
+        path = _overlay(tmp_path, "scoring:\n  exceptions: {max_days: 90}\n")
+
+        assert find_standard("cit-best-practice@2019.1").scoring.exceptions.proposal == (
+            "max_exceptions",
+            "max_days",
+        )
+        assert load_file(path).scoring.exceptions.proposal == ("max_exceptions",)
+        shown = CliRunner().invoke(cli, ["standards", "show", str(path)])
+        assert shown.exit_code == 0, shown.output
+        assert (
+            "each running at most 90 days (about 3 months) from approval to expiry); the limit "
+            "on how many is proposed by citcert, not a published rule."
+        ) in " ".join(shown.stdout.split())
+
+    def test_a_proposal_naming_a_limit_not_set_is_a_located_error(self, tmp_path: Path) -> None:
+        path = _next_version(tmp_path, ("    max_days: 365\n", ""))
+
+        result = CliRunner().invoke(cli, ["standards", "show", str(path)])
+
+        assert result.exit_code == 2
+        assert "cit-best-practice-2019.4.yaml:" in result.stderr
+        assert (
+            "scoring.exceptions: proposal names max_days, which this policy does not set"
+        ) in result.stderr
+
     def test_between_versions(self, tmp_path: Path) -> None:
         """More exceptions, and on core requirements too: two weakenings between versions."""
         path = _next_version(

@@ -64,7 +64,7 @@ class TestShow:
         assert (
             "Exceptions: an approver may except requirements that are not core (at most 3 "
             "exceptions in one workbook and each running at most 365 days (1 year) from "
-            "approval to expiry)"
+            "approval to expiry); these limits are proposed by citcert, not a published rule."
         ) in text
         assert "Documents older than 1,095 days (3 years) are stale." in out
         assert " (1 requirement, " in out
