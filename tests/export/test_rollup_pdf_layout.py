@@ -169,3 +169,32 @@ def test_no_page_holds_a_lone_row_of_a_table(filler: float) -> None:
         f"row-{n:02d}" for n in range(6)
     ]
     assert all(count == 0 or count >= 2 for count in counts), counts
+
+
+def test_a_row_split_across_pages_names_itself_where_it_goes_on() -> None:
+    """
+    A cell of some 20,000 characters splits inside its row over several pages; each later
+    page's part of it starts with the row's first cell and "(continued)" once, not a blank,
+    so its reader knows whose text it is.
+    """
+    from reportlab.platypus import SimpleDocTemplate
+
+    ink = kit.Ink(kit.font_coverage())
+    body = [
+        [
+            ink.para(f"TRN-{n:02d}", "small"),
+            ink.para("long " * 4000 if n == 1 else "x " * 20, "small"),
+        ]
+        for n in range(4)
+    ]
+    table = kit.table([[ink.para("ID", "th"), ink.para("Text", "th")], *body], [100, 300])
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=(kit.PAGE_W, kit.PAGE_H), invariant=1).build([table])
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(out.getvalue())).pages]
+
+    holding = [i for i, page in enumerate(pages) if "long" in page]
+    assert len(holding) >= 3, "the long row must split over three pages for this test"
+    assert "TRN-01" in pages[holding[0]] and "(continued)" not in pages[holding[0]]
+    for index in holding[1:]:
+        assert "TRN-01 (continued)" in " ".join(pages[index].split())
+        assert pages[index].count("(continued)") == 1

@@ -267,6 +267,7 @@ def kept_table_class() -> type:
             parts = _keep_headings(self, parts, availWidth, head)
             if len(parts[0]._cellvalues) - head < MIN_ROWS and not self._starts_page():
                 return []
+            _name_continued_row(self, parts, head)
             return parts
 
         def _end_earlier(self, availWidth: float, head: int) -> list[Any]:
@@ -292,6 +293,37 @@ def kept_table_class() -> type:
             return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
 
     return KeptTable
+
+
+def _name_continued_row(table: Any, parts: list[Any], head: int) -> None:
+    """
+    When a row split inside itself, the part on the next page starts with the rest of it: its
+    first cell, left empty by reportlab, repeats the row's first cell (a requirement's id, a
+    file) with "(continued)", so that a reader of that page knows whose text goes on.
+    """
+    if len(parts) != 2:
+        return
+    first, rest = (len(part._cellvalues) for part in parts)
+    if first + rest - head - len(table._cellvalues) != 1:
+        return  # split between rows: every row is whole
+    cells = parts[1]._cellvalues[head]
+    if not cells or cells[0]:
+        return  # reportlab left something there (an empty cell is "", (), [] or None)
+    original = table._cellvalues[first - 1][0]
+    paragraphs = [original] if not isinstance(original, (list, tuple)) else list(original)
+    para = next((f for f in paragraphs if hasattr(f, "getPlainText")), None)
+    if para is not None:
+        from xml.sax.saxutils import escape
+
+        from reportlab.platypus import Paragraph
+
+        text = escape(para.getPlainText().strip().removesuffix(_CONTINUED))
+        cells[0] = [Paragraph(f"{text}{_CONTINUED}", para.style)]  # a list, as reportlab splits
+    elif isinstance(original, str) and original.strip():
+        cells[0] = f"{original.strip().removesuffix(_CONTINUED)}{_CONTINUED}"
+
+
+_CONTINUED = " (continued)"
 
 
 def _keep_headings(table: Any, parts: list[Any], availWidth: float, head: int) -> list[Any]:
