@@ -759,7 +759,8 @@ class Standard(Identity):
     @cached_property
     def _sha256(self) -> str:
         """`standard_sha256`, worked out once: a batch worker asks it twice per workbook."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        dumped = self.model_dump(mode="json", exclude_defaults=True)
+        payload = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -768,7 +769,9 @@ def standard_sha256(standard: Standard) -> str:
     The SHA-256 of a resolved standard's canonical JSON.
 
     It identifies the content, not the file: the same standard loaded from reformatted YAML, or
-    an overlay resolved twice, gives the same digest. A standard is immutable, so it is worked
-    out once for each.
+    an overlay resolved twice, gives the same digest. Values left at their defaults are not in
+    it, so a citcert that adds a field (with a default) to the format does not change the digest
+    of a standard that does not use it, and its workbooks do not warn that the standard changed.
+    A standard is immutable, so it is worked out once for each.
     """
     return standard._sha256

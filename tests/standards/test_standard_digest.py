@@ -1,0 +1,53 @@
+"""
+A standard's SHA-256 is of its content: the same standard, however its YAML is written, has one.
+
+A workbook records the digest of the standard it was made from, and warns when the standard it
+is audited against has another. So the digest must not move when nothing the standard says has
+moved: not for reformatted YAML, and not for a value written out that was already the default
+(as a newer citcert adds fields with defaults to the format).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citcert.standards import Standard, load_file, standard_sha256
+from tests.conftest import data
+
+MINI = data("standards", "mini.yaml")
+
+
+def _digest(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    return standard_sha256(load_file(path))
+
+
+def test_a_field_a_later_citcert_adds_does_not_change_the_digest() -> None:
+    """The same standard read by a format with one more (defaulted) field: the same digest."""
+
+    class Later(Standard):
+        later_field: str | None = None
+
+    now = load_file(MINI)
+    later = Later.model_validate(now.model_dump())
+
+    assert "later_field" in later.model_dump()
+    assert standard_sha256(later) == standard_sha256(now)
+
+
+def test_a_default_written_out_does_not_change_it(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    assert "scoring:\n" in text and "exceptions:" not in text
+    spelled = text.replace(
+        "scoring:\n", "scoring:\n  exceptions: {allowed: false, proposal: []}\n", 1
+    )
+
+    assert _digest(tmp_path, spelled) == standard_sha256(load_file(MINI))
+
+
+def test_a_changed_value_changes_it(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    changed = text.replace("scoring:\n", "scoring:\n  exceptions: {allowed: true}\n", 1)
+
+    assert _digest(tmp_path, changed) != standard_sha256(load_file(MINI))
