@@ -164,26 +164,15 @@ def _compute(
         case RecordCompute.COVERED:
             return _covered(sheet, spec, pool, scope)
         case RecordCompute.LATEST:
-            dates = _dates(pool, spec.column)
-            header = _header(sheet, spec.column)
-            if not dates:
-                return _Result(None, f"no {header} date among {scope}", {"dated": 0})
-            latest = max(dates)
-            text = f"the latest {header} is {latest.isoformat()}, among {scope}"
-            return _Result(latest, text, {"dated": len(dates), "latest": latest.isoformat()})
+            return _latest(sheet, spec, pool, scope)
         case RecordCompute.LONGEST_GAP_DAYS:
             return _longest_gap(sheet, spec, pool, scope, as_of)
         case RecordCompute.COUNT_WITHIN_DAYS:
-            days = spec.days or 0
-            inside = [d for d in _dates(pool, spec.column) if 0 <= (as_of - d).days <= days]
-            header = _header(sheet, spec.column)
-            text = (
-                f"{plural(len(inside), 'row')} with {header} in the {days} days up to "
-                f"{as_of.isoformat()}, among {scope}"
-            )
-            return _Result(len(inside), text, {"rows": len(pool), "within": len(inside)})
+            return _count_within(sheet, spec, pool, scope, as_of)
         case RecordCompute.SHARE_WITHIN_DAYS:
             return _share_within(sheet, spec, pool, scope)
+        case RecordCompute.SHARE_RECENT:
+            return _share_recent(sheet, spec, pool, scope, as_of)
         case _:
             assert_never(spec.compute)
 
@@ -256,6 +245,51 @@ def _share_within(
     text = (
         f"{hits} of {plural(len(dated), 'row')} give a {header} at most {days} days after "
         f"{after} = {_num(share)}%, among {scope}"
+    )
+    return _Result(share, text, inputs)
+
+
+def _latest(sheet: RecordSheet, spec: FromRecords, pool: list[RecordRow], scope: str) -> _Result:
+    dates = _dates(pool, spec.column)
+    header = _header(sheet, spec.column)
+    if not dates:
+        return _Result(None, f"no {header} date among {scope}", {"dated": 0})
+    latest = max(dates)
+    text = f"the latest {header} is {latest.isoformat()}, among {scope}"
+    return _Result(latest, text, {"dated": len(dates), "latest": latest.isoformat()})
+
+
+def _count_within(
+    sheet: RecordSheet, spec: FromRecords, pool: list[RecordRow], scope: str, as_of: dt.date
+) -> _Result:
+    days = spec.days or 0
+    inside = [d for d in _dates(pool, spec.column) if 0 <= (as_of - d).days <= days]
+    header = _header(sheet, spec.column)
+    text = (
+        f"{plural(len(inside), 'row')} with {header} in the {days} days up to "
+        f"{as_of.isoformat()}, among {scope}"
+    )
+    return _Result(len(inside), text, {"rows": len(pool), "within": len(inside)})
+
+
+def _share_recent(
+    sheet: RecordSheet, spec: FromRecords, pool: list[RecordRow], scope: str, as_of: dt.date
+) -> _Result:
+    """The share of the rows with a date in `column` (or `also`) in the `days` up to `as_of`."""
+    days = spec.days or 0
+    columns = [c for c in (spec.column, spec.also) if c]
+    hits = 0
+    for row in pool:
+        dates = [d for c in columns if isinstance(d := row.get(c), dt.date)]
+        hits += any(0 <= (as_of - d).days <= days for d in dates)
+    inputs: RecordInputs = {"rows": len(pool), "within": hits}
+    if not pool:
+        return _Result(None, f"no rows to count: {scope}", inputs)
+    share = round(100 * hits / len(pool), 1)
+    named = " or ".join(_header(sheet, c) for c in columns)
+    text = (
+        f"{hits} of {scope} have a {named} in the {days} days up to {as_of.isoformat()} "
+        f"= {_num(share)}%"
     )
     return _Result(share, text, inputs)
 

@@ -33,7 +33,7 @@ from citcert.standards.model import (
 )
 from citcert.standards.names import is_percent_unit
 
-_SHARES = (RecordCompute.SHARE, RecordCompute.SHARE_WITHIN_DAYS)
+_SHARES = (RecordCompute.SHARE, RecordCompute.SHARE_WITHIN_DAYS, RecordCompute.SHARE_RECENT)
 
 
 @dataclass(frozen=True, slots=True)

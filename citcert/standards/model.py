@@ -313,6 +313,10 @@ class RecordCompute(StrEnum):
     """The rows whose date in `column` is at most `days` days before the as-of date."""
     SHARE_WITHIN_DAYS = "share_within_days"
     """100 × rows whose `column` date is at most `days` days after their `after` date ÷ rows."""
+    SHARE_RECENT = "share_recent"
+    """100 × rows matching `where` with a date in `column` (or `also`) at most `days` days
+    before the as-of date ÷ rows matching `where`: e.g. the CIT officers whose last in-service,
+    or their course, is within two years."""
 
 
 class FromRecords(Model):
@@ -338,6 +342,9 @@ class FromRecords(Model):
     """Within days: how many days."""
     after: Slug | None = None
     """Share within days: the column holding the date each row's date is counted from."""
+    also: Slug | None = None
+    """Share recent: a second date column that counts as recent too (the course, for an officer
+    trained since an in-service was last due)."""
 
 
 class ProgramNumber(Model):

@@ -29,6 +29,7 @@ YIELDS: dict[RecordCompute, NumberKind] = {
     RecordCompute.LONGEST_GAP_DAYS: NumberKind.INTEGER,
     RecordCompute.COUNT_WITHIN_DAYS: NumberKind.INTEGER,
     RecordCompute.SHARE_WITHIN_DAYS: NumberKind.NUMBER,
+    RecordCompute.SHARE_RECENT: NumberKind.NUMBER,
 }
 """The kind of program number each computation gives."""
 
@@ -40,6 +41,7 @@ _NEEDS_COLUMN = frozenset(
         RecordCompute.LONGEST_GAP_DAYS,
         RecordCompute.COUNT_WITHIN_DAYS,
         RecordCompute.SHARE_WITHIN_DAYS,
+        RecordCompute.SHARE_RECENT,
     }
 )
 _DATED = frozenset(
@@ -48,6 +50,14 @@ _DATED = frozenset(
         RecordCompute.LONGEST_GAP_DAYS,
         RecordCompute.COUNT_WITHIN_DAYS,
         RecordCompute.SHARE_WITHIN_DAYS,
+        RecordCompute.SHARE_RECENT,
+    }
+)
+_WITHIN = frozenset(
+    {
+        RecordCompute.COUNT_WITHIN_DAYS,
+        RecordCompute.SHARE_WITHIN_DAYS,
+        RecordCompute.SHARE_RECENT,
     }
 )
 
@@ -83,17 +93,18 @@ def _computation(
             yield from _condition(sheet, column_id, wanted, (*loc, field, column_id))
     if spec.compute in (RecordCompute.SHARE, RecordCompute.COVERED) and not spec.match:
         yield (*loc, "match"), f"{spec.compute.value} needs `match`: which rows count as matching"
-    within = spec.compute in (RecordCompute.COUNT_WITHIN_DAYS, RecordCompute.SHARE_WITHIN_DAYS)
-    if within and spec.days is None:
+    if spec.compute in _WITHIN and spec.days is None:
         yield (*loc, "days"), f"{spec.compute.value} needs `days`"
 
 
 def _columns(sheet: RecordSheet, spec: FromRecords, loc: Loc) -> Iterator[CheckProblem]:
-    named = [("column", spec.column), ("after", spec.after)]
+    named = [("column", spec.column), ("after", spec.after), ("also", spec.also)]
     if spec.compute in _NEEDS_COLUMN and spec.column is None:
         yield (*loc, "column"), f"{spec.compute.value} needs `column`"
     if spec.compute is RecordCompute.SHARE_WITHIN_DAYS and spec.after is None:
         yield (*loc, "after"), "share_within_days needs `after`: the date it is counted from"
+    if spec.also is not None and spec.compute is not RecordCompute.SHARE_RECENT:
+        yield (*loc, "also"), f"{spec.compute.value} takes no `also` (only share_recent does)"
     for field, column_id in named:
         if column_id is None:
             continue
@@ -104,7 +115,7 @@ def _columns(sheet: RecordSheet, spec: FromRecords, loc: Loc) -> Iterator[CheckP
             continue
         if column.identifier:
             yield (*loc, field), f"`{column_id}` is an identifier; nothing is computed on it"
-        elif (spec.compute in _DATED or field == "after") and column.kind is not ColumnKind.DATE:
+        elif (spec.compute in _DATED or field != "column") and column.kind is not ColumnKind.DATE:
             yield (*loc, field), f"`{column_id}` holds no dates"
 
 

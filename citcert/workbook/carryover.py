@@ -114,7 +114,29 @@ def _target(
             dict.fromkeys(d.strip() for d in documents if d.strip())
         )
     _carry_metric(target, requirement, answered, rows, old)
+    if "self_rating" in target.values and _measure_changed(requirement, answered, old):
+        assert requirement.metric is not None  # a measure that changed is there now
+        target.notes.append(
+            f"how this requirement is measured changed in {new.ref} (now: "
+            f"{requirement.metric.label}): check the rating against it"
+        )
     return target
+
+
+_MEASURE = ("compute", "inputs", "direction", "met", "partial", "unit")
+"""What makes a metric's value and thresholds: its label, origin and wording aside."""
+
+
+def _measure_changed(requirement: Requirement, ids: Sequence[RequirementId], old: Standard) -> bool:
+    """True when the new metric rates by another measure or threshold than an old row's did."""
+    after = requirement.metric
+    if after is None:
+        return False
+    for rid in ids:
+        before = old.requirement(rid).metric
+        if before is None or any(getattr(before, f) != getattr(after, f) for f in _MEASURE):
+            return True
+    return False
 
 
 def _carry_rating(

@@ -313,6 +313,82 @@ def test_counts_never_exceed_their_rows(rows: list[dict[str, object]]) -> None:
     assert derived["shifts_with_cit"].value <= derived["shifts"].value <= 3  # type: ignore[operator]
 
 
+_CURRENT = find_standard("cit-best-practice@2019.3")
+_DATES = st.none() | st.dates(dt.date(2019, 1, 1), dt.date(2026, 6, 30))
+
+
+@settings(deadline=None, max_examples=80)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "officer_id": st.text(min_size=1, max_size=5),
+                "assignment": st.sampled_from(["Patrol", "Other"]),
+                "course_date": _DATES,
+                "last_inservice": _DATES,
+            }
+        ),
+        max_size=30,
+    )
+)
+def test_the_share_of_officers_within_two_years_is_the_count_by_hand(
+    rows: list[dict[str, object]],
+) -> None:
+    """
+    share_recent (2019.3's INS-01): of the officers with a course date, those whose course or
+    last in-service falls in the 730 days up to the as-of date; none to count gives no share.
+    """
+    derived = _officers(rows, _CURRENT)
+    if not rows:
+        assert derived == {}
+        return
+    trained = [r for r in rows if r["course_date"] is not None]
+    current = [
+        r
+        for r in trained
+        if any(
+            isinstance(d, dt.date) and 0 <= (TODAY - d).days <= 730
+            for d in (r["course_date"], r["last_inservice"])
+        )
+    ]
+    item = derived["cit_officers_inservice_current"]
+    expected = round(100 * len(current) / len(trained), 1) if trained else None
+    assert item.value == expected  # type: ignore[attr-defined]
+    assert item.inputs == {"rows": len(trained), "within": len(current)}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "compute: latest, column: last_inservice}",
+            "compute: latest, column: last_inservice, also: course_date}",
+            "latest takes no `also` (only share_recent does)",
+        ),
+        ("      also: course_date\n", "      also: assignment\n", "`assignment` holds no dates"),
+        ("      also: course_date\n", "      also: officer_id\n", "`officer_id` is an identifier"),
+        ("      days: 730\n      where: {course_date", "      where: {course_date", "needs `days`"),
+    ],
+)
+def test_a_wrong_share_recent_is_refused_at_its_line(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    from citcert.standards.loader import StandardFileError, load_file
+
+    text = (_CURRENT_FILE).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / "cit-best-practice-2019.9.yaml"
+    path.write_text(text.replace(old, new).replace('"2019.3"', '"2019.9"'), encoding="utf-8")
+
+    with pytest.raises(StandardFileError) as caught:
+        load_file(path)
+    assert "cit-best-practice-2019.9.yaml:" in str(caught.value)
+    assert message in str(caught.value)
+
+
+_CURRENT_FILE = Path(__file__).parents[2] / "standards" / "cit-best-practice-2019.3.yaml"
+
+
 # ── the quarterly trend ────────────────────────────────────────────────────────────────────
 
 

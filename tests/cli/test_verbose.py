@@ -289,7 +289,7 @@ class TestWriters:
         size = (tmp_path / "b.xlsx").stat().st_size
 
         assert plain.stdout.replace("a.xlsx", "X") == verbose.stdout.replace("b.xlsx", "X")
-        assert verbose.stderr.startswith("Standard: cit-best-practice@2019.2")
+        assert verbose.stderr.startswith("Standard: cit-best-practice@2019.3")
         assert f"Wrote {tmp_path / 'b.xlsx'} ({size:,} bytes)." in verbose.stderr
         assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
 

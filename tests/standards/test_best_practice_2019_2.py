@@ -44,14 +44,15 @@ def _run(*args: str) -> Any:
 
 
 class TestTheVersions:
-    def test_2019_2_is_current_and_the_default_and_2019_1_is_superseded(
+    def test_2019_2_supersedes_2019_1_and_is_superseded_by_2019_3(
         self, monkeypatch: pytest.MonkeyPatch, old: Standard, new: Standard
     ) -> None:
         monkeypatch.delenv("CITCERT_STANDARDS_PATH", raising=False)
-        assert find_standard().ref == "cit-best-practice@2019.2"
-        assert find_standard("cit-best-practice").ref == "cit-best-practice@2019.2"
-        assert (old.status.value, new.status.value) == ("superseded", "current")
+        assert find_standard().ref == "cit-best-practice@2019.3"
+        assert find_standard("cit-best-practice@2019.2") == new
+        assert (old.status.value, new.status.value) == ("superseded", "superseded")
         assert new.supersedes == "cit-best-practice@2019.1"
+        assert find_standard().supersedes == "cit-best-practice@2019.2"
 
     def test_every_2019_1_requirement_is_kept_under_its_own_id(
         self, old: Standard, new: Standard

@@ -307,10 +307,10 @@ class TestBestPractice2019:
     def test_is_the_default_builtin_standard(
         self, new: Standard, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """No standard, or the id alone, gives 2019.2 (newest current); 2019.1 by its version."""
+        """No standard, or the id alone, gives 2019.3 (newest current); 2019.1 by its version."""
         monkeypatch.delenv("CITCERT_STANDARDS_PATH", raising=False)
 
-        assert find_standard().ref == "cit-best-practice@2019.2"
-        assert find_standard("cit-best-practice").ref == "cit-best-practice@2019.2"
+        assert find_standard().ref == "cit-best-practice@2019.3"
+        assert find_standard("cit-best-practice").ref == "cit-best-practice@2019.3"
         assert new.ref == find_standard("cit-best-practice@2019.1").ref
         assert find_standard("cit-core-elements@2007.1").ref == "cit-core-elements@2007.1"

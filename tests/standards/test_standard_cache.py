@@ -165,7 +165,7 @@ class TestDamageAndAbsence:
         blocker.write_text("not a folder", encoding="utf-8")
         monkeypatch.setenv(settings.CACHE_ENV, str(blocker))
 
-        assert find_standard(store=_store()).ref == "cit-best-practice@2019.2"
+        assert find_standard(store=_store()).ref == "cit-best-practice@2019.3"
         assert blocker.read_text(encoding="utf-8") == "not a folder"
 
     def test_citcert_no_cache_writes_nothing(
@@ -223,10 +223,10 @@ def test_finding_one_standard_keeps_the_headers_of_the_others(
     A header-only entry never stands in for the standard: loading that file still parses it.
     """
     find_standard("cit-best-practice", store=_store())
-    assert (len(_entries(folder)), len(_whole(folder))) == (3, 1)
+    assert (len(_entries(folder)), len(_whole(folder))) == (4, 1)
     with monkeypatch.context() as patched:
         _no_parsing(patched)
-        assert find_standard("cit-best-practice", store=_store()).ref == "cit-best-practice@2019.2"
+        assert find_standard("cit-best-practice", store=_store()).ref == "cit-best-practice@2019.3"
 
     assert find_standard("cit-core-elements@2007.1", store=_store()).status.value == "superseded"
-    assert listing(catalogue(_store())).count("\n") == 4
+    assert listing(catalogue(_store())).count("\n") == 5

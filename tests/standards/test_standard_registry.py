@@ -53,11 +53,12 @@ class TestBuiltIns:
             "cit-core-elements@2007.1": True,
             "cit-best-practice@2019.1": True,
             "cit-best-practice@2019.2": True,
+            "cit-best-practice@2019.3": True,
         }
 
     def test_no_ref_means_the_default_best_practice_standard(self) -> None:
         """find_standard() with nothing named gives the current best-practice standard."""
-        assert find_standard().ref == "cit-best-practice@2019.2"
+        assert find_standard().ref == "cit-best-practice@2019.3"
 
     def test_a_superseded_standard_is_found_by_its_version(self) -> None:
         """A superseded standard is still there when asked for by id@version."""
@@ -188,6 +189,7 @@ class TestUserFolders:
         assert refs == [
             "cit-best-practice@2019.1",
             "cit-best-practice@2019.2",
+            "cit-best-practice@2019.3",
             "cit-core-elements@2007.1",
             "mini-standard@1.0",
         ]
@@ -380,7 +382,7 @@ class TestListCommand:
             "CORE",
             "TITLE",
         ]
-        assert lines[4].split()[:7] == [
+        assert lines[5].split()[:7] == [
             "mini-standard",
             "1.0",
             "current",
@@ -389,7 +391,7 @@ class TestListCommand:
             "5",
             "2",
         ]
-        assert lines[4].endswith(f"[{path}]")
+        assert lines[5].endswith(f"[{path}]")
 
     def test_json_has_one_object_per_standard(self, runner: CliRunner) -> None:
         """JSON output carries id, version, counts and where each standard comes from."""
@@ -399,6 +401,7 @@ class TestListCommand:
         assert [row["ref"] for row in rows] == [
             "cit-best-practice@2019.1",
             "cit-best-practice@2019.2",
+            "cit-best-practice@2019.3",
             "cit-core-elements@2007.1",
         ]
         assert {row["source"] for row in rows} == {"built-in"}

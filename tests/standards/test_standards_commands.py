@@ -169,4 +169,4 @@ class TestStandardsDirOption:
 
         assert _standard(context, "mini-standard", None).ref == "mini-standard@1.0"
         assert _standard(context, None, NORTHFIELD).ref == "northfield-cit@2024.1"
-        assert _standard(click.Context(cli), None, None).ref == "cit-best-practice@2019.2"
+        assert _standard(click.Context(cli), None, None).ref == "cit-best-practice@2019.3"

@@ -24,15 +24,16 @@ def test_the_built_in_standards_have_the_warnings_the_readme_lists() -> None:
     assert heads == [
         "cit-best-practice@2019.1: 22 warnings",
         "cit-best-practice@2019.2: 2 warnings",
+        "cit-best-practice@2019.3: 2 warnings",
         "cit-core-elements@2007.1: 1 warning",
     ]
-    current = result.stdout.split("cit-best-practice@2019.2: 2 warnings\n")[1]
+    current = result.stdout.split("cit-best-practice@2019.3: 2 warnings\n")[1]
     assert current.startswith(
         "  CRS-02: source https://www.valorforblue.org/Clearinghouse/656/"
         "Crisis-Intervention-Team-Core-Elements is still unverified"
     )
     readme = " ".join((Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8").split())
-    assert "`cit-best-practice@2019.2` (2)" in readme
+    assert "`cit-best-practice@2019.3` and `cit-best-practice@2019.2` (2 each)" in readme
     assert "`cit-core-elements@2007.1` (1)" in readme
     assert "`cit-best-practice@2019.1` (22," in readme
     lines = result.stdout.splitlines()
