@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from citcert.standards import strictness
 from citcert.standards.checks import Loc
 from citcert.standards.model import ChangeKind, Days, ExceptionPolicy, Model, Text
-from citcert.standards.overrides import Change
+from citcert.standards.overrides import Change, schema_without_null
 
 
 class ExceptionsOverride(Model):
     """New exception policy terms; an omitted one keeps the base's. `reason` justifies more."""
+
+    model_config = ConfigDict(json_schema_extra=schema_without_null("allowed", "core_allowed"))
 
     allowed: bool | None = None
     core_allowed: bool | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-from pydantic import Field, WithJsonSchema, create_model, field_validator
+from pydantic import ConfigDict, Field, WithJsonSchema, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
 from citcert.standards import strictness
@@ -68,8 +68,33 @@ def _not_null(value: object) -> object:
     return value
 
 
+def schema_without_null(*names: str) -> Callable[[dict[str, Any]], None]:
+    """
+    A ``json_schema_extra`` that drops ``null`` from the properties `names` (every property when
+    none is named), whose values the model refuses as ``null``: without it the schema would tell
+    an editor that ``null`` is fine where the loader stops at it.
+    """
+
+    def edit(schema: dict[str, Any]) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            if (names and name not in names) or "anyOf" not in prop:
+                continue
+            kept = [option for option in prop["anyOf"] if option != {"type": "null"}]
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+            if "default" in prop and prop["default"] is None:
+                del prop["default"]
+
+    return edit
+
+
 class RemediationOverride(Model):
     """New remediation guidance; omitted keys keep the base's."""
+
+    model_config = ConfigDict(json_schema_extra=schema_without_null())
 
     actions: Annotated[tuple[Text, ...], Field(min_length=1)] | None = None
     owner: Text | None = None
@@ -84,6 +109,8 @@ class RemediationOverride(Model):
 
 class RequirementOverride(Model):
     """Changes to one base requirement; `reason` justifies any weakening among them."""
+
+    model_config = ConfigDict(json_schema_extra=schema_without_null())
 
     title: Text | None = None
     statement: Text | None = None

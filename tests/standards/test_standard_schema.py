@@ -209,3 +209,55 @@ class TestSchemaOutput:
         refs = [option["$ref"] for option in json_schema()["anyOf"]]
 
         assert refs == ["#/$defs/Standard", "#/$defs/Overlay"]
+
+
+class TestSchemaRefusesNullWhereTheLoaderDoes:
+    """An override key written as ``null`` is refused at its line; the schema says so too."""
+
+    HEAD = (
+        "extends: cit-best-practice@2019.1\nid: state-tailoring\nversion: '1'\n"
+        "title: State tailoring\npublisher: State\neffective: 2024-01-01\nstatus: draft\n"
+        "summary: A state's tailoring.\n"
+    )
+
+    @pytest.mark.parametrize(
+        ("body", "where"),
+        [
+            (
+                "override:\n  TRN-01: {weight: null}\n",
+                ".override.TRN-01.weight: expected number, got NoneType",
+            ),
+            (
+                "override:\n  TRN-01: {remediation: {owner: null}}\n",
+                ".override.TRN-01.remediation.owner: expected string, got NoneType",
+            ),
+            (
+                "scoring:\n  exceptions: {allowed: null}\n",
+                ".scoring.exceptions: matches no option",  # its only option refuses the null
+            ),
+        ],
+    )
+    def test_a_null_override_breaks_the_schema_and_the_loader(
+        self, tmp_path: Path, body: str, where: str
+    ) -> None:
+        from citcert.errors import StandardFileError
+        from citcert.standards.loader import load_file
+
+        path = tmp_path / "state.yaml"
+        path.write_text(self.HEAD + body, encoding="utf-8")
+
+        assert _errors(path, "Overlay") == [where]
+        with pytest.raises(StandardFileError) as caught:
+            load_file(path)
+        assert "state.yaml:10:" in str(caught.value)
+
+    def test_a_limit_set_to_null_is_allowed_by_both(self, tmp_path: Path) -> None:
+        """``max_days: null`` drops the limit (a loosening, with its reason): not a refusal."""
+        from citcert.standards.loader import load_file
+
+        path = tmp_path / "state.yaml"
+        body = "scoring:\n  exceptions:\n    max_days: null\n    reason: Waivers run to term.\n"
+        path.write_text(self.HEAD + body, encoding="utf-8")
+
+        assert _errors(path, "Overlay") == []
+        assert load_file(path).scoring.exceptions.max_days is None
