@@ -19,6 +19,7 @@ one is writing there.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -53,7 +54,12 @@ def write_atomic(
 
 
 def write_stdout(data: bytes) -> None:
-    """Write `data` to standard output and flush it; a failure raises `StdoutError`."""
+    """
+    Write `data` to standard output and flush it; a failure raises `StdoutError`, as does a
+    standard output that was closed before citcert started (``>&-``): the file would be lost.
+    """
+    if sys.stdout is None:
+        raise StdoutError(OSError(errno.EBADF, "it is closed"))
     try:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -72,6 +72,8 @@ def console() -> None:
     else:
         code = 0
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with that stream closed (``>&-``): nothing to flush
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: Python would say 120 at exit too

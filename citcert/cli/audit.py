@@ -59,7 +59,7 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
             "-o - prints one report to standard output; choose one with --format "
             "(for example --format json), or give -o a folder for several"
         )
-    if chosen[0] in _BINARY and sys.stdout.isatty():
+    if chosen[0] in _BINARY and sys.stdout is not None and sys.stdout.isatty():
         raise click.UsageError(
             f"a {chosen[0].value.upper()} report is not text: redirect standard output to a "
             f"file (> report.{chosen[0].value}) or give -o a folder"

@@ -87,6 +87,36 @@ def test_a_reader_that_left_ends_the_command_quietly(
     assert done.stderr == ""
 
 
+@pytest.mark.parametrize("command", sorted({**COMMANDS, **BEFORE_ANY_COMMAND}))
+@pytest.mark.parametrize("way", sorted(RUNS))
+def test_a_standard_output_closed_before_the_start(tmp_path: Path, way: str, command: str) -> None:
+    """
+    Started with standard output closed (``citcert … >&-``): a file meant for it (``-o -``)
+    would be lost, so that is one line on stderr and exit status 2; what is only said (a
+    listing, the help) is dropped as Python's own print drops it. Never a traceback.
+    """
+    args = {**COMMANDS, **BEFORE_ANY_COMMAND}[command]
+    env = {**os.environ, "CITCERT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("CITCERT_STANDARDS_PATH", None)
+
+    done = subprocess.run(
+        [*RUNS[way], *args],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: os.close(1),  # the child starts with its stdout closed
+    )
+
+    if "-o" in args:
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == "Error: could not write to standard output: it is closed\n"
+    else:
+        assert (done.returncode, done.stderr) == (0, "")
+
+
 class TestTheFileAloneOnStandardOutput:
     """With ``-o -`` standard output carries the file, byte for byte; what was done, stderr."""
 
