@@ -1,14 +1,16 @@
 """
 How two scoring policies differ: the rating scale, the scoring methods, how unsupported claims
-and old evidence are treated, the exception policy, and the decision levels with their
-conditions.
+and old evidence are treated, the exception policy, the decision levels with their conditions,
+and the note on citcert's proposals: every field of the policy (a test holds this list to the
+model, so a field added to the format is compared too).
 
 Levels of the scale and decision levels are matched by id; a change in their order is reported
 once, then each level present on both sides is compared part by part. More credit for a level,
 an unsupported claim scored as a level that earns more (`strictness.unsupported_claim`) or
 older evidence accepted loosens; so does allowing more exceptions, or longer ones
 (`strictness.exception_term`, as an overlay's exception terms are judged); a decision condition
-tightens in the direction `STRICTER_WHEN` gives it, and a decision level's validity or the time
+tightens in the direction `STRICTER_WHEN` gives it, more points for a scale level loosens as more
+credit does, and a decision level's validity or the time
 to its next review or interim report loosens when it is longer (`strictness.term`).
 """
 
@@ -32,6 +34,14 @@ from citcert.standards.requirement_changes import (
 def scoring_changes(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldChange]:
     """Differences in the scoring policy: scale, methods, claims, ages, exceptions, levels."""
     yield from _levels("scale", old.scale.levels, new.scale.levels, _scale_level)
+    yield from plain(
+        "scale.not_applicable_label", old.scale.not_applicable_label, new.scale.not_applicable_label
+    )
+    yield from plain(
+        "scale.not_applicable_aliases",
+        old.scale.not_applicable_aliases,
+        new.scale.not_applicable_aliases,
+    )
     yield from plain("overall", old.overall, new.overall)
     yield from plain(
         "include_core_in_scores", old.include_core_in_scores, new.include_core_in_scores
@@ -42,6 +52,7 @@ def scoring_changes(old: ScoringPolicy, new: ScoringPolicy) -> Iterator[FieldCha
     )
     yield from _exceptions("exceptions", old.exceptions, new.exceptions)
     yield from _levels("decision_levels", old.decision_levels, new.decision_levels, _decision_level)
+    yield from plain("proposal_note", old.proposal_note, new.proposal_note)
 
 
 def _levels(
@@ -77,12 +88,17 @@ def _exceptions(name: str, old: ExceptionPolicy, new: ExceptionPolicy) -> Iterat
     compare = judged(strictness.exception_term)
     for term in strictness.EXCEPTION_TERMS:
         yield from compare(f"{name}.{term}", getattr(old, term), getattr(new, term))
+    yield from plain(f"{name}.proposal", old.proposal, new.proposal)
 
 
 def _scale_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
     yield from ordered(-1)(f"{name}.credit", old.credit, new.credit)
+    points = ordered(-1) if None not in (old.points, new.points) else plain  # a points scale
+    yield from points(f"{name}.points", old.points, new.points)  # begun or ended: a change
     yield from ordered(-1)(f"{name}.meets", old.meets, new.meets)
     yield from plain(f"{name}.label", old.label, new.label)
+    yield from plain(f"{name}.description", old.description, new.description)
+    yield from plain(f"{name}.aliases", old.aliases, new.aliases)
 
 
 def _decision_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
@@ -91,6 +107,8 @@ def _decision_level(name: str, old: Any, new: Any) -> Iterator[FieldChange]:
         after = getattr(new.conditions, condition)
         yield from ordered(sign)(f"{name}.{condition}", before, after)
     yield from plain(f"{name}.label", old.label, new.label)
+    yield from plain(f"{name}.description", old.description, new.description)
+    yield from plain(f"{name}.colour", old.colour, new.colour)
     yield from _validity(f"{name}.validity", old.validity or Validity(), new.validity or Validity())
 
 

@@ -88,7 +88,10 @@ def test_an_overlays_diff_is_valid_against_its_schema(tmp_path: Path) -> None:
 
     jsonschema.validate(output, schema)
     assert [r["reason"] for r in output["removed"]] == ["not relevant"]
-    assert [c["field"] for c in output["scoring"]] == ["exceptions.max_exceptions"]
+    assert [c["field"] for c in output["scoring"]] == [
+        "exceptions.max_exceptions",
+        "exceptions.proposal",  # the limit the overlay sets is its own rule
+    ]
     assert "reason" in schema["$defs"]["RemovedRequirement"]["properties"]
 
 

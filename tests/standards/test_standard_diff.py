@@ -245,6 +245,90 @@ class TestScoringChanges:
         assert "decision_levels.certified.min_domain: 60 → none (weakened)" in render_text(result)
 
 
+# Each field of the scoring policy's models, with another value for it, and the diff's field.
+_OTHER: dict[str, tuple[Any, str]] = {
+    "RatingLevel.id": (None, ""),  # levels are matched by id: a new id is another level
+    "RatingLevel.label": ("Fully met", "scale.met.label"),
+    "RatingLevel.credit": (0.9, "scale.met.credit"),
+    "RatingLevel.meets": (False, "scale.met.meets"),
+    "RatingLevel.description": ("Everything is in place.", "scale.met.description"),
+    "RatingLevel.aliases": (("done",), "scale.met.aliases"),
+    "RatingLevel.points": (5.0, "scale.met.points"),
+    "RatingScale.levels": (None, ""),  # compared level by level, above
+    "RatingScale.not_applicable_label": ("Does not apply", "scale.not_applicable_label"),
+    "RatingScale.not_applicable_aliases": (("na",), "scale.not_applicable_aliases"),
+    "DecisionLevel.id": (None, ""),
+    "DecisionLevel.label": ("Certified at last", "decision_levels.certified.label"),
+    "DecisionLevel.description": ("Meets it all.", "decision_levels.certified.description"),
+    "DecisionLevel.colour": ("#000000", "decision_levels.certified.colour"),
+    "DecisionLevel.conditions": (None, ""),  # compared condition by condition
+    "DecisionLevel.validity": (None, ""),  # compared term by term (TestValidity)
+    "ScoringPolicy.scale": (None, ""),
+    "ScoringPolicy.overall": ("domains", "overall"),
+    "ScoringPolicy.include_core_in_scores": (False, "include_core_in_scores"),
+    "ScoringPolicy.unsupported_claim": (None, ""),  # TestUnsupportedClaims
+    "ScoringPolicy.evidence_max_age_days": (30, "evidence_max_age_days"),
+    "ScoringPolicy.decision_levels": (None, ""),
+    "ScoringPolicy.proposal_note": ("Another note.", "proposal_note"),
+    "ScoringPolicy.exceptions": (None, ""),
+    "ExceptionPolicy.allowed": (True, "exceptions.allowed"),
+    "ExceptionPolicy.core_allowed": (True, "exceptions.core_allowed"),
+    "ExceptionPolicy.max_exceptions": (2, "exceptions.max_exceptions"),
+    "ExceptionPolicy.max_days": (90, "exceptions.max_days"),
+    "ExceptionPolicy.proposal": (("max_days",), "exceptions.proposal"),
+}
+
+
+def test_the_table_of_scoring_fields_is_the_models_fields() -> None:
+    """A field added to the scoring policy's format must be added here, and to the diff."""
+    from citcert.standards.model import (
+        DecisionLevel,
+        ExceptionPolicy,
+        RatingLevel,
+        RatingScale,
+        ScoringPolicy,
+    )
+
+    models = (RatingLevel, RatingScale, DecisionLevel, ScoringPolicy, ExceptionPolicy)
+    fields = {f"{m.__name__}.{name}" for m in models for name in m.model_fields}
+    assert fields == set(_OTHER)
+
+
+@pytest.mark.parametrize("name", [n for n, (_, field) in _OTHER.items() if field])
+def test_every_field_of_the_scoring_policy_shows_in_the_diff(
+    mini_standard: Standard, name: str
+) -> None:
+    """Changed on its own, each field is one line of the diff, under its own name."""
+    model, field = name.split(".")
+    value, shown = _OTHER[name]
+    scoring = mini_standard.scoring
+    if model == "RatingLevel":
+        levels = list(scoring.scale.levels)
+        met = next(i for i, level in enumerate(levels) if level.id == "met")
+        levels[met] = levels[met].model_copy(update={field: value})
+        scoring = scoring.model_copy(
+            update={"scale": scoring.scale.model_copy(update={"levels": tuple(levels)})}
+        )
+    elif model == "RatingScale":
+        scoring = scoring.model_copy(
+            update={"scale": scoring.scale.model_copy(update={field: value})}
+        )
+    elif model == "DecisionLevel":
+        levels = [
+            lv.model_copy(update={field: value}) if lv.id == "certified" else lv
+            for lv in scoring.decision_levels
+        ]
+        scoring = scoring.model_copy(update={"decision_levels": tuple(levels)})
+    elif model == "ExceptionPolicy":
+        policy = scoring.exceptions.model_copy(update={field: value})
+        scoring = scoring.model_copy(update={"exceptions": policy})
+    else:
+        scoring = scoring.model_copy(update={field: value})
+    changed = mini_standard.model_copy(update={"scoring": scoring})
+
+    assert [c.field for c in diff(mini_standard, changed).scoring] == [shown]
+
+
 class TestDiffCommand:
     """`citcert standards diff` with refs and files, in text and JSON."""
 
@@ -326,13 +410,15 @@ class TestExceptionPolicy:
         assert _diff_text("cit-best-practice@2019.1", path) == [
             "cit-best-practice@2019.1 → state-tailoring@1",
             "",
-            "Scoring policy (2):",
+            "Scoring policy (3):",
             "  exceptions.max_exceptions: 3 → 1 (tightened)",
             "  exceptions.max_days: 365 → 90 (tightened)",
+            "  exceptions.proposal: [max_exceptions; max_days] → []",
         ]
         assert _scoring(_diff_json("cit-best-practice@2019.1", path)) == [
             ("exceptions.max_exceptions", 3, 1, "tightened"),
             ("exceptions.max_days", 365, 90, "tightened"),
+            ("exceptions.proposal", ["max_exceptions", "max_days"], [], "changed"),
         ]
 
     def test_an_overlay_that_allows_no_exceptions(self, tmp_path: Path) -> None:
@@ -352,15 +438,17 @@ class TestExceptionPolicy:
         path = _overlay(tmp_path, body)
 
         assert _diff_text("cit-best-practice@2019.1", path)[2:] == [
-            "Scoring policy (1):",
+            "Scoring policy (2):",
             "  exceptions.max_days: 365 → 730 (weakened)",
+            "  exceptions.proposal: [max_exceptions; max_days] → [max_exceptions]",
             "",
             "Weakenings declared by the overlay (1):",
             "  ! scoring: loosens the exception policy's max_days from 365 to 730 "
             "(reason: Waivers run two years.)",
         ]
         assert _scoring(_diff_json("cit-best-practice@2019.1", path)) == [
-            ("exceptions.max_days", 365, 730, "weakened")
+            ("exceptions.max_days", 365, 730, "weakened"),
+            ("exceptions.proposal", ["max_exceptions", "max_days"], ["max_exceptions"], "changed"),
         ]
 
     def test_a_limit_the_overlay_sets_is_no_longer_marked_as_citcerts_proposal(
