@@ -10,6 +10,7 @@ side (``71.0%``), and changes of score (``+3.5 points``). The writers take them 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 
@@ -48,8 +49,11 @@ _MONTH = 365.25 / 12
 
 
 def plain_name(name: str) -> str:
-    """A name as people read it, to tell whether two are the same: case and spacing aside."""
-    return " ".join(name.casefold().split())
+    """
+    A name as people read it, to tell whether two are the same: case, spacing and Unicode form
+    aside ("Peña" typed as one character or as n and a combining tilde is one name).
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def join_words(parts: Sequence[str]) -> str:

@@ -444,7 +444,7 @@ def run_batch(
         tuple(writer.written),
         remove,
         tuple(kept),
-        tuple(f for f in collector.below if f in {r.file for r in rollup.rows if r.counted}),
+        _counted_only(collector.below, rollup),
         writer.sizes,
     )
 
@@ -500,6 +500,12 @@ def _drawn(future: Future[bytes], name: str, rollup: Rollup) -> bytes:
         return future.result()
     except BrokenProcessPool:  # the process died (the memory killer): draw it here
         return FILES[name](rollup)
+
+
+def _counted_only(files: Sequence[str], rollup: Rollup) -> tuple[str, ...]:
+    """Of `files`, those whose row the roll-up counts (a program's bar is its counted row)."""
+    counted = {row.file for row in rollup.rows if row.counted}
+    return tuple(f for f in files if f in counted)
 
 
 def check_fail_below(choice: StandardChoice, typed: str | None) -> None:

@@ -288,8 +288,8 @@ def _share_recent(
     share = round(100 * hits / len(pool), 1)
     named = " or ".join(_header(sheet, c) for c in columns)
     text = (
-        f"{hits} of {scope} have a {named} in the {days} days up to {as_of.isoformat()} "
-        f"= {_num(share)}%"
+        f"{hits} of {scope} have a {named} date in the {days} days up to "
+        f"{as_of.isoformat()} = {_num(share)}%"
     )
     return _Result(share, text, inputs)
 

@@ -2,16 +2,19 @@
 What each workbook of a batch contributes to the roll-up, and how it is folded in.
 
 A workbook's audit contributes a `Contribution`: one roll-up row and each requirement's status,
-never the whole `Assessment`, so memory does not grow with the number of workbooks.
+never the whole `Assessment`.
 `RollupCollector` folds contributions, in input order, into the rows and per-requirement
 tallies of the `Rollup` the roll-up writers lay out. Pure: no file, no writer.
 
 **A program is counted once.** Workbooks are the same program when its name and jurisdiction
 read the same (case, spacing and Unicode form aside). Of those, the latest assessment is
 counted; on the same day a review before a self-assessment (the review is the one a decision
-rests on); on the same day and of the same kind, the one later in the batch. The collector keeps
-only each program's counted contribution so far, so memory grows with the programs, not the
-workbooks; the rows of the others stay listed, each saying which row is counted instead.
+rests on); on the same day and of the same kind, the one later in the batch. The rows of the
+others stay listed, each saying which row is counted instead.
+
+Memory: a row per workbook, and each counted program's contribution (its requirements'
+statuses) until the end, when the tallies are made from them; a program's earlier workbook is
+let go as soon as a later one replaces it.
 """
 
 from __future__ import annotations
@@ -340,7 +343,7 @@ def _repeated(audited: Sequence[AuditedRow]) -> str:
         return ""
     return "".join(sentences) + (
         " A program is counted by its latest assessment (on the same day, a review before a "
-        "self-assessment)."
+        "self-assessment, then the file later in the batch)."
     )
 
 

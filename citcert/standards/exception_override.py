@@ -61,8 +61,9 @@ def override_exceptions(
         verb = "loosens" if kind is ChangeKind.WEAKENED else "tightens"
         text = f"{verb} {what} from {_shown(old)} to {_shown(new)}"
         changes.append(Change((*loc, name), kind, "scoring", text))
-    if update:  # a limit the overlay sets is its own rule, no longer citcert's proposal
-        update["proposal"] = tuple(limit for limit in base.proposal if limit not in update)
+    named = given.model_fields_set  # a limit the overlay names, even unchanged, is its own rule
+    if any(limit in named for limit in base.proposal):
+        update["proposal"] = tuple(limit for limit in base.proposal if limit not in named)
     return base.model_copy(update=update), changes
 
 

@@ -618,6 +618,10 @@ class ExceptionPolicy(Model):
 
     @model_validator(mode="after")
     def _proposals_are_set(self) -> ExceptionPolicy:
+        if len(set(self.proposal)) < len(self.proposal):
+            raise PydanticCustomError(
+                "exceptions_proposal_twice", "proposal names a limit twice; name each once"
+            )
         unset = [limit for limit in self.proposal if getattr(self, limit) is None]
         if unset:
             raise PydanticCustomError(
@@ -766,7 +770,7 @@ class Standard(Identity):
     @cached_property
     def _sha256(self) -> str:
         """`standard_sha256`, worked out once: a batch worker asks it twice per workbook."""
-        dumped = self.model_dump(mode="json", exclude_defaults=True)
+        dumped = self.model_dump(mode="json", exclude_defaults=True, exclude={"status"})
         payload = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -779,6 +783,9 @@ def standard_sha256(standard: Standard) -> str:
     an overlay resolved twice, gives the same digest. Values left at their defaults are not in
     it, so a citcert that adds a field (with a default) to the format does not change the digest
     of a standard that does not use it, and its workbooks do not warn that the standard changed.
-    A standard is immutable, so it is worked out once for each.
+    Nor is its `status`: a version superseded by the next one says what it said before. (A test
+    holds the format's defaults, so changing one, which would change what such standards mean
+    with their digests unchanged, is a decision taken on purpose.) A standard is immutable, so
+    it is worked out once for each.
     """
     return standard._sha256

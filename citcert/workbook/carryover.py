@@ -116,9 +116,11 @@ def _target(
     _carry_metric(target, requirement, answered, rows, old)
     if "self_rating" in target.values and _measure_changed(requirement, answered, old):
         assert requirement.metric is not None  # a measure that changed is there now
+        unmeasured = all(old.requirement(rid).metric is None for rid in answered)
+        how = "is measured in" if unmeasured else "is measured another way in"
         target.notes.append(
-            f"how this requirement is measured changed in {new.ref} (now: "
-            f"{requirement.metric.label}): check the rating against it"
+            f"this requirement {how} {new.ref} ({requirement.metric.label}): check the "
+            "rating against it"
         )
     return target
 

@@ -502,6 +502,7 @@ class TestOneProgramInTwoWorkbooks:
         assert "Meets the standard (review)" in pdf
         assert "Meets the standard (self-assessment; not counted)" in pdf
         assert f"lakemont-metro.xlsx: {why}" in pdf
+        assert "City of Lakemont and Lake County · lakemont-metro.xlsx · not counted" in pdf
         assert " ".join(sentence.split()) in pdf
         html = (out / "summary.html").read_text(encoding="utf-8")
         assert '<span class="muted">review</span>' in html

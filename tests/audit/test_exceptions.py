@@ -245,9 +245,10 @@ def test_the_template_states_the_policy_and_no_sheet_means_no_exceptions(
     assert [c.value for c in ws[3]] == [
         "Requirement ID", "Justification", "Approved by", "Approved on", "Expires on"
     ]  # fmt: skip
-    assert "Core requirements cannot be excepted. At most 3. Each for at most 365 days." in str(
-        ws["A2"].value
-    )
+    assert (
+        "Core requirements cannot be excepted. At most 3. Each for at most 365 days. These "
+        "limits are citcert's proposal, not a published rule."
+    ) in str(ws["A2"].value)
     plain = json.loads(
         audit(runner, EXAMPLES / "brennan-county.xlsx", "-o", "-", "--format", "json").stdout
     )

@@ -135,6 +135,16 @@ def test_a_program_is_its_name_and_jurisdiction_as_people_read_them() -> None:
     assert rollup.programs == 2
 
 
+def test_a_name_typed_in_another_unicode_form_is_the_same_program() -> None:
+    """ "Peña" as one character in one workbook and n + combining tilde in the other: one."""
+    rollup = _rollup(
+        _workbook("a.xlsx", day=1, program="Pe\u00f1a CIT"),
+        _workbook("b.xlsx", day=2, program="Pen\u0303a CIT"),
+    )
+
+    assert _counted(rollup) == {"a.xlsx": False, "b.xlsx": True}
+
+
 def test_every_count_is_of_the_counted_rows_only() -> None:
     """The self-assessment (conditional, TRN-01 not met, 40) gives way to the review."""
     rollup = _rollup(
@@ -168,7 +178,8 @@ def test_every_count_is_of_the_counted_rows_only() -> None:
         "3 workbooks: 3 audited, 2 programs (2 Certified, 0 Conditional). Lakemont CIT is in 2 "
         "workbooks (lakemont.xlsx, a self-assessment of 2025-01-15; lakemont-review.xlsx, a "
         "review of 2025-01-15) and is counted once, by lakemont-review.xlsx. A program is "
-        "counted by its latest assessment (on the same day, a review before a self-assessment)."
+        "counted by its latest assessment (on the same day, a review before a self-assessment, "
+        "then the file later in the batch)."
     )
 
 

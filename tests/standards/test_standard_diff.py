@@ -483,6 +483,23 @@ class TestExceptionPolicy:
             "scoring.exceptions: proposal names max_days, which this policy does not set"
         ) in result.stderr
 
+    def test_a_limit_named_twice_in_the_proposal_is_a_located_error(self, tmp_path: Path) -> None:
+        path = _next_version(
+            tmp_path,
+            ("    proposal: [max_exceptions, max_days]\n", "    proposal: [max_days, max_days]\n"),
+        )
+
+        result = CliRunner().invoke(cli, ["standards", "show", str(path)])
+
+        assert result.exit_code == 2
+        assert "scoring.exceptions: proposal names a limit twice; name each once" in result.stderr
+
+    def test_a_limit_restated_by_the_overlay_is_its_own_rule(self, tmp_path: Path) -> None:
+        """The same 365 days written in the overlay: no change, but the state's rule now."""
+        path = _overlay(tmp_path, "scoring:\n  exceptions: {max_days: 365}\n")
+
+        assert load_file(path).scoring.exceptions.proposal == ("max_exceptions",)
+
     def test_between_versions(self, tmp_path: Path) -> None:
         """More exceptions, and on core requirements too: two weakenings between versions."""
         path = _next_version(

@@ -248,8 +248,12 @@ def _figures(ink: Any) -> list[tuple[Any, ...]]:
 
 
 def _place(row: Any) -> str:
-    """Where a program is and which file it came from, so programs of one name differ."""
-    return " · ".join(part for part in (row.jurisdiction, row.file) if part)
+    """
+    Where a program is and which file it came from, so programs of one name differ; "not
+    counted" for a workbook whose program is counted by another.
+    """
+    parts = (row.jurisdiction, row.file, "not counted" if row.counted is False else "")
+    return " · ".join(part for part in parts if part)
 
 
 def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]], list[float]]:

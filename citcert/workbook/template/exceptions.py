@@ -25,6 +25,9 @@ def policy_words(policy: ExceptionPolicy) -> str:
         parts.append(f"At most {policy.max_exceptions}.")
     if policy.max_days is not None:
         parts.append(f"Each for at most {policy.max_days} days.")
+    if policy.proposal:
+        limits = "These limits are" if len(policy.proposal) > 1 else "This limit is"
+        parts.append(f"{limits} citcert's proposal, not a published rule.")
     return " ".join(parts)
 
 
