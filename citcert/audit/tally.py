@@ -73,9 +73,16 @@ def program_key(row: AuditedRow) -> ProgramKey:
     return plain_name(row.program), plain_name(row.jurisdiction)
 
 
+def recency(day: dt.date | None, mode: Mode | None, order: int) -> tuple[dt.date, bool, int]:
+    """
+    What picks a program's counted row, the largest first: the latest assessment date, then a
+    review, then the later in the batch's order (an undated row comes before any dated one).
+    """
+    return day or dt.date.min, mode is Mode.REVIEW, order
+
+
 def _recency(row: AuditedRow, order: int) -> tuple[dt.date, bool, int]:
-    """What picks a program's counted row: the latest date, then a review, then batch order."""
-    return row.assessment_date or dt.date.min, row.mode is Mode.REVIEW, order
+    return recency(row.assessment_date, row.mode, order)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ change since the last roll-up. Each row stays listed; a row not counted says whi
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from hypothesis import given
@@ -249,3 +250,38 @@ def test_a_previous_rollup_gives_only_its_counted_rows_to_the_change(tmp_path: P
         ("certified", 1),
         ("conditional", 0),
     ]
+
+
+def test_a_roll_up_that_counted_every_workbook_is_counted_again_by_program(
+    tmp_path: Path,
+) -> None:
+    """
+    A 2.1 roll-up (before a program was counted once) held Lakemont's self-assessment and its
+    review as two programs. Read back for --since, it is one program, its review, and the
+    decisions are recounted: no phantom "no longer in the batch" on the first run after.
+    """
+    pair = (
+        _workbook("lakemont.xlsx", day=15, certified=False),
+        _workbook("lakemont-review.xlsx", day=15, mode=Mode.REVIEW),
+    )
+    data = json.loads(render_json(_rollup(*pair)))
+    data["schema_version"] = "2.1"
+    for row in data["rows"]:
+        del row["counted"], row["not_counted"]
+    data["decisions"] = [
+        {"decision_id": "certified", "label": "Certified", "programs": 1},
+        {"decision_id": "conditional", "label": "Conditional", "programs": 1},
+    ]
+    (tmp_path / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+
+    previous = read_previous(tmp_path)
+
+    assert [row.file for row in previous.rows] == ["lakemont-review.xlsx"]
+    assert [(d.decision_id, d.programs) for d in previous.decisions] == [
+        ("certified", 1),
+        ("conditional", 0),
+    ]
+    since = _rollup(*pair, previous=previous).since
+    assert since is not None
+    assert [(c.file, c.direction) for c in since.programs] == [("lakemont-review.xlsx", "same")]
+    assert since.sentence.endswith("; 0 new, 0 no longer in the batch.")
