@@ -198,3 +198,29 @@ def test_a_row_split_across_pages_names_itself_where_it_goes_on() -> None:
     for index in holding[1:]:
         assert "TRN-01 (continued)" in " ".join(pages[index].split())
         assert pages[index].count("(continued)") == 1
+
+
+def test_the_continued_cell_keeps_its_markup_and_its_row_fits_it() -> None:
+    """
+    A core requirement's id cell (bold id, CORE under it) is repeated as it began, with
+    "(continued)" under it, and the continued row is tall enough for all of it, so it never
+    draws over the next row. A column too narrow for the word repeats the cell alone.
+    """
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph
+
+    style = getSampleStyleSheet()["Normal"]
+    for width, marked in ((100.0, True), (25.0, False)):
+        core = Paragraph("<b>INS-01</b><br/><font size=6>CORE</font>", style)
+        long = Paragraph("word " * 600, style)
+        rows = [["ID", "Text"], [core, long], ["x", "y"], ["z", "w"]]
+        table = kit.table(rows, [width, 400 - width])
+        table.wrap(400, 300)
+        _, rest = table.split(400, 300)
+
+        label = rest._cellvalues[1][0]
+        assert label[0].text == core.text  # the same markup: bold id, CORE on its own line
+        assert ("(continued)" in [p.getPlainText() for p in label]) is marked
+        rest.wrap(400, 10_000)
+        needed = sum(p.wrap(width, 10_000)[1] for p in label)
+        assert rest._rowHeights[1] >= needed

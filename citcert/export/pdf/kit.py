@@ -298,8 +298,10 @@ def kept_table_class() -> type:
 def _name_continued_row(table: Any, parts: list[Any], head: int) -> None:
     """
     When a row split inside itself, the part on the next page starts with the rest of it: its
-    first cell, left empty by reportlab, repeats the row's first cell (a requirement's id, a
-    file) with "(continued)", so that a reader of that page knows whose text goes on.
+    first cell, left empty by reportlab, repeats the row's first cell as it began (a
+    requirement's id with its CORE mark, a file, a step's number) and, where the column is wide
+    enough to say it on one line, "(continued)" under it, so that a reader of that page knows
+    whose text goes on. The row's height is then worked out afresh for what it holds.
     """
     if len(parts) != 2:
         return
@@ -310,20 +312,31 @@ def _name_continued_row(table: Any, parts: list[Any], head: int) -> None:
     if not cells or cells[0]:
         return  # reportlab left something there (an empty cell is "", (), [] or None)
     original = table._cellvalues[first - 1][0]
-    paragraphs = [original] if not isinstance(original, (list, tuple)) else list(original)
-    para = next((f for f in paragraphs if hasattr(f, "getPlainText")), None)
-    if para is not None:
-        from xml.sax.saxutils import escape
-
+    wide = (parts[1]._argW[0] or 0) >= _CONTINUED_WIDTH
+    flows = list(original) if isinstance(original, (list, tuple)) else [original]
+    paras = [f for f in flows if hasattr(f, "getPlainText") and not hasattr(f, "continued")]
+    if paras:
+        from reportlab.lib.styles import ParagraphStyle
         from reportlab.platypus import Paragraph
 
-        text = escape(para.getPlainText().strip().removesuffix(_CONTINUED))
-        cells[0] = [Paragraph(f"{text}{_CONTINUED}", para.style)]  # a list, as reportlab splits
+        label: list[Any] = [Paragraph(p.text, p.style) for p in paras]  # the same markup
+        if wide:
+            muted = ParagraphStyle("continued", parent=paras[0].style, textColor=colour(MUTED))
+            marker = Paragraph("(continued)", muted)
+            marker.continued = True
+            label.append(marker)
+        cells[0] = label  # a list, as reportlab's own split cells are
     elif isinstance(original, str) and original.strip():
-        cells[0] = f"{original.strip().removesuffix(_CONTINUED)}{_CONTINUED}"
+        text = original.strip().removesuffix(_CONTINUED)
+        cells[0] = text + (_CONTINUED if wide else "")
+    else:
+        return
+    parts[1]._argH[head] = None  # reportlab sizes the row again, label and all
 
 
-_CONTINUED = " (continued)"
+_CONTINUED = "\n(continued)"
+_CONTINUED_WIDTH = 0.8 * INCH
+"""A first column narrower than this repeats its cell without the word "(continued)"."""
 
 
 def _keep_headings(table: Any, parts: list[Any], availWidth: float, head: int) -> list[Any]:
