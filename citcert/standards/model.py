@@ -488,6 +488,25 @@ def condition_rules() -> dict[str, Rule]:
     }
 
 
+def check_proposal(model: BaseModel, proposal: tuple[str, ...], what: str) -> None:
+    """
+    A `proposal` list names each of `model`'s fields once, and only fields it sets: marking an
+    unset term or limit as citcert's would describe a rule that is not there.
+    """
+    twice = sorted({name for name in proposal if proposal.count(name) > 1})
+    if twice:
+        raise PydanticCustomError(
+            "proposal_twice", "proposal names {names} twice; name each once", {"names": twice[0]}
+        )
+    unset = [name for name in proposal if getattr(model, name) is None]
+    if unset:
+        raise PydanticCustomError(
+            "proposal_unset",
+            "proposal names {names}, which this {what} does not set",
+            {"names": ", ".join(unset), "what": what},
+        )
+
+
 ValidityTerm = Literal["valid_for_days", "review_every_days", "interim_report_every_days"]
 """The names of the terms of a `Validity`, as `Validity.proposal` lists them."""
 
@@ -547,13 +566,7 @@ class Validity(Model):
 
     @model_validator(mode="after")
     def _proposals_are_set(self) -> Validity:
-        unset = [term for term in self.proposal if getattr(self, term) is None]
-        if unset:
-            raise PydanticCustomError(
-                "validity_proposal",
-                "proposal names {terms}, which this validity does not set",
-                {"terms": ", ".join(unset)},
-            )
+        check_proposal(self, self.proposal, "validity")
         return self
 
 
@@ -618,17 +631,7 @@ class ExceptionPolicy(Model):
 
     @model_validator(mode="after")
     def _proposals_are_set(self) -> ExceptionPolicy:
-        if len(set(self.proposal)) < len(self.proposal):
-            raise PydanticCustomError(
-                "exceptions_proposal_twice", "proposal names a limit twice; name each once"
-            )
-        unset = [limit for limit in self.proposal if getattr(self, limit) is None]
-        if unset:
-            raise PydanticCustomError(
-                "exceptions_proposal",
-                "proposal names {limits}, which this policy does not set",
-                {"limits": ", ".join(unset)},
-            )
+        check_proposal(self, self.proposal, "policy")
         return self
 
 

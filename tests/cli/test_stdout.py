@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,9 @@ BEFORE_ANY_COMMAND = {"--help": ["--help"], "--version": ["--version"]}
 rule of a full disk. A reader that left gets click's own quiet exit there (status 1)."""
 
 
-def _run(way: str, args: list[str], stdout: int, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(
+    way: str, args: list[str], stdout: int | None, cwd: Path, **extra: Any
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CITCERT_CACHE_DIR": str(cwd / "cache")}
     env.pop("CITCERT_STANDARDS_PATH", None)
     return subprocess.run(
@@ -47,6 +50,7 @@ def _run(way: str, args: list[str], stdout: int, cwd: Path) -> subprocess.Comple
         text=True,
         timeout=120,
         check=False,
+        **extra,
     )
 
 
@@ -96,19 +100,9 @@ def test_a_standard_output_closed_before_the_start(tmp_path: Path, way: str, com
     listing, the help) is dropped as Python's own print drops it. Never a traceback.
     """
     args = {**COMMANDS, **BEFORE_ANY_COMMAND}[command]
-    env = {**os.environ, "CITCERT_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("CITCERT_STANDARDS_PATH", None)
 
-    done = subprocess.run(
-        [*RUNS[way], *args],
-        cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=120,
-        check=False,
-        preexec_fn=lambda: os.close(1),  # the child starts with its stdout closed
-    )
+    # The child closes its standard output before citcert starts.
+    done = _run(way, args, None, tmp_path, preexec_fn=lambda: os.close(1))
 
     if "-o" in args:
         assert done.returncode == 2, done.stderr

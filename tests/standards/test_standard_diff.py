@@ -492,7 +492,7 @@ class TestExceptionPolicy:
         result = CliRunner().invoke(cli, ["standards", "show", str(path)])
 
         assert result.exit_code == 2
-        assert "scoring.exceptions: proposal names a limit twice; name each once" in result.stderr
+        assert "scoring.exceptions: proposal names max_days twice; name each once" in result.stderr
 
     def test_a_limit_restated_by_the_overlay_is_its_own_rule(self, tmp_path: Path) -> None:
         """The same 365 days written in the overlay: no change, but the state's rule now."""
