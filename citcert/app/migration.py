@@ -50,6 +50,9 @@ class MigrationReport(Model):
     """Each answer with no place in the new standard, as the Instructions sheet keeps it."""
     new_program_numbers: tuple[str, ...]
     """Program numbers the new standard asks for that the old one did not, ``Label (ID)``."""
+    computed_program_numbers: tuple[str, ...] = ()
+    """Of those, the ones a carried record sheet with rows computes (nothing to type for
+    them), ``Label (ID)``."""
     summary: str
     """The text `migrate` prints without ``--format json``."""
 
@@ -69,5 +72,6 @@ def migration_report(migration: Migration, workbook: str, output: str) -> Migrat
         notes=tuple(NoteOut(requirement_id=rid, note=note) for rid, note in migration.row_notes),
         not_carried=migration.not_carried,
         new_program_numbers=migration.new_numbers,
+        computed_program_numbers=tuple(name for name, _ in migration.computed_numbers),
         summary=migration.report(),
     )

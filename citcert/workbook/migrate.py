@@ -44,7 +44,10 @@ class Migration:
     row_notes: tuple[tuple[str, str], ...] = ()
     """The requirement id and what was left in its row's Notes column, one pair a note."""
     new_numbers: tuple[str, ...] = ()
-    """Program numbers the new standard asks that the old one did not, to fill in afresh."""
+    """Program numbers the new standard asks that the old one did not (``Label (id)``)."""
+    computed_numbers: tuple[tuple[str, str], ...] = ()
+    """Of those, each one a carried record sheet with rows computes (nothing to type for it),
+    with that sheet's title: ``("Label (id)", "Officers")``."""
 
     @property
     def carried(self) -> tuple[str, ...]:
@@ -67,9 +70,13 @@ class Migration:
         lines = [f"{moved}: answers carried for {count} requirement{'s' if count != 1 else ''}."]
         if self.unanswered:
             lines.append(f"To answer afresh ({len(self.unanswered)}): {', '.join(self.unanswered)}")
-        if self.new_numbers:
-            asked = ", ".join(self.new_numbers)
-            lines.append(f"New on the Program sheet, to fill in ({len(self.new_numbers)}): {asked}")
+        typed = _typed(self.new_numbers, self.computed_numbers)
+        if typed:
+            lines.append(f"New on the Program sheet, to fill in ({len(typed)}): {', '.join(typed)}")
+        if self.computed_numbers:
+            found = "; ".join(f"{n}, from the {sheet} sheet" for n, sheet in self.computed_numbers)
+            count = len(self.computed_numbers)
+            lines.append(f"New, computed from the record sheets ({count}): {found}")
         if self.notes:
             lines.append(f"Left in the Notes column ({len(self.notes)}):")
             lines += [f"  {one_line(line)}" for line in self.notes]
@@ -95,9 +102,11 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
     ]
     known = {n.id for n in old.program_numbers}
     fresh = tuple(f"{n.label} ({n.id})" for n in new.program_numbers if n.id not in known)
+    computed = _computed(new, known, records)
     notes = _instruction_notes(book.name, old, new, targets, lost)
-    if fresh:
-        notes.insert(3, f"New on the Program sheet, to fill in: {', '.join(fresh)}.")
+    typed = _typed(fresh, computed)
+    if typed:
+        notes.insert(3, f"New on the Program sheet, to fill in: {', '.join(typed)}.")
     data = _render(new, program, targets, (documents, records, exceptions), notes, old.ref)
     return Migration(
         workbook=data,
@@ -108,6 +117,7 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
         not_carried=tuple(lost),
         row_notes=tuple((rid, note) for rid, t in targets.items() for note in t.notes),
         new_numbers=fresh,
+        computed_numbers=computed,
     )
 
 
@@ -181,6 +191,25 @@ def _document_rows(book: Book, findings: Findings) -> list[dict[str, object]]:
     if table is None:
         return []
     return [values for _, values in table.filled_rows()]
+
+
+def _computed(
+    new: Standard, known: set[str], records: dict[str, list[dict[str, object]]]
+) -> tuple[tuple[str, str], ...]:
+    """The new program numbers that a carried record sheet with rows computes, and its title."""
+    from citcert.standards.records import RECORD_SHEETS
+
+    return tuple(
+        (f"{n.label} ({n.id})", RECORD_SHEETS[n.from_records.sheet].title)
+        for n in new.program_numbers
+        if n.id not in known and n.from_records is not None and records.get(n.from_records.sheet)
+    )
+
+
+def _typed(fresh: Sequence[str], computed: Sequence[tuple[str, str]]) -> list[str]:
+    """The new numbers to type: those no carried record sheet computes."""
+    done = {name for name, _ in computed}
+    return [name for name in fresh if name not in done]
 
 
 def _carry_records(

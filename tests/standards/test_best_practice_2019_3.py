@@ -142,7 +142,12 @@ class TestInServicePerOfficer:
         self, workbooks: tuple[Path, Path, str]
     ) -> None:
         printed = workbooks[2]
-        assert "New on the Program sheet, to fill in (1): CIT officers with in-service" in printed
+        assert "New on the Program sheet, to fill in" not in printed  # the roster computes it
+        assert (
+            "New, computed from the record sheets (1): CIT officers with in-service training (or "
+            "their course) in the last 2 years (cit_officers_inservice_current), from the "
+            "Officers sheet"
+        ) in printed
         assert (
             "INS-01: this requirement is measured another way in cit-best-practice@2019.3 "
             "(Share of CIT officers with in-service training (or their course) in the last 2 "
@@ -174,6 +179,34 @@ class TestInServicePerOfficer:
         book.save(path)
         ins01 = _ins01(path)
         assert (ins01["metric"]["value"], ins01["status"]) == (95, "met")
+
+
+def test_without_a_roster_migrate_asks_for_the_share_to_be_typed(tmp_path: Path) -> None:
+    """A 2019.2 workbook with an empty Officers sheet: the new number is one to fill in."""
+    older, newer = tmp_path / "b-2019.2.xlsx", tmp_path / "b-2019.3.xlsx"
+    _migrate(EXAMPLE, older, "cit-best-practice@2019.2")
+    book = load_workbook(older)
+    officers = book["Officers"]
+    for r in range(4, officers.max_row + 1):
+        for c in range(1, 6):
+            officers.cell(r, c).value = None
+    book.save(older)
+
+    result = _run("migrate", str(older), "--to", "cit-best-practice@2019.3", "-o", str(newer))
+    result_json = _run(
+        "migrate", str(older), "--to", "cit-best-practice@2019.3", "-o", str(tmp_path / "j.xlsx"),
+        "--format", "json",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "New on the Program sheet, to fill in (1): CIT officers with in-service training (or "
+        "their course) in the last 2 years (cit_officers_inservice_current)"
+    ) in result.stdout
+    assert "computed from the record sheets" not in result.stdout
+    report = json.loads(result_json.stdout)
+    assert report["computed_program_numbers"] == []
+    assert len(report["new_program_numbers"]) == 1
 
 
 class TestTheOtherFixes:
