@@ -53,7 +53,8 @@ def plain_name(name: str) -> str:
     A name as people read it, to tell whether two are the same: case, spacing and Unicode form
     aside ("Peña" typed as one character or as n and a combining tilde is one name).
     """
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
 
 
 def join_words(parts: Sequence[str]) -> str:

@@ -104,7 +104,7 @@ def read_previous(folder: Path) -> PreviousRollup:
         DecisionCount(
             decision_id=d.decision_id,
             label=d.label,
-            programs=sum(r.decision_id == d.decision_id for r in kept),
+            programs=sum(r.decision_id == d.decision_id and r.decision == d.label for r in kept),
         )
         for d in summary.decisions
     )

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -496,7 +496,9 @@ def check_proposal(model: BaseModel, proposal: tuple[str, ...], what: str) -> No
     twice = sorted({name for name in proposal if proposal.count(name) > 1})
     if twice:
         raise PydanticCustomError(
-            "proposal_twice", "proposal names {names} twice; name each once", {"names": twice[0]}
+            "proposal_twice",
+            "proposal names {names} twice; name each once",
+            {"names": ", ".join(twice)},
         )
     unset = [name for name in proposal if getattr(model, name) is None]
     if unset:
@@ -621,13 +623,19 @@ class ExceptionPolicy(Model):
             limits.append(f"each running at most {span(self.max_days)} from approval to expiry")
         rest = f" ({join_words(limits)})" if limits else ""
         if self.proposal:
-            named = "these limits" if len(self.proposal) > 1 else _LIMIT_WORDS[self.proposal[0]]
-            verb = "are" if len(self.proposal) > 1 else "is"
-            rest += f"; {named} {verb} proposed by citcert, not a published rule"
+            rest += f"; {self.proposal_words()}"
         return (
             f"Exceptions: an approver may except {which}{rest}. An excepted requirement is left "
             "out of the scores until its exception expires; after that it counts as not met."
         )
+
+    def proposal_words(self) -> str:
+        """``these limits are proposed by citcert, not a published rule`` ('' for none)."""
+        if not self.proposal:
+            return ""
+        named = "these limits" if len(self.proposal) > 1 else _LIMIT_WORDS[self.proposal[0]]
+        verb = "are" if len(self.proposal) > 1 else "is"
+        return f"{named} {verb} proposed by citcert, not a published rule"
 
     @model_validator(mode="after")
     def _proposals_are_set(self) -> ExceptionPolicy:
@@ -776,6 +784,12 @@ class Standard(Identity):
         dumped = self.model_dump(mode="json", exclude_defaults=True, exclude={"status"})
         payload = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy, without the digest of the original (the copy's content may differ)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("_sha256", None)
+        return copy
 
 
 def standard_sha256(standard: Standard) -> str:

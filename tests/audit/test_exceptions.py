@@ -247,7 +247,7 @@ def test_the_template_states_the_policy_and_no_sheet_means_no_exceptions(
     ]  # fmt: skip
     assert (
         "Core requirements cannot be excepted. At most 3. Each for at most 365 days. These "
-        "limits are citcert's proposal, not a published rule."
+        "limits are proposed by citcert, not a published rule."
     ) in str(ws["A2"].value)
     plain = json.loads(
         audit(runner, EXAMPLES / "brennan-county.xlsx", "-o", "-", "--format", "json").stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given
@@ -285,3 +286,23 @@ def test_a_roll_up_that_counted_every_workbook_is_counted_again_by_program(
     assert since is not None
     assert [(c.file, c.direction) for c in since.programs] == [("lakemont-review.xlsx", "same")]
     assert since.sentence.endswith("; 0 new, 0 no longer in the batch.")
+
+
+def test_decisions_of_two_standards_sharing_an_id_are_recounted_apart(tmp_path: Path) -> None:
+    """`certified` labelled "Certified" in one standard and "Meets the standard" in another."""
+    one = _workbook("a.xlsx", day=1, program="A")
+    other = _workbook("b.xlsx", day=1, program="B")
+    other = replace(other, row=other.row.model_copy(update={"decision": "Meets the standard"}))
+    data = json.loads(render_json(_rollup(one, other)))
+    data["decisions"] = [
+        {"decision_id": "certified", "label": "Certified", "programs": 1},
+        {"decision_id": "certified", "label": "Meets the standard", "programs": 1},
+    ]
+    (tmp_path / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+
+    previous = read_previous(tmp_path)
+
+    assert [(d.label, d.programs) for d in previous.decisions] == [
+        ("Certified", 1),
+        ("Meets the standard", 1),
+    ]

@@ -224,3 +224,25 @@ def test_the_continued_cell_keeps_its_markup_and_its_row_fits_it() -> None:
         rest.wrap(400, 10_000)
         needed = sum(p.wrap(width, 10_000)[1] for p in label)
         assert rest._rowHeights[1] >= needed
+
+
+@pytest.mark.parametrize("gap", [float(g) for g in range(440, 640, 20)])
+def test_a_row_with_a_tall_first_cell_running_over_three_pages_renders(gap: float) -> None:
+    """
+    A failed workbook's long path (a first cell of several lines, which reportlab may cut
+    itself at a page's foot) beside an error list running over three pages: the PDF is made
+    whole (this crashed once, repeating a piece reportlab had cut as if it were the cell).
+    """
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    ink = kit.Ink(kit.font_coverage())
+    path = "region-north/" + "very-long-folder-name/" * 4 + "workbook.xlsx"
+    errors = "\n".join(f"error line {i} with some words" for i in range(120))
+    rows = [[ink.para("File", "th"), ink.para("Why", "th")], [ink.para(path), ink.para(errors)]]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=(kit.PAGE_W, kit.PAGE_H), invariant=1)
+    doc.build([Spacer(1, gap), kit.table(rows, [150, 350])])
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(out.getvalue())).pages]
+    assert len(pages) >= 3
+    assert "error line 119" in pages[-1]

@@ -51,3 +51,11 @@ def test_a_changed_value_changes_it(tmp_path: Path) -> None:
     changed = text.replace("scoring:\n", "scoring:\n  exceptions: {allowed: true}\n", 1)
 
     assert _digest(tmp_path, changed) != standard_sha256(load_file(MINI))
+
+
+def test_a_changed_copy_has_its_own_digest() -> None:
+    """The digest worked out for a standard is not carried to a copy with other content."""
+    standard = find_standard("cit-best-practice@2019.2")
+    before = standard_sha256(standard)
+
+    assert standard_sha256(standard.model_copy(update={"title": "Another title"})) != before

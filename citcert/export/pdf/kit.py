@@ -259,6 +259,7 @@ def kept_table_class() -> type:
             head = _repeated(self)
             body = len(self._cellvalues) - head
             if len(parts) != 2 or body < MIN_ROWS:
+                _name_continued_row(self, parts, head)  # one row running over pages, too
                 return parts
             first, rest = (len(part._cellvalues) for part in parts)
             shared = first + rest - head - len(self._cellvalues)  # 1: a row split inside itself
@@ -301,7 +302,9 @@ def _name_continued_row(table: Any, parts: list[Any], head: int) -> None:
     first cell, left empty by reportlab, repeats the row's first cell as it began (a
     requirement's id with its CORE mark, a file, a step's number) and, where the column is wide
     enough to say it on one line, "(continued)" under it, so that a reader of that page knows
-    whose text goes on. The row's height is then worked out afresh for what it holds.
+    whose text goes on. The row's height is then worked out afresh for what it holds. The cell
+    as it began is kept on the part (`continued_from`), so a row running over three pages or
+    more repeats it each time, whatever reportlab made of the label on the way.
     """
     if len(parts) != 2:
         return
@@ -311,26 +314,28 @@ def _name_continued_row(table: Any, parts: list[Any], head: int) -> None:
     cells = parts[1]._cellvalues[head]
     if not cells or cells[0]:
         return  # reportlab left something there (an empty cell is "", (), [] or None)
-    original = table._cellvalues[first - 1][0]
+    source = getattr(table, "continued_from", None)
+    if source is None:
+        original = table._cellvalues[first - 1][0]
+        flows = list(original) if isinstance(original, (list, tuple)) else [original]
+        paras = [f for f in flows if isinstance(getattr(f, "text", None), str)]
+        text = original.strip() if isinstance(original, str) else ""
+        source = paras or text.removesuffix(_CONTINUED)
+    if not source:
+        return  # a piece reportlab cut from a cell: nothing whole to repeat
+    parts[1].continued_from = source
     wide = (parts[1]._argW[0] or 0) >= _CONTINUED_WIDTH
-    flows = list(original) if isinstance(original, (list, tuple)) else [original]
-    paras = [f for f in flows if hasattr(f, "getPlainText") and not hasattr(f, "continued")]
-    if paras:
+    if isinstance(source, str):
+        cells[0] = source + (_CONTINUED if wide else "")
+    else:
         from reportlab.lib.styles import ParagraphStyle
         from reportlab.platypus import Paragraph
 
-        label: list[Any] = [Paragraph(p.text, p.style) for p in paras]  # the same markup
+        label: list[Any] = [Paragraph(p.text, p.style) for p in source]  # the same markup
         if wide:
-            muted = ParagraphStyle("continued", parent=paras[0].style, textColor=colour(MUTED))
-            marker = Paragraph("(continued)", muted)
-            marker.continued = True
-            label.append(marker)
+            muted = ParagraphStyle("continued", parent=source[0].style, textColor=colour(MUTED))
+            label.append(Paragraph("(continued)", muted))
         cells[0] = label  # a list, as reportlab's own split cells are
-    elif isinstance(original, str) and original.strip():
-        text = original.strip().removesuffix(_CONTINUED)
-        cells[0] = text + (_CONTINUED if wide else "")
-    else:
-        return
     parts[1]._argH[head] = None  # reportlab sizes the row again, label and all
 
 

@@ -26,8 +26,8 @@ def policy_words(policy: ExceptionPolicy) -> str:
     if policy.max_days is not None:
         parts.append(f"Each for at most {policy.max_days} days.")
     if policy.proposal:
-        limits = "These limits are" if len(policy.proposal) > 1 else "This limit is"
-        parts.append(f"{limits} citcert's proposal, not a published rule.")
+        words = policy.proposal_words()
+        parts.append(f"{words[:1].upper()}{words[1:]}.")
     return " ".join(parts)
 
 
