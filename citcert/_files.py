@@ -191,6 +191,11 @@ class Staging:
                 os.unlink(tmp)
         self._staged.clear()
         for folder in reversed(self._made):
+            # A folder made for this run holds nothing of anyone else's: a temporary file a
+            # signal cut off before it was recorded above goes too (`_stage` names them so).
+            for stray in folder.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    stray.unlink()
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only ever an empty one
         self._made.clear()

@@ -168,3 +168,29 @@ def test_a_target_is_checked_against_many_inputs_without_resolving_each(
     for target in (tmp_path / "via" / "program-3.xlsx", tmp_path / "linked.xlsx"):
         with pytest.raises(OutputError, match="would replace the input program-"):
             staging.check([target])
+
+
+def test_a_staged_file_a_signal_cut_off_before_it_was_recorded_goes_with_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    A signal between the temporary file's creation and its recording left the program's folder
+    behind after an interrupted batch: the folders made for the run are emptied of citcert's
+    temporary files on discard, and go; a folder that was there before keeps what it holds.
+    """
+    kept = tmp_path / "out" / "earlier"
+    kept.mkdir(parents=True)
+    (kept / ".theirs.tmp").write_bytes(b"not ours")
+    real = _files._stage
+
+    def cut_off(target: Path, data: bytes) -> str:
+        real(target, data)  # the file is made, then the signal comes before it is recorded
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_files, "_stage", cut_off)
+    with pytest.raises(KeyboardInterrupt), _files.Staging() as staging:
+        staging.add({tmp_path / "out" / "county-00-cit" / "county-00-cit.pdf": b"%PDF"})
+        staging.add({kept / "report.json": b"{}"})
+
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["earlier"]
+    assert [p.name for p in kept.iterdir()] == [".theirs.tmp"]
