@@ -74,6 +74,17 @@ def _fill(path: Path) -> None:
     book.save(path)
 
 
+def _empty_roster(path: Path) -> None:
+    """The workbook's Officers sheet with no rows (its header kept)."""
+    book = load_workbook(path)
+    officers = book["Officers"]
+    header = next(r for r in range(1, 10) if officers.cell(r, 1).value == "Officer ID")
+    for r in range(header + 1, officers.max_row + 1):
+        for c in range(1, 6):
+            officers.cell(r, c).value = None
+    book.save(path)
+
+
 def _ins01(path: Path) -> dict[str, Any]:
     result = _run("audit", str(path), "-o", "-")
     assert result.exit_code == 0, result.output
@@ -160,12 +171,7 @@ class TestInServicePerOfficer:
         """Without officer rows the share is typed; left empty, validate names its cell."""
         path = tmp_path / "typed.xlsx"
         path.write_bytes(workbooks[1].read_bytes())
-        book = load_workbook(path)
-        officers = book["Officers"]
-        for r in range(4, officers.max_row + 1):
-            for c in range(1, 6):
-                officers.cell(r, c).value = None
-        book.save(path)
+        _empty_roster(path)
 
         refused = _run("validate", str(path))
         assert refused.exit_code == 2
@@ -185,12 +191,7 @@ def test_without_a_roster_migrate_asks_for_the_share_to_be_typed(tmp_path: Path)
     """A 2019.2 workbook with an empty Officers sheet: the new number is one to fill in."""
     older, newer = tmp_path / "b-2019.2.xlsx", tmp_path / "b-2019.3.xlsx"
     _migrate(EXAMPLE, older, "cit-best-practice@2019.2")
-    book = load_workbook(older)
-    officers = book["Officers"]
-    for r in range(4, officers.max_row + 1):
-        for c in range(1, 6):
-            officers.cell(r, c).value = None
-    book.save(older)
+    _empty_roster(older)
 
     result = _run("migrate", str(older), "--to", "cit-best-practice@2019.3", "-o", str(newer))
     result_json = _run(
