@@ -2,12 +2,11 @@
 The previous roll-up read back, for ``citcert batch --since PREVIOUS_OUTDIR``.
 
 This is an edge: the ``summary.json`` an earlier batch wrote (roll-up schema 2.0, 2.1 or 2.2) is
-read bounded, checked, and reduced to what the change since then needs: each audited program's
-decision and overall score, one row per program, and the programs per decision level counted
-from those rows. A roll-up of schema 2.2 says which rows it counted (``counted``); an older one
-counted every workbook, so its rows are counted again here by the same rule (a program's
-latest assessment, `citcert.audit.tally.recency`), lest a program it held twice come back as
-"no longer in the batch". Anything else in the file is
+read bounded, checked, and reduced to what the change since then needs: the rows it counted,
+each with its program, decision and overall score, and its decision levels. A roll-up of schema
+2.2 says which rows it counted (``counted``); an older one counted every workbook, and the core
+counts its programs again by the same rule (`citcert.audit.calendar.counted_before`), lest a
+program it held twice come back as "no longer in the batch". Anything else in the file is
 ignored, so a roll-up of an older citcert still compares. A folder without one, or a file that
 is not one, is a plain error naming the file.
 """
@@ -20,10 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from citcert._words import plain_name
 from citcert.audit.calendar import PreviousRollup, PreviousRow
-from citcert.audit.rollup import DecisionCount
-from citcert.audit.tally import recency
 from citcert.errors import CitcertError, Location
 from citcert.standards.identity import LevelId
 from citcert.workbook.evidence import Mode
@@ -94,35 +90,22 @@ def read_previous(folder: Path) -> PreviousRollup:
         summary = _Summary.model_validate_json(data)
     except ValidationError as error:
         raise CitcertError.single(_not_a_rollup(error), where, "--since") from None
-    kept = _one_per_program(summary.rows)
     rows = tuple(
-        PreviousRow(r.file, r.program, r.decision_id, r.decision, r.overall_score)
-        for r in kept
-        if r.program and r.decision_id and r.decision
-    )
-    decisions = tuple(
-        DecisionCount(
-            decision_id=d.decision_id,
-            label=d.label,
-            programs=sum(r.decision_id == d.decision_id and r.decision == d.label for r in kept),
+        PreviousRow(
+            r.file,
+            r.program,
+            r.decision_id,
+            r.decision,
+            r.overall_score,
+            r.jurisdiction or "",
+            r.assessment_date,
+            r.mode,
         )
-        for d in summary.decisions
+        for r in summary.rows
+        if r.audited and r.counted is not False and r.program and r.decision_id and r.decision
     )
-    return PreviousRollup(rows, decisions, summary.latest_assessment)
-
-
-def _one_per_program(rows: tuple[_Row, ...]) -> list[_Row]:
-    """The audited rows counted, one per program by name and jurisdiction, in file order."""
-    best: dict[tuple[str, str], tuple[tuple[dt.date, bool, int], _Row]] = {}
-    for order, row in enumerate(rows):
-        if not row.audited or row.counted is False or not row.program:
-            continue
-        key = (plain_name(row.program), plain_name(row.jurisdiction or ""))
-        rank = recency(row.assessment_date, row.mode, order)
-        if key not in best or rank > best[key][0]:
-            best[key] = (rank, row)
-    chosen = {id(row) for _, row in best.values()}
-    return [row for row in rows if id(row) in chosen]
+    levels = tuple((d.decision_id, d.label) for d in summary.decisions)
+    return PreviousRollup(rows, levels, summary.latest_assessment)
 
 
 def _not_a_rollup(error: ValidationError) -> str:

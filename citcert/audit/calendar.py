@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from citcert._words import plain_name, plural
+from citcert.audit.counting import Latest, program_key, recency
 from citcert.audit.rollup import (
     AuditedRow,
     DecisionCount,
@@ -32,6 +33,7 @@ from citcert.audit.rollup import (
     RollupChange,
 )
 from citcert.standards.model import LevelId
+from citcert.workbook.evidence import Mode
 
 DUE_WITHIN_DAYS = 90
 """A review due within this many days of the as-of day is listed as due."""
@@ -75,39 +77,67 @@ def calendar_sentence(due: Sequence[DueReview], as_of: dt.date, within: int) -> 
 
 @dataclass(frozen=True, slots=True)
 class PreviousRow:
-    """A program as the previous roll-up listed it (only what the change needs)."""
+    """An assessment the previous roll-up counted (only what the change needs)."""
 
     file: str
     program: str
     decision_id: LevelId
     decision: str
     overall_score: float | None
+    jurisdiction: str = ""
+    assessment_date: dt.date | None = None
+    mode: Mode | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PreviousRollup:
-    """The previous roll-up, as far as the change needs it: its audited programs and levels."""
+    """The previous roll-up, as far as the change needs it: its audited rows and levels."""
 
     rows: tuple[PreviousRow, ...]
-    decisions: tuple[DecisionCount, ...]
+    """The rows it counted, in its order. A roll-up written before a program was counted once
+    (schema 2.0, 2.1) counted every row: `counted_before` counts its programs again."""
+    levels: tuple[tuple[LevelId, str], ...]
+    """(id, label) of each decision level it counted programs in, in its order."""
     latest_assessment: dt.date | None
 
 
 def rollup_change(
     previous: PreviousRollup, rows: Sequence[AuditedRow], decisions: Sequence[DecisionCount]
 ) -> RollupChange:
-    """Each program's change since `previous`, and the programs per decision level then and now."""
+    """
+    Each program's change since `previous`, and the programs per decision level then and now;
+    `rows` are the rows this roll-up counts.
+    """
+    before = counted_before(previous, {row.file for row in rows})
     ranks = {d.decision_id: i for i, d in enumerate(decisions)}
-    matched = _match(previous.rows, rows)
+    matched = _match(before, rows)
     changes = [_change(matched.get(i), row, ranks) for i, row in enumerate(rows)]
     taken = {id(old) for old in matched.values()}
-    changes += [_gone(old) for old in previous.rows if id(old) not in taken]
+    changes += [_gone(old) for old in before if id(old) not in taken]
     return RollupChange(
         previous_latest_assessment=previous.latest_assessment,
         programs=tuple(changes),
-        decisions=_trend(previous, decisions),
+        decisions=_trend(previous.levels, before, decisions),
         sentence=_sentence(changes),
     )
+
+
+def counted_before(previous: PreviousRollup, files_now: Iterable[str]) -> list[PreviousRow]:
+    """
+    The previous roll-up's rows, one per program (`citcert.audit.counting`), in its order.
+
+    Its rows are one per program already when it counted so; an older roll-up's may hold a
+    program twice, and of a self-assessment and a review of one day that did not record which
+    was which, the one whose file this roll-up counts (`files_now`) is kept before the one later
+    in the file: the comparison is then of the same workbook, round after round.
+    """
+    now = set(files_now)
+    latest: Latest[PreviousRow] = Latest()
+    for order, old in enumerate(previous.rows):
+        rank = recency(old.assessment_date, old.mode, order, preferred=old.file in now)
+        latest.offer(program_key(old.program, old.jurisdiction), rank, old)
+    kept = {id(old) for old in latest}
+    return [old for old in previous.rows if id(old) in kept]
 
 
 def _match(before: Sequence[PreviousRow], rows: Sequence[AuditedRow]) -> dict[int, PreviousRow]:
@@ -176,24 +206,40 @@ def _gone(old: PreviousRow) -> ProgramChange:
 
 
 def _trend(
-    previous: PreviousRollup, decisions: Sequence[DecisionCount]
+    levels: Sequence[tuple[LevelId, str]],
+    before: Sequence[PreviousRow],
+    decisions: Sequence[DecisionCount],
 ) -> tuple[DecisionTrend, ...]:
-    """Every level of this roll-up with its counts then and now, then levels only it had."""
-    then = {d.decision_id: d for d in previous.decisions}
-    trend = [
-        DecisionTrend(
-            decision_id=d.decision_id,
-            label=d.label,
-            then=then[d.decision_id].programs if d.decision_id in then else 0,
-            now=d.programs,
+    """
+    Every level of this roll-up with its counts then and now, then the levels only the previous
+    one had. A level then is the same level by its id and label, else (a label reworded between
+    versions of a standard) by its id alone; a level then that is neither stays listed.
+    """
+    then = {
+        level: sum((old.decision_id, old.decision) == level for old in before) for level in levels
+    }
+    now = {(d.decision_id, d.label) for d in decisions}
+    used: set[tuple[LevelId, str]] = set()
+    trend = []
+    for d in decisions:
+        same = (
+            [(d.decision_id, d.label)]
+            if (d.decision_id, d.label) in then
+            else [level for level in then if level[0] == d.decision_id and level not in now | used]
         )
-        for d in decisions
-    ]
-    known = {d.decision_id for d in decisions}
+        used.update(same)
+        trend.append(
+            DecisionTrend(
+                decision_id=d.decision_id,
+                label=d.label,
+                then=sum(then[level] for level in same),
+                now=d.programs,
+            )
+        )
     trend += [
-        DecisionTrend(decision_id=d.decision_id, label=d.label, then=d.programs, now=0)
-        for d in previous.decisions
-        if d.decision_id not in known
+        DecisionTrend(decision_id=level_id, label=label, then=n, now=0)
+        for (level_id, label), n in then.items()
+        if (level_id, label) not in now | used
     ]
     return tuple(trend)
 

@@ -6,11 +6,8 @@ never the whole `Assessment`.
 `RollupCollector` folds contributions, in input order, into the rows and per-requirement
 tallies of the `Rollup` the roll-up writers lay out. Pure: no file, no writer.
 
-**A program is counted once.** Workbooks are the same program when its name and jurisdiction
-read the same (case, spacing and Unicode form aside). Of those, the latest assessment is
-counted; on the same day a review before a self-assessment (the review is the one a decision
-rests on); on the same day and of the same kind, the one later in the batch. The rows of the
-others stay listed, each saying which row is counted instead.
+**A program is counted once**, by the rule of `citcert.audit.counting`. The rows of a
+program's other workbooks stay listed, each saying which row is counted instead.
 
 Memory: a row per workbook, and each counted program's contribution (its requirements'
 statuses) until the end, when the tallies are made from them; a program's earlier workbook is
@@ -25,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from citcert._text import one_line
-from citcert._words import plain_name, plural
+from citcert._words import plural
 from citcert.audit.assessment import Assessment, Status
 from citcert.audit.calendar import (
     DUE_WITHIN_DAYS,
@@ -34,6 +31,7 @@ from citcert.audit.calendar import (
     due_reviews,
     rollup_change,
 )
+from citcert.audit.counting import Latest, ProgramKey, program_key, recency
 from citcert.audit.rollup import (
     AuditedRow,
     DecisionCount,
@@ -46,7 +44,6 @@ from citcert.audit.rollup import (
 )
 from citcert.errors import CitcertError, Location, Problem
 from citcert.standards.model import DomainId, LevelId, RequirementId
-from citcert.workbook.evidence import Mode
 
 MAX_MESSAGES = 20
 """A failed workbook's row shows at most this many problems; the rest are counted."""
@@ -64,25 +61,8 @@ class RequirementStatus:
     gap: bool
 
 
-ProgramKey = tuple[str, str]
-"""A program as the roll-up tells programs apart: its name and jurisdiction as people read them."""
-
-
-def program_key(row: AuditedRow) -> ProgramKey:
-    """The program `row` is an assessment of (`ProgramKey`)."""
-    return plain_name(row.program), plain_name(row.jurisdiction)
-
-
-def recency(day: dt.date | None, mode: Mode | None, order: int) -> tuple[dt.date, bool, int]:
-    """
-    What picks a program's counted row, the largest first: the latest assessment date, then a
-    review, then the later in the batch's order (an undated row comes before any dated one).
-    """
-    return day or dt.date.min, mode is Mode.REVIEW, order
-
-
-def _recency(row: AuditedRow, order: int) -> tuple[dt.date, bool, int]:
-    return recency(row.assessment_date, row.mode, order)
+def _program(row: AuditedRow) -> ProgramKey:
+    return program_key(row.program, row.jurisdiction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +166,7 @@ class RollupCollector:
     """Folds contributions, in input order, into the rows and tallies a `Rollup` is made of."""
 
     rows: list[RollupRow] = field(default_factory=list)
-    counted: dict[ProgramKey, tuple[int, Contribution]] = field(default_factory=dict)
+    counted: Latest[tuple[int, Contribution]] = field(default_factory=Latest)
     """Each program's counted contribution so far, with the index of its row in `rows`."""
     domains: dict[DomainId, str] = field(default_factory=dict)
     levels: dict[tuple[LevelId, str], int] = field(default_factory=dict)
@@ -206,9 +186,8 @@ class RollupCollector:
             self.levels.setdefault(level, rank)
         if isinstance(row, AuditedRow):
             index = len(self.rows) - 1
-            kept = self.counted.get(program_key(row))
-            if kept is None or _recency(row, index) > _recency(self._audited(kept[0]), kept[0]):
-                self.counted[program_key(row)] = (index, outcome)
+            latest = recency(row.assessment_date, row.mode, index)
+            self.counted.offer(_program(row), latest, (index, outcome))
 
     def _audited(self, index: int) -> AuditedRow:
         row = self.rows[index]
@@ -236,7 +215,7 @@ class RollupCollector:
         )
         due = due_reviews(counted, as_of) if as_of else ()
         scores: dict[DomainId, list[float]] = {}
-        for _, outcome in self.counted.values():
+        for _, outcome in self.counted:
             for domain_id, score in outcome.scores:
                 scores.setdefault(domain_id, []).append(score)
         return Rollup(
@@ -265,19 +244,20 @@ class RollupCollector:
 
     def _marked(self) -> tuple[RollupRow, ...]:
         """The rows, each not counted (another row of its program is) saying which is."""
-        chosen = {key: index for key, (index, _) in self.counted.items()}
         rows: list[RollupRow] = []
         for index, row in enumerate(self.rows):
-            if isinstance(row, AuditedRow) and chosen[program_key(row)] != index:
-                instead = self._audited(chosen[program_key(row)])
-                update = {"counted": False, "not_counted": _not_counted(row, instead)}
-                row = row.model_copy(update=update)
+            if isinstance(row, AuditedRow):
+                chosen, _ = self.counted.get(_program(row))
+                if chosen != index:
+                    instead = self._audited(chosen)
+                    update = {"counted": False, "not_counted": _not_counted(row, instead)}
+                    row = row.model_copy(update=update)
             rows.append(row)
         return tuple(rows)
 
     def _requirements(self) -> tuple[RequirementTally, ...]:
         tallied: dict[RequirementId, _Tally] = {}
-        for _, outcome in self.counted.values():
+        for _, outcome in self.counted:
             for status in outcome.statuses:
                 tally = tallied.setdefault(
                     status.requirement_id, _Tally(status.title, status.domain_id, status.core)
@@ -335,7 +315,7 @@ def _repeated(audited: Sequence[AuditedRow]) -> str:
     """
     by_program: dict[ProgramKey, list[AuditedRow]] = {}
     for row in audited:
-        by_program.setdefault(program_key(row), []).append(row)
+        by_program.setdefault(_program(row), []).append(row)
     sentences = []
     for rows in by_program.values():
         if len(rows) < 2:

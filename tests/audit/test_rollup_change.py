@@ -33,21 +33,28 @@ def _now(file: str, program: str, level: str = "certified", score: float = 90.0)
     )
 
 
-def _then(file: str, program: str, level: str = "conditional", score: float = 70.0) -> PreviousRow:
-    return PreviousRow(file, program, LevelId(level), level.title(), score)
+def _then(
+    file: str,
+    program: str,
+    level: str = "conditional",
+    score: float = 70.0,
+    jurisdiction: str = "Northfield",
+) -> PreviousRow:
+    return PreviousRow(file, program, LevelId(level), level.title(), score, jurisdiction)
 
 
 def _directions(before: list[PreviousRow], rows: list[AuditedRow]) -> list[tuple[str, str]]:
-    previous = PreviousRollup(tuple(before), LEVELS, dt.date(2024, 9, 1))
+    levels = tuple((d.decision_id, d.label) for d in LEVELS)
+    previous = PreviousRollup(tuple(before), levels, dt.date(2024, 9, 1))
     change = rollup_change(previous, rows, LEVELS)
     return [(c.file, c.direction) for c in change.programs]
 
 
 def test_a_name_used_twice_before_is_matched_by_file_and_then_by_name() -> None:
-    """Lakemont had its workbook and its review workbook last time; now only a renamed one."""
+    """Two programs of one name (in two jurisdictions) last time; now only one of them."""
     before = [
         _then("lakemont.xlsx", "Lakemont Metro CIT"),
-        _then("lakemont-review.xlsx", "Lakemont Metro CIT"),
+        _then("lakemont-review.xlsx", "Lakemont Metro CIT", jurisdiction="Lakemont"),
     ]
     assert _directions(before, [_now("lakemont.xlsx", "Lakemont  metro CIT")]) == [
         ("lakemont.xlsx", "up"),
@@ -64,7 +71,7 @@ def test_a_renamed_file_of_a_name_used_once_on_each_side_is_the_same_program() -
 
 def test_two_renamed_files_of_one_name_cannot_be_told_apart() -> None:
     """Which is which is not guessed: both are new, both old ones gone."""
-    before = [_then("a.xlsx", "Twin CIT"), _then("b.xlsx", "Twin CIT")]
+    before = [_then("a.xlsx", "Twin CIT"), _then("b.xlsx", "Twin CIT", jurisdiction="Twin")]
     rows = [_now("c.xlsx", "Twin CIT"), _now("d.xlsx", "Twin CIT")]
     assert _directions(before, rows) == [
         ("c.xlsx", "new"),

@@ -234,6 +234,12 @@ def test_the_counted_row_does_not_depend_on_the_order_of_the_batch(
     )
 
 
+def _then(rollup: Rollup) -> list[tuple[str, int]]:
+    """(level, programs then) of the change since the previous roll-up, as `rollup` counts it."""
+    assert rollup.since is not None
+    return [(d.decision_id, d.then) for d in rollup.since.decisions]
+
+
 def test_a_previous_rollup_gives_only_its_counted_rows_to_the_change(tmp_path: Path) -> None:
     """`batch --since` reads the programs the earlier run counted, not the rows it set aside."""
     earlier = _rollup(
@@ -247,10 +253,28 @@ def test_a_previous_rollup_gives_only_its_counted_rows_to_the_change(tmp_path: P
     assert [(row.file, row.decision_id) for row in previous.rows] == [
         ("lakemont-review.xlsx", "certified")
     ]
-    assert [(d.decision_id, d.programs) for d in previous.decisions] == [
-        ("certified", 1),
-        ("conditional", 0),
+    now = _rollup(_workbook("lakemont.xlsx", day=20, certified=False), previous=previous)
+    assert _then(now) == [("certified", 1), ("conditional", 0)]
+
+
+def _before_programs_were_counted_once(folder: Path, *workbooks: Contribution) -> None:
+    """
+    Write the roll-up of `workbooks` as a 2.1 roll-up wrote it: every row counted, each row's
+    decision counted in its level, and (as the first 2.1 did) no `mode` recorded.
+    """
+    data = json.loads(render_json(_rollup(*workbooks)))
+    data["schema_version"] = "2.1"
+    for row in data["rows"]:
+        del row["counted"], row["not_counted"], row["mode"]
+    data["decisions"] = [
+        {
+            "decision_id": i,
+            "label": label,
+            "programs": sum(r["decision_id"] == i for r in data["rows"]),
+        }
+        for i, label in LEVELS
     ]
+    (folder / "summary.json").write_text(json.dumps(data), encoding="utf-8")
 
 
 def test_a_roll_up_that_counted_every_workbook_is_counted_again_by_program(
@@ -258,34 +282,70 @@ def test_a_roll_up_that_counted_every_workbook_is_counted_again_by_program(
 ) -> None:
     """
     A 2.1 roll-up (before a program was counted once) held Lakemont's self-assessment and its
-    review as two programs. Read back for --since, it is one program, its review, and the
-    decisions are recounted: no phantom "no longer in the batch" on the first run after.
+    review as two programs. Read back for --since, it is one program, and the decisions are
+    recounted: no phantom "no longer in the batch" on the first run after.
     """
     pair = (
-        _workbook("lakemont.xlsx", day=15, certified=False),
+        _workbook("lakemont.xlsx", day=14, certified=False),
         _workbook("lakemont-review.xlsx", day=15, mode=Mode.REVIEW),
     )
-    data = json.loads(render_json(_rollup(*pair)))
-    data["schema_version"] = "2.1"
-    for row in data["rows"]:
-        del row["counted"], row["not_counted"]
-    data["decisions"] = [
-        {"decision_id": "certified", "label": "Certified", "programs": 1},
-        {"decision_id": "conditional", "label": "Conditional", "programs": 1},
-    ]
-    (tmp_path / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+    _before_programs_were_counted_once(tmp_path, *pair)
 
-    previous = read_previous(tmp_path)
+    since = _rollup(*pair, previous=read_previous(tmp_path)).since
 
-    assert [row.file for row in previous.rows] == ["lakemont-review.xlsx"]
-    assert [(d.decision_id, d.programs) for d in previous.decisions] == [
+    assert since is not None
+    assert [(c.file, c.direction) for c in since.programs] == [("lakemont-review.xlsx", "same")]
+    assert [(d.decision_id, d.then) for d in since.decisions] == [
         ("certified", 1),
         ("conditional", 0),
     ]
-    since = _rollup(*pair, previous=previous).since
-    assert since is not None
-    assert [(c.file, c.direction) for c in since.programs] == [("lakemont-review.xlsx", "same")]
     assert since.sentence.endswith("; 0 new, 0 no longer in the batch.")
+
+
+def test_a_same_day_pair_of_an_old_roll_up_is_compared_with_the_workbook_counted_now(
+    tmp_path: Path,
+) -> None:
+    """
+    The first 2.1 roll-ups did not record which workbook was the review: a self-assessment and a
+    review of one day tie. The one this batch counts is the one compared, whichever file comes
+    later, so the review is not dropped from the comparison for its file's name.
+    """
+    pair = (
+        _workbook("lakemont-review.xlsx", day=15, mode=Mode.REVIEW),
+        _workbook("lakemont.xlsx", day=15, certified=False),
+    )
+    _before_programs_were_counted_once(tmp_path, *pair)
+
+    since = _rollup(*pair, previous=read_previous(tmp_path)).since
+
+    assert since is not None
+    assert [(c.file, c.direction, c.old_score) for c in since.programs] == [
+        ("lakemont-review.xlsx", "same", 90.0)
+    ]
+    assert [(d.decision_id, d.then) for d in since.decisions] == [
+        ("certified", 1),
+        ("conditional", 0),
+    ]
+
+
+def test_a_same_day_pair_neither_counted_now_keeps_the_later_file(tmp_path: Path) -> None:
+    """With no workbook of the program in this batch, the file later in the old roll-up stays,
+    and is the one said to be no longer in the batch."""
+    _before_programs_were_counted_once(
+        tmp_path,
+        _workbook("lakemont-review.xlsx", day=15, mode=Mode.REVIEW),
+        _workbook("lakemont.xlsx", day=15, certified=False),
+    )
+
+    since = _rollup(
+        _workbook("brennan.xlsx", day=15, program="Brennan CIT"), previous=read_previous(tmp_path)
+    ).since
+
+    assert since is not None
+    assert [(c.file, c.direction) for c in since.programs] == [
+        ("brennan.xlsx", "new"),
+        ("lakemont.xlsx", "gone"),
+    ]
 
 
 def test_decisions_of_two_standards_sharing_an_id_are_recounted_apart(tmp_path: Path) -> None:
@@ -300,9 +360,29 @@ def test_decisions_of_two_standards_sharing_an_id_are_recounted_apart(tmp_path: 
     ]
     (tmp_path / "summary.json").write_text(json.dumps(data), encoding="utf-8")
 
-    previous = read_previous(tmp_path)
+    since = _rollup(one, previous=read_previous(tmp_path)).since
 
-    assert [(d.label, d.programs) for d in previous.decisions] == [
-        ("Certified", 1),
-        ("Meets the standard", 1),
+    assert since is not None
+    assert [(d.label, d.then, d.now) for d in since.decisions] == [
+        ("Certified", 1, 1),
+        ("Conditional", 0, 0),
+        ("Meets the standard", 1, 0),
+    ]
+
+
+def test_a_level_reworded_between_versions_is_the_same_level_by_its_id(tmp_path: Path) -> None:
+    """Last round "Meets the standard"; this round the standard calls its `certified` level
+    "Certified": one level, its programs then and now side by side."""
+    one = _workbook("a.xlsx", day=1, program="A")
+    data = json.loads(render_json(_rollup(one)))
+    data["rows"][0]["decision"] = "Meets the standard"
+    data["decisions"] = [{"decision_id": "certified", "label": "Meets the standard", "programs": 1}]
+    (tmp_path / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+
+    since = _rollup(one, previous=read_previous(tmp_path)).since
+
+    assert since is not None
+    assert [(d.label, d.then, d.now) for d in since.decisions] == [
+        ("Certified", 1, 1),
+        ("Conditional", 0, 0),
     ]
