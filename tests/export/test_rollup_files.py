@@ -193,6 +193,20 @@ class TestRollupWriters:
         assert due.number_format == assessed.number_format == "yyyy-mm-dd"
         assert book["Reviews due"]["D2"].value == NO_TERM
 
+    def test_xlsx_sheets_print_landscape_with_their_header_on_every_page(
+        self, over_time: Rollup
+    ) -> None:
+        """The Programs sheet (a column per domain) is wider than a page: it prints across
+        pages at a readable size, its header row and first column on each."""
+        book = load_workbook(io.BytesIO(render_xlsx(over_time)))
+
+        for sheet in book.worksheets:
+            assert sheet.page_setup.orientation == "landscape", sheet.title
+            assert sheet.print_title_rows == "$1:$1", sheet.title
+        programs = book["Programs"]
+        assert programs.page_setup.scale >= 73
+        assert programs.print_title_cols == "$A:$A"
+
     def test_pdf_shows_markup_as_typed_and_lists_failures(self, rollup: Rollup) -> None:
         """Workbook text appears literally (not as markup); the failure table names the file."""
         pages = PdfReader(io.BytesIO(render_pdf(rollup))).pages

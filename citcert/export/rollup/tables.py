@@ -166,11 +166,15 @@ def _section_cell(cell: SheetCell) -> object:
 
 
 def _fill_sheet(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """Write a header row (bold, frozen, filtered) and the rows; widen columns to fit."""
+    """
+    Write a header row (bold, frozen, filtered) and the rows; widen columns to fit; print
+    landscape with the header row (and, on a sheet wider than a page, the first column) on
+    every page.
+    """
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    from citcert._spreadsheet import font
+    from citcert._spreadsheet import font, print_readable
     from citcert.export.xlsx.cells import put
 
     for column, header in enumerate(headers, start=1):
@@ -186,3 +190,5 @@ def _fill_sheet(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[obje
     wrap = Alignment(wrap_text=True, vertical="top")
     for cell in sheet[get_column_letter(len(headers))][1:]:
         cell.alignment = wrap
+    sheet.print_title_rows = "1:1"
+    print_readable(sheet)
