@@ -94,3 +94,15 @@ def points(value: float, *, signed: bool = False) -> str:
     text = f"{shown:+.1f}" if signed else f"{shown:.1f}"
     noun = "point" if abs(shown) == 1 else "points"
     return f"{text.removesuffix('.0')} {noun}"
+
+
+def number(value: float) -> str:
+    """A number as people write it: ``120``, ``36.5``, ``15``."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def quantity(value: float, unit: str) -> str:
+    """A number with its unit: ``90%``, ``365 days``."""
+    return f"{number(value)}{unit if unit == '%' else f' {unit}'}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import assert_never
 
+from citcert._words import number, quantity
 from citcert.audit.assessment import MetricResult
 from citcert.audit.context import Context
 from citcert.standards.model import Direction, Metric, MetricCompute, RatingLevel, RatingScale
@@ -31,24 +32,14 @@ def measure(ctx: Context, metric: Metric, row: RequirementEvidence) -> MetricRes
     if workings:
         display = f"{display} (from the records: {'; '.join(workings)})"
     level = None if value is None else _metric_level(ctx.scale, metric, value).id
-    thresholds = [f"{threshold_text(metric, metric.met)} for {ctx.scale.best.label}"]
-    if metric.partial is not None:
-        middle = _partial_level(ctx.scale)
-        thresholds.append(f"{threshold_text(metric, metric.partial)} for {middle.label}")
     return MetricResult(
         label=metric.label,
         unit=metric.unit,
         value=value,
         display=display,
-        threshold=", ".join(thresholds),
+        threshold=metric.thresholds_text(ctx.scale),
         level=level,
     )
-
-
-def threshold_text(metric: Metric, threshold: float) -> str:
-    """A threshold in words: ``at least 80%``, ``at most 365 days``."""
-    word = "at least" if metric.direction is Direction.AT_LEAST else "at most"
-    return f"{word} {_num(threshold)}{_unit(metric.unit)}"
 
 
 def _value(ctx: Context, metric: Metric, row: RequirementEvidence) -> tuple[float | None, str]:
@@ -74,7 +65,7 @@ def _plain_value(
         value, problem = row.metric_value, ""
     if value is None:
         return None, f"cannot be worked out: {problem}"
-    return value, f"{_num(value)}{_unit(metric.unit)}"
+    return value, quantity(value, metric.unit)
 
 
 def _ratio(ctx: Context, metric: Metric) -> tuple[float | None, str]:
@@ -86,10 +77,10 @@ def _ratio(ctx: Context, metric: Metric) -> tuple[float | None, str]:
         return None, f"cannot be worked out: {_label(ctx, metric.inputs[1])} is 0"
     value = round(100 * part / whole, 1)
     named = (
-        f"{_num(part)} {_lower_first(_label(ctx, metric.inputs[0]))} of "
-        f"{_num(whole)} {_lower_first(_label(ctx, metric.inputs[1]))}"
+        f"{number(part)} {_lower_first(_label(ctx, metric.inputs[0]))} of "
+        f"{number(whole)} {_lower_first(_label(ctx, metric.inputs[1]))}"
     )
-    return value, f"{named} = {_num(value)}{_unit(metric.unit)}"
+    return value, f"{named} = {quantity(value, metric.unit)}"
 
 
 def _days_since(ctx: Context, metric: Metric) -> tuple[float | None, str]:
@@ -99,7 +90,7 @@ def _days_since(ctx: Context, metric: Metric) -> tuple[float | None, str]:
         problem = f"{label} is not given" if when is None else f"{label} is not a date"
         return None, f"cannot be worked out: {problem}"
     days = (ctx.as_of - when).days
-    return float(days), f"{days}{_unit(metric.unit)} since {when.isoformat()}"
+    return float(days), f"{quantity(days, metric.unit)} since {when.isoformat()}"
 
 
 def _number(ctx: Context, number_id: str) -> tuple[float | None, str]:
@@ -126,13 +117,8 @@ def _metric_level(scale: RatingScale, metric: Metric, value: float) -> RatingLev
     if reaches(metric.met):
         return scale.best
     if metric.partial is not None and reaches(metric.partial):
-        return _partial_level(scale)
+        return scale.partial
     return scale.levels[-1]
-
-
-def _partial_level(scale: RatingScale) -> RatingLevel:
-    """The level a metric between its two thresholds earns: the best one that does not meet."""
-    return next((lv for lv in scale.levels if not lv.meets), scale.levels[-1])
 
 
 def _label(ctx: Context, number_id: str) -> str:
@@ -140,17 +126,6 @@ def _label(ctx: Context, number_id: str) -> str:
         return ctx.standard.number(number_id).label
     except KeyError:
         return number_id
-
-
-def _num(value: float) -> str:
-    """A number as people write it: ``120``, ``36.5``, ``15``."""
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _unit(unit: str) -> str:
-    return unit if unit == "%" else f" {unit}"
 
 
 def _lower_first(label: str) -> str:

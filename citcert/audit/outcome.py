@@ -29,7 +29,7 @@ from citcert.audit.findings import (
     records_contradict,
     stale_documents,
 )
-from citcert.audit.metrics import measure, threshold_text
+from citcert.audit.metrics import measure
 from citcert.standards.model import (
     Domain,
     Metric,
@@ -223,7 +223,7 @@ def _by_metric(
             if metric.compute is MetricCompute.DAYS_SINCE
             else FindingKind.METRIC_BELOW_THRESHOLD
         )
-        needs = threshold_text(metric, metric.met)
+        needs = metric.threshold_text(metric.met)
         text = f"{metric.label}: {measured.display}; {best.label} needs {needs}."
         findings.append(finding(req, kind, text))
     answer = claim.answer

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
-from citcert._words import join_words, plural
+from citcert._words import join_words, percent, plural
 from citcert.audit.assessment import DerivedNumber, QuarterOutcomes, RecordInputs
 from citcert.standards.model import FromRecords, ProgramNumber, RecordCompute, Standard
 from citcert.standards.records import RECORD_SHEETS, RecordSheet
@@ -183,7 +183,7 @@ def _share(sheet: RecordSheet, spec: FromRecords, pool: list[RecordRow], scope: 
     if not pool:
         return _Result(None, f"no rows to count: {scope}", inputs)
     share = round(100 * hits / len(pool), 1)
-    text = f"{hits} of {scope} {_conditions(sheet, spec.match, verb='have')} = {_num(share)}%"
+    text = f"{hits} of {scope} {_conditions(sheet, spec.match, verb='have')} = {percent(share)}"
     return _Result(share, text, inputs)
 
 
@@ -244,7 +244,7 @@ def _share_within(
     share = round(100 * hits / len(dated), 1)
     text = (
         f"{hits} of {plural(len(dated), 'row')} give a {header} at most {days} days after "
-        f"{after} = {_num(share)}%, among {scope}"
+        f"{after} = {percent(share)}, among {scope}"
     )
     return _Result(share, text, inputs)
 
@@ -289,7 +289,7 @@ def _share_recent(
     named = " or ".join(_header(sheet, c) for c in columns)
     text = (
         f"{hits} of {scope} have a {named} date in the {days} days up to "
-        f"{as_of.isoformat()} = {_num(share)}%"
+        f"{as_of.isoformat()} = {percent(share)}"
     )
     return _Result(share, text, inputs)
 
@@ -344,7 +344,3 @@ def _conditions(sheet: RecordSheet, conditions: Mapping[str, str], *, verb: str)
             case _:
                 parts.append(f"{header} {wanted}")
     return f"{verb} {join_words(parts)}"
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from citcert._words import join_words, plural, span
+from citcert._words import join_words, plural, quantity, span
 from citcert.standards.docstrings import describe_fields
 from citcert.standards.identity import DomainId as DomainId
 from citcert.standards.identity import LevelId as LevelId
@@ -160,6 +160,11 @@ class RatingScale(Model):
         return self.levels[0]
 
     @property
+    def partial(self) -> RatingLevel:
+        """The level a metric between its two thresholds earns: the best one that does not meet."""
+        return next((lv for lv in self.levels if not lv.meets), self.levels[-1])
+
+    @property
     def labels(self) -> tuple[str, ...]:
         """Every label a workbook may hold, in scale order, ending with not-applicable."""
         return (*(lv.label for lv in self.levels), self.not_applicable_label)
@@ -216,6 +221,18 @@ class Metric(Model):
                 {"compute": self.compute.value, "counts": counts, "got": len(self.inputs)},
             )
         return self
+
+    def threshold_text(self, threshold: float) -> str:
+        """A threshold in words: ``at least 80%``, ``at most 365 days``."""
+        word = "at least" if self.direction is Direction.AT_LEAST else "at most"
+        return f"{word} {quantity(threshold, self.unit)}"
+
+    def thresholds_text(self, scale: RatingScale) -> str:
+        """Its thresholds in words: ``at least 90% for Met, at least 60% for Partially met``."""
+        text = f"{self.threshold_text(self.met)} for {scale.best.label}"
+        if self.partial is not None:
+            text += f", {self.threshold_text(self.partial)} for {scale.partial.label}"
+        return text
 
 
 class NotApplicable(Model):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from citcert.errors import WorkbookError
 from citcert.standards import succession
@@ -114,31 +115,48 @@ def _target(
             dict.fromkeys(d.strip() for d in documents if d.strip())
         )
     _carry_metric(target, requirement, answered, rows, old)
-    if "self_rating" in target.values and _measure_changed(requirement, answered, old):
-        assert requirement.metric is not None  # a measure that changed is there now
-        unmeasured = all(old.requirement(rid).metric is None for rid in answered)
-        how = "is measured in" if unmeasured else "is measured another way in"
-        target.notes.append(
-            f"this requirement {how} {new.ref} ({requirement.metric.label}): check the "
-            "rating against it"
-        )
+    change = _measure_change(requirement, answered, old)
+    if "self_rating" in target.values and change is not None:
+        metric = requirement.metric
+        assert metric is not None  # a measure that changed is there now
+        if change == "thresholds":
+            lines = metric.thresholds_text(new.scoring.scale)
+            how = f"is rated by other thresholds in {new.ref} ({metric.label}: {lines})"
+        else:
+            way = "" if change == "new" else "another way "
+            how = f"is measured {way}in {new.ref} ({metric.label})"
+        target.notes.append(f"this requirement {how}: check the rating against it")
     return target
 
 
-_MEASURE = ("compute", "inputs", "direction", "met", "partial", "unit")
-"""What makes a metric's value and thresholds: its label, origin and wording aside."""
+_MEASURE = ("compute", "inputs", "direction", "unit")
+"""What makes a metric's value: its label, origin and wording aside."""
+_THRESHOLDS = ("met", "partial")
+"""What rates that value."""
 
 
-def _measure_changed(requirement: Requirement, ids: Sequence[RequirementId], old: Standard) -> bool:
-    """True when the new metric rates by another measure or threshold than an old row's did."""
+def _measure_change(
+    requirement: Requirement, ids: Sequence[RequirementId], old: Standard
+) -> Literal["new", "measure", "thresholds"] | None:
+    """
+    How the new metric rates otherwise than the old rows' did: it is ``new`` (no old row had
+    one), its ``measure`` changed (or some old row had none), or only its ``thresholds``;
+    ``None`` when it rates alike.
+    """
     after = requirement.metric
     if after is None:
-        return False
-    for rid in ids:
-        before = old.requirement(rid).metric
-        if before is None or any(getattr(before, f) != getattr(after, f) for f in _MEASURE):
-            return True
-    return False
+        return None
+    befores = [old.requirement(rid).metric for rid in ids]
+    if all(before is None for before in befores):
+        return "new"
+    if any(
+        before is None or any(getattr(before, f) != getattr(after, f) for f in _MEASURE)
+        for before in befores
+    ):
+        return "measure"
+    if any(getattr(b, f) != getattr(after, f) for b in befores if b for f in _THRESHOLDS):
+        return "thresholds"
+    return None
 
 
 def _carry_rating(

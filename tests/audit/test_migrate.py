@@ -178,6 +178,37 @@ class TestCarrying:
         assert after.profile == before.profile
         assert result.not_carried == ()
 
+    def test_a_rating_whose_thresholds_changed_is_carried_with_the_new_ones(
+        self, tmp_path: Path
+    ) -> None:
+        """Same measure, a higher bar: the note names the new thresholds, not another way."""
+        raw = _same_ids()
+        raw["domains"][1]["requirements"][0]["metric"].update(met=25, partial=15)
+        newer = Standard.model_validate(raw)
+
+        result = migrate_workbook(open_book(filled_path(tmp_path)), standard(), newer)
+
+        assert result.notes == (
+            "TRN-01: this requirement is rated by other thresholds in mini-standard@1.1 (Share "
+            "of patrol officers CIT trained: at least 25% for Met, at least 15% for Partially "
+            "met): check the rating against it",
+        )
+
+    def test_a_rating_whose_measure_changed_says_it_is_measured_another_way(
+        self, tmp_path: Path
+    ) -> None:
+        raw = _same_ids()
+        raw["domains"][1]["requirements"][0]["metric"].update(unit="officers", compute="value")
+        raw["domains"][1]["requirements"][0]["metric"]["inputs"] = ["cit_officers"]
+        newer = Standard.model_validate(raw)
+
+        result = migrate_workbook(open_book(filled_path(tmp_path)), standard(), newer)
+
+        assert result.notes == (
+            "TRN-01: this requirement is measured another way in mini-standard@1.1 (Share of "
+            "patrol officers CIT trained): check the rating against it",
+        )
+
     def test_the_new_workbook_records_where_it_came_from(
         self, tmp_path: Path, two: Standard
     ) -> None:
