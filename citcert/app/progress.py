@@ -46,13 +46,21 @@ def _check_audit(tracker: Tracker, audit: Path, choice: StandardChoice) -> None:
     from citcert.app.reports import load_audit
 
     assessment, _ = load_audit(audit, choice.named)
+    standard_ref = assessment.provenance.standard_ref
+    # A step is checked against the tracker's own standard: against another, every
+    # requirement that standard lacks would be named as if the tracker's rows were wrong.
+    ids = (
+        frozenset(r.requirement_id for r in assessment.results)
+        if standard_ref == tracker.standard_ref
+        else _standard_owner(tracker, choice).requirement_ids
+    )
     check_owner(
         tracker,
         Owner(
             source=audit.name,
             program_name=assessment.profile.program_name,
-            standard_ref=assessment.provenance.standard_ref,
-            requirement_ids=frozenset(r.requirement_id for r in assessment.results),
+            standard_ref=standard_ref,
+            requirement_ids=ids,
         ),
     )
     same = (assessment.provenance.workbook_sha256, assessment.provenance.as_of) == (

@@ -91,7 +91,8 @@ def _stdout_format(formats: tuple[Format, ...] | None) -> tuple[Format]:
     "outdir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the report files into this folder (created if needed), named after the "
-    "program. `-o -` prints one report (JSON unless --format names another) to standard output.",
+    "program; without it, files --format asks for go into the current folder. `-o -` prints "
+    "one report (JSON unless --format names another) to standard output.",
 )
 @report_formats(
     "Comma-separated, from terminal,json,md,pdf,xlsx,html. Default: terminal; with -o, "

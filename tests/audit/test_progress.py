@@ -300,6 +300,40 @@ def test_a_tracker_of_another_standard_version_is_refused_at_its_cell(tmp_path: 
     )
 
 
+def test_a_tracker_of_a_newer_version_is_refused_for_its_standard_alone(tmp_path: Path) -> None:
+    """
+    A 2019.3 tracker checked against a 2019.1 audit: its steps on requirements new in 2019.3
+    (CRS-04) are requirements of the tracker's own standard, so the one problem is the
+    standard, not "CRS-04 is not a requirement of cit-best-practice@2019.3".
+    """
+    from openpyxl import load_workbook
+
+    from tests.audit import workbook_filler as filler
+
+    newer = tmp_path / "brennan-2019.3.xlsx"
+    result = CliRunner().invoke(
+        cli,
+        ["migrate", str(EXAMPLES / "brennan-county.xlsx"), "--to", "cit-best-practice@2019.3",
+         "-o", str(newer)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = load_workbook(newer)
+    filler.set_program(book, "program_structure", "Regional program")
+    book.save(newer)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["audit", str(newer), "-o", str(out), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    (path,) = out.iterdir()
+    audit = _audit_json(tmp_path, "brennan-county.xlsx")
+
+    result = CliRunner().invoke(cli, ["progress", str(path), "--audit", str(audit)])
+
+    assert result.exit_code == 2
+    assert "(standard): this tracker follows cit-best-practice@2019.3" in result.stderr
+    assert "CRS-04" not in result.stderr
+    assert "(requirement)" not in result.stderr
+
+
 @pytest.mark.parametrize("planted", ["XYZ-09", "TRN-99", "PART-04X"])
 def test_a_step_naming_no_requirement_of_the_standard_is_a_located_error(
     tmp_path: Path, planted: str
