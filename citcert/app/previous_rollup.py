@@ -73,12 +73,15 @@ class _Summary(BaseModel):
         return self
 
 
-def read_previous(folder: Path) -> PreviousRollup:
-    """The roll-up in `folder` (its ``summary.json``), as the change since then needs it."""
+def read_previous(given: Path) -> PreviousRollup:
+    """
+    The roll-up in the folder `given` (its ``summary.json``), or in the file `given` (that
+    summary.json itself), as the change since then needs it.
+    """
     from citcert._files import read_regular
 
-    path = folder / "summary.json"
-    where = Location(file=f"{folder.name}/summary.json")
+    path = given if given.is_file() else given / "summary.json"
+    where = Location(file=given.name if given.is_file() else f"{given.name}/summary.json")
     if not path.exists():
         raise CitcertError.single(
             "is missing: give --since the output folder of an earlier `citcert batch`",

@@ -172,10 +172,10 @@ def _batch_formats(
 )
 @click.option(
     "--since",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(exists=True, path_type=Path),
     metavar="PREVIOUS_OUTDIR",
-    help="Compare with an earlier run: its output folder (with its summary.json). Adds each "
-    "program's change and the programs per decision level then and now.",
+    help="Compare with an earlier run: its output folder (or the summary.json in it). Adds "
+    "each program's change and the programs per decision level then and now.",
 )
 @click.pass_context
 def batch(

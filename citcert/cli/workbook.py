@@ -202,8 +202,8 @@ def migrate(
 
     \b
     Example:
-      citcert migrate program.xlsx --to cit-best-practice@2025.1 -o new.xlsx
-      citcert migrate a.xlsx --to cit-best-practice@2025.1 -o b.xlsx --format json
+      citcert migrate program.xlsx --to cit-best-practice@2019.3 -o new.xlsx
+      citcert migrate a.xlsx --to cit-best-practice -o b.xlsx --format json
     """
     from citcert._files import write_atomic
     from citcert.app.details import workbook_line, wrote_line

@@ -191,6 +191,27 @@ def test_the_calendar_and_the_change_are_in_every_rollup_file(state: dict[str, A
         assert first["next_review_due"] in text
 
 
+def test_since_takes_the_previous_summary_json_as_well_as_its_folder(
+    state: dict[str, Any], tmp_path: Path
+) -> None:
+    """`--since out-1/summary.json` is what `audit --since report.json` taught people to type."""
+    out = tmp_path / "out"
+    result = _batch(
+        "--standards-dir", state["out1"].parent / "standards", "batch",
+        state["out1"].parent / "round-2", "-o", out, "--format", "json", "--jobs", "1",
+        "--as-of", AS_OF[2].isoformat(), "--since", state["out1"] / "summary.json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    since = json.loads((out / "summary.json").read_text(encoding="utf-8"))["since"]
+    assert since == state["rollups"][2]["since"]
+    csv = tmp_path / "elsewhere.csv"
+    csv.write_text("File,Program\n", encoding="utf-8")
+    result = _batch("batch", state["out1"], "-o", tmp_path / "out-2", "--since", csv)
+    assert result.exit_code == 2
+    assert "elsewhere.csv: --since: is not valid JSON; give a roll-up written by" in result.output
+    assert not (tmp_path / "out-2").exists()
+
+
 def test_a_since_folder_without_a_rollup_is_refused_before_anything_is_written(
     state: dict[str, Any], tmp_path: Path
 ) -> None:

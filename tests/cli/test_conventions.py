@@ -146,6 +146,22 @@ def test_every_help_fits_80_columns() -> None:
     assert too_long == []
 
 
+def test_every_standard_a_help_example_names_is_one_citcert_has() -> None:
+    """Examples are copied as they are: `--to cit-best-practice@2025.1` failed on paste."""
+    import re
+
+    from citcert.standards.catalog import catalogue
+
+    known = {(entry.id, entry.version) for entry, _ in catalogue().rows}
+    named = {
+        (name, match.group(1), match.group(2))
+        for name, text in _all_help().items()
+        for match in re.finditer(r"\b([a-z][a-z0-9-]+)@(\d[\w.]*)", text)
+    }
+    assert named, "no example names a standard: the pattern is stale"
+    assert [n for n in named if (n[1], n[2]) not in known] == []
+
+
 def test_shell_completion_is_documented_and_works() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "_CITCERT_COMPLETE=bash_source citcert" in readme
