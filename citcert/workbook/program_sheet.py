@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from citcert.standards.model import NumberKind, ProgramNumber, Standard
+from citcert.standards.records import RECORD_SHEETS
 from citcert.workbook import layout as L
 from citcert.workbook.evidence import Mode, NumberValue, ProgramProfile
 from citcert.workbook.ratings import (
@@ -168,10 +169,18 @@ def _read_numbers(
         numbers[spec.id] = value if isinstance(value, int | float | dt.date | str) else None
         if value is None and not required and spec.id in program.rows and spec.id not in supplied:
             program.findings.warn(
-                program.table.sheet, program.cell(spec.id), "no value yet (optional)", spec.label
+                program.table.sheet, program.cell(spec.id), _not_yet(spec), spec.label
             )
     _check_bounds(program, standard, numbers)
     return numbers
+
+
+def _not_yet(spec: ProgramNumber) -> str:
+    """The warning of an optional number left empty: where its value comes from."""
+    if spec.from_records is None:
+        return "no value yet (optional)"
+    sheet = RECORD_SHEETS[spec.from_records.sheet].title
+    return f"no value yet (optional): the {sheet} sheet computes it once it has rows"
 
 
 def _check_bounds(

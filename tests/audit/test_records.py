@@ -119,6 +119,28 @@ def test_an_empty_record_sheet_leaves_the_typed_number(tmp_path: Path, standard:
     assert ofc03.metric.value == _result(_audit(BRENNAN, standard), "OFC-03").metric.value  # type: ignore[union-attr]
 
 
+def test_an_optional_number_its_empty_sheet_computes_points_to_that_sheet(
+    tmp_path: Path, standard: Standard
+) -> None:
+    """Its own guidance says "leave empty here": the warning says where the value comes from."""
+
+    def clear(ws: object) -> None:
+        ws.delete_rows(L.FIRST_DATA_ROW, ws.max_row)  # type: ignore[attr-defined]
+
+    from click.testing import CliRunner
+
+    from citcert.cli import cli
+
+    path = _edit(BRENNAN, tmp_path / "no-meetings.xlsx", "Meetings", clear)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "(Longest wait between steering committee meetings): no value yet (optional): the "
+        "Meetings sheet computes it once it has rows"
+    ) in result.stdout
+
+
 def test_a_roster_can_stand_in_for_an_empty_typed_number(
     tmp_path: Path, standard: Standard
 ) -> None:
