@@ -45,11 +45,15 @@ def _compare(
     choice: StandardChoice,
 ) -> Comparison:
     """The comparison, with each side's standard looked up when the two audits' differ."""
+    from citcert.standards.succession import line
+
     (old_a, old_s), (new_a, new_s) = old, new
+    found = None
     if old_a.provenance.standard_ref != new_a.provenance.standard_ref:
         old_s = old_s or _maybe(choice.named, old_a.provenance.standard_ref)
         new_s = new_s or _maybe(choice.named, new_a.provenance.standard_ref)
-    return compare(old_a, new_a, old_standard=old_s, new_standard=new_s)
+        found = line(old_s, new_s, choice.named) if old_s and new_s else None
+    return compare(old_a, new_a, old_standard=old_s, new_standard=new_s, succession=found)
 
 
 def _maybe(standard_for: Callable[[str], Standard], ref: str) -> Standard | None:

@@ -234,8 +234,11 @@ def template_bytes(standard: Standard) -> bytes:
 
 def migrate_submission(submission: Submission, choice: StandardChoice, to: str) -> Migration:
     """The submission's answers carried to the standard `to` names, in a new workbook."""
+    from citcert.standards.succession import line
     from citcert.workbook.migrate import migrate_workbook
 
     old = choice.named(submission.standard_ref)
     new = choice.named(to)
-    return migrate_workbook(submission.book, old, new)
+    found = line(old, new, choice.named)
+    between = found.between if found is not None and found.newer is new else ()
+    return migrate_workbook(submission.book, old, new, between)

@@ -39,6 +39,7 @@ from citcert.audit.compare_model import (
 )
 from citcert.audit.matching import Pair, is_renamed, match_requirements
 from citcert.standards.model import RequirementId, Standard
+from citcert.standards.succession import Line
 
 __all__ = [
     "Comparison",
@@ -56,9 +57,13 @@ def compare(
     *,
     old_standard: Standard | None = None,
     new_standard: Standard | None = None,
+    succession: Line | None = None,
 ) -> Comparison:
-    """The changes from audit `old` to audit `new` (pure; see the module's decisions)."""
-    pairs, note, warnings = match_requirements(old, new, old_standard, new_standard)
+    """
+    The changes from audit `old` to audit `new` (pure; see the module's decisions);
+    `succession`, how one standard continues the other through standards between them.
+    """
+    pairs, note, warnings = match_requirements(old, new, old_standard, new_standard, succession)
     old_by, new_by = _by_id(old), _by_id(new)
     old_gaps = {g.requirement_id for g in old.gaps}
     new_gaps = {g.requirement_id for g in new.gaps}

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from citcert._words import plural
+from citcert._words import join_words, plural
 from citcert.audit.assessment import Assessment
 from citcert.standards.model import RequirementId, Standard
-from citcert.standards.succession import predecessors, successor
+from citcert.standards.succession import Line, line
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +32,17 @@ def is_renamed(pair: Pair) -> bool:
 
 
 def match_requirements(
-    old: Assessment, new: Assessment, old_std: Standard | None, new_std: Standard | None
+    old: Assessment,
+    new: Assessment,
+    old_std: Standard | None,
+    new_std: Standard | None,
+    found: Line | None = None,
 ) -> tuple[list[Pair], str, list[str]]:
-    """Which requirements of OLD and NEW are the same, and how they were matched (in words)."""
+    """
+    Which requirements of OLD and NEW are the same, and how they were matched (in words).
+    `found` is how one standard continues the other when the caller traced it through the
+    standards between them; without it, only one superseding the other directly counts.
+    """
     old_ids = [r.requirement_id for r in old.results]
     new_ids = [r.requirement_id for r in new.results]
     old_ref, new_ref = old.provenance.standard_ref, new.provenance.standard_ref
@@ -46,22 +54,23 @@ def match_requirements(
             "could not be loaded to match renamed requirements; requirements were matched by id."
         )
         return _by_same_id(old_ids, new_ids), warning, [warning]
-    newer = successor(old_std, new_std)
-    if newer is None:
+    found = found or line(old_std, new_std)
+    if found is None:
         note = (
             f"OLD was audited against {old_ref} and NEW against {new_ref}; neither supersedes "
             "the other, so requirements were matched by id."
         )
         return _by_same_id(old_ids, new_ids), note, []
-    if newer is new_std:
-        pairs = _through(predecessors(old_std, new_std, old_ids=old_ids, new_ids=new_ids), old_ids)
+    if found.newer is new_std:
+        pairs = _through(found.predecessors(old_ids=old_ids, new_ids=new_ids), old_ids)
     else:
-        mapping = predecessors(new_std, old_std, old_ids=new_ids, new_ids=old_ids)
+        mapping = found.predecessors(old_ids=new_ids, new_ids=old_ids)
         pairs = [Pair(p.new, p.old) for p in _through(mapping, new_ids)]
     renamed = sum(is_renamed(p) for p in pairs)
+    lists = join_words([s.ref for s in (*found.between, found.newer)])
     note = (
         f"OLD was audited against {old_ref} and NEW against {new_ref}; requirements were matched "
-        f"through the `replaces` lists of {newer.ref} ({plural(renamed, 'renamed or merged id')})."
+        f"through the `replaces` lists of {lists} ({plural(renamed, 'renamed or merged id')})."
     )
     return pairs, note, []
 

@@ -14,14 +14,21 @@ standard the base superseded, never the base's own. So:
   standards neither of which supersedes the other) a requirement continues the one with its
   own id;
 - where ``replaces:`` apply, a requirement with none continues the old one of its own id only if
-  no other requirement carries that id forward (else it is a new requirement reusing the id).
+  no other requirement carries that id forward (else it is a new requirement reusing the id);
+- a standard may supersede another through standards between them (2019.3 supersedes 2019.2,
+  which supersedes 2019.1, which supersedes cit-core-elements@2007.1): a `Line` holds them, and
+  a requirement continues what its predecessor in each step continued, step after step, so a
+  Core Elements answer reaches 2019.3 by 2019.1's ``replaces:`` and not by an id that 2019.3
+  happens to share with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from citcert.errors import StandardNotFoundError
 from citcert.standards.identity import RequirementId
 
 if TYPE_CHECKING:
@@ -34,15 +41,6 @@ def supersedes(newer: Standard, older: Standard) -> bool:
         return False
     base = older.tailoring.base if older.tailoring is not None else None
     return newer.supersedes in (older.ref, base)
-
-
-def successor(a: Standard, b: Standard) -> Standard | None:
-    """Whichever of `a` and `b` supersedes the other, or None when neither does."""
-    if supersedes(a, b):
-        return a
-    if supersedes(b, a):
-        return b
-    return None
 
 
 def predecessors(
@@ -70,3 +68,82 @@ def predecessors(
         same = (i,) if i in olds and i not in claimed else ()
         result[i] = named or same
     return result
+
+
+MOST_STEPS = 50
+"""A line of succession longer than this is not followed (a loop of standards, or a mistake)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """`newer` continues `older` through the standards `between` (oldest first; often none)."""
+
+    older: Standard
+    between: tuple[Standard, ...]
+    newer: Standard
+
+    def predecessors(
+        self,
+        *,
+        old_ids: Collection[RequirementId] | None = None,
+        new_ids: Collection[RequirementId] | None = None,
+    ) -> dict[RequirementId, tuple[RequirementId, ...]]:
+        """Each requirement id of `newer` → the ids of `older` it continues, step by step."""
+        steps = (self.older, *self.between, self.newer)
+        last = len(steps) - 1
+        mapping: dict[RequirementId, tuple[RequirementId, ...]] = {}
+        for index in range(1, len(steps)):
+            step = predecessors(
+                steps[index - 1],
+                steps[index],
+                old_ids=old_ids if index == 1 else None,
+                new_ids=new_ids if index == last else None,
+            )
+            mapping = (
+                step
+                if index == 1
+                else {
+                    i: tuple(dict.fromkeys(o for p in ids for o in mapping.get(p, ())))
+                    for i, ids in step.items()
+                }
+            )
+        return mapping
+
+    @property
+    def through(self) -> str:
+        """The standards between, in words (``''`` when there are none)."""
+        return ", ".join(s.ref for s in self.between)
+
+
+def line(a: Standard, b: Standard, named: Callable[[str], Standard] | None = None) -> Line | None:
+    """
+    How one of `a` and `b` continues the other, whichever is newer; None when neither does.
+
+    Directly (one's ``supersedes`` names the other, see `supersedes`), or with `named` (which
+    finds a standard by ``id@version``) through the standards one's ``supersedes`` leads back
+    to. A standard `named` does not find ends that line; one it cannot read is its error.
+    """
+    for newer, older in ((a, b), (b, a)):
+        between = _back_to(newer, older, named)
+        if between is not None:
+            return Line(older, between, newer)
+    return None
+
+
+def _back_to(
+    newer: Standard, older: Standard, named: Callable[[str], Standard] | None
+) -> tuple[Standard, ...] | None:
+    """The standards between `newer` and `older` (oldest first), or None when no line joins them."""
+    found: list[Standard] = []
+    current = newer
+    while not supersedes(current, older):
+        if named is None or current.supersedes is None or len(found) >= MOST_STEPS:
+            return None
+        try:
+            current = named(current.supersedes)
+        except StandardNotFoundError:
+            return None
+        if current.ref in (newer.ref, older.ref) or any(s.ref == current.ref for s in found):
+            return None
+        found.append(current)
+    return tuple(reversed(found))

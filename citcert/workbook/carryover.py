@@ -42,16 +42,19 @@ class TargetRow:
     notes: list[str] = field(default_factory=list)
 
 
-def predecessors(old: Standard, new: Standard) -> dict[RequirementId, tuple[RequirementId, ...]]:
+def predecessors(
+    old: Standard, new: Standard, between: tuple[Standard, ...] = ()
+) -> dict[RequirementId, tuple[RequirementId, ...]]:
     """
     New requirement id → the old requirement ids it takes answers from.
 
     The rule `citcert compare` matches requirements by (`citcert.standards.succession`):
     ``replaces:`` lists count only when the new standard supersedes the old one (or the standard
-    the old one is an overlay of); otherwise requirements are matched by equal ids (a new
-    version of the same standard, or a standard and its own overlay).
+    the old one is an overlay of), directly or through the standards `between`; otherwise
+    requirements are matched by equal ids (a new version of the same standard, or a standard
+    and its own overlay).
     """
-    result = succession.predecessors(old, new)
+    result = succession.Line(old, between, new).predecessors()
     if not any(result.values()):
         raise WorkbookError.single(
             f"nothing can be carried from {old.ref} to {new.ref}: {new.ref} does not say it "

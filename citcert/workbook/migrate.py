@@ -48,6 +48,8 @@ class Migration:
     computed_numbers: tuple[tuple[str, str], ...] = ()
     """Of those, each one a carried record sheet with rows computes (nothing to type for it),
     with that sheet's title: ``("Label (id)", "Officers")``."""
+    through: tuple[str, ...] = ()
+    """The standards the target supersedes the source through, oldest first (often none)."""
 
     @property
     def carried(self) -> tuple[str, ...]:
@@ -64,7 +66,7 @@ class Migration:
         moved = (
             f"Copied into a fresh workbook for the same standard, {self.target_ref}"
             if self.source_ref == self.target_ref
-            else f"Moved from {self.source_ref} to {self.target_ref}"
+            else f"Moved from {self.source_ref} to {self.target_ref}{_through(self.through)}"
         )
         count = len(self.carried)
         lines = [f"{moved}: answers carried for {count} requirement{'s' if count != 1 else ''}."]
@@ -86,10 +88,15 @@ class Migration:
         return "\n".join(lines)
 
 
-def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
-    """Render the answers of the opened workbook `book` (made for `old`) into a `new` workbook."""
+def migrate_workbook(
+    book: Book, old: Standard, new: Standard, between: tuple[Standard, ...] = ()
+) -> Migration:
+    """
+    Render the answers of the opened workbook `book` (made for `old`) into a `new` workbook;
+    `between` are the standards `new` supersedes `old` through, oldest first (often none).
+    """
     _check_made_for(book, old)
-    sources = predecessors(old, new)
+    sources = predecessors(old, new, between)
     program, rows, documents = _read_old(book, old)
     targets, lost = carry_answers(rows, old, new, sources)
     records, lost_records = _carry_records(book, old, new)
@@ -103,7 +110,8 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
     known = {n.id for n in old.program_numbers}
     fresh = tuple(f"{n.label} ({n.id})" for n in new.program_numbers if n.id not in known)
     computed = _computed(new, known, records)
-    notes = _instruction_notes(book.name, old, new, targets, lost)
+    through = tuple(s.ref for s in between)
+    notes = _instruction_notes(book.name, old, new, targets, lost, through)
     typed = _typed(fresh, computed)
     if typed:
         notes.insert(3, f"New on the Program sheet, to fill in: {', '.join(typed)}.")
@@ -118,7 +126,13 @@ def migrate_workbook(book: Book, old: Standard, new: Standard) -> Migration:
         row_notes=tuple((rid, note) for rid, t in targets.items() for note in t.notes),
         new_numbers=fresh,
         computed_numbers=computed,
+        through=through,
     )
+
+
+def _through(refs: Sequence[str]) -> str:
+    """`` (through cit-best-practice@2019.1, cit-best-practice@2019.2)``, or ``''``."""
+    return f" (through {', '.join(refs)})" if refs else ""
 
 
 def _carried_line(rid: RequirementId, sources: Sequence[RequirementId]) -> str:
@@ -294,12 +308,13 @@ def _instruction_notes(
     new: Standard,
     targets: dict[RequirementId, TargetRow],
     lost: Sequence[str],
+    through: Sequence[str],
 ) -> list[str]:
     carried = [_carried_line(rid, t.sources) for rid, t in targets.items() if t.values]
     fresh = [rid for rid, t in targets.items() if not t.values]
     notes = [
         f"This workbook was migrated by citcert migrate from {name}, made for {old.ref}, "
-        f"to {new.ref}.",
+        f"to {new.ref}{_through(through)}.",
         f"Answers carried ({len(carried)}): {'; '.join(carried) or 'none'}.",
         f"Requirements to answer afresh ({len(fresh)}): {', '.join(fresh) or 'none'}.",
         "Ratings that could not be carried are explained in the Notes column of their row.",
