@@ -207,6 +207,7 @@ def reconcile(
     given = open_book(submission) if submission else None
     reviewed = [read_reviewed(b, standard, submission=given) for b in books]
     _each_once(books, reviewed)
+    _each_reviewer_once(books, reviewed)
     _same_submission(books, reviewed)
     raters = _rater_names(reviewed)
     data = _consensus_bytes(read_checked(paths[0]), standard, reviewed, raters)
@@ -247,6 +248,39 @@ def _each_once(books: Sequence[Book], reviewed: Sequence[Reviewed]) -> None:
         seen[item.review.workbook_sha256] = book.name
 
 
+def _each_reviewer_once(books: Sequence[Book], reviewed: Sequence[Reviewed]) -> None:
+    """
+    Refuse two reviews by one reviewer (names as people read them): two drafts of one review,
+    or a review saved twice after edits, would count one person as two raters agreeing.
+    """
+    from citcert._words import plain_name
+    from citcert.workbook.review import layout as R
+
+    seen: dict[str, str] = {}
+    for book, item in zip(books, reviewed, strict=True):
+        for name in item.review.reviewers:
+            earlier = seen.get(plain_name(name))
+            if earlier is not None:
+                raise WorkbookError.single(
+                    f"this review is by {name}, as {earlier} is: give each reviewer's workbook "
+                    "once (of two drafts, the one to count; reviewers who share a name, each "
+                    "with a name of their own on the Reviewer sheet)",
+                    Location(file=book.name, sheet=R.REVIEWER_SHEET, cell=_reviewer_cell(book)),
+                )
+        seen.update((plain_name(name), book.name) for name in item.review.reviewers)
+
+
+def _reviewer_cell(book: Book) -> str | None:
+    """The cell of the reviewer's name on the Reviewer sheet (column C of its row)."""
+    from citcert.workbook.ratings import clean_text
+    from citcert.workbook.review import layout as R
+
+    rows = book.sheets.get(R.REVIEWER_SHEET) or []
+    found = (n for n, row in enumerate(rows, 1) if row and clean_text(row[0].value) == "reviewer")
+    number = next(found, None)
+    return f"C{number}" if number else None
+
+
 def _same_submission(books: Sequence[Book], reviewed: Sequence[Reviewed]) -> None:
     from citcert.workbook.review import layout as R
     from citcert.workbook.review.reader import meta_cell
@@ -268,11 +302,8 @@ def _same_submission(books: Sequence[Book], reviewed: Sequence[Reviewed]) -> Non
 
 
 def _rater_names(reviewed: Sequence[Reviewed]) -> tuple[str, ...]:
-    names: list[str] = []
-    for item in reviewed:
-        name = " & ".join(item.review.reviewers)
-        names.append(name if name not in names else f"{name} ({item.review.file_name})")
-    return tuple(names)
+    """Each review's reviewers as one rater (distinct: `_each_reviewer_once`)."""
+    return tuple(" & ".join(item.review.reviewers) for item in reviewed)
 
 
 def _figures(

@@ -320,6 +320,28 @@ class TestReconcileEachReviewOnce:
         assert "copy.xlsx: this review is the same as review.xlsx (a copy)" in result.stderr
         assert not out.exists()
 
+    def test_two_reviews_by_one_reviewer(self, tmp_path: Path) -> None:
+        """Two drafts of Ada's review are one rater, not two in agreement (kappa 0.71)."""
+        draft, final, ben = (
+            started(tmp_path, "ada-draft.xlsx"),
+            started(tmp_path, "ada-final.xlsx", "ada "),
+            started(tmp_path, "ben.xlsx", "Ben"),
+        )
+        fill_review(draft, ALL_MET, "Ada")
+        fill_review(final, {**ALL_MET, next(iter(ALL_MET)): "Not met"}, "Ada")
+        fill_review(ben, ALL_MET, "Ben")
+        out = tmp_path / "consensus.xlsx"
+
+        result = invoke("review", "reconcile", str(draft), str(ben), str(final), "-o", str(out))
+
+        assert result.exit_code == 2
+        assert result.stderr.startswith("Error: ada-final.xlsx: Reviewer!C"), result.stderr
+        assert (
+            "this review is by ada, as ada-draft.xlsx is: give each reviewer's workbook once"
+            in (" ".join(result.stderr.split()))
+        )
+        assert not out.exists()
+
 
 class TestStart:
     """What `review start` makes, and what it refuses."""
