@@ -174,10 +174,12 @@ def audit(
         warning = review_without_ratings(run.audited.assessment)
         if warning:
             note(ctx, warning)
-    if run.printed is not None:
+    if run.printed is not None and chosen != (Format.TERMINAL,):
         from citcert._files import write_atomic
 
         write_atomic("-", run.printed)
+    elif run.printed is not None:  # the terminal summary, coloured only where it may be
+        echo(run.printed.decode("utf-8"), nl=False, ctx=ctx)
     else:
         echo(run.terminal, nl=False, ctx=ctx)
     if run.audited.below:

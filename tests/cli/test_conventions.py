@@ -47,6 +47,17 @@ class TestColour:
         )
         assert ANSI in result.stdout
 
+    def test_the_summary_asked_for_with_dash_o_is_plain_in_a_pipe(self) -> None:
+        """`-o - --format terminal | cat` printed colour codes a pipe does not read."""
+        args = ["audit", str(EXAMPLE), "-o", "-", "--format", "terminal"]
+        env = {"NO_COLOR": "", "TERM": "xterm"}
+        piped = CliRunner().invoke(cli, args, env=env, color=False)
+        coloured = CliRunner().invoke(cli, args, env=env, color=True)
+
+        assert piped.exit_code == coloured.exit_code == 0
+        assert ANSI not in piped.stdout and "Brennan County" in piped.stdout
+        assert ANSI in coloured.stdout
+
     def test_batch_progress_is_not_drawn_on_a_dumb_terminal(self) -> None:
         from citcert.cli.batch import _draws_progress
 
