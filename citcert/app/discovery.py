@@ -27,6 +27,9 @@ from pathlib import Path
 from citcert.errors import Location, Problem, WorkbookError
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+OTHER_SPREADSHEETS = frozenset({".xls", ".xlsb", ".ods", ".fods", ".numbers"})
+"""Spreadsheets of another format: a folder's are taken too, so that a program that sent one
+gets a row saying to save it as .xlsx instead of silently leaving the roll-up."""
 _SAFE_NAME = re.compile(r'[^\x00-\x1f\x7f/\\:*?"<>|. ][^\x00-\x1f\x7f/\\:*?"<>|]{0,99}(?<![. ])')
 """A folder name every file system takes: no separators or reserved marks, no dot or space
 at either end (Windows drops a trailing one), at most 100 characters."""
@@ -48,8 +51,9 @@ def discover(
     """
     The workbooks named by `args`, sorted by name and each once (by resolved path).
 
-    An argument is a folder (searched recursively for .xlsx and .xlsm, leaving out Office lock
-    files ``~$…``, hidden files and folders, and the folder `exclude`, where the reports go), a
+    An argument is a folder (searched recursively for .xlsx and .xlsm, and for spreadsheets of
+    `OTHER_SPREADSHEETS`, which fail with their reason; leaving out Office lock files ``~$…``,
+    hidden files and folders, and the folder `exclude`, where the reports go), a
     file (taken as is) or a glob pattern (its files filtered like a folder's, its folders
     searched). Files in `ignore` (what the last run wrote) are never taken for workbooks.
     Raises `WorkbookError` naming every argument that matches nothing, or when no workbook is
@@ -115,8 +119,9 @@ def _search(folder: Path, skip: Path | None) -> list[Path]:
 
 
 def _is_workbook_name(name: str) -> bool:
+    """A name a submission may have: a workbook, or a spreadsheet that should have been one."""
     hidden = name.startswith((".", "~$"))
-    return not hidden and Path(name).suffix.lower() in WORKBOOK_SUFFIXES
+    return not hidden and Path(name).suffix.lower() in WORKBOOK_SUFFIXES | OTHER_SPREADSHEETS
 
 
 def _common_folder(paths: list[Path]) -> Path | None:

@@ -587,6 +587,26 @@ class TestDiscovery:
 
         assert [w.name for w in found] == ["a/1.xlsm", "b/2.xlsx"]
 
+    def test_a_spreadsheet_of_another_format_is_a_row_that_says_so(self, tmp_path: Path) -> None:
+        """A program that sent an .xls or .ods must not silently leave the state's roll-up;
+        a CSV (often the state's own export) and other files are no submissions."""
+        for name in ("a.xlsx", "b.xls", "c.ods", "d.XLSB", "e.csv", "notes.txt", "~$b.xls"):
+            (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "in" / name).write_bytes(b"x")
+        (tmp_path / "in" / "a.xlsx").write_bytes((EXAMPLES / "brennan-county.xlsx").read_bytes())
+
+        found = discover([str(tmp_path / "in")])
+        assert [w.name for w in found] == ["a.xlsx", "b.xls", "c.ods", "d.XLSB"]
+        assert [w.name for w in discover([str(tmp_path / "in" / "*")])] == [w.name for w in found]
+
+        out = tmp_path / "out"
+        result = CliRunner().invoke(cli, ["batch", str(tmp_path / "in"), "-o", str(out)])
+
+        assert result.exit_code == 2
+        assert "4 workbooks: 1 audited" in result.stdout
+        assert "Could not audit b.xls:" in result.stderr
+        assert "save it as" in result.stderr
+
     def test_the_output_folder_inside_the_input_is_not_searched(self, tmp_path: Path) -> None:
         """Reports written under the input folder are never taken for workbooks on a re-run."""
         (tmp_path / "in" / "out" / "p").mkdir(parents=True)
