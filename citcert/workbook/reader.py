@@ -25,7 +25,7 @@ from citcert.standards.model import STANDARD_ID, VERSION, Standard, standard_sha
 from citcert.workbook import layout as L
 from citcert.workbook.container import STDIN_NAME, file_error, read_checked, read_stream_checked
 from citcert.workbook.documents_sheet import read_documents
-from citcert.workbook.evidence import Evidence, RequirementEvidence, Unanswered
+from citcert.workbook.evidence import TRACKER_SHEET, Evidence, RequirementEvidence, Unanswered
 from citcert.workbook.evidence_sheet import read_requirements
 from citcert.workbook.exceptions_sheet import read_exceptions
 from citcert.workbook.grouping import grouped
@@ -44,8 +44,10 @@ SHEETS = (
     L.METADATA_SHEET,
     *record_sheet_names(),
     *REVIEW_SHEETS,
+    TRACKER_SHEET,
 )
-"""The sheets citcert reads; any others in a workbook are left unread."""
+"""The sheets citcert reads; any others in a workbook are left unread (a tracker's own sheet
+only tells a tracker given for a workbook)."""
 
 
 def read_standard_ref(book: Book) -> str:
@@ -128,6 +130,12 @@ def read_metadata(book: Book) -> dict[str, str]:
         if len(r) > 1 and r[0].value
     }
     meta = {key: value for key, (_, value) in found.items()}
+    if L.Meta.STANDARD_REF not in meta and book.sheets.get(TRACKER_SHEET):
+        raise file_error(
+            book.name,
+            "this is not a citcert evidence workbook but a remediation tracker that `citcert "
+            "audit` wrote: give the program's own workbook (`citcert progress` reads a tracker)",
+        )
     if L.Meta.STANDARD_REF not in meta:
         raise file_error(
             book.name,

@@ -166,11 +166,22 @@ def test_a_workbook_that_is_not_a_tracker_is_a_located_error(other: str) -> None
 def test_an_evidence_command_given_a_tracker_still_says_it_is_no_evidence_workbook(
     tmp_path: Path,
 ) -> None:
-    """The tracker's metadata sheet is its own, so validate does not take it for a workbook."""
+    """
+    The tracker's metadata sheet is its own, so validate does not take it for a workbook; the
+    message says it is a tracker (not "make one with citcert template", which sent a
+    coordinator copying their plan into a blank workbook), and batch says the same in its row.
+    """
     path = _tracker(tmp_path)
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 2
-    assert "this is not a citcert evidence workbook" in result.stderr
+    assert (
+        "this is not a citcert evidence workbook but a remediation tracker that `citcert audit` "
+        "wrote: give the program's own workbook (`citcert progress` reads a tracker)"
+    ) in " ".join(result.stderr.split())
+    assert "citcert template" not in result.stderr
+    result = CliRunner().invoke(cli, ["batch", str(path.parent), "-o", str(tmp_path / "state")])
+    assert result.exit_code == 2
+    assert "but a remediation tracker" in result.stderr
 
 
 def _meta_cell(path: Path, key: str) -> str:
