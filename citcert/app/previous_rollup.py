@@ -1,11 +1,11 @@
 """
 The previous roll-up read back, for ``citcert batch --since PREVIOUS_OUTDIR``.
 
-This is an edge: the ``summary.json`` an earlier batch wrote (roll-up schema 2.0, 2.1 or 2.2) is
+This is an edge: the ``summary.json`` an earlier batch wrote (roll-up schema 2.0 to 2.3) is
 read bounded, checked, and reduced to what the change since then needs: the rows it counted,
 each with its program, decision and overall score, and its decision levels. A roll-up of schema
-2.2 says which rows it counted (``counted``); an older one counted every workbook, and the core
-counts its programs again by the same rule (`citcert.audit.calendar.counted_before`), lest a
+2.2 or 2.3 says which rows it counted (``counted``); an older one counted every workbook, and the
+core counts its programs again by the same rule (`citcert.audit.calendar.counted_before`), lest a
 program it held twice come back as "no longer in the batch". Anything else in the file is
 ignored, so a roll-up of an older citcert still compares. A folder without one, or a file that
 is not one, is a plain error naming the file.
@@ -38,7 +38,7 @@ class _Row(BaseModel):
     decision: str | None = None
     overall_score: Annotated[float, Field(ge=0, le=100)] | None = None
     counted: bool | None = None
-    """False for a program's row another row replaced (schema 2.2; older rows are counted)."""
+    """False for a program's row another row replaced (schema 2.2 on; older rows are counted)."""
     jurisdiction: str | None = None
     assessment_date: dt.date | None = None
     mode: Mode | None = None
@@ -55,7 +55,7 @@ class _Decision(BaseModel):
 class _Summary(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    schema_version: Literal["2.0", "2.1", "2.2"]
+    schema_version: Literal["2.0", "2.1", "2.2", "2.3"]
     rows: tuple[_Row, ...]
     decisions: tuple[_Decision, ...]
     latest_assessment: dt.date | None = None
@@ -119,6 +119,6 @@ def _not_a_rollup(error: ValidationError) -> str:
         what="a roll-up written by `citcert batch`",
         other_version=(
             "was written by a citcert whose roll-up this one does not read (schema_version "
-            "2.0, 2.1 or 2.2 is read); run that batch again with this citcert first"
+            "2.0 to 2.3 is read); run that batch again with this citcert first"
         ),
     )

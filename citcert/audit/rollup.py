@@ -24,14 +24,27 @@ from citcert.errors import Location, Problem
 from citcert.standards.model import DomainId, LevelId, Model, RequirementId
 from citcert.workbook.evidence import Mode
 
-SCHEMA_VERSION: Literal["2.2"] = "2.2"
+SCHEMA_VERSION: Literal["2.3"] = "2.3"
 """
 2.0: a failed row's errors are located fields (`RowProblem`) and its missing values null.
 2.1: each row's valid-until and next-review dates, the calendar of reviews due, and the change
 since a previous roll-up (``batch --since``); a 2.0 file still reads as a previous roll-up.
 2.2: a program in more than one workbook is counted once: each audited row says whether it is
 `counted` (with `not_counted`, why not), and `programs` is how many are counted.
+2.3: different standards are tallied apart: each requirement tally, domain column and decision
+count carries the `standard_id` it belongs to, and is one standard's (versions of one standard,
+sharing its id, are tallied together as before).
 """
+
+
+def standard_id(ref: str) -> str:
+    """
+    The id of the standard an ``id@version`` names: what every version of it shares.
+
+    The roll-up tallies apart what different standards hold (two standards may both have a
+    POL-02 or a domain SUS that mean different things) and together what versions of one do.
+    """
+    return ref.partition("@")[0]
 
 
 class RowProblem(Model):
@@ -99,6 +112,11 @@ class AuditedRow(Model):
         """An audited row has no problem to show."""
         return ()
 
+    @property
+    def standard_id(self) -> str:
+        """The id of the standard it was audited against, without the version."""
+        return standard_id(self.standard)
+
 
 class FailedRow(Model):
     """
@@ -136,6 +154,11 @@ class FailedRow(Model):
     """How many further problems there were beyond those listed in `errors`."""
 
     @property
+    def standard_id(self) -> None:
+        """A workbook that could not be audited has no standard's figures."""
+        return None
+
+    @property
     def messages(self) -> tuple[str, ...]:
         """The problems as the CSV, XLSX, PDF and HTML roll-ups show them, one line each."""
         lines = [self.headline] if self.headline else []
@@ -150,14 +173,17 @@ RollupRow = Annotated[AuditedRow | FailedRow, Field(discriminator="audited")]
 
 
 class RequirementTally(Model):
-    """How the programs of the batch fared on one requirement."""
+    """How the programs of the batch fared on one requirement of one standard."""
 
+    standard_id: str
+    """The standard the requirement is of (any version of it): a requirement of another
+    standard with the same id has a tally of its own."""
     requirement_id: RequirementId
     title: str
     domain_id: DomainId
     core: bool
     programs: int
-    """Counted programs whose standard has this requirement."""
+    """Counted programs whose standard (this one, in any version) has this requirement."""
     applicable: int
     met: int
     partial: int
@@ -171,21 +197,32 @@ class RequirementTally(Model):
 
 
 class DecisionCount(Model):
-    """How many programs reached one decision level."""
+    """How many programs reached one decision level of one standard."""
 
+    standard_id: str
+    """The standard whose level it is (any version of it)."""
     decision_id: LevelId
     label: str
     programs: int
 
 
 class DomainColumn(Model):
-    """A domain that has a score column in the roll-up."""
+    """A domain of one standard that has a score column in the roll-up."""
 
+    standard_id: str
+    """The standard the domain is of (any version of it): only programs audited against it
+    have a score in this column, whatever another standard's domain of the same id holds."""
     domain_id: DomainId
     title: str
     median: float | None = None
     """The median of the programs' scores in the domain, worked out from their unrounded
     scores and rounded once to one decimal; ``None`` when no program has a score in it."""
+
+    def score_of(self, row: AuditedRow | FailedRow) -> float | None:
+        """`row`'s score in this column: ``None`` unless it was audited against its standard."""
+        if not isinstance(row, AuditedRow) or row.standard_id != self.standard_id:
+            return None
+        return row.domain_scores.get(self.domain_id)
 
 
 class DueReview(Model):
@@ -239,9 +276,14 @@ class RollupChange(Model):
 
 
 class Rollup(Model):
-    """The state-wide picture of one batch run."""
+    """
+    The state-wide picture of one batch run.
 
-    schema_version: Literal["2.2"] = SCHEMA_VERSION
+    Its figures are each of one standard: versions of a standard (one id) are tallied together,
+    different standards apart (`mixed`), so no count, median or column mixes two of them.
+    """
+
+    schema_version: Literal["2.3"] = SCHEMA_VERSION
     standards: tuple[str, ...]
     """Every ``id@version`` a workbook was audited against, sorted."""
     workbooks: int
@@ -272,3 +314,11 @@ class Rollup(Model):
     calendar_sentence: str = ""
     since: RollupChange | None = None
     """With ``batch --since``: each program's change and the state's trend."""
+
+    @property
+    def mixed(self) -> bool:
+        """
+        True when workbooks of more than one standard (by id) were audited: the roll-up files
+        then name the standard beside each requirement, domain and decision level.
+        """
+        return len({standard_id(ref) for ref in self.standards}) > 1

@@ -6,6 +6,11 @@ never the whole `Assessment`.
 `RollupCollector` folds contributions, in input order, into the rows and per-requirement
 tallies of the `Rollup` the roll-up writers lay out. Pure: no file, no writer.
 
+**Different standards are tallied apart.** A requirement, a domain and a decision level are
+each keyed by the standard's id with their own: two standards may both have a POL-02 or a
+domain SUS that mean different things, and a state analyst must never read one figure that
+mixes them. Versions of one standard share its id, so they are tallied together.
+
 **A program is counted once**, by the rule of `citcert.audit.counting`. The rows of a
 program's other workbooks stay listed, each saying which row is counted instead.
 
@@ -146,6 +151,10 @@ def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribut
     )
 
 
+_Keyed = tuple[str, DomainId]
+"""A domain by its standard's id and its own."""
+
+
 @dataclass
 class _Tally:
     """A requirement's counts across programs (mutable while the run collects them)."""
@@ -168,9 +177,11 @@ class RollupCollector:
     rows: list[RollupRow] = field(default_factory=list)
     counted: Latest[tuple[int, Contribution]] = field(default_factory=Latest)
     """Each program's counted contribution so far, with the index of its row in `rows`."""
-    domains: dict[DomainId, str] = field(default_factory=dict)
-    levels: dict[tuple[LevelId, str], int] = field(default_factory=dict)
-    """(id, label) of each decision level seen, with its rank in its standard (0 = best)."""
+    domains: dict[_Keyed, str] = field(default_factory=dict)
+    """The title of each domain seen, by (standard id, domain id), in the order seen."""
+    levels: dict[tuple[str, LevelId, str], int] = field(default_factory=dict)
+    """(standard id, level id, label) of each decision level seen, with its rank in its
+    standard (0 = best)."""
     below: list[str] = field(default_factory=list)
     """Files whose program is below ``--fail-below``."""
 
@@ -180,14 +191,21 @@ class RollupCollector:
         self.rows.append(row)
         if outcome.below:
             self.below.append(row.file)
-        for domain_id, title in outcome.domains:
-            self.domains.setdefault(domain_id, title)
-        for rank, level in enumerate(outcome.levels):
-            self.levels.setdefault(level, rank)
         if isinstance(row, AuditedRow):
+            standard = row.standard_id
+            for domain_id, title in outcome.domains:
+                self.domains.setdefault((standard, domain_id), title)
+            for rank, (level_id, label) in enumerate(outcome.levels):
+                self.levels.setdefault((standard, level_id, label), rank)
             index = len(self.rows) - 1
             latest = recency(row.assessment_date, row.mode, index)
             self.counted.offer(_program(row), latest, (index, outcome))
+
+    @staticmethod
+    def _standard(outcome: Contribution) -> str:
+        row = outcome.row
+        assert isinstance(row, AuditedRow)  # only audited rows are counted
+        return row.standard_id
 
     def _audited(self, index: int) -> AuditedRow:
         row = self.rows[index]
@@ -204,20 +222,25 @@ class RollupCollector:
         rows = self._marked()
         audited = [r for r in rows if isinstance(r, AuditedRow)]
         counted = [r for r in audited if r.counted]
+        mixed = len({standard for standard, _, _ in self.levels}) > 1
         counts = {
-            key: sum(r.decision_id == key[0] and r.decision == key[1] for r in counted)
+            key: sum((r.standard_id, r.decision_id, r.decision) == key for r in counted)
             for key in self.levels
         }
-        ordered = sorted(self.levels, key=lambda key: (self.levels[key], key[1]))
+        ordered = sorted(
+            self.levels, key=lambda key: (key[0] if mixed else "", self.levels[key], key[2])
+        )
         decisions = tuple(
-            DecisionCount(decision_id=i, label=label, programs=counts[(i, label)])
-            for i, label in ordered
+            DecisionCount(standard_id=s, decision_id=i, label=label, programs=counts[(s, i, label)])
+            for s, i, label in ordered
         )
         due = due_reviews(counted, as_of) if as_of else ()
-        scores: dict[DomainId, list[float]] = {}
+        scores: dict[_Keyed, list[float]] = {}
         for _, outcome in self.counted:
+            standard = self._standard(outcome)
             for domain_id, score in outcome.scores:
-                scores.setdefault(domain_id, []).append(score)
+                scores.setdefault((standard, domain_id), []).append(score)
+        domains = sorted(self.domains.items(), key=lambda item: item[0][0])  # stable: as seen
         return Rollup(
             as_of=as_of,
             due_within_days=DUE_WITHIN_DAYS,
@@ -234,12 +257,15 @@ class RollupCollector:
             ),
             decisions=decisions,
             domains=tuple(
-                DomainColumn(domain_id=i, title=t, median=_median(scores.get(i, ())))
-                for i, t in self.domains.items()
+                DomainColumn(
+                    standard_id=s, domain_id=i, title=t, median=_median(scores.get((s, i), ()))
+                )
+                for (s, i), t in domains
             ),
             rows=rows,
             requirements=self._requirements(),
-            summary=_summary(len(rows), len(audited), decisions, len(counted)) + _repeated(audited),
+            summary=_summary(len(rows), len(audited), decisions, len(counted), mixed=mixed)
+            + _repeated(audited),
         )
 
     def _marked(self) -> tuple[RollupRow, ...]:
@@ -256,20 +282,23 @@ class RollupCollector:
         return tuple(rows)
 
     def _requirements(self) -> tuple[RequirementTally, ...]:
-        tallied: dict[RequirementId, _Tally] = {}
+        tallied: dict[tuple[str, RequirementId], _Tally] = {}
         for _, outcome in self.counted:
+            standard = self._standard(outcome)
             for status in outcome.statuses:
                 tally = tallied.setdefault(
-                    status.requirement_id, _Tally(status.title, status.domain_id, status.core)
+                    (standard, status.requirement_id),
+                    _Tally(status.title, status.domain_id, status.core),
                 )
                 tally.add(status)
         tallies = []
-        for requirement_id, t in tallied.items():
+        for (standard, requirement_id), t in tallied.items():
             get = t.counts.get
             applicable = sum(t.counts.values()) - get(Status.NOT_APPLICABLE, 0)
             met = get(Status.MET, 0)
             tallies.append(
                 RequirementTally(
+                    standard_id=standard,
                     requirement_id=requirement_id,
                     title=t.title,
                     domain_id=t.domain_id,
@@ -285,7 +314,9 @@ class RollupCollector:
                     share_met=round(100 * met / applicable, 1) if applicable else None,
                 )
             )
-        return tuple(sorted(tallies, key=lambda t: (-t.gaps, not t.core, t.requirement_id)))
+        return tuple(
+            sorted(tallies, key=lambda t: (-t.gaps, not t.core, t.requirement_id, t.standard_id))
+        )
 
 
 def _median(scores: Sequence[float]) -> float | None:
@@ -293,13 +324,27 @@ def _median(scores: Sequence[float]) -> float | None:
     return round(statistics.median(scores), 1) if scores else None
 
 
-def _summary(total: int, audited: int, decisions: Sequence[DecisionCount], programs: int) -> str:
+def _summary(
+    total: int,
+    audited: int,
+    decisions: Sequence[DecisionCount],
+    programs: int,
+    *,
+    mixed: bool = False,
+) -> str:
     """
     ``31 workbooks: 28 audited (10 Certified, 12 …); 3 could not be audited.``, with the
     programs counted after the audited workbooks when some program is in more than one
-    (``6 workbooks: 6 audited, 5 programs (…).``).
+    (``6 workbooks: 6 audited, 5 programs (…).``). With more than one standard, each one's
+    levels after its id: ``(cit-best-practice: 1 Meets the standard, …; cit-core-elements: …)``.
     """
-    parts = ", ".join(f"{d.programs} {d.label}" for d in decisions)
+    if mixed:
+        groups: dict[str, list[str]] = {}
+        for d in decisions:
+            groups.setdefault(d.standard_id, []).append(f"{d.programs} {d.label}")
+        parts = "; ".join(f"{s}: {', '.join(counts)}" for s, counts in groups.items())
+    else:
+        parts = ", ".join(f"{d.programs} {d.label}" for d in decisions)
     text = f"{plural(total, 'workbook')}: {audited} audited"
     text += f", {plural(programs, 'program')}" if programs != audited else ""
     text += f" ({parts})" if parts else ""

@@ -125,6 +125,15 @@ def neutralise_formula(text: str) -> str:
     return cleaned
 
 
+def of_standard(text: str, standard_id: str, *, mixed: bool) -> str:
+    """
+    A roll-up's name for one standard's requirement, domain or level: in a roll-up of more
+    than one standard (`mixed`) after its standard's id (``cit-core-elements: SUS · Sustaining
+    elements``), lest two standards' items of one id read alike; else `text` as it is.
+    """
+    return f"{standard_id}: {text}" if mixed else text
+
+
 def replace_unsupported(text: str, supported: Callable[[int], bool]) -> tuple[str, frozenset[str]]:
     """
     `text` with each character a font cannot draw replaced by the replacement character.

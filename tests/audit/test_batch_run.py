@@ -204,7 +204,7 @@ class TestStateBatch:
         jsonschema.validate(data, json.loads(CliRunner().invoke(cli, ["schema", "rollup"]).stdout))
         rows = {row["file"]: row for row in data["rows"]}
 
-        assert data["schema_version"] == "2.2"
+        assert data["schema_version"] == "2.3"
         bad = rows["broken/bad-rating.xlsx"]
         assert bad["audited"] is False
         assert [(p["file"], p["sheet"]) for p in bad["errors"]] == [("bad-rating.xlsx", "Evidence")]

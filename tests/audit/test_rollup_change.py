@@ -12,8 +12,10 @@ from citcert.audit.rollup import AuditedRow, DecisionCount
 from citcert.standards.model import LevelId
 
 LEVELS = (
-    DecisionCount(decision_id=LevelId("certified"), label="Certified", programs=0),
-    DecisionCount(decision_id=LevelId("conditional"), label="Conditional", programs=0),
+    DecisionCount(standard_id="s", decision_id=LevelId("certified"), label="Certified", programs=0),
+    DecisionCount(
+        standard_id="s", decision_id=LevelId("conditional"), label="Conditional", programs=0
+    ),
 )
 
 

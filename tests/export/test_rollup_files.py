@@ -66,11 +66,13 @@ def rollup() -> Rollup:
     )
     tallies = (
         RequirementTally(
+            standard_id="mini-standard",
             requirement_id="TRN-01", title="Share trained", domain_id="TRN", core=True,
             programs=1, applicable=1, met=0, partial=1, not_met=0, unanswered=0,
             not_applicable=0, gaps=1, share_met=0.0,
         ),
         RequirementTally(
+            standard_id="mini-standard",
             requirement_id="PART-01", title="Committee", domain_id="PART", core=True,
             programs=1, applicable=1, met=1, partial=0, not_met=0, unanswered=0,
             not_applicable=0, gaps=0, share_met=100.0,
@@ -84,12 +86,19 @@ def rollup() -> Rollup:
         failed=1,
         latest_assessment=dt.date(2024, 5, 2),
         decisions=(
-            DecisionCount(decision_id="certified", label="Certified", programs=1),
-            DecisionCount(decision_id="not_certified", label="Not certified", programs=0),
+            DecisionCount(
+                standard_id="mini-standard", decision_id="certified", label="Certified", programs=1
+            ),
+            DecisionCount(
+                standard_id="mini-standard",
+                decision_id="not_certified",
+                label="Not certified",
+                programs=0,
+            ),
         ),
         domains=(
-            DomainColumn(domain_id="PART", title="Partners"),
-            DomainColumn(domain_id="TRN", title="Training"),
+            DomainColumn(standard_id="mini-standard", domain_id="PART", title="Partners"),
+            DomainColumn(standard_id="mini-standard", domain_id="TRN", title="Training"),
         ),
         rows=rows,
         requirements=tallies,
@@ -154,7 +163,7 @@ class TestRollupWriters:
         data = render_json(rollup)
 
         assert rollup == Rollup.model_validate_json(data)
-        assert b'"schema_version": "2.2"' in data
+        assert b'"schema_version": "2.3"' in data
         assert data.index(b'"audited"') < data.index(b'"decisions"') < data.index(b'"failed"')
 
     def test_xlsx_has_programs_and_requirements_as_text_not_formulas(self, rollup: Rollup) -> None:
@@ -223,7 +232,10 @@ class TestRollupWriters:
         row = rollup.rows[0].model_copy(update={"domain_scores": dict.fromkeys(ids, 55.5)})
         wide = rollup.model_copy(
             update={
-                "domains": tuple(DomainColumn(domain_id=i, title=f"Domain {i}") for i in ids),
+                "domains": tuple(
+                    DomainColumn(standard_id="mini-standard", domain_id=i, title=f"Domain {i}")
+                    for i in ids
+                ),
                 "rows": (row,),
             }
         )

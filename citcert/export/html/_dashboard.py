@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from citcert.export.html._charts import Bar, Chart, count_chart
-from citcert.export.wording import score_words
+from citcert.export.wording import of_standard, score_words
 from citcert.standards.model import DomainId
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class DomainSpread:
 
     domain_id: DomainId
     title: str
+    label: str
+    """``SUS · Sustaining elements``, after the standard's id in a roll-up of more than one."""
     scored: int
     lowest: float | None
     median: float | None
@@ -72,10 +74,17 @@ def view(rollup: Rollup) -> DashboardView:
     from citcert.audit.rollup import AuditedRow, FailedRow
 
     audited = [row for row in rollup.rows if isinstance(row, AuditedRow)]
-    decisions = [(d.label, d.programs) for d in rollup.decisions]
+    mixed = rollup.mixed
+    decisions = [
+        (of_standard(d.label, d.standard_id, mixed=mixed), d.programs) for d in rollup.decisions
+    ]
     gaps = tuple(t for t in rollup.requirements if t.gaps)[:TOP_GAPS]
-    gap_items = [(f"{t.requirement_id} · {t.title}", t.gaps) for t in gaps]
-    spreads = tuple(_spread(d, [r for r in audited if r.counted]) for d in rollup.domains)
+    gap_items = [
+        (of_standard(f"{t.requirement_id} · {t.title}", t.standard_id, mixed=mixed), t.gaps)
+        for t in gaps
+    ]
+    counted = [r for r in audited if r.counted]
+    spreads = tuple(_spread(d, counted, mixed=mixed) for d in rollup.domains)
     return DashboardView(
         decision_chart=count_chart("decision-chart", "Programs by decision", decisions, "program"),
         gap_chart=count_chart(
@@ -100,18 +109,20 @@ def _link(row: AuditedRow, suffixes: Sequence[str]) -> str:
     return f"{row.reports}/{row.reports}.html"
 
 
-def _spread(domain: DomainColumn, rows: Sequence[AuditedRow]) -> DomainSpread:
+def _spread(domain: DomainColumn, rows: Sequence[AuditedRow], *, mixed: bool) -> DomainSpread:
     """
     The domain's spread: the lowest and highest scores and the bands from the rows (as they
-    show them), the median the roll-up worked out from the unrounded scores.
+    show them; only those of the domain's standard have a score in it), the median the
+    roll-up worked out from the unrounded scores.
     """
-    scores = sorted(s for r in rows if (s := r.domain_scores.get(domain.domain_id)) is not None)
+    scores = sorted(s for r in rows if (s := domain.score_of(r)) is not None)
     bands = [0] * len(BANDS)
     for score in scores:
         bands[next(i for i, (floor, _) in enumerate(BANDS) if score >= floor)] += 1
     return DomainSpread(
         domain.domain_id,
         domain.title,
+        of_standard(f"{domain.domain_id} · {domain.title}", domain.standard_id, mixed=mixed),
         len(scores),
         scores[0] if scores else None,
         domain.median if scores else None,
@@ -124,6 +135,6 @@ def _median_chart(spreads: Sequence[DomainSpread]) -> Chart:
     bars = []
     for s in spreads:
         words = "no program scored" if s.median is None else f"median {score_words(s.median)}"
-        bars.append(Bar(f"{s.domain_id} · {s.title}", s.median, words, None))
+        bars.append(Bar(s.label, s.median, words, None))
     description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "." if bars else "None."
     return Chart("domain-chart", "Median score by domain", description, tuple(bars), 100.0)

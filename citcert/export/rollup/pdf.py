@@ -14,10 +14,11 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from citcert.export.wording import of_standard
 from citcert.standards.model import DomainId
 
 if TYPE_CHECKING:
-    from citcert.audit.rollup import Rollup
+    from citcert.audit.rollup import DomainColumn, Rollup
 
 _MARGIN = 36.0
 _TITLE = "CIT programs: state roll-up"
@@ -120,17 +121,25 @@ def _charts(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     from citcert.export.rollup.charts import Count, count_chart
 
     half = (width - 24) / 2
-    decisions = [Count(ink.line(d.label), d.programs) for d in rollup.decisions]
+    mixed = rollup.mixed
+    decisions = [
+        Count(ink.line(of_standard(d.label, d.standard_id, mixed=mixed)), d.programs)
+        for d in rollup.decisions
+    ]
     if rollup.failed:
         decisions.append(Count("Could not be audited", rollup.failed))
     gaps = [
-        Count(ink.line(f"{t.requirement_id} · {t.title}"), t.gaps)
+        Count(
+            ink.line(of_standard(f"{t.requirement_id} · {t.title}", t.standard_id, mixed=mixed)),
+            t.gaps,
+        )
         for t in rollup.requirements[:_TOP_GAPS]
         if t.gaps
     ]
+    label = 0.62 if mixed else 0.42  # room for the standard's id before each level's label
     left = [
         ink.para("Programs by decision", "h2"),
-        count_chart(decisions, rollup.programs + rollup.failed, half, 0.42 * half),
+        count_chart(decisions, rollup.programs + rollup.failed, half, label * half),
     ]
     right = [ink.para(f"The {_TOP_GAPS} most common gaps", "h2")]
     if gaps:
@@ -186,15 +195,34 @@ def domain_chunks(ids: Sequence[DomainId], width: float) -> list[list[DomainId]]
 
 
 def _domain_tables(rollup: Rollup, ink: Any, width: float) -> list[Any]:
-    """Each audited program's domain scores under the domains' ids, with a key of the ids."""
+    """
+    Each audited program's domain scores under the domains' ids, with a key of the ids; in a
+    roll-up of more than one standard, one such part per standard, of its programs alone.
+    """
+    audited = [r for r in rollup.rows if r.audited]
+    if not rollup.domains or not audited:
+        return []
+    if not rollup.mixed:
+        return _domain_part(rollup.domains, audited, ink, width, "Domain scores (%)")
+    groups: dict[str, list[DomainColumn]] = {}
+    for column in rollup.domains:
+        groups.setdefault(column.standard_id, []).append(column)
+    story: list[Any] = []
+    for standard, columns in groups.items():
+        rows = [r for r in audited if r.standard_id == standard]
+        story += _domain_part(columns, rows, ink, width, f"Domain scores (%): {standard}")
+    return story
+
+
+def _domain_part(
+    columns: Sequence[DomainColumn], audited: Sequence[Any], ink: Any, width: float, heading: str
+) -> list[Any]:
+    """The domain-score tables of `columns` (domains of one standard) for the rows `audited`."""
     from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
     from citcert.export.pdf.kit import table
 
-    audited = [r for r in rollup.rows if r.audited]
-    if not rollup.domains or not audited:
-        return []
-    pairs = [(d.domain_id, d.title) for d in rollup.domains]
+    pairs = [(d.domain_id, d.title) for d in columns]
     across = 3
     key_rows: list[list[Any]] = []
     for start in range(0, len(pairs), across):
@@ -208,18 +236,19 @@ def _domain_tables(rollup: Rollup, ink: Any, width: float) -> list[Any]:
         PageBreak(),
         KeepTogether(
             [
-                ink.para("Domain scores (%)", "h2"),
+                ink.para(heading, "h2"),
                 ink.para("Each column is a domain, named by its id in this key.", "muted"),
                 key,
             ]
         ),
     ]
     label = _LABEL_SHARE * width
-    for chunk in domain_chunks([d.domain_id for d in rollup.domains], width):
+    by_id = {d.domain_id: d for d in columns}
+    for chunk in domain_chunks([d.domain_id for d in columns], width):
         rows: list[list[Any]] = [[ink.para(h, "th") for h in ("Program", *chunk)]]
         for r in audited:
             who = [ink.para(r.program, "small_bold"), ink.para(_place(r), "small")]
-            rows.append([who, *(_cell_text(r.domain_scores.get(d)) for d in chunk)])
+            rows.append([who, *(_cell_text(by_id[d].score_of(r)) for d in chunk)])
         column = (width - label) / len(chunk)
         pad = [("LEFTPADDING", (1, 0), (-1, -1), _PAD), ("RIGHTPADDING", (1, 0), (-1, -1), _PAD)]
         widths = [label] + [column] * len(chunk)
@@ -269,12 +298,14 @@ def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]
         "Gaps",
         "Share met",
     ]
-    rows: list[list[object]] = [head]
+    mixed = rollup.mixed
+    rows: list[list[object]] = [["Standard", *head] if mixed else head]
     for t in rollup.requirements:
         share = "" if t.share_met is None else f"{t.share_met:.1f}%"
         core = "core" if t.core else ""
         rows.append(
             [
+                *([t.standard_id] if mixed else []),
                 t.requirement_id,
                 t.title,
                 core,
@@ -288,6 +319,8 @@ def _requirements_table(rollup: Rollup, width: float) -> tuple[list[list[object]
             ]
         )
     narrow = 0.075 * width
+    if mixed:  # the standard's column takes its room from the title's
+        return rows, [0.13 * width, 0.1 * width, width - 0.23 * width - 8 * narrow, *([narrow] * 8)]
     return rows, [0.1 * width, width - 0.1 * width - 8 * narrow, *([narrow] * 8)]
 
 

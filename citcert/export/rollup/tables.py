@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from citcert.export import json as json_writer
 from citcert.export.review import SheetCell, Value
-from citcert.export.wording import neutralise_formula
+from citcert.export.wording import neutralise_formula, of_standard
 
 if TYPE_CHECKING:
     from citcert.audit.rollup import RequirementTally, Rollup, RollupRow
@@ -38,7 +38,7 @@ def _row_cells(rollup: Rollup, row: RollupRow) -> list[object]:
     text = [row.file, row.program, row.jurisdiction, row.standard]
     cells: list[object] = [neutralise_formula(value or "") for value in text]
     cells += [row.assessment_date, neutralise_formula(row.decision or ""), row.overall_score]
-    cells += [(row.domain_scores or {}).get(d.domain_id) for d in rollup.domains]
+    cells += [d.score_of(row) for d in rollup.domains]
     cells += [row.core_gaps, row.other_gaps, row.valid_until, row.next_review_due]
     cells.append(row.mode.noun.capitalize() if row.mode else "")
     cells.append({True: "yes", False: "no", None: ""}[row.counted])
@@ -48,8 +48,16 @@ def _row_cells(rollup: Rollup, row: RollupRow) -> list[object]:
 
 
 def _row_headers(rollup: Rollup) -> list[str]:
-    """The programs table's header: fixed words and, from the standard, each domain's title."""
-    domains = [neutralise_formula(f"{d.title} ({d.domain_id})") for d in rollup.domains]
+    """
+    The programs table's header: fixed words and, from the standard, each domain's title
+    (after its standard's id when the roll-up holds more than one standard).
+    """
+    domains = [
+        neutralise_formula(
+            of_standard(f"{d.title} ({d.domain_id})", d.standard_id, mixed=rollup.mixed)
+        )
+        for d in rollup.domains
+    ]
     return [
         "File",
         "Program",
@@ -87,8 +95,15 @@ _TALLY_HEADERS = (
 )
 
 
-def _tally_cells(tally: RequirementTally) -> list[object]:
+def _tally_headers(rollup: Rollup) -> list[str]:
+    """The Requirements sheet's header: with a Standard column first in a mixed roll-up."""
+    return ["Standard", *_TALLY_HEADERS] if rollup.mixed else list(_TALLY_HEADERS)
+
+
+def _tally_cells(rollup: Rollup, tally: RequirementTally) -> list[object]:
+    standard = [neutralise_formula(tally.standard_id)] if rollup.mixed else []
     return [
+        *standard,
         tally.requirement_id,
         neutralise_formula(tally.title),
         tally.domain_id,
@@ -137,7 +152,8 @@ def render_xlsx(rollup: Rollup) -> bytes:
     programs.title = "Programs"
     _fill_sheet(programs, _row_headers(rollup), [_row_cells(rollup, r) for r in rollup.rows])
     requirements = book.create_sheet("Requirements")
-    _fill_sheet(requirements, list(_TALLY_HEADERS), [_tally_cells(t) for t in rollup.requirements])
+    tallies = [_tally_cells(rollup, t) for t in rollup.requirements]
+    _fill_sheet(requirements, _tally_headers(rollup), tallies)
     from citcert.export.rollup.sections import SHEET_NAMES, rollup_sections
 
     for section in rollup_sections(rollup):
