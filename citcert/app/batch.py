@@ -19,6 +19,12 @@ Decisions taken here, and why:
   (`citcert.app.workbook.fail_level`, as for ``citcert audit``), against each workbook's own
   standard; a level that no standard has is refused before anything is read or written. It
   is a program's bar: a workbook not counted (its program's later assessment is) never fails it.
+- **A bar per standard.** A folder may hold workbooks of more than one standard, whose levels
+  differ, so ``--fail-below`` may be given once per standard: each workbook is judged by the
+  one level its own standard has. A workbook whose standard has none of them is audited and
+  counted as any other, not judged, and listed (`BatchResult.unjudged`), never made a failed
+  row: one standard's bar must not cost the state the roll-up of another's programs. Two levels
+  of one standard are refused before anything is written (which would be its bar?).
 - **Reports are written as one set.** Each program's reports are staged beside their places as
   they arrive (`citcert._files.Staging`) and renamed into place only once every workbook is
   done, with the roll-up and the manifest last; a full disk, an error or a signal before then
@@ -94,8 +100,9 @@ class BatchSettings:
     """The standard named for every workbook; none named means each workbook's recorded one."""
     mode: Mode | None = None
     formats: tuple[Format, ...] = DEFAULT_FORMATS
-    fail_below: str | None = None
-    """A decision level id or label; programs below it are listed in `BatchResult.below`."""
+    fail_below: tuple[str, ...] = ()
+    """Decision level ids or labels, at most one per standard; programs below their standard's
+    are listed in `BatchResult.below`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,18 +145,17 @@ class Auditor:
         s = self.settings
         try:
             submission = open_submission(workbook.path)
+            standard = self.standard_for(submission.standard_ref)
+            bar = bar_for(standard, s.fail_below)
             audited = audit_submission(
-                submission,
-                s.choice,
-                mode=s.mode,
-                fail_below=s.fail_below,
-                standard=self.standard_for(submission.standard_ref),
+                submission, s.choice, mode=s.mode, fail_below=bar, standard=standard
             )
         except CitcertError as error:
             return Outcome(failed(workbook.name, error))
         rendered = render_reports(audited.assessment, s.formats)
+        unjudged = bool(s.fail_below) and bar is None
         return Outcome(
-            contribution(workbook.name, audited.assessment, below=audited.below),
+            contribution(workbook.name, audited.assessment, below=audited.below, unjudged=unjudged),
             report_stem(audited.assessment),
             tuple(rendered.items()),
         )
@@ -382,6 +388,8 @@ class BatchResult:
     """Counted files whose program's decision is below ``--fail-below``."""
     sizes: Mapping[str, int] = field(default_factory=dict)
     """The size in bytes of each file written, by its relative path."""
+    unjudged: tuple[str, ...] = ()
+    """Counted files whose standard has none of the ``--fail-below`` levels (not judged)."""
 
     @property
     def exit_code(self) -> ExitCode:
@@ -400,7 +408,7 @@ def run_batch(
     store: StandardsStore | None = None,
     mode: Mode | None = None,
     formats: Sequence[Format] = DEFAULT_FORMATS,
-    fail_below: str | None = None,
+    fail_below: str | Sequence[str] | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
     as_of: dt.date | None = None,
@@ -419,8 +427,9 @@ def run_batch(
     """
     check_as_of(as_of)
     choice = StandardChoice(standard_ref, overlay, store or StandardsStore())
-    settings = BatchSettings(choice, mode, tuple(dict.fromkeys(formats)), fail_below)
-    check_fail_below(choice, fail_below)
+    bars = (fail_below,) if isinstance(fail_below, str) else tuple(fail_below or ())
+    settings = BatchSettings(choice, mode, tuple(dict.fromkeys(formats)), bars)
+    check_fail_below(choice, bars)
     previous_rollup = read_previous(since) if since is not None else None
     _find(paths, outdir, overlay)  # every error of the inputs before the folder is touched
     with lock_folder(outdir):
@@ -446,6 +455,7 @@ def run_batch(
         tuple(kept),
         _counted_only(collector.below, rollup),
         writer.sizes,
+        _counted_only(collector.unjudged, rollup),
     )
 
 
@@ -508,38 +518,71 @@ def _counted_only(files: Sequence[str], rollup: Rollup) -> tuple[str, ...]:
     return tuple(f for f in files if f in counted)
 
 
-def check_fail_below(choice: StandardChoice, typed: str | None) -> None:
+def bar_for(standard: Standard, typed: Sequence[str]) -> str | None:
     """
-    Refuse a standard that cannot be loaded, or a ``--fail-below`` that can name no level,
-    before anything is read or written.
+    Of the ``--fail-below`` levels `typed`, the one that names a level of `standard` (by id or
+    label), or None when none does; a `CitcertError` when more than one does.
+    """
+    from citcert.audit.decision import level_named
 
-    With one standard for every workbook, the level must be one of its own; otherwise it must
-    be a level of at least one standard citcert can find (each workbook's own standard is
-    asked again when it is audited).
+    named: dict[str, str] = {}
+    for level in typed:
+        with contextlib.suppress(ValueError):
+            named[level] = level_named(standard, level)
+    if len(set(named.values())) > 1:
+        raise CitcertError.single(
+            f"{_levels(named)} are each a level of {standard.ref}; give --fail-below once per "
+            "standard, one level of each",
+            subject="--fail-below",
+        )
+    return next(iter(named), None)
+
+
+def _levels(named: Mapping[str, str]) -> str:
+    return " and ".join(repr(level) for level in named)
+
+
+def check_fail_below(choice: StandardChoice, typed: Sequence[str]) -> None:
+    """
+    Refuse a standard that cannot be loaded, or ``--fail-below`` levels that cannot be
+    applied, before anything is read or written.
+
+    With one standard for every workbook, one level must be one of its own. Otherwise each
+    level must be a level of at least one standard citcert can find (each workbook's own
+    standard is asked again when it is audited), and no standard may have two of them.
     """
     if choice.fixed:  # the standard named is loaded (or refused) with nothing written
-        fail_level(choice.resolve(), typed)
+        standard = choice.resolve()
+        for level in typed:
+            fail_level(standard, level)
+        bar_for(standard, typed)
         return
-    if typed is None:
+    if not typed:
         return
     from citcert.audit.decision import level_named
     from citcert.standards.registry import index, load_entry
 
     known: dict[str, None] = {}
+    found: set[str] = set()
     for entry in index(choice.store):
         try:
             standard = load_entry(entry, choice.store)
-            level_named(standard, typed)
-            return
         except CitcertError:
             continue
-        except ValueError:
-            known.update(dict.fromkeys(lv.id for lv in standard.scoring.decision_levels))
-    raise CitcertError.single(
-        f"{typed!r} is not a decision level of any standard citcert knows; use one of "
-        f"{', '.join(known) or 'the levels listed by citcert standards show'}",
-        subject="--fail-below",
-    )
+        bar_for(standard, typed)
+        for level in typed:
+            try:
+                level_named(standard, level)
+                found.add(level)
+            except ValueError:
+                known.update(dict.fromkeys(lv.id for lv in standard.scoring.decision_levels))
+    for level in typed:
+        if level not in found:
+            raise CitcertError.single(
+                f"{level!r} is not a decision level of any standard citcert knows; use one of "
+                f"{', '.join(known) or 'the levels listed by citcert standards show'}",
+                subject="--fail-below",
+            )
 
 
 def _find(

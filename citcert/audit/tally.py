@@ -84,6 +84,8 @@ class Contribution:
     levels: tuple[tuple[LevelId, str], ...] = ()
     """(id, label) of each decision level of the program's standard, best first."""
     below: bool = False
+    unjudged: bool = False
+    """True when ``--fail-below`` was given but names no level of the program's standard."""
 
 
 def failed_row(name: str, error: CitcertError) -> FailedRow:
@@ -111,7 +113,9 @@ def failed(name: str, error: CitcertError) -> Contribution:
     return Contribution(row=failed_row(name, error))
 
 
-def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribution:
+def contribution(
+    name: str, assessment: Assessment, *, below: bool, unjudged: bool = False
+) -> Contribution:
     """What an audited workbook adds: its roll-up row and per-requirement statuses."""
     a = assessment
     gap_ids = {gap.requirement_id for gap in a.gaps}
@@ -148,6 +152,7 @@ def contribution(name: str, assessment: Assessment, *, below: bool) -> Contribut
         ),
         levels=tuple((lv.level_id, lv.label) for lv in a.decision.levels),
         below=below,
+        unjudged=unjudged,
     )
 
 
@@ -184,6 +189,8 @@ class RollupCollector:
     standard (0 = best)."""
     below: list[str] = field(default_factory=list)
     """Files whose program is below ``--fail-below``."""
+    unjudged: list[str] = field(default_factory=list)
+    """Files whose standard has none of the ``--fail-below`` levels: not judged by them."""
 
     def add(self, outcome: Contribution, reports: str) -> None:
         """Add one workbook's contribution; `reports` is the folder its reports went to."""
@@ -191,6 +198,8 @@ class RollupCollector:
         self.rows.append(row)
         if outcome.below:
             self.below.append(row.file)
+        if outcome.unjudged:
+            self.unjudged.append(row.file)
         if isinstance(row, AuditedRow):
             standard = row.standard_id
             for domain_id, title in outcome.domains:

@@ -228,9 +228,12 @@ def report_formats(help: str) -> Callable[[F], F]:
     )
 
 
-def fail_below_option(help: str) -> Callable[[F], F]:
-    """``--fail-below LEVEL``: a decision level's id or label (`app.workbook.fail_level`)."""
-    return click.option("--fail-below", metavar="LEVEL", help=help)
+def fail_below_option(help: str, *, multiple: bool = False) -> Callable[[F], F]:
+    """
+    ``--fail-below LEVEL``: a decision level's id or label (`app.workbook.fail_level`); with
+    `multiple`, given once per standard (``batch``).
+    """
+    return click.option("--fail-below", metavar="LEVEL", multiple=multiple, help=help)
 
 
 OUTPUT_FILE = click.Path(readable=False, path_type=Path)

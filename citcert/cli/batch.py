@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -27,6 +27,9 @@ from citcert.cli.app import (
 )
 from citcert.cli.conventions import colour, common, day, detail, echo, note, quiet, verbose
 from citcert.export import Format
+
+if TYPE_CHECKING:
+    from citcert.app.batch import BatchResult
 
 
 class _BatchProgress:
@@ -131,6 +134,25 @@ def _batch_formats(
     return formats or files or DEFAULT_FORMATS
 
 
+def _bar_notes(result: BatchResult, levels: tuple[str, ...]) -> list[str]:
+    """
+    A note for each counted program below its ``--fail-below`` level, then one for each whose
+    standard has none of the levels (audited and counted, but not judged).
+    """
+    bar = " or ".join(levels) if len(levels) < 2 else "its standard's level"
+    lines = [
+        f"{one_line(name)}: the decision is below {one_line(bar)} (--fail-below)."
+        for name in result.below
+    ]
+    standards = {row.file: row.standard for row in result.rollup.rows}
+    lines += [
+        f"{one_line(name)}: not judged by --fail-below: {one_line(standards[name] or '')} has no "
+        f"level {one_line(' or '.join(levels))}; give --fail-below one of its levels too."
+        for name in result.unjudged
+    ]
+    return lines
+
+
 @cli.command()
 @common
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
@@ -161,7 +183,10 @@ def _batch_formats(
     "formats of citcert.toml, else all five."
 )
 @fail_below_option(
-    "Exit with status 1 when any program's decision is below LEVEL (e.g. certified)."
+    "Exit with status 1 when any program's decision is below LEVEL (e.g. certified). Give it "
+    "once per standard when the workbooks are of more than one: each is judged by the level its "
+    "own standard has; one whose standard has none is not judged (a note says so).",
+    multiple=True,
 )
 @click.option(
     "--as-of",
@@ -187,7 +212,7 @@ def batch(
     mode: str | None,
     jobs: int | None,
     formats: tuple[Format, ...] | None,
-    fail_below: str | None,
+    fail_below: tuple[str, ...],
     as_of: dt.date | None,
     since: Path | None,
 ) -> None:
@@ -249,8 +274,8 @@ def batch(
         )
     for line in batch_written_lines(result) if verbose(ctx) else ():
         detail(ctx, line)
-    for name in result.below:
-        note(ctx, f"{one_line(name)}: the decision is below {fail_below} (--fail-below).")
+    for line in _bar_notes(result, fail_below):
+        note(ctx, line)
     echo(f"{result.rollup.summary} Roll-up: {outdir / 'summary'}.xlsx (.csv, .json, .pdf, .html).")
     change = result.rollup.since
     for line in (result.rollup.calendar_sentence, change.sentence if change else ""):

@@ -191,3 +191,62 @@ def test_versions_of_one_standard_are_tallied_together_and_read_as_before(
     book.close()
     text = "\n".join(p.extract_text() for p in PdfReader(single_out / "summary.pdf").pages)
     assert "Domain scores (%)\n" in text and f"Domain scores (%): {BEST}" not in text
+
+
+class TestFailBelowInAMixedBatch:
+    """
+    A level is its standard's: "Meets the standard" means nothing to a Core Elements program.
+    Each workbook is judged by the level its own standard has; one whose standard has none is
+    audited and counted like the others, and a note says it was not judged.
+    """
+
+    def test_a_level_of_one_standard_judges_its_programs_and_leaves_the_others_audited(
+        self, state: Path, tmp_path: Path
+    ) -> None:
+        ran = invoke("batch", str(state), "-o", str(tmp_path), "--jobs", "1",
+                     "--format", "json", "--fail-below", "Meets the standard")  # fmt: skip
+
+        data = summary(tmp_path)
+        assert (data["audited"], data["failed"]) == (3, 0)
+        decisions = {row["file"]: row["decision"] for row in data["rows"]}
+        assert decisions["brennan-county.xlsx"] != "Meets the standard"
+        assert ran.exit_code == 1, ran.stderr
+        assert "brennan-county.xlsx: the decision is below Meets the standard" in ran.stderr
+        assert (
+            "harbor-city.xlsx: not judged by --fail-below: cit-core-elements@2007.1 has no level "
+            "Meets the standard; give --fail-below one of its levels too."
+        ) in ran.stderr
+        assert "lakemont-metro.xlsx" not in ran.stderr
+
+    def test_one_level_per_standard_judges_every_program_by_its_own(
+        self, state: Path, tmp_path: Path
+    ) -> None:
+        bars = ["--fail-below", "conditional", "--fail-below", "consistent"]
+        ran = invoke(
+            "batch", str(state), "-o", str(tmp_path), "--jobs", "1", "--format", "json", *bars
+        )
+
+        decisions = {row["file"]: row["decision_id"] for row in summary(tmp_path)["rows"]}
+        assert decisions == {
+            "brennan-county.xlsx": "not_certified",  # 2019.3's new requirements unanswered
+            "harbor-city.xlsx": "partly_consistent",  # rated partly met in places
+            "lakemont-metro.xlsx": "certified",
+        }
+        assert ran.exit_code == 1, ran.stderr
+        below = "the decision is below its standard's level (--fail-below)."
+        assert ran.stderr.splitlines() == [
+            f"brennan-county.xlsx: {below}",
+            f"harbor-city.xlsx: {below}",
+        ]
+
+    def test_two_levels_of_one_standard_are_refused_before_anything_is_written(
+        self, state: Path, tmp_path: Path
+    ) -> None:
+        out = tmp_path / "out"
+        ran = invoke("batch", str(state), "-o", str(out), "--fail-below", "certified",
+                     "--fail-below", "Close to the standard")  # fmt: skip
+
+        assert ran.exit_code == 2
+        assert "'certified' and 'Close to the standard' are each a level of" in ran.stderr
+        assert "give --fail-below once per standard" in ran.stderr
+        assert not out.exists()
