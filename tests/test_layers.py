@@ -36,6 +36,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "workbook": ("workbook", "standards"),
     "audit": (
         "audit",
+        "standards.identity",
         "standards.model",
         "standards.records",
         "standards.succession",

@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from citcert.errors import Location, Problem
+from citcert.standards.identity import StandardRef
 from citcert.standards.model import DomainId, LevelId, Model, RequirementId
 from citcert.workbook.evidence import Mode
 
@@ -44,7 +45,7 @@ def standard_id(ref: str) -> str:
     The roll-up tallies apart what different standards hold (two standards may both have a
     POL-02 or a domain SUS that mean different things) and together what versions of one do.
     """
-    return ref.partition("@")[0]
+    return StandardRef.parse(ref).id
 
 
 class RowProblem(Model):
