@@ -21,6 +21,7 @@ from citcert.standards.store import StandardsStore
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
+    from citcert.audit.progress import KeptProgress
     from citcert.standards.model import Standard
     from citcert.workbook.evidence import Evidence, Mode
     from citcert.workbook.migrate import Migration
@@ -208,10 +209,16 @@ def _with_base_decision(
 
 
 def render_reports(
-    assessment: Assessment, formats: Sequence[Format], audience: str = "applicant"
+    assessment: Assessment,
+    formats: Sequence[Format],
+    audience: str = "applicant",
+    kept: KeptProgress | None = None,
 ) -> dict[Format, bytes]:
-    """Every asked-for format rendered for `audience`, in the order asked (nothing on disk)."""
-    return {fmt: render(assessment, fmt, audience) for fmt in formats}
+    """
+    Every asked-for format rendered for `audience`, in the order asked (nothing on disk); the
+    tracker holds the progress `kept` from the one it replaces.
+    """
+    return {fmt: render(assessment, fmt, audience, kept) for fmt in formats}
 
 
 def report_files(stem: str, rendered: Mapping[Format, bytes]) -> dict[str, bytes]:

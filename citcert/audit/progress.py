@@ -7,15 +7,23 @@ step not done whose target date is before the as-of date is overdue (due on its 
 What the done steps should lift once evidenced is the sum of the points each step alone gains,
 which the audit that wrote the tracker computed; it is an estimate, because gains overlap, and
 the next audit is what counts. No file, no clock: the as-of date is the caller's.
+
+When a re-audit replaces a tracker, `keep_progress` says what of the progress typed in it goes
+into the new one: each plan step's status, notes and completion date by its requirement, and
+the steps the new plan no longer has (typically their gap closed) as earlier steps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from citcert._words import plural
 from citcert.standards.model import Model, RequirementId
-from citcert.workbook.evidence import StepStatus, TrackedStep, Tracker
+from citcert.workbook.evidence import EarlierStep, StepStatus, TrackedStep, Tracker
+
+if TYPE_CHECKING:
+    from citcert.audit.assessment import RemediationPlan
 
 
 class ProgressStep(Model):
@@ -130,3 +138,81 @@ def _sentence(
         text += f" Once evidenced, the done steps should add about {points:g} overall points"
         text += f" and could lift the decision to {lifts[0]}." if lifts else "."
     return text
+
+
+class TypedProgress(Model):
+    """What the program typed on one plan step: its status, notes and completion date."""
+
+    status: StepStatus
+    notes: str = ""
+    completed_on: dt.date | None = None
+
+
+class KeptProgress(Model):
+    """
+    The progress typed in the tracker a re-audit replaces, as the new tracker is to hold it.
+
+    Only the columns the program keeps up to date are carried (Status, Notes, Completed on): the
+    rest of each step (owner, target date, points) is the new audit's.
+    """
+
+    source: str
+    """The earlier tracker's file name, for messages."""
+    steps: dict[RequirementId, TypedProgress]
+    """The new plan's steps the program had typed progress on, by requirement."""
+    earlier: tuple[EarlierStep, ...]
+    """Steps the new plan does not have: the earlier tracker's own, then those it leaves now."""
+    left_now: int
+    """How many of `earlier` leave the plan with this audit (the others left before)."""
+
+
+def typed(step: TrackedStep | EarlierStep) -> bool:
+    """True when the program typed anything on the step: a status, a note, a completion date."""
+    return bool(
+        step.status is not StepStatus.NOT_STARTED or step.notes.strip() or step.completed_on
+    )
+
+
+def has_progress(tracker: Tracker) -> bool:
+    """True when anything typed in `tracker` would be lost with it."""
+    return any(typed(s) for s in tracker.steps) or bool(tracker.earlier)
+
+
+def keep_progress(tracker: Tracker, plan: RemediationPlan) -> KeptProgress:
+    """
+    The progress typed in `tracker` for the tracker of `plan`, losing none of it.
+
+    A step is matched by its requirement (the plan has one step per requirement's gap). A
+    typed step whose requirement the plan no longer has becomes an earlier step, as does a
+    second typed row of one requirement; the earlier tracker's own earlier steps stay, first
+    and as they were, also when their requirement is back in the plan (a gap opened again
+    starts afresh: what was typed then is kept beside it, not made its status).
+    """
+    planned = {s.requirement_id for s in plan.steps}
+    steps: dict[RequirementId, TypedProgress] = {}
+    leaving: list[EarlierStep] = []
+    for step in tracker.steps:
+        if not typed(step):
+            continue
+        if step.requirement_id in planned and step.requirement_id not in steps:
+            steps[step.requirement_id] = TypedProgress(
+                status=step.status, notes=step.notes, completed_on=step.completed_on
+            )
+            continue
+        leaving.append(
+            EarlierStep(
+                order=step.order,
+                requirement_id=step.requirement_id,
+                title=step.title,
+                status=step.status,
+                notes=step.notes,
+                completed_on=step.completed_on,
+                planned_on=tracker.as_of,
+            )
+        )
+    return KeptProgress(
+        source=tracker.file_name,
+        steps=steps,
+        earlier=(*tracker.earlier, *leaving),
+        left_now=len(leaving),
+    )

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
+    from citcert.audit.progress import KeptProgress
 
 Writer = Callable[["Assessment"], bytes]
 """A writer: the whole report for one assessment, as the bytes of one file."""
@@ -73,17 +74,28 @@ SUFFIX: Mapping[Format, str] = MappingProxyType(
 """The file-name suffix (without the dot) of each format's report."""
 
 
-def render(assessment: Assessment, fmt: Format, audience: str = "applicant") -> bytes:
+def render(
+    assessment: Assessment,
+    fmt: Format,
+    audience: str = "applicant",
+    kept: KeptProgress | None = None,
+) -> bytes:
     """
     The report for `assessment` in format `fmt`, as bytes (nothing touches the disk).
 
     `audience` (``applicant`` or ``panel``) picks the view of a review's assessment every writer
     is given (`citcert.export.audience.view`); the applicant's leaves out what only the panel
-    may read.
+    may read. `kept` is the progress kept from the tracker a re-audit replaces: only the XLSX
+    tracker holds it.
     """
     from citcert.export.audience import Audience, view
 
-    return WRITERS[fmt](view(assessment, Audience(audience)))
+    seen = view(assessment, Audience(audience))
+    if fmt is Format.XLSX and kept is not None:
+        from citcert.export.xlsx import render as tracker
+
+        return tracker(seen, kept)
+    return WRITERS[fmt](seen)
 
 
 _TRANSLITERATION = str.maketrans(

@@ -214,6 +214,12 @@ evidence command given a tracker still says it is not an evidence workbook.
 """
 TRACKER_KIND = "remediation_tracker"
 """The ``kind`` the tracker's metadata sheet records, so no other workbook passes for one."""
+EARLIER_SHEET = "Earlier steps"
+"""
+The tracker's sheet of steps from earlier plans that this plan no longer has (typically their
+gap closed), kept with the progress the program typed on them when a re-audit replaced the
+tracker they were in.
+"""
 
 
 class TrackerMeta(StrEnum):
@@ -256,6 +262,20 @@ class TrackedStep(Model):
     """The cell holding the points gained (None without that column, or built in code)."""
 
 
+class EarlierStep(Model):
+    """A step of an earlier plan that this plan no longer has, and the progress typed on it."""
+
+    order: int | None = None
+    """Its number in that plan (None when the cell was left blank)."""
+    requirement_id: RequirementId
+    title: str = ""
+    status: StepStatus
+    notes: str = ""
+    completed_on: dt.date | None = None
+    planned_on: dt.date | None = None
+    """The as-of date of the audit whose plan held it (None when the cell was left blank)."""
+
+
 class Tracker(Model):
     """A remediation tracker read back: whose it is, and its steps in plan order."""
 
@@ -269,5 +289,7 @@ class Tracker(Model):
     """The as-of date of that audit."""
     decision_level: str
     steps: tuple[TrackedStep, ...]
+    earlier: tuple[EarlierStep, ...] = ()
+    """The rows of its Earlier steps sheet, in sheet order (none without that sheet)."""
     meta_cells: dict[str, CellRef] = Field(default_factory=dict)
     """Where each value of the hidden metadata sheet is, by its key (program_name …)."""

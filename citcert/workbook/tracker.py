@@ -7,7 +7,8 @@ file without it is not a tracker. The Remediation plan sheet is found by its hea
 or filtered rows, added columns and notes do no harm; a status is read in any case and with
 the usual other words (``done``, ``Completed``, ``in progress``, ``WIP`` …); a completion date
 may be a date cell or typed. Every problem is reported at its cell, all at once; the file is
-only read.
+only read. An Earlier steps sheet, which a re-audit adds for steps its plan no longer has, is
+read the same way when there is one.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from citcert.standards.identity import RequirementId
 from citcert.workbook import layout as L
 from citcert.workbook.container import file_error, read_checked
 from citcert.workbook.evidence import (
+    EARLIER_SHEET,
     TRACKER_KIND,
     TRACKER_SHEET,
     CellRef,
+    EarlierStep,
     StepStatus,
     TrackedStep,
     Tracker,
@@ -50,6 +53,16 @@ PLAN_COLUMNS: tuple[L.Column, ...] = (
     L.Column("completed_on", "Completed on", 14, editable=True, subject="completed on"),
 )
 """The plan columns the reader uses, found by header wherever a person moved them."""
+EARLIER_COLUMNS: tuple[L.Column, ...] = (
+    L.Column("order", "Step", 6, subject="step"),
+    L.Column("requirement_id", "Requirement", 12, required=True, subject="requirement"),
+    L.Column("title", "Title", 36, subject="title"),
+    L.Column("status", "Status", 14, editable=True, required=True, subject="status"),
+    L.Column("notes", "Notes", 40, editable=True, subject="notes"),
+    L.Column("completed_on", "Completed on", 14, editable=True, subject="completed on"),
+    L.Column("planned_on", "In the plan of the audit as of", 14, subject="planned on"),
+)
+"""The Earlier steps sheet's columns (the writer's headers), found by header as the plan's are."""
 
 
 _STATUS_WORDS = {
@@ -75,12 +88,16 @@ def read_tracker(path: Path, *, today: dt.date) -> Tracker:
     book = Book(
         name=path.name,
         sha256=hashlib.sha256(data).hexdigest(),
-        sheets=snapshot(data, path.name, (PLAN_SHEET, META_SHEET)),
+        sheets=snapshot(data, path.name, (PLAN_SHEET, META_SHEET, EARLIER_SHEET)),
     )
     meta, cells = _metadata(book)
     findings = Findings(book.name)
     table = find_table(book, PLAN_SHEET, PLAN_COLUMNS, findings)
     steps = _steps(table, today, findings) if table else []
+    earlier: list[EarlierStep] = []
+    if EARLIER_SHEET in book.sheets:
+        kept = find_table(book, EARLIER_SHEET, EARLIER_COLUMNS, findings)
+        earlier = _earlier_steps(kept, today, findings) if kept else []
     if findings.errors:
         raise WorkbookError(
             findings.errors,
@@ -99,6 +116,7 @@ def read_tracker(path: Path, *, today: dt.date) -> Tracker:
         as_of=as_of,
         decision_level=meta.get(TrackerMeta.DECISION, ""),
         steps=tuple(sorted(steps, key=lambda s: s.order)),
+        earlier=tuple(earlier),
         meta_cells=cells,
     )
 
@@ -146,8 +164,8 @@ def check_owner(tracker: Tracker, owner: Owner) -> None:
         ref = tracker.meta_cells.get(key)
         return (ref.sheet, ref.cell) if ref else (META_SHEET, None)
 
-    if owner.program_name is not None and _plain(owner.program_name) != _plain(
-        tracker.program_name
+    if owner.program_name is not None and not same_program(
+        owner.program_name, tracker.program_name
     ):
         findings.error(
             *where(TrackerMeta.PROGRAM_NAME),
@@ -227,8 +245,9 @@ def _refuse(findings: Findings, headline: str) -> None:
         )
 
 
-def _plain(name: str) -> str:
-    return " ".join(name.casefold().split())
+def same_program(one: str, other: str) -> bool:
+    """True when two program names are the same as people read them (case and spacing aside)."""
+    return " ".join(one.casefold().split()) == " ".join(other.casefold().split())
 
 
 def _steps(table: Table, today: dt.date, findings: Findings) -> list[TrackedStep]:
@@ -303,6 +322,49 @@ def _step(
         if "score_gain" in table.columns
         else None,
     )
+
+
+def _earlier_steps(table: Table, today: dt.date, findings: Findings) -> list[EarlierStep]:
+    """The rows of the Earlier steps sheet, in sheet order; each problem at its cell."""
+    steps: list[EarlierStep] = []
+    for number, values in table.filled_rows():
+        problems: list[tuple[str, str]] = []
+        raw_order = values.get("order")
+        order = None if is_blank(raw_order) else parse_number(raw_order)
+        if order is not None and (isinstance(order, Invalid) or order != int(order) or order < 1):
+            problems.append(("order", "the step number must be a whole number from 1, or blank"))
+        texts = {k: parse_text(values.get(k)) for k in ("requirement_id", "title", "notes")}
+        problems += [(k, v.message) for k, v in texts.items() if isinstance(v, Invalid)]
+        if texts["requirement_id"] == "":
+            problems.append(("requirement_id", "a step needs its requirement id"))
+        status = _status(values.get("status"))
+        if isinstance(status, Invalid):
+            problems.append(("status", status.message))
+        completed = _completed(values.get("completed_on"), today)
+        if isinstance(completed, Invalid):
+            problems.append(("completed_on", completed.message))
+        raw_planned = values.get("planned_on")
+        planned = None if is_blank(raw_planned) else parse_date(raw_planned)
+        if isinstance(planned, Invalid):
+            problems.append(("planned_on", planned.message))
+        for key, message in problems:
+            findings.error(table.sheet, table.cell(number, key), message, key.replace("_", " "))
+        if problems:
+            continue
+        assert isinstance(status, StepStatus) and not isinstance(completed, Invalid)
+        assert not isinstance(order, Invalid) and not isinstance(planned, Invalid)
+        steps.append(
+            EarlierStep(
+                order=None if order is None else int(order),
+                requirement_id=RequirementId(str(texts["requirement_id"]).upper()),
+                title=str(texts["title"]),
+                status=status,
+                notes=str(texts["notes"]),
+                completed_on=completed,
+                planned_on=planned,
+            )
+        )
+    return steps
 
 
 def _gain(raw: object) -> float | Invalid:

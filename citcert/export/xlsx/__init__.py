@@ -8,35 +8,48 @@ scores (`sheets`). Numbers are real numbers and dates real dates. Every text cel
 cleaned and, when a spreadsheet could read it as a formula, neutralised with a leading single
 quote (OWASP); it is always stored as a string (`cells.put`). Document properties come
 and the zip entries' times come from the assessment date (`citcert._spreadsheet`), so
-that the same assessment gives the same bytes.
+that the same assessment gives the same bytes. A re-audit passes the progress kept from the
+tracker it replaces (`KeptProgress`): the plan holds it, and an Earlier steps sheet after the
+plan lists the steps it no longer has; the same progress kept gives the same bytes too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citcert._spreadsheet import workbook_bytes
 from citcert.audit.assessment import Assessment
 from citcert.export.wording import neutralise_formula
 from citcert.export.xlsx import review, sheets
-from citcert.workbook.evidence import TRACKER_SHEET
+from citcert.workbook.evidence import EARLIER_SHEET, TRACKER_SHEET
+
+if TYPE_CHECKING:
+    from citcert.audit.progress import KeptProgress
 
 SHEETS = ("Summary", "Requirements", "Gaps", "Remediation plan", "Domain scores")
-"""The sheets, in order (a review adds its own, `review.SHEET_NAMES`)."""
+"""
+The sheets, in order (a review adds its own, `review.SHEET_NAMES`; progress kept on steps the
+plan no longer has adds `EARLIER_SHEET` after the plan).
+"""
 
 
-def render(assessment: Assessment) -> bytes:
-    """The tracker workbook as XLSX bytes; identical assessments give identical bytes."""
+def render(assessment: Assessment, kept: KeptProgress | None = None) -> bytes:
+    """
+    The tracker workbook as XLSX bytes, holding the progress `kept` from the tracker it
+    replaces; identical assessments and progress kept give identical bytes.
+    """
     from openpyxl import Workbook
 
     book = Workbook()
     book.active.title = SHEETS[0]
-    sheets.summary(book.active, assessment)
+    sheets.summary(book.active, assessment, kept)
     sheets.requirements(book.create_sheet(SHEETS[1]), assessment)
     review.strengths_sheet(book, assessment)
     sheets.gaps(book.create_sheet(SHEETS[2]), assessment)
-    sheets.plan(book.create_sheet(SHEETS[3]), assessment)
+    sheets.plan(book.create_sheet(SHEETS[3]), assessment, kept)
+    if kept is not None and kept.earlier:
+        sheets.earlier(book.create_sheet(EARLIER_SHEET), kept.earlier)
     sheets.domains(book.create_sheet(SHEETS[4]), assessment)
     review.since_sheets(book, assessment)
     review.review_sheets(book, assessment)

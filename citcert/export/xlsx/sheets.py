@@ -1,9 +1,11 @@
 """
-The tracker workbook's sheets: Summary, Requirements, Gaps, Remediation plan, Domain scores.
+The tracker workbook's sheets: Summary, Requirements, Gaps, Remediation plan, Domain scores,
+and Earlier steps when a re-audit kept progress on steps its plan no longer has.
 
 Each function fills one sheet from the `Assessment`, through `cells` so that every text
 cell is safe. Statuses and ratings are coloured by conditional formatting (never formulas), and
-the plan carries a status drop-down and a notes column for the coordinator to keep up to date.
+the plan carries a status drop-down and a notes column for the coordinator to keep up to date,
+filled with the progress kept from the tracker a re-audit replaced (`KeptProgress`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from citcert._spreadsheet import fit_row_height, font, print_readable
 from citcert.audit.assessment import Assessment, Gap, PlanStep, RequirementResult
+from citcert.audit.progress import KeptProgress, TypedProgress
 from citcert.export.validity import date_rows, exception_rows, with_without_rows
 from citcert.export.wording import (
     level_words,
@@ -24,6 +27,7 @@ from citcert.export.wording import (
     tailoring_summary,
 )
 from citcert.export.xlsx.cells import NAVY, NUMBER_FORMAT, Cell, fill_when, put, table
+from citcert.workbook.evidence import EARLIER_SHEET, EarlierStep, StepStatus
 
 TRACKER_STATUSES = ("Not started", "In progress", "Done")
 """The choices of the plan tracker's status drop-down."""
@@ -40,6 +44,8 @@ _RATING_FILLS = {
     "Not applicable": "EEF0F3",
 }
 _TRACKER_FILLS = {"Done": "E3F1E7", "In progress": "FFF3D6"}
+_STATUS_WORDS = dict(zip(StepStatus, TRACKER_STATUSES, strict=True))
+"""Each status as the drop-down spells it (Not started, In progress, Done)."""
 
 
 def _yes(flag: bool) -> str:
@@ -50,8 +56,11 @@ def _lines(items: Iterable[str]) -> str:
     return "\n".join(items)
 
 
-def summary(sheet: Any, a: Assessment) -> None:
-    """Label-value pairs: the program, the decision, the scores and counts, the provenance."""
+def summary(sheet: Any, a: Assessment, kept: KeptProgress | None = None) -> None:
+    """
+    Label-value pairs: the program, the decision, the scores and counts, the provenance, and
+    where the earlier steps kept from the tracker this one replaced are.
+    """
     from openpyxl.styles import Alignment, PatternFill
 
     sheet.column_dimensions["A"].width = 28
@@ -60,7 +69,7 @@ def summary(sheet: Any, a: Assessment) -> None:
     fit_row_height(sheet, 1)
     row = 2
     wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
-    for label, value in _summary_rows(a):
+    for label, value in _summary_rows(a, kept):
         row += 1
         if label is None:
             continue
@@ -78,7 +87,7 @@ def summary(sheet: Any, a: Assessment) -> None:
     print_readable(sheet, title_columns=None)
 
 
-def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
+def _summary_rows(a: Assessment, kept: KeptProgress | None) -> list[tuple[str | None, Cell]]:
     """The Summary sheet's rows; ``(None, None)`` leaves a blank row between sections."""
     p, c, d, profile = a.provenance, a.counts, a.decision, a.profile
     gap = (None, None)
@@ -102,6 +111,7 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
         ),
         ("Summary", a.headline),
         ("Plan", a.plan.summary),
+        *_earlier_summary(kept),
         gap,
         ("Overall score (%)", a.overall_score),
         ("Requirements", c.requirements),
@@ -141,6 +151,22 @@ def _summary_rows(a: Assessment) -> list[tuple[str | None, Cell]]:
             or "None: the standard is used as published.",
         ),
         ("Warnings", _lines(a.warnings) or "None."),
+    ]
+
+
+def _earlier_summary(kept: KeptProgress | None) -> list[tuple[str | None, Cell]]:
+    """Where the steps an earlier plan had, and this one has not, are kept (none: no row)."""
+    if kept is None or not kept.earlier:
+        return []
+    count = len(kept.earlier)
+    steps = "1 step" if count == 1 else f"{count} steps"
+    return [
+        (
+            EARLIER_SHEET,
+            f"{steps} of an earlier plan, no longer in this one (typically the gap closed), "
+            f"with the progress typed on {'it' if count == 1 else 'them'}: see the "
+            f"{EARLIER_SHEET} sheet.",
+        )
     ]
 
 
@@ -221,12 +247,15 @@ def gaps(sheet: Any, a: Assessment) -> None:
     table(sheet, header, rows, widths)
 
 
-def _step_row(s: PlanStep) -> list[Cell]:
+def _step_row(s: PlanStep, typed: TypedProgress | None) -> list[Cell]:
+    """One plan step, with the progress kept for it (or Not started, no notes, no date)."""
+    status = _STATUS_WORDS[typed.status] if typed else TRACKER_STATUSES[0]
+    notes, completed = (typed.notes, typed.completed_on) if typed else ("", None)
     return [
         s.order, s.requirement_id, s.title, s.severity.value.capitalize(), _yes(s.core),
         _lines(s.actions), s.owner, s.effort.value.capitalize(), s.target_date,
         ", ".join(s.prerequisites), s.score_gain, s.lifts_decision_to or "", s.reason,
-        TRACKER_STATUSES[0], "", None,
+        status, notes, completed,
     ]  # fmt: skip
 
 
@@ -237,16 +266,50 @@ _PLAN_HEADER = (
 )  # fmt: skip
 
 
-def plan(sheet: Any, a: Assessment) -> None:
-    """The plan as a tracker: a status drop-down on every step, and room for notes."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+def plan(sheet: Any, a: Assessment, kept: KeptProgress | None = None) -> None:
+    """
+    The plan as a tracker: a status drop-down on every step, and room for notes; each step
+    holds the progress `kept` for its requirement from the tracker this one replaces.
+    """
     widths = [6, 12, 36, 10, 7, 50, 24, 9, 12, 16, 10, 20, 40, 14, 40, 14]
-    last = table(sheet, _PLAN_HEADER, (_step_row(s) for s in a.plan.steps), widths)
+    typed = kept.steps if kept else {}
+    rows = (_step_row(s, typed.get(s.requirement_id)) for s in a.plan.steps)
+    last = table(sheet, _PLAN_HEADER, rows, widths)
     for row in range(2, last + 1):
         sheet.cell(row=row, column=11).number_format = NUMBER_FORMAT
         sheet.cell(row=row, column=16).number_format = "yyyy-mm-dd"
-    status = f"N2:N{max(last, 2) + 20}"
+    _status_choices(sheet, f"N2:N{max(last, 2) + 20}")
+
+
+_EARLIER_HEADER = (
+    "Step", "Requirement", "Title", "Status", "Notes", "Completed on",
+    "In the plan of the audit as of",
+)  # fmt: skip
+
+
+def _earlier_row(step: EarlierStep) -> list[Cell]:
+    return [
+        step.order, step.requirement_id, step.title, _STATUS_WORDS[step.status], step.notes,
+        step.completed_on, step.planned_on,
+    ]  # fmt: skip
+
+
+def earlier(sheet: Any, steps: Iterable[EarlierStep]) -> None:
+    """
+    The steps of earlier plans this one no longer has, with the progress typed on them, as kept
+    (the step's number in its plan, and the as-of date of the audit that planned it).
+    """
+    last = table(sheet, _EARLIER_HEADER, map(_earlier_row, steps), [6, 12, 36, 14, 40, 14, 14])
+    for row in range(2, last + 1):
+        for column in (6, 7):
+            sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
+    _status_choices(sheet, f"D2:D{max(last, 2) + 20}")
+
+
+def _status_choices(sheet: Any, status: str) -> None:
+    """The Status drop-down (Not started, In progress, Done) on the cells `status`, coloured."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     choices = DataValidation(
         type="list",
         formula1='"' + ",".join(TRACKER_STATUSES) + '"',
