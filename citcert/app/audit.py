@@ -1,5 +1,8 @@
 """
 `citcert audit`: one workbook scored, its reports rendered and written as one set.
+
+A tracker already at the new tracker's name gives the new one the progress typed in it
+(`citcert.app.carry`), or stops the audit before anything is written when it cannot.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class AuditRun:
     """The workbook as read (its name, size and SHA-256, for ``--verbose``)."""
     written: tuple[tuple[Path, int], ...] = ()
     """Each file written and its size in bytes, in the order written."""
+    kept_note: str = ""
+    """What progress the new tracker kept from the earlier one, in words ("" for none)."""
 
     def details(self, choice: StandardChoice, since: Path | None = None) -> list[str]:
         """What ``--verbose`` says of the run: what was read and used, and what was written."""
@@ -76,21 +81,31 @@ def run_audit(
     """
     from citcert._files import write_all_atomic
     from citcert.app.workbook import check_as_of
-    from citcert.export import report_stem
+    from citcert.export import SUFFIX, report_stem
 
     check_as_of(as_of)  # every option before the workbook is read
     submission = open_submission(path)
     audited = audit_submission(submission, choice, mode=mode, as_of=as_of, fail_below=fail_below)
     if since is not None:
         audited = _with_since(audited, since, choice)
-    rendered = render_reports(audited.assessment, formats, audience)
     if outdir == STDOUT:
+        rendered = render_reports(audited.assessment, formats, audience)
         return AuditRun(audited, "", rendered[formats[0]], submission.book)
     stem = report_stem(audited.assessment)
     if audited.assessment.review is not None and audience == "panel":
         stem += "-panel"  # NOTE: never the applicant's file name, so one cannot replace the other
-    files = report_files(stem, rendered)
     inputs = (path, *([choice.overlay] if choice.overlay else []), *([since] if since else []))
+    kept, kept_note = None, ""
+    if Format.XLSX in formats:
+        from citcert._files import Staging
+        from citcert.app.carry import earlier_progress, kept_sentence
+
+        tracker = outdir / f"{stem}.{SUFFIX[Format.XLSX]}"
+        Staging(inputs).check([tracker])  # NOTE: an input there is refused as one, never read
+        kept = earlier_progress(tracker, audited.assessment)
+        kept_note = kept_sentence(kept, tracker.name) if kept else ""
+    rendered = render_reports(audited.assessment, formats, audience, kept)
+    files = report_files(stem, rendered)
     write_all_atomic({outdir / name: data for name, data in files.items()}, inputs=inputs)
     terminal = rendered.get(Format.TERMINAL, b"").decode("utf-8")
     if files:
@@ -98,7 +113,7 @@ def run_audit(
         gap = "\n" if terminal else ""
         terminal += f"{gap}Reports written to {outdir}: {', '.join(files)}\n"
     written = tuple((outdir / name, len(data)) for name, data in files.items())
-    return AuditRun(audited, terminal, book=submission.book, written=written)
+    return AuditRun(audited, terminal, book=submission.book, written=written, kept_note=kept_note)
 
 
 def _with_since(audited: Audited, since: Path, choice: StandardChoice) -> Audited:

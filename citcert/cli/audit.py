@@ -182,6 +182,8 @@ def audit(
         echo(run.printed.decode("utf-8"), nl=False, ctx=ctx)
     else:
         echo(run.terminal, nl=False, ctx=ctx)
+    if run.kept_note:
+        note(ctx, run.kept_note)
     if run.audited.below:
         label = run.audited.assessment.decision.label
         echo(f"{label} is below {fail_below} (--fail-below).", err=True)

@@ -1,0 +1,103 @@
+"""
+The program's progress kept when a re-audit writes its tracker where the earlier one is.
+
+The program keeps the XLSX tracker up to date (Status, Notes, Completed on); an audit into the
+same folder must not throw that away. Before the new tracker is rendered, the file at its name
+is read with the tracker reader and what was typed in it is carried into the new one
+(`citcert.audit.progress.keep_progress`). Anything else at that name is refused, with nothing
+written, unless replacing it loses nothing:
+
+- a tracker of this program and standard: its progress is carried (nothing typed: replaced);
+- a tracker of another program or standard, or one citcert cannot read (no hidden tracker
+  sheet, a status that is not one, a damaged file): refused, exit status 2, naming the file and
+  what to do, unless nothing was typed in it (another tracker citcert wrote, untouched) or, in
+  a batch, it is still exactly what citcert wrote there (its SHA-256 in the manifest).
+
+The file is only read; where it stands, the new tracker takes its place with the other reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citcert._words import plural
+from citcert.audit.assessment import Assessment
+from citcert.audit.progress import KeptProgress, has_progress, keep_progress
+from citcert.errors import CitcertError, Location, OutputError, Problem
+from citcert.workbook.evidence import EARLIER_SHEET, TrackerMeta
+
+_WHAT_TO_DO = (
+    "citcert carries the progress typed in a tracker into the new one, and cannot do it from "
+    "this file. To keep it, move it out of the folder (or write the reports to another folder "
+    "with -o) and audit again"
+)
+
+
+def earlier_progress(
+    path: Path, assessment: Assessment, *, replaceable: bool = False
+) -> KeptProgress | None:
+    """
+    The progress typed in the tracker at `path`, for the tracker of `assessment` about to
+    replace it; None when there is nothing to keep (no file, nothing typed in it).
+
+    `replaceable`: the file is still exactly what citcert wrote there (a batch's manifest says
+    so), so one citcert cannot read may be replaced. Raises `OutputError` naming the file when
+    replacing it would lose what it holds; a folder or a device at `path` is left to the
+    writer's own checks.
+    """
+    from citcert.workbook.ratings import LATEST_DATE
+    from citcert.workbook.tracker import read_tracker, same_program
+
+    if not path.is_file():
+        return None
+    try:
+        # NOTE: no clock: a completion date is never refused for being after today here, so
+        # the same files give the same tracker whatever the day of the run.
+        tracker = read_tracker(path, today=LATEST_DATE)
+    except CitcertError as error:
+        if replaceable:
+            return None
+        raise OutputError(
+            [*error.problems, Problem(Location(file=str(path)), _WHAT_TO_DO)],
+            headline=f"{path} is where this audit writes the program's tracker, but citcert "
+            "cannot read it as one; nothing was written",
+        ) from None
+    program, standard = assessment.profile.program_name, assessment.provenance.standard_ref
+    if not same_program(tracker.program_name, program) or tracker.standard_ref != standard:
+        if not has_progress(tracker):
+            return None  # another tracker citcert wrote, with nothing typed in it
+        cell = tracker.meta_cells.get(TrackerMeta.STANDARD_REF)
+        where = Location(file=str(path), sheet=cell.sheet, cell=cell.cell) if cell else None
+        mismatch = (
+            f"this tracker is of {tracker.program_name!r} on {tracker.standard_ref}, with "
+            f"progress typed in it; this audit is of {program!r} on {standard}, so that "
+            "progress has no place in its tracker"
+        )
+        raise OutputError(
+            [
+                Problem(where or Location(file=str(path)), mismatch),
+                Problem(Location(file=str(path)), _WHAT_TO_DO),
+            ],
+            headline=f"{path} is another program's or standard's tracker; nothing was written",
+        )
+    kept = keep_progress(tracker, assessment.plan)
+    return kept if kept.steps or kept.earlier else None
+
+
+def kept_sentence(kept: KeptProgress, name: str) -> str:
+    """
+    What was kept, for the coordinator: ``Kept the progress typed in the earlier tracker
+    (riverton-cit-program.xlsx): 4 steps.`` and where the steps no longer planned are.
+    """
+    steps = plural(len(kept.steps), "step")
+    text = f"Kept the progress typed in the earlier tracker ({name}): {steps}."
+    if kept.left_now:
+        one = kept.left_now == 1
+        text += (
+            f" {plural(kept.left_now, 'step')} with progress {'is' if one else 'are'} no longer "
+            f"in the plan (typically {'its' if one else 'their'} gap closed): "
+            f"{'it is' if one else 'they are'} listed on the tracker's {EARLIER_SHEET} sheet."
+        )
+    elif kept.earlier:
+        text += f" Its {EARLIER_SHEET} sheet ({plural(len(kept.earlier), 'step')}) is kept too."
+    return text

@@ -1,0 +1,252 @@
+"""
+A re-audit into the same folder keeps the progress the program typed in its tracker.
+
+The program keeps the XLSX tracker up to date (Status, Notes, Completed on), as a coordinator
+would in Excel (here with openpyxl, rows sorted too); `citcert audit` and `citcert batch` run
+again into the same folder must carry it into the new tracker, keep a closed step's progress
+visible on an Earlier steps sheet, refuse a file they cannot carry from (exit 2, nothing
+written) and simply replace a tracker nothing was typed in. Everything is read back with
+openpyxl and with `citcert progress`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl import load_workbook
+
+from citcert.cli import cli
+from citcert.errors import ExitCode
+from tests.audit.workbook_filler import set_answer
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+BRENNAN = EXAMPLES / "brennan-county.xlsx"
+STEM = "brennan-county-crisis-intervention-team"
+"""The report stem of Brennan County (25 plan steps, audited as of 2025-08-20)."""
+TRACKER = f"{STEM}.xlsx"
+AS_OF = "2026-03-01"
+DONE = {"DSP-04", "PART-04", "INS-01", "SUS-01"}
+TYPED: dict[str, tuple[str, str, dt.datetime | None]] = {
+    **{rid: ("Done", f"Evidence for {rid} filed with the committee.", dt.datetime(2026, 1, 15))
+       for rid in DONE},
+    "DSP-01": ("in progress", "-Waiting on the crisis line", None),
+}  # fmt: skip
+"""
+What the coordinator types: four steps done, one in progress, whose note a spreadsheet could
+take for a formula (the new tracker stores it behind a single quote, as all text from a file).
+"""
+PROGRESS = f"As of {AS_OF}: 4 of 25 steps done, 1 in progress, 20 not started"
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def audit(workbook: Path, out: Path, formats: str = "xlsx") -> Result:
+    return run("audit", workbook, "-o", out, "--format", formats)
+
+
+def type_progress(path: Path, typed: Mapping[str, tuple[str, str, Any]] = TYPED) -> None:
+    """Type statuses, notes and dates as a coordinator would, sorting the plan's rows first."""
+    book = load_workbook(path)
+    ws = book["Remediation plan"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) for name in header}
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    rows.sort(key=lambda r: str(r[col["Requirement"]]), reverse=True)
+    for row in rows:
+        if row[col["Requirement"]] in typed:
+            status, notes, completed = typed[row[col["Requirement"]]]
+            row[col["Status"]], row[col["Notes"]], row[col["Completed on"]] = (
+                status,
+                notes,
+                completed,
+            )
+    for number, row in enumerate(rows, start=2):
+        for index, value in enumerate(row, start=1):
+            ws.cell(number, index).value = value
+    book.save(path)
+
+
+def typed_in(path: Path, sheet: str = "Remediation plan") -> dict[str, tuple[Any, Any, Any]]:
+    """Requirement → (status, notes, completed on) of every row with anything typed."""
+    ws = load_workbook(path)[sheet]
+    header = [c.value for c in ws[1]]
+    found = {}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        got = dict(zip(header, row, strict=False))
+        if got["Status"] != "Not started" or got["Notes"] or got["Completed on"]:
+            found[got["Requirement"]] = (got["Status"], got["Notes"], got["Completed on"])
+    return found
+
+
+def progress_of(path: Path) -> str:
+    result = run("progress", path, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Brennan County a while later: DSP-04 is met now, so its gap, and its plan step, are gone."""
+    book = load_workbook(BRENNAN)
+    set_answer(book, "DSP-04", "Self rating", "Met")
+    path = tmp_path_factory.mktemp("closed") / "brennan-2026.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def kept(tmp_path: Path) -> Path:
+    """A folder of last audit's reports whose tracker the program kept up to date."""
+    out = tmp_path / "rg"
+    assert audit(BRENNAN, out).exit_code == 0
+    type_progress(out / TRACKER)
+    assert PROGRESS in progress_of(out / TRACKER)
+    return out
+
+
+class TestAudit:
+    def test_a_re_audit_keeps_the_progress_typed(self, kept: Path) -> None:
+        """The tester's case: audit again with more formats; "4 of 25 steps done" stays."""
+        result = audit(BRENNAN, kept, "xlsx,json")
+
+        assert result.exit_code == 0, result.output
+        assert PROGRESS in progress_of(kept / TRACKER)
+        assert result.stderr == (
+            f"Kept the progress typed in the earlier tracker ({TRACKER}): 5 steps.\n"
+        )
+        assert typed_in(kept / TRACKER) == {
+            "DSP-01": ("In progress", "'-Waiting on the crisis line", None),
+            **{rid: ("Done", f"Evidence for {rid} filed with the committee.",
+                     dt.datetime(2026, 1, 15)) for rid in DONE},
+        }  # fmt: skip
+        ws = load_workbook(kept / TRACKER)["Remediation plan"]
+        assert ws.cell(2, 2).value == "DSP-01"  # the plan's own order again, not the sorted one
+        same = run("progress", kept / TRACKER, "--audit", kept / f"{STEM}.json", "--as-of", AS_OF)
+        assert same.exit_code == 0, same.output  # it holds the very plan of that audit
+        assert ws.cell(2, 14).value == "In progress" and ws.cell(2, 15).data_type == "s"
+
+    def test_a_closed_steps_progress_stays_visible(self, kept: Path, closed: Path) -> None:
+        """DSP-04's gap closed: its step leaves the plan, its progress goes to Earlier steps."""
+        result = audit(closed, kept)
+
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            f"Kept the progress typed in the earlier tracker ({TRACKER}): 4 steps. 1 step with "
+            "progress is no longer in the plan (typically its gap closed): it is listed on the "
+            "tracker's Earlier steps sheet.\n"
+        )
+        assert f"As of {AS_OF}: 3 of 24 steps done, 1 in progress" in progress_of(kept / TRACKER)
+        book = load_workbook(kept / TRACKER)
+        assert book.sheetnames[3:5] == ["Remediation plan", "Earlier steps"]
+        rows = list(book["Earlier steps"].iter_rows(values_only=True))
+        assert rows == [
+            ("Step", "Requirement", "Title", "Status", "Notes", "Completed on",
+             "In the plan of the audit as of"),
+            (16, "DSP-04", "Calls routed to crisis services when police are not needed", "Done",
+             "Evidence for DSP-04 filed with the committee.", dt.datetime(2026, 1, 15),
+             dt.datetime(2025, 8, 20)),
+        ]  # fmt: skip
+        summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+        assert "1 step of an earlier plan" in summary["Earlier steps"]
+
+        again = audit(closed, kept)  # the earlier steps are kept from tracker to tracker
+        assert again.exit_code == 0, again.output
+        assert "Its Earlier steps sheet (1 step) is kept too." in again.stderr
+        assert (
+            list(load_workbook(kept / TRACKER)["Earlier steps"].iter_rows(values_only=True)) == rows
+        )
+
+    def test_the_same_progress_gives_the_same_bytes(self, kept: Path, tmp_path: Path) -> None:
+        """The progress kept is an input like the workbook: the same ones, the same tracker."""
+        other = tmp_path / "copy"
+        other.mkdir()
+        shutil.copy(kept / TRACKER, other / TRACKER)
+        assert audit(BRENNAN, kept).exit_code == 0
+        assert audit(BRENNAN, other).exit_code == 0
+        first = (kept / TRACKER).read_bytes()
+        assert first == (other / TRACKER).read_bytes()
+        assert len(typed_in(other / TRACKER)) == 5
+        assert audit(BRENNAN, kept).exit_code == 0  # and once more from the tracker it wrote
+        assert (kept / TRACKER).read_bytes() == first
+
+    def test_an_untouched_tracker_is_simply_replaced(self, tmp_path: Path) -> None:
+        """Nothing typed in it, nothing to keep: the same tracker a first audit writes."""
+        fresh, out = tmp_path / "fresh", tmp_path / "out"
+        assert audit(BRENNAN, fresh).exit_code == 0
+        assert audit(BRENNAN, out).exit_code == 0
+        result = audit(BRENNAN, out)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+        assert (out / TRACKER).read_bytes() == (fresh / TRACKER).read_bytes()
+
+    def test_another_programs_untouched_tracker_is_replaced(self, tmp_path: Path) -> None:
+        out = tmp_path / "out"
+        assert audit(EXAMPLES / "lakemont-metro.xlsx", out).exit_code == 0
+        (lakemont,) = out.iterdir()
+        lakemont.rename(out / TRACKER)
+        result = audit(BRENNAN, out)
+        assert result.exit_code == 0, result.output
+        assert "Brennan" in load_workbook(out / TRACKER)["Summary"]["B3"].value
+
+    @pytest.mark.parametrize("what", ["workbook", "other program", "bad status"])
+    def test_a_file_it_cannot_carry_from_is_refused(
+        self, kept: Path, tmp_path: Path, what: str
+    ) -> None:
+        """Exit 2, one message naming the file and what to do, and nothing written or changed."""
+        assert audit(BRENNAN, kept, "json,md").exit_code == 0  # the rest of last time's set
+        if what == "workbook":  # an evidence workbook saved under the tracker's name
+            shutil.copy(BRENNAN, kept / TRACKER)
+        elif what == "other program":  # Lakemont's tracker, progress typed, under this name
+            other = tmp_path / "other"
+            assert audit(EXAMPLES / "lakemont-metro.xlsx", other).exit_code == 0
+            (path,) = other.iterdir()
+            first = load_workbook(path)["Remediation plan"]["B2"].value
+            type_progress(path, {first: ("Done", "Lakemont's own note", None)})
+            shutil.copy(path, kept / TRACKER)
+        else:
+            book = load_workbook(kept / TRACKER)
+            book["Remediation plan"]["N3"] = "Nearly"
+            book.save(kept / TRACKER)
+        before = tree(kept)
+
+        result = audit(BRENNAN, kept, "xlsx,json,md")
+
+        assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+        assert tree(kept) == before
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(f"Error: {kept / TRACKER} ")
+        assert lines[0].endswith("nothing was written")
+        assert lines[-1].endswith(
+            "To keep it, move it out of the folder (or write the reports to another folder "
+            "with -o) and audit again"
+        )
+        if what == "workbook":
+            assert "not a citcert remediation tracker" in result.stderr
+        elif what == "other program":
+            assert "of 'Lakemont Metro" in result.stderr and "with progress typed in it" in lines[1]
+        else:
+            assert "Remediation plan!N3" in result.stderr and '"Nearly" is not a status' in lines[1]
+
+    def test_a_completion_date_after_today_is_no_reason_to_refuse(self, kept: Path) -> None:
+        """`progress` refuses a date after today; carrying it never depends on the day."""
+        type_progress(kept / TRACKER, {"POP-02": ("Done", "", dt.datetime(2999, 1, 1))})
+        result = audit(BRENNAN, kept)
+        assert result.exit_code == 0, result.output
+        assert typed_in(kept / TRACKER)["POP-02"] == ("Done", None, dt.datetime(2999, 1, 1))
