@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
+from citcert.app.manifest import MANIFEST
 from citcert.cli import cli
 from citcert.errors import ExitCode
 from tests.audit.workbook_filler import set_answer
@@ -250,3 +252,72 @@ class TestAudit:
         result = audit(BRENNAN, kept)
         assert result.exit_code == 0, result.output
         assert typed_in(kept / TRACKER)["POP-02"] == ("Done", None, dt.datetime(2999, 1, 1))
+
+
+class TestBatch:
+    def test_a_re_run_keeps_each_programs_progress(self, tmp_path: Path, closed: Path) -> None:
+        """Two assessments of one program take two folders; each tracker keeps its own."""
+        state, out = tmp_path / "state", tmp_path / "out"
+        state.mkdir()
+        shutil.copy(BRENNAN, state / "a-2025.xlsx")
+        shutil.copy(closed, state / "b-2026.xlsx")
+        first = run("batch", state, "-o", out, "--format", "xlsx,json", "--jobs", "2")
+        assert first.exit_code == 0, first.output
+        (one, two) = sorted(out.glob(f"{STEM}*/{STEM}*.xlsx"), key=lambda p: len(p.name))
+        type_progress(one)
+        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+
+        result = run("batch", state, "-o", out, "--format", "xlsx,json", "--jobs", "2")
+
+        assert result.exit_code == 0, result.output
+        assert PROGRESS in progress_of(one)
+        assert "1 of 24 steps done" in progress_of(two)
+        assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
+        assert (
+            f"Kept the progress typed in the earlier tracker ({STEM}/{TRACKER}): 5 steps."
+            in result.stderr
+        )
+        assert f"({two.parent.name}/{two.name}): 1 step." in result.stderr
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert (
+            manifest["sha256"][f"{STEM}/{TRACKER}"] == hashlib.sha256(one.read_bytes()).hexdigest()
+        )
+
+    def test_a_file_it_cannot_carry_from_fails_that_program_only(self, tmp_path: Path) -> None:
+        state, out = tmp_path / "state", tmp_path / "out"
+        state.mkdir()
+        shutil.copy(BRENNAN, state / "brennan.xlsx")
+        shutil.copy(EXAMPLES / "pine-hollow-rural.xlsx", state / "pine.xlsx")
+        assert run("batch", state, "-o", out, "--format", "xlsx,json").exit_code == 0
+        shutil.copy(BRENNAN, out / STEM / TRACKER)  # a workbook saved under the tracker's name
+        before = tree(out / STEM)
+
+        result = run("batch", state, "-o", out, "--format", "xlsx,json")
+
+        assert result.exit_code == ExitCode.INPUT_ERROR, result.output
+        assert tree(out / STEM) == before
+        assert "Could not audit brennan.xlsx:" in result.stderr
+        assert "not a citcert remediation tracker" in result.stderr
+        assert f"Kept the earlier reports {STEM}/" in result.stderr
+        rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"]
+        assert [r["audited"] for r in rows] == [False, True]
+
+    def test_a_tracker_still_as_citcert_wrote_it_is_replaced(self, tmp_path: Path) -> None:
+        """One the manifest vouches for (an older citcert's, say) holds nothing typed."""
+        state, out = tmp_path / "state", tmp_path / "out"
+        state.mkdir()
+        shutil.copy(BRENNAN, state / "brennan.xlsx")
+        assert run("batch", state, "-o", out, "--format", "xlsx").exit_code == 0
+        fresh = (out / STEM / TRACKER).read_bytes()
+        book = load_workbook(out / STEM / TRACKER)  # no hidden sheet, as before citcert had one
+        del book["citcert tracker"]
+        book.save(out / STEM / TRACKER)
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        sha = hashlib.sha256((out / STEM / TRACKER).read_bytes()).hexdigest()
+        manifest["sha256"][f"{STEM}/{TRACKER}"] = sha
+        (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+        result = run("batch", state, "-o", out, "--format", "xlsx")
+
+        assert result.exit_code == 0, result.output
+        assert (out / STEM / TRACKER).read_bytes() == fresh

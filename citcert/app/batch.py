@@ -35,6 +35,12 @@ Decisions taken here, and why:
   would replace an input gets an error row instead.
 - **A bad workbook never stops the run.** Whatever goes wrong with one workbook, even a bug in
   citcert or a worker process that dies, becomes that workbook's error row.
+- **A program's progress is kept.** The worker reads the tracker in the program's folder
+  (`citcert.app.carry`) and carries what was typed in it into the new one; a file there that
+  it cannot carry from, and would lose by replacing, makes that program's error row (its
+  earlier reports are kept). The worker looks in the folder named after the program; should
+  the run give the program another folder (an earlier program took the name), it is audited
+  again here, with the tracker of its own folder.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from citcert._files import Staging, lock_folder, sha256_of_bytes
@@ -93,6 +99,17 @@ DEFAULT_FORMATS: tuple[Format, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class Folder:
+    """The output folder as a worker needs it: to find each program's tracker and its progress."""
+
+    outdir: Path
+    unchanged: frozenset[str] = frozenset()
+    """Relative paths of the trackers there that are still exactly what the last run wrote."""
+    inputs: tuple[Path, ...] = ()
+    """Every file the run reads: one at a tracker's name is an input, never an earlier tracker."""
+
+
+@dataclass(frozen=True, slots=True)
 class BatchSettings:
     """What every workbook of a run is audited with; small and picklable for the workers."""
 
@@ -103,6 +120,8 @@ class BatchSettings:
     fail_below: tuple[str, ...] = ()
     """Decision level ids or labels, at most one per standard; programs below their standard's
     are listed in `BatchResult.below`."""
+    folder: Folder | None = None
+    """Where the reports go (None: no tracker's progress to keep)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +131,10 @@ class Outcome:
     contribution: Contribution
     stem: str = ""
     reports: tuple[tuple[Format, bytes], ...] = ()
+    tracker_slug: str | None = None
+    """The program folder whose tracker's progress was looked for (None: none was)."""
+    kept_note: str = ""
+    """The progress kept from that tracker, in words ("" for none)."""
 
     @property
     def audited(self) -> bool:
@@ -125,6 +148,7 @@ class Auditor:
     def __init__(self, settings: BatchSettings) -> None:
         self.settings = settings
         self._standards: dict[str, Standard] = {}
+        self._inputs: Staging | None = None
 
     def standard_for(self, recorded: str) -> Standard:
         """The standard to audit against: the given one, or the workbook's `recorded` one."""
@@ -134,14 +158,18 @@ class Auditor:
             self._standards[key] = choice.resolve(recorded)
         return self._standards[key]
 
-    def audit(self, workbook: Workbook) -> Outcome:
-        """Read, assess and render one workbook; whatever goes wrong becomes a failed row."""
+    def audit(self, workbook: Workbook, slug: str | None = None) -> Outcome:
+        """
+        Read, assess and render one workbook, keeping the progress of the tracker in the
+        program folder `slug` (default: the one named after the program); whatever goes wrong
+        becomes a failed row.
+        """
         try:
-            return self._audit(workbook)
+            return self._audit(workbook, slug)
         except Exception as error:  # NOTE: a bug met by one workbook must not end the run
             return Outcome(failed(workbook.name, unexpected(workbook.name, error)))
 
-    def _audit(self, workbook: Workbook) -> Outcome:
+    def _audit(self, workbook: Workbook, slug: str | None) -> Outcome:
         s = self.settings
         try:
             submission = open_submission(workbook.path)
@@ -152,13 +180,46 @@ class Auditor:
             )
         except CitcertError as error:
             return Outcome(failed(workbook.name, error))
-        rendered = render_reports(audited.assessment, s.formats)
+        stem = report_stem(audited.assessment)
+        kept, note, looked = None, "", None
+        if s.folder is not None and Format.XLSX in s.formats:
+            from citcert.app.carry import earlier_progress, kept_sentence
+
+            looked = slug or stem
+            relative = f"{looked}/{looked}.{SUFFIX[Format.XLSX]}"
+            try:
+                if not self._is_input(s.folder, s.folder.outdir / relative):
+                    kept = earlier_progress(
+                        s.folder.outdir / relative,
+                        audited.assessment,
+                        replaceable=relative in s.folder.unchanged,
+                    )
+            except CitcertError as error:
+                return Outcome(failed(workbook.name, error), stem, tracker_slug=looked)
+            note = kept_sentence(kept, relative) if kept else ""
+        rendered = render_reports(audited.assessment, s.formats, kept=kept)
         unjudged = bool(s.fail_below) and bar is None
         return Outcome(
             contribution(workbook.name, audited.assessment, below=audited.below, unjudged=unjudged),
-            report_stem(audited.assessment),
+            stem,
             tuple(rendered.items()),
+            tracker_slug=looked,
+            kept_note=note,
         )
+
+    def _is_input(self, folder: Folder, path: Path) -> bool:
+        """
+        True when nothing may be written at `path` (a file the run reads, such as a workbook
+        saved under a tracker's name; a folder): `_stage_program` refuses it as such, and it is
+        never taken for a tracker.
+        """
+        if self._inputs is None:
+            self._inputs = Staging(folder.inputs)  # NOTE: indexed once per process, not per file
+        try:
+            self._inputs.check([path])
+        except OutputError:
+            return True
+        return False
 
 
 def unexpected(name: str, error: BaseException) -> WorkbookError:
@@ -357,6 +418,8 @@ class _Writer:
     written: dict[str, str] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     """Relative path → size in bytes of each file staged."""
+    kept: list[str] = field(default_factory=list)
+    """What each staged program's tracker kept of its earlier one, in words."""
 
     def _targets(self, files: dict[str, bytes]) -> dict[Path, bytes]:
         return {self.outdir / relative: data for relative, data in files.items()}
@@ -390,6 +453,8 @@ class BatchResult:
     """The size in bytes of each file written, by its relative path."""
     unjudged: tuple[str, ...] = ()
     """Counted files whose standard has none of the ``--fail-below`` levels (not judged)."""
+    kept_progress: tuple[str, ...] = ()
+    """For each program whose new tracker kept the progress typed in its earlier one, in words."""
 
     @property
     def exit_code(self) -> ExitCode:
@@ -433,7 +498,8 @@ def run_batch(
     previous_rollup = read_previous(since) if since is not None else None
     _find(paths, outdir, overlay)  # every error of the inputs before the folder is touched
     with lock_folder(outdir):
-        previous, workbooks, inputs = _find(paths, outdir, overlay)
+        previous, workbooks, inputs, unchanged = _find(paths, outdir, overlay)
+        settings = replace(settings, folder=Folder(outdir, unchanged, inputs))
         with Staging(inputs) as staging:
             writer = _Writer(outdir, staging)
             collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
@@ -456,6 +522,7 @@ def run_batch(
         _counted_only(collector.below, rollup),
         writer.sizes,
         _counted_only(collector.unjudged, rollup),
+        tuple(writer.kept),
     )
 
 
@@ -587,9 +654,10 @@ def check_fail_below(choice: StandardChoice, typed: Sequence[str]) -> None:
 
 def _find(
     paths: Sequence[str], outdir: Path, overlay: Path | None
-) -> tuple[dict[str, str], tuple[Workbook, ...], tuple[Path, ...]]:
+) -> tuple[dict[str, str], tuple[Workbook, ...], tuple[Path, ...], frozenset[str]]:
     """
-    The previous run's manifest, the workbooks to audit, and every input the run reads.
+    The previous run's manifest, the workbooks to audit, every input the run reads, and the
+    trackers still exactly as the previous run wrote them (relative paths).
 
     Workbooks the previous run wrote (its trackers) are not audited, but only while they are
     still exactly what it wrote: a workbook saved under a report's name is audited. Raises
@@ -599,10 +667,11 @@ def _find(
     reports = {
         rel: sha for rel, sha in previous.items() if Path(rel).suffix.lower() in WORKBOOK_SUFFIXES
     }
-    workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in ours(outdir, reports)])
+    unchanged = ours(outdir, reports)
+    workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in unchanged])
     inputs = (*(w.path for w in workbooks), *([overlay] if overlay else []))
     Staging(inputs).check([outdir / name for name in FILES])  # the manifest is no workbook
-    return previous, workbooks, inputs
+    return previous, workbooks, inputs, frozenset(unchanged)
 
 
 def _collect(
@@ -617,10 +686,19 @@ def _collect(
     collector, taken, total = RollupCollector(), set[str](), len(workbooks)
     notify(BatchStarted(total))
     outcomes = audit_all(workbooks, settings, jobs)
+    here: list[Auditor] = []
+
+    def again(workbook: Workbook, slug: str) -> Outcome:
+        """The workbook audited in this process, with the tracker of the program folder `slug`."""
+        if not here:
+            here.append(Auditor(settings))
+        return here[0].audit(workbook, slug)
+
     for done, (workbook, outcome) in enumerate(zip(workbooks, outcomes, strict=True), start=1):
         slug = ""
+        if outcome.stem:
+            outcome, slug = _settle(outcome, workbook, taken, again)
         if outcome.audited:
-            slug = unique_slug(outcome.stem, workbook.name, taken)
             outcome, slug = _stage_program(writer, workbook, outcome, slug)
         collector.add(outcome.contribution, slug)
         row = outcome.contribution.row
@@ -631,6 +709,27 @@ def _collect(
         )
     notify(RollupWriting(total))
     return collector
+
+
+def _settle(
+    outcome: Outcome,
+    workbook: Workbook,
+    taken: set[str],
+    again: Callable[[Workbook, str], Outcome],
+) -> tuple[Outcome, str]:
+    """
+    The program's outcome for the folder the run gives it, and that folder's name ("" when the
+    workbook failed: it takes no folder). An outcome that kept the progress of another folder's
+    tracker than its own is made `again` with its own folder's.
+    """
+    trial = set(taken)
+    slug = unique_slug(outcome.stem, workbook.name, trial)
+    if outcome.tracker_slug is not None and outcome.tracker_slug != slug:
+        outcome = again(workbook, slug)
+    if not outcome.audited:
+        return outcome, ""
+    taken.update(trial)
+    return outcome, slug
 
 
 def _stage_program(
@@ -644,4 +743,6 @@ def _stage_program(
     except OutputError as error:
         return Outcome(failed(workbook.name, error)), ""
     writer.write(files)
+    if outcome.kept_note:
+        writer.kept.append(outcome.kept_note)
     return outcome, slug

@@ -265,13 +265,7 @@ def batch(
         if not row.audited:
             lines = [f"Could not audit {row.file}:", *row.messages]
             echo("\n  ".join(map(one_line, lines)), err=True)
-    if result.kept:
-        folders = sorted({k.split("/")[0] + "/" if "/" in k else k for k in result.kept})
-        echo(
-            f"Kept the earlier reports {', '.join(folders)}: this run has no new ones to put in "
-            "their place (the workbook failed or is no longer in the batch).",
-            err=True,
-        )
+    _say_kept(ctx, result)
     for line in batch_written_lines(result) if verbose(ctx) else ():
         detail(ctx, line)
     for line in _bar_notes(result, fail_below):
@@ -282,3 +276,16 @@ def batch(
         if line:
             echo(line)
     ctx.exit(result.exit_code)
+
+
+def _say_kept(ctx: click.Context, result: BatchResult) -> None:
+    """Say which earlier reports stay as they were, and which trackers kept their progress."""
+    if result.kept:
+        folders = sorted({k.split("/")[0] + "/" if "/" in k else k for k in result.kept})
+        echo(
+            f"Kept the earlier reports {', '.join(folders)}: this run has no new ones to put in "
+            "their place (the workbook failed or is no longer in the batch).",
+            err=True,
+        )
+    for line in result.kept_progress:
+        note(ctx, line)
