@@ -385,10 +385,10 @@ def test_an_unexpected_error_with_one_workbook_becomes_its_row(
 
     real = batch.render_reports
 
-    def buggy(assessment, formats):  # type: ignore[no-untyped-def]
+    def buggy(assessment, formats, **options):  # type: ignore[no-untyped-def]
         if assessment.profile.program_name == "County B CIT":
             raise RuntimeError("a bug in a writer")
-        return real(assessment, formats)
+        return real(assessment, formats, **options)
 
     monkeypatch.setattr(batch, "render_reports", buggy)
     for letter in "abc":
@@ -419,10 +419,10 @@ def test_a_worker_that_dies_costs_only_its_own_workbook(
 
     real = batch.Auditor._audit
 
-    def crash(self, workbook):  # type: ignore[no-untyped-def]
+    def crash(self, workbook, *args):  # type: ignore[no-untyped-def]
         if workbook.name == "d.xlsx":
             os._exit(9)
-        return real(self, workbook)
+        return real(self, workbook, *args)
 
     monkeypatch.setattr(batch.Auditor, "_audit", crash)
     for letter in "abcdefg":
