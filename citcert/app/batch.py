@@ -193,6 +193,7 @@ class Auditor:
                         s.folder.outdir / relative,
                         audited.assessment,
                         replaceable=relative in s.folder.unchanged,
+                        shown=relative,
                     )
             except CitcertError as error:
                 return Outcome(failed(workbook.name, error), stem, tracker_slug=looked)

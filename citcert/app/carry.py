@@ -34,7 +34,7 @@ _WHAT_TO_DO = (
 
 
 def earlier_progress(
-    path: Path, assessment: Assessment, *, replaceable: bool = False
+    path: Path, assessment: Assessment, *, replaceable: bool = False, shown: str | None = None
 ) -> KeptProgress | None:
     """
     The progress typed in the tracker at `path`, for the tracker of `assessment` about to
@@ -43,13 +43,15 @@ def earlier_progress(
     `replaceable`: the file is still exactly what citcert wrote there (a batch's manifest says
     so), so one citcert cannot read may be replaced. Raises `OutputError` naming the file when
     replacing it would lose what it holds; a folder or a device at `path` is left to the
-    writer's own checks.
+    writer's own checks. Messages name the file `shown` (in a batch, its path in the output
+    folder: a roll-up row never holds a machine's path), else `path` as given.
     """
     from citcert.workbook.ratings import LATEST_DATE
     from citcert.workbook.tracker import read_tracker, same_program
 
     if not path.is_file():
         return None
+    name = shown or str(path)
     try:
         # NOTE: no clock: a completion date is never refused for being after today here, so
         # the same files give the same tracker whatever the day of the run.
@@ -58,8 +60,8 @@ def earlier_progress(
         if replaceable:
             return None
         raise OutputError(
-            [*error.problems, Problem(Location(file=str(path)), _WHAT_TO_DO)],
-            headline=f"{path} is where this audit writes the program's tracker, but citcert "
+            [*error.problems, Problem(Location(file=name), _WHAT_TO_DO)],
+            headline=f"{name} is where this audit writes the program's tracker, but citcert "
             "cannot read it as one; nothing was written",
         ) from None
     program, standard = assessment.profile.program_name, assessment.provenance.standard_ref
@@ -67,7 +69,7 @@ def earlier_progress(
         if not has_progress(tracker):
             return None  # another tracker citcert wrote, with nothing typed in it
         cell = tracker.meta_cells.get(TrackerMeta.STANDARD_REF)
-        where = Location(file=str(path), sheet=cell.sheet, cell=cell.cell) if cell else None
+        where = Location(file=name, sheet=cell.sheet, cell=cell.cell) if cell else None
         mismatch = (
             f"this tracker is of {tracker.program_name!r} on {tracker.standard_ref}, with "
             f"progress typed in it; this audit is of {program!r} on {standard}, so that "
@@ -75,10 +77,10 @@ def earlier_progress(
         )
         raise OutputError(
             [
-                Problem(where or Location(file=str(path)), mismatch),
-                Problem(Location(file=str(path)), _WHAT_TO_DO),
+                Problem(where or Location(file=name), mismatch),
+                Problem(Location(file=name), _WHAT_TO_DO),
             ],
-            headline=f"{path} is another program's or standard's tracker; nothing was written",
+            headline=f"{name} is another program's or standard's tracker; nothing was written",
         )
     kept = keep_progress(tracker, assessment.plan)
     return kept if kept.steps or kept.earlier else None
