@@ -49,9 +49,17 @@ class Checked:
 
 
 def check_workbook(
-    path: Path, choice: StandardChoice, *, mode: Mode | None = None, as_of: dt.date | None = None
+    path: Path,
+    choice: StandardChoice,
+    *,
+    mode: Mode | None = None,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Checked:
-    """Check the workbook at `path`; its problems are returned, never raised."""
+    """
+    Check the workbook at `path`; its problems are returned, never raised. With `today`, an
+    assessment date after it is a warning (a year typed wrong moves every date's judgement).
+    """
     from citcert.app.details import standard_line, workbook_line
 
     name = Path(path).name
@@ -62,7 +70,7 @@ def check_workbook(
         details.append(workbook_line(submission.book))
         standard = choice.resolve(submission.standard_ref)
         details.append(standard_line(standard, choice))
-        return _checked(submission, standard, mode, as_of, details)
+        return _checked(submission, standard, mode, as_of, details, today)
     except CitcertError as error:
         problems = tuple(error.problems) or (Problem(Location(file=name), str(error)),)
         ref = standard.ref if standard else None
@@ -75,6 +83,7 @@ def _checked(
     mode: Mode | None,
     as_of: dt.date | None,
     details: list[str],
+    today: dt.date | None = None,
 ) -> Checked:
     from citcert.audit.scoring import assess
     from citcert.workbook.reader import inspect_workbook
@@ -91,6 +100,8 @@ def _checked(
 
     assessment = assess(standard, evidence, as_of=as_of, mode=mode)
     extra = audit_warnings(submission, evidence, assessment)
+    if today is not None and evidence.profile.assessment_date > today:
+        extra = (_future(submission, evidence.profile.assessment_date, today), *extra)
     details = [*details, reading_line(assessment)]
     return Checked(
         submission.name, standard.ref, warnings=(*warnings, *extra), details=tuple(details)
@@ -188,6 +199,26 @@ def _unlisted_documents(submission: Submission, evidence: Evidence) -> list[Prob
             if document_key(name) not in listed
         ]
     return found
+
+
+def _future(submission: Submission, day: dt.date, today: dt.date) -> Problem:
+    """The warning for an assessment date after today, at its cell."""
+    from citcert.workbook import layout as L
+    from citcert.workbook.program_sheet import ASSESSMENT_DATE
+    from citcert.workbook.sheets import Findings, find_table, keyed_rows
+
+    table = find_table(submission.book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, Findings(""))
+    rows = keyed_rows(table, [ASSESSMENT_DATE], Findings("")) if table else {}
+    cell = (
+        table.cell(rows[ASSESSMENT_DATE][0], "value") if table and ASSESSMENT_DATE in rows else None
+    )
+    return Problem(
+        Location(file=submission.name, sheet=L.PROGRAM_SHEET, cell=cell),
+        f"{day.isoformat()} is after today ({today.isoformat()}): every date and every "
+        '"in the last 12 months" is judged as of it. Check the year, or leave it if the '
+        "assessment is planned for that day",
+        "Assessment date",
+    )
 
 
 def _sheet(cell: str | None) -> str | None:

@@ -146,6 +146,7 @@ def validate(
             choice,
             mode=Mode(mode) if mode else None,
             as_of=as_of,
+            today=dt.date.today(),
         )
         for path in workbooks
     ]

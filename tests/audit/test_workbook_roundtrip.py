@@ -315,6 +315,22 @@ class TestWarnings:
             "there (or correct the name)",
         ]
 
+    def test_an_assessment_date_after_today_is_a_warning_at_its_cell(
+        self, tmp_path: Path, runner: CliRunner, standards_dir: Path
+    ) -> None:
+        """2062 for 2026: every "last 12 months" moves with it, silently, unless validate says."""
+        book = fill(blank())
+        set_program(book, "assessment_date", dt.datetime(2062, 11, 1))
+        path = save(book, tmp_path / "typo.xlsx")
+
+        result = runner.invoke(cli, ["--standards-dir", str(standards_dir), "validate", str(path)])
+
+        assert result.exit_code == 0, result.stderr
+        (line,) = [line for line in result.stdout.splitlines() if "after today" in line]
+        assert line.startswith("  typo.xlsx: Program!C")
+        assert "(Assessment date): 2062-11-01 is after today (" in line
+        assert "Check the year" in line
+
     def test_optional_program_number_left_empty_is_a_warning(
         self, tmp_path: Path, runner: CliRunner, standards_dir: Path
     ) -> None:
