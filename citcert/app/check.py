@@ -126,6 +126,7 @@ def audit_warnings(
         for finding in result.findings
         if finding.kind is FindingKind.UNSUPPORTED_CLAIM
     ]
+    found += _contradicted(submission, assessment)
     found += _unlisted_documents(submission, evidence)
     review = no_reviewer_ratings(evidence, assessment.provenance.mode, submission)
     if review is not None:
@@ -201,19 +202,40 @@ def _unlisted_documents(submission: Submission, evidence: Evidence) -> list[Prob
     return found
 
 
-def _future(submission: Submission, day: dt.date, today: dt.date) -> Problem:
-    """The warning for an assessment date after today, at its cell."""
+def _program_cell(submission: Submission, key: str) -> Location:
+    """The Program sheet's value cell of the row `key` (the sheet alone when it is not found)."""
     from citcert.workbook import layout as L
-    from citcert.workbook.program_sheet import ASSESSMENT_DATE
     from citcert.workbook.sheets import Findings, find_table, keyed_rows
 
     table = find_table(submission.book, L.PROGRAM_SHEET, L.PROGRAM_COLUMNS, Findings(""))
-    rows = keyed_rows(table, [ASSESSMENT_DATE], Findings("")) if table else {}
-    cell = (
-        table.cell(rows[ASSESSMENT_DATE][0], "value") if table and ASSESSMENT_DATE in rows else None
-    )
+    rows = keyed_rows(table, [key], Findings("")) if table else {}
+    cell = table.cell(rows[key][0], "value") if table and key in rows else None
+    return Location(file=submission.name, sheet=L.PROGRAM_SHEET, cell=cell)
+
+
+def _contradicted(submission: Submission, assessment: Assessment) -> list[Problem]:
+    """A warning per number typed on the Program sheet that its record sheet contradicts."""
+    from citcert.audit.findings import shown
+
+    return [
+        Problem(
+            _program_cell(submission, item.number_id),
+            f"{shown(item.typed)} is typed here, but the {item.sheet} sheet gives "
+            f"{shown(item.value)} ({item.working}); the audit uses the records' figure. "
+            "Correct the one that is wrong",
+            item.label,
+        )
+        for item in assessment.derived_numbers
+        if item.agrees is False
+    ]
+
+
+def _future(submission: Submission, day: dt.date, today: dt.date) -> Problem:
+    """The warning for an assessment date after today, at its cell."""
+    from citcert.workbook.program_sheet import ASSESSMENT_DATE
+
     return Problem(
-        Location(file=submission.name, sheet=L.PROGRAM_SHEET, cell=cell),
+        _program_cell(submission, ASSESSMENT_DATE),
         f"{day.isoformat()} is after today ({today.isoformat()}): every date and every "
         '"in the last 12 months" is judged as of it. Check the year, or leave it if the '
         "assessment is planned for that day",

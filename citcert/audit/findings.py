@@ -55,15 +55,16 @@ def records_contradict(ctx: Context, req: Requirement) -> tuple[Finding, ...]:
         if item is None or item.agrees is not False:
             continue
         text = (
-            f"The Program sheet gives {_shown(item.typed)} for {item.label}, but the "
-            f"{item.sheet} sheet gives {_shown(item.value)} ({item.working}); the records' "
+            f"The Program sheet gives {shown(item.typed)} for {item.label}, but the "
+            f"{item.sheet} sheet gives {shown(item.value)} ({item.working}); the records' "
             "figure is used. Correct the one that is wrong."
         )
         found.append(finding(req, FindingKind.NUMBER_CONTRADICTS_RECORDS, text))
     return tuple(found)
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A typed or computed program number as the findings show it: ``150``, ``33.3``, a date."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):

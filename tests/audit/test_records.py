@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -139,6 +140,32 @@ def test_an_optional_number_its_empty_sheet_computes_points_to_that_sheet(
         "(Longest wait between steering committee meetings): no value yet (optional): the "
         "Meetings sheet computes it once it has rows"
     ) in result.stdout
+
+
+def test_validate_warns_of_a_typed_number_its_records_contradict(
+    tmp_path: Path, standard: Standard
+) -> None:
+    """The audit silently used the roster's 214 for the typed 150; validate says so first."""
+
+    def type_150(ws: object) -> None:
+        for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):  # type: ignore[attr-defined]
+            if ws.cell(row, 1).value == "patrol_officers":  # type: ignore[attr-defined]
+                ws.cell(row, 3).value = 150  # type: ignore[attr-defined]
+
+    from click.testing import CliRunner
+
+    from citcert.cli import cli
+
+    path = _edit(BRENNAN, tmp_path / "typed.xlsx", "Program", type_150)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    (warning,) = [
+        w for w in json.loads(result.stdout)["files"][0]["problems"] if "typed here" in w["message"]
+    ]
+    assert (warning["sheet"], warning["subject"]) == ("Program", "Patrol officers")
+    assert warning["message"].startswith("150 is typed here, but the Officers sheet gives 214 (")
+    assert "the audit uses the records' figure" in warning["message"]
 
 
 def test_a_roster_can_stand_in_for_an_empty_typed_number(
