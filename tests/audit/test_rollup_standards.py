@@ -179,6 +179,25 @@ def test_the_files_name_the_standard_only_in_a_roll_up_of_more_than_one() -> Non
     ]
 
 
+def test_a_mixed_dashboard_names_each_bars_standard_on_a_line_of_its_own() -> None:
+    """
+    "cit-best-practice: Meets t…" left a chart's 27 characters no room for the label: the
+    standard goes on the line above it, the label keeps its room, and a screen reader hears
+    both. A chart of one standard is drawn as before.
+    """
+    mixed, single = view(_rollup(*MIXED)), view(_rollup(*MIXED[:1]))
+
+    for chart in (mixed.decision_chart, mixed.gap_chart, mixed.domain_chart):
+        assert chart.bars and {bar.group for bar in chart.bars} <= {BEST, CORE}, chart.slug
+        assert all(not bar.label.startswith((BEST, CORE)) for bar in chart.bars)
+        assert all(f"{bar.group}: {bar.label}: " in chart.description for bar in chart.bars)
+        assert chart.height == len(chart.bars) * 62
+    assert {bar.group for bar in mixed.decision_chart.bars} == {BEST, CORE}
+    for chart in (single.decision_chart, single.gap_chart, single.domain_chart):
+        assert {bar.group for bar in chart.bars} == {""}
+        assert chart.height == max(1, len(chart.bars)) * 46
+
+
 def test_a_mixed_roll_up_reads_back_as_the_previous_one(tmp_path: Path) -> None:
     """``batch --since`` reads a roll-up of schema 2.3, the version that tallies standards apart."""
     (tmp_path / "summary.json").write_bytes(render_json(_rollup(*MIXED)))

@@ -34,6 +34,8 @@ _LABEL_Y = 14
 _BAR_Y = 20
 _BAR_H = 16
 _LABEL_CHARS = 27
+_GROUP_H = 16
+"""The line above each bar's label that names its group, in a chart whose bars have one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,9 @@ class Bar:
     mark: float | None = None
     low: bool = False
     """True when the value misses its mark (drawn with a hatch as well as a colour)."""
+    group: str = ""
+    """What the bar belongs to, shown on a line above its label (a roll-up of more than one
+    standard: the standard's id), so that the label keeps its room."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +66,20 @@ class Chart:
     """The heading the report puts above the chart, when it is not the title (the quarters')."""
 
     @property
+    def _lead(self) -> int:
+        return _GROUP_H if any(bar.group for bar in self.bars) else 0
+
+    @property
     def height(self) -> int:
         """The drawing's height."""
-        return max(1, len(self.bars)) * _ROW
+        return max(1, len(self.bars)) * (_ROW + self._lead)
 
     def rows(self) -> list[dict[str, object]]:
         """Each bar placed: label, words, bar width, mark position, and its row's offsets."""
         placed: list[dict[str, object]] = []
+        lead = self._lead
         for index, bar in enumerate(self.bars):
-            top = index * _ROW
+            top = index * (_ROW + lead) + lead
             label = bar.label
             if len(label) > _LABEL_CHARS:
                 label = label[: _LABEL_CHARS - 1].rstrip() + "…"
@@ -77,6 +87,7 @@ class Chart:
                 {
                     "bar": bar,
                     "label": label,
+                    "group_y": top - 2,
                     "label_y": top + _LABEL_Y,
                     "bar_y": top + _BAR_Y,
                     "bar_h": _BAR_H,
@@ -143,8 +154,27 @@ def comparison_chart(c: Comparison) -> Chart:
     return Chart("score-chart", title, description, tuple(bars), 100.0)
 
 
-def count_chart(slug: str, title: str, items: Sequence[tuple[str, int]], noun: str) -> Chart:
-    """A chart of counts (programs per decision, programs with a gap), scaled to the largest."""
-    bars = tuple(Bar(label, float(n), plural(n, noun)) for label, n in items)
-    description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "." if bars else "None."
-    return Chart(slug, title, description, bars, float(max((n for _, n in items), default=0)))
+def count_chart(
+    slug: str,
+    title: str,
+    items: Sequence[tuple[str, int]],
+    noun: str,
+    groups: Sequence[str] = (),
+) -> Chart:
+    """
+    A chart of counts (programs per decision, programs with a gap), scaled to the largest;
+    `groups`, when given, the group of each item (see `Bar.group`).
+    """
+    named = groups or [""] * len(items)
+    bars = tuple(
+        Bar(label, float(n), plural(n, noun), group=group)
+        for (label, n), group in zip(items, named, strict=True)
+    )
+    return Chart(slug, title, described(bars), bars, float(max((n for _, n in items), default=0)))
+
+
+def described(bars: Sequence[Bar]) -> str:
+    """The chart in words for a screen reader: each bar, with its group, and what it shows."""
+    if not bars:
+        return "None."
+    return "; ".join(f"{b.group + ': ' if b.group else ''}{b.label}: {b.words}" for b in bars) + "."

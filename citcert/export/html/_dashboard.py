@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from citcert.export.html._charts import Bar, Chart, count_chart
+from citcert.export.html._charts import Bar, Chart, count_chart, described
 from citcert.export.wording import of_standard, score_words
 from citcert.standards.model import DomainId
 
@@ -45,6 +45,8 @@ class DomainSpread:
     highest: float | None
     bands: tuple[int, ...]
     """Programs in each of `BANDS`, best first."""
+    group: str = ""
+    """The standard's id in a roll-up of more than one ('' in one of one standard)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +77,25 @@ def view(rollup: Rollup) -> DashboardView:
 
     audited = [row for row in rollup.rows if isinstance(row, AuditedRow)]
     mixed = rollup.mixed
-    decisions = [
-        (of_standard(d.label, d.standard_id, mixed=mixed), d.programs) for d in rollup.decisions
-    ]
+    decisions = [(d.label, d.programs) for d in rollup.decisions]
     gaps = tuple(t for t in rollup.requirements if t.gaps)[:TOP_GAPS]
-    gap_items = [
-        (of_standard(f"{t.requirement_id} · {t.title}", t.standard_id, mixed=mixed), t.gaps)
-        for t in gaps
-    ]
+    gap_items = [(f"{t.requirement_id} · {t.title}", t.gaps) for t in gaps]
     counted = [r for r in audited if r.counted]
     spreads = tuple(_spread(d, counted, mixed=mixed) for d in rollup.domains)
     return DashboardView(
-        decision_chart=count_chart("decision-chart", "Programs by decision", decisions, "program"),
+        decision_chart=count_chart(
+            "decision-chart",
+            "Programs by decision",
+            decisions,
+            "program",
+            [d.standard_id for d in rollup.decisions] if mixed else (),
+        ),
         gap_chart=count_chart(
-            "gap-chart", "The most common gaps: programs with each gap", gap_items, "program"
+            "gap-chart",
+            "The most common gaps: programs with each gap",
+            gap_items,
+            "program",
+            [t.standard_id for t in gaps] if mixed else (),
         ),
         domain_chart=_median_chart(spreads),
         gaps=gaps,
@@ -128,6 +135,7 @@ def _spread(domain: DomainColumn, rows: Sequence[AuditedRow], *, mixed: bool) ->
         domain.median if scores else None,
         scores[-1] if scores else None,
         tuple(bands),
+        domain.standard_id if mixed else "",
     )
 
 
@@ -135,6 +143,5 @@ def _median_chart(spreads: Sequence[DomainSpread]) -> Chart:
     bars = []
     for s in spreads:
         words = "no program scored" if s.median is None else f"median {score_words(s.median)}"
-        bars.append(Bar(s.label, s.median, words, None))
-    description = "; ".join(f"{b.label}: {b.words}" for b in bars) + "." if bars else "None."
-    return Chart("domain-chart", "Median score by domain", description, tuple(bars), 100.0)
+        bars.append(Bar(f"{s.domain_id} · {s.title}", s.median, words, None, group=s.group))
+    return Chart("domain-chart", "Median score by domain", described(bars), tuple(bars), 100.0)
