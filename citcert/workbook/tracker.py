@@ -289,12 +289,7 @@ def _step(
     )
     if isinstance(target, Invalid):
         problems.append(("target_date", target.message))
-    status = _status(values.get("status"))
-    if isinstance(status, Invalid):
-        problems.append(("status", status.message))
-    completed = _completed(values.get("completed_on"), today)
-    if isinstance(completed, Invalid):
-        problems.append(("completed_on", completed.message))
+    status, completed = _typed_progress(values, today, problems)
     gain = _gain(values.get("score_gain"))
     if isinstance(gain, Invalid):
         problems.append(("score_gain", gain.message))
@@ -324,6 +319,19 @@ def _step(
     )
 
 
+def _typed_progress(
+    values: Mapping[str, object], today: dt.date, problems: list[tuple[str, str]]
+) -> tuple[StepStatus | Invalid, dt.date | Invalid | None]:
+    """A row's Status and Completed on, read; each wrong one added to `problems`."""
+    status = _status(values.get("status"))
+    if isinstance(status, Invalid):
+        problems.append(("status", status.message))
+    completed = _completed(values.get("completed_on"), today)
+    if isinstance(completed, Invalid):
+        problems.append(("completed_on", completed.message))
+    return status, completed
+
+
 def _earlier_steps(table: Table, today: dt.date, findings: Findings) -> list[EarlierStep]:
     """The rows of the Earlier steps sheet, in sheet order; each problem at its cell."""
     steps: list[EarlierStep] = []
@@ -337,12 +345,7 @@ def _earlier_steps(table: Table, today: dt.date, findings: Findings) -> list[Ear
         problems += [(k, v.message) for k, v in texts.items() if isinstance(v, Invalid)]
         if texts["requirement_id"] == "":
             problems.append(("requirement_id", "a step needs its requirement id"))
-        status = _status(values.get("status"))
-        if isinstance(status, Invalid):
-            problems.append(("status", status.message))
-        completed = _completed(values.get("completed_on"), today)
-        if isinstance(completed, Invalid):
-            problems.append(("completed_on", completed.message))
+        status, completed = _typed_progress(values, today, problems)
         raw_planned = values.get("planned_on")
         planned = None if is_blank(raw_planned) else parse_date(raw_planned)
         if isinstance(planned, Invalid):
