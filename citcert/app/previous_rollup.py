@@ -42,6 +42,7 @@ class _Row(BaseModel):
     jurisdiction: str | None = None
     assessment_date: dt.date | None = None
     mode: Mode | None = None
+    standard: str | None = None
 
 
 class _Decision(BaseModel):
@@ -103,6 +104,7 @@ def read_previous(given: Path) -> PreviousRollup:
             r.jurisdiction or "",
             r.assessment_date,
             r.mode,
+            r.standard or "",
         )
         for r in summary.rows
         if r.audited and r.counted is not False and r.program and r.decision_id and r.decision

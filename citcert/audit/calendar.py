@@ -31,6 +31,7 @@ from citcert.audit.rollup import (
     DueReview,
     ProgramChange,
     RollupChange,
+    standard_id,
 )
 from citcert.standards.model import LevelId
 from citcert.workbook.evidence import Mode
@@ -87,6 +88,8 @@ class PreviousRow:
     jurisdiction: str = ""
     assessment_date: dt.date | None = None
     mode: Mode | None = None
+    standard: str = ""
+    """The ``id@version`` it was audited against ('' when the roll-up did not say)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ def rollup_change(
     `rows` are the rows this roll-up counts.
     """
     before = counted_before(previous, {row.file for row in rows})
-    ranks = {d.decision_id: i for i, d in enumerate(decisions)}
+    ranks = {(d.standard_id, d.decision_id): i for i, d in enumerate(decisions)}
     matched = _match(before, rows)
     changes = [_change(matched.get(i), row, ranks) for i, row in enumerate(rows)]
     taken = {id(old) for old in matched.values()}
@@ -167,14 +170,24 @@ def _match(before: Sequence[PreviousRow], rows: Sequence[AuditedRow]) -> dict[in
     return found
 
 
-def _change(old: PreviousRow | None, new: AuditedRow, ranks: dict[LevelId, int]) -> ProgramChange:
+def _change(
+    old: PreviousRow | None, new: AuditedRow, ranks: dict[tuple[str, LevelId], int]
+) -> ProgramChange:
+    """
+    The program's change. Up or down is by the levels' rank in their standard; a decision of
+    another standard than last time (a program that moved from one to another) is ``changed``:
+    the two standards' levels have no order between them.
+    """
     direction: Literal["up", "down", "same", "new", "changed"]
+    new_key = (new.standard_id, new.decision_id)
     if old is None:
         direction = "new"
-    elif old.decision_id not in ranks or new.decision_id not in ranks:
+    elif (old_key := _level_of(old, new))[0] != new_key[0]:
+        direction = "changed"
+    elif old_key not in ranks or new_key not in ranks:
         direction = "same" if old.decision == new.decision else "changed"
     else:
-        rank_old, rank_new = ranks[old.decision_id], ranks[new.decision_id]
+        rank_old, rank_new = ranks[old_key], ranks[new_key]
         direction = "same" if rank_old == rank_new else "up" if rank_new < rank_old else "down"
     old_score = old.overall_score if old else None
     change = None
@@ -190,6 +203,11 @@ def _change(old: PreviousRow | None, new: AuditedRow, ranks: dict[LevelId, int])
         change=change,
         direction=direction,
     )
+
+
+def _level_of(old: PreviousRow, new: AuditedRow) -> tuple[str, LevelId]:
+    """(standard id, level id) of the old decision; of `new`'s standard when it was not said."""
+    return (standard_id(old.standard) if old.standard else new.standard_id), old.decision_id
 
 
 def _gone(old: PreviousRow) -> ProgramChange:

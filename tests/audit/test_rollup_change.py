@@ -12,9 +12,14 @@ from citcert.audit.rollup import AuditedRow, DecisionCount
 from citcert.standards.model import LevelId
 
 LEVELS = (
-    DecisionCount(standard_id="s", decision_id=LevelId("certified"), label="Certified", programs=0),
     DecisionCount(
-        standard_id="s", decision_id=LevelId("conditional"), label="Conditional", programs=0
+        standard_id="mini-standard", decision_id=LevelId("certified"), label="Certified", programs=0
+    ),
+    DecisionCount(
+        standard_id="mini-standard",
+        decision_id=LevelId("conditional"),
+        label="Conditional",
+        programs=0,
     ),
 )
 
@@ -81,3 +86,17 @@ def test_two_renamed_files_of_one_name_cannot_be_told_apart() -> None:
         ("a.xlsx", "gone"),
         ("b.xlsx", "gone"),
     ]
+
+
+def test_a_program_that_moved_to_another_standard_has_changed_neither_up_nor_down() -> None:
+    """The Core Elements' "consistent" and best practice's "certified" have no order between
+    them; ranked by their place in the roll-up's list of levels, the move read as up or down."""
+    old = PreviousRow(
+        "harbor.xlsx", "Harbor CIT", LevelId("conditional"), "Conditional", 70.0,
+        standard="cit-core-elements@2007.1",
+    )  # fmt: skip
+    levels = tuple((d.decision_id, d.label) for d in LEVELS)
+    change = rollup_change(
+        PreviousRollup((old,), levels, None), [_now("harbor.xlsx", "Harbor CIT")], LEVELS
+    )
+    assert [(c.file, c.direction) for c in change.programs] == [("harbor.xlsx", "changed")]
