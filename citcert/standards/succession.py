@@ -107,12 +107,30 @@ class Line:
                     for i, ids in step.items()
                 }
             )
-        return mapping
+        return self._over_gaps(mapping, old_ids)
 
-    @property
-    def through(self) -> str:
-        """The standards between, in words (``''`` when there are none)."""
-        return ", ".join(s.ref for s in self.between)
+    def _over_gaps(
+        self,
+        mapping: dict[RequirementId, tuple[RequirementId, ...]],
+        old_ids: Collection[RequirementId] | None,
+    ) -> dict[RequirementId, tuple[RequirementId, ...]]:
+        """
+        A requirement of `older` and `newer` that a standard between them lacks continues
+        under its id: an overlay's own requirement (northfield-cit@2024.1 on 2019.1, @2026.1 on
+        2019.3) is in neither plain version between, and no ``replaces:`` speaks of it.
+        """
+        if not self.between:
+            return mapping
+        olds = set(old_ids if old_ids is not None else (r.id for _, r in self.older.requirements()))
+        steps = (*self.between, self.newer)
+        claimed = {o for s in steps for _, r in s.requirements() for o in r.replaces}
+        between = [{r.id for _, r in s.requirements()} for s in self.between]
+        return {
+            i: (i,)
+            if not ids and i in olds and i not in claimed and any(i not in b for b in between)
+            else ids
+            for i, ids in mapping.items()
+        }
 
 
 def line(a: Standard, b: Standard, named: Callable[[str], Standard] | None = None) -> Line | None:

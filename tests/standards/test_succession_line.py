@@ -182,3 +182,47 @@ def test_compare_across_two_versions_says_it_matched_through_both(tmp_path: Path
         "requirements were matched through the `replaces` lists of cit-best-practice@2019.2 and "
         "cit-best-practice@2019.3 (0 renamed or merged ids)"
     ) in said
+
+
+def test_an_overlays_own_requirement_follows_it_to_its_next_version(tmp_path: Path) -> None:
+    """
+    northfield-cit@2024.1 (on 2019.1) to a 2026.1 on 2019.3: the line runs through the plain
+    2019.2, which has no NFS-01 or DATA-05 of the state's. They continue under their ids.
+    """
+    overlay = Path(__file__).parents[2] / "examples" / "overlays" / "northfield-state-2024.yaml"
+    standards = tmp_path / "standards"
+    standards.mkdir()
+    (standards / "2024.yaml").write_bytes(overlay.read_bytes())
+    text = overlay.read_text(encoding="utf-8")
+    for old, new in (
+        ("extends: cit-best-practice@2019.1", "extends: cit-best-practice@2019.3"),
+        ('version: "2024.1"', 'version: "2026.1"'),
+        ("effective: 2024-07-01", "effective: 2026-07-01"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    (standards / "2026.yaml").write_text(text, encoding="utf-8")
+    brennan = Path(__file__).parents[2] / "examples" / "brennan-county.xlsx"
+
+    def run(*args: str) -> Any:
+        result = CliRunner().invoke(cli, ["--standards-dir", str(standards), *args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    run("migrate", str(brennan), "--to", "northfield-cit@2024.1", "-o", str(tmp_path / "24.xlsx"))
+    book = load_workbook(tmp_path / "24.xlsx")
+    for rid in ("NFS-01", "DATA-05"):
+        filler.set_answer(book, rid, "Self rating", "Met")
+        filler.set_answer(book, rid, "Evidence summary", f"For {rid}.")
+    book.save(tmp_path / "24.xlsx")
+
+    result = run(
+        "migrate", str(tmp_path / "24.xlsx"), "--to", "northfield-cit@2026.1",
+        "-o", str(tmp_path / "26.xlsx"), "--format", "json",
+    )  # fmt: skip
+
+    report = json.loads(result.stdout)
+    carried = {c["requirement_id"]: c["sources"] for c in report["carried"]}
+    assert (carried["NFS-01"], carried["DATA-05"]) == (["NFS-01"], ["DATA-05"])
+    assert report["not_carried"] == []
+    assert "(through cit-best-practice@2019.2)" in report["summary"]
