@@ -236,15 +236,49 @@ class TestAudit:
         assert lines[0].startswith(f"Error: {kept / TRACKER} ")
         assert lines[0].endswith("nothing was written")
         assert lines[-1].endswith(
-            "To keep it, move it out of the folder (or write the reports to another folder "
-            "with -o) and audit again"
+            "move it out of the folder (or write the reports to another folder with -o) and "
+            "audit again"
         )
+        if what != "other program":  # a file of this program's: what to correct comes first
+            assert "Correct what is named above and audit again" in lines[-1]
         if what == "workbook":
             assert "not a citcert remediation tracker" in result.stderr
         elif what == "other program":
             assert "of 'Lakemont Metro" in result.stderr and "with progress typed in it" in lines[1]
         else:
             assert "Remediation plan!N3" in result.stderr and '"Nearly" is not a status' in lines[1]
+
+    def test_a_workbook_migrated_to_a_new_version_keeps_its_trackers_progress(
+        self, kept: Path, tmp_path: Path
+    ) -> None:
+        """
+        The usual upgrade: the program migrates its workbook to 2019.3 and audits it into the
+        same folder. Its 2019.1 tracker's progress follows each requirement along the line of
+        succession; it is not refused as "another standard's tracker".
+        """
+        from tests.audit.workbook_filler import set_program
+
+        newer = tmp_path / "brennan-2019.3.xlsx"
+        moved = run("migrate", BRENNAN, "--to", "cit-best-practice@2019.3", "-o", newer)
+        assert moved.exit_code == 0, moved.output
+        book = load_workbook(newer)
+        set_program(book, "program_structure", "Regional program")
+        book.save(newer)
+        assert audit(BRENNAN, kept).exit_code == 0  # as the carried progress reads
+        before = typed_in(kept / TRACKER)
+
+        result = audit(newer, kept)
+
+        assert result.exit_code == 0, result.output
+        assert f"Kept the progress typed in the earlier tracker ({TRACKER}): " in result.stderr
+        after = typed_in(kept / TRACKER)
+        earlier = typed_in(kept / TRACKER, "Earlier steps")
+        assert set(before) == {*DONE, "DSP-01"}
+        assert {**after, **earlier} == before  # each where 2019.3's plan has it, none lost
+        assert len(after) >= 4 and not set(after) & set(earlier)
+        assert load_workbook(kept / TRACKER)["citcert tracker"]["B3"].value == (
+            "cit-best-practice@2019.3"
+        )
 
     def test_a_completion_date_after_today_is_no_reason_to_refuse(self, kept: Path) -> None:
         """`progress` refuses a date after today; carrying it never depends on the day."""

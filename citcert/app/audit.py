@@ -102,7 +102,9 @@ def run_audit(
 
         tracker = outdir / f"{stem}.{SUFFIX[Format.XLSX]}"
         Staging(inputs).check([tracker])  # NOTE: an input there is refused as one, never read
-        kept = earlier_progress(tracker, audited.assessment)
+        kept = earlier_progress(
+            tracker, audited.assessment, standard=audited.standard, named=choice.named
+        )
         kept_note = kept_sentence(kept, tracker.name) if kept else ""
     rendered = render_reports(audited.assessment, formats, audience, kept)
     files = report_files(stem, rendered)

@@ -194,6 +194,8 @@ class Auditor:
                         audited.assessment,
                         replaceable=relative in s.folder.unchanged,
                         shown=relative,
+                        standard=audited.standard,
+                        named=s.choice.named,
                     )
             except CitcertError as error:
                 return Outcome(failed(workbook.name, error), stem, tracker_slug=looked)

@@ -7,34 +7,49 @@ is read with the tracker reader and what was typed in it is carried into the new
 (`citcert.audit.progress.keep_progress`). Anything else at that name is refused, with nothing
 written, unless replacing it loses nothing:
 
-- a tracker of this program and standard: its progress is carried (nothing typed: replaced);
-- a tracker of another program or standard, or one citcert cannot read (no hidden tracker
-  sheet, a status that is not one, a damaged file): refused, exit status 2, naming the file and
-  what to do, unless nothing was typed in it (another tracker citcert wrote, untouched) or, in
-  a batch, it is still exactly what citcert wrote there (its SHA-256 in the manifest).
+- a tracker of this program: its progress is carried (nothing typed: replaced), step by step
+  by requirement; of another version of its standard (the workbook was migrated), along the
+  line of succession, and what has no one step to go to is kept on the Earlier steps sheet;
+- a tracker of another program, or one citcert cannot read (no hidden tracker sheet, a status
+  that is not one, a damaged file): refused, exit status 2, naming the file and what to do,
+  unless nothing was typed in it (another tracker citcert wrote, untouched) or, in a batch, it
+  is still exactly what citcert wrote there (its SHA-256 in the manifest).
 
 The file is only read; where it stands, the new tracker takes its place with the other reports.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from citcert._words import plural
 from citcert.audit.assessment import Assessment
 from citcert.audit.progress import KeptProgress, has_progress, keep_progress
 from citcert.errors import CitcertError, Location, OutputError, Problem
-from citcert.workbook.evidence import EARLIER_SHEET, TrackerMeta
+from citcert.standards.identity import RequirementId
+from citcert.standards.model import Standard
+from citcert.workbook.evidence import EARLIER_SHEET
 
 _WHAT_TO_DO = (
     "citcert carries the progress typed in a tracker into the new one, and cannot do it from "
-    "this file. To keep it, move it out of the folder (or write the reports to another folder "
-    "with -o) and audit again"
+    "this file. Correct what is named above and audit again; or, to keep the file as it is, "
+    "move it out of the folder (or write the reports to another folder with -o) and audit again"
+)
+_NOT_THIS_PROGRAMS = (
+    "To keep it, move it out of the folder (or write the reports to another folder with -o) "
+    "and audit again"
 )
 
 
 def earlier_progress(
-    path: Path, assessment: Assessment, *, replaceable: bool = False, shown: str | None = None
+    path: Path,
+    assessment: Assessment,
+    *,
+    replaceable: bool = False,
+    shown: str | None = None,
+    standard: Standard | None = None,
+    named: Callable[[str], Standard] | None = None,
 ) -> KeptProgress | None:
     """
     The progress typed in the tracker at `path`, for the tracker of `assessment` about to
@@ -45,6 +60,11 @@ def earlier_progress(
     replacing it would lose what it holds; a folder or a device at `path` is left to the
     writer's own checks. Messages name the file `shown` (in a batch, its path in the output
     folder: a roll-up row never holds a machine's path), else `path` as given.
+
+    A tracker of this program on another standard (the workbook was migrated to a new
+    version) keeps its progress too: a step goes to the requirement that alone continues its
+    own along the line of succession from that standard to `standard` (`named` finds the
+    standards on it); any other typed step is kept on the Earlier steps sheet.
     """
     from citcert.workbook.ratings import LATEST_DATE
     from citcert.workbook.tracker import read_tracker, same_program
@@ -64,26 +84,57 @@ def earlier_progress(
             headline=f"{name} is where this audit writes the program's tracker, but citcert "
             "cannot read it as one; nothing was written",
         ) from None
-    program, standard = assessment.profile.program_name, assessment.provenance.standard_ref
-    if not same_program(tracker.program_name, program) or tracker.standard_ref != standard:
+    program = assessment.profile.program_name
+    if not same_program(tracker.program_name, program):
         if not has_progress(tracker):
             return None  # another tracker citcert wrote, with nothing typed in it
-        cell = tracker.meta_cells.get(TrackerMeta.STANDARD_REF)
-        where = Location(file=name, sheet=cell.sheet, cell=cell.cell) if cell else None
         mismatch = (
-            f"this tracker is of {tracker.program_name!r} on {tracker.standard_ref}, with "
-            f"progress typed in it; this audit is of {program!r} on {standard}, so that "
-            "progress has no place in its tracker"
+            f"this is the tracker of {tracker.program_name!r}, with progress typed in it; this "
+            f"audit is of {program!r}, so that progress has no place in its tracker"
         )
         raise OutputError(
             [
-                Problem(where or Location(file=name), mismatch),
-                Problem(Location(file=name), _WHAT_TO_DO),
+                Problem(Location(file=name), mismatch),
+                Problem(Location(file=name), _NOT_THIS_PROGRAMS),
             ],
-            headline=f"{name} is another program's or standard's tracker; nothing was written",
+            headline=f"{name} is another program's tracker; nothing was written",
         )
-    kept = keep_progress(tracker, assessment.plan)
+    continues = None
+    if tracker.standard_ref != assessment.provenance.standard_ref:
+        continues = _continues(tracker.standard_ref, standard, named)
+    kept = keep_progress(tracker, assessment.plan, continues)
     return kept if kept.steps or kept.earlier else None
+
+
+def _continues(
+    old_ref: str, new: Standard | None, named: Callable[[str], Standard] | None
+) -> dict[RequirementId, RequirementId]:
+    """
+    Each requirement of `old_ref` that one requirement of `new` continues alone, to that one
+    (empty when the two standards are not on one line, or either cannot be had).
+    """
+    from citcert.errors import StandardNotFoundError
+    from citcert.standards.succession import line
+
+    if new is None or named is None:
+        return {}
+    try:
+        old = named(old_ref)
+    except StandardNotFoundError:
+        return {}
+    found = line(old, new, named)
+    if found is None or found.newer is not new:
+        return {}
+    sources = found.predecessors()
+    takers: dict[RequirementId, list[RequirementId]] = {}
+    for new_id, old_ids in sources.items():
+        for old_id in old_ids:
+            takers.setdefault(old_id, []).append(new_id)
+    return {
+        old_id: ids[0]
+        for old_id, ids in takers.items()
+        if len(ids) == 1 and len(sources[ids[0]]) == 1
+    }
 
 
 def kept_sentence(kept: KeptProgress, name: str) -> str:

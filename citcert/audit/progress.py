@@ -16,6 +16,7 @@ the steps the new plan no longer has (typically their gap closed) as earlier ste
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from citcert._words import plural
@@ -178,15 +179,22 @@ def has_progress(tracker: Tracker) -> bool:
     return any(typed(s) for s in tracker.steps) or bool(tracker.earlier)
 
 
-def keep_progress(tracker: Tracker, plan: RemediationPlan) -> KeptProgress:
+def keep_progress(
+    tracker: Tracker,
+    plan: RemediationPlan,
+    continues: Mapping[RequirementId, RequirementId] | None = None,
+) -> KeptProgress:
     """
     The progress typed in `tracker` for the tracker of `plan`, losing none of it.
 
-    A step is matched by its requirement (the plan has one step per requirement's gap). A
-    typed step whose requirement the plan no longer has becomes an earlier step, as does a
-    second typed row of one requirement; the earlier tracker's own earlier steps stay, first
-    and as they were, also when their requirement is back in the plan (a gap opened again
-    starts afresh: what was typed then is kept beside it, not made its status).
+    A step is matched by its requirement (the plan has one step per requirement's gap); when
+    the tracker followed another version of the standard, through `continues` (each old
+    requirement id that one new requirement continues alone: a merged or split requirement's
+    progress has no one step to go to). A typed step whose requirement the plan no longer has
+    becomes an earlier step, as does a second typed row of one requirement; the earlier
+    tracker's own earlier steps stay, first and as they were, also when their requirement is
+    back in the plan (a gap opened again starts afresh: what was typed then is kept beside
+    it, not made its status).
     """
     planned = {s.requirement_id for s in plan.steps}
     steps: dict[RequirementId, TypedProgress] = {}
@@ -194,8 +202,9 @@ def keep_progress(tracker: Tracker, plan: RemediationPlan) -> KeptProgress:
     for step in tracker.steps:
         if not typed(step):
             continue
-        if step.requirement_id in planned and step.requirement_id not in steps:
-            steps[step.requirement_id] = TypedProgress(
+        now = step.requirement_id if continues is None else continues.get(step.requirement_id)
+        if now is not None and now in planned and now not in steps:
+            steps[now] = TypedProgress(
                 status=step.status, notes=step.notes, completed_on=step.completed_on
             )
             continue
