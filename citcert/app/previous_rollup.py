@@ -48,6 +48,7 @@ class _Row(BaseModel):
 class _Decision(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
+    standard_id: str | None = None
     decision_id: LevelId
     label: str
     programs: Annotated[int, Field(ge=0)]
@@ -109,7 +110,7 @@ def read_previous(given: Path) -> PreviousRollup:
         for r in summary.rows
         if r.audited and r.counted is not False and r.program and r.decision_id and r.decision
     )
-    levels = tuple((d.decision_id, d.label) for d in summary.decisions)
+    levels = tuple((d.standard_id or "", d.decision_id, d.label) for d in summary.decisions)
     return PreviousRollup(rows, levels, summary.latest_assessment)
 
 

@@ -99,8 +99,9 @@ class PreviousRollup:
     rows: tuple[PreviousRow, ...]
     """The rows it counted, in its order. A roll-up written before a program was counted once
     (schema 2.0, 2.1) counted every row: `counted_before` counts its programs again."""
-    levels: tuple[tuple[LevelId, str], ...]
-    """(id, label) of each decision level it counted programs in, in its order."""
+    levels: tuple[tuple[str, LevelId, str], ...]
+    """(standard id, level id, label) of each decision level it counted programs in, in its
+    order; the standard id is '' in a roll-up written before standards were tallied apart."""
     latest_assessment: dt.date | None
 
 
@@ -224,30 +225,33 @@ def _gone(old: PreviousRow) -> ProgramChange:
 
 
 def _trend(
-    levels: Sequence[tuple[LevelId, str]],
+    levels: Sequence[tuple[str, LevelId, str]],
     before: Sequence[PreviousRow],
     decisions: Sequence[DecisionCount],
 ) -> tuple[DecisionTrend, ...]:
     """
     Every level of this roll-up with its counts then and now, then the levels only the previous
-    one had. A level then is the same level by its id and label, else (a label reworded between
-    versions of a standard) by its id alone; a level then that is neither stays listed.
+    one had. A level then is the same level by its standard, id and label, else (a label
+    reworded between versions of a standard) by its standard and id; a level then that is
+    neither stays listed. Each standard's levels are its own: two standards' levels of one id
+    and label are two levels.
     """
-    then = {
-        level: sum((old.decision_id, old.decision) == level for old in before) for level in levels
-    }
-    now = {(d.decision_id, d.label) for d in decisions}
-    used: set[tuple[LevelId, str]] = set()
+    then = _then(levels, before)
+    now = {(d.standard_id, d.decision_id, d.label) for d in decisions}
+    used: set[_Level] = set()
     trend = []
     for d in decisions:
-        same = (
-            [(d.decision_id, d.label)]
-            if (d.decision_id, d.label) in then
-            else [level for level in then if level[0] == d.decision_id and level not in now | used]
-        )
+        key = (d.standard_id, d.decision_id, d.label)
+        same = [key] if key in then else [
+            level
+            for level in then
+            if level[0] in (d.standard_id, "") and level[1] == d.decision_id
+            and level not in now | used
+        ]  # fmt: skip
         used.update(same)
         trend.append(
             DecisionTrend(
+                standard_id=d.standard_id,
                 decision_id=d.decision_id,
                 label=d.label,
                 then=sum(then[level] for level in same),
@@ -255,11 +259,34 @@ def _trend(
             )
         )
     trend += [
-        DecisionTrend(decision_id=level_id, label=label, then=n, now=0)
-        for (level_id, label), n in then.items()
-        if (level_id, label) not in now | used
+        DecisionTrend(standard_id=level[0], decision_id=level[1], label=level[2], then=n, now=0)
+        for level, n in then.items()
+        if level not in now | used
     ]
     return tuple(trend)
+
+
+_Level = tuple[str, LevelId, str]
+"""A decision level: its standard's id, its own id and its label."""
+
+
+def _then(levels: Sequence[_Level], before: Sequence[PreviousRow]) -> dict[_Level, int]:
+    """
+    The programs of each previous level, counted from its rows. A level of a roll-up that did
+    not say its standard ('') takes the standard of the rows that reached it.
+    """
+    keys = [(standard_id(old.standard) if old.standard else "", old.decision_id, old.decision)
+            for old in before]  # fmt: skip
+    then: dict[_Level, int] = {}
+    for level in levels:
+        sids = {k[0] for k in keys if k[1:] == level[1:]} if level[0] == "" else set()
+        for sid in sorted(sids) or [level[0]]:
+            then.setdefault((sid, level[1], level[2]), 0)
+    for key in keys:
+        if key not in then and ("", *key[1:]) in then:
+            key = ("", key[1], key[2])
+        then[key] = then.get(key, 0) + 1
+    return then
 
 
 def _sentence(changes: Sequence[ProgramChange]) -> str:

@@ -259,6 +259,9 @@ class ProgramChange(Model):
 class DecisionTrend(Model):
     """How many programs reached one decision level then and now."""
 
+    standard_id: str = ""
+    """The standard whose level it is ('' when the previous roll-up did not say and this one
+    does not have the level)."""
     decision_id: LevelId
     label: str
     then: int

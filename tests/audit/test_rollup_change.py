@@ -51,7 +51,7 @@ def _then(
 
 
 def _directions(before: list[PreviousRow], rows: list[AuditedRow]) -> list[tuple[str, str]]:
-    levels = tuple((d.decision_id, d.label) for d in LEVELS)
+    levels = tuple((d.standard_id, d.decision_id, d.label) for d in LEVELS)
     previous = PreviousRollup(tuple(before), levels, dt.date(2024, 9, 1))
     change = rollup_change(previous, rows, LEVELS)
     return [(c.file, c.direction) for c in change.programs]
@@ -95,7 +95,7 @@ def test_a_program_that_moved_to_another_standard_has_changed_neither_up_nor_dow
         "harbor.xlsx", "Harbor CIT", LevelId("conditional"), "Conditional", 70.0,
         standard="cit-core-elements@2007.1",
     )  # fmt: skip
-    levels = tuple((d.decision_id, d.label) for d in LEVELS)
+    levels = tuple((d.standard_id, d.decision_id, d.label) for d in LEVELS)
     change = rollup_change(
         PreviousRollup((old,), levels, None), [_now("harbor.xlsx", "Harbor CIT")], LEVELS
     )

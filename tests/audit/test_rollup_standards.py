@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from citcert.app.previous_rollup import read_previous
 from citcert.audit.assessment import Status
+from citcert.audit.calendar import PreviousRollup
 from citcert.audit.rollup import AuditedRow, Rollup
 from citcert.audit.tally import Contribution, RequirementStatus, RollupCollector
 from citcert.export.html._dashboard import view
@@ -70,11 +71,11 @@ def _workbook(
     )
 
 
-def _rollup(*workbooks: Contribution) -> Rollup:
+def _rollup(*workbooks: Contribution, previous: PreviousRollup | None = None) -> Rollup:
     collector = RollupCollector()
     for workbook in workbooks:
         collector.add(workbook, "")
-    return collector.rollup()
+    return collector.rollup(previous=previous)
 
 
 MIXED = (
@@ -133,6 +134,34 @@ def test_each_standard_keeps_its_own_decision_levels_even_of_one_id_and_label() 
         "4 workbooks: 4 audited (cit-best-practice: 1 Meets the standard, 1 Close; "
         "cit-core-elements: 1 Consistent, 0 Not; northfield: 1 Meets the standard, 0 Close)."
     )
+
+
+def test_the_trend_since_keeps_each_standards_level_of_one_id_and_label_apart(
+    tmp_path: Path,
+) -> None:
+    """
+    Best practice and a northfield standard both have `certified` "Meets the standard": last
+    time one program reached each; each level's "then" is 1, not the two standards' sum.
+    """
+    other = _workbook("d.xlsx", "northfield@2026.1", pol_02=Status.MET, sus=90.0)
+    same_level = {"decision_id": "certified", "decision": "Meets the standard"}
+    other = replace(other, row=other.row.model_copy(update=same_level), levels=BEST_LEVELS)
+    both = (*MIXED, other)
+    (tmp_path / "summary.json").write_bytes(render_json(_rollup(*both)))
+
+    rollup = _rollup(*both, previous=read_previous(tmp_path))
+    since = rollup.since
+
+    assert since is not None
+    trend = [(t.standard_id, t.decision_id, t.then, t.now) for t in since.decisions]
+    assert (BEST, "certified", 1, 1) in trend
+    assert ("northfield", "certified", 1, 1) in trend
+    assert len(trend) == len({(t[0], t[1]) for t in trend})
+    from citcert.export.rollup.sections import rollup_sections
+
+    (table,) = [x for x in rollup_sections(rollup) if x.key == "trend"]
+    labels = [row[0] for row in table.cells]
+    assert f"{BEST}: Meets the standard" in labels and "northfield: Meets the standard" in labels
 
 
 def test_versions_of_one_standard_are_tallied_together_as_before() -> None:
@@ -206,4 +235,4 @@ def test_a_mixed_roll_up_reads_back_as_the_previous_one(tmp_path: Path) -> None:
 
     assert b'"schema_version": "2.3"' in (tmp_path / "summary.json").read_bytes()
     assert [row.file for row in previous.rows] == ["a-best.xlsx", "b-core.xlsx", "c-best.xlsx"]
-    assert ("consistent", "Consistent") in previous.levels
+    assert (CORE, "consistent", "Consistent") in previous.levels

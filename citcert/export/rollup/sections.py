@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from citcert.export.review import Section, SheetCell, change, count, date, score, signed
 from citcert.export.validity import NO_TERM
+from citcert.export.wording import of_standard
 
 if TYPE_CHECKING:
     from citcert.audit.rollup import DueReview, ProgramChange, Rollup
@@ -49,8 +50,15 @@ def rollup_sections(r: Rollup) -> list[Section]:
         s = r.since
         then = s.previous_latest_assessment
         lines = (s.sentence, f"The previous roll-up's newest assessment: {then or 'none'}.")
+        mixed = r.mixed or len({t.standard_id for t in s.decisions if t.standard_id}) > 1
         trend = tuple(
-            (t.label, count(t.then), count(t.now), signed(t.now - t.then)) for t in s.decisions
+            (
+                of_standard(t.label, t.standard_id, mixed=mixed and bool(t.standard_id)),
+                count(t.then),
+                count(t.now),
+                signed(t.now - t.then),
+            )
+            for t in s.decisions
         )
         changes = tuple(_change_row(c) for c in s.programs)
         sections.append(
