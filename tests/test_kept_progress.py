@@ -174,6 +174,18 @@ class TestAudit:
         assert (
             list(load_workbook(kept / TRACKER)["Earlier steps"].iter_rows(values_only=True)) == rows
         )
+        book = load_workbook(kept / TRACKER)  # the plan's progress undone: the sheet alone stays
+        plan = book["Remediation plan"]
+        header = [c.value for c in plan[1]]
+        for row in plan.iter_rows(min_row=2):
+            row[header.index("Status")].value = "Not started"
+            row[header.index("Notes")].value = None
+            row[header.index("Completed on")].value = None
+        book.save(kept / TRACKER)
+        third = audit(closed, kept)
+        assert third.stderr == (
+            f"Kept the Earlier steps sheet of the earlier tracker ({TRACKER}): 1 step.\n"
+        )
 
     def test_the_same_progress_gives_the_same_bytes(self, kept: Path, tmp_path: Path) -> None:
         """The progress kept is an input like the workbook: the same ones, the same tracker."""

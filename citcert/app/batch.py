@@ -203,7 +203,13 @@ class Auditor:
         rendered = render_reports(audited.assessment, s.formats, kept=kept)
         unjudged = bool(s.fail_below) and bar is None
         return Outcome(
-            contribution(workbook.name, audited.assessment, below=audited.below, unjudged=unjudged),
+            contribution(
+                workbook.name,
+                audited.assessment,
+                below=audited.below,
+                unjudged=unjudged,
+                bar=bar or "",
+            ),
             stem,
             tuple(rendered.items()),
             tracker_slug=looked,
@@ -458,6 +464,8 @@ class BatchResult:
     """Counted files whose standard has none of the ``--fail-below`` levels (not judged)."""
     kept_progress: tuple[str, ...] = ()
     """For each program whose new tracker kept the progress typed in its earlier one, in words."""
+    bars: Mapping[str, str] = field(default_factory=dict)
+    """The ``--fail-below`` level, as typed, each file of `below` is below."""
 
     @property
     def exit_code(self) -> ExitCode:
@@ -526,6 +534,7 @@ def run_batch(
         writer.sizes,
         _counted_only(collector.unjudged, rollup),
         tuple(writer.kept),
+        dict(collector.bars),
     )
 
 

@@ -142,6 +142,9 @@ def kept_sentence(kept: KeptProgress, name: str) -> str:
     What was kept, for the coordinator: ``Kept the progress typed in the earlier tracker
     (riverton-cit-program.xlsx): 4 steps.`` and where the steps no longer planned are.
     """
+    if not kept.steps and not kept.left_now:  # nothing typed in the plan: its sheet alone
+        earlier = plural(len(kept.earlier), "step")
+        return f"Kept the {EARLIER_SHEET} sheet of the earlier tracker ({name}): {earlier}."
     steps = plural(len(kept.steps), "step")
     text = f"Kept the progress typed in the earlier tracker ({name}): {steps}."
     if kept.left_now:

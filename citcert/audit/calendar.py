@@ -299,5 +299,5 @@ def _sentence(changes: Sequence[ProgramChange]) -> str:
         f"Since the previous roll-up: {plural(count['up'], 'program')} moved up a decision "
         f"level, {count['down']} down, {count['same']} the same"
     )
-    text += f", {changed} changed to a level of another standard" if changed else ""
+    text += f", {changed} changed to a level of another standard or version" if changed else ""
     return f"{text}; {new} new, {gone} no longer in the batch."

@@ -84,6 +84,8 @@ class Contribution:
     levels: tuple[tuple[LevelId, str], ...] = ()
     """(id, label) of each decision level of the program's standard, best first."""
     below: bool = False
+    bar: str = ""
+    """The ``--fail-below`` level the program was judged by, as typed ('' when none was)."""
     unjudged: bool = False
     """True when ``--fail-below`` was given but names no level of the program's standard."""
 
@@ -114,7 +116,7 @@ def failed(name: str, error: CitcertError) -> Contribution:
 
 
 def contribution(
-    name: str, assessment: Assessment, *, below: bool, unjudged: bool = False
+    name: str, assessment: Assessment, *, below: bool, unjudged: bool = False, bar: str = ""
 ) -> Contribution:
     """What an audited workbook adds: its roll-up row and per-requirement statuses."""
     a = assessment
@@ -152,6 +154,7 @@ def contribution(
         ),
         levels=tuple((lv.level_id, lv.label) for lv in a.decision.levels),
         below=below,
+        bar=bar,
         unjudged=unjudged,
     )
 
@@ -189,6 +192,8 @@ class RollupCollector:
     standard (0 = best)."""
     below: list[str] = field(default_factory=list)
     """Files whose program is below ``--fail-below``."""
+    bars: dict[str, str] = field(default_factory=dict)
+    """The level each file of `below` is below, as typed."""
     unjudged: list[str] = field(default_factory=list)
     """Files whose standard has none of the ``--fail-below`` levels: not judged by them."""
 
@@ -198,6 +203,7 @@ class RollupCollector:
         self.rows.append(row)
         if outcome.below:
             self.below.append(row.file)
+            self.bars[row.file] = outcome.bar
         if outcome.unjudged:
             self.unjudged.append(row.file)
         if isinstance(row, AuditedRow):

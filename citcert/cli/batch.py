@@ -139,9 +139,9 @@ def _bar_notes(result: BatchResult, levels: tuple[str, ...]) -> list[str]:
     A note for each counted program below its ``--fail-below`` level, then one for each whose
     standard has none of the levels (audited and counted, but not judged).
     """
-    bar = " or ".join(levels) if len(levels) < 2 else "its standard's level"
     lines = [
-        f"{one_line(name)}: the decision is below {one_line(bar)} (--fail-below)."
+        f"{one_line(name)}: the decision is below "
+        f"{one_line(result.bars.get(name) or ' or '.join(levels))} (--fail-below)."
         for name in result.below
     ]
     standards = {row.file: row.standard for row in result.rollup.rows}

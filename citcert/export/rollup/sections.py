@@ -27,7 +27,7 @@ _DIRECTION = {
     "same": "same level",
     "new": "new in this batch",
     "gone": "no longer in the batch",
-    "changed": "level of another standard",
+    "changed": "level of another standard or version",
 }
 
 
