@@ -292,6 +292,86 @@ class TestAudit:
             "cit-best-practice@2019.3"
         )
 
+    def test_a_state_overlay_of_the_standard_keeps_the_progress_by_requirement(
+        self, kept: Path, tmp_path: Path
+    ) -> None:
+        """
+        The program moves from cit-best-practice@2019.1 to its state's overlay of it: the two
+        share every requirement id, and no line of succession joins a standard and its own
+        overlay, so steps continue by id (not all set aside as "no longer in the plan").
+        """
+        from tests.audit.workbook_filler import set_program
+
+        standards = tmp_path / "standards"
+        standards.mkdir()
+        overlay = EXAMPLES / "overlays" / "northfield-state-2024.yaml"
+        (standards / overlay.name).write_bytes(overlay.read_bytes())
+        state = tmp_path / "brennan-northfield.xlsx"
+        moved = run("--standards-dir", standards, "migrate", BRENNAN, "--to",
+                    "northfield-cit@2024.1", "-o", state)  # fmt: skip
+        assert moved.exit_code == 0, moved.output
+        book = load_workbook(state)
+        set_program(book, "state_data_submissions_12m", 4)
+        book.save(state)
+        assert audit(BRENNAN, kept).exit_code == 0  # as the carried progress reads
+        before = typed_in(kept / TRACKER)
+
+        result = run("--standards-dir", standards, "audit", state, "-o", kept, "--format", "xlsx")
+
+        assert result.exit_code == 0, result.output
+        after = typed_in(kept / TRACKER)
+        sheets = load_workbook(kept / TRACKER).sheetnames
+        earlier = typed_in(kept / TRACKER, "Earlier steps") if "Earlier steps" in sheets else {}
+        assert {**after, **earlier} == before
+        assert len(after) >= 4, result.stderr
+        assert "no one requirement" not in result.stderr
+
+    def test_renamed_and_merged_requirements_across_versions(self, tmp_path: Path) -> None:
+        """
+        Mini 1.0 to 2.0: PART-02 is renamed PART-03, TRN-01 and TRN-02 are merged into TRN-10.
+        PART-02's progress goes to PART-03's step; the merged ones' cannot go to one step, so
+        they are kept on Earlier steps and the message says why, not "their gap closed".
+        """
+        from tests.audit.test_migrate import _version_two
+        from tests.audit.workbook_filler import MINI, blank, dump_yaml, fill, save
+
+        standards = tmp_path / "standards"
+        standards.mkdir()
+        (standards / "mini.yaml").write_bytes(MINI.read_bytes())
+        dump_yaml(_version_two(), standards / "mini-2.yaml")
+        answers = {rid: {"Self rating": "Partially met", "Evidence summary": "Some."}
+                   for rid in ("PART-01", "PART-02", "TRN-01", "TRN-02", "TRN-03")}  # fmt: skip
+        numbers = {  # 5 of 120 trained, a meeting 2 years back: both metrics not met
+            "patrol_officers": 120,
+            "cit_officers": 5,
+            "last_committee_meeting": dt.datetime(2022, 4, 2),
+        }
+        book = fill(blank(), answers=answers, numbers=numbers)
+        source = save(book, tmp_path / "program.xlsx")
+        out = tmp_path / "out"
+        first = run("--standards-dir", standards, "audit", source, "-o", out, "--format", "xlsx")
+        assert first.exit_code == 0, first.output
+        (tracker,) = out.iterdir()
+        plan = list(load_workbook(tracker)["Remediation plan"].iter_rows(values_only=True))
+        steps = [row[1] for row in plan[1:]]
+        assert {"PART-02", "TRN-01", "TRN-02"} <= set(steps)
+        type_progress(tracker, {rid: ("In progress", f"On {rid}", None) for rid in steps})
+        newer = tmp_path / "program-2.xlsx"
+        moved = run("--standards-dir", standards, "migrate", source, "--to",
+                    "mini-standard@2.0", "-o", newer)  # fmt: skip
+        assert moved.exit_code == 0, moved.output
+
+        result = run("--standards-dir", standards, "audit", newer, "-o", out, "--format", "xlsx")
+
+        assert result.exit_code == 0, result.output
+        after = typed_in(tracker)
+        assert after["PART-03"] == ("In progress", "On PART-02", None)
+        earlier = typed_in(tracker, "Earlier steps")
+        assert {"TRN-01", "TRN-02"} <= set(earlier)
+        said = " ".join(result.stderr.split())
+        assert "of mini-standard@1.0 are on requirements that no one requirement of this " in said
+        assert "(merged, split or dropped)" in said
+
     def test_a_completion_date_after_today_is_no_reason_to_refuse(self, kept: Path) -> None:
         """`progress` refuses a date after today; carrying it never depends on the day."""
         type_progress(kept / TRACKER, {"POP-02": ("Done", "", dt.datetime(2999, 1, 1))})

@@ -108,24 +108,26 @@ def earlier_progress(
 
 def _continues(
     old_ref: str, new: Standard | None, named: Callable[[str], Standard] | None
-) -> dict[RequirementId, RequirementId]:
+) -> dict[RequirementId, RequirementId] | None:
     """
-    Each requirement of `old_ref` that one requirement of `new` continues alone, to that one
-    (empty when the two standards are not on one line, or either cannot be had).
+    Each requirement of `old_ref` that one requirement of `new` continues alone, to that one;
+    None when the old standard cannot be had (steps are then matched by id, as compare matches
+    audits whose standards it cannot load).
     """
     from citcert.errors import StandardNotFoundError
-    from citcert.standards.succession import line
+    from citcert.standards.succession import line, predecessors
 
     if new is None or named is None:
-        return {}
+        return None
     try:
         old = named(old_ref)
     except StandardNotFoundError:
-        return {}
+        return None
     found = line(old, new, named)
-    if found is None or found.newer is not new:
-        return {}
-    sources = found.predecessors()
+    # NOTE: off a line (a standard and its own overlay, or last year's copy audited again),
+    # requirements continue by id, as compare and migrate match them.
+    forward = found is not None and found.newer is new
+    sources = found.predecessors() if found is not None and forward else predecessors(old, new)
     takers: dict[RequirementId, list[RequirementId]] = {}
     for new_id, old_ids in sources.items():
         for old_id in old_ids:
@@ -147,13 +149,24 @@ def kept_sentence(kept: KeptProgress, name: str) -> str:
         return f"Kept the {EARLIER_SHEET} sheet of the earlier tracker ({name}): {earlier}."
     steps = plural(len(kept.steps), "step")
     text = f"Kept the progress typed in the earlier tracker ({name}): {steps}."
-    if kept.left_now:
-        one = kept.left_now == 1
+    closed = kept.left_now - kept.unmatched
+    if closed:
+        one = closed == 1
         text += (
-            f" {plural(kept.left_now, 'step')} with progress {'is' if one else 'are'} no longer "
+            f" {plural(closed, 'step')} with progress {'is' if one else 'are'} no longer "
             f"in the plan (typically {'its' if one else 'their'} gap closed): "
             f"{'it is' if one else 'they are'} listed on the tracker's {EARLIER_SHEET} sheet."
         )
-    elif kept.earlier:
+    if kept.unmatched:
+        one = kept.unmatched == 1
+        text += (
+            f" {plural(kept.unmatched, 'step')} of {kept.standard_ref} "
+            f"{'is on a requirement' if one else 'are on requirements'} that no one requirement "
+            f"of this standard continues (merged, split or dropped): "
+            f"{'it is' if one else 'they are'} listed on the {EARLIER_SHEET} sheet; type "
+            f"{'its' if one else 'their'} progress on the new steps that take "
+            f"{'its' if one else 'their'} place."
+        )
+    if not kept.left_now and kept.earlier:
         text += f" Its {EARLIER_SHEET} sheet ({plural(len(kept.earlier), 'step')}) is kept too."
     return text

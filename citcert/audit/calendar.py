@@ -177,22 +177,24 @@ def _change(
     """
     The program's change. Up or down is by the levels' rank in their standard; a decision of
     another standard than last time (a program that moved from one to another) is ``changed``:
-    the two standards' levels have no order between them.
+    the two standards' levels have no order between them, and their scores no difference
+    worth a number (none is given).
     """
     direction: Literal["up", "down", "same", "new", "changed"]
     new_key = (new.standard_id, new.decision_id)
+    moved = old is not None and _level_of(old, new)[0] != new_key[0]
     if old is None:
         direction = "new"
-    elif (old_key := _level_of(old, new))[0] != new_key[0]:
+    elif moved:
         direction = "changed"
-    elif old_key not in ranks or new_key not in ranks:
+    elif (old_key := _level_of(old, new)) not in ranks or new_key not in ranks:
         direction = "same" if old.decision == new.decision else "changed"
     else:
         rank_old, rank_new = ranks[old_key], ranks[new_key]
         direction = "same" if rank_old == rank_new else "up" if rank_new < rank_old else "down"
     old_score = old.overall_score if old else None
     change = None
-    if old_score is not None and new.overall_score is not None:
+    if old_score is not None and new.overall_score is not None and not moved:
         change = round(new.overall_score - old_score, 1)
     return ProgramChange(
         program=new.program,

@@ -165,6 +165,11 @@ class KeptProgress(Model):
     """Steps the new plan does not have: the earlier tracker's own, then those it leaves now."""
     left_now: int
     """How many of `earlier` leave the plan with this audit (the others left before)."""
+    unmatched: int = 0
+    """Of those, how many are of a requirement of the tracker's standard that no one
+    requirement of the new one continues (merged, split or dropped between versions)."""
+    standard_ref: str = ""
+    """The standard the earlier tracker followed, when it is another than the new one's."""
 
 
 def typed(step: TrackedStep | EarlierStep) -> bool:
@@ -199,10 +204,12 @@ def keep_progress(
     planned = {s.requirement_id for s in plan.steps}
     steps: dict[RequirementId, TypedProgress] = {}
     leaving: list[EarlierStep] = []
+    unmatched = 0
     for step in tracker.steps:
         if not typed(step):
             continue
         now = step.requirement_id if continues is None else continues.get(step.requirement_id)
+        unmatched += now is None
         if now is not None and now in planned and now not in steps:
             steps[now] = TypedProgress(
                 status=step.status, notes=step.notes, completed_on=step.completed_on
@@ -224,4 +231,6 @@ def keep_progress(
         steps=steps,
         earlier=(*tracker.earlier, *leaving),
         left_now=len(leaving),
+        unmatched=unmatched,
+        standard_ref=tracker.standard_ref if continues is not None else "",
     )

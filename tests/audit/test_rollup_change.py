@@ -100,3 +100,4 @@ def test_a_program_that_moved_to_another_standard_has_changed_neither_up_nor_dow
         PreviousRollup((old,), levels, None), [_now("harbor.xlsx", "Harbor CIT")], LEVELS
     )
     assert [(c.file, c.direction) for c in change.programs] == [("harbor.xlsx", "changed")]
+    assert change.programs[0].change is None  # scores of two standards are not a change

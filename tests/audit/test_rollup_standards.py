@@ -164,6 +164,32 @@ def test_the_trend_since_keeps_each_standards_level_of_one_id_and_label_apart(
     assert f"{BEST}: Meets the standard" in labels and "northfield: Meets the standard" in labels
 
 
+def test_a_roll_up_from_before_standards_were_tallied_apart_gives_the_same_trend(
+    tmp_path: Path,
+) -> None:
+    """A 2.2 roll-up's levels say no standard: each takes the standard of its rows."""
+    import json
+
+    other = _workbook("d.xlsx", "northfield@2026.1", pol_02=Status.MET, sus=90.0)
+    same_level = {"decision_id": "certified", "decision": "Meets the standard"}
+    other = replace(other, row=other.row.model_copy(update=same_level), levels=BEST_LEVELS)
+    both = (*MIXED, other)
+    data = json.loads(render_json(_rollup(*both)))
+    (tmp_path / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+    new = _rollup(*both, previous=read_previous(tmp_path)).since
+    data["schema_version"] = "2.2"
+    for decision in data["decisions"]:
+        del decision["standard_id"]
+    (tmp_path / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+
+    old = _rollup(*both, previous=read_previous(tmp_path)).since
+
+    assert old is not None and new is not None
+    counts = {(t.standard_id, t.decision_id): (t.then, t.now) for t in new.decisions}
+    assert {(t.standard_id, t.decision_id): (t.then, t.now) for t in old.decisions
+            if t.then or t.now} == {k: v for k, v in counts.items() if any(v)}  # fmt: skip
+
+
 def test_versions_of_one_standard_are_tallied_together_as_before() -> None:
     rollup = _rollup(MIXED[0], MIXED[2])
 
