@@ -285,23 +285,29 @@ def test_a_tracker_of_another_program_is_refused_at_its_cell(tmp_path: Path, giv
     assert path.read_bytes() == before
 
 
-def test_a_tracker_of_another_standard_version_is_refused_at_its_cell(tmp_path: Path) -> None:
-    """The tracker was written against 2019.1; the audit given was made against 2019.2."""
-    path = _tracker(tmp_path)
-    newer = tmp_path / "brennan-2019.2.xlsx"
-    result = CliRunner().invoke(
-        cli,
-        ["migrate", str(EXAMPLES / "brennan-county.xlsx"), "--to", "cit-best-practice@2019.2",
-         "-o", str(newer)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+def _migrated(tmp_path: Path, version: str) -> Path:
+    """Brennan County carried to cit-best-practice@`version`, its new number filled in."""
     from openpyxl import load_workbook
 
     from tests.audit import workbook_filler as filler
 
+    newer = tmp_path / f"brennan-{version}.xlsx"
+    result = CliRunner().invoke(
+        cli,
+        ["migrate", str(EXAMPLES / "brennan-county.xlsx"), "--to",
+         f"cit-best-practice@{version}", "-o", str(newer)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
     book = load_workbook(newer)
     filler.set_program(book, "program_structure", "Regional program")
     book.save(newer)
+    return newer
+
+
+def test_a_tracker_of_another_standard_version_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """The tracker was written against 2019.1; the audit given was made against 2019.2."""
+    path = _tracker(tmp_path)
+    newer = _migrated(tmp_path, "2019.2")
     audit = _audit_json(tmp_path, str(newer))
     result = CliRunner().invoke(cli, ["progress", str(path), "--audit", str(audit)])
     assert result.exit_code == 2
@@ -317,20 +323,7 @@ def test_a_tracker_of_a_newer_version_is_refused_for_its_standard_alone(tmp_path
     (CRS-04) are requirements of the tracker's own standard, so the one problem is the
     standard, not "CRS-04 is not a requirement of cit-best-practice@2019.3".
     """
-    from openpyxl import load_workbook
-
-    from tests.audit import workbook_filler as filler
-
-    newer = tmp_path / "brennan-2019.3.xlsx"
-    result = CliRunner().invoke(
-        cli,
-        ["migrate", str(EXAMPLES / "brennan-county.xlsx"), "--to", "cit-best-practice@2019.3",
-         "-o", str(newer)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    book = load_workbook(newer)
-    filler.set_program(book, "program_structure", "Regional program")
-    book.save(newer)
+    newer = _migrated(tmp_path, "2019.3")
     out = tmp_path / "reports"
     result = CliRunner().invoke(cli, ["audit", str(newer), "-o", str(out), "--format", "xlsx"])
     assert result.exit_code == 0, result.output
