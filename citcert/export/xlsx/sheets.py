@@ -163,7 +163,8 @@ def _earlier_summary(kept: KeptProgress | None) -> list[tuple[str | None, Cell]]
     return [
         (
             EARLIER_SHEET,
-            f"{steps} of an earlier plan, no longer in this one (typically the gap closed), "
+            f"{steps} of an earlier plan, no longer in this one (typically the gap closed, or "
+            "the requirement was merged or split in a new version of the standard), "
             f"with the progress typed on {'it' if count == 1 else 'them'}: see the "
             f"{EARLIER_SHEET} sheet.",
         )
