@@ -16,6 +16,7 @@ previous roll-up is worked out from the counted rows only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -46,6 +47,11 @@ def standard_id(ref: str) -> str:
     POL-02 or a domain SUS that mean different things) and together what versions of one do.
     """
     return StandardRef.parse(ref).id
+
+
+def mixed(refs: Iterable[str]) -> bool:
+    """True when the ``id@version`` references name more than one standard (by id)."""
+    return len({standard_id(ref) for ref in refs}) > 1
 
 
 class RowProblem(Model):
@@ -325,4 +331,4 @@ class Rollup(Model):
         True when workbooks of more than one standard (by id) were audited: the roll-up files
         then name the standard beside each requirement, domain and decision level.
         """
-        return len({standard_id(ref) for ref in self.standards}) > 1
+        return mixed(self.standards)

@@ -47,6 +47,7 @@ from citcert.audit.rollup import (
     RollupRow,
     RowProblem,
 )
+from citcert.audit.rollup import mixed as is_mixed
 from citcert.errors import CitcertError, Location, Problem
 from citcert.standards.model import DomainId, LevelId, RequirementId
 
@@ -237,7 +238,7 @@ class RollupCollector:
         rows = self._marked()
         audited = [r for r in rows if isinstance(r, AuditedRow)]
         counted = [r for r in audited if r.counted]
-        mixed = len({standard for standard, _, _ in self.levels}) > 1
+        mixed = is_mixed(r.standard for r in audited)
         counts = {
             key: sum((r.standard_id, r.decision_id, r.decision) == key for r in counted)
             for key in self.levels
