@@ -49,7 +49,7 @@ def standard_id(ref: str) -> str:
     return StandardRef.parse(ref).id
 
 
-def mixed(refs: Iterable[str]) -> bool:
+def mixes_standards(refs: Iterable[str]) -> bool:
     """True when the ``id@version`` references name more than one standard (by id)."""
     return len({standard_id(ref) for ref in refs}) > 1
 
@@ -331,4 +331,4 @@ class Rollup(Model):
         True when workbooks of more than one standard (by id) were audited: the roll-up files
         then name the standard beside each requirement, domain and decision level.
         """
-        return mixed(self.standards)
+        return mixes_standards(self.standards)

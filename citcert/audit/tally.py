@@ -46,8 +46,8 @@ from citcert.audit.rollup import (
     Rollup,
     RollupRow,
     RowProblem,
+    mixes_standards,
 )
-from citcert.audit.rollup import mixed as is_mixed
 from citcert.errors import CitcertError, Location, Problem
 from citcert.standards.model import DomainId, LevelId, RequirementId
 
@@ -238,7 +238,7 @@ class RollupCollector:
         rows = self._marked()
         audited = [r for r in rows if isinstance(r, AuditedRow)]
         counted = [r for r in audited if r.counted]
-        mixed = is_mixed(r.standard for r in audited)
+        mixed = mixes_standards(r.standard for r in audited)
         counts = {
             key: sum((r.standard_id, r.decision_id, r.decision) == key for r in counted)
             for key in self.levels
