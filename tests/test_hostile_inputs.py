@@ -300,6 +300,46 @@ class TestFolderNames:
             assert key.split(".")[0].rstrip() not in WINDOWS_RESERVED
             assert not slug.startswith(".")
 
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(st.tuples(_STEMS, st.text(max_size=8), st.text(max_size=12)), max_size=20),
+    )
+    def test_a_folder_read_from_a_manifest_keeps_every_rule(
+        self, programs: list[tuple[str, str, str]]
+    ) -> None:
+        """Whatever an edited manifest says a workbook's folder was, the name keeps the rules."""
+        taken: set[str] = set()
+        slugs = [unique_slug(stem, name, taken, own) for stem, name, own in programs]
+
+        assert len({folded(s) for s in slugs}) == len(slugs)
+        for slug in slugs:
+            assert _SAFE_NAME.fullmatch(slug), slug
+            assert folded(slug) not in {folded(n) for n in OWN_FILES}
+            assert folded(slug).split(".")[0].rstrip() not in WINDOWS_RESERVED
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(_STEMS, st.text(max_size=8)), min_size=1, max_size=12))
+    def test_a_workbook_is_given_back_the_folder_it_had(
+        self, programs: list[tuple[str, str]]
+    ) -> None:
+        """Run again in another order, each workbook gets the folder the first run gave it."""
+        taken: set[str] = set()
+        first = {(stem, name): unique_slug(stem, name, taken) for stem, name in programs}
+        again: set[str] = set()
+        for (stem, name), slug in reversed(first.items()):
+            assert unique_slug(stem, name, again, slug) == slug
+
+    def test_a_folder_of_another_program_is_not_taken_back(self) -> None:
+        """A folder named for another program (an edited manifest) is not this workbook's."""
+        taken: set[str] = set()
+
+        assert unique_slug("Lake County CIT", "lake.xlsx", taken, "Hill County CIT") == (
+            "Lake County CIT"
+        )
+        assert unique_slug("Lake County CIT", "b.xlsx", taken, "Lake County CIT-zz9") != (
+            "Lake County CIT-zz9"
+        )
+
     def test_many_programs_named_summary_each_get_a_folder(self) -> None:
         """The loop that never ended: every name starting with `summary`."""
         taken: set[str] = set()

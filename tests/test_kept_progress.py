@@ -409,6 +409,82 @@ class TestBatch:
             manifest["sha256"][f"{STEM}/{TRACKER}"] == hashlib.sha256(one.read_bytes()).hexdigest()
         )
 
+    def test_a_folder_stays_with_its_workbook_when_the_other_leaves(
+        self, tmp_path: Path, closed: Path
+    ) -> None:
+        """
+        The program's 2025 workbook leaves the batch: the 2026 one keeps its own folder and
+        progress, and the 2025 reports and tracker stay as they were (it used to move into the
+        plain folder, replace them, and carry the 2025 tracker's progress into its own).
+        """
+        state, out = tmp_path / "state", tmp_path / "out"
+        state.mkdir()
+        shutil.copy(BRENNAN, state / "a-2025.xlsx")
+        shutil.copy(closed, state / "b-2026.xlsx")
+        assert run("batch", state, "-o", out, "--format", "xlsx,json").exit_code == 0
+        one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
+        type_progress(one)
+        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+        before = tree(out / STEM)
+        (state / "a-2025.xlsx").unlink()
+
+        result = run("batch", state, "-o", out, "--format", "xlsx,json", "--jobs", "2")
+
+        assert result.exit_code == 0, result.output
+        assert tree(out / STEM) == before
+        assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
+        assert f"({two.parent.name}/{two.name}): 1 step." in result.stderr
+        assert f"Kept the earlier reports {STEM}/" in result.stderr
+        rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"]
+        assert [(r["file"], r["reports"]) for r in rows] == [("b-2026.xlsx", two.parent.name)]
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["folders"] == {"a-2025.xlsx": STEM, "b-2026.xlsx": two.parent.name}
+
+        (state / "a-2025.xlsx").write_bytes(BRENNAN.read_bytes())  # and comes back
+        again = run("batch", state, "-o", out, "--format", "xlsx,json")
+
+        assert again.exit_code == 0, again.output
+        assert PROGRESS in progress_of(one)
+        assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
+
+    def test_a_renamed_workbook_takes_its_folder_and_progress(self, tmp_path: Path) -> None:
+        """A new name for the same program's file: it is its folder, and its tracker."""
+        state, out = tmp_path / "state", tmp_path / "out"
+        state.mkdir()
+        shutil.copy(BRENNAN, state / "brennan-2025.xlsx")
+        assert run("batch", state, "-o", out, "--format", "xlsx").exit_code == 0
+        type_progress(out / STEM / TRACKER)
+        (state / "brennan-2025.xlsx").rename(state / "brennan-county.xlsx")
+
+        result = run("batch", state, "-o", out, "--format", "xlsx")
+
+        assert result.exit_code == 0, result.output
+        assert PROGRESS in progress_of(out / STEM / TRACKER)
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["folders"] == {"brennan-county.xlsx": STEM}
+
+    def test_a_manifest_naming_another_folder_for_a_workbook_is_not_followed(
+        self, tmp_path: Path
+    ) -> None:
+        """An edited manifest cannot send a program's reports into another folder."""
+        state, out = tmp_path / "state", tmp_path / "out"
+        state.mkdir()
+        shutil.copy(BRENNAN, state / "brennan.xlsx")
+        shutil.copy(EXAMPLES / "pine-hollow-rural.xlsx", state / "pine.xlsx")
+        assert run("batch", state, "-o", out, "--format", "xlsx").exit_code == 0
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        pine = manifest["folders"]["pine.xlsx"]
+        for folder in (pine, "../elsewhere", "con", f"{STEM}-not-a-hash"):
+            manifest["folders"]["brennan.xlsx"] = folder
+            (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+            result = run("batch", state, "-o", out, "--format", "xlsx")
+
+            assert result.exit_code == 0, result.output
+            written = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["folders"]
+            assert written == {"brennan.xlsx": STEM, "pine.xlsx": pine}
+            assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted([STEM, pine])
+
     def test_a_file_it_cannot_carry_from_fails_that_program_only(self, tmp_path: Path) -> None:
         state, out = tmp_path / "state", tmp_path / "out"
         state.mkdir()

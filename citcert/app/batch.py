@@ -38,9 +38,15 @@ Decisions taken here, and why:
 - **A program's progress is kept.** The worker reads the tracker in the program's folder
   (`citcert.app.carry`) and carries what was typed in it into the new one; a file there that
   it cannot carry from, and would lose by replacing, makes that program's error row (its
-  earlier reports are kept). The worker looks in the folder named after the program; should
-  the run give the program another folder (an earlier program took the name), it is audited
-  again here, with the tracker of its own folder.
+  earlier reports are kept). The worker looks in the folder the last run gave the workbook
+  (the manifest says which), else in the one named after the program; should the run give the
+  program another folder (an earlier program took the name), it is audited again here, with the
+  tracker of its own folder.
+- **A folder stays with its workbook.** A workbook keeps the folder the last run gave it while
+  its program's name is the same, and no other workbook of the run takes it: when one of a
+  program's two workbooks leaves the batch, the other does not move into the first's folder,
+  replacing its reports and carrying its tracker's progress. A new workbook may take the
+  folder of one that left (a renamed file, most often), and its tracker's progress with it.
 """
 
 from __future__ import annotations
@@ -49,16 +55,17 @@ import contextlib
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from citcert._files import Staging, lock_folder, sha256_of_bytes
-from citcert.app.discovery import WORKBOOK_SUFFIXES, Workbook, discover, unique_slug
+from citcert.app.discovery import WORKBOOK_SUFFIXES, Workbook, discover, folded, unique_slug
 from citcert.app.manifest import (
     MANIFEST,
+    Manifest,
     manifest_bytes,
     ours,
     read_manifest,
@@ -107,6 +114,8 @@ class Folder:
     """Relative paths of the trackers there that are still exactly what the last run wrote."""
     inputs: tuple[Path, ...] = ()
     """Every file the run reads: one at a tracker's name is an input, never an earlier tracker."""
+    folders: Mapping[str, str] = field(default_factory=dict)
+    """Workbook name → the program folder the last run gave it, which it keeps (`_settle`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +194,8 @@ class Auditor:
         if s.folder is not None and Format.XLSX in s.formats:
             from citcert.app.carry import earlier_progress, kept_sentence
 
-            looked = slug or stem
+            own = s.folder.folders.get(workbook.name)
+            looked = slug or unique_slug(stem, workbook.name, set(), own)
             relative = f"{looked}/{looked}.{SUFFIX[Format.XLSX]}"
             try:
                 if not self._is_input(s.folder, s.folder.outdir / relative):
@@ -429,6 +439,8 @@ class _Writer:
     """Relative path → size in bytes of each file staged."""
     kept: list[str] = field(default_factory=list)
     """What each staged program's tracker kept of its earlier one, in words."""
+    folders: dict[str, str] = field(default_factory=dict)
+    """Workbook name → the program folder its reports were staged in."""
 
     def _targets(self, files: dict[str, bytes]) -> dict[Path, bytes]:
         return {self.outdir / relative: data for relative, data in files.items()}
@@ -510,7 +522,9 @@ def run_batch(
     _find(paths, outdir, overlay)  # every error of the inputs before the folder is touched
     with lock_folder(outdir):
         previous, workbooks, inputs, unchanged = _find(paths, outdir, overlay)
-        settings = replace(settings, folder=Folder(outdir, unchanged, inputs))
+        names = {workbook.name for workbook in workbooks}
+        owned = {name: f for name, f in previous.folders.items() if name in names}
+        settings = replace(settings, folder=Folder(outdir, unchanged, inputs, owned))
         with Staging(inputs) as staging:
             writer = _Writer(outdir, staging)
             collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
@@ -519,11 +533,13 @@ def run_batch(
             rollup = rollup.model_copy(update={"report_suffixes": suffixes})
             drawing = min(jobs or os.cpu_count() or 1, len(workbooks))
             writer.write(rollup_files(rollup, drawing))
-            remove, kept = stale(outdir, previous, writer.written)
+            remove, kept = stale(outdir, previous.files, writer.written)
+            folders = {**_still_holding(previous.folders, kept), **writer.folders}
             _clear_manifest(outdir / MANIFEST)
-            staging.add({outdir / MANIFEST: manifest_bytes({**kept, **writer.written})})
+            manifest = manifest_bytes({**kept, **writer.written}, folders)
+            staging.add({outdir / MANIFEST: manifest})
             staging.commit()
-        remove_stale(outdir, previous, remove)
+        remove_stale(outdir, previous.files, remove)
     return BatchResult(
         outdir,
         rollup,
@@ -540,6 +556,12 @@ def run_batch(
 
 _DRAWN_APART = ("summary.pdf", "summary.xlsx")
 """The roll-up files that take longest to draw, each drawn in a process of its own."""
+
+
+def _still_holding(folders: Mapping[str, str], kept: Iterable[str]) -> dict[str, str]:
+    """The entries of `folders` (workbook → folder) whose folder still holds reports `kept`."""
+    holding = {Path(relative).parts[0] for relative in kept if len(Path(relative).parts) > 1}
+    return {name: folder for name, folder in folders.items() if folder in holding}
 
 
 def _clear_manifest(path: Path) -> None:
@@ -666,7 +688,7 @@ def check_fail_below(choice: StandardChoice, typed: Sequence[str]) -> None:
 
 def _find(
     paths: Sequence[str], outdir: Path, overlay: Path | None
-) -> tuple[dict[str, str], tuple[Workbook, ...], tuple[Path, ...], frozenset[str]]:
+) -> tuple[Manifest, tuple[Workbook, ...], tuple[Path, ...], frozenset[str]]:
     """
     The previous run's manifest, the workbooks to audit, every input the run reads, and the
     trackers still exactly as the previous run wrote them (relative paths).
@@ -677,7 +699,9 @@ def _find(
     """
     previous = read_manifest(outdir)
     reports = {
-        rel: sha for rel, sha in previous.items() if Path(rel).suffix.lower() in WORKBOOK_SUFFIXES
+        rel: sha
+        for rel, sha in previous.files.items()
+        if Path(rel).suffix.lower() in WORKBOOK_SUFFIXES
     }
     unchanged = ours(outdir, reports)
     workbooks = discover(paths, exclude=outdir, ignore=[outdir / p for p in unchanged])
@@ -696,6 +720,7 @@ def _collect(
     """Audit the workbooks, stage each program's reports as they arrive, and collect the rows."""
     notify = progress or (lambda event: None)
     collector, taken, total = RollupCollector(), set[str](), len(workbooks)
+    owned = settings.folder.folders if settings.folder is not None else {}
     notify(BatchStarted(total))
     outcomes = audit_all(workbooks, settings, jobs)
     here: list[Auditor] = []
@@ -709,9 +734,11 @@ def _collect(
     for done, (workbook, outcome) in enumerate(zip(workbooks, outcomes, strict=True), start=1):
         slug = ""
         if outcome.stem:
-            outcome, slug = _settle(outcome, workbook, taken, again)
+            outcome, slug = _settle(outcome, workbook, taken, owned, again)
         if outcome.audited:
             outcome, slug = _stage_program(writer, workbook, outcome, slug)
+        if slug:
+            writer.folders[workbook.name] = slug
         collector.add(outcome.contribution, slug)
         row = outcome.contribution.row
         notify(
@@ -727,20 +754,24 @@ def _settle(
     outcome: Outcome,
     workbook: Workbook,
     taken: set[str],
+    owned: Mapping[str, str],
     again: Callable[[Workbook, str], Outcome],
 ) -> tuple[Outcome, str]:
     """
     The program's outcome for the folder the run gives it, and that folder's name ("" when the
-    workbook failed: it takes no folder). An outcome that kept the progress of another folder's
-    tracker than its own is made `again` with its own folder's.
+    workbook failed: it takes no folder). A workbook keeps the folder the last run gave it
+    (`owned`), and no other workbook of the run takes one of those. An outcome that kept the
+    progress of another folder's tracker than its own is made `again` with its own folder's.
     """
-    trial = set(taken)
-    slug = unique_slug(outcome.stem, workbook.name, trial)
+    own = owned.get(workbook.name)
+    others = {folded(f) for name, f in owned.items() if name != workbook.name}
+    trial = taken | others
+    slug = unique_slug(outcome.stem, workbook.name, trial, own)
     if outcome.tracker_slug is not None and outcome.tracker_slug != slug:
         outcome = again(workbook, slug)
     if not outcome.audited:
         return outcome, ""
-    taken.update(trial)
+    taken.add(folded(slug))
     return outcome, slug
 
 

@@ -135,9 +135,11 @@ def _relative(path: Path, root: Path | None) -> str:
     return path.relative_to(root).as_posix() if root is not None else path.name
 
 
-def unique_slug(stem: str, name: str, taken: set[str]) -> str:
+def unique_slug(stem: str, name: str, taken: set[str], own: str | None = None) -> str:
     """
-    `stem`, or when a program earlier in the run took it, `stem` plus a short hash of `name`.
+    `stem`, or when a program earlier in the run took it, `stem` plus a short hash of `name`;
+    `own` (the folder the previous run gave this workbook) when it is still one of these names
+    and not taken, so that a folder stays with the workbook that wrote it.
 
     The suffix depends only on the workbook's path, so the same folder gets the same name
     whatever the number of jobs. The folder name is never one of citcert's own files in the
@@ -146,8 +148,12 @@ def unique_slug(stem: str, name: str, taken: set[str]) -> str:
     normalisation (so two folders never merge on a case-insensitive disk). `taken` holds those
     folded keys; the loop always ends, since a counter follows once the hash is used up.
     """
-    base = stem if _SAFE_NAME.fullmatch(stem) else "cit-program"
-    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    if own is not None and _is_one_of(own, stem, name):
+        key = folded(own)
+        if key not in taken and _allowed(key):
+            taken.add(key)
+            return own
+    base, digest = _base_and_digest(stem, name)
     suffixes = itertools.chain(
         [""],
         (f"-{digest[:size]}" for size in range(6, len(digest) + 1, 2)),
@@ -160,6 +166,26 @@ def unique_slug(stem: str, name: str, taken: set[str]) -> str:
             taken.add(key)
             return slug
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _base_and_digest(stem: str, name: str) -> tuple[str, str]:
+    """The plain folder name of a program's `stem`, and the hash of its workbook's `name`."""
+    base = stem if _SAFE_NAME.fullmatch(stem) else "cit-program"
+    return base, hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _is_one_of(slug: str, stem: str, name: str) -> bool:
+    """True when `unique_slug` may name the folder of workbook `name`, of program `stem`, so."""
+    base, digest = _base_and_digest(stem, name)
+    if slug == base:
+        return True
+    if not slug.startswith(f"{base}-"):
+        return False
+    rest = slug[len(base) + 1 :]
+    if len(rest) % 2 == 0 and len(rest) >= 6 and digest.startswith(rest):
+        return True
+    counter = rest.removeprefix(f"{digest[:6]}-")
+    return counter != rest and re.fullmatch(r"[2-9]|[1-9][0-9]+", counter) is not None
 
 
 def folded(name: str) -> str:

@@ -13,6 +13,11 @@ own only while it is still exactly what citcert wrote, where citcert wrote it:
 A previous report is deleted only when this run wrote a new report set in its place (the same
 program folder, or the roll-up): the reports of a program that failed this time, or is no longer
 in the batch, are kept and stay listed.
+
+The manifest also says which workbook's reports each program folder holds (``folders``), so that
+the next run gives each workbook the folder it had: when one of a program's two workbooks (its
+self-assessment and its review, say) leaves the batch, the other keeps its own folder rather
+than taking the plain one, whose reports and tracker are the first's.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = ".citcert-manifest.json"
@@ -28,12 +35,22 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 """A larger manifest was not written by citcert; it is ignored."""
 
 
-def read_manifest(outdir: Path) -> dict[str, str]:
-    """
-    What the previous run wrote into `outdir`: relative path → SHA-256 (empty if unknown).
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the previous run wrote into the output folder, as its manifest says."""
 
-    Entries that could reach outside `outdir` (absolute, or with ``..``) are dropped; a missing,
-    damaged or foreign manifest is an empty one.
+    files: dict[str, str] = field(default_factory=dict)
+    """Relative path → SHA-256 of each file written."""
+    folders: dict[str, str] = field(default_factory=dict)
+    """Workbook (its name in the roll-up) → the program folder holding its reports."""
+
+
+def read_manifest(outdir: Path) -> Manifest:
+    """
+    What the previous run wrote into `outdir` (empty if unknown).
+
+    Entries that could reach outside `outdir` (absolute, or with ``..``) are dropped, and so is
+    a folder that is not one plain name; a missing, damaged or foreign manifest is an empty one.
     """
     from citcert._files import read_regular
     from citcert.errors import CitcertError
@@ -42,11 +59,36 @@ def read_manifest(outdir: Path) -> dict[str, str]:
         data = json.loads(read_regular(outdir / MANIFEST, MAX_MANIFEST_BYTES))
         files = data["files"]
         hashes = data.get("sha256", {})
+        folders = data.get("folders", {})
     except (CitcertError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return Manifest()
     if not isinstance(files, list) or not isinstance(hashes, dict):
-        return {}
-    return {f: str(hashes.get(f, "")) for f in files if isinstance(f, str) and _is_inside(f)}
+        return Manifest()
+    if not isinstance(folders, dict):
+        folders = {}
+    return Manifest(
+        {f: str(hashes.get(f, "")) for f in files if isinstance(f, str) and _is_inside(f)},
+        _one_workbook_each(folders),
+    )
+
+
+def _one_workbook_each(folders: dict[object, object]) -> dict[str, str]:
+    """
+    The manifest's folders that are one plain name, each held by one workbook: a folder two
+    workbooks claim (a manifest edited, never one citcert wrote) is neither's.
+    """
+    from citcert.app.discovery import folded
+
+    plain = {
+        name: folder
+        for name, folder in folders.items()
+        if isinstance(name, str)
+        and isinstance(folder, str)
+        and _is_inside(folder)
+        and len(Path(folder).parts) == 1
+    }
+    claims = Counter(folded(folder) for folder in plain.values())
+    return {name: folder for name, folder in plain.items() if claims[folded(folder)] == 1}
 
 
 def _is_inside(relative: str) -> bool:
@@ -130,8 +172,11 @@ def _remove_empty_parents(folder: Path, outdir: Path) -> None:
         folder = folder.parent
 
 
-def manifest_bytes(written: Mapping[str, str]) -> bytes:
-    """The manifest of a run: the sorted relative paths it wrote, with their SHA-256."""
+def manifest_bytes(written: Mapping[str, str], folders: Mapping[str, str]) -> bytes:
+    """
+    The manifest of a run: the sorted relative paths it wrote, with their SHA-256, and the
+    program folder of each workbook (by its name in the roll-up).
+    """
     from citcert.export.json import dumps
 
     return dumps(
@@ -140,5 +185,6 @@ def manifest_bytes(written: Mapping[str, str]) -> bytes:
             "note": "Files citcert wrote here; the next run replaces them.",
             "files": sorted(written),
             "sha256": dict(sorted(written.items())),
+            "folders": dict(sorted(folders.items())),
         }
     )
