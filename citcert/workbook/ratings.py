@@ -275,6 +275,19 @@ def _parse_date(raw: object) -> dt.date | Invalid:
     return _date_text(clean_text(raw), raw)
 
 
+def _day_first(us: re.Match[str], raw: object) -> Invalid:
+    """The error for a date written day first (31/03/2024), with its month-first spelling."""
+    try:
+        meant = dt.date(int(us[3]), int(us[2]), int(us[1]))
+    except ValueError:
+        return Invalid(f"{quoted(raw)} is not a real date; {DATE_HINT}")
+    return Invalid(
+        f"{quoted(raw)} is written day first, but dates typed as text are read month first "
+        f"(MM/DD/YYYY); if {meant.day} is the day, write {meant.isoformat()}. "
+        "Check the other dates typed this way: one whose day is 12 or less is read month first"
+    )
+
+
 def _date_text(text: str, raw: object) -> dt.date | Invalid:
     iso = _ISO_DATE.match(text)
     us = _US_DATE.match(text)
@@ -284,5 +297,7 @@ def _date_text(text: str, raw: object) -> dt.date | Invalid:
         if us:
             return dt.date(int(us[3]), int(us[1]), int(us[2]))
     except ValueError:
+        if us and int(us[1]) > 12 and 1 <= int(us[2]) <= 12:
+            return _day_first(us, raw)
         return Invalid(f"{quoted(raw)} is not a real date; {DATE_HINT}")
     return Invalid(f"{quoted(raw)} is not a date; {DATE_HINT}")

@@ -168,7 +168,17 @@ class TestDates:
         [
             (
                 "31/03/2024",
-                '"31/03/2024" is not a real date; write dates like 2024-03-31 or 03/31/2024',
+                '"31/03/2024" is written day first, but dates typed as text are read month '
+                "first (MM/DD/YYYY); if 31 is the day, write 2024-03-31. Check the other dates "
+                "typed this way: one whose day is 12 or less is read month first",
+            ),
+            (
+                "30/02/2024",
+                '"30/02/2024" is not a real date; write dates like 2024-03-31 or 03/31/2024',
+            ),
+            (
+                "13/13/2024",
+                '"13/13/2024" is not a real date; write dates like 2024-03-31 or 03/31/2024',
             ),
             (
                 "2024-02-30",

@@ -192,8 +192,10 @@ CASES: list[tuple[str, Change, str]] = [
     (
         "day-first date",
         _program("last_committee_meeting", "31/03/2024"),
-        f'{F}: Program!C17 (Date of the last steering committee meeting): "31/03/2024" is not '
-        "a real date; write dates like 2024-03-31 or 03/31/2024",
+        f'{F}: Program!C17 (Date of the last steering committee meeting): "31/03/2024" is '
+        "written day first, but dates typed as text are read month first (MM/DD/YYYY); if 31 "
+        "is the day, write 2024-03-31. Check the other dates typed this way: one whose day is "
+        "12 or less is read month first",
     ),
     (
         "not applicable where the standard forbids it",
