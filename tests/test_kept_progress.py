@@ -144,6 +144,25 @@ class TestAudit:
         assert same.exit_code == 0, same.output  # it holds the very plan of that audit
         assert ws.cell(2, 14).value == "In progress" and ws.cell(2, 15).data_type == "s"
 
+    def test_verbose_names_the_earlier_tracker_read_and_what_it_kept(
+        self, tmp_path: Path, kept: Path, closed: Path
+    ) -> None:
+        """-v says which tracker was looked for, whether it was there, and what was kept."""
+        out = tmp_path / "new"
+        none = run("audit", "-v", BRENNAN, "-o", out, "--format", "xlsx")
+        empty = run("audit", "-v", BRENNAN, "-o", out, "--format", "xlsx")
+        typed = run("audit", "-v", closed, "-o", kept, "--format", "xlsx")
+
+        assert none.exit_code == empty.exit_code == typed.exit_code == 0
+        line = f"Earlier tracker: none at {out / TRACKER}; the new tracker starts with no progress"
+        assert f"{line} typed." in none.stderr.splitlines()
+        line = f"Earlier tracker: {out / TRACKER}, read: no progress typed in it, so nothing to"
+        assert f"{line} keep." in empty.stderr.splitlines()
+        line = f"Earlier tracker: {kept / TRACKER}, read: progress kept on 4 steps, 1 step on its"
+        assert f"{line} Earlier steps sheet." in typed.stderr.splitlines()
+        plain = run("audit", BRENNAN, "-o", tmp_path / "plain", "--format", "xlsx")
+        assert "Earlier tracker" not in plain.stderr
+
     def test_a_closed_steps_progress_stays_visible(self, kept: Path, closed: Path) -> None:
         """DSP-04's gap closed: its step leaves the plan, its progress goes to Earlier steps."""
         result = audit(closed, kept)

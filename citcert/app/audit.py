@@ -46,6 +46,9 @@ class AuditRun:
     """Each file written and its size in bytes, in the order written."""
     kept_note: str = ""
     """What progress the new tracker kept from the earlier one, in words ("" for none)."""
+    tracker: str = ""
+    """For ``--verbose``: the earlier tracker looked for, and what was kept of it ("" when no
+    tracker was written)."""
 
     def details(self, choice: StandardChoice, since: Path | None = None) -> list[str]:
         """What ``--verbose`` says of the run: what was read and used, and what was written."""
@@ -57,6 +60,8 @@ class AuditRun:
             lines += audit_lines(self.book, a.standard, choice, a.assessment)
         if since is not None and self.audited.assessment.since is not None:
             lines.append(since_line(since, self.audited.assessment.since))
+        if self.tracker:
+            lines.append(self.tracker)
         return lines + written_lines(self.written)
 
 
@@ -95,10 +100,11 @@ def run_audit(
     if audited.assessment.review is not None and audience == "panel":
         stem += "-panel"  # NOTE: never the applicant's file name, so one cannot replace the other
     inputs = (path, *([choice.overlay] if choice.overlay else []), *([since] if since else []))
-    kept, kept_note = None, ""
+    kept, kept_note, looked = None, "", ""
     if Format.XLSX in formats:
         from citcert._files import Staging
         from citcert.app.carry import earlier_progress, kept_sentence
+        from citcert.app.details import tracker_line
 
         tracker = outdir / f"{stem}.{SUFFIX[Format.XLSX]}"
         Staging(inputs).check([tracker])  # NOTE: an input there is refused as one, never read
@@ -106,6 +112,7 @@ def run_audit(
             tracker, audited.assessment, standard=audited.standard, named=choice.named
         )
         kept_note = kept_sentence(kept, tracker.name) if kept else ""
+        looked = tracker_line(tracker, kept)
     rendered = render_reports(audited.assessment, formats, audience, kept)
     files = report_files(stem, rendered)
     write_all_atomic({outdir / name: data for name, data in files.items()}, inputs=inputs)
@@ -115,7 +122,9 @@ def run_audit(
         gap = "\n" if terminal else ""
         terminal += f"{gap}Reports written to {outdir}: {', '.join(files)}\n"
     written = tuple((outdir / name, len(data)) for name, data in files.items())
-    return AuditRun(audited, terminal, book=submission.book, written=written, kept_note=kept_note)
+    return AuditRun(
+        audited, terminal, None, submission.book, written, kept_note=kept_note, tracker=looked
+    )
 
 
 def _with_since(audited: Audited, since: Path, choice: StandardChoice) -> Audited:

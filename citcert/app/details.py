@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from citcert.app.workbook import StandardChoice
     from citcert.audit.assessment import Assessment
     from citcert.audit.compare_model import Comparison
+    from citcert.audit.progress import KeptProgress
     from citcert.standards.model import Standard
     from citcert.standards.store import StandardsStore
     from citcert.workbook.sheets import Book
@@ -91,6 +92,22 @@ def wrote_line(path: Path, size: int) -> str:
     if str(path) == "-":
         return f"Wrote {size:,} bytes to standard output."
     return f"Wrote {one_line(str(path))} ({size:,} bytes)."
+
+
+def tracker_line(path: Path, kept: KeptProgress | None) -> str:
+    """The earlier tracker an audit looked for where its new one goes, and what it kept."""
+    where = one_line(str(path))
+    if kept is not None:
+        from citcert.workbook.evidence import EARLIER_SHEET
+
+        steps, earlier = plural(len(kept.steps), "step"), plural(len(kept.earlier), "step")
+        return (
+            f"Earlier tracker: {where}, read: progress kept on {steps}, "
+            f"{earlier} on its {EARLIER_SHEET} sheet."
+        )
+    if path.is_file():
+        return f"Earlier tracker: {where}, read: no progress typed in it, so nothing to keep."
+    return f"Earlier tracker: none at {where}; the new tracker starts with no progress typed."
 
 
 def audit_lines(
