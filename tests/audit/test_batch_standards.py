@@ -164,7 +164,11 @@ class TestMixedBatch:
         assert "Sustaining elements" in text and "Sustainability and outreach" in text
         requirements = text[text.index("Requirements, the most common gaps first") :]
         assert "Standard" in requirements
-        assert f"{CORE}: Consistent" in text  # the decision chart names each level's standard
+        charts = text[text.index("Programs by decision") : text.index("Domain scores")]
+        # each bar's standard on a line of its own, so its label is not cut after the id
+        assert f"Consistent with the Core Elements\n{CORE}\n 0" in charts
+        assert f"OUT-01 · Outreach to other communities\n{CORE}\n 1" in charts
+        assert f"{CORE}:" not in charts
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ class Count(NamedTuple):
 
     label: str
     programs: int
+    over: str = ""
+    """A short line above the label (the standard's id in a roll-up of several), or none."""
 
 
 def count_chart(counts: Sequence[Count], out_of: int, width: float, label_width: float) -> Any:
@@ -25,13 +27,14 @@ def count_chart(counts: Sequence[Count], out_of: int, width: float, label_width:
     A bar per count on a track of `out_of` programs, the count printed after the bar.
 
     `out_of` is the number every count is part of (the audited programs), so that bars of
-    different charts read on the same scale; it is at least 1.
+    different charts read on the same scale; it is at least 1. When a count has a line
+    `over` its label, every row makes room for one, so the label keeps its whole width.
     """
     from reportlab.graphics.shapes import Drawing, Rect, String
 
-    from citcert.export.pdf.kit import FONT, FONT_BOLD, INK, NAVY, ZEBRA, colour, fit
+    from citcert.export.pdf.kit import FONT, FONT_BOLD, INK, MUTED, NAVY, ZEBRA, colour, fit
 
-    row_h, track_h = 20.0, 12.0
+    row_h, track_h = (29.0 if any(c.over for c in counts) else 20.0), 12.0
     track_w = width - label_width - 28
     scale = max(out_of, 1)
     drawing = Drawing(width, row_h * len(counts) + 4)
@@ -39,6 +42,9 @@ def count_chart(counts: Sequence[Count], out_of: int, width: float, label_width:
         y = drawing.height - row_h * (index + 1) + 4
         label = fit(item.label, label_width - 8)
         drawing.add(String(0, y + 3, label, fontName=FONT, fontSize=8, fillColor=colour(INK)))
+        if item.over:
+            over = fit(item.over, label_width - 8, size=7)
+            drawing.add(String(0, y + 13, over, fontName=FONT, fontSize=7, fillColor=colour(MUTED)))
         drawing.add(
             Rect(label_width, y, track_w, track_h, fillColor=colour(ZEBRA), strokeColor=None)
         )

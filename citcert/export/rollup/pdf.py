@@ -14,7 +14,6 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from citcert.export.wording import of_standard
 from citcert.standards.model import DomainId
 
 if TYPE_CHECKING:
@@ -123,20 +122,21 @@ def _charts(rollup: Rollup, ink: Any, width: float) -> list[Any]:
     half = (width - 24) / 2
     mixed = rollup.mixed
     decisions = [
-        Count(ink.line(of_standard(d.label, d.standard_id, mixed=mixed)), d.programs)
+        Count(ink.line(d.label), d.programs, ink.line(d.standard_id) if mixed else "")
         for d in rollup.decisions
     ]
     if rollup.failed:
         decisions.append(Count("Could not be audited", rollup.failed))
     gaps = [
         Count(
-            ink.line(of_standard(f"{t.requirement_id} · {t.title}", t.standard_id, mixed=mixed)),
+            ink.line(f"{t.requirement_id} · {t.title}"),
             t.gaps,
+            ink.line(t.standard_id) if mixed else "",
         )
         for t in rollup.requirements[:_TOP_GAPS]
         if t.gaps
     ]
-    label = 0.62 if mixed else 0.42  # room for the standard's id before each level's label
+    label = 0.55 if mixed else 0.42  # two standards' levels: some labels are long
     left = [
         ink.para("Programs by decision", "h2"),
         count_chart(decisions, rollup.programs + rollup.failed, half, label * half),
