@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 
 from citcert.audit.assessment import Assessment, RemediationPlan
 from citcert.export import pdf
+from citcert.standards.model import Standard
 from citcert.workbook.evidence import Mode
 from tests.export.assessment_fixture import MARKUP, PROGRAM_NAME
 
@@ -213,3 +215,34 @@ def test_no_page_ends_on_a_domains_name(example: str, tmp_path: object) -> None:
         lines = [line for line in page.extract_text().splitlines() if line.strip()]
         body = lines[:-3]  # the running header and the two footer lines come last
         assert body and not domain.match(body[-1]), f"page {number} ends on {body[-1]!r}"
+
+
+def test_a_long_banner_goes_on_to_a_second_line_rather_than_losing_its_date(
+    mini_standard: Standard,
+) -> None:
+    """
+    A final review by three reviewers with long names: the banner's end, the decision's date,
+    is on every page of the panel's report (it used to be cut off with an ellipsis).
+    """
+    from citcert.audit.review_facts import status_sentence
+    from citcert.export.pdf.page import _banner_lines
+    from tests.export.reviewed_assessment import _review, reviewed_assessment
+
+    names = tuple(f"Dr. Alexandra Montgomery-Whitfield {n}, LCSW" for n in ("Jr.", "II", "III"))
+    review = _review("a" * 64).model_copy(
+        update={"final": True, "decision_date": dt.date(2024, 6, 30), "reviewers": names}
+    )
+    assessment = reviewed_assessment(mini_standard)
+    assert assessment.review is not None
+    facts = assessment.review.model_copy(update={"final": True, "status": status_sentence(review)})
+    data = pdf.render(assessment.model_copy(update={"review": facts}))
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        text = " ".join(page.extract_text().split())
+        assert f"{names[-1]}; decision of 2024-06-30." in text
+    lines = _banner_lines(("PANEL ONLY", "word " * 400))
+    assert len(lines) == 2 and lines[0].startswith("PANEL ONLY word") and lines[1].endswith("…")
+    assert _banner_lines(("PANEL ONLY", "Final review by A.")) == [
+        "PANEL ONLY",
+        "Final review by A.",
+    ]

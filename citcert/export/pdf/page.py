@@ -97,5 +97,28 @@ def _banner(canvas: Any, banner: tuple[str, ...], *, draft: bool) -> None:
     canvas.restoreState()
     canvas.setFont(FONT, 7)
     canvas.setFillColor(colour("#C0392B" if draft else MUTED))
-    for above, line in enumerate(reversed(banner)):  # the last line just above the header
-        canvas.drawString(MARGIN, PAGE_H - MARGIN + 28 + 8 * above, fit(line, WIDTH, 7))
+    lines = _banner_lines(banner)
+    for index, line in enumerate(lines):  # top down, as it reads; the last above the header
+        canvas.drawString(MARGIN, PAGE_H - MARGIN + 28 + 8 * (len(lines) - 1 - index), line)
+
+
+_BANNER_LINES = 2
+"""The top margin's room: a banner of more lines would reach the paper's edge."""
+
+
+def _banner_lines(banner: tuple[str, ...]) -> list[str]:
+    """
+    The banner as lines of the page's width: each part on a line of its own when each fits
+    one; else the parts run on over the lines (a final review by several reviewers of long
+    names would otherwise lose its end, the decision's date), cut only at the very end.
+    """
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    parts = list(banner)
+    if len(parts) <= _BANNER_LINES and all(stringWidth(p, FONT, 7) <= WIDTH for p in parts):
+        return parts
+    lines = simpleSplit(" ".join(parts), FONT, 7, WIDTH)
+    if len(lines) > _BANNER_LINES:
+        lines = [*lines[: _BANNER_LINES - 1], " ".join(lines[_BANNER_LINES - 1 :])]
+    return [fit(line, WIDTH, 7) for line in lines]
