@@ -466,6 +466,70 @@ class TestBatch:
         assert PROGRESS in progress_of(one)
         assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
 
+    def test_a_folder_is_kept_for_its_workbook_over_a_run_it_misses(
+        self, tmp_path: Path, closed: Path
+    ) -> None:
+        """
+        With only the tracker written, the 2026 workbook misses a run, then comes back as the
+        2025 one leaves: it finds its own folder and progress, not the 2025 one's (its claim
+        used to lapse once its typed-into tracker was no longer as citcert wrote it).
+        """
+        state, out = tmp_path / "state", tmp_path / "out"
+        state.mkdir()
+        shutil.copy(BRENNAN, state / "a-2025.xlsx")
+        shutil.copy(closed, state / "b-2026.xlsx")
+        assert run("batch", state, "-o", out, "--format", "xlsx").exit_code == 0
+        one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
+        type_progress(one)
+        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+        (state / "b-2026.xlsx").rename(tmp_path / "b-2026.xlsx")
+
+        missed = run("batch", state, "-o", out, "--format", "xlsx")
+
+        assert missed.exit_code == 0, missed.output
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["folders"] == {"a-2025.xlsx": STEM, "b-2026.xlsx": two.parent.name}
+        (state / "a-2025.xlsx").unlink()
+        (tmp_path / "b-2026.xlsx").rename(state / "b-2026.xlsx")
+        before = tree(out / STEM)
+
+        back = run("batch", state, "-o", out, "--format", "xlsx")
+
+        assert back.exit_code == 0, back.output
+        assert tree(out / STEM) == before
+        assert PROGRESS in progress_of(one)
+        assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["folders"] == {"a-2025.xlsx": STEM, "b-2026.xlsx": two.parent.name}
+
+    def test_a_subfolder_emptied_renames_no_other_workbook(
+        self, tmp_path: Path, closed: Path
+    ) -> None:
+        """
+        The 2025 subfolder goes: the 2026 workbook is still `2026/brennan.xlsx` (its name used
+        to be the folder its files share, so it lost its claim) and keeps its own folder.
+        """
+        state, out = tmp_path / "state", tmp_path / "out"
+        (state / "2025").mkdir(parents=True)
+        (state / "2026").mkdir()
+        shutil.copy(BRENNAN, state / "2025" / "brennan.xlsx")
+        shutil.copy(closed, state / "2026" / "brennan.xlsx")
+        assert run("batch", state, "-o", out, "--format", "xlsx").exit_code == 0
+        one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
+        type_progress(one)
+        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+        before = tree(out / STEM)
+        shutil.rmtree(state / "2025")
+
+        result = run("batch", state, "-o", out, "--format", "xlsx")
+
+        assert result.exit_code == 0, result.output
+        assert tree(out / STEM) == before
+        assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        folders = {"2025/brennan.xlsx": STEM, "2026/brennan.xlsx": two.parent.name}
+        assert manifest["folders"] == folders
+
     def test_a_renamed_workbook_takes_its_folder_and_progress(self, tmp_path: Path) -> None:
         """A new name for the same program's file: it is its folder, and its tracker."""
         state, out = tmp_path / "state", tmp_path / "out"

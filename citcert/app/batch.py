@@ -55,7 +55,7 @@ import contextlib
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -534,7 +534,7 @@ def run_batch(
             drawing = min(jobs or os.cpu_count() or 1, len(workbooks))
             writer.write(rollup_files(rollup, drawing))
             remove, kept = stale(outdir, previous.files, writer.written)
-            folders = {**_still_holding(previous.folders, kept), **writer.folders}
+            folders = {**_still_there(outdir, previous.folders, writer.folders), **writer.folders}
             _clear_manifest(outdir / MANIFEST)
             manifest = manifest_bytes({**kept, **writer.written}, folders)
             staging.add({outdir / MANIFEST: manifest})
@@ -558,10 +558,21 @@ _DRAWN_APART = ("summary.pdf", "summary.xlsx")
 """The roll-up files that take longest to draw, each drawn in a process of its own."""
 
 
-def _still_holding(folders: Mapping[str, str], kept: Iterable[str]) -> dict[str, str]:
-    """The entries of `folders` (workbook → folder) whose folder still holds reports `kept`."""
-    holding = {Path(relative).parts[0] for relative in kept if len(Path(relative).parts) > 1}
-    return {name: folder for name, folder in folders.items() if folder in holding}
+def _still_there(
+    outdir: Path, folders: Mapping[str, str], given: Mapping[str, str]
+) -> dict[str, str]:
+    """
+    The entries of the last run's `folders` (workbook → folder) to carry over for workbooks
+    this run gave no folder (absent, or failed): while the folder is still there and no
+    workbook of this run took it. A tracker typed into is no longer citcert's own file, but
+    its folder is still its workbook's: when it comes back, it finds its progress there.
+    """
+    taken = {folded(folder) for folder in given.values()}
+    return {
+        name: folder
+        for name, folder in folders.items()
+        if name not in given and folded(folder) not in taken and (outdir / folder).is_dir()
+    }
 
 
 def _clear_manifest(path: Path) -> None:
