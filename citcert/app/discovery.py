@@ -6,8 +6,11 @@ Finding a batch's workbooks, and naming the folder each program's reports go to.
 
 Decisions taken here, and why:
 
-- **Stable order.** Workbooks are sorted by their path relative to the folder they all share,
-  so a run's order, and so its files, never depends on the file system or the parallelism.
+- **Stable names and order.** A workbook is named by its path relative to the folder the
+  arguments search (a folder given, a file's folder, a pattern's folder), not the folder the
+  files found happen to share: a subfolder emptied renames none of the rest, so each keeps the
+  program folder the manifest gave it. Workbooks are sorted by that name, so a run's order,
+  and so its files, never depends on the file system or the parallelism.
 - **Unique folder names.** When two programs share a name, the later one (in that stable order)
   gets a suffix made from a hash of its file path, never from which worker finished first.
 """
@@ -42,7 +45,7 @@ class Workbook:
     path: Path
     """The absolute path as found (a symlink stays a symlink, so messages give its name)."""
     name: str
-    """The path relative to the folder all the batch's workbooks share (no machine paths)."""
+    """The path relative to the folder the batch's arguments search (no machine paths)."""
 
 
 def discover(
@@ -62,11 +65,14 @@ def discover(
     found: dict[Path, Path] = {}
     """Resolved path → the path as found (a symlink keeps its own name in the roll-up)."""
     problems: list[Problem] = []
+    bases: list[Path] = []
+    """Where each argument searches: the names are relative to the folder these share."""
     skip = exclude.resolve() if exclude is not None else None
     for arg in args:
         matches = _expand(arg)
         if not matches:
             problems.append(Problem(Location(file=arg), _nothing_at(arg)))
+        bases.extend(_base(arg, matches))
         for match in matches:
             files = _search(match, skip) if match.is_dir() else [match]
             if glob.has_magic(arg):  # a pattern is a search: lock files and such are left out
@@ -80,7 +86,7 @@ def discover(
     if not found:
         where = ", ".join(args)
         raise WorkbookError.single(f"no workbooks (.xlsx or .xlsm files) were found in {where}")
-    root = _common_folder(list(found.values()))
+    root = _common_folder(bases)
     books = (Workbook(seen, _relative(seen, root)) for seen in found.values())
     return tuple(sorted(books, key=lambda w: w.name))
 
@@ -124,9 +130,23 @@ def _is_workbook_name(name: str) -> bool:
     return not hidden and Path(name).suffix.lower() in WORKBOOK_SUFFIXES | OTHER_SPREADSHEETS
 
 
-def _common_folder(paths: list[Path]) -> Path | None:
+def _base(arg: str, matches: list[Path]) -> list[Path]:
+    """
+    The folders `arg` searches: a folder itself, a file's folder, a pattern's folder before its
+    first wildcard. Names relative to these stay the same from run to run while the arguments
+    do (a subfolder emptied does not rename the rest), and the manifest knows each workbook.
+    """
+    if glob.has_magic(arg):
+        plain = itertools.takewhile(lambda part: not glob.has_magic(part), Path(arg).parts)
+        found = [Path(*plain)] if matches else []
+    else:
+        found = [m if m.is_dir() else m.parent for m in matches]
+    return [Path(os.path.normpath(f.absolute())) for f in found]
+
+
+def _common_folder(folders: list[Path]) -> Path | None:
     try:
-        return Path(os.path.commonpath([p.parent for p in paths]))
+        return Path(os.path.commonpath(folders))
     except ValueError:  # NOTE: different drives (Windows) share no folder; names are used then
         return None
 

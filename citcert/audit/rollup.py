@@ -83,7 +83,7 @@ class AuditedRow(Model):
 
     audited: Literal[True] = True
     file: str
-    """The workbook's path relative to the folder all the batch's workbooks share."""
+    """The workbook's path relative to the folder the batch's arguments search."""
     program: str
     jurisdiction: str
     standard: str
@@ -135,7 +135,7 @@ class FailedRow(Model):
 
     audited: Literal[False] = False
     file: str
-    """The workbook's path relative to the folder all the batch's workbooks share."""
+    """The workbook's path relative to the folder the batch's arguments search."""
     program: None = None
     jurisdiction: None = None
     standard: None = None

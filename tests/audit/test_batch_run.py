@@ -587,6 +587,20 @@ class TestDiscovery:
 
         assert [w.name for w in found] == ["a/1.xlsm", "b/2.xlsx"]
 
+    def test_names_are_relative_to_where_the_arguments_search(self, tmp_path: Path) -> None:
+        """
+        A folder's workbooks are named below it even when they all sit in one subfolder, a
+        pattern's below its folder before the wildcard: a subfolder emptied renames no other.
+        """
+        (tmp_path / "state" / "2026").mkdir(parents=True)
+        (tmp_path / "state" / "2026" / "a.xlsx").write_bytes(b"x")
+
+        assert [w.name for w in discover([str(tmp_path / "state")])] == ["2026/a.xlsx"]
+        pattern = str(tmp_path / "state" / "*" / "*.xlsx")
+        assert [w.name for w in discover([pattern])] == ["2026/a.xlsx"]
+        one_file = str(tmp_path / "state" / "2026" / "a.xlsx")
+        assert [w.name for w in discover([one_file])] == ["a.xlsx"]
+
     def test_a_spreadsheet_of_another_format_is_a_row_that_says_so(self, tmp_path: Path) -> None:
         """A program that sent an .xls or .ods must not silently leave the state's roll-up;
         a CSV (often the state's own export) and other files are no submissions."""
