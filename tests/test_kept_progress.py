@@ -1,12 +1,12 @@
 """
 A re-audit into the same folder keeps the progress the program typed in its tracker.
 
-The program keeps the XLSX tracker up to date (Status, Notes, Completed on), as a coordinator
-would in Excel (here with openpyxl, rows sorted too); `citcert audit` and `citcert batch` run
-again into the same folder must carry it into the new tracker, keep a closed step's progress
-visible on an Earlier steps sheet, refuse a file they cannot carry from (exit 2, nothing
-written) and simply replace a tracker nothing was typed in. Everything is read back with
-openpyxl and with `citcert progress`.
+The program keeps the XLSX tracker up to date (Status, Notes, Completed on, at times an Owner
+or a Target date of its own), as a coordinator would in Excel (here with openpyxl, rows sorted
+too); `citcert audit` and `citcert batch` run again into the same folder must carry it into
+the new tracker, keep a closed step's progress visible on an Earlier steps sheet, refuse a file
+they cannot carry from (exit 2, nothing written) and simply replace a tracker nothing was typed
+in. Everything is read back with openpyxl and with `citcert progress`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 from citcert.app.manifest import MANIFEST
 from citcert.cli import cli
 from citcert.errors import ExitCode
-from tests.audit.workbook_filler import set_answer
+from tests.audit.workbook_filler import set_answer, set_program
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 BRENNAN = EXAMPLES / "brennan-county.xlsx"
@@ -143,6 +143,47 @@ class TestAudit:
         same = run("progress", kept / TRACKER, "--audit", kept / f"{STEM}.json", "--as-of", AS_OF)
         assert same.exit_code == 0, same.output  # it holds the very plan of that audit
         assert ws.cell(2, 14).value == "In progress" and ws.cell(2, 15).data_type == "s"
+
+    def test_an_owner_and_a_target_date_typed_over_are_kept(
+        self, tmp_path: Path, kept: Path
+    ) -> None:
+        """
+        The program names an officer for a step it typed nothing else on, and agrees a date for
+        INS-01; audited again a month later, those stay as typed, while every other step's
+        owner and target date is the new audit's (its target dates a month later too).
+        """
+        ws_book = load_workbook(kept / TRACKER)
+        ws = ws_book["Remediation plan"]
+        header = [c.value for c in ws[1]]
+        owner, target = header.index("Owner") + 1, header.index("Target date") + 1
+        rows = {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)}
+        before = {rid: ws.cell(r, target).value for rid, r in rows.items()}
+        named = next(rid for rid in rows if rid not in TYPED)
+        ws.cell(rows[named], owner).value = "Sgt. Ana Rivera"
+        ws.cell(rows["INS-01"], target).value = dt.datetime(2026, 6, 30)
+        ws_book.save(kept / TRACKER)
+        later = load_workbook(BRENNAN)
+        set_program(later, "assessment_date", dt.datetime(2025, 9, 20))
+        workbook = tmp_path / "brennan-september.xlsx"
+        later.save(workbook)
+
+        result = audit(workbook, kept)
+
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            f"Kept the progress typed in the earlier tracker ({TRACKER}): 6 steps. The owner or "
+            "target date typed over the plan's on 2 steps are kept as typed.\n"
+        )
+        ws = load_workbook(kept / TRACKER)["Remediation plan"]
+        rows = {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)}
+        assert ws.cell(rows[named], owner).value == "Sgt. Ana Rivera"
+        assert ws.cell(rows["INS-01"], target).value == dt.datetime(2026, 6, 30)
+        owners = {ws.cell(r, owner).value for rid, r in rows.items() if rid != named}
+        assert "Sgt. Ana Rivera" not in owners
+        for rid, r in rows.items():
+            if rid != "INS-01":
+                assert ws.cell(r, target).value == before[rid] + dt.timedelta(days=31), rid
+        assert "As of 2026-03-01: 4 of 25 steps done" in progress_of(kept / TRACKER)
 
     def test_verbose_names_the_earlier_tracker_read_and_what_it_kept(
         self, tmp_path: Path, kept: Path, closed: Path
@@ -302,6 +343,7 @@ class TestAudit:
 
         assert result.exit_code == 0, result.output
         assert f"Kept the progress typed in the earlier tracker ({TRACKER}): " in result.stderr
+        assert "typed over" not in result.stderr  # 2019.1's owners and dates are not typed
         after = typed_in(kept / TRACKER)
         earlier = typed_in(kept / TRACKER, "Earlier steps")
         assert set(before) == {*DONE, "DSP-01"}
@@ -606,3 +648,55 @@ class TestBatch:
 
         assert result.exit_code == 0, result.output
         assert (out / STEM / TRACKER).read_bytes() == fresh
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
+    """The tracker and plan of one audit of Brennan County, and its standard."""
+    from citcert.audit.assessment import Assessment
+    from citcert.standards import find_standard
+    from citcert.workbook.tracker import read_tracker
+
+    out = tmp_path_factory.mktemp("retyped")
+    assert audit(BRENNAN, out, "xlsx,json").exit_code == 0
+    tracker = read_tracker(out / TRACKER, today=dt.date(2999, 1, 1))
+    plan = Assessment.model_validate_json((out / f"{STEM}.json").read_bytes()).plan
+    return tracker, plan, find_standard(tracker.standard_ref)
+
+
+class TestRetyped:
+    """Which owners and target dates `keep_progress` takes for the program's own."""
+
+    def test_what_the_audit_wrote_is_not_taken_for_typed(self, written: tuple[Any, ...]) -> None:
+        from citcert.audit.progress import keep_progress
+
+        tracker, plan, standard = written
+
+        assert keep_progress(tracker, plan, None, standard).steps == {}
+        assert keep_progress(tracker, plan).steps == {}
+
+    def test_an_older_versions_owner_is_not_taken_for_typed(
+        self, written: tuple[Any, ...]
+    ) -> None:
+        """
+        The tracker holds the owner an older standard gave the step, the new plan another:
+        the older one is not the program's, and the new plan's owner stays. Typed over what
+        either wrote, it is kept; without the older standard, nothing is kept.
+        """
+        from citcert.audit.progress import keep_progress
+
+        tracker, plan, standard = written
+        first = plan.steps[0]
+        renamed = plan.model_copy(
+            update={"steps": (first.model_copy(update={"owner": "CIT board"}), *plan.steps[1:])}
+        )
+        assert keep_progress(tracker, renamed, None, standard).steps == {}
+
+        step = tracker.steps[0].model_copy(update={"owner": "Lt. Okafor"})
+        typed_over = tracker.model_copy(update={"steps": (step, *tracker.steps[1:])})
+        kept = keep_progress(typed_over, renamed, None, standard).steps
+
+        assert {rid: (t.owner, t.target_date) for rid, t in kept.items()} == {
+            first.requirement_id: ("Lt. Okafor", None)
+        }
+        assert keep_progress(typed_over, renamed).steps == {}

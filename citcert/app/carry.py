@@ -1,11 +1,12 @@
 """
 The program's progress kept when a re-audit writes its tracker where the earlier one is.
 
-The program keeps the XLSX tracker up to date (Status, Notes, Completed on); an audit into the
-same folder must not throw that away. Before the new tracker is rendered, the file at its name
-is read with the tracker reader and what was typed in it is carried into the new one
-(`citcert.audit.progress.keep_progress`). Anything else at that name is refused, with nothing
-written, unless replacing it loses nothing:
+The program keeps the XLSX tracker up to date (Status, Notes, Completed on, and perhaps an
+Owner or Target date of its own); an audit into the same folder must not throw that away.
+Before the new tracker is rendered, the file at its name is read with the tracker reader and
+what was typed in it is carried into the new one (`citcert.audit.progress.keep_progress`).
+Anything else at that name is refused, with nothing written, unless replacing it loses
+nothing:
 
 - a tracker of this program: its progress is carried (nothing typed: replaced), step by step
   by requirement; of another version of its standard (the workbook was migrated), along the
@@ -99,29 +100,39 @@ def earlier_progress(
             ],
             headline=f"{name} is another program's tracker; nothing was written",
         )
-    continues = None
+    continues, written_by = None, standard
     if tracker.standard_ref != assessment.provenance.standard_ref:
-        continues = _continues(tracker.standard_ref, standard, named)
-    kept = keep_progress(tracker, assessment.plan, continues)
+        written_by = _earlier_standard(tracker.standard_ref, standard, named)
+        continues = _continues(written_by, standard, named)
+    kept = keep_progress(tracker, assessment.plan, continues, written_by)
     return kept if kept.steps or kept.earlier else None
 
 
-def _continues(
+def _earlier_standard(
     old_ref: str, new: Standard | None, named: Callable[[str], Standard] | None
-) -> dict[RequirementId, RequirementId] | None:
-    """
-    Each requirement of `old_ref` that one requirement of `new` continues alone, to that one;
-    None when the old standard cannot be had (steps are then matched by id, as compare matches
-    audits whose standards it cannot load).
-    """
+) -> Standard | None:
+    """The standard a tracker of another one than `new` was written from; None if unknown."""
     from citcert.errors import StandardNotFoundError
-    from citcert.standards.succession import line, predecessors
 
     if new is None or named is None:
         return None
     try:
-        old = named(old_ref)
+        return named(old_ref)
     except StandardNotFoundError:
+        return None
+
+
+def _continues(
+    old: Standard | None, new: Standard | None, named: Callable[[str], Standard] | None
+) -> dict[RequirementId, RequirementId] | None:
+    """
+    Each requirement of `old` that one requirement of `new` continues alone, to that one;
+    None when the old standard cannot be had (steps are then matched by id, as compare matches
+    audits whose standards it cannot load).
+    """
+    from citcert.standards.succession import line, predecessors
+
+    if old is None or new is None or named is None:
         return None
     found = line(old, new, named)
     # NOTE: off a line (a standard and its own overlay, or last year's copy audited again),
@@ -166,6 +177,13 @@ def kept_sentence(kept: KeptProgress, name: str) -> str:
             f"{'it is' if one else 'they are'} listed on the {EARLIER_SHEET} sheet; type "
             f"{'its' if one else 'their'} progress on the new steps that take "
             f"{'its' if one else 'their'} place."
+        )
+    retyped = sum(typed.retyped for typed in kept.steps.values())
+    if retyped:
+        one = retyped == 1
+        text += (
+            f" The owner or target date typed over the plan's on {plural(retyped, 'step')} "
+            f"{'is' if one else 'are'} kept as typed."
         )
     if not kept.left_now and kept.earlier:
         text += f" Its {EARLIER_SHEET} sheet ({plural(len(kept.earlier), 'step')}) is kept too."

@@ -9,8 +9,9 @@ which the audit that wrote the tracker computed; it is an estimate, because gain
 the next audit is what counts. No file, no clock: the as-of date is the caller's.
 
 When a re-audit replaces a tracker, `keep_progress` says what of the progress typed in it goes
-into the new one: each plan step's status, notes and completion date by its requirement, and
-the steps the new plan no longer has (typically their gap closed) as earlier steps.
+into the new one: each plan step's status, notes and completion date by its requirement, its
+owner and target date where the program typed over what the audit wrote, and the steps the new
+plan no longer has (typically their gap closed) as earlier steps.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from citcert.standards.model import Model, RequirementId
 from citcert.workbook.evidence import EarlierStep, StepStatus, TrackedStep, Tracker
 
 if TYPE_CHECKING:
-    from citcert.audit.assessment import RemediationPlan
+    from citcert.audit.assessment import PlanStep, RemediationPlan
+    from citcert.standards.model import Standard
 
 
 class ProgressStep(Model):
@@ -142,19 +144,31 @@ def _sentence(
 
 
 class TypedProgress(Model):
-    """What the program typed on one plan step: its status, notes and completion date."""
+    """
+    What the program typed on one plan step: its status, notes and completion date, and the
+    owner and target date when it typed over the ones the audit wrote (None: the new audit's).
+    """
 
     status: StepStatus
     notes: str = ""
     completed_on: dt.date | None = None
+    owner: str | None = None
+    target_date: dt.date | None = None
+
+    @property
+    def retyped(self) -> bool:
+        """True when the owner or the target date is the program's own."""
+        return self.owner is not None or self.target_date is not None
 
 
 class KeptProgress(Model):
     """
     The progress typed in the tracker a re-audit replaces, as the new tracker is to hold it.
 
-    Only the columns the program keeps up to date are carried (Status, Notes, Completed on): the
-    rest of each step (owner, target date, points) is the new audit's.
+    The columns the program keeps up to date are carried (Status, Notes, Completed on), and the
+    Owner and Target date where it typed over what the audit wrote (a named officer, a date
+    agreed with the reviewers); the rest of each step (actions, points, reasons) is the new
+    audit's.
     """
 
     source: str
@@ -188,6 +202,7 @@ def keep_progress(
     tracker: Tracker,
     plan: RemediationPlan,
     continues: Mapping[RequirementId, RequirementId] | None = None,
+    written_by: Standard | None = None,
 ) -> KeptProgress:
     """
     The progress typed in `tracker` for the tracker of `plan`, losing none of it.
@@ -200,21 +215,32 @@ def keep_progress(
     tracker's own earlier steps stay, first and as they were, also when their requirement is
     back in the plan (a gap opened again starts afresh: what was typed then is kept beside
     it, not made its status).
+
+    `written_by` is the standard the tracker was written from: a step's owner or target date
+    that is not what its remediation gave (the owner; the tracker's as-of date plus the
+    horizon) was typed over, and is kept on the new step. Without it (the standard cannot be
+    had), owners and target dates are the new audit's.
     """
-    planned = {s.requirement_id for s in plan.steps}
+    planned = {s.requirement_id: s for s in plan.steps}
     steps: dict[RequirementId, TypedProgress] = {}
     leaving: list[EarlierStep] = []
     unmatched = 0
     for step in tracker.steps:
+        now = step.requirement_id if continues is None else continues.get(step.requirement_id)
+        if now is not None and now in planned and now not in steps:
+            owner, target = _retyped(step, tracker.as_of, planned[now], written_by)
+            if typed(step) or owner is not None or target is not None:
+                steps[now] = TypedProgress(
+                    status=step.status,
+                    notes=step.notes,
+                    completed_on=step.completed_on,
+                    owner=owner,
+                    target_date=target,
+                )
+            continue
         if not typed(step):
             continue
-        now = step.requirement_id if continues is None else continues.get(step.requirement_id)
         unmatched += now is None
-        if now is not None and now in planned and now not in steps:
-            steps[now] = TypedProgress(
-                status=step.status, notes=step.notes, completed_on=step.completed_on
-            )
-            continue
         leaving.append(
             EarlierStep(
                 order=step.order,
@@ -234,3 +260,25 @@ def keep_progress(
         unmatched=unmatched,
         standard_ref=tracker.standard_ref if continues is not None else "",
     )
+
+
+def _retyped(
+    step: TrackedStep, as_of: dt.date, now: PlanStep, written_by: Standard | None
+) -> tuple[str | None, dt.date | None]:
+    """
+    The owner and the target date of `step` where the program typed over what the audit as of
+    `as_of` wrote from `written_by` (each None where it did not, or it cannot be told). The
+    new step `now` already holding the same is nothing to keep.
+    """
+    if written_by is None:
+        return None, None
+    try:
+        remediation = written_by.requirement(step.requirement_id).remediation
+    except KeyError:
+        return None, None
+    written = as_of + dt.timedelta(days=remediation.horizon_days)
+    owner = step.owner.strip()
+    written_owners = (remediation.owner.strip(), now.owner.strip())
+    kept_owner = owner if owner and owner not in written_owners else None
+    kept_target = step.target_date if step.target_date not in (written, now.target_date) else None
+    return kept_owner, kept_target

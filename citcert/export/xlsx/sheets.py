@@ -249,12 +249,17 @@ def gaps(sheet: Any, a: Assessment) -> None:
 
 
 def _step_row(s: PlanStep, typed: TypedProgress | None) -> list[Cell]:
-    """One plan step, with the progress kept for it (or Not started, no notes, no date)."""
+    """
+    One plan step, with the progress kept for it (or Not started, no notes, no date), and the
+    owner and target date the program typed over the plan's, if it did.
+    """
     status = _STATUS_WORDS[typed.status] if typed else TRACKER_STATUSES[0]
     notes, completed = (typed.notes, typed.completed_on) if typed else ("", None)
+    owner = typed.owner if typed and typed.owner is not None else s.owner
+    target = typed.target_date if typed and typed.target_date is not None else s.target_date
     return [
         s.order, s.requirement_id, s.title, s.severity.value.capitalize(), _yes(s.core),
-        _lines(s.actions), s.owner, s.effort.value.capitalize(), s.target_date,
+        _lines(s.actions), owner, s.effort.value.capitalize(), target,
         ", ".join(s.prerequisites), s.score_gain, s.lifts_decision_to or "", s.reason,
         status, notes, completed,
     ]  # fmt: skip
