@@ -162,17 +162,21 @@ def standards_diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     Show what changed between two standards.
 
     OLD and NEW are each an ID[@VERSION] or a file. Requirements are matched by id and, where
-    one supersedes the other, through its `replaces:` lists; an overlay compared with its base
-    shows exactly the overlay's changes.
+    one supersedes the other (also through versions between), through its `replaces:` lists;
+    an overlay compared with its base shows exactly the overlay's changes.
 
     \b
     Example:
       citcert standards diff cit-core-elements@2007.1 cit-best-practice@2019.1
       citcert standards diff cit-best-practice my-state-overlay.yaml
     """
+    from citcert.standards import find_standard
     from citcert.standards.diff import diff, render_text
 
-    result = diff(_standard_or_file(ctx, old), _standard_or_file(ctx, new))
+    def named(ref: str) -> Standard:
+        return find_standard(ref, store=_store(ctx))
+
+    result = diff(_standard_or_file(ctx, old), _standard_or_file(ctx, new), named)
     if fmt == "json":
         echo(result.model_dump_json(indent=2), nl=True)
     else:

@@ -5,24 +5,27 @@ Requirements with the same id are compared field by field (`requirement_changes`
 the scoring policies (`scoring_changes`). When one standard supersedes the
 other (``supersedes: id@version``), its ``replaces:`` lists map old ids to new ones; one old id
 may map to several new ids and several old ids to one new id, and the mapping is reported both
-ways. Old ids that nothing maps or keeps are removed; new ids with no old counterpart are added.
-When the newer standard is an overlay on the older, each removed requirement carries the reason
+ways. When it supersedes the other through versions between (2019.3 → 2019.2 → 2019.1), the ids
+are mapped step by step along that line, as migrate and compare map them (`succession.line`).
+Old ids that nothing maps or keeps are removed; new ids with no old counterpart are added. When
+the newer standard is an overlay on the older, each removed requirement carries the reason
 its ``remove:`` entry gives, and the weakenings it declared are listed with their reasons, and
 so are its changes to the scoring (added requirements, changed weights).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from pydantic import Field, JsonValue
 
 from citcert._text import one_line
+from citcert._words import join_words
 from citcert.standards.identity import DomainId, RequirementId
 from citcert.standards.model import ChangeKind, Model, Requirement, Standard, TailoringChange
 from citcert.standards.requirement_changes import FieldChange, requirement_changes
 from citcert.standards.scoring_changes import scoring_changes
-from citcert.standards.succession import supersedes
+from citcert.standards.succession import line, supersedes
 
 
 class RequirementSummary(Model):
@@ -65,7 +68,10 @@ class StandardDiff(Model):
     old: str
     new: str
     mapped_by: str | None = None
-    """The ``id@version`` whose ``replaces:`` lists map the ids, if one supersedes the other."""
+    """
+    The ``id@version`` whose ``replaces:`` lists map the ids, if one supersedes the other;
+    through versions between, each of them and the newer one, oldest first, in words.
+    """
     added: tuple[RequirementSummary, ...] = ()
     removed: tuple[RemovedRequirement, ...] = ()
     old_to_new: tuple[IdMapping, ...] = ()
@@ -93,9 +99,16 @@ class StandardDiff(Model):
         return not any(parts) and not self.domains_added and not self.domains_removed
 
 
-def diff(old: Standard, new: Standard) -> StandardDiff:
-    """Compare `old` with `new`; pure."""
+def diff(
+    old: Standard, new: Standard, named: Callable[[str], Standard] | None = None
+) -> StandardDiff:
+    """
+    Compare `old` with `new`; pure. `named` finds a standard by ``id@version``, to follow a
+    line of succession through the versions between them (without it, only a direct one).
+    """
     pairs, unknown, mapped_by = _replacements(old, new)
+    if mapped_by is None and named is not None:
+        pairs, mapped_by = _along_line(old, new, named)
     old_reqs = {r.id: (d.id, r) for d, r in old.requirements()}
     new_reqs = {r.id: (d.id, r) for d, r in new.requirements()}
     mapped_old = {o for o, _ in pairs}
@@ -156,6 +169,26 @@ def _replacements(
         if pair[side] not in known
     ]
     return pairs, unknown, by
+
+
+def _along_line(
+    old: Standard, new: Standard, named: Callable[[str], Standard]
+) -> tuple[list[tuple[RequirementId, RequirementId]], str | None]:
+    """
+    (old id, new id) pairs where one standard supersedes the other through versions between,
+    id by id along the line; a requirement that keeps its id is no pair (it is compared as the
+    same requirement). No line: no pairs.
+    """
+    found = line(old, new, named)
+    if found is None or not found.between:
+        return [], None
+    continues = found.predecessors()
+    if found.newer is new:
+        pairs = [(o, n) for n, olds in continues.items() for o in olds if o != n]
+    else:
+        pairs = [(o, n) for o, news in continues.items() for n in news if o != n]
+    by = join_words([s.ref for s in (*found.between, found.newer)])
+    return pairs, by
 
 
 def _removal_reasons(changes: tuple[TailoringChange, ...]) -> dict[str, str | None]:

@@ -329,6 +329,53 @@ def test_every_field_of_the_scoring_policy_shows_in_the_diff(
     assert [c.field for c in diff(mini_standard, changed).scoring] == [shown]
 
 
+class TestAlongTheLine:
+    """2019.3 supersedes Core Elements through 2019.1 and 2019.2: ids map step by step."""
+
+    def test_the_mapping_is_the_one_migrate_and_compare_follow(
+        self, core_elements: Standard
+    ) -> None:
+        """
+        Every pair is the line's (a requirement keeping its id is compared as itself), every
+        Core Elements id is mapped or removed as in the direct diff to 2019.1, and backwards the
+        same pairs turn round. Without a way to find the versions between, nothing is mapped.
+        """
+        from citcert.standards.succession import line
+
+        current = find_standard("cit-best-practice@2019.3")
+        result = diff(core_elements, current, find_standard)
+        found = line(core_elements, current, find_standard)
+        assert found is not None
+        expected = {
+            (o, n) for n, olds in found.predecessors().items() for o in olds if o != n
+        }
+
+        forward = {(m.id, new) for m in result.old_to_new for new in m.to}
+        assert forward == expected
+        assert result.mapped_by == (
+            "cit-best-practice@2019.1, cit-best-practice@2019.2 and cit-best-practice@2019.3"
+        )
+        old_ids = {r.id for _, r in core_elements.requirements()}
+        assert {m.id for m in result.old_to_new} | {r.id for r in result.removed} == old_ids
+        assert "INS-01" in {m.id for m in result.old_to_new}  # not taken for 2019.3's INS-01
+        backwards = diff(current, core_elements, find_standard)
+        assert {(m.id, to) for m in backwards.old_to_new for to in m.to} == {
+            (n, o) for o, n in expected
+        }
+        assert diff(core_elements, current).mapped_by is None
+
+    def test_the_command_follows_the_line(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            cli, ["standards", "diff", "cit-core-elements@2007.1", "cit-best-practice@2019.3"]
+        )
+
+        assert result.exit_code == 0, result.output
+        assert "Ids are mapped through the `replaces:` lists of cit-best-practice@2019.1, " in (
+            result.stdout
+        )
+        assert "  INS-01 In-service training for CIT officers → INS-02\n" in result.stdout
+
+
 class TestDiffCommand:
     """`citcert standards diff` with refs and files, in text and JSON."""
 
