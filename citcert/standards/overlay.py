@@ -12,15 +12,16 @@ version, title, publisher, effective, status, summary, optional citation), then:
   its ``met``), ``anchors`` (merged by level), ``evidence``, ``not_applicable``,
   ``remediation`` (merged by key), each entry with an optional ``reason``;
 - ``scoring: decision_levels:`` per decision level id: ``conditions`` (only the conditions
-  named change; ``null`` drops one) and an optional ``reason``.
+  named change; ``null`` drops one), ``validity`` (its terms in days, likewise, and a
+  ``basis`` saying where they come from) and an optional ``reason``.
 
 Resolving gives a full `Standard` whose `tailoring` records every change. A change is judged by
 what it can do to a program's decision, not by its form: tightening is free (no program scores
 or is decided better for it); a change that weakens the base (removing a core requirement, core
-to non-core, a looser threshold or decision condition, allowing not applicable) or rescores it
-(a base requirement's weight raised or lowered) is an error unless its entry gives a
-``reason``; added requirements need no reason but are recorded as changes to the scoring. The
-resolved standard is cross-checked like any other.
+to non-core, a looser threshold or decision condition, a decision lasting longer or reviewed
+later, allowing not applicable) or rescores it (a base requirement's weight raised or lowered)
+is an error unless its entry gives a ``reason``; added requirements need no reason but are
+recorded as changes to the scoring. The resolved standard is cross-checked like any other.
 
 This module reads the overlay document (its format, validated like a standard's) and finds its
 base; `tailoring` applies it.
@@ -50,8 +51,9 @@ from citcert.standards.model import (
     Standard,
     Text,
 )
-from citcert.standards.overrides import DecisionOverride, RequirementOverride
+from citcert.standards.overrides import ConditionsOverride, RequirementOverride
 from citcert.standards.tailoring import apply_overlay
+from citcert.standards.validity_override import ValidityOverride
 
 if TYPE_CHECKING:
     from citcert.standards.store import StandardsStore
@@ -82,6 +84,17 @@ class Removal(Model):
 
     id: RequirementIdField
     reason: Text
+
+
+class DecisionOverride(Model):
+    """
+    Changes to one decision level of the base: its conditions, its validity, or both;
+    `reason` justifies a looser condition or a later term.
+    """
+
+    conditions: ConditionsOverride = Field(default_factory=ConditionsOverride)
+    validity: ValidityOverride | None = None
+    reason: Text | None = None
 
 
 class ScoringOverride(Model):

@@ -154,13 +154,6 @@ else:
     ConditionsOverride = _conditions_override()
 
 
-class DecisionOverride(Model):
-    """Changes to one decision level of the base; `reason` justifies a looser condition."""
-
-    conditions: ConditionsOverride
-    reason: Text | None = None
-
-
 @dataclass(frozen=True)
 class Change:
     """A change an override makes, with the overlay path that makes it."""

@@ -41,6 +41,7 @@ from citcert.standards.overrides import (
     override_conditions,
     override_requirement,
 )
+from citcert.standards.validity_override import override_validity
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -313,9 +314,15 @@ class _Resolver:
                 continue
             level = levels[level_id]
             conditions, changes = override_conditions(level, override.conditions, loc)
+            validity = level.validity
+            if override.validity is not None:
+                validity, more = override_validity(level, override.validity, (*loc, "validity"))
+                changes += more
             for change in changes:
                 self.record(change, override.reason)
-            levels[level_id] = level.model_copy(update={"conditions": conditions})
+            levels[level_id] = level.model_copy(
+                update={"conditions": conditions, "validity": validity}
+            )
         return tuple(levels.values())
 
     def exceptions(self) -> ExceptionPolicy:

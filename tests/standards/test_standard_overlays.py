@@ -388,3 +388,126 @@ class TestFindWithOverlay:
             find_standard(overlay=STANDARDS / "mini.yaml")
 
         assert "is a standard, not an overlay" in str(caught.value)
+
+
+VALIDITY_HEAD = """\
+extends: cit-best-practice@2019.1
+id: state-terms
+version: "1"
+title: State recognition terms
+publisher: Tests state office
+effective: 2024-06-01
+status: current
+summary: The state's own terms for its decisions.
+scoring:
+  decision_levels:
+"""
+
+
+class TestValidity:
+    """A state's own terms for how long a decision lasts and when it is looked at again."""
+
+    @staticmethod
+    def _overlay(tmp_path: Path, levels: str) -> Path:
+        path = tmp_path / "state-terms.yaml"
+        path.write_text(VALIDITY_HEAD + levels, encoding="utf-8")
+        return path
+
+    def test_sooner_is_free_and_the_named_terms_are_the_overlays_own(self, tmp_path: Path) -> None:
+        """
+        A shorter validity and an interim report where the base asks none are tightenings,
+        with no reason; the terms are no longer marked citcert's proposal, and the basis is the
+        overlay's.
+        """
+        path = self._overlay(
+            tmp_path,
+            "    certified:\n"
+            "      validity: {valid_for_days: 730, basis: the state recognises for two years}\n"
+            "    conditional:\n"
+            "      validity: {interim_report_every_days: 90}\n",
+        )
+
+        standard = load_file(path)
+
+        levels = {level.id: level for level in standard.scoring.decision_levels}
+        certified, conditional = levels["certified"].validity, levels["conditional"].validity
+        assert certified is not None and conditional is not None
+        assert (certified.valid_for_days, certified.interim_report_every_days) == (730, 365)
+        assert certified.proposal == ("interim_report_every_days",)
+        assert certified.basis == "the state recognises for two years"
+        assert (conditional.valid_for_days, conditional.review_every_days) == (365, 182)
+        assert conditional.interim_report_every_days == 90
+        assert standard.tailoring is not None
+        assert [(c.kind, c.description) for c in standard.tailoring.changes] == [
+            (
+                ChangeKind.TIGHTENED,
+                "tightens how long the decision lasts at decision level certified from 1095 "
+                "days to 730 days",
+            ),
+            (
+                ChangeKind.TIGHTENED,
+                "tightens the days between interim reports at decision level conditional from "
+                "none to 90 days",
+            ),
+        ]
+
+    @pytest.mark.parametrize(
+        ("levels", "message"),
+        [
+            (
+                "    certified:\n      validity: {valid_for_days: 1460}\n",
+                "state-terms.yaml:12:34: scoring.decision_levels.certified.validity."
+                "valid_for_days: loosens how long the decision lasts at decision level "
+                "certified from 1095 days to 1460 days, which weakens cit-best-practice@2019.1; "
+                "give a `reason:` for this change to allow it",
+            ),
+            (
+                "    certified:\n      validity: {interim_report_every_days: null}\n",
+                "state-terms.yaml:12:45: scoring.decision_levels.certified.validity."
+                "interim_report_every_days: loosens the days between interim reports at "
+                "decision level certified from 365 days to none, which weakens "
+                "cit-best-practice@2019.1; give a `reason:` for this change to allow it",
+            ),
+            (
+                "    conditional:\n      validity: {review_every_days: 300}\n",
+                "state-terms.yaml:12:37: scoring.decision_levels.conditional.validity."
+                "review_every_days: loosens the days until the next review at decision level "
+                "conditional from 182 days to 300 days, which weakens cit-best-practice@2019.1; "
+                "give a `reason:` for this change to allow it",
+            ),
+        ],
+    )
+    def test_later_is_refused_at_its_line_without_a_reason(
+        self, runner: CliRunner, tmp_path: Path, levels: str, message: str
+    ) -> None:
+        path = self._overlay(tmp_path, levels)
+
+        result = runner.invoke(cli, ["standards", "validate", str(path)])
+
+        assert result.exit_code == 2
+        assert message in " ".join(result.stderr.split())
+        reasoned = self._overlay(tmp_path, levels + "      reason: The state's own cycle.\n")
+        assert runner.invoke(cli, ["standards", "validate", str(reasoned)]).exit_code == 0
+
+    def test_an_audit_under_the_overlay_counts_from_its_terms(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """Brennan County is close to the standard: under the state's terms, a year longer."""
+        path = self._overlay(
+            tmp_path,
+            "    conditional:\n"
+            "      validity: {valid_for_days: 730, review_every_days: 365}\n"
+            "      reason: The state reviews every program once a year.\n",
+        )
+        workbook = Path(__file__).parents[2] / "examples" / "brennan-county.xlsx"
+        moved = tmp_path / "brennan-state.xlsx"
+        state = ["--standards-dir", str(tmp_path)]
+        migrate = ["migrate", str(workbook), "--to", "state-terms@1", "-o", str(moved)]
+        assert runner.invoke(cli, [*state, *migrate]).exit_code == 0
+
+        base = runner.invoke(cli, ["audit", str(workbook)])
+        tailored = runner.invoke(cli, [*state, "audit", str(moved), "--overlay", str(path)])
+
+        assert base.exit_code == tailored.exit_code == 0, tailored.output
+        assert "Valid until 2026-08-20 · Next review due 2026-02-18" in base.stdout
+        assert "Valid until 2027-08-20 · Next review due 2026-08-20" in tailored.stdout
