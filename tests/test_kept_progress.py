@@ -441,6 +441,22 @@ class TestAudit:
         assert typed_in(kept / TRACKER)["POP-02"] == ("Done", None, dt.datetime(2999, 1, 1))
 
 
+def two_typed(tmp_path: Path, closed: Path, formats: str) -> tuple[Path, Path, Path, Path]:
+    """
+    A batch of one program's 2025 and 2026 workbooks, run once with `formats`, and progress
+    typed in both trackers: the input folder, the output folder, and the two trackers.
+    """
+    state, out = tmp_path / "state", tmp_path / "out"
+    state.mkdir()
+    shutil.copy(BRENNAN, state / "a-2025.xlsx")
+    shutil.copy(closed, state / "b-2026.xlsx")
+    assert run("batch", state, "-o", out, "--format", formats).exit_code == 0
+    one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
+    type_progress(one)
+    type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+    return state, out, one, two
+
+
 class TestBatch:
     def test_a_re_run_keeps_each_programs_progress(self, tmp_path: Path, closed: Path) -> None:
         """Two assessments of one program take two folders; each tracker keeps its own."""
@@ -478,14 +494,7 @@ class TestBatch:
         progress, and the 2025 reports and tracker stay as they were (it used to move into the
         plain folder, replace them, and carry the 2025 tracker's progress into its own).
         """
-        state, out = tmp_path / "state", tmp_path / "out"
-        state.mkdir()
-        shutil.copy(BRENNAN, state / "a-2025.xlsx")
-        shutil.copy(closed, state / "b-2026.xlsx")
-        assert run("batch", state, "-o", out, "--format", "xlsx,json").exit_code == 0
-        one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
-        type_progress(one)
-        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+        state, out, one, two = two_typed(tmp_path, closed, "xlsx,json")
         before = tree(out / STEM)
         (state / "a-2025.xlsx").unlink()
 
@@ -516,14 +525,7 @@ class TestBatch:
         2025 one leaves: it finds its own folder and progress, not the 2025 one's (its claim
         used to lapse once its typed-into tracker was no longer as citcert wrote it).
         """
-        state, out = tmp_path / "state", tmp_path / "out"
-        state.mkdir()
-        shutil.copy(BRENNAN, state / "a-2025.xlsx")
-        shutil.copy(closed, state / "b-2026.xlsx")
-        assert run("batch", state, "-o", out, "--format", "xlsx").exit_code == 0
-        one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
-        type_progress(one)
-        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+        state, out, one, two = two_typed(tmp_path, closed, "xlsx")
         (state / "b-2026.xlsx").rename(tmp_path / "b-2026.xlsx")
 
         missed = run("batch", state, "-o", out, "--format", "xlsx")
