@@ -574,6 +574,57 @@ class TestBatch:
         folders = {"2025/brennan.xlsx": STEM, "2026/brennan.xlsx": two.parent.name}
         assert manifest["folders"] == folders
 
+    def test_files_listed_one_by_one_keep_their_folders_when_one_goes(
+        self, tmp_path: Path, closed: Path
+    ) -> None:
+        """
+        A shell expands `state/*/*.xlsx` to the files: once the 2025 one is gone, the 2026 one
+        is named `brennan.xlsx` below its own folder, and its earlier name, the end of its
+        path, keeps it its folder (it took the 2025 one's and carried that progress).
+        """
+        state, out = tmp_path / "state", tmp_path / "out"
+        for year, source in (("2025", BRENNAN), ("2026", closed)):
+            (state / year).mkdir(parents=True)
+            shutil.copy(source, state / year / "brennan.xlsx")
+        files = [state / "2025" / "brennan.xlsx", state / "2026" / "brennan.xlsx"]
+        assert run("batch", *files, "-o", out, "--format", "xlsx").exit_code == 0
+        one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
+        type_progress(one)
+        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+        before = tree(out / STEM)
+        shutil.rmtree(state / "2025")
+
+        result = run("batch", files[1], "-o", out, "--format", "xlsx")
+
+        assert result.exit_code == 0, result.output
+        assert tree(out / STEM) == before
+        assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["folders"] == {"2025/brennan.xlsx": STEM, "brennan.xlsx": two.parent.name}
+
+    def test_a_folder_given_another_way_keeps_each_workbooks_folder(
+        self, tmp_path: Path, closed: Path
+    ) -> None:
+        """`batch state/subs`, then `batch state`: every name grows `subs/`, no folder moves."""
+        state, out = tmp_path / "state", tmp_path / "out"
+        (state / "subs").mkdir(parents=True)
+        shutil.copy(BRENNAN, state / "subs" / "a-2025.xlsx")
+        shutil.copy(closed, state / "subs" / "b-2026.xlsx")
+        assert run("batch", state / "subs", "-o", out, "--format", "xlsx").exit_code == 0
+        one, two = out / STEM / TRACKER, next(out.glob(f"{STEM}-*/*.xlsx"))
+        type_progress(one)
+        type_progress(two, {"SUS-01": ("Done", "The 2026 assessment's own", None)})
+
+        result = run("batch", state, "-o", out, "--format", "xlsx")
+
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [STEM, two.parent.name]
+        assert PROGRESS in progress_of(one)
+        assert typed_in(two) == {"SUS-01": ("Done", "The 2026 assessment's own", None)}
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        folders = {"subs/a-2025.xlsx": STEM, "subs/b-2026.xlsx": two.parent.name}
+        assert manifest["folders"] == folders
+
     def test_a_renamed_workbook_takes_its_folder_and_progress(self, tmp_path: Path) -> None:
         """A new name for the same program's file: it is its folder, and its tracker."""
         state, out = tmp_path / "state", tmp_path / "out"

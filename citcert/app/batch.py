@@ -116,6 +116,8 @@ class Folder:
     """Every file the run reads: one at a tracker's name is an input, never an earlier tracker."""
     folders: Mapping[str, str] = field(default_factory=dict)
     """Workbook name → the program folder the last run gave it, which it keeps (`_settle`)."""
+    known_as: Mapping[str, str] = field(default_factory=dict)
+    """Workbook name → the name the last run gave it, where that was another (`_claims`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +197,8 @@ class Auditor:
             from citcert.app.carry import earlier_progress, kept_sentence
 
             own = s.folder.folders.get(workbook.name)
-            looked = slug or unique_slug(stem, workbook.name, set(), own)
+            was = s.folder.known_as.get(workbook.name)
+            looked = slug or unique_slug(stem, workbook.name, set(), own, was)
             relative = f"{looked}/{looked}.{SUFFIX[Format.XLSX]}"
             try:
                 if not self._is_input(s.folder, s.folder.outdir / relative):
@@ -522,9 +525,9 @@ def run_batch(
     _find(paths, outdir, overlay)  # every error of the inputs before the folder is touched
     with lock_folder(outdir):
         previous, workbooks, inputs, unchanged = _find(paths, outdir, overlay)
-        names = {workbook.name for workbook in workbooks}
-        owned = {name: f for name, f in previous.folders.items() if name in names}
-        settings = replace(settings, folder=Folder(outdir, unchanged, inputs, owned))
+        owned, known_as = _claims(previous.folders, workbooks)
+        folder = Folder(outdir, unchanged, inputs, owned, known_as)
+        settings = replace(settings, folder=folder)
         with Staging(inputs) as staging:
             writer = _Writer(outdir, staging)
             collector = _collect(workbooks, settings, jobs or os.cpu_count() or 1, writer, progress)
@@ -556,6 +559,33 @@ def run_batch(
 
 _DRAWN_APART = ("summary.pdf", "summary.xlsx")
 """The roll-up files that take longest to draw, each drawn in a process of its own."""
+
+
+def _claims(
+    folders: Mapping[str, str], workbooks: Sequence[Workbook]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """
+    The folder the last run gave each workbook of this one (`folders`: name → folder), and the
+    names it knew them by where those were others.
+
+    By the workbook's name; else by the longest name of the last run that ends its path. A name
+    is relative to where the arguments search, which can change between runs (a shell's glob
+    expanded to the files left, a folder given another way, an older citcert's names): the same
+    file's earlier name is still the end of its path. A name two workbooks end with is neither's.
+    """
+    owned = {w.name: folders[w.name] for w in workbooks if w.name in folders}
+    left = [name for name in folders if name not in owned]
+    tails: dict[str, list[str]] = {}
+    for workbook in workbooks:
+        if workbook.name in owned:
+            continue
+        parts = Path(workbook.path).parts
+        ends = [n for n in left if parts[-len(Path(n).parts) :] == Path(n).parts]
+        if ends:
+            tails.setdefault(max(ends, key=lambda n: len(Path(n).parts)), []).append(workbook.name)
+    known_as = {names[0]: was for was, names in tails.items() if len(names) == 1}
+    owned.update({name: folders[was] for name, was in known_as.items()})
+    return owned, known_as
 
 
 def _still_there(
@@ -732,6 +762,7 @@ def _collect(
     notify = progress or (lambda event: None)
     collector, taken, total = RollupCollector(), set[str](), len(workbooks)
     owned = settings.folder.folders if settings.folder is not None else {}
+    known_as = settings.folder.known_as if settings.folder is not None else {}
     notify(BatchStarted(total))
     outcomes = audit_all(workbooks, settings, jobs)
     here: list[Auditor] = []
@@ -745,7 +776,7 @@ def _collect(
     for done, (workbook, outcome) in enumerate(zip(workbooks, outcomes, strict=True), start=1):
         slug = ""
         if outcome.stem:
-            outcome, slug = _settle(outcome, workbook, taken, owned, again)
+            outcome, slug = _settle(outcome, workbook, taken, (owned, known_as), again)
         if outcome.audited:
             outcome, slug = _stage_program(writer, workbook, outcome, slug)
         if slug:
@@ -765,19 +796,21 @@ def _settle(
     outcome: Outcome,
     workbook: Workbook,
     taken: set[str],
-    owned: Mapping[str, str],
+    claims: tuple[Mapping[str, str], Mapping[str, str]],
     again: Callable[[Workbook, str], Outcome],
 ) -> tuple[Outcome, str]:
     """
     The program's outcome for the folder the run gives it, and that folder's name ("" when the
     workbook failed: it takes no folder). A workbook keeps the folder the last run gave it
-    (`owned`), and no other workbook of the run takes one of those. An outcome that kept the
+    (`claims`: `Folder.folders` and `Folder.known_as`), and no other workbook of the run takes
+    one of those. An outcome that kept the
     progress of another folder's tracker than its own is made `again` with its own folder's.
     """
+    owned, known_as = claims
     own = owned.get(workbook.name)
     others = {folded(f) for name, f in owned.items() if name != workbook.name}
     trial = taken | others
-    slug = unique_slug(outcome.stem, workbook.name, trial, own)
+    slug = unique_slug(outcome.stem, workbook.name, trial, own, known_as.get(workbook.name))
     if outcome.tracker_slug is not None and outcome.tracker_slug != slug:
         outcome = again(workbook, slug)
     if not outcome.audited:

@@ -155,11 +155,14 @@ def _relative(path: Path, root: Path | None) -> str:
     return path.relative_to(root).as_posix() if root is not None else path.name
 
 
-def unique_slug(stem: str, name: str, taken: set[str], own: str | None = None) -> str:
+def unique_slug(
+    stem: str, name: str, taken: set[str], own: str | None = None, was: str | None = None
+) -> str:
     """
     `stem`, or when a program earlier in the run took it, `stem` plus a short hash of `name`;
     `own` (the folder the previous run gave this workbook) when it is still one of these names
-    and not taken, so that a folder stays with the workbook that wrote it.
+    (of `was`, the name the previous run knew it by, if another) and not taken, so that a
+    folder stays with the workbook that wrote it.
 
     The suffix depends only on the workbook's path, so the same folder gets the same name
     whatever the number of jobs. The folder name is never one of citcert's own files in the
@@ -168,7 +171,7 @@ def unique_slug(stem: str, name: str, taken: set[str], own: str | None = None) -
     normalisation (so two folders never merge on a case-insensitive disk). `taken` holds those
     folded keys; the loop always ends, since a counter follows once the hash is used up.
     """
-    if own is not None and _is_one_of(own, stem, name):
+    if own is not None and _is_one_of(own, stem, was or name):
         key = folded(own)
         if key not in taken and _allowed(key):
             taken.add(key)
