@@ -170,9 +170,10 @@ class TestAudit:
         result = audit(workbook, kept)
 
         assert result.exit_code == 0, result.output
+        ids = ", ".join(sorted(["INS-01", named]))
         assert result.stderr == (
-            f"Kept the progress typed in the earlier tracker ({TRACKER}): 6 steps. The owner or "
-            "target date typed over the plan's on 2 steps are kept as typed.\n"
+            f"Kept the progress typed in the earlier tracker ({TRACKER}): 6 steps. Kept as "
+            f"typed: the owner or target date of 2 steps ({ids}).\n"
         )
         ws = load_workbook(kept / TRACKER)["Remediation plan"]
         rows = {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)}
@@ -704,8 +705,11 @@ class TestBatch:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
-    """The tracker and plan of one audit of Brennan County, and its standard."""
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, ...]:
+    """
+    The tracker and plan of one audit of Brennan County, its standard, the folder of its
+    reports, and the assessment.
+    """
     from citcert.audit.assessment import Assessment
     from citcert.standards import find_standard
     from citcert.workbook.tracker import read_tracker
@@ -713,8 +717,18 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
     out = tmp_path_factory.mktemp("retyped")
     assert audit(BRENNAN, out, "xlsx,json").exit_code == 0
     tracker = read_tracker(out / TRACKER, today=dt.date(2999, 1, 1))
-    plan = Assessment.model_validate_json((out / f"{STEM}.json").read_bytes()).plan
-    return tracker, plan, find_standard(tracker.standard_ref)
+    assessment = Assessment.model_validate_json((out / f"{STEM}.json").read_bytes())
+    return tracker, assessment.plan, find_standard(tracker.standard_ref), out, assessment
+
+
+def typed_owner(source: Path, path: Path, row: int = 2, owner: str = "Lt. Okafor") -> Path:
+    """A copy of the tracker `source` with only the Owner of one step typed over."""
+    book = load_workbook(source)
+    ws = book["Remediation plan"]
+    column = [c.value for c in ws[1]].index("Owner") + 1
+    ws.cell(row, column).value = owner
+    book.save(path)
+    return path
 
 
 class TestRetyped:
@@ -723,7 +737,7 @@ class TestRetyped:
     def test_what_the_audit_wrote_is_not_taken_for_typed(self, written: tuple[Any, ...]) -> None:
         from citcert.audit.progress import keep_progress
 
-        tracker, plan, standard = written
+        tracker, plan, standard, *_ = written
 
         assert keep_progress(tracker, plan, None, standard).steps == {}
         assert keep_progress(tracker, plan).steps == {}
@@ -738,7 +752,7 @@ class TestRetyped:
         """
         from citcert.audit.progress import keep_progress
 
-        tracker, plan, standard = written
+        tracker, plan, standard, *_ = written
         first = plan.steps[0]
         renamed = plan.model_copy(
             update={"steps": (first.model_copy(update={"owner": "CIT board"}), *plan.steps[1:])}
@@ -753,3 +767,66 @@ class TestRetyped:
             first.requirement_id: ("Lt. Okafor", None)
         }
         assert keep_progress(typed_over, renamed).steps == {}
+
+    def test_a_standard_changed_under_its_version_makes_no_date_look_typed(
+        self, written: tuple[Any, ...], tmp_path: Path
+    ) -> None:
+        """
+        The same id@version, one horizon changed since the tracker was written: its dates are
+        not taken for typed (each would otherwise be frozen into the new tracker), and the
+        message says owners and target dates could not be told apart.
+        """
+        from citcert.app.carry import earlier_progress, kept_sentence
+
+        _, plan, standard, out, assessment = written
+        planned = plan.steps[0].requirement_id
+
+        def later(req: Any) -> Any:
+            if req.id != planned:
+                return req
+            horizon = req.remediation.horizon_days + 15
+            return req.model_copy(
+                update={"remediation": req.remediation.model_copy(update={"horizon_days": horizon})}
+            )
+
+        moved = standard.model_copy(
+            update={
+                "domains": tuple(
+                    d.model_copy(update={"requirements": tuple(map(later, d.requirements))})
+                    for d in standard.domains
+                )
+            }
+        )
+        assert moved.requirement(planned) != standard.requirement(planned)
+        path = tmp_path / TRACKER
+        shutil.copy(out / TRACKER, path)
+        type_progress(path)
+
+        kept = earlier_progress(path, assessment, standard=moved)
+        same = earlier_progress(path, assessment, standard=standard)
+
+        assert kept is not None and same is not None
+        assert not kept.owners_judged and same.owners_judged
+        assert kept.retyped == same.retyped == ()
+        assert "citcert cannot tell which were typed over" in kept_sentence(kept, TRACKER)
+        assert "cannot tell" not in kept_sentence(same, TRACKER)
+        assert {t.target_date for t in kept.steps.values()} == {None}
+
+    def test_another_programs_tracker_with_an_owner_typed_is_refused(
+        self, written: tuple[Any, ...], tmp_path: Path
+    ) -> None:
+        """
+        Only an owner typed in another program's tracker is still something typed: refused
+        (exit 2 from the command), not replaced; with nothing typed it is simply replaced.
+        """
+        from citcert.app.carry import earlier_progress
+        from citcert.errors import OutputError
+
+        _, _, standard, out, assessment = written
+        profile = assessment.profile.model_copy(update={"program_name": "Pine Hollow CIT"})
+        other = assessment.model_copy(update={"profile": profile})
+        path = typed_owner(out / TRACKER, tmp_path / TRACKER)
+
+        with pytest.raises(OutputError, match="another program's tracker"):
+            earlier_progress(path, other, standard=standard)
+        assert earlier_progress(out / TRACKER, other, standard=standard) is None

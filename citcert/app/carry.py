@@ -85,9 +85,13 @@ def earlier_progress(
             headline=f"{name} is where this audit writes the program's tracker, but citcert "
             "cannot read it as one; nothing was written",
         ) from None
+    earlier = standard
+    if tracker.standard_ref != assessment.provenance.standard_ref:
+        earlier = _earlier_standard(tracker.standard_ref, standard, named)
+    written_by = earlier if _as_written(earlier, tracker.standard_sha256) else None
     program = assessment.profile.program_name
     if not same_program(tracker.program_name, program):
-        if not has_progress(tracker):
+        if not has_progress(tracker, written_by):
             return None  # another tracker citcert wrote, with nothing typed in it
         mismatch = (
             f"this is the tracker of {tracker.program_name!r}, with progress typed in it; this "
@@ -100,12 +104,22 @@ def earlier_progress(
             ],
             headline=f"{name} is another program's tracker; nothing was written",
         )
-    continues, written_by = None, standard
+    continues = None
     if tracker.standard_ref != assessment.provenance.standard_ref:
-        written_by = _earlier_standard(tracker.standard_ref, standard, named)
-        continues = _continues(written_by, standard, named)
+        continues = _continues(earlier, standard, named)
     kept = keep_progress(tracker, assessment.plan, continues, written_by)
     return kept if kept.steps or kept.earlier else None
+
+
+def _as_written(standard: Standard | None, sha256: str) -> bool:
+    """
+    True when `standard` is the one a tracker recording `sha256` was written from, as it was
+    then: only then does a target date or owner other than its remediation's show a typed one
+    (a horizon changed under the same version would make every date look typed).
+    """
+    from citcert.standards.model import standard_sha256
+
+    return standard is not None and standard_sha256(standard) == sha256
 
 
 def _earlier_standard(
@@ -178,12 +192,15 @@ def kept_sentence(kept: KeptProgress, name: str) -> str:
             f"{'its' if one else 'their'} progress on the new steps that take "
             f"{'its' if one else 'their'} place."
         )
-    retyped = sum(typed.retyped for typed in kept.steps.values())
-    if retyped:
-        one = retyped == 1
+    if kept.retyped:
+        ids = ", ".join(kept.retyped)
+        text += f" Kept as typed: the owner or target date of {plural(len(kept.retyped), 'step')}"
+        text += f" ({ids})."
+    if not kept.owners_judged:
         text += (
-            f" The owner or target date typed over the plan's on {plural(retyped, 'step')} "
-            f"{'is' if one else 'are'} kept as typed."
+            " Owners and target dates are the new audit's: the standard the earlier tracker "
+            "was written from is not found here, or has changed since, so citcert cannot "
+            "tell which were typed over."
         )
     if not kept.left_now and kept.earlier:
         text += f" Its {EARLIER_SHEET} sheet ({plural(len(kept.earlier), 'step')}) is kept too."

@@ -184,6 +184,14 @@ class KeptProgress(Model):
     requirement of the new one continues (merged, split or dropped between versions)."""
     standard_ref: str = ""
     """The standard the earlier tracker followed, when it is another than the new one's."""
+    owners_judged: bool = True
+    """False when the standard the tracker was written from could not be had as it was, so
+    which owners and target dates were typed over cannot be told (the new audit's are used)."""
+
+    @property
+    def retyped(self) -> tuple[RequirementId, ...]:
+        """The new plan's steps whose owner or target date is the program's own, in id order."""
+        return tuple(sorted(rid for rid, typed in self.steps.items() if typed.retyped))
 
 
 def typed(step: TrackedStep | EarlierStep) -> bool:
@@ -193,9 +201,17 @@ def typed(step: TrackedStep | EarlierStep) -> bool:
     )
 
 
-def has_progress(tracker: Tracker) -> bool:
-    """True when anything typed in `tracker` would be lost with it."""
-    return any(typed(s) for s in tracker.steps) or bool(tracker.earlier)
+def has_progress(tracker: Tracker, written_by: Standard | None = None) -> bool:
+    """
+    True when anything typed in `tracker` would be lost with it: progress, an earlier step, or
+    (when `written_by`, the standard it was written from, is known) an owner or target date
+    typed over.
+    """
+    if any(typed(s) for s in tracker.steps) or tracker.earlier:
+        return True
+    if written_by is None:
+        return False
+    return any(retyped(s, tracker.as_of, written_by) != (None, None) for s in tracker.steps)
 
 
 def keep_progress(
@@ -259,26 +275,38 @@ def keep_progress(
         left_now=len(leaving),
         unmatched=unmatched,
         standard_ref=tracker.standard_ref if continues is not None else "",
+        owners_judged=written_by is not None,
+    )
+
+
+def retyped(
+    step: TrackedStep, as_of: dt.date, written_by: Standard
+) -> tuple[str | None, dt.date | None]:
+    """
+    The owner and the target date of `step` where the program typed over what the audit as of
+    `as_of` wrote from `written_by` (its remediation's owner; `as_of` plus its horizon), each
+    None where it did not (or the standard has no such requirement, so it cannot be told).
+    """
+    try:
+        remediation = written_by.requirement(step.requirement_id).remediation
+    except KeyError:
+        return None, None
+    owner = step.owner.strip()
+    written = as_of + dt.timedelta(days=remediation.horizon_days)
+    return (
+        owner if owner and owner != remediation.owner.strip() else None,
+        step.target_date if step.target_date != written else None,
     )
 
 
 def _retyped(
     step: TrackedStep, as_of: dt.date, now: PlanStep, written_by: Standard | None
 ) -> tuple[str | None, dt.date | None]:
-    """
-    The owner and the target date of `step` where the program typed over what the audit as of
-    `as_of` wrote from `written_by` (each None where it did not, or it cannot be told). The
-    new step `now` already holding the same is nothing to keep.
-    """
+    """`retyped`, less what the new step `now` already holds (nothing to keep there)."""
     if written_by is None:
         return None, None
-    try:
-        remediation = written_by.requirement(step.requirement_id).remediation
-    except KeyError:
-        return None, None
-    written = as_of + dt.timedelta(days=remediation.horizon_days)
-    owner = step.owner.strip()
-    written_owners = (remediation.owner.strip(), now.owner.strip())
-    kept_owner = owner if owner and owner not in written_owners else None
-    kept_target = step.target_date if step.target_date not in (written, now.target_date) else None
-    return kept_owner, kept_target
+    owner, target = retyped(step, as_of, written_by)
+    return (
+        owner if owner != now.owner.strip() else None,
+        target if target != now.target_date else None,
+    )
