@@ -126,13 +126,14 @@ def reconcile(
             "standard output carries the agreement report; write the consensus workbook to a file",
             param_hint="'-o'",
         )
-    _refuse_overwrite(output, force, *reviews)
+    inputs = (*reviews, *([submission] if submission is not None else []))
+    _refuse_overwrite(output, force, *inputs)
     result = run(list(reviews), _store(ctx), submission=submission)
     report = Agreement(
         result.figures, result.program_name, result.submission_name, result.standard_ref
     )
     data = AGREEMENT_WRITERS[fmt](report)
-    write_atomic(output, result.workbook, inputs=reviews, replace=force)
+    write_atomic(output, result.workbook, inputs=inputs, replace=force)
     detail(ctx, wrote_line(output, len(result.workbook)))
     echo(data.decode("utf-8"), nl=False)
     written = f"Consensus workbook written to {output}."

@@ -414,6 +414,26 @@ class TestLocatedErrors:
         assert "edited.xlsx has SHA-256" in result.stderr
         assert not (cycle.folder / "never.xlsx").exists()
 
+    def test_the_consensus_is_never_written_over_the_submission(self, cycle: Cycle) -> None:
+        """`-o` naming the `--submission` file is refused, even with --force, and it is kept."""
+        before = cycle.submission.read_bytes()
+
+        result = invoke(
+            cycle.folder,
+            "review",
+            "reconcile",
+            *map(str, cycle.reviews),
+            "--submission",
+            str(cycle.submission),
+            "-o",
+            str(cycle.submission),
+            "--force",
+        )
+
+        assert result.exit_code == 2
+        assert "the output must not be the input workbook" in result.stderr
+        assert cycle.submission.read_bytes() == before
+
     def test_a_review_whose_locked_program_cells_were_edited(self, cycle: Cycle) -> None:
         """Someone typed into the program's (locked) evidence in the review workbook."""
         tampered = cycle.folder / "tampered.xlsx"
