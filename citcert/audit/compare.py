@@ -207,8 +207,8 @@ def _program_warnings(old: Assessment, new: Assessment) -> list[str]:
         )
     if old.provenance.as_of > new.provenance.as_of:
         warnings.append(
-            f"OLD is dated {old.provenance.as_of}, after NEW ({new.provenance.as_of}); "
-            "were the two swapped?"
+            f"The previous audit (as of {old.provenance.as_of}) is dated after the current "
+            f"one (as of {new.provenance.as_of}); were the two swapped?"
         )
     return warnings
 

@@ -168,6 +168,10 @@ def audit(
     )
     for line in run.details(choice, since) if verbose(ctx) else ():
         detail(ctx, line)
+    earlier = run.audited.assessment.since
+    if since is not None and earlier is not None and chosen != (Format.TERMINAL,):
+        for told in earlier.warnings:  # the terminal view shows them itself
+            note(ctx, f"Warning (--since {since.name}): {told}")
     if run.audited.assessment.provenance.mode is Mode.REVIEW:  # only a review can lack ratings
         from citcert.app.check import review_without_ratings
 

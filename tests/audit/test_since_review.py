@@ -207,6 +207,34 @@ def test_an_audit_without_since_has_no_such_section(rounds: Rounds) -> None:
     assert json.loads(plain.stdout)["since"] is None
 
 
+def test_another_programs_report_as_since_is_told_on_stderr(
+    rounds: Rounds, tmp_path: Path
+) -> None:
+    """
+    A script writing files reads no terminal view: taking another program's report (dated
+    after this audit) for the last review is said on standard error, not only in the reports.
+    """
+    other = tmp_path / "lakemont"
+    made = invoke("audit", EXAMPLES / "lakemont-metro.xlsx", "-o", other, "--format", "json")
+    assert made.exit_code == 0
+    since = next(other.glob("*.json"))
+
+    result = invoke("audit", rounds.first_workbook, "--since", since, "-o", tmp_path / "out")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert f"Warning (--since {since.name}): These audits are of differently named programs" in (
+        lines[0]
+    )
+    assert lines[1] == (
+        f"Warning (--since {since.name}): The previous audit (as of 2025-09-15) is dated after "
+        "the current one (as of 2025-08-20); were the two swapped?"
+    )
+    terminal = invoke("audit", rounds.first_workbook, "--since", since)
+    assert "Warning (--since" not in terminal.stderr  # its view shows them itself
+    assert "differently named programs" in terminal.stdout
+
+
 def test_a_since_file_that_is_not_an_audit_is_a_located_error(
     rounds: Rounds, tmp_path: Path
 ) -> None:
