@@ -5,7 +5,8 @@ A check never raises for a workbook's own problems: they become the `Checked` re
 each with its file, sheet and cell, so several workbooks can be checked in one run and the
 result printed as text or JSON. Beyond what the reader refuses, it warns of what the audit will
 mark down (`audit_warnings`): a core requirement claimed as met with nothing to show, a document
-reference the Documents sheet does not list, and a review with no reviewer rating at all.
+reference the Documents sheet does not list, and a review with no reviewer rating at all (or
+some left blank).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from citcert.audit.assessment import Assessment
     from citcert.standards.model import Standard
     from citcert.workbook.evidence import Evidence
+    from citcert.workbook.review.model import Review
 
 Severity = Literal["error", "warning"]
 
@@ -89,17 +91,20 @@ def _checked(
     from citcert.workbook.reader import inspect_workbook
     from citcert.workbook.review.layout import is_review
 
+    review: Review | None = None
     if is_review(submission.book):  # a reviewer's or consensus workbook: open items refused
         from citcert.app.review import read_reviewed
 
         reviewed = read_reviewed(submission.book, standard, as_of=as_of)
-        evidence, warnings = reviewed.evidence, reviewed.warnings
+        evidence, warnings, review = reviewed.evidence, reviewed.warnings, reviewed.review
     else:
         evidence, warnings = inspect_workbook(submission.book, standard, as_of=as_of)
     from citcert.app.details import reading_line
 
     assessment = assess(standard, evidence, as_of=as_of, mode=mode)
     extra = audit_warnings(submission, evidence, assessment)
+    if review is not None:
+        extra = (*extra, *_blank_ratings(review, assessment))
     if today is not None and evidence.profile.assessment_date > today:
         extra = (_future(submission, evidence.profile.assessment_date, today), *extra)
     details = [*details, reading_line(assessment)]
@@ -169,6 +174,35 @@ def review_without_ratings(assessment: Assessment) -> str | None:
         f"Warning: {assessment.provenance.workbook_name}: a review, but no reviewer rating is "
         "filled in: every requirement is scored on the program's own rating, marked unverified"
     )
+
+
+def _blank_ratings(review: Review, assessment: Assessment) -> list[Problem]:
+    """
+    A warning at each rating a review leaves blank when it rates others (one rating none of
+    them is `no_reviewer_ratings`'s): the audit scores that requirement on the program's own
+    rating, marked unverified. A requirement the standard leaves out for the program is none.
+    """
+    from citcert.audit.assessment import FindingKind
+    from citcert.workbook.evidence import Unanswered
+
+    blank = [r for r in review.requirements if isinstance(r.rating, Unanswered)]
+    if len(blank) == len(review.requirements):
+        return []
+    left_out = {
+        result.requirement_id
+        for result in assessment.results
+        if any(f.kind is FindingKind.NOT_FOR_THIS_PROGRAM for f in result.findings)
+    }
+    return [
+        Problem(
+            Location(file=review.file_name, sheet=r.cell.sheet, cell=r.cell.cell),
+            "no rating: the audit will score this requirement on the program's own rating, "
+            "marked unverified",
+            f"{r.requirement_id}, rating",
+        )
+        for r in blank
+        if r.cell is not None and r.requirement_id not in left_out
+    ]
 
 
 def _unlisted_documents(submission: Submission, evidence: Evidence) -> list[Problem]:

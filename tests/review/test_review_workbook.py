@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from citcert.audit.agreement import agreement
 from citcert.cli import cli
@@ -477,3 +478,26 @@ class TestReviewerName:
         book = load_workbook(out)
         values = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
         assert "Dr. Zoë O'Neil-Łukasiewicz, Sgt. (CIT coordinator)" in values
+
+
+def test_validate_warns_at_each_rating_a_review_leaves_blank(tmp_path: Path) -> None:
+    """
+    Two of five rated: each blank one is a warning at its Rating cell (the audit would score it
+    on the program's own rating); all rated: none.
+    """
+    review = started(tmp_path)
+    fill_review(review, {"PART-01": "Met", "TRN-01": "Partially met"}, "Ada", date="2024-05-20")
+    rows, headers = rows_by_id(load_workbook(review)[R.REVIEW_SHEET])
+    column = get_column_letter(headers["Rating"])
+
+    result = invoke("validate", str(review))
+
+    assert result.exit_code == 0, result.output
+    warned = [line.strip() for line in result.stdout.splitlines() if "no rating:" in line]
+    assert warned == [
+        f"review.xlsx: {R.REVIEW_SHEET}!{column}{rows[rid]} ({rid}, rating): no rating: the "
+        "audit will score this requirement on the program's own rating, marked unverified"
+        for rid in ("PART-02", "TRN-02", "TRN-03")
+    ]
+    fill_review(review, {**ALL_MET, "TRN-03": "Not applicable"}, "Ada", date="2024-05-20")
+    assert "no rating" not in invoke("validate", str(review)).stdout
