@@ -73,6 +73,17 @@ class TestPage:
                 assert v.label in row and " ".join(v.comment.split()) in row
         assert "Disagreements (3)" in [t for _, t in page.headings()]
 
+    def test_it_says_at_the_top_it_is_not_for_the_program(self, source: bytes) -> None:
+        """Each rater's ratings are the panel's: the page opens as a panel report's banner does."""
+        page = Page(source)
+        banners = [p.text for p in page.all("p") if "review-banner" in p.attrs.get("class", "")]
+
+        assert banners == [
+            "PANEL ONLY, not for the program: each rater's own ratings and comments, before the "
+            "consensus."
+        ]
+        assert page.all("header")[0].text.endswith(banners[0])
+
     def test_it_names_whose_submission(self, hostile: Agreement, source: bytes) -> None:
         """Program in the title and heading; submission and standard among the facts."""
         page = Page(source)

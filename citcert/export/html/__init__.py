@@ -105,8 +105,9 @@ def render_progress(progress: Progress, states: Sequence[str]) -> bytes:
 def render_agreement(report: Agreement) -> bytes:
     """The raters' agreement and every disagreement, as one HTML file (UTF-8)."""
     from citcert.export.html._env import render_template
+    from citcert.export.review import PANEL_ONLY
 
-    return render_template("agreement.html.j2", r=report, f=report.figures)
+    return render_template("agreement.html.j2", r=report, f=report.figures, panel_only=PANEL_ONLY)
 
 
 __all__ = ["render", "render_agreement", "render_comparison", "render_dashboard", "render_progress"]
