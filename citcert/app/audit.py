@@ -8,6 +8,7 @@ A tracker already at the new tracker's name gives the new one the progress typed
 from __future__ import annotations
 
 import datetime as dt
+import glob
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,8 @@ class AuditRun:
     tracker: str = ""
     """For ``--verbose``: the earlier tracker looked for, and what was kept of it ("" when no
     tracker was written)."""
+    beside_panel: str = ""
+    """The warning when the program's reports went into a folder holding the panel's ("")."""
 
     def details(self, choice: StandardChoice, since: Path | None = None) -> list[str]:
         """What ``--verbose`` says of the run: what was read and used, and what was written."""
@@ -122,8 +125,32 @@ def run_audit(
         gap = "\n" if terminal else ""
         terminal += f"{gap}Reports written to {outdir}: {', '.join(files)}\n"
     written = tuple((outdir / name, len(data)) for name, data in files.items())
+    beside = _beside_panel(outdir, stem) if audited.assessment.review is not None else ""
     return AuditRun(
-        audited, terminal, None, submission.book, written, kept_note=kept_note, tracker=looked
+        audited,
+        terminal,
+        None,
+        submission.book,
+        written,
+        kept_note=kept_note,
+        tracker=looked,
+        beside_panel="" if stem.endswith("-panel") else beside,
+    )
+
+
+def _beside_panel(outdir: Path, stem: str) -> str:
+    """
+    The warning when `outdir`, where the program's reports of a review were just written, also
+    holds the panel's (``STEM-panel.*``): a folder sent on as it is would carry the internal
+    notes and each rater's rating with it.
+    """
+    panel = sorted(p.name for p in outdir.glob(f"{glob.escape(stem)}-panel.*") if p.is_file())
+    if not panel:
+        return ""
+    return (
+        f"Warning: {outdir} also holds the panel's reports ({', '.join(panel)}), which are not "
+        "for the program: send the program its own files only, or keep the two in separate "
+        "folders (-o)."
     )
 
 

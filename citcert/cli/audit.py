@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from citcert.app.audit import STDOUT
+from citcert.app.audit import STDOUT, AuditRun
 from citcert.app.schemas import SCHEMAS
 from citcert.cli.app import (
     OUTPUT_FILE,
@@ -168,16 +168,8 @@ def audit(
     )
     for line in run.details(choice, since) if verbose(ctx) else ():
         detail(ctx, line)
-    earlier = run.audited.assessment.since
-    if since is not None and earlier is not None and chosen != (Format.TERMINAL,):
-        for told in earlier.warnings:  # the terminal view shows them itself
-            note(ctx, f"Warning (--since {since.name}): {told}")
-    if run.audited.assessment.provenance.mode is Mode.REVIEW:  # only a review can lack ratings
-        from citcert.app.check import review_without_ratings
-
-        warning = review_without_ratings(run.audited.assessment)
-        if warning:
-            note(ctx, warning)
+    for warning in _warnings(run, since, shown=chosen == (Format.TERMINAL,)):
+        note(ctx, warning)
     if run.printed is not None and chosen != (Format.TERMINAL,):
         from citcert._files import write_atomic
 
@@ -188,10 +180,31 @@ def audit(
         echo(run.terminal, nl=False, ctx=ctx)
     if run.kept_note:
         note(ctx, run.kept_note)
+    if run.beside_panel:
+        note(ctx, run.beside_panel)
     if run.audited.below:
         label = run.audited.assessment.decision.label
         echo(f"{label} is below {fail_below} (--fail-below).", err=True)
         ctx.exit(ExitCode.BELOW_LEVEL)
+
+
+def _warnings(run: AuditRun, since: Path | None, *, shown: bool) -> list[str]:
+    """
+    What the audit warns of before its reports: the ``--since`` comparison's warnings (unless
+    the terminal view, `shown`, prints them itself), and a review with no reviewer rating.
+    """
+    from citcert.workbook.evidence import Mode
+
+    found = []
+    earlier = run.audited.assessment.since
+    if since is not None and earlier is not None and not shown:
+        found += [f"Warning (--since {since.name}): {told}" for told in earlier.warnings]
+    if run.audited.assessment.provenance.mode is Mode.REVIEW:  # only a review can lack ratings
+        from citcert.app.check import review_without_ratings
+
+        warning = review_without_ratings(run.audited.assessment)
+        found += [warning] if warning else []
+    return found
 
 
 @cli.command()

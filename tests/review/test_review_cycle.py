@@ -253,6 +253,29 @@ class TestAudiences:
             == {".json", ".md", ".pdf", ".xlsx", ".html", ".txt"} - {".txt"}
         )
 
+    def test_the_programs_reports_beside_the_panels_are_warned_of(self, cycle: Cycle) -> None:
+        """
+        One folder for both: the program's run says the panel's files are there too (a folder
+        sent on as it is would carry the notes); the panel's run, or a folder of its own, not.
+        """
+        out = cycle.folder / "one-folder"
+        args = ("audit", str(cycle.consensus), "-o", str(out), "--format", "json,pdf")
+
+        panel = invoke(cycle.folder, *args, "--audience", "panel")
+        program = invoke(cycle.folder, *args)
+        again = invoke(cycle.folder, *args, "--audience", "panel")
+        alone = invoke(cycle.folder, *args[:3], str(cycle.folder / "apart"), *args[4:])
+
+        assert panel.exit_code == program.exit_code == again.exit_code == alone.exit_code == 0
+        names = sorted(p.name for p in out.glob("*-panel.*"))
+        assert len(names) == 2
+        assert (
+            f"Warning: {out} also holds the panel's reports ({', '.join(names)}), which are not "
+            "for the program: send the program its own files only, or keep the two in separate "
+            "folders (-o)."
+        ) in program.stderr.splitlines()
+        assert not any("panel's reports" in r.stderr for r in (panel, again, alone))
+
     def test_the_json_reports_read_back_as_assessments(self, cycle: Cycle) -> None:
         """Both views are valid assessments (the published schema's model), audience marked."""
         for reports, audience in ((cycle.applicant, "applicant"), (cycle.panel, "panel")):
