@@ -262,6 +262,24 @@ def test_a_decision_date_before_the_review_date_is_refused_at_its_cell(tmp_path:
     ) in result.stderr
 
 
+def test_a_review_dated_before_the_assessment_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """The workbook is as of 2024-05-01: a review of 2023-05-20 has a year typed wrong."""
+    review = started(tmp_path)
+    fill_review(review, ALL_MET, "Ada", date="2023-05-20")
+    ws = load_workbook(review)[R.REVIEWER_SHEET]
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "review_date")
+
+    result = invoke("validate", str(review))
+
+    assert result.exit_code == 2
+    assert (
+        f"review.xlsx: {R.REVIEWER_SHEET}!C{row}: the review date 2023-05-20 is before the "
+        "assessment date 2024-05-01 of the workbook it reviews; check the year"
+    ) in result.stderr
+    fill_review(review, ALL_MET, "Ada", date="2024-05-01")  # the same day is no mistake
+    assert invoke("validate", str(review)).exit_code == 0
+
+
 def test_validate_locates_a_reviews_warnings_once_and_on_the_review_sheet(tmp_path: Path) -> None:
     """
     Pine Hollow leaves three optional numbers empty: a review of it gives the same warnings as

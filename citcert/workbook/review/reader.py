@@ -93,7 +93,7 @@ def read_review(book: Book, standard: Standard, evidence: Evidence) -> Review:
     reader = _Reader(standard, findings, kind, raters)
     requirements = reader.requirements(book)
     corrections = reader.corrections(book, evidence)
-    who = reader.reviewer(book)
+    who = reader.reviewer(book, evidence.profile.assessment_date)
     if findings.errors:
         number = len(findings.errors)
         count = f"{number} problem{'' if number == 1 else 's'}"
@@ -284,8 +284,12 @@ class _Reader:
                     f"{where.number_id}: {problem}; check both numbers",
                 )
 
-    def reviewer(self, book: Book) -> dict[str, object]:
-        """Name(s), review date, status, response window and decision date."""
+    def reviewer(self, book: Book, assessed: dt.date) -> dict[str, object]:
+        """
+        Name(s), review date, status, response window and decision date; a review dated before
+        the assessment it reviews (`assessed`) is refused at its cell, as a decision dated
+        before the review is.
+        """
         rows = book.sheets.get(R.REVIEWER_SHEET) or []
         raw = {clean_text(r[0].value): (n, r[2].value) for n, r in enumerate(rows, 1) if len(r) > 2}
         sheet = R.REVIEWER_SHEET
@@ -303,6 +307,13 @@ class _Reader:
         if isinstance(date, Invalid):
             self.findings.error(sheet, where, date.message)
             date = dt.date(1970, 1, 1)
+        elif date < assessed:
+            self.findings.error(
+                sheet,
+                where,
+                f"the review date {date.isoformat()} is before the assessment date "
+                f"{assessed.isoformat()} of the workbook it reviews; check the year",
+            )
         where, status = value("status")
         final = clean_text(status).casefold() == "final"
         if clean_text(status).casefold() not in ("draft", "final", ""):
