@@ -104,7 +104,7 @@ def _checked(
     assessment = assess(standard, evidence, as_of=as_of, mode=mode)
     extra = audit_warnings(submission, evidence, assessment)
     if review is not None:
-        extra = (*extra, *_blank_ratings(review, assessment))
+        extra = (*extra, *_blank_ratings(review, assessment), *_raters_texts(submission, review))
     if today is not None and evidence.profile.assessment_date > today:
         extra = (_future(submission, evidence.profile.assessment_date, today), *extra)
     details = [*details, reading_line(assessment)]
@@ -203,6 +203,40 @@ def _blank_ratings(review: Review, assessment: Assessment) -> list[Problem]:
         for r in blank
         if r.cell is not None and r.requirement_id not in left_out
     ]
+
+
+def _raters_texts(submission: Submission, review: Review) -> list[Problem]:
+    """
+    A warning at each comment or strength of a consensus that is still each rater's own text
+    under their name, as `review reconcile` joined them: those go to the program, which would
+    read who said what (and so how the raters split) instead of the panel's one word.
+    """
+    from citcert.workbook.review import layout as R
+    from citcert.workbook.sheets import Findings, find_table
+
+    if review.kind is not R.Kind.CONSENSUS or len(review.reviewers) < 2:
+        return []
+    table = find_table(submission.book, R.REVIEW_SHEET, R.REVIEW_COLUMNS, Findings(""))
+    if table is None:
+        return []
+    found = []
+    for item in review.requirements:
+        for key, text in (("comment", item.comment), ("strength", item.strength)):
+            lines = [line for line in text.split("\n") if line.strip()]
+            named = [any(line.startswith(f"{n}: ") for n in review.reviewers) for line in lines]
+            if len(lines) < 2 or not all(named) or item.cell is None:
+                continue
+            number = int("".join(c for c in item.cell.cell if c.isdigit()))
+            cell = table.cell(number, key)
+            found.append(
+                Problem(
+                    Location(file=review.file_name, sheet=table.sheet, cell=cell),
+                    f"still each rater's own {key} under their name: the program reads this, "
+                    f"so write the panel's one {key} instead",
+                    f"{item.requirement_id}, {key}",
+                )
+            )
+    return found
 
 
 def _unlisted_documents(submission: Submission, evidence: Evidence) -> list[Problem]:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from citcert.audit.assessment import Assessment
@@ -240,6 +241,35 @@ class TestReconcile:
         assert "4 problems to fix" in result.stderr
         assert "Review!I6: TRN-01: the raters disagree; give the reason" in result.stderr
         assert not out.exists()
+
+
+    def test_validate_asks_for_the_panels_own_comment_where_each_raters_stands(
+        self, cycle: Cycle
+    ) -> None:
+        """
+        reconcile joins differing comments each under its rater's name; the program would read
+        who said what, so validate points at each such cell until the panel writes its own.
+        """
+        result = invoke(cycle.folder, "validate", str(cycle.consensus))
+        book = load_workbook(cycle.consensus)
+        rows, headers = rows_by_id(book[R.REVIEW_SHEET])
+        column = get_column_letter(headers["Comment for the program"])
+
+        assert result.exit_code == 0, result.output
+        assert (
+            f"consensus.xlsx: Review!{column}{rows['TRN-01']} (TRN-01, comment): still each "
+            "rater's own comment under their name: the program reads this, so write the "
+            "panel's one comment instead"
+        ) in [line.strip() for line in result.stdout.splitlines()]
+        assert "(PART-01, strength): still each rater's own strength" in result.stdout
+        edited = cycle.folder / "one-voice.xlsx"
+        book[R.REVIEW_SHEET].cell(rows["TRN-01"], headers["Comment for the program"]).value = (
+            "Dr. Ada Morgan: the roster is short.\nThe panel asks for the full roster."
+        )
+        book.save(edited)
+        again = invoke(cycle.folder, "validate", str(edited))
+        assert "(TRN-01, comment)" not in again.stdout
+        assert "(PART-02, comment)" in again.stdout
 
 
 class TestAudiences:
