@@ -105,6 +105,8 @@ def _checked(
     extra = audit_warnings(submission, evidence, assessment)
     if review is not None:
         extra = (*extra, *_blank_ratings(review, assessment), *_raters_texts(submission, review))
+        if today is not None:
+            extra = (*_review_after(submission, review, today), *extra)
     if today is not None and evidence.profile.assessment_date > today:
         extra = (_future(submission, evidence.profile.assessment_date, today), *extra)
     details = [*details, reading_line(assessment)]
@@ -309,6 +311,30 @@ def _future(submission: Submission, day: dt.date, today: dt.date) -> Problem:
         "assessment is planned for that day",
         "Assessment date",
     )
+
+
+def _review_after(submission: Submission, review: Review, today: dt.date) -> list[Problem]:
+    """A warning at a review or decision date after today (a year typed wrong), at its cell."""
+    from citcert.workbook.ratings import clean_text
+    from citcert.workbook.review import layout as R
+
+    rows = submission.book.sheets.get(R.REVIEWER_SHEET) or []
+    where = {clean_text(r[0].value): f"C{n}" for n, r in enumerate(rows, 1) if r}
+    dates = (
+        ("review_date", "Review date", review.review_date, "the program's response window"),
+        ("decision_date", "Decision date", review.decision_date, "the decision"),
+    )
+    told = {review.review_date}  # a final review's decision date defaults to its review date
+    return [
+        Problem(
+            Location(file=submission.name, sheet=R.REVIEWER_SHEET, cell=where.get(key)),
+            f"{day.isoformat()} is after today ({today.isoformat()}), and {what} is dated from "
+            "it: check the year",
+            label,
+        )
+        for key, label, day, what in dates
+        if day is not None and day > today and (key == "review_date" or day not in told)
+    ]
 
 
 def _sheet(cell: str | None) -> str | None:

@@ -280,6 +280,22 @@ def test_a_review_dated_before_the_assessment_is_refused_at_its_cell(tmp_path: P
     assert invoke("validate", str(review)).exit_code == 0
 
 
+def test_a_review_dated_after_today_is_a_warning_at_its_cell(tmp_path: Path) -> None:
+    """A year typed wrong ahead (2099): validate warns at the Review date cell, once."""
+    review = started(tmp_path)
+    fill_review(review, ALL_MET, "Ada", date="2099-05-20")
+    ws = load_workbook(review)[R.REVIEWER_SHEET]
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "review_date")
+
+    result = invoke("validate", str(review))
+
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines() if "after today" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"review.xlsx: {R.REVIEWER_SHEET}!C{row} (Review date): 2099-05-20")
+    assert lines[0].endswith("and the program's response window is dated from it: check the year")
+
+
 def test_validate_locates_a_reviews_warnings_once_and_on_the_review_sheet(tmp_path: Path) -> None:
     """
     Pine Hollow leaves three optional numbers empty: a review of it gives the same warnings as
