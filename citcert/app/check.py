@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from citcert.standards.model import Standard
     from citcert.workbook.evidence import Evidence
     from citcert.workbook.review.model import Review
+    from citcert.workbook.sheets import Row
 
 Severity = Literal["error", "warning"]
 
@@ -135,6 +136,7 @@ def audit_warnings(
     ]
     found += _contradicted(submission, assessment)
     found += _unlisted_documents(submission, evidence)
+    found += _either_way(submission)
     review = no_reviewer_ratings(evidence, assessment.provenance.mode, submission)
     if review is not None:
         found.append(review)
@@ -239,6 +241,46 @@ def _raters_texts(submission: Submission, review: Review) -> list[Problem]:
                 )
             )
     return found
+
+
+def _either_way(submission: Submission) -> list[Problem]:
+    """
+    A warning at each date typed as text that reads both ways (``03/04/2026``): the audit reads
+    it month first, which a reviewer who writes the day first would not mean. Said once per
+    workbook in full; the cells after the first say which date they are read as.
+    """
+    from citcert.workbook.layout import cell_name
+    from citcert.workbook.ratings import either_way
+
+    found: list[Problem] = []
+    for sheet, rows in submission.book.sheets.items():
+        for number, row in enumerate(rows, start=1):
+            for column, cell in enumerate(row, start=1):
+                dates = either_way(cell.value)
+                if dates is None:
+                    continue
+                read, other = dates
+                text = (
+                    f"typed as text, read month first as {read:%B} {read.day}, {read.year}; "
+                    f"if {other.day} is the month, type {other.isoformat()} (or enter it as a "
+                    "date)"
+                )
+                if found:
+                    text = f"read month first as {read.isoformat()} (typed as text)"
+                where = Location(file=submission.name, sheet=sheet, cell=cell_name(column, number))
+                found.append(Problem(where, text, _label(rows, sheet, number, column)))
+    return found
+
+
+def _label(rows: Sequence[Row], sheet: str, number: int, column: int) -> str | None:
+    """What a cell holds, as its sheet names it: a Program row's label, else its column header."""
+    from citcert.workbook import layout as L
+    from citcert.workbook.ratings import clean_text
+
+    row, at = (number, 2) if sheet == L.PROGRAM_SHEET else (L.HEADER_ROW, column)
+    if (number <= L.HEADER_ROW and sheet != L.PROGRAM_SHEET) or len(rows[row - 1]) < at:
+        return None
+    return clean_text(rows[row - 1][at - 1].value) or None
 
 
 def _unlisted_documents(submission: Submission, evidence: Evidence) -> list[Problem]:

@@ -275,6 +275,22 @@ def _parse_date(raw: object) -> dt.date | Invalid:
     return _date_text(clean_text(raw), raw)
 
 
+def either_way(raw: object) -> tuple[dt.date, dt.date] | None:
+    """
+    For a date typed as text that reads as a real date month first and day first alike
+    (``03/04/2026``): the date it is read as (month first), and the other; else None.
+    """
+    us = _US_DATE.match(clean_text(raw)) if isinstance(raw, str) else None
+    if us is None or us[1] == us[2] or int(us[1]) > 12 or int(us[2]) > 12:
+        return None
+    try:
+        read = dt.date(int(us[3]), int(us[1]), int(us[2]))
+        other = dt.date(int(us[3]), int(us[2]), int(us[1]))
+    except ValueError:
+        return None
+    return (read, other) if read != other else None
+
+
 def _day_first(us: re.Match[str], raw: object) -> Invalid:
     """The error for a date written day first (31/03/2024), with its month-first spelling."""
     try:

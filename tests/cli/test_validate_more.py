@@ -8,6 +8,7 @@ for a core claim with nothing to show, an unlisted document and a review with no
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,32 @@ def test_audit_warns_too_of_a_review_with_no_reviewer_rating(tmp_path: Path, fol
 
     assert result.exit_code == 0
     assert "no reviewer rating is filled in" in result.stderr
+
+
+def test_a_date_typed_as_text_that_reads_both_ways_is_a_warning_at_its_cell(
+    tmp_path: Path, folder: Path
+) -> None:
+    """
+    03/04/2024 is read as March 4; a reviewer who writes the day first meant April 3. The first
+    such cell says so in full, a second says only what it is read as; dates that read one way
+    (31/03 is refused, 03/03 is the same both ways) and real date cells say nothing.
+    """
+    book = fill(blank())
+    set_program(book, "assessment_date", "05/01/2024")
+    set_program(book, "last_committee_meeting", "03/04/2024")
+    path = save(book, tmp_path / "p.xlsx")
+
+    found = [w for w in _warnings(folder, path) if "month first" in w["message"]]
+
+    assert [(w["sheet"], w["cell"]) for w in found] == [("Program", "C12"), ("Program", "C17")]
+    assert found[1]["subject"] == "Date of the last steering committee meeting"
+    first, second = (w["message"] for w in found)
+    assert "read month first as May 1, 2024" in first
+    assert "type 2024-01-05" in first
+    assert second.endswith("read month first as 2024-03-04 (typed as text)")
+
+    for same in ("03/03/2024", dt.datetime(2024, 3, 4)):
+        set_program(book, "assessment_date", dt.datetime(2024, 5, 1))
+        set_program(book, "last_committee_meeting", same)
+        path = save(book, tmp_path / "q.xlsx")
+        assert not [w for w in _warnings(folder, path) if "month first" in w["message"]]
