@@ -260,7 +260,13 @@ class Agreement:
 
 
 def _agreement_terminal(report: Agreement) -> bytes:
-    return agreement_text(report.figures).encode("utf-8")
+    """
+    The agreement as the terminal prints it, opening with `PANEL_ONLY` (each rater's rating and
+    comment, as the HTML page and the panel's reports do), so that a pasted or printed copy is
+    not taken for the program's.
+    """
+    about = f"the reviewers' agreement on {one_line(report.program_name)}"
+    return f"{PANEL_ONLY} {about}\n{agreement_text(report.figures)}".encode()
 
 
 def _agreement_html(report: Agreement) -> bytes:

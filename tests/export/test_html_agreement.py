@@ -168,7 +168,7 @@ class TestFromTheCommandLine:
         """The agreement sentence and each disagreement are those the text prints."""
         text = runs.text.stdout
         page = Page(runs.html.stdout_bytes)
-        sentence = text.splitlines()[1]
+        sentence = text.splitlines()[2]
         listed = [
             line.split()[0] for line in text.splitlines() if line.startswith("  ") and "-0" in line
         ]

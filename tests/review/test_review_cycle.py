@@ -199,6 +199,7 @@ class TestReconcile:
         """PART-02 and TRN-01 differ: each is listed with each rater's rating and comment."""
         out = cycle.reconcile.output
 
+        assert out.splitlines()[0].startswith("PANEL ONLY, not for the program: the reviewers'")
         assert "Disagreements (2):" in out
         assert "Dr. Ada Morgan: Partially met: Morgan on PART-02" in out
         assert "Sam Lee: Not met: Lee on PART-02" in out
