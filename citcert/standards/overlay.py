@@ -32,7 +32,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from citcert.errors import OverlayError, StandardNotFoundError
 from citcert.standards.document import YamlDocument
@@ -51,7 +52,12 @@ from citcert.standards.model import (
     Standard,
     Text,
 )
-from citcert.standards.overrides import ConditionsOverride, RequirementOverride
+from citcert.standards.overrides import (
+    ConditionsOverride,
+    RequirementOverride,
+    not_null,
+    schema_without_null,
+)
 from citcert.standards.tailoring import apply_overlay
 from citcert.standards.validity_override import ValidityOverride
 
@@ -92,9 +98,29 @@ class DecisionOverride(Model):
     `reason` justifies a looser condition or a later term.
     """
 
+    model_config = ConfigDict(json_schema_extra=schema_without_null("validity", "reason"))
+
     conditions: ConditionsOverride = Field(default_factory=ConditionsOverride)
     validity: ValidityOverride | None = None
     reason: Text | None = None
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _no_null(cls, value: object) -> object:
+        return not_null(value)
+
+    @field_validator("validity", mode="before")
+    @classmethod
+    def _no_null_validity(cls, value: object) -> object:
+        """``validity: null`` would be read as left out, dropping no term: refused at its line."""
+        if value is None:
+            raise PydanticCustomError(
+                "validity_null",
+                "`null` changes nothing here; to drop a term write it as null inside validity "
+                "(`validity: {interim_report_every_days: null}`), or leave the key out to keep "
+                "the base's terms",
+            )
+        return value
 
 
 class ScoringOverride(Model):

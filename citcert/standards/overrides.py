@@ -57,7 +57,7 @@ class ThresholdsOverride(Model):
         return value
 
 
-def _not_null(value: object) -> object:
+def not_null(value: object) -> object:
     """An override's key written as ``null`` would be read as left out: refused at its line."""
     if value is None:
         raise PydanticCustomError(
@@ -104,7 +104,7 @@ class RemediationOverride(Model):
     @field_validator("*", mode="before")
     @classmethod
     def _no_null(cls, value: object) -> object:
-        return _not_null(value)
+        return not_null(value)
 
 
 class RequirementOverride(Model):
@@ -126,7 +126,7 @@ class RequirementOverride(Model):
     @field_validator("*", mode="before")
     @classmethod
     def _no_null(cls, value: object) -> object:
-        return _not_null(value)
+        return not_null(value)
 
 
 def _conditions_override() -> type[Model]:

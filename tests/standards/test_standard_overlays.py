@@ -489,6 +489,22 @@ class TestValidity:
         reasoned = self._overlay(tmp_path, levels + "      reason: The state's own cycle.\n")
         assert runner.invoke(cli, ["standards", "validate", str(reasoned)]).exit_code == 0
 
+    @pytest.mark.parametrize("key", ["validity", "reason"])
+    def test_a_null_validity_or_reason_is_refused_at_its_line(
+        self, runner: CliRunner, tmp_path: Path, key: str
+    ) -> None:
+        """``validity: null`` drops no term (each term's own null does): said, not ignored."""
+        path = self._overlay(tmp_path, f"    certified:\n      {key}: null\n")
+
+        result = runner.invoke(cli, ["standards", "validate", str(path)])
+
+        assert result.exit_code == 2
+        said = " ".join(result.stderr.split())
+        assert f"state-terms.yaml:12:{9 + len(key)}: scoring.decision_levels.certified.{key}:" in said
+        assert "leave the key out" in said
+        if key == "validity":
+            assert "write it as null inside validity" in said
+
     def test_an_audit_under_the_overlay_counts_from_its_terms(
         self, runner: CliRunner, tmp_path: Path
     ) -> None:
