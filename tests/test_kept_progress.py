@@ -748,7 +748,8 @@ class TestRetyped:
         """
         The tracker holds the owner an older standard gave the step, the new plan another:
         the older one is not the program's, and the new plan's owner stays. Typed over what
-        either wrote, it is kept; without the older standard, nothing is kept.
+        either wrote, it is kept; without the older standard the new plan's owner stays, and the
+        earlier one is added to the step's notes (it may have been typed: it is not lost).
         """
         from citcert.audit.progress import keep_progress
 
@@ -766,7 +767,12 @@ class TestRetyped:
         assert {rid: (t.owner, t.target_date) for rid, t in kept.items()} == {
             first.requirement_id: ("Lt. Okafor", None)
         }
-        assert keep_progress(typed_over, renamed).steps == {}
+        unjudged = keep_progress(typed_over, renamed)
+        note = f"Earlier tracker (as of {tracker.as_of}): owner Lt. Okafor."
+        assert {rid: (t.owner, t.notes) for rid, t in unjudged.steps.items()} == {
+            first.requirement_id: (None, note)
+        }
+        assert unjudged.noted == (first.requirement_id,)
 
     def test_a_standard_changed_under_its_version_makes_no_date_look_typed(
         self, written: tuple[Any, ...], tmp_path: Path
@@ -811,6 +817,30 @@ class TestRetyped:
         assert "citcert cannot tell which were typed over" in kept_sentence(kept, TRACKER)
         assert "cannot tell" not in kept_sentence(same, TRACKER)
         assert {t.target_date for t in kept.steps.values()} == {None}
+        assert kept.noted == ()  # every owner and date is what this audit's standard writes
+
+    def test_an_owner_typed_alone_is_not_lost_when_the_standard_changed(
+        self, written: tuple[Any, ...], tmp_path: Path
+    ) -> None:
+        """
+        Only an owner typed over, and the standard changed under its version since: which owners
+        were typed cannot be told, so the new plan's stays, and the earlier one goes into the
+        step's notes, which the message names, rather than being dropped with the old file.
+        """
+        from citcert.app.carry import earlier_progress, kept_sentence
+
+        _, plan, standard, out, assessment = written
+        moved = standard.model_copy(update={"summary": f"{standard.summary} Revised."})
+        path = typed_owner(out / TRACKER, tmp_path / TRACKER)
+        first = plan.steps[0].requirement_id
+
+        kept = earlier_progress(path, assessment, standard=moved)
+
+        assert kept is not None and not kept.owners_judged
+        assert kept.noted == (first,) and kept.steps[first].owner is None
+        assert kept.steps[first].notes.endswith("owner Lt. Okafor.")
+        said = kept_sentence(kept, TRACKER)
+        assert f"differ (1 step: {first}), they are added to the step's Notes" in said
 
     def test_another_programs_tracker_with_an_owner_typed_is_refused(
         self, written: tuple[Any, ...], tmp_path: Path

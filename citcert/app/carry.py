@@ -202,6 +202,12 @@ def kept_sentence(kept: KeptProgress, name: str) -> str:
             "was written from is not found here, or has changed since, so citcert cannot "
             "tell which were typed over."
         )
+    if kept.noted:
+        ids = ", ".join(kept.noted)
+        text += (
+            f" Where the earlier tracker's differ ({plural(len(kept.noted), 'step')}: {ids}), "
+            "they are added to the step's Notes: type them over the new ones to keep them."
+        )
     if not kept.left_now and kept.earlier:
         text += f" Its {EARLIER_SHEET} sheet ({plural(len(kept.earlier), 'step')}) is kept too."
     return text

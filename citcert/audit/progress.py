@@ -187,6 +187,9 @@ class KeptProgress(Model):
     owners_judged: bool = True
     """False when the standard the tracker was written from could not be had as it was, so
     which owners and target dates were typed over cannot be told (the new audit's are used)."""
+    noted: tuple[RequirementId, ...] = ()
+    """When not `owners_judged`: the new plan's steps whose Notes now hold the earlier
+    tracker's owner or target date, as they differ from this audit's standard's, in id order."""
 
     @property
     def retyped(self) -> tuple[RequirementId, ...]:
@@ -241,18 +244,23 @@ def keep_progress(
     steps: dict[RequirementId, TypedProgress] = {}
     leaving: list[EarlierStep] = []
     unmatched = 0
+    noted: tuple[RequirementId, ...] = ()
     for step in tracker.steps:
         now = step.requirement_id if continues is None else continues.get(step.requirement_id)
         if now is not None and now in planned and now not in steps:
             owner, target = _retyped(step, tracker.as_of, planned[now], written_by)
-            if typed(step) or owner is not None or target is not None:
+            notes = step.notes
+            if written_by is None:
+                notes = _with_earlier_terms(step, tracker.as_of, planned[now])
+            if typed(step) or owner is not None or target is not None or notes != step.notes:
                 steps[now] = TypedProgress(
                     status=step.status,
-                    notes=step.notes,
+                    notes=notes,
                     completed_on=step.completed_on,
                     owner=owner,
                     target_date=target,
                 )
+                noted += (now,) if notes != step.notes else ()
             continue
         if not typed(step):
             continue
@@ -276,6 +284,7 @@ def keep_progress(
         unmatched=unmatched,
         standard_ref=tracker.standard_ref if continues is not None else "",
         owners_judged=written_by is not None,
+        noted=tuple(sorted(noted)),
     )
 
 
@@ -297,6 +306,27 @@ def retyped(
         owner if owner and owner != remediation.owner.strip() else None,
         step.target_date if step.target_date != written else None,
     )
+
+
+def _with_earlier_terms(step: TrackedStep, as_of: dt.date, now: PlanStep) -> str:
+    """
+    The step's notes, with the earlier tracker's owner and target date added where they are not
+    what this audit's standard would have written on its day (``Earlier tracker (as of
+    2025-06-01): owner Lt. Okafor; target date 2026-01-15.``): when the standard the tracker was
+    written from cannot be had, whether they were typed over cannot be told, so the new step has
+    the new audit's, and what the program may have typed stays in sight rather than lost.
+    """
+    terms = []
+    if step.owner.strip() and step.owner.strip() != now.owner.strip():
+        terms.append(f"owner {step.owner.strip()}")
+    if step.target_date != as_of + dt.timedelta(days=now.horizon_days):
+        terms.append(f"target date {step.target_date.isoformat()}")
+    if not terms:
+        return step.notes
+    said = f"Earlier tracker (as of {as_of.isoformat()}): {'; '.join(terms)}."
+    if said in step.notes:
+        return step.notes
+    return f"{step.notes.rstrip()} {said}".lstrip()
 
 
 def _retyped(
