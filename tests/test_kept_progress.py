@@ -220,11 +220,12 @@ class TestAudit:
         assert book.sheetnames[3:5] == ["Remediation plan", "Earlier steps"]
         rows = list(book["Earlier steps"].iter_rows(values_only=True))
         assert rows == [
-            ("Step", "Requirement", "Title", "Status", "Notes", "Completed on",
-             "In the plan of the audit as of"),
-            (16, "DSP-04", "Calls routed to crisis services when police are not needed", "Done",
-             "Evidence for DSP-04 filed with the committee.", dt.datetime(2026, 1, 15),
-             dt.datetime(2025, 8, 20)),
+            ("Step", "Requirement", "Title", "Owner", "Target date", "Status", "Notes",
+             "Completed on", "In the plan of the audit as of"),
+            (16, "DSP-04", "Calls routed to crisis services when police are not needed",
+             "Communications center manager, with the mental health partner lead",
+             dt.datetime(2026, 8, 20), "Done", "Evidence for DSP-04 filed with the committee.",
+             dt.datetime(2026, 1, 15), dt.datetime(2025, 8, 20)),
         ]  # fmt: skip
         summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
         assert "1 step of an earlier plan" in summary["Earlier steps"]
@@ -247,6 +248,28 @@ class TestAudit:
         assert third.stderr == (
             f"Kept the Earlier steps sheet of the earlier tracker ({TRACKER}): 1 step.\n"
         )
+
+    def test_an_earlier_steps_sheet_without_owner_or_target_date_still_reads(
+        self, kept: Path, closed: Path
+    ) -> None:
+        """A tracker written before Earlier steps kept Owner and Target date: its rows stay."""
+        assert audit(closed, kept).exit_code == 0
+        book = load_workbook(kept / TRACKER)
+        book["Earlier steps"].delete_cols(4, 2)
+        book.save(kept / TRACKER)
+        assert [c.value for c in book["Earlier steps"][1]][3] == "Status"
+
+        again = audit(closed, kept)
+
+        assert again.exit_code == 0, again.output
+        assert "Its Earlier steps sheet (1 step) is kept too." in again.stderr
+        rows = list(load_workbook(kept / TRACKER)["Earlier steps"].iter_rows(values_only=True))
+        assert rows[1] == (
+            16, "DSP-04", "Calls routed to crisis services when police are not needed", None,
+            None, "Done", "Evidence for DSP-04 filed with the committee.",
+            dt.datetime(2026, 1, 15), dt.datetime(2025, 8, 20),
+        )  # fmt: skip
+        assert "3 of 24 steps done, 1 in progress" in progress_of(kept / TRACKER)
 
     def test_the_same_progress_gives_the_same_bytes(self, kept: Path, tmp_path: Path) -> None:
         """The progress kept is an input like the workbook: the same ones, the same tracker."""

@@ -270,6 +270,8 @@ def keep_progress(
                 order=step.order,
                 requirement_id=step.requirement_id,
                 title=step.title,
+                owner=step.owner,
+                target_date=step.target_date,
                 status=step.status,
                 notes=step.notes,
                 completed_on=step.completed_on,

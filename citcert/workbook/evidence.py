@@ -269,6 +269,10 @@ class EarlierStep(Model):
     """Its number in that plan (None when the cell was left blank)."""
     requirement_id: RequirementId
     title: str = ""
+    owner: str = ""
+    """Who had it in that plan, as the tracker held it then ('' in a tracker before owners)."""
+    target_date: dt.date | None = None
+    """When it was due in that plan (None when the cell was left blank)."""
     status: StepStatus
     notes: str = ""
     completed_on: dt.date | None = None

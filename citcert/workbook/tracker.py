@@ -57,12 +57,15 @@ EARLIER_COLUMNS: tuple[L.Column, ...] = (
     L.Column("order", "Step", 6, subject="step"),
     L.Column("requirement_id", "Requirement", 12, required=True, subject="requirement"),
     L.Column("title", "Title", 36, subject="title"),
+    L.Column("owner", "Owner", 24, subject="owner"),
+    L.Column("target_date", "Target date", 12, subject="target date"),
     L.Column("status", "Status", 14, editable=True, required=True, subject="status"),
     L.Column("notes", "Notes", 40, editable=True, subject="notes"),
     L.Column("completed_on", "Completed on", 14, editable=True, subject="completed on"),
     L.Column("planned_on", "In the plan of the audit as of", 14, subject="planned on"),
 )
-"""The Earlier steps sheet's columns (the writer's headers), found by header as the plan's are."""
+"""The Earlier steps sheet's columns (the writer's headers), found by header as the plan's are;
+a tracker written before Owner and Target date were kept there reads without them."""
 
 
 _STATUS_WORDS = {
@@ -341,26 +344,30 @@ def _earlier_steps(table: Table, today: dt.date, findings: Findings) -> list[Ear
         order = None if is_blank(raw_order) else parse_number(raw_order)
         if order is not None and (isinstance(order, Invalid) or order != int(order) or order < 1):
             problems.append(("order", "the step number must be a whole number from 1, or blank"))
-        texts = {k: parse_text(values.get(k)) for k in ("requirement_id", "title", "notes")}
+        keys = ("requirement_id", "title", "owner", "notes")
+        texts = {k: parse_text(values.get(k)) for k in keys}
         problems += [(k, v.message) for k, v in texts.items() if isinstance(v, Invalid)]
         if texts["requirement_id"] == "":
             problems.append(("requirement_id", "a step needs its requirement id"))
         status, completed = _typed_progress(values, today, problems)
-        raw_planned = values.get("planned_on")
-        planned = None if is_blank(raw_planned) else parse_date(raw_planned)
-        if isinstance(planned, Invalid):
-            problems.append(("planned_on", planned.message))
+        dates = {k: values.get(k) for k in ("target_date", "planned_on")}
+        parsed = {k: None if is_blank(v) else parse_date(v) for k, v in dates.items()}
+        problems += [(k, v.message) for k, v in parsed.items() if isinstance(v, Invalid)]
+        target, planned = parsed["target_date"], parsed["planned_on"]
         for key, message in problems:
             findings.error(table.sheet, table.cell(number, key), message, key.replace("_", " "))
         if problems:
             continue
         assert isinstance(status, StepStatus) and not isinstance(completed, Invalid)
         assert not isinstance(order, Invalid) and not isinstance(planned, Invalid)
+        assert not isinstance(target, Invalid)
         steps.append(
             EarlierStep(
                 order=None if order is None else int(order),
                 requirement_id=RequirementId(str(texts["requirement_id"]).upper()),
                 title=str(texts["title"]),
+                owner=str(texts["owner"]),
+                target_date=target,
                 status=status,
                 notes=str(texts["notes"]),
                 completed_on=completed,

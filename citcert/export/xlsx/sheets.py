@@ -288,15 +288,15 @@ def plan(sheet: Any, a: Assessment, kept: KeptProgress | None = None) -> None:
 
 
 _EARLIER_HEADER = (
-    "Step", "Requirement", "Title", "Status", "Notes", "Completed on",
+    "Step", "Requirement", "Title", "Owner", "Target date", "Status", "Notes", "Completed on",
     "In the plan of the audit as of",
 )  # fmt: skip
 
 
 def _earlier_row(step: EarlierStep) -> list[Cell]:
     return [
-        step.order, step.requirement_id, step.title, _STATUS_WORDS[step.status], step.notes,
-        step.completed_on, step.planned_on,
+        step.order, step.requirement_id, step.title, step.owner, step.target_date,
+        _STATUS_WORDS[step.status], step.notes, step.completed_on, step.planned_on,
     ]  # fmt: skip
 
 
@@ -305,11 +305,12 @@ def earlier(sheet: Any, steps: Iterable[EarlierStep]) -> None:
     The steps of earlier plans this one no longer has, with the progress typed on them, as kept
     (the step's number in its plan, and the as-of date of the audit that planned it).
     """
-    last = table(sheet, _EARLIER_HEADER, map(_earlier_row, steps), [6, 12, 36, 14, 40, 14, 14])
+    widths = [6, 12, 36, 24, 12, 14, 40, 14, 14]
+    last = table(sheet, _EARLIER_HEADER, map(_earlier_row, steps), widths)
     for row in range(2, last + 1):
-        for column in (6, 7):
+        for column in (5, 8, 9):
             sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
-    _status_choices(sheet, f"D2:D{max(last, 2) + 20}")
+    _status_choices(sheet, f"F2:F{max(last, 2) + 20}")
 
 
 def _status_choices(sheet: Any, status: str) -> None:
